@@ -1,0 +1,41 @@
+package org.exfilguard;
+
+import java.util.Set;
+import org.exfilguard.cli.DemoCommand;
+import org.exfilguard.cli.RunCommand;
+import org.exfilguard.cli.VersionProvider;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Parses the command line and hands over to a subcommand; nothing else. */
+@Command(name = "exfilguard", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Streaming detector of bulk data extraction from database access and egress logs.",
+        subcommands = {RunCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    /** Commands whose console tells a story: Kafka's logs go to a file unless --verbose. */
+    private static final Set<String> QUIET_COMMANDS = Set.of("demo", "backtest", "simulate", "evaluate", "parse", "replay", "alerts", "bench");
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        configureLogging(args);
+        int exit = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        System.exit(exit);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Must run before the first logger is created: logback reads its configuration once. */
+    static void configureLogging(String[] args) {
+        boolean verbose = Set.of(args).contains("--verbose");
+        if (args.length > 0 && QUIET_COMMANDS.contains(args[0]) && !verbose
+                && System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "logback-quiet.xml");
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package org.exfilguard.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.exfilguard.config.ConfigLoader;
+import org.exfilguard.config.ExfilguardConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code run}: the detector against a real Kafka cluster and schema registry, until stopped. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run the detector against a Kafka cluster until stopped (SIGTERM closes it cleanly).",
+                "Configuration: defaults < --config file < EXFILGUARD_* environment (EXFILGUARD_SASL_JAAS_CONFIG is sasl.jaas.config) < --set and the flags below.",
+                "Any Kafka Streams or client setting passes through (security.protocol, ssl.*, sasl.*)."})
+public final class RunCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file.")
+    Path configFile;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers.")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Schema registry URL(s).")
+    String schemaRegistryUrl;
+
+    @Option(names = "--sensitive-tables", paramLabel = "TABLES", description = "Comma-separated sensitive tables (db.table or table).")
+    String sensitiveTables;
+
+    @Option(names = "--application-id", paramLabel = "ID", description = "Kafka Streams application id (default exfilguard).")
+    String applicationId;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "RocksDB state directory.")
+    String stateDir;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any configuration key, repeatable.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Option(names = "--verbose", description = "More logging.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> flags = new LinkedHashMap<>(settings);
+        putIfSet(flags, ExfilguardConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+        putIfSet(flags, ExfilguardConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
+        putIfSet(flags, ExfilguardConfig.SENSITIVE_TABLES, sensitiveTables);
+        putIfSet(flags, ExfilguardConfig.APPLICATION_ID, applicationId);
+        putIfSet(flags, ExfilguardConfig.STATE_DIR, stateDir);
+        ExfilguardConfig config = ConfigLoader.load(configFile, System.getenv(), flags);
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        DetectorRunner runner = new DetectorRunner(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("shutting down");
+            runner.close();
+            stopped.countDown();
+        }, "exfilguard-shutdown"));
+        runner.start();
+        while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (runner.failure() != null) {
+                log.error("the detector stopped after an unrecoverable error; exiting so it can be restarted");
+                return 2;
+            }
+        }
+        return 0;
+    }
+
+    static void putIfSet(Map<String, String> flags, String key, String value) {
+        if (value != null) {
+            flags.put(key, value);
+        }
+    }
+
+}

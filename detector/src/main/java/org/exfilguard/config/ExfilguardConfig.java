@@ -1,0 +1,220 @@
+package org.exfilguard.config;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.types.Password;
+import org.exfilguard.detect.DetectionSettings;
+import org.exfilguard.detect.SensitiveTables;
+import org.exfilguard.profile.WindowSpec;
+import org.exfilguard.topology.Topics;
+
+/**
+ * The detector's typed configuration: every key with its type, default, validator and documentation in one
+ * place. Keys that are not the detector's own pass through to Kafka Streams and its clients (TLS, SASL, any
+ * {@code consumer.}/{@code producer.} setting), so a secured cluster is configured the standard way.
+ * Precedence (see {@link ConfigLoader}): defaults &lt; properties file &lt; environment &lt; command line.
+ */
+public final class ExfilguardConfig extends AbstractConfig {
+
+    public static final String SENSITIVE_TABLES = "sensitive.tables";
+    public static final String WINDOWS = "windows";
+    public static final String HISTORY_DAYS = "baseline.history.days";
+    public static final String MIN_HISTORY_DAYS = "baseline.min.history.days";
+    public static final String RATIO_OVER_TYPICAL = "threshold.ratio.over.typical";
+    public static final String MAD_MULTIPLIER = "threshold.mad.multiplier";
+    public static final String OVER_PEAK_FACTOR = "threshold.over.peak.factor";
+    public static final String MIN_ROWS = "threshold.min.rows";
+    public static final String PEER_QUANTILE = "peer.quantile";
+    public static final String PEER_FACTOR = "peer.factor";
+    public static final String PEER_MIN_COUNT = "peer.min.count";
+    public static final String COLD_START_MIN_ROWS = "cold.start.min.rows";
+    public static final String RECURRENCE_TOLERANCE_MINUTES = "recurrence.tolerance.minutes";
+    public static final String RECURRENCE_FACTOR = "recurrence.factor";
+    public static final String RECURRENCE_LOOKBACK_DAYS = "recurrence.lookback.days";
+    public static final String INCIDENT_GROWTH_FACTOR = "incident.growth.factor";
+    public static final String INCIDENT_MAX_UPDATES = "incident.max.updates";
+    public static final String INCIDENT_QUIET_MINUTES = "incident.quiet.minutes";
+    public static final String MAX_FUTURE_SKEW_HOURS = "event.max.future.skew.hours";
+
+    public static final String TOPIC_DB_ACCESS = "topic.db.access";
+    public static final String TOPIC_EGRESS = "topic.egress";
+    public static final String TOPIC_ALERTS = "topic.alerts";
+    public static final String TOPIC_ALERTS_JSON = "topic.alerts.json";
+    public static final String TOPIC_DEAD_LETTERS = "topic.dead.letters";
+    public static final String TOPIC_RAW_DB = "topic.raw.db.logs";
+    public static final String TOPIC_RAW_EGRESS = "topic.raw.egress.logs";
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String APPLICATION_ID = "application.id";
+    public static final String STATE_DIR = "state.dir";
+    public static final String PROCESSING_GUARANTEE = "processing.guarantee";
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
+
+    public static final String METRICS_HOST = "metrics.host";
+    public static final String METRICS_PORT = "metrics.port";
+    public static final String METRICS_TOKEN = "metrics.token";
+
+    /** Key fragments whose values are secrets: never logged, never printed. */
+    private static final List<String> SECRET_MARKERS =
+            List.of("password", "secret", "jaas", "token", "user.info", "credentials", "private");
+
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(SENSITIVE_TABLES, Type.LIST, "coop.members,coop.member_cards", Importance.HIGH,
+                    "Sensitive tables to profile, db.table or a bare table name (any database); case-insensitive.")
+            .define(WINDOWS, Type.LIST, "15m:15,1h:12,1d:24,7d:28", Importance.MEDIUM,
+                    "Sliding windows as length:sub-buckets, shortest first (minutes for smash-and-grab, days for low-and-slow).")
+            .define(HISTORY_DAYS, Type.INT, 28, Range.between(1, 366), Importance.MEDIUM,
+                    "Clean daily peaks kept per window: the baseline's memory.")
+            .define(MIN_HISTORY_DAYS, Type.INT, 7, Range.between(1, 366), Importance.MEDIUM,
+                    "Days of an account's own history before its baseline replaces the peer (cold-start) baseline.")
+            .define(RATIO_OVER_TYPICAL, Type.DOUBLE, 4.0, Range.atLeast(1.0), Importance.MEDIUM,
+                    "A window alerts only above this many times the account's median daily peak.")
+            .define(MAD_MULTIPLIER, Type.DOUBLE, 6.0, Range.atLeast(0.0), Importance.MEDIUM,
+                    "... and above the median daily peak plus this many robust standard deviations (scaled MAD).")
+            .define(OVER_PEAK_FACTOR, Type.DOUBLE, 1.5, Range.atLeast(1.0), Importance.MEDIUM,
+                    "... and above this many times the largest clean daily peak of the history.")
+            .define(MIN_ROWS, Type.LONG, 10_000L, Range.atLeast(0L), Importance.MEDIUM,
+                    "No window alerts below this many rows.")
+            .define(PEER_QUANTILE, Type.DOUBLE, 0.95, Range.between(0.5, 1.0), Importance.LOW,
+                    "Cold start: the quantile of peers' daily peaks compared with.")
+            .define(PEER_FACTOR, Type.DOUBLE, 2.0, Range.atLeast(1.0), Importance.LOW,
+                    "Cold start: threshold is this many times the peer quantile.")
+            .define(PEER_MIN_COUNT, Type.INT, 5, Range.atLeast(1), Importance.LOW,
+                    "Cold start: peer account-days needed before the peer baseline is used.")
+            .define(COLD_START_MIN_ROWS, Type.LONG, 100_000L, Range.atLeast(0L), Importance.LOW,
+                    "Cold start with too few peers: the threshold.")
+            .define(RECURRENCE_TOLERANCE_MINUTES, Type.INT, 90, Range.between(0, 720), Importance.LOW,
+                    "A volume that alerted on an earlier day within this many minutes of the time of day is a recurring job.")
+            .define(RECURRENCE_FACTOR, Type.DOUBLE, 2.5, Range.atLeast(1.0), Importance.LOW,
+                    "... if it is at most this many times that day's peak.")
+            .define(RECURRENCE_LOOKBACK_DAYS, Type.INT, 8, Range.between(1, 60), Importance.LOW,
+                    "How many days back a recurring job is looked for (8 covers a weekly job).")
+            .define(INCIDENT_GROWTH_FACTOR, Type.DOUBLE, 2.0, Range.atLeast(1.0), Importance.LOW,
+                    "An open incident is UPDATED when its score grows by this factor.")
+            .define(INCIDENT_MAX_UPDATES, Type.INT, 3, Range.between(0, 100), Importance.LOW,
+                    "At most this many UPDATED records per incident.")
+            .define(INCIDENT_QUIET_MINUTES, Type.INT, 120, Range.atLeast(1), Importance.LOW,
+                    "An incident CLOSES after this many minutes (event time) without reads above threshold.")
+            .define(MAX_FUTURE_SKEW_HOURS, Type.INT, 24, Range.atLeast(0), Importance.LOW,
+                    "Events further ahead of the newest accepted event go to the dead-letter topic.")
+            .define(TOPIC_DB_ACCESS, Type.STRING, Topics.defaults().dbAccess(), Importance.MEDIUM, "Canonical DB access events (Avro, keyed by account).")
+            .define(TOPIC_EGRESS, Type.STRING, Topics.defaults().egress(), Importance.MEDIUM, "Canonical egress events (Avro, keyed by source ip).")
+            .define(TOPIC_ALERTS, Type.STRING, Topics.defaults().alerts(), Importance.MEDIUM, "Alerts (Avro ExfiltrationAlert, keyed by account).")
+            .define(TOPIC_ALERTS_JSON, Type.STRING, Topics.defaults().alertsJson(), Importance.LOW, "Alerts rendered as JSON for SIEMs.")
+            .define(TOPIC_DEAD_LETTERS, Type.STRING, Topics.defaults().deadLetters(), Importance.MEDIUM, "Dead letters: original bytes, reason in headers.")
+            .define(TOPIC_RAW_DB, Type.STRING, Topics.defaults().rawDbLogs(), Importance.LOW, "Raw DB log lines from shippers.")
+            .define(TOPIC_RAW_EGRESS, Type.STRING, Topics.defaults().rawEgressLogs(), Importance.LOW, "Raw egress log lines from shippers.")
+            .define(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", Importance.HIGH, "Kafka bootstrap servers.")
+            .define(APPLICATION_ID, Type.STRING, "exfilguard", Importance.HIGH,
+                    "Kafka Streams application id: instances with the same id share the work; it prefixes internal topics.")
+            .define(STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/exfilguard-state", Importance.MEDIUM,
+                    "Directory of the RocksDB state stores (a persistent volume in production).")
+            .define(PROCESSING_GUARANTEE, Type.STRING, "exactly_once_v2",
+                    ConfigDef.ValidString.in("exactly_once_v2", "at_least_once"), Importance.MEDIUM,
+                    "exactly_once_v2: no alert lost or repeated across crashes; at_least_once: duplicates with the same ids possible.")
+            .define(SCHEMA_REGISTRY_URL, Type.STRING, "http://localhost:8081", Importance.HIGH,
+                    "Schema registry (Confluent REST API: Confluent, Apicurio ccompat, Karapace, Redpanda); comma-separated for fail-over.")
+            .define(AUTO_REGISTER_SCHEMAS, Type.BOOLEAN, true, Importance.LOW, "Register the alert schema on first use.")
+            .define(METRICS_HOST, Type.STRING, "127.0.0.1", Importance.LOW, "Address the /metrics and /health endpoint binds to.")
+            .define(METRICS_PORT, Type.INT, 9464, Range.between(-1, 65535), Importance.LOW,
+                    "Port of the /metrics and /health endpoint; 0 picks a free one, -1 disables it.")
+            .define(METRICS_TOKEN, Type.PASSWORD, null, Importance.LOW, "Bearer token required by /metrics when set.");
+
+    public ExfilguardConfig(Map<String, ?> values) {
+        super(DEFINITION, values, false);
+    }
+
+    public DetectionSettings detectionSettings() {
+        List<WindowSpec> windows = getList(WINDOWS).stream().map(WindowSpec::parse).toList();
+        return new DetectionSettings(
+                SensitiveTables.of(getList(SENSITIVE_TABLES)),
+                windows,
+                getInt(HISTORY_DAYS),
+                getInt(MIN_HISTORY_DAYS),
+                getDouble(RATIO_OVER_TYPICAL),
+                getDouble(MAD_MULTIPLIER),
+                getDouble(OVER_PEAK_FACTOR),
+                getLong(MIN_ROWS),
+                getDouble(PEER_QUANTILE),
+                getDouble(PEER_FACTOR),
+                getInt(PEER_MIN_COUNT),
+                getLong(COLD_START_MIN_ROWS),
+                Duration.ofMinutes(getInt(RECURRENCE_TOLERANCE_MINUTES)),
+                getDouble(RECURRENCE_FACTOR),
+                getInt(RECURRENCE_LOOKBACK_DAYS),
+                getDouble(INCIDENT_GROWTH_FACTOR),
+                getInt(INCIDENT_MAX_UPDATES),
+                Duration.ofMinutes(getInt(INCIDENT_QUIET_MINUTES)),
+                Duration.ofHours(getInt(MAX_FUTURE_SKEW_HOURS)));
+    }
+
+    public Topics topics() {
+        return new Topics(getString(TOPIC_DB_ACCESS), getString(TOPIC_EGRESS), getString(TOPIC_ALERTS),
+                getString(TOPIC_ALERTS_JSON), getString(TOPIC_DEAD_LETTERS), getString(TOPIC_RAW_DB),
+                getString(TOPIC_RAW_EGRESS));
+    }
+
+    /** Settings that are not the detector's own: passed to Kafka Streams and its clients unchanged. */
+    public Map<String, Object> passThrough() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Set<String> own = DEFINITION.names();
+        originals().forEach((k, v) -> {
+            if (!own.contains(k)) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    /** Settings for the schema-registry client: its URL and any {@code schema.registry.*} / {@code basic.auth.*} key. */
+    public Map<String, Object> registryClientConfig() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put(SCHEMA_REGISTRY_URL, getString(SCHEMA_REGISTRY_URL));
+        out.put(AUTO_REGISTER_SCHEMAS, getBoolean(AUTO_REGISTER_SCHEMAS));
+        originals().forEach((k, v) -> {
+            if (k.startsWith("schema.registry.") || k.startsWith("basic.auth.")) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    public String metricsToken() {
+        Password token = getPassword(METRICS_TOKEN);
+        return token == null ? null : token.value();
+    }
+
+    public static boolean isSecret(String key) {
+        String lower = key.toLowerCase(java.util.Locale.ROOT);
+        return SECRET_MARKERS.stream().anyMatch(lower::contains);
+    }
+
+    /** Every effective setting, sorted, with secrets masked: safe to log. */
+    public String describe() {
+        Map<String, Object> all = new TreeMap<>();
+        values().forEach((k, v) -> all.put(k, v));
+        passThrough().forEach(all::put);
+        return all.entrySet().stream()
+                .map(e -> e.getKey() + "=" + (isSecret(e.getKey()) || e.getValue() instanceof Password ? "[hidden]" : render(e.getValue())))
+                .collect(Collectors.joining("\n  ", "  ", ""));
+    }
+
+    private static String render(Object value) {
+        if (value instanceof Object[] array) {
+            return Arrays.toString(array);
+        }
+        return String.valueOf(value);
+    }
+}

@@ -1,0 +1,60 @@
+package org.exfilguard.detect;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.exfilguard.schema.DbAccessEvent;
+
+/**
+ * Decides whether a decoded event can be trusted enough to count. An event the detector cannot count
+ * honestly goes to the dead-letter topic with one of these reasons, never silently dropped.
+ */
+public final class EventValidator {
+
+    /** Earliest and latest event times taken at all: anything outside is decades off, a unit or parsing error. */
+    public static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+    public static final Instant LATEST = Instant.parse("2100-01-01T00:00:00Z");
+
+    /** Why an event was refused; the code goes into the dead-letter headers and the metric's tag. */
+    public record Rejection(String code, String message) {
+    }
+
+    private final Duration maxFutureSkew;
+
+    public EventValidator(Duration maxFutureSkew) {
+        this.maxFutureSkew = maxFutureSkew;
+    }
+
+    /**
+     * Checks one event. {@code eventClock} is the newest event time this task accepted (null before the first):
+     * an event too far ahead of it is refused, so a single bad timestamp cannot move time so far that every
+     * later event looks stale.
+     */
+    public Optional<Rejection> check(DbAccessEvent event, Instant eventClock) {
+        if (event.getAccount() == null || event.getAccount().isBlank()) {
+            return reject("missing_account", "event has no account");
+        }
+        if (event.getRowsReturned() < 0) {
+            return reject("negative_rows", "rows_returned is negative: " + event.getRowsReturned());
+        }
+        if (event.getRowsExamined() != null && event.getRowsExamined() < 0) {
+            return reject("negative_rows", "rows_examined is negative: " + event.getRowsExamined());
+        }
+        if (event.getBytesReturned() != null && event.getBytesReturned() < 0) {
+            return reject("negative_bytes", "bytes_returned is negative: " + event.getBytesReturned());
+        }
+        Instant at = event.getEventTime();
+        if (at == null || at.isBefore(EARLIEST) || !at.isBefore(LATEST)) {
+            return reject("event_time_out_of_range", "event_time " + at + " is outside [" + EARLIEST + ", " + LATEST + ")");
+        }
+        if (eventClock != null && at.isAfter(eventClock.plus(maxFutureSkew))) {
+            return reject("event_time_in_future", "event_time " + at + " is more than " + maxFutureSkew
+                    + " ahead of the newest accepted event (" + eventClock + ")");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Rejection> reject(String code, String message) {
+        return Optional.of(new Rejection(code, message));
+    }
+}

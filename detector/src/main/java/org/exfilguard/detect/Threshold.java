@@ -1,0 +1,24 @@
+package org.exfilguard.detect;
+
+/**
+ * The volume above which a window alerts, and what it was derived from, for the alert's explanation.
+ *
+ * @param value        rows above which the window alerts
+ * @param typical      the typical value compared with (median daily peak, or the peer quantile)
+ * @param spread       scaled MAD of the daily peaks (0 for peer baselines)
+ * @param highest      largest clean daily peak in the history (0 when none)
+ * @param method       {@link #PERSONAL}, {@link #PEER} or {@link #FLOOR}
+ * @param historyDays  days of the account's own history
+ * @param peerCount    peer account-days behind a peer baseline
+ */
+public record Threshold(double value, double typical, double spread, double highest, String method,
+                        int historyDays, long peerCount) {
+
+    public static final String PERSONAL = "personal-daily-peak";
+    public static final String PEER = "peer-quantile";
+    public static final String FLOOR = "cold-start-floor";
+
+    public boolean coldStart() {
+        return !PERSONAL.equals(method);
+    }
+}

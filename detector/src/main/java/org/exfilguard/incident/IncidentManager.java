@@ -1,0 +1,154 @@
+package org.exfilguard.incident;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.exfilguard.detect.DetectionSettings;
+import org.exfilguard.detect.WindowVerdict;
+import org.exfilguard.profile.OpenIncident;
+import org.exfilguard.profile.ScopeProfile;
+import org.exfilguard.schema.AlertKind;
+import org.exfilguard.schema.AlertStatus;
+import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.schema.Severity;
+
+/**
+ * One incident per (account, scope): OPENED when a window first crosses its threshold, UPDATED when the score
+ * grows by the configured factor or the severity rises (a bounded number of times), CLOSED after a quiet
+ * period. A handful of records per incident, never one per event.
+ */
+public final class IncidentManager {
+
+    /** MITRE ATT&CK: Data from Information Repositories. */
+    static final String T1213 = "T1213";
+
+    private final DetectionSettings settings;
+    private final String detectorVersion;
+    private final AvroBytes<ExfiltrationAlert> alerts = new AvroBytes<>(ExfiltrationAlert.class);
+
+    public IncidentManager(DetectionSettings settings, String detectorVersion) {
+        this.settings = settings;
+        this.detectorVersion = detectorVersion;
+    }
+
+    /**
+     * Decides what a read means for the scope's incident. {@code mayOpen} is false when a narrower incident
+     * already covers the reads (the all-tables scope defers to an open per-table incident).
+     */
+    public Optional<ExfiltrationAlert> onRead(ScopeProfile profile, List<WindowVerdict> verdicts, Instant at,
+                                              long rows, boolean mayOpen) {
+        Optional<WindowVerdict> strongest = verdicts.stream().filter(WindowVerdict::alerting)
+                .max(Comparator.comparingDouble(WindowVerdict::score));
+        OpenIncident incident = profile.incident();
+        if (strongest.isEmpty()) {
+            return Optional.empty();
+        }
+        WindowVerdict top = strongest.get();
+        if (incident == null) {
+            boolean crossed = verdicts.stream().anyMatch(v -> v.state() == WindowVerdict.State.CROSSED);
+            return crossed && mayOpen ? Optional.of(open(profile, top, at)) : Optional.empty();
+        }
+        if (rows > 0) {
+            incident = incident.withActivity(at);
+            profile.incident(incident);
+        }
+        Severity severity = severity(top.score());
+        boolean grew = top.score() >= incident.lastScore() * settings.growthFactor();
+        boolean escalated = severity.ordinal() > Severity.valueOf(incident.severity()).ordinal();
+        if ((grew || escalated) && incident.alerts() <= settings.maxUpdates()) {
+            return Optional.of(update(profile, incident, top, at, severity));
+        }
+        return Optional.empty();
+    }
+
+    /** Closes the scope's incident when nothing above threshold was read for the quiet period. */
+    public Optional<ExfiltrationAlert> closeIfQuiet(ScopeProfile profile, Instant streamTime) {
+        OpenIncident incident = profile.incident();
+        if (incident == null || streamTime.isBefore(closeDue(incident))) {
+            return Optional.empty();
+        }
+        ExfiltrationAlert last = alerts.decode(incident.lastAlert());
+        ExfiltrationAlert closed = ExfiltrationAlert.newBuilder(last)
+                .setAlertId(Ids.alertId(incident.incidentId(), incident.alerts()))
+                .setStatus(AlertStatus.CLOSED)
+                .setDetectedAt(closeDue(incident))
+                .setReason(Reasons.closed(profile.account(), profile.scope(), incident.lastActivity(), settings.quietPeriod()))
+                .build();
+        profile.incident(null);
+        return Optional.of(closed);
+    }
+
+    public Instant closeDue(OpenIncident incident) {
+        return incident.lastActivity().plus(settings.quietPeriod());
+    }
+
+    private ExfiltrationAlert open(ScopeProfile profile, WindowVerdict top, Instant at) {
+        String incidentId = Ids.incidentId(profile.account(), profile.scope(), at.toEpochMilli());
+        Instant firstSeen = top.window().activeSince();
+        ExfiltrationAlert alert = base(profile, top, at, firstSeen)
+                .setAlertId(Ids.alertId(incidentId, 0))
+                .setIncidentId(incidentId)
+                .setStatus(AlertStatus.OPENED)
+                .setReason(Reasons.opened(profile.account(), profile.scope(), top, at, profile.recentClientIps()))
+                .build();
+        profile.incident(new OpenIncident(incidentId, at, firstSeen, at, 1, top.score(),
+                alert.getSeverity().name(), alerts.encode(alert)));
+        return alert;
+    }
+
+    private ExfiltrationAlert update(ScopeProfile profile, OpenIncident incident, WindowVerdict top, Instant at, Severity severity) {
+        String opening = Reasons.opened(profile.account(), profile.scope(), top, at, profile.recentClientIps());
+        ExfiltrationAlert alert = base(profile, top, at, incident.firstSeen())
+                .setAlertId(Ids.alertId(incident.incidentId(), incident.alerts()))
+                .setIncidentId(incident.incidentId())
+                .setStatus(AlertStatus.UPDATED)
+                .setSeverity(severity)
+                .setReason(Reasons.updated(opening, top, at))
+                .build();
+        profile.incident(new OpenIncident(incident.incidentId(), incident.openedAt(), incident.firstSeen(),
+                incident.lastActivity(), incident.alerts() + 1, top.score(), severity.name(), alerts.encode(alert)));
+        return alert;
+    }
+
+    private ExfiltrationAlert.Builder base(ScopeProfile profile, WindowVerdict top, Instant at, Instant firstSeen) {
+        double rank = top.peerRank();
+        return ExfiltrationAlert.newBuilder()
+                .setKind(AlertKind.BULK_READ)
+                .setSeverity(severity(top.score()))
+                .setScore(Math.round(top.score() * 100) / 100.0)
+                .setAccount(profile.account())
+                .setTable(profile.scope())
+                .setDetectedAt(at)
+                .setWindow(top.window().spec().name())
+                .setWindowStart(top.window().windowStart())
+                .setWindowEnd(top.window().windowEnd())
+                .setObservedRows(top.observedRows())
+                .setObservedBytes(top.observedBytes() > 0 ? top.observedBytes() : null)
+                .setBaselineRows(Math.round(top.threshold().typical() * 10) / 10.0)
+                .setBaselineSpread(Math.round(top.threshold().spread() * 10) / 10.0)
+                .setThresholdRows(Math.round(top.threshold().value() * 10) / 10.0)
+                .setBaselineMethod(top.threshold().method())
+                .setBaselineHistoryDays(top.threshold().historyDays())
+                .setPeerPercentile(Double.isNaN(rank) ? null : Math.round(rank * 1000) / 10.0)
+                .setFirstSeen(firstSeen)
+                .setClientIps(profile.recentClientIps())
+                .setStatementFingerprints(profile.topFingerprints(5))
+                .setEgress(null)
+                .setMitreTechniques(List.of(T1213))
+                .setSuppressed(false)
+                .setSuppressionReason(null)
+                .setDetectorVersion(detectorVersion);
+    }
+
+    /** Severity from how far over the threshold the volume is. */
+    static Severity severity(double score) {
+        if (score >= 20) {
+            return Severity.CRITICAL;
+        }
+        if (score >= 5) {
+            return Severity.HIGH;
+        }
+        return score >= 1.5 ? Severity.MEDIUM : Severity.LOW;
+    }
+}

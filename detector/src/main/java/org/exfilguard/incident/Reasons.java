@@ -1,0 +1,70 @@
+package org.exfilguard.incident;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import org.exfilguard.detect.Threshold;
+import org.exfilguard.detect.WindowVerdict;
+import org.exfilguard.profile.ScopeProfile;
+
+/** The one sentence a SOC analyst reads first: what happened, against what normal. */
+final class Reasons {
+
+    private Reasons() {
+    }
+
+    static String opened(String account, String scope, WindowVerdict v, Instant at, List<String> ips) {
+        Threshold t = v.threshold();
+        String what = String.format(Locale.ROOT, "%s read %s rows of %s in %s (%s window)",
+                account, count(v.observedRows()), tableName(scope),
+                duration(Duration.between(v.window().activeSince(), at)), v.window().spec().name());
+        String from = ips.isEmpty() ? "" : " from " + String.join(", ", ips.subList(0, Math.min(3, ips.size())));
+        String normal = switch (t.method()) {
+            case Threshold.PERSONAL -> String.format(Locale.ROOT,
+                    "; normal for this account is %s rows per %s at its daily peak, at most %s (%d days of history); alert threshold %s",
+                    count(t.typical()), v.window().spec().name(), count(t.highest()), t.historyDays(), count(t.value()));
+            case Threshold.PEER -> String.format(Locale.ROOT,
+                    "; with %d days of its own history it is compared with its peers: that is above the %s percentile of %s peer account-days (p%d %s rows); alert threshold %s",
+                    t.historyDays(), percentile(v.peerRank()), count(t.peerCount()), 95, count(t.typical()), count(t.value()));
+            default -> String.format(Locale.ROOT,
+                    "; with %d days of its own history and too few peers to compare with, it is above the cold-start floor of %s rows",
+                    t.historyDays(), count(t.value()));
+        };
+        return what + from + normal + ".";
+    }
+
+    static String updated(String previous, WindowVerdict v, Instant at) {
+        return String.format(Locale.ROOT, "Still reading: now %s rows in the %s window (%.1fx the threshold). %s",
+                count(v.observedRows()), v.window().spec().name(), v.score(), previous);
+    }
+
+    static String closed(String account, String scope, Instant lastActivity, Duration quiet) {
+        return String.format(Locale.ROOT, "Closed: no reads above threshold by %s on %s since %s (quiet for %s).",
+                account, tableName(scope), lastActivity, duration(quiet));
+    }
+
+    static String tableName(String scope) {
+        return ScopeProfile.ALL_SENSITIVE.equals(scope) ? "all sensitive tables together" : scope;
+    }
+
+    static String count(double value) {
+        return String.format(Locale.ROOT, "%,d", Math.round(value));
+    }
+
+    static String percentile(double rank) {
+        if (Double.isNaN(rank)) {
+            return "configured";
+        }
+        return String.format(Locale.ROOT, "%.1fth", Math.min(99.9, rank * 100));
+    }
+
+    static String duration(Duration d) {
+        long minutes = Math.max(1, d.toMinutes());
+        if (minutes < 120) {
+            return minutes + " min";
+        }
+        long hours = minutes / 60;
+        return hours < 48 ? hours + " h " + (minutes % 60) + " min" : (hours / 24) + " days " + (hours % 24) + " h";
+    }
+}

@@ -1,0 +1,109 @@
+package org.exfilguard.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The detector's own meters, created once and handed to the code that moves them. Tags never carry an
+ * account, a table or any value from a log line: metric labels leave the detector.
+ */
+public final class DetectorMetrics {
+
+    public static final String EVENTS = "exfil.events";
+    public static final String DEAD_LETTERS = "exfil.dead.letters";
+    public static final String ALERTS = "exfil.alerts";
+    public static final String SUPPRESSIONS = "exfil.suppressions";
+    public static final String KEYS_TRACKED = "exfil.keys.tracked";
+    public static final String EVENT_TIME_LAG = "exfil.event.time.lag.seconds";
+
+    private final MeterRegistry registry;
+    private final Clock wallClock;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<Object, LongSupplier> keyCounts = new ConcurrentHashMap<>();
+    private final AtomicLong newestEventMillis = new AtomicLong(Long.MIN_VALUE);
+
+    public DetectorMetrics(MeterRegistry registry) {
+        this(registry, Clock.systemUTC());
+    }
+
+    public DetectorMetrics(MeterRegistry registry, Clock wallClock) {
+        this.registry = registry;
+        this.wallClock = wallClock;
+        Gauge.builder(KEYS_TRACKED, this, DetectorMetrics::keysTracked)
+                .description("(account, scope) read profiles held in state by this instance")
+                .register(registry);
+        // Lag is the only place the wall clock appears: it measures how far event time is behind now.
+        Gauge.builder(EVENT_TIME_LAG, this, DetectorMetrics::eventTimeLagSeconds)
+                .description("Wall time minus the newest event time processed")
+                .baseUnit("seconds")
+                .register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** An input event and what became of it: accepted, not_sensitive, dead_letter. */
+    public void event(String source, String outcome) {
+        counter(EVENTS, "source", source, "outcome", outcome).increment();
+    }
+
+    public void deadLetter(String source, String reason) {
+        counter(DEAD_LETTERS, "source", source, "reason", reason).increment();
+        event(source, "dead_letter");
+    }
+
+    public void alert(String severity, String kind, String status) {
+        counter(ALERTS, "severity", severity, "kind", kind, "status", status).increment();
+    }
+
+    public void suppression(String kind) {
+        counter(SUPPRESSIONS, "kind", kind).increment();
+    }
+
+    public void eventTime(long eventMillis) {
+        newestEventMillis.accumulateAndGet(eventMillis, Math::max);
+    }
+
+    /** Registers a source of tracked keys (a task's profile store); removed when the task closes. */
+    public void trackKeys(Object owner, LongSupplier count) {
+        keyCounts.put(owner, count);
+    }
+
+    public void untrackKeys(Object owner) {
+        keyCounts.remove(owner);
+    }
+
+    public double count(String name, String... tags) {
+        Counter counter = registry.find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private double keysTracked() {
+        long total = 0;
+        for (LongSupplier supplier : keyCounts.values()) {
+            try {
+                total += supplier.getAsLong();
+            } catch (RuntimeException closedStore) {
+                // A store closing during a rebalance has nothing to report.
+            }
+        }
+        return total;
+    }
+
+    private double eventTimeLagSeconds() {
+        long newest = newestEventMillis.get();
+        return newest == Long.MIN_VALUE ? Double.NaN : (wallClock.millis() - newest) / 1000.0;
+    }
+
+    private Counter counter(String name, String... tags) {
+        String key = name + String.join("\u0000", tags);
+        return counters.computeIfAbsent(key, k -> Counter.builder(name).tags(tags).register(registry));
+    }
+}

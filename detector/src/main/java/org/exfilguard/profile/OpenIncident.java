@@ -1,0 +1,17 @@
+package org.exfilguard.profile;
+
+import java.time.Instant;
+
+/**
+ * An incident that is open for one (account, scope). {@code lastAlert} is the encoded last alert record, the
+ * base of the UPDATED and CLOSED records, so a restarted instance emits them with the same content.
+ */
+public record OpenIncident(String incidentId, Instant openedAt, Instant firstSeen, Instant lastActivity,
+                           int alerts, double lastScore, String severity, byte[] lastAlert) {
+
+    public OpenIncident withActivity(Instant at) {
+        return at.isAfter(lastActivity)
+                ? new OpenIncident(incidentId, openedAt, firstSeen, at, alerts, lastScore, severity, lastAlert)
+                : this;
+    }
+}

@@ -1,0 +1,88 @@
+package org.exfilguard.profile;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the detector keeps for one (account, scope): one {@link WindowProfile} per configured window,
+ * bounded recent evidence (client ips, statement fingerprints) and the open incident, if any.
+ * Scope is a sensitive table ({@code db.table}) or {@link #ALL_SENSITIVE}.
+ */
+public final class ScopeProfile {
+
+    /** The scope of an account's reads across all its sensitive tables together. */
+    public static final String ALL_SENSITIVE = "*";
+
+    static final int MAX_EVIDENCE = 8;
+
+    private final String account;
+    private final String scope;
+    private final long firstDay;
+    private final List<WindowProfile> windows;
+    private final Map<String, Long> recentIps;
+    private final Map<String, Long> recentFingerprints;
+    private OpenIncident incident;
+
+    public ScopeProfile(String account, String scope, long firstDay, List<WindowProfile> windows,
+                        Map<String, Long> recentIps, Map<String, Long> recentFingerprints, OpenIncident incident) {
+        this.account = account;
+        this.scope = scope;
+        this.firstDay = firstDay;
+        this.windows = List.copyOf(windows);
+        this.recentIps = new LinkedHashMap<>(recentIps);
+        this.recentFingerprints = new LinkedHashMap<>(recentFingerprints);
+        this.incident = incident;
+    }
+
+    /** A fresh profile for an (account, scope) first seen at {@code first}. */
+    public static ScopeProfile fresh(String account, String scope, List<WindowSpec> specs, int historyDays, Instant first) {
+        List<WindowProfile> windows = specs.stream().map(s -> new WindowProfile(s, historyDays, first)).toList();
+        return new ScopeProfile(account, scope, Math.floorDiv(first.toEpochMilli(), 86_400_000L), windows,
+                Map.of(), Map.of(), null);
+    }
+
+    /** Remembers the client ip (by last time seen) and the fingerprint (by rows read), keeping the largest few. */
+    public void noteEvidence(String clientIp, String fingerprint, long rows, Instant at) {
+        if (clientIp != null && !clientIp.isEmpty()) {
+            recentIps.put(clientIp, at.toEpochMilli());
+            trim(recentIps);
+        }
+        if (fingerprint != null && !fingerprint.isEmpty()) {
+            recentFingerprints.merge(fingerprint, rows, Long::sum);
+            trim(recentFingerprints);
+        }
+    }
+
+    private static void trim(Map<String, Long> map) {
+        while (map.size() > MAX_EVIDENCE) {
+            String smallest = map.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            map.remove(smallest);
+        }
+    }
+
+    /** Client ips seen most recently first. */
+    public List<String> recentClientIps() {
+        return recentIps.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
+                .map(Map.Entry::getKey).toList();
+    }
+
+    /** Fingerprints that read the most rows first. */
+    public List<String> topFingerprints(int n) {
+        return recentFingerprints.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
+                .limit(n).map(Map.Entry::getKey).toList();
+    }
+
+    public String account() { return account; }
+    public String scope() { return scope; }
+    public long firstDay() { return firstDay; }
+    public List<WindowProfile> windows() { return windows; }
+    public Map<String, Long> recentIps() { return Map.copyOf(recentIps); }
+    public Map<String, Long> recentFingerprints() { return Map.copyOf(recentFingerprints); }
+    public OpenIncident incident() { return incident; }
+    public void incident(OpenIncident incident) { this.incident = incident; }
+}

@@ -1,0 +1,208 @@
+package org.exfilguard.profile;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Per-key state of one sliding window: a ring of sub-bucket sums (rows and bytes), the running sum, today's
+ * clean peak and the history of clean daily peaks that the baseline learns from.
+ *
+ * <p>"Clean" means the sum did not raise an alert: a bucket that alerted must not teach the baseline that the
+ * extraction is normal. Empty days enter the history as the sum carried into them (zero for short windows),
+ * so an account that reads nothing at night has a night baseline of zero.
+ */
+public final class WindowProfile {
+
+    private static final long MILLIS_PER_DAY = 86_400_000L;
+
+    private final WindowSpec spec;
+    private final long[] bucketRows;
+    private final long[] bucketBytes;
+    private long head;
+    private long sumRows;
+    private long sumBytes;
+    private long day;
+    private long dayPeak;
+    private boolean armed;
+    private final double[] history;
+    private int historySize;
+    private final List<AlertedDay> alertedDays;
+
+    /** A fresh window whose first event is at {@code first}. */
+    public WindowProfile(WindowSpec spec, int historyCapacity, Instant first) {
+        this(spec, new long[spec.subBuckets()], new long[spec.subBuckets()],
+                Math.floorDiv(first.toEpochMilli(), spec.subBucketMillis()),
+                Math.floorDiv(first.toEpochMilli(), MILLIS_PER_DAY), 0, true,
+                new double[historyCapacity], 0, new ArrayList<>());
+    }
+
+    /** Restores a window from stored state; the arrays are owned by the new instance. */
+    public WindowProfile(WindowSpec spec, long[] bucketRows, long[] bucketBytes, long head, long day, long dayPeak,
+                         boolean armed, double[] history, int historySize, List<AlertedDay> alertedDays) {
+        if (bucketRows.length != spec.subBuckets() || bucketBytes.length != spec.subBuckets()) {
+            throw new IllegalArgumentException("window " + spec.name() + ": stored ring has "
+                    + bucketRows.length + " sub-buckets, configuration has " + spec.subBuckets());
+        }
+        this.spec = spec;
+        this.bucketRows = bucketRows;
+        this.bucketBytes = bucketBytes;
+        this.head = head;
+        this.day = day;
+        this.dayPeak = dayPeak;
+        this.armed = armed;
+        this.history = history;
+        this.historySize = historySize;
+        this.alertedDays = new ArrayList<>(alertedDays);
+        for (int i = 0; i < bucketRows.length; i++) {
+            sumRows += bucketRows[i];
+            sumBytes += bucketBytes[i];
+        }
+    }
+
+    /**
+     * Moves the window to the day of {@code at}, closing the days in between into the history. Returns the clean
+     * peaks of the days it closed (newest last), so the caller can feed the peer baseline.
+     */
+    public long[] rollDays(Instant at, int alertedDayLookback) {
+        long today = Math.floorDiv(at.toEpochMilli(), MILLIS_PER_DAY);
+        if (today <= day) {
+            return new long[0];
+        }
+        long gap = today - day;
+        int toClose = (int) Math.min(gap, history.length);
+        long[] closed = new long[toClose];
+        long previousClean = dayPeak;
+        // The day of the last event closes with its own peak; skipped days carry what was still in the window
+        // at their start, capped by the last clean peak so an extraction never leaks into the baseline this way.
+        for (int i = 0; i < toClose; i++) {
+            long closingDay = today - toClose + i;
+            long peak;
+            if (closingDay == day) {
+                peak = dayPeak;
+            } else {
+                peak = Math.min(sumAt(closingDay * MILLIS_PER_DAY), previousClean);
+                previousClean = peak;
+            }
+            pushHistory(peak);
+            closed[i] = peak;
+        }
+        long carried = Math.min(sumAt(today * MILLIS_PER_DAY), previousClean);
+        day = today;
+        dayPeak = carried;
+        alertedDays.removeIf(d -> d.epochDay() < today - alertedDayLookback);
+        return closed;
+    }
+
+    /** Adds an event's rows and bytes to its sub-bucket; events older than the window only count where they fit. */
+    public boolean add(Instant at, long rows, long bytes) {
+        long bucket = Math.floorDiv(at.toEpochMilli(), spec.subBucketMillis());
+        advanceTo(bucket);
+        if (bucket <= head - spec.subBuckets()) {
+            return false;
+        }
+        int slot = slot(bucket);
+        bucketRows[slot] += rows;
+        bucketBytes[slot] += bytes;
+        sumRows += rows;
+        sumBytes += bytes;
+        return true;
+    }
+
+    private void advanceTo(long bucket) {
+        if (bucket <= head) {
+            return;
+        }
+        long steps = Math.min(bucket - head, spec.subBuckets());
+        for (long b = bucket - steps + 1; b <= bucket; b++) {
+            int slot = slot(b);
+            sumRows -= bucketRows[slot];
+            sumBytes -= bucketBytes[slot];
+            bucketRows[slot] = 0;
+            bucketBytes[slot] = 0;
+        }
+        head = bucket;
+    }
+
+    /** The sliding sum of rows over the window ending at {@code millis} (at or after the head). */
+    private long sumAt(long millis) {
+        long end = Math.floorDiv(millis, spec.subBucketMillis()) - 1;
+        long total = 0;
+        for (long b = Math.max(end - spec.subBuckets() + 1, head - spec.subBuckets() + 1); b <= Math.min(end, head); b++) {
+            total += bucketRows[slot(b)];
+        }
+        return total;
+    }
+
+    private int slot(long bucket) {
+        return (int) Math.floorMod(bucket, (long) spec.subBuckets());
+    }
+
+    private void pushHistory(double peak) {
+        if (historySize < history.length) {
+            history[historySize++] = peak;
+        } else {
+            System.arraycopy(history, 1, history, 0, history.length - 1);
+            history[history.length - 1] = peak;
+        }
+    }
+
+    /** Records a sum that did not alert (or belongs to a recognised recurring job) as today's clean peak. */
+    public void observeClean(long sum) {
+        dayPeak = Math.max(dayPeak, sum);
+    }
+
+    /** Remembers that today's sum alerted at {@code at}, so a job that recurs at that time can be recognised. */
+    public void recordAlert(Instant at, long peak) {
+        long today = Math.floorDiv(at.toEpochMilli(), MILLIS_PER_DAY);
+        int minute = (int) (Math.floorMod(at.toEpochMilli(), MILLIS_PER_DAY) / 60_000);
+        for (int i = 0; i < alertedDays.size(); i++) {
+            AlertedDay d = alertedDays.get(i);
+            if (d.epochDay() == today) {
+                alertedDays.set(i, new AlertedDay(today, d.minuteOfDay(), Math.max(d.peak(), peak)));
+                return;
+            }
+        }
+        alertedDays.add(new AlertedDay(today, minute, peak));
+    }
+
+    /** Start of the oldest non-empty sub-bucket in the window: when the reading in it began, at the latest. */
+    public Instant activeSince() {
+        for (long b = head - spec.subBuckets() + 1; b <= head; b++) {
+            if (bucketRows[slot(b)] > 0) {
+                return Instant.ofEpochMilli(b * spec.subBucketMillis());
+            }
+        }
+        return windowEnd();
+    }
+
+    public Instant windowStart() {
+        return Instant.ofEpochMilli((head - spec.subBuckets() + 1) * spec.subBucketMillis());
+    }
+
+    public Instant windowEnd() {
+        return Instant.ofEpochMilli((head + 1) * spec.subBucketMillis());
+    }
+
+    public WindowSpec spec() { return spec; }
+    public long sumRows() { return sumRows; }
+    public long sumBytes() { return sumBytes; }
+    public long head() { return head; }
+    public long day() { return day; }
+    public long dayPeak() { return dayPeak; }
+    public boolean armed() { return armed; }
+    public void armed(boolean armed) { this.armed = armed; }
+    public List<AlertedDay> alertedDays() { return List.copyOf(alertedDays); }
+    public long[] bucketRows() { return bucketRows.clone(); }
+    public long[] bucketBytes() { return bucketBytes.clone(); }
+
+    /** Clean daily peaks, oldest first. */
+    public double[] history() {
+        return Arrays.copyOf(history, historySize);
+    }
+
+    public int historyCapacity() {
+        return history.length;
+    }
+}

@@ -1,0 +1,130 @@
+package org.exfilguard.topology;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.exfilguard.detect.DetectionSettings;
+import org.exfilguard.incident.AvroBytes;
+import org.exfilguard.profile.AlertedDay;
+import org.exfilguard.profile.OpenIncident;
+import org.exfilguard.profile.ScopeProfile;
+import org.exfilguard.profile.WindowProfile;
+import org.exfilguard.profile.WindowSpec;
+import org.exfilguard.schema.state.IncidentState;
+import org.exfilguard.schema.state.ProfileState;
+import org.exfilguard.schema.state.WindowState;
+
+/**
+ * Stores a {@link ScopeProfile} as the Avro {@code ProfileState} record, so state written by one version is
+ * read by the next. A window whose configuration changed (new window, other sub-bucket count) starts afresh.
+ */
+final class ProfileCodec {
+
+    private final DetectionSettings settings;
+    private final AvroBytes<ProfileState> avro = new AvroBytes<>(ProfileState.class);
+
+    ProfileCodec(DetectionSettings settings) {
+        this.settings = settings;
+    }
+
+    byte[] encode(ScopeProfile profile) {
+        List<WindowState> windows = new ArrayList<>(profile.windows().size());
+        for (WindowProfile w : profile.windows()) {
+            List<AlertedDay> alerted = w.alertedDays();
+            windows.add(WindowState.newBuilder()
+                    .setName(w.spec().name())
+                    .setHead(w.head())
+                    .setBucketRows(boxed(w.bucketRows()))
+                    .setBucketBytes(boxed(w.bucketBytes()))
+                    .setDay(w.day())
+                    .setDayPeak(w.dayPeak())
+                    .setArmed(w.armed())
+                    .setHistory(boxed(w.history()))
+                    .setAlertedDays(alerted.stream().map(d -> org.exfilguard.schema.state.AlertedDay.newBuilder()
+                            .setDay(d.epochDay()).setMinuteOfDay(d.minuteOfDay()).setPeak(d.peak()).build()).toList())
+                    .build());
+        }
+        OpenIncident incident = profile.incident();
+        IncidentState incidentState = incident == null ? null : IncidentState.newBuilder()
+                .setIncidentId(incident.incidentId())
+                .setOpenedAt(incident.openedAt())
+                .setFirstSeen(incident.firstSeen())
+                .setLastActivity(incident.lastActivity())
+                .setAlerts(incident.alerts())
+                .setLastScore(incident.lastScore())
+                .setSeverity(incident.severity())
+                .setLastAlert(ByteBuffer.wrap(incident.lastAlert()))
+                .build();
+        return avro.encode(ProfileState.newBuilder()
+                .setAccount(profile.account())
+                .setScope(profile.scope())
+                .setFirstDay(profile.firstDay())
+                .setWindows(windows)
+                .setRecentIps(new HashMap<>(profile.recentIps()))
+                .setRecentFingerprints(new HashMap<>(profile.recentFingerprints()))
+                .setIncident(incidentState)
+                .build());
+    }
+
+    ScopeProfile decode(byte[] bytes, Instant now) {
+        ProfileState state = avro.decode(bytes);
+        Map<String, WindowState> stored = new HashMap<>();
+        state.getWindows().forEach(w -> stored.put(w.getName(), w));
+        List<WindowProfile> windows = new ArrayList<>();
+        for (WindowSpec spec : settings.windows()) {
+            WindowState w = stored.get(spec.name());
+            if (w == null || w.getBucketRows().size() != spec.subBuckets()) {
+                windows.add(new WindowProfile(spec, settings.historyDays(), now));
+                continue;
+            }
+            double[] history = new double[settings.historyDays()];
+            List<Double> storedHistory = w.getHistory();
+            int keep = Math.min(storedHistory.size(), history.length);
+            for (int i = 0; i < keep; i++) {
+                history[i] = storedHistory.get(storedHistory.size() - keep + i);
+            }
+            windows.add(new WindowProfile(spec, unboxed(w.getBucketRows()), unboxed(w.getBucketBytes()), w.getHead(),
+                    w.getDay(), w.getDayPeak(), w.getArmed(), history, keep,
+                    w.getAlertedDays().stream().map(d -> new AlertedDay(d.getDay(), d.getMinuteOfDay(), d.getPeak())).toList()));
+        }
+        IncidentState i = state.getIncident();
+        OpenIncident incident = i == null ? null : new OpenIncident(i.getIncidentId(), i.getOpenedAt(), i.getFirstSeen(),
+                i.getLastActivity(), i.getAlerts(), i.getLastScore(), i.getSeverity(), bytes(i.getLastAlert()));
+        return new ScopeProfile(state.getAccount(), state.getScope(), state.getFirstDay(), windows,
+                state.getRecentIps(), state.getRecentFingerprints(), incident);
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer copy = buffer.duplicate();
+        byte[] out = new byte[copy.remaining()];
+        copy.get(out);
+        return out;
+    }
+
+    private static List<Long> boxed(long[] values) {
+        List<Long> list = new ArrayList<>(values.length);
+        for (long v : values) {
+            list.add(v);
+        }
+        return list;
+    }
+
+    private static List<Double> boxed(double[] values) {
+        List<Double> list = new ArrayList<>(values.length);
+        for (double v : values) {
+            list.add(v);
+        }
+        return list;
+    }
+
+    private static long[] unboxed(List<Long> values) {
+        long[] out = new long[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+}

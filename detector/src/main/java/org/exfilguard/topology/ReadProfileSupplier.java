@@ -1,0 +1,170 @@
+package org.exfilguard.topology;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.exfilguard.detect.DetectionSettings;
+import org.exfilguard.detect.ReadDetector;
+import org.exfilguard.detect.WindowVerdict;
+import org.exfilguard.incident.IncidentManager;
+import org.exfilguard.metrics.DetectorMetrics;
+import org.exfilguard.profile.ScopeProfile;
+import org.exfilguard.schema.DbAccessEvent;
+import org.exfilguard.schema.ExfiltrationAlert;
+
+/**
+ * The read-profile processor: per (account, sensitive table) and per account across all sensitive tables, adds
+ * each read to the sliding windows, scores it against the learnt baseline and runs the incident lifecycle.
+ * A thin adapter: the decisions are made by {@link ReadDetector} and {@link IncidentManager}.
+ */
+final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, String, ExfiltrationAlert> {
+
+    /** How often (in stream time) quiet incidents are looked for. */
+    static final Duration CLOSE_SCAN_INTERVAL = Duration.ofMinutes(1);
+
+    private final DetectionSettings settings;
+    private final String detectorVersion;
+    private final DetectorMetrics metrics;
+
+    ReadProfileSupplier(DetectionSettings settings, String detectorVersion, DetectorMetrics metrics) {
+        this.settings = settings;
+        this.detectorVersion = detectorVersion;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public Processor<Object, Object, String, ExfiltrationAlert> get() {
+        return new ReadProfileProcessor();
+    }
+
+    private final class ReadProfileProcessor implements Processor<Object, Object, String, ExfiltrationAlert> {
+
+        private final ReadDetector detector = new ReadDetector(settings);
+        private final IncidentManager incidents = new IncidentManager(settings, detectorVersion);
+        private final ProfileCodec codec = new ProfileCodec(settings);
+        private ProcessorContext<String, ExfiltrationAlert> context;
+        private KeyValueStore<String, byte[]> profiles;
+        private KeyValueStore<String, Long> openIncidents;
+        private KeyValueStore<String, Long> clock;
+        private StorePeerBaselines peers;
+
+        @Override
+        public void init(ProcessorContext<String, ExfiltrationAlert> context) {
+            this.context = context;
+            this.profiles = context.getStateStore(StoreNames.READ_PROFILES);
+            this.openIncidents = context.getStateStore(StoreNames.OPEN_INCIDENTS);
+            this.clock = context.getStateStore(StoreNames.EVENT_CLOCK);
+            this.peers = new StorePeerBaselines(context.getStateStore(StoreNames.PEER_BASELINES));
+            metrics.trackKeys(this, profiles::approximateNumEntries);
+            // Stream time, not wall time: a replay closes incidents exactly as live processing did.
+            context.schedule(CLOSE_SCAN_INTERVAL, PunctuationType.STREAM_TIME, ignored -> closeQuietIncidents());
+        }
+
+        @Override
+        public void process(Record<Object, Object> record) {
+            DbAccessEvent event = (DbAccessEvent) record.value();
+            List<String> tables = settings.sensitiveTables().match(event.getTables(), event.getDatabase());
+            if (tables.isEmpty()) {
+                metrics.event(DecodeDbAccessSupplier.SOURCE, "not_sensitive");
+                return;
+            }
+            metrics.event(DecodeDbAccessSupplier.SOURCE, "accepted");
+            Instant at = event.getEventTime();
+            long rows = event.getRowsReturned();
+            long bytes = event.getBytesReturned() == null ? 0 : event.getBytesReturned();
+            List<String> scopes = new ArrayList<>(tables);
+            scopes.add(ScopeProfile.ALL_SENSITIVE);
+            for (String scope : scopes) {
+                String key = key(event.getAccount(), scope);
+                byte[] stored = profiles.get(key);
+                ScopeProfile profile = stored == null
+                        ? ScopeProfile.fresh(event.getAccount(), scope, settings.windows(), settings.historyDays(), at)
+                        : codec.decode(stored, at);
+                boolean hadIncident = profile.incident() != null;
+                // An incident that went quiet before this read closes first, so this read can open a new one.
+                incidents.closeIfQuiet(profile, at).ifPresent(this::emit);
+                profile.noteEvidence(event.getClientIp(), event.getStatementFingerprint(), rows, at);
+                List<WindowVerdict> verdicts = detector.observe(profile, at, rows, bytes, peers);
+                boolean mayOpen = !ScopeProfile.ALL_SENSITIVE.equals(scope) || !tableIncidentOpen(event.getAccount());
+                Optional<ExfiltrationAlert> alert = incidents.onRead(profile, verdicts, at, rows, mayOpen);
+                save(key, profile, hadIncident);
+                alert.ifPresent(this::emit);
+            }
+        }
+
+        private boolean tableIncidentOpen(String account) {
+            try (KeyValueIterator<String, Long> open = openIncidents.prefixScan(account + '\u0000', new StringSerializer())) {
+                while (open.hasNext()) {
+                    if (!open.next().key.endsWith('\u0000' + ScopeProfile.ALL_SENSITIVE)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        private void closeQuietIncidents() {
+            Long clockMillis = clock.get(EventClock.KEY);
+            if (clockMillis == null) {
+                return;
+            }
+            Instant now = Instant.ofEpochMilli(clockMillis);
+            List<String> due = new ArrayList<>();
+            try (KeyValueIterator<String, Long> open = openIncidents.all()) {
+                while (open.hasNext()) {
+                    KeyValue<String, Long> entry = open.next();
+                    if (entry.value <= clockMillis) {
+                        due.add(entry.key);
+                    }
+                }
+            }
+            for (String key : due) {
+                byte[] stored = profiles.get(key);
+                if (stored == null) {
+                    openIncidents.delete(key);
+                    continue;
+                }
+                ScopeProfile profile = codec.decode(stored, now);
+                Optional<ExfiltrationAlert> closed = incidents.closeIfQuiet(profile, now);
+                save(key, profile, true);
+                closed.ifPresent(this::emit);
+            }
+        }
+
+        private void save(String key, ScopeProfile profile, boolean hadIncident) {
+            profiles.put(key, codec.encode(profile));
+            if (profile.incident() == null) {
+                if (hadIncident) {
+                    openIncidents.delete(key);
+                }
+            } else {
+                openIncidents.put(key, incidents.closeDue(profile.incident()).toEpochMilli());
+            }
+        }
+
+        private void emit(ExfiltrationAlert alert) {
+            metrics.alert(alert.getSeverity().name(), alert.getKind().name(), alert.getStatus().name());
+            context.forward(new Record<>(alert.getAccount(), alert, alert.getDetectedAt().toEpochMilli()));
+        }
+
+        @Override
+        public void close() {
+            metrics.untrackKeys(this);
+        }
+    }
+
+    static String key(String account, String scope) {
+        return account + '\u0000' + scope;
+    }
+}

@@ -1,0 +1,25 @@
+package org.exfilguard.topology;
+
+import java.util.List;
+
+/**
+ * The topics the detector reads and writes, in one place. Keys: {@code db-access} by account,
+ * {@code egress} by source ip, alerts by account; dead letters keep the original key and value bytes.
+ */
+public record Topics(String dbAccess, String egress, String alerts, String alertsJson, String deadLetters,
+                     String rawDbLogs, String rawEgressLogs) {
+
+    public static Topics defaults() {
+        return new Topics("db-access", "egress", "exfil-alerts", "exfil-alerts-json", "exfil-dlq",
+                "raw-db-logs", "raw-egress-logs");
+    }
+
+    /** Topics the detector writes to and that must exist before it starts. */
+    public List<String> outputs() {
+        return List.of(alerts, alertsJson, deadLetters);
+    }
+
+    public List<String> inputs() {
+        return List.of(dbAccess, egress);
+    }
+}

@@ -1,0 +1,117 @@
+package org.exfilguard.testkit;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.exfilguard.detect.DetectionSettings;
+import org.exfilguard.detect.SensitiveTables;
+import org.exfilguard.metrics.DetectorMetrics;
+import org.exfilguard.schema.DbAccessEvent;
+import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.serde.AvroSerde;
+import org.exfilguard.serde.EmbeddedSchemaRegistry;
+import org.exfilguard.serde.RestSchemaRegistryClient;
+import org.exfilguard.serde.SchemaRegistryClient;
+import org.exfilguard.topology.DetectorSerdes;
+import org.exfilguard.topology.DetectorTopology;
+import org.exfilguard.topology.Topics;
+
+/**
+ * The detector's real topology in a {@link TopologyTestDriver}, with Avro through the embedded schema registry:
+ * pipe events with explicit event times, read alerts and dead letters.
+ */
+public final class DetectorDriver implements AutoCloseable {
+
+    public static final Topics TOPICS = Topics.defaults();
+
+    private final EmbeddedSchemaRegistry registry;
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<String, DbAccessEvent> dbAccess;
+    private final TestInputTopic<byte[], byte[]> rawDbAccess;
+    private final TestOutputTopic<String, ExfiltrationAlert> alerts;
+    private final TestOutputTopic<byte[], byte[]> deadLetters;
+    private final DetectorMetrics metrics = new DetectorMetrics(new SimpleMeterRegistry());
+    private final List<ExfiltrationAlert> seen = new ArrayList<>();
+    private final SchemaRegistryClient client;
+
+    public DetectorDriver() {
+        this(DetectionSettings.defaults(SensitiveTables.parse("coop.members,coop.member_cards")));
+    }
+
+    public DetectorDriver(DetectionSettings settings) {
+        try {
+            registry = EmbeddedSchemaRegistry.start();
+            client = new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url()));
+            AvroSerde<DbAccessEvent> events = AvroSerde.of(DbAccessEvent.class, client, false);
+            AvroSerde<ExfiltrationAlert> alertSerde = AvroSerde.of(ExfiltrationAlert.class, client, false);
+            Properties props = new Properties();
+            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "exfilguard-test");
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("exfilguard-ttd").toString());
+            props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
+            driver = new TopologyTestDriver(DetectorTopology.build(settings, TOPICS,
+                    new DetectorSerdes(events.deserializer(), alertSerde.serializer()), metrics, "test"), props);
+            dbAccess = driver.createInputTopic(TOPICS.dbAccess(), new StringSerializer(), events.serializer());
+            rawDbAccess = driver.createInputTopic(TOPICS.dbAccess(), new ByteArraySerializer(), new ByteArraySerializer());
+            alerts = driver.createOutputTopic(TOPICS.alerts(), new StringDeserializer(), alertSerde.deserializer());
+            deadLetters = driver.createOutputTopic(TOPICS.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Pipes events keyed by account with their event time as the record timestamp, as replay does. */
+    public DetectorDriver pipe(DbAccessEvent... events) {
+        for (DbAccessEvent event : events) {
+            dbAccess.pipeInput(event.getAccount(), event, event.getEventTime());
+        }
+        return this;
+    }
+
+    public DetectorDriver pipe(Iterable<DbAccessEvent> events) {
+        events.forEach(this::pipe);
+        return this;
+    }
+
+    public DetectorDriver pipeRaw(byte[] value, java.time.Instant timestamp) {
+        rawDbAccess.pipeInput(null, value, timestamp);
+        return this;
+    }
+
+    /** Every alert emitted so far, in order. */
+    public List<ExfiltrationAlert> alerts() {
+        alerts.readValuesToList().forEach(seen::add);
+        return List.copyOf(seen);
+    }
+
+    public List<TestRecord<byte[], byte[]>> deadLetters() {
+        return deadLetters.readRecordsToList();
+    }
+
+    public DetectorMetrics metrics() {
+        return metrics;
+    }
+
+    public SchemaRegistryClient registryClient() {
+        return client;
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        registry.close();
+    }
+}
