@@ -127,8 +127,7 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
         if (!why.isEmpty()) {
           why.append("; ");
         }
-        why.append(incompatibility.getType()).append(' ').append(incompatibility.getMessage())
-            .append(" at ").append(incompatibility.getLocation());
+        why.append(incompatibility.getType()).append(' ').append(CompatibilityLevel.explain(incompatibility, readerSchema));
       });
       return new Resolution<>(null, why.toString());
     }

@@ -59,21 +59,63 @@ public enum CompatibilityLevel {
       Schema old = existing.get(i);
       int version = firstVersion + i;
       if (newReadsOld) {
-        describe(SchemaCompatibility.checkReaderWriterCompatibility(candidate, old),
+        describe(SchemaCompatibility.checkReaderWriterCompatibility(candidate, old), candidate,
             "the new schema cannot read data written with version " + version, problems);
       }
       if (oldReadsNew) {
-        describe(SchemaCompatibility.checkReaderWriterCompatibility(old, candidate),
+        describe(SchemaCompatibility.checkReaderWriterCompatibility(old, candidate), old,
             "version " + version + " cannot read data written with the new schema", problems);
       }
     }
     return problems;
   }
 
-  private static void describe(SchemaPairCompatibility result, String direction, List<String> problems) {
+  private static void describe(SchemaPairCompatibility result, Schema reader, String direction, List<String> problems) {
     for (Incompatibility incompatibility : result.getResult().getIncompatibilities()) {
       problems.add("{errorType:'" + incompatibility.getType() + "', description:'" + direction + ": "
-          + incompatibility.getMessage() + " at " + incompatibility.getLocation() + "'}");
+          + explain(incompatibility, reader) + "'}");
+    }
+  }
+
+  /** One incompatibility in words, naming the field rather than only Avro's JSON-pointer location. */
+  static String explain(Incompatibility incompatibility, Schema reader) {
+    String field = fieldAt(reader, incompatibility.getLocation());
+    return (field.isEmpty() ? "" : "field '" + field + "': ") + incompatibility.getMessage()
+        + " (at " + incompatibility.getLocation() + ")";
+  }
+
+  /** Dotted field path for a location like {@code /fields/7/type/1/fields/0}; empty at the top level. */
+  static String fieldAt(Schema schema, String location) {
+    StringBuilder path = new StringBuilder();
+    String[] parts = location.split("/");
+    Schema current = schema;
+    for (int i = 0; i < parts.length && current != null; i++) {
+      String part = parts[i];
+      if (part.equals("fields") && i + 1 < parts.length && current.getType() == Schema.Type.RECORD) {
+        int index = parseIndex(parts[++i]);
+        if (index < 0 || index >= current.getFields().size()) {
+          break;
+        }
+        Schema.Field field = current.getFields().get(index);
+        path.append(path.isEmpty() ? "" : ".").append(field.name());
+        current = field.schema();
+      } else if (part.equals("items") && current.getType() == Schema.Type.ARRAY) {
+        current = current.getElementType();
+      } else if (part.equals("values") && current.getType() == Schema.Type.MAP) {
+        current = current.getValueType();
+      } else if (current.getType() == Schema.Type.UNION && parseIndex(part) >= 0) {
+        int index = parseIndex(part);
+        current = index < current.getTypes().size() ? current.getTypes().get(index) : null;
+      }
+    }
+    return path.toString();
+  }
+
+  private static int parseIndex(String text) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 }
