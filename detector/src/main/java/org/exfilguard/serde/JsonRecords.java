@@ -186,6 +186,10 @@ public final class JsonRecords {
     if (field.schema().isNullable()) {
       return null;
     }
+    if (field.schema().getType() == Schema.Type.ENUM && field.schema().getEnumDefault() != null) {
+      // Our enums carry a type-level default (Operation OTHER, AlertKind UNKNOWN) but no field default.
+      return model.createEnum(field.schema().getEnumDefault(), field.schema());
+    }
     throw new JsonRecordException(path, "required field is missing");
   }
 
