@@ -15,7 +15,6 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -255,8 +254,7 @@ public final class JsonRecords {
           throw new JsonRecordException(path, "expected an object, got " + kind(node));
         }
         Map<String, Object> map = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
           map.put(entry.getKey(), readValue(entry.getValue(), schema.getValueType(), model, path + "." + entry.getKey()));
         }
         return map;
