@@ -262,6 +262,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("min.insync.replicas", "1");
         // A single test or demo consumer group should not sit out the default 3 s join delay.
         props.put("group.initial.rebalance.delay.ms", "0");
+        // After a crash the controller refuses the restarted broker until the old session expires (default 9 s);
+        // a broker heartbeating to itself on loopback can afford a shorter session.
+        props.put("broker.heartbeat.interval.ms", "1000");
+        props.put("broker.session.timeout.ms", "4000");
         props.putAll(brokerOverrides);
         return props;
     }
