@@ -84,22 +84,37 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("broker already started");
         }
+        // A free port found by probing can be taken before the broker binds it; with ephemeral ports, try again.
+        int attempts = requestedPort == 0 && requestedControllerPort == 0 ? 3 : 1;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce();
+            } catch (IllegalStateException e) {
+                if (attempt >= attempts) {
+                    throw e;
+                }
+                log.warn("Embedded Kafka broker failed to start (attempt {} of {}), retrying: {}",
+                        attempt, attempts, e.getCause() == null ? e.toString() : e.getCause().toString());
+            }
+        }
+    }
+
+    private EmbeddedKafka startOnce() {
         Instant began = Instant.now();
         try {
             prepareDataDir();
             port = requestedPort > 0 ? requestedPort : freePort();
             int controllerPort = requestedControllerPort > 0 ? requestedControllerPort : freePort();
             saslSsl.ifPresent(listener -> listener.prepare(dataDir));
-            Map<String, String> props = brokerConfig(controllerPort);
-            KafkaConfig config = KafkaConfig.fromProps(toProperties(props), false);
+            KafkaConfig config = KafkaConfig.fromProps(toProperties(brokerConfig(controllerPort)), false);
             format(config);
-            KafkaRaftServer raftServer = new KafkaRaftServer(config, Time.SYSTEM);
-            server = raftServer;
-            raftServer.startup();
+            server = new KafkaRaftServer(config, Time.SYSTEM);
+            server.startup();
             awaitReady();
         } catch (RuntimeException | IOException e) {
+            Path failedDir = dataDir;
             closeQuietly();
-            throw new IllegalStateException("embedded Kafka broker failed to start in " + dataDir, e);
+            throw new IllegalStateException("embedded Kafka broker failed to start in " + failedDir, e);
         }
         startupTime = Duration.between(began, Instant.now());
         log.info("Embedded Kafka broker ready at {} in {} ms", bootstrapServers(), startupTime.toMillis());
@@ -262,6 +277,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("min.insync.replicas", "1");
         // A single test or demo consumer group should not sit out the default 3 s join delay.
         props.put("group.initial.rebalance.delay.ms", "0");
+        // After a crash the controller refuses the restarted broker until the old session expires (default 9 s);
+        // a broker heartbeating to itself on loopback can afford a shorter session.
+        props.put("broker.heartbeat.interval.ms", "1000");
+        props.put("broker.session.timeout.ms", "4000");
         props.putAll(brokerOverrides);
         return props;
     }

@@ -15,7 +15,6 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -186,6 +185,10 @@ public final class JsonRecords {
     if (field.schema().isNullable()) {
       return null;
     }
+    if (field.schema().getType() == Schema.Type.ENUM && field.schema().getEnumDefault() != null) {
+      // Our enums carry a type-level default (Operation OTHER, AlertKind UNKNOWN) but no field default.
+      return model.createEnum(field.schema().getEnumDefault(), field.schema());
+    }
     throw new JsonRecordException(path, "required field is missing");
   }
 
@@ -251,8 +254,7 @@ public final class JsonRecords {
           throw new JsonRecordException(path, "expected an object, got " + kind(node));
         }
         Map<String, Object> map = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
           map.put(entry.getKey(), readValue(entry.getValue(), schema.getValueType(), model, path + "." + entry.getKey()));
         }
         return map;

@@ -65,6 +65,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     this.config = config;
     HttpClient.Builder builder = HttpClient.newBuilder()
         .connectTimeout(config.connectTimeout())
+        // No h2c upgrade attempts: registries and the proxies in front of them speak HTTP/1.1.
+        .version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER);
     if (config.trustStore().isPresent() || config.keyStore().isPresent()) {
       builder.sslContext(sslContext(config));

@@ -75,7 +75,6 @@ class EmbeddedKafkaStreamsIT {
         // Streams 4.4 has its own group.protocol setting; classic reaches the first record ten times sooner here.
         props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put("processing.exception.handler.global.enabled", "true");
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         return props;
     }

@@ -43,6 +43,18 @@ class EmbeddedSchemaRegistryTest {
   }
 
   @Test
+  void startsOnAChosenPort() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    try (EmbeddedSchemaRegistry chosen = EmbeddedSchemaRegistry.start("127.0.0.1", port)) {
+      assertThat(chosen.url()).isEqualTo("http://127.0.0.1:" + port);
+      assertThat(new RestSchemaRegistryClient(Map.of("schema.registry.url", chosen.url())).getAllSubjects()).isEmpty();
+    }
+  }
+
+  @Test
   void registersAndFetchesSchemaById() {
     int id = client.register("db-access-value", CURRENT);
 

@@ -45,6 +45,18 @@ class RestSchemaRegistryClientTest {
   }
 
   @Test
+  void keepsAPathPrefixSuchAsApicuriosCcompatApi() {
+    try (ScriptedHttpServer server = new ScriptedHttpServer()) {
+      server.then(200, SCHEMA_ANSWER);
+      RestSchemaRegistryClient client = new RestSchemaRegistryClient(config(server.url() + "/apis/ccompat/v7/"));
+
+      client.getSchemaById(7);
+
+      assertThat(server.received().get(0).path()).isEqualTo("/apis/ccompat/v7/schemas/ids/7");
+    }
+  }
+
+  @Test
   void givesUpAfterMaxRetriesWithTheLastStatus() {
     try (ScriptedHttpServer server = new ScriptedHttpServer()) {
       server.otherwise(502, "{\"error_code\":50002,\"message\":\"bad gateway\"}");
