@@ -108,7 +108,7 @@ public final class ExfilguardConfig extends AbstractConfig {
             .define(INCIDENT_QUIET_MINUTES, Type.INT, 120, Range.atLeast(1), Importance.LOW,
                     "An incident CLOSES after this many minutes (event time) without reads above threshold.")
             .define(MAX_FUTURE_SKEW_HOURS, Type.INT, 24, Range.atLeast(0), Importance.LOW,
-                    "Events further ahead of the newest accepted event go to the dead-letter topic.")
+                    "Events whose time is further ahead of the wall clock go to the dead-letter topic.")
             .define(TOPIC_DB_ACCESS, Type.STRING, Topics.defaults().dbAccess(), Importance.MEDIUM, "Canonical DB access events (Avro, keyed by account).")
             .define(TOPIC_EGRESS, Type.STRING, Topics.defaults().egress(), Importance.MEDIUM, "Canonical egress events (Avro, keyed by source ip).")
             .define(TOPIC_ALERTS, Type.STRING, Topics.defaults().alerts(), Importance.MEDIUM, "Alerts (Avro ExfiltrationAlert, keyed by account).")

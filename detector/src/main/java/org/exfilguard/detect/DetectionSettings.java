@@ -25,7 +25,7 @@ import org.exfilguard.profile.WindowSpec;
  * @param growthFactor         an open incident is updated when its score grows by this factor
  * @param maxUpdates           at most this many UPDATED records per incident
  * @param quietPeriod          an incident closes after this long without reads above threshold
- * @param maxFutureSkew        events further than this ahead of the newest event seen go to the dead-letter topic
+ * @param maxFutureSkew        events further than this ahead of the wall clock go to the dead-letter topic
  */
 public record DetectionSettings(
         SensitiveTables sensitiveTables,

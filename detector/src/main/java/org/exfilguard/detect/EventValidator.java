@@ -26,11 +26,11 @@ public final class EventValidator {
     }
 
     /**
-     * Checks one event. {@code eventClock} is the newest event time this task accepted (null before the first):
-     * an event too far ahead of it is refused, so a single bad timestamp cannot move time so far that every
-     * later event looks stale.
+     * Checks one event. An event more than the skew ahead of {@code now} (the wall clock) is refused: a single
+     * bad timestamp must not move the detector's event clock so far that incidents close at once and every
+     * later read looks old. Replays are of the past, so the check never changes what a replay detects.
      */
-    public Optional<Rejection> check(DbAccessEvent event, Instant eventClock) {
+    public Optional<Rejection> check(DbAccessEvent event, Instant now) {
         if (event.getAccount() == null || event.getAccount().isBlank()) {
             return reject("missing_account", "event has no account");
         }
@@ -47,9 +47,9 @@ public final class EventValidator {
         if (at == null || at.isBefore(EARLIEST) || !at.isBefore(LATEST)) {
             return reject("event_time_out_of_range", "event_time " + at + " is outside [" + EARLIEST + ", " + LATEST + ")");
         }
-        if (eventClock != null && at.isAfter(eventClock.plus(maxFutureSkew))) {
+        if (at.isAfter(now.plus(maxFutureSkew))) {
             return reject("event_time_in_future", "event_time " + at + " is more than " + maxFutureSkew
-                    + " ahead of the newest accepted event (" + eventClock + ")");
+                    + " ahead of the wall clock (" + now + ")");
         }
         return Optional.empty();
     }

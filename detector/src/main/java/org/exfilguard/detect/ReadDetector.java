@@ -84,8 +84,13 @@ public final class ReadDetector {
         return new Threshold(value, stats.median(), stats.spread(), stats.max(), Threshold.FLOOR, stats.n(), peerCount);
     }
 
-    /** A sum that alerted on an earlier day at about this time of day, and is not much larger, is a job that recurs. */
+    /**
+     * A sum that alerted on an earlier day at about this time of day, and is not much larger, is a job that
+     * recurs. Windows of a day or more span the whole day, so for them any time of day matches: a steady
+     * daily volume that alerted on its first day is the account's normal, not a new extraction each day.
+     */
     private boolean recurring(WindowProfile window, Instant at, long observed) {
+        boolean anyTimeOfDay = window.spec().length().compareTo(java.time.Duration.ofDays(1)) >= 0;
         long today = Math.floorDiv(at.toEpochMilli(), MILLIS_PER_DAY);
         int minute = (int) (Math.floorMod(at.toEpochMilli(), MILLIS_PER_DAY) / 60_000);
         long tolerance = settings.recurrenceTolerance().toMinutes();
@@ -95,7 +100,7 @@ public final class ReadDetector {
             }
             int apart = Math.abs(day.minuteOfDay() - minute);
             int circular = Math.min(apart, 1440 - apart);
-            if (circular <= tolerance && observed <= settings.recurrenceFactor() * day.peak()) {
+            if ((anyTimeOfDay || circular <= tolerance) && observed <= settings.recurrenceFactor() * day.peak()) {
                 return true;
             }
         }

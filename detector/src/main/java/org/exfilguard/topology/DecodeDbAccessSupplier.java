@@ -1,6 +1,6 @@
 package org.exfilguard.topology;
 
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -29,9 +29,11 @@ final class DecodeDbAccessSupplier implements ProcessorSupplier<byte[], byte[], 
     private final String eventsChild;
     private final String deadLetterChild;
     private final Set<StoreBuilder<?>> stores;
+    private final Clock wallClock;
 
-    DecodeDbAccessSupplier(Deserializer<DbAccessEvent> deserializer, EventValidator validator, DetectorMetrics metrics,
-                           String eventsChild, String deadLetterChild) {
+    DecodeDbAccessSupplier(Deserializer<DbAccessEvent> deserializer, EventValidator validator, Clock wallClock,
+                           DetectorMetrics metrics, String eventsChild, String deadLetterChild) {
+        this.wallClock = wallClock;
         this.deserializer = deserializer;
         this.validator = validator;
         this.metrics = metrics;
@@ -72,17 +74,19 @@ final class DecodeDbAccessSupplier implements ProcessorSupplier<byte[], byte[], 
                 }
                 event = deserializer.deserialize(topic, record.headers(), record.value());
             } catch (RuntimeException e) {
+                if (DecodeErrors.isTransient(e)) {
+                    throw e;
+                }
                 deadLetter(record, "decode", DecodeErrors.reason(e), DecodeErrors.message(e));
                 return;
             }
-            Long clockMillis = clock.get(EventClock.KEY);
-            Optional<EventValidator.Rejection> rejection =
-                    validator.check(event, clockMillis == null ? null : Instant.ofEpochMilli(clockMillis));
+            Optional<EventValidator.Rejection> rejection = validator.check(event, wallClock.instant());
             if (rejection.isPresent()) {
                 deadLetter(record, "validate", rejection.get().code(), rejection.get().message());
                 return;
             }
             long at = event.getEventTime().toEpochMilli();
+            Long clockMillis = clock.get(EventClock.KEY);
             if (clockMillis == null || at > clockMillis) {
                 clock.put(EventClock.KEY, at);
             }

@@ -1,5 +1,6 @@
 package org.exfilguard.topology;
 
+import java.time.Clock;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -32,12 +33,21 @@ public final class DetectorTopology {
 
     public static Topology build(DetectionSettings settings, Topics topics, DetectorSerdes serdes,
                                  DetectorMetrics metrics, String detectorVersion) {
+        return build(settings, topics, serdes, metrics, detectorVersion, Clock.systemUTC());
+    }
+
+    /**
+     * As above, with the wall clock that bounds how far in the future an event may claim to be (the only use of
+     * wall time: every window, baseline and incident runs on event time).
+     */
+    public static Topology build(DetectionSettings settings, Topics topics, DetectorSerdes serdes,
+                                 DetectorMetrics metrics, String detectorVersion, Clock wallClock) {
         Topology topology = new Topology();
         // Bytes in: decoding happens in our processor so a bad record becomes a dead letter with a reason
         // instead of a deserialisation-handler log line.
         topology.addSource(DB_ACCESS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.dbAccess());
         topology.addProcessor(DECODE_DB_ACCESS,
-                new DecodeDbAccessSupplier(serdes.dbAccess(), new EventValidator(settings.maxFutureSkew()), metrics,
+                new DecodeDbAccessSupplier(serdes.dbAccess(), new EventValidator(settings.maxFutureSkew()), wallClock, metrics,
                         READ_PROFILE, DEAD_LETTER_SINK),
                 DB_ACCESS_SOURCE);
         topology.addProcessor(READ_PROFILE, new ReadProfileSupplier(settings, detectorVersion, metrics), DECODE_DB_ACCESS);

@@ -1,0 +1,35 @@
+package org.exfilguard.incident;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import org.exfilguard.schema.ExfiltrationAlert;
+
+/** An alert as an analyst reads it on a console: who, which table, how much against what normal, when, why. */
+public final class AlertText {
+
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    private AlertText() {
+    }
+
+    public static String format(ExfiltrationAlert a) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "[%s] %-7s %-8s %s on %s  (%s, score %.1f, incident %s)%n",
+                TIME.format(a.getDetectedAt()), a.getStatus(), a.getSeverity(), a.getAccount(),
+                Reasons.tableName(a.getTable()), a.getKind(), a.getScore(), a.getIncidentId()));
+        out.append(String.format(Locale.ROOT, "    %s rows in the %s window %s..%s; threshold %s, typical %s (%s, %d days of history)%n",
+                Reasons.count(a.getObservedRows()), a.getWindow(), TIME.format(a.getWindowStart()),
+                TIME.format(a.getWindowEnd()), Reasons.count(a.getThresholdRows()), Reasons.count(a.getBaselineRows()),
+                a.getBaselineMethod(), a.getBaselineHistoryDays()));
+        if (!a.getClientIps().isEmpty()) {
+            out.append("    from ").append(String.join(", ", a.getClientIps())).append('\n');
+        }
+        if (a.getSuppressed()) {
+            out.append("    SUPPRESSED: ").append(a.getSuppressionReason()).append('\n');
+        }
+        out.append("    why: ").append(a.getReason()).append('\n');
+        return out.toString();
+    }
+}
