@@ -34,7 +34,6 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String RATIO_OVER_TYPICAL = "threshold.ratio.over.typical";
     public static final String MAD_MULTIPLIER = "threshold.mad.multiplier";
     public static final String OVER_PEAK_FACTOR = "threshold.over.peak.factor";
-    public static final String MIN_ROWS = "threshold.min.rows";
     public static final String PEER_QUANTILE = "peer.quantile";
     public static final String PEER_FACTOR = "peer.factor";
     public static final String PEER_MIN_COUNT = "peer.min.count";
@@ -45,6 +44,7 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String INCIDENT_GROWTH_FACTOR = "incident.growth.factor";
     public static final String INCIDENT_MAX_UPDATES = "incident.max.updates";
     public static final String INCIDENT_QUIET_MINUTES = "incident.quiet.minutes";
+    public static final String INCIDENT_UPDATE_MINUTES = "incident.update.interval.minutes";
     public static final String MAX_FUTURE_SKEW_HOURS = "event.max.future.skew.hours";
 
     public static final String TOPIC_DB_ACCESS = "topic.db.access";
@@ -73,8 +73,8 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(SENSITIVE_TABLES, Type.LIST, "coop.members,coop.member_cards", Importance.HIGH,
                     "Sensitive tables to profile, db.table or a bare table name (any database); case-insensitive.")
-            .define(WINDOWS, Type.LIST, "15m:15,1h:12,1d:24,7d:28", Importance.MEDIUM,
-                    "Sliding windows as length:sub-buckets, shortest first (minutes for smash-and-grab, days for low-and-slow).")
+            .define(WINDOWS, Type.LIST, String.join(",", DetectionSettings.DEFAULT_WINDOWS), Importance.MEDIUM,
+                    "Sliding windows as length:sub-buckets:min-rows, shortest first (minutes for smash-and-grab, days for low-and-slow); no window alerts below its min-rows.")
             .define(HISTORY_DAYS, Type.INT, 28, Range.between(1, 366), Importance.MEDIUM,
                     "Clean daily peaks kept per window: the baseline's memory.")
             .define(MIN_HISTORY_DAYS, Type.INT, 7, Range.between(1, 366), Importance.MEDIUM,
@@ -85,8 +85,6 @@ public final class ExfilguardConfig extends AbstractConfig {
                     "... and above the median daily peak plus this many robust standard deviations (scaled MAD).")
             .define(OVER_PEAK_FACTOR, Type.DOUBLE, 1.5, Range.atLeast(1.0), Importance.MEDIUM,
                     "... and above this many times the largest clean daily peak of the history.")
-            .define(MIN_ROWS, Type.LONG, 10_000L, Range.atLeast(0L), Importance.MEDIUM,
-                    "No window alerts below this many rows.")
             .define(PEER_QUANTILE, Type.DOUBLE, 0.95, Range.between(0.5, 1.0), Importance.LOW,
                     "Cold start: the quantile of peers' daily peaks compared with.")
             .define(PEER_FACTOR, Type.DOUBLE, 2.0, Range.atLeast(1.0), Importance.LOW,
@@ -105,6 +103,8 @@ public final class ExfilguardConfig extends AbstractConfig {
                     "An open incident is UPDATED when its score grows by this factor.")
             .define(INCIDENT_MAX_UPDATES, Type.INT, 3, Range.between(0, 100), Importance.LOW,
                     "At most this many UPDATED records per incident.")
+            .define(INCIDENT_UPDATE_MINUTES, Type.INT, 15, Range.atLeast(0), Importance.LOW,
+                    "... and at least this many minutes (event time) after its previous record.")
             .define(INCIDENT_QUIET_MINUTES, Type.INT, 120, Range.atLeast(1), Importance.LOW,
                     "An incident CLOSES after this many minutes (event time) without reads above threshold.")
             .define(MAX_FUTURE_SKEW_HOURS, Type.INT, 24, Range.atLeast(0), Importance.LOW,
@@ -146,7 +146,6 @@ public final class ExfilguardConfig extends AbstractConfig {
                 getDouble(RATIO_OVER_TYPICAL),
                 getDouble(MAD_MULTIPLIER),
                 getDouble(OVER_PEAK_FACTOR),
-                getLong(MIN_ROWS),
                 getDouble(PEER_QUANTILE),
                 getDouble(PEER_FACTOR),
                 getInt(PEER_MIN_COUNT),
@@ -156,6 +155,7 @@ public final class ExfilguardConfig extends AbstractConfig {
                 getInt(RECURRENCE_LOOKBACK_DAYS),
                 getDouble(INCIDENT_GROWTH_FACTOR),
                 getInt(INCIDENT_MAX_UPDATES),
+                Duration.ofMinutes(getInt(INCIDENT_UPDATE_MINUTES)),
                 Duration.ofMinutes(getInt(INCIDENT_QUIET_MINUTES)),
                 Duration.ofHours(getInt(MAX_FUTURE_SKEW_HOURS)));
     }

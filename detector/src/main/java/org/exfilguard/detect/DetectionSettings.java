@@ -14,7 +14,6 @@ import org.exfilguard.profile.WindowSpec;
  * @param ratioOverTypical     threshold at least this many times the median daily peak
  * @param madMultiplier        threshold at least median + this many scaled MADs
  * @param overPeakFactor       threshold at least this many times the largest clean daily peak in the history
- * @param minRows              no window alerts below this many rows
  * @param peerQuantile         cold start: the peer quantile compared with
  * @param peerFactor           cold start: threshold is this many times the peer quantile
  * @param minPeers             cold start: peer account-days needed before the peer baseline is used
@@ -24,6 +23,7 @@ import org.exfilguard.profile.WindowSpec;
  * @param recurrenceLookbackDays how many days back a recurring job is looked for
  * @param growthFactor         an open incident is updated when its score grows by this factor
  * @param maxUpdates           at most this many UPDATED records per incident
+ * @param updateInterval       and at least this long (event time) after the incident's previous record
  * @param quietPeriod          an incident closes after this long without reads above threshold
  * @param maxFutureSkew        events further than this ahead of the wall clock go to the dead-letter topic
  */
@@ -35,7 +35,6 @@ public record DetectionSettings(
         double ratioOverTypical,
         double madMultiplier,
         double overPeakFactor,
-        long minRows,
         double peerQuantile,
         double peerFactor,
         int minPeers,
@@ -45,6 +44,7 @@ public record DetectionSettings(
         int recurrenceLookbackDays,
         double growthFactor,
         int maxUpdates,
+        Duration updateInterval,
         Duration quietPeriod,
         Duration maxFutureSkew) {
 
@@ -58,11 +58,14 @@ public record DetectionSettings(
         }
     }
 
+    /** Window length, sub-buckets, and the fewest rows each alerts on. */
+    public static final List<String> DEFAULT_WINDOWS = List.of("15m:15:10000", "1h:12:10000", "1d:24:25000", "7d:28:50000");
+
     /** The defaults documented in README: 15m, 1h, 1d and 7d windows, 28 days of history, 7 days to learn. */
     public static DetectionSettings defaults(SensitiveTables tables) {
         return new DetectionSettings(tables,
-                List.of(WindowSpec.parse("15m:15"), WindowSpec.parse("1h:12"), WindowSpec.parse("1d:24"), WindowSpec.parse("7d:28")),
-                28, 7, 4.0, 6.0, 1.5, 10_000, 0.95, 2.0, 5, 100_000,
-                Duration.ofMinutes(90), 2.5, 8, 2.0, 3, Duration.ofHours(2), Duration.ofDays(1));
+                DEFAULT_WINDOWS.stream().map(WindowSpec::parse).toList(),
+                28, 7, 4.0, 6.0, 1.5, 0.95, 2.0, 5, 100_000,
+                Duration.ofMinutes(90), 2.5, 8, 2.0, 3, Duration.ofMinutes(15), Duration.ofHours(2), Duration.ofDays(1));
     }
 }

@@ -67,7 +67,7 @@ public final class ReadDetector {
         RobustStats stats = RobustStats.of(history);
         double personal = Math.max(Math.max(settings.ratioOverTypical() * stats.median(),
                         stats.median() + settings.madMultiplier() * stats.spread()),
-                Math.max(settings.overPeakFactor() * stats.max(), settings.minRows()));
+                Math.max(settings.overPeakFactor() * stats.max(), window.spec().minRows()));
         if (stats.n() >= settings.minHistoryDays()) {
             return new Threshold(personal, stats.median(), stats.spread(), stats.max(), Threshold.PERSONAL, stats.n(), 0);
         }
@@ -77,7 +77,7 @@ public final class ReadDetector {
         long peerCount = peers.count(scope, name);
         if (peerCount >= settings.minPeers()) {
             double q = peers.quantile(scope, name, settings.peerQuantile());
-            double value = Math.max(Math.max(settings.peerFactor() * q, settings.minRows()), ownSoFar);
+            double value = Math.max(Math.max(settings.peerFactor() * q, window.spec().minRows()), ownSoFar);
             return new Threshold(value, q, 0, stats.max(), Threshold.PEER, stats.n(), peerCount);
         }
         double value = Math.max(settings.coldStartMinRows(), ownSoFar);

@@ -56,7 +56,9 @@ public final class IncidentManager {
         Severity severity = severity(top.score());
         boolean grew = top.score() >= incident.lastScore() * settings.growthFactor();
         boolean escalated = severity.ordinal() > Severity.valueOf(incident.severity()).ordinal();
-        if ((grew || escalated) && incident.alerts() <= settings.maxUpdates()) {
+        // Updates are paced: a dump that doubles every few seconds is one story, not a record per doubling.
+        boolean due = !at.isBefore(incident.lastAlertAt().plus(settings.updateInterval()));
+        if ((grew || escalated) && due && incident.alerts() <= settings.maxUpdates()) {
             return Optional.of(update(profile, incident, top, at, severity));
         }
         return Optional.empty();
@@ -92,7 +94,7 @@ public final class IncidentManager {
                 .setStatus(AlertStatus.OPENED)
                 .setReason(Reasons.opened(profile.account(), profile.scope(), top, at, profile.recentClientIps()))
                 .build();
-        profile.incident(new OpenIncident(incidentId, at, firstSeen, at, 1, top.score(),
+        profile.incident(new OpenIncident(incidentId, at, firstSeen, at, at, 1, top.score(),
                 alert.getSeverity().name(), alerts.encode(alert)));
         return alert;
     }
@@ -107,7 +109,7 @@ public final class IncidentManager {
                 .setReason(Reasons.updated(opening, top, at))
                 .build();
         profile.incident(new OpenIncident(incident.incidentId(), incident.openedAt(), incident.firstSeen(),
-                incident.lastActivity(), incident.alerts() + 1, top.score(), severity.name(), alerts.encode(alert)));
+                incident.lastActivity(), at, incident.alerts() + 1, top.score(), severity.name(), alerts.encode(alert)));
         return alert;
     }
 

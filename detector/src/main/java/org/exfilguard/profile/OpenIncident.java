@@ -7,11 +7,11 @@ import java.time.Instant;
  * base of the UPDATED and CLOSED records, so a restarted instance emits them with the same content.
  */
 public record OpenIncident(String incidentId, Instant openedAt, Instant firstSeen, Instant lastActivity,
-                           int alerts, double lastScore, String severity, byte[] lastAlert) {
+                           Instant lastAlertAt, int alerts, double lastScore, String severity, byte[] lastAlert) {
 
     public OpenIncident withActivity(Instant at) {
         return at.isAfter(lastActivity)
-                ? new OpenIncident(incidentId, openedAt, firstSeen, at, alerts, lastScore, severity, lastAlert)
+                ? new OpenIncident(incidentId, openedAt, firstSeen, at, lastAlertAt, alerts, lastScore, severity, lastAlert)
                 : this;
     }
 }

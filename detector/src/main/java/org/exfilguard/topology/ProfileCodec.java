@@ -53,6 +53,7 @@ final class ProfileCodec {
                 .setOpenedAt(incident.openedAt())
                 .setFirstSeen(incident.firstSeen())
                 .setLastActivity(incident.lastActivity())
+                .setLastAlertAt(incident.lastAlertAt())
                 .setAlerts(incident.alerts())
                 .setLastScore(incident.lastScore())
                 .setSeverity(incident.severity())
@@ -92,7 +93,7 @@ final class ProfileCodec {
         }
         IncidentState i = state.getIncident();
         OpenIncident incident = i == null ? null : new OpenIncident(i.getIncidentId(), i.getOpenedAt(), i.getFirstSeen(),
-                i.getLastActivity(), i.getAlerts(), i.getLastScore(), i.getSeverity(), bytes(i.getLastAlert()));
+                i.getLastActivity(), i.getLastAlertAt(), i.getAlerts(), i.getLastScore(), i.getSeverity(), bytes(i.getLastAlert()));
         return new ScopeProfile(state.getAccount(), state.getScope(), state.getFirstDay(), windows,
                 state.getRecentIps(), state.getRecentFingerprints(), incident);
     }
