@@ -202,4 +202,24 @@ class WorkloadSimulatorTest {
         TruthEntry fresh = sim.truth().stream().filter(t -> t.kind() == ScenarioKind.NEW_ACCOUNT).findFirst().orElseThrow();
         assertThat(sim.accounts()).extracting(Account::name).doesNotContain(fresh.account());
     }
+
+    @Test
+    void lowAndSlowReadsTwentyToFiftyThousandRowsOnEachOfThreeToFiveWorkingDays() {
+        SimulationSpec spec = SimulationSpec.demo().withDays(14)
+                .withScenarios(List.of(new ScenarioSpec(ScenarioKind.LOW_AND_SLOW, "asmith", null, 2, null, null)));
+        WorkloadSimulator sim = new WorkloadSimulator(spec);
+        TruthEntry t = sim.truth().get(0);
+        Map<LocalDate, Long> perDay = new TreeMap<>();
+        sim.forEach(db -> {
+            if (db.getAccount().equals("asmith") && db.getSessionId().endsWith("901")) {
+                var at = db.getEventTime().atZone(ZoneOffset.UTC);
+                assertThat(at.getDayOfWeek().getValue()).isLessThanOrEqualTo(5);
+                assertThat(at.getHour()).isBetween(9, 16);
+                perDay.merge(at.toLocalDate(), db.getRowsReturned(), Long::sum);
+            }
+        }, eg -> { });
+        assertThat(perDay).hasSizeBetween(3, 5);
+        assertThat(perDay.values()).allSatisfy(rows -> assertThat(rows).isBetween(20_000L, 50_000L));
+        assertThat(perDay.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(t.rows());
+    }
 }
