@@ -1,7 +1,5 @@
 package org.exfilguard.ingest;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A statement with every literal replaced by {@code ?}, comments dropped, whitespace folded and everything lower
@@ -14,9 +12,6 @@ public final class Fingerprint {
     /** Longer fingerprints are cut here: a megabyte INSERT would otherwise make a megabyte event. */
     public static final int MAX_LENGTH = 4096;
 
-    private static final Pattern IN_LIST = Pattern.compile("\\bin ?\\(\\?(?: ?, ?\\?)*\\)");
-    private static final Pattern VALUES_LIST =
-            Pattern.compile("\\bvalues? ?\\(\\?(?: ?, ?\\?)*\\)(?: ?, ?\\(\\?(?: ?, ?\\?)*\\))*");
 
     private Fingerprint() {
     }
@@ -25,12 +20,7 @@ public final class Fingerprint {
     public static String of(String sql) {
         String masked = mask(sql, Integer.MAX_VALUE);
         if (masked.indexOf('(') >= 0) {
-            if (masked.contains("in")) {
-                masked = replace(IN_LIST, masked, "in(?+)");
-            }
-            if (masked.contains("value")) {
-                masked = replace(VALUES_LIST, masked, "values(?+)");
-            }
+            masked = collapseLists(masked);
         }
         if (masked.length() > MAX_LENGTH) {
             masked = masked.substring(0, MAX_LENGTH) + " /*truncated*/";
@@ -46,9 +36,90 @@ public final class Fingerprint {
         return mask(text, maxChars);
     }
 
-    private static String replace(Pattern p, String s, String with) {
-        Matcher m = p.matcher(s);
-        return m.find() ? m.replaceAll(with) : s;
+    /**
+     * {@code in (?, ?)} to {@code in(?+)} and {@code values (?, ?), (?, ?)} to {@code values(?+)}, in one linear pass
+     * (a regular expression recurses per element and overflows the stack on a megabyte INSERT).
+     */
+    private static String collapseLists(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        int n = s.length();
+        int i = 0;
+        while (i < n) {
+            String keyword = keywordAt(s, i);
+            if (keyword != null) {
+                int k = i + keyword.length();
+                if (k < n && s.charAt(k) == ' ') {
+                    k++;
+                }
+                int end = placeholderGroups(s, k, !keyword.equals("in"));
+                if (end > k) {
+                    out.append(keyword.equals("in") ? "in" : "values").append("(?+)");
+                    i = end;
+                    continue;
+                }
+            }
+            out.append(s.charAt(i));
+            i++;
+        }
+        return out.toString();
+    }
+
+    private static String keywordAt(String s, int i) {
+        if (i > 0 && isWordChar(s.charAt(i - 1))) {
+            return null;
+        }
+        for (String k : new String[] {"values", "value", "in"}) {
+            if (s.startsWith(k, i) && (i + k.length() >= s.length() || !isWordChar(s.charAt(i + k.length())))) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /** End of {@code (?, ?)} groups starting at {@code i} (several, comma separated, when {@code many}); {@code i} if none. */
+    private static int placeholderGroups(String s, int i, boolean many) {
+        int n = s.length();
+        int end = i;
+        int k = i;
+        while (k < n && s.charAt(k) == '(') {
+            k++;
+            boolean expectItem = true;
+            while (k < n) {
+                char c = s.charAt(k);
+                if (c == ' ') {
+                    k++;
+                } else if (expectItem && c == '?') {
+                    expectItem = false;
+                    k++;
+                } else if (!expectItem && c == ',') {
+                    expectItem = true;
+                    k++;
+                } else {
+                    break;
+                }
+            }
+            if (k >= n || s.charAt(k) != ')' || expectItem) {
+                return end;
+            }
+            end = ++k;
+            if (!many) {
+                return end;
+            }
+            int next = k;
+            while (next < n && s.charAt(next) == ' ') {
+                next++;
+            }
+            if (next < n && s.charAt(next) == ',') {
+                next++;
+                while (next < n && s.charAt(next) == ' ') {
+                    next++;
+                }
+                k = next;
+            } else {
+                return end;
+            }
+        }
+        return end;
     }
 
     private static String mask(String sql, int maxChars) {

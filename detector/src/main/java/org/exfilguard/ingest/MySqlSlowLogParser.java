@@ -110,8 +110,8 @@ public final class MySqlSlowLogParser implements LogParser {
     }
 
     private static boolean isBanner(String line) {
-        return (line.startsWith("/") && line.contains(", Version: ") && line.contains("started with"))
-                || line.startsWith("Tcp port: ")
+        return (line.contains(", Version: ") && line.contains("started with"))
+                || line.regionMatches(true, 0, "Tcp port: ", 0, 10)
                 || line.startsWith("Time                 Id Command");
     }
 
@@ -137,9 +137,11 @@ public final class MySqlSlowLogParser implements LogParser {
             e.statement.append(line, 2, stripSemicolon(line));
             return;
         }
-        boolean startsEntry = line.startsWith("# Time:") || line.startsWith("# User@Host:") || line.startsWith("# User:");
+        // A second User@Host before any Query_time overrides the first (slow035); a # Time line after one starts anew.
+        boolean isTime = line.startsWith("# Time:");
+        boolean startsEntry = isTime || line.startsWith("# User@Host:") || line.startsWith("# User:");
         if (entry != null && entry.started && (entry.inBody || (startsEntry
-                && (entry.hasQueryTime || entry.hasUserHost || (line.startsWith("# Time:") && entry.time != null))))) {
+                && (entry.hasQueryTime || (isTime && (entry.time != null || entry.hasUserHost)))))) {
             flush(out);
         }
         Entry e = ensureEntry(out);
@@ -468,8 +470,12 @@ public final class MySqlSlowLogParser implements LogParser {
         }
         Instant time = e.setTimestamp != null ? e.setTimestamp : e.time != null ? e.time : lastTime != null ? lastTime : Instant.EPOCH;
         String db = e.useDb != null ? e.useDb : e.schema != null ? e.schema : currentDb;
+        // Administrator commands (Quit, Ping, Binlog Dump...) read no table; their row counters are left-overs
+        // of the connection, which pt-query-digest also ignores.
+        boolean admin = statement.startsWith("administrator command:");
         out.accept(new ParseResult.Event(events.build(new DbEventFactory.Access(time, e.user, e.ip, e.host, db,
-                statement, null, null, e.rowsSent, e.rowsExamined, e.bytesSent, e.session, null))));
+                statement, null, null, admin ? 0 : e.rowsSent, admin ? null : e.rowsExamined,
+                admin ? null : e.bytesSent, e.session, null))));
     }
 
     /** {@code 071015 21:43:52}, {@code 081127  8:51:20}, {@code 2016-07-20T18:13:25.698433Z}; null when neither. */
@@ -497,6 +503,10 @@ public final class MySqlSlowLogParser implements LogParser {
                     Integer.parseInt(d.substring(2, 4)), Integer.parseInt(d.substring(4, 6)));
             if (t.length() == 7 || (t.length() > 7 && t.charAt(1) == ':')) {
                 t = "0" + t;
+            }
+            // MySQL 5.6 wrote ten fraction digits at times (slow056): keep nanoseconds.
+            if (t.length() > 18 && t.charAt(8) == '.') {
+                t = t.substring(0, 18);
             }
             return LocalDateTime.of(date, LocalTime.parse(t)).atZone(options.logZone()).toInstant();
         } catch (NumberFormatException | java.time.DateTimeException e) {

@@ -114,18 +114,23 @@ public final class PgAuditParser implements LogParser {
         String text = line;
         boolean enveloped = false;
         int brace = line.indexOf("{\"");
+        int escapedBrace = line.indexOf("{\\\"");
         Matcher ruby = RUBY_PAYLOAD.matcher(line);
-        if (brace >= 0 && brace < mark) {
+        if ((brace >= 0 && brace < mark) || (escapedBrace >= 0 && escapedBrace < mark)) {
             JsonNode node;
             try {
-                node = Json.MAPPER.readTree(line.substring(brace));
+                String json = brace >= 0 && (escapedBrace < 0 || brace < escapedBrace)
+                        ? line.substring(brace)
+                        // A JSON document dumped as an escaped string ({\"data\":...}): unescape one level first.
+                        : Json.MAPPER.readValue('"' + line.substring(escapedBrace) + '"', String.class);
+                node = Json.MAPPER.readTree(json);
             } catch (Exception e) {
                 out.accept(new ParseResult.Reject(source, lineNo, "malformed JSON envelope", DbEventFactory.safeExcerpt(line)));
                 return;
             }
-            JsonNode msg = Json.first(node, "message", "textPayload", "log", "msg");
-            if (msg == null || !msg.isTextual()) {
-                out.accept(new ParseResult.Reject(source, lineNo, "JSON envelope without a message", DbEventFactory.safeExcerpt(line)));
+            JsonNode msg = findAuditText(node, 0);
+            if (msg == null) {
+                out.accept(new ParseResult.Skipped("JSON envelope without an audit message"));
                 return;
             }
             text = msg.asText();
@@ -158,6 +163,23 @@ public final class PgAuditParser implements LogParser {
             return;
         }
         record(prefix, csv, lineNo, out);
+    }
+
+    /** The first string value holding an audit line, depth-first (envelopes nest it differently). */
+    private static JsonNode findAuditText(JsonNode node, int depth) {
+        if (node.isTextual()) {
+            return node.asText().contains(MARK) ? node : null;
+        }
+        if (depth > 16) {
+            return null;
+        }
+        for (JsonNode child : node) {
+            JsonNode found = findAuditText(child, depth + 1);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
     }
 
     private static boolean quotesBalanced(CharSequence s) {
