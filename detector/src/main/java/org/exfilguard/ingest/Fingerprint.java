@@ -22,6 +22,9 @@ public final class Fingerprint {
         if (masked.indexOf('(') >= 0) {
             masked = collapseLists(masked);
         }
+        if (masked.contains("limit ?")) {
+            masked = masked.replace("limit ?, ?", "limit ?").replace("limit ? offset ?", "limit ?");
+        }
         if (masked.length() > MAX_LENGTH) {
             masked = masked.substring(0, MAX_LENGTH) + " /*truncated*/";
         }
