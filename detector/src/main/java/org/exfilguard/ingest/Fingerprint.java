@@ -13,6 +13,9 @@ public final class Fingerprint {
     public static final int MAX_LENGTH = 4096;
 
 
+    /** Marker: copy the token's own characters, lower-cased. */
+    private static final String LOWER_IN_PLACE = new String("\u0000lower");
+
     private Fingerprint() {
     }
 
@@ -67,11 +70,14 @@ public final class Fingerprint {
         return out.toString();
     }
 
+    private static final String[] LIST_KEYWORDS = {"values", "value", "in"};
+
     private static String keywordAt(String s, int i) {
-        if (i > 0 && isWordChar(s.charAt(i - 1))) {
+        char c = s.charAt(i);
+        if ((c != 'i' && c != 'v') || (i > 0 && isWordChar(s.charAt(i - 1)))) {
             return null;
         }
-        for (String k : new String[] {"values", "value", "in"}) {
+        for (String k : LIST_KEYWORDS) {
             if (s.startsWith(k, i) && (i + k.length() >= s.length() || !isWordChar(s.charAt(i + k.length())))) {
                 return k;
             }
@@ -144,7 +150,7 @@ public final class Fingerprint {
                 token = "?";
             } else if (c == '`') {
                 next = skipQuoted(sql, i, '`');
-                token = sql.substring(i, next).toLowerCase(java.util.Locale.ROOT);
+                token = LOWER_IN_PLACE;
             } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
                 int end = sql.indexOf("*/", i + 2);
                 i = end < 0 ? n : end + 2;
@@ -177,7 +183,7 @@ public final class Fingerprint {
                     next = skipQuoted(sql, next, '\'');
                     token = "?";
                 } else {
-                    token = sql.substring(i, next).toLowerCase(java.util.Locale.ROOT);
+                    token = LOWER_IN_PLACE;
                 }
             } else {
                 next = i + 1;
@@ -189,6 +195,12 @@ public final class Fingerprint {
             }
             if (token == null) {
                 out.append(c);
+            } else if (token == LOWER_IN_PLACE) {
+                // Copying characters lower-cased avoids a substring and a toLowerCase per word: this is the hot loop.
+                for (int k = i; k < next; k++) {
+                    char w = sql.charAt(k);
+                    out.append(w >= 'A' && w <= 'Z' ? (char) (w + 32) : w < 0x80 ? w : Character.toLowerCase(w));
+                }
             } else {
                 out.append(token);
             }

@@ -478,10 +478,48 @@ public final class MySqlSlowLogParser implements LogParser {
                 admin ? null : e.bytesSent, e.session, null))));
     }
 
+    /** {@code 2016-07-20T18:13:25[.698433]Z} without a formatter (MySQL 5.7+ writes one per entry); null if not that shape. */
+    private static Instant isoUtcFast(String s) {
+        int n = s.length();
+        if (s.charAt(n - 1) != 'Z' || s.charAt(7) != '-' || s.charAt(13) != ':' || s.charAt(16) != ':') {
+            return null;
+        }
+        int nanos = 0;
+        if (n > 20) {
+            if (s.charAt(19) != '.' || n - 21 > 9 || n - 21 < 1) {
+                return null;
+            }
+            long f = parseCount(s.substring(20, n - 1));
+            if (f < 0) {
+                return null;
+            }
+            nanos = (int) (f * POW10[9 - (n - 21)]);
+        } else if (n != 20) {
+            return null;
+        }
+        long y = parseCount(s.substring(0, 4));
+        long mo = parseCount(s.substring(5, 7));
+        long d = parseCount(s.substring(8, 10));
+        long h = parseCount(s.substring(11, 13));
+        long mi = parseCount(s.substring(14, 16));
+        long se = parseCount(s.substring(17, 19));
+        if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || se < 0) {
+            return null;
+        }
+        return LocalDateTime.of((int) y, (int) mo, (int) d, (int) h, (int) mi, (int) se, nanos)
+                .toInstant(java.time.ZoneOffset.UTC);
+    }
+
+    private static final long[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000};
+
     /** {@code 071015 21:43:52}, {@code 081127  8:51:20}, {@code 2016-07-20T18:13:25.698433Z}; null when neither. */
     private Instant parseTime(String s) {
         try {
             if (s.length() >= 19 && s.charAt(4) == '-' && s.charAt(10) == 'T') {
+                Instant fast = isoUtcFast(s);
+                if (fast != null) {
+                    return fast;
+                }
                 if (s.endsWith("Z")) {
                     return Instant.parse(s);
                 }
