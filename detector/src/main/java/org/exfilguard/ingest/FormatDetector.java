@@ -39,6 +39,9 @@ public final class FormatDetector {
         for (String l : head) {
             String t = l.strip();
             if (t.startsWith("{")) {
+                if (t.contains("\"class\"") && (t.contains("\"connection_id\"") || t.contains("\"table_access_data\""))) {
+                    return Optional.of(LogFormat.MYSQL_AUDIT);
+                }
                 if (t.contains("\"id.orig_h\"") || t.contains("\"id_orig_h\"")) {
                     return Optional.of(LogFormat.ZEEK_CONN);
                 }

@@ -9,6 +9,7 @@ public enum LogFormat {
     MYSQL_SLOW("mysql-slow"),
     PGAUDIT("pgaudit"),
     AURORA_DAS("aurora-das"),
+    MYSQL_AUDIT("mysql-audit"),
     ZEEK_CONN("zeek-conn"),
     VPC_FLOW("vpc-flow"),
     CANONICAL("canonical");
@@ -29,6 +30,7 @@ public enum LogFormat {
             case MYSQL_SLOW -> new MySqlSlowLogParser(source, options);
             case PGAUDIT -> new PgAuditParser(source, options);
             case AURORA_DAS -> new AuroraDasParser(source, options);
+            case MYSQL_AUDIT -> new MySqlAuditJsonParser(source, options);
             case ZEEK_CONN -> new ZeekConnParser(source, options);
             case VPC_FLOW -> new VpcFlowParser(source, options);
             case CANONICAL -> new CanonicalJsonParser(source, options);

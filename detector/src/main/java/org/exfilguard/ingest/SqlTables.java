@@ -50,6 +50,8 @@ public final class SqlTables {
     private static final Set<String> JOIN_NOISE = Set.of("inner", "left", "right", "outer", "cross", "natural",
             "full", "as", "straight_join", "join");
 
+    private static final Set<String> INSERT_WORDS = Set.of("insert", "replace", "ignore", "low_priority", "delayed", "high_priority");
+
     private final int maxFullParseChars;
     private final Map<String, Extraction> cache;
 
@@ -250,7 +252,7 @@ public final class SqlTables {
         for (int i = 0; i + 1 < tokens.length; i++) {
             String t = tokens[i];
             String next = tokens[i + 1];
-            boolean writeTarget = (t.equals("into") && i > 0 && (tokens[i - 1].equals("insert") || tokens[i - 1].equals("replace")))
+            boolean writeTarget = (t.equals("into") && i > 0 && INSERT_WORDS.contains(tokens[i - 1]))
                     || (t.equals("update") && i == 0)
                     || (t.equals("from") && i > 0 && tokens[i - 1].equals("delete"));
             if (writeTarget && IDENTIFIER.matcher(next).matches()) {
