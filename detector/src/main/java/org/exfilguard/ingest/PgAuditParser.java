@@ -88,6 +88,12 @@ public final class PgAuditParser implements LogParser {
     }
 
     private void acceptLine(String line, Consumer<ParseResult> out) {
+        if (pendingCsv != null && line.contains(":  " + MARK)) {
+            // A new audit line while a quote is open: the open one was cut off. Reject it rather than swallow the log.
+            out.accept(new ParseResult.Reject(source, pendingLine, "unterminated quoted field",
+                    DbEventFactory.safeExcerpt(pendingCsv.toString())));
+            pendingCsv = null;
+        }
         if (pendingCsv != null) {
             if (pendingCsv.length() + line.length() + 1 > options.maxEntryChars()) {
                 pendingCsv = null;

@@ -72,6 +72,20 @@ class PgAuditParserTest {
     }
 
     @Test
+    void unterminatedQuoteEndsAtTheNextAuditLine() {
+        List<ParseResult> rs = parse("""
+                LOG:  AUDIT: SESSION,1,1,READ,SELECT,,,"select * from members where a = 'x
+                LOG:  AUDIT: SESSION,2,1,READ,SELECT,,,select * from cards,<none>,3
+                """);
+        assertThat(rs).filteredOn(r -> r instanceof ParseResult.Reject).singleElement()
+                .isInstanceOfSatisfying(ParseResult.Reject.class, r -> {
+                    assertThat(r.line()).isEqualTo(1);
+                    assertThat(r.reason()).isEqualTo("unterminated quoted field");
+                });
+        assertThat(events(rs)).singleElement().extracting(DbAccessEvent::getTables).isEqualTo(List.of("public.cards"));
+    }
+
+    @Test
     void rejectsMalformedRows() {
         assertThat(parse("LOG:  AUDIT: SESSION,2,1,READ,SELECT,,,select 1,<none>,many")).singleElement()
                 .isInstanceOfSatisfying(ParseResult.Reject.class, r -> assertThat(r.reason()).isEqualTo("malformed ROWS field"));
