@@ -36,6 +36,9 @@ public final class StreamsSettings {
         // The classic group protocol reaches the first record in 0.6 s against 6 s for the streams protocol here.
         props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic");
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        // Do not hold a task back waiting for data on its quiet inputs (the internal egress-update and read-signal
+        // topics are mostly empty): the correlation gives the same result whichever side arrives first.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         props.putAll(config.passThrough());
         return props;
     }
