@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.exfilguard.config.ConfigLoader;
 import org.exfilguard.config.ExfilguardConfig;
 import org.exfilguard.incident.AlertText;
+import org.exfilguard.incident.EcsAlert;
 import org.exfilguard.incident.OcsfFinding;
 import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.serde.AvroSerde;
@@ -39,7 +40,7 @@ import picocli.CommandLine.Spec;
  * transactions), by manual assignment: it joins no consumer group and commits nothing.
  */
 @Command(name = "alerts", mixinStandardHelpOptions = true,
-        description = {"Print the alerts on the alerts topic.",
+        description = {"Print the alerts on the alerts topic: text (default), --json, --ocsf or --ecs.",
                 "Without --follow: every alert on the topic, from the beginning up to its current end, then exit.",
                 "With --follow: wait for new alerts until stopped (Ctrl-C); add --from-beginning to print the history first.",
                 "Client settings (security.protocol, ssl.*, sasl.*, schema.registry.*) come from --config and EXFILGUARD_* "
@@ -79,6 +80,9 @@ public final class AlertsCommand implements Callable<Integer> {
 
         @Option(names = "--ocsf", description = "One OCSF Detection Finding (class 2004) per line, for SIEMs.")
         boolean ocsf;
+
+        @Option(names = "--ecs", description = "One Elastic Common Schema document per line.")
+        boolean ecs;
     }
 
     @Spec
@@ -103,6 +107,7 @@ public final class AlertsCommand implements Callable<Integer> {
         Deserializer<ExfiltrationAlert> alerts =
                 AvroSerde.of(ExfiltrationAlert.class, new RestSchemaRegistryClient(settings), false).deserializer();
         Function<ExfiltrationAlert, String> render = format.ocsf ? OcsfFinding::render
+                : format.ecs ? EcsAlert::render
                 : format.json ? JsonRecords::toJson
                 : AlertText::format; // multi-line, ends with a newline: alerts come out separated by a blank line
 

@@ -123,6 +123,19 @@ class AlertsCommandIT {
     }
 
     @Test
+    void ecsPrintsOneDocumentPerAlert() throws Exception {
+        Result result = run("--ecs");
+        assertThat(result.exit).isZero();
+        List<String> ids = new ArrayList<>();
+        for (String line : result.out.split("\\R")) {
+            if (!line.isBlank()) {
+                ids.add(JSON.readTree(line).at("/event/id").asText());
+            }
+        }
+        assertThat(ids).containsExactlyInAnyOrder("alr-first", "alr-second");
+    }
+
+    @Test
     void readsTopicAndClientSettingsFromConfigFile(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("client.properties");
         Files.writeString(config, String.join("\n",
