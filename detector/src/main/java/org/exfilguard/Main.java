@@ -1,6 +1,7 @@
 package org.exfilguard;
 
 import java.util.Set;
+import org.exfilguard.cli.AlertsCommand;
 import org.exfilguard.cli.DemoCommand;
 import org.exfilguard.cli.EvaluateCommand;
 import org.exfilguard.cli.ParseCommand;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Command;
 /** Parses the command line and hands over to a subcommand; nothing else. */
 @Command(name = "exfilguard", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Streaming detector of bulk data extraction from database access and egress logs.",
-        subcommands = {RunCommand.class, DemoCommand.class, ParseCommand.class, SimulateCommand.class, EvaluateCommand.class,
+        subcommands = {RunCommand.class, DemoCommand.class, AlertsCommand.class, ParseCommand.class, SimulateCommand.class,
+                EvaluateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
