@@ -86,8 +86,7 @@ final class AllowListYaml {
         } catch (IllegalArgumentException e) {
             throw new AllowListException(where + ": field 'id': " + e.getMessage());
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
             try {
                 apply(rule, field.getKey(), field.getValue());
             } catch (IllegalArgumentException e) {

@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.format.TextStyle;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -40,7 +41,7 @@ public final class RecurringWindow {
             throw new IllegalArgumentException("from and to are both " + from + ": an empty window or a whole day? "
                     + "Leave the window out for a whole day");
         }
-        return new RecurringWindow(Set.copyOf(EnumSet.copyOf(days)), from, to);
+        return new RecurringWindow(Collections.unmodifiableSet(EnumSet.copyOf(days)), from, to);
     }
 
     /** Parses {@code "01:30"}; {@code "00:00"} as {@code to} means until midnight. */
@@ -81,7 +82,7 @@ public final class RecurringWindow {
     private static DayOfWeek day(String text) {
         String name = text.strip().toUpperCase(Locale.ROOT);
         for (DayOfWeek d : DayOfWeek.values()) {
-            if (d.name().startsWith(name) && name.length() == 3) {
+            if (name.length() == 3 && d.name().startsWith(name)) {
                 return d;
             }
         }
@@ -114,7 +115,7 @@ public final class RecurringWindow {
 
     @Override
     public String toString() {
-        String dayList = EnumSet.copyOf(days).stream()
+        String dayList = days.stream()
                 .map(d -> d.getDisplayName(TextStyle.SHORT, Locale.ENGLISH).toUpperCase(Locale.ROOT))
                 .collect(Collectors.joining(","));
         return dayList + " " + from + "-" + to + " UTC";

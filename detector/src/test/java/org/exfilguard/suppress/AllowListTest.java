@@ -107,6 +107,8 @@ class AllowListTest {
                 .hasMessageContaining("field 'window': unknown day 'SUNDAY'");
         assertThatThrownBy(() -> AllowList.parse(BACKUP.replace("account: bkp_nightly", "account: no")))
                 .hasMessageContaining("field 'account': expected a single text value (quote it");
+        assertThatThrownBy(() -> AllowList.parse(BACKUP.replace("days: MON-SUN", "days: SAT,SUN")))
+                .as("an unquoted comma inside {...} splits the mapping").hasMessageContaining("unknown field 'SUN'");
         assertThatThrownBy(() -> AllowList.parse("rules:\n  - {account: u, reason: r, owner: o}\n"))
                 .hasMessageContaining("rule #1: field 'id'");
         assertThatThrownBy(() -> AllowList.parse(BACKUP.replace("    owner: dba-team@example.com\n", "")))
