@@ -85,6 +85,7 @@ public final class DemoCommand implements Callable<Integer> {
             kafka.createTopic(config.topics().dbAccess(), 3, keepForever);
             kafka.createTopic(config.topics().egress(), 3, keepForever);
             kafka.createTopic(config.topics().alerts(), 1, keepForever);
+            kafka.createTopic(config.topics().alertsJson(), 1, keepForever);
             kafka.createTopic(config.topics().deadLetters(), 1, keepForever);
 
             SchemaRegistryClient client = new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url()));

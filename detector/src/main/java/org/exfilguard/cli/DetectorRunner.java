@@ -3,6 +3,8 @@ package org.exfilguard.cli;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
@@ -22,6 +24,8 @@ import org.exfilguard.serde.AvroSerde;
 import org.exfilguard.serde.RestSchemaRegistryClient;
 import org.exfilguard.serde.SchemaRegistryClient;
 import org.exfilguard.topology.DetectorSerdes;
+import org.exfilguard.suppress.AllowListException;
+import org.exfilguard.suppress.AllowListSource;
 import org.exfilguard.topology.DetectorTopology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,8 +58,13 @@ public final class DetectorRunner implements AutoCloseable {
                 AvroSerde.of(DbAccessEvent.class, client, false, autoRegister).deserializer(),
                 AvroSerde.of(EgressEvent.class, client, false, autoRegister).deserializer(),
                 AvroSerde.of(ExfiltrationAlert.class, client, false, autoRegister).serializer());
-        Topology topology = DetectorTopology.build(config.detectionSettings(), config.egressSettings(), config.topics(), serdes, metrics,
-                VersionProvider.version());
+        AllowListSource allowList = allowList(config);
+        io.micrometer.core.instrument.FunctionCounter.builder("exfil.allowlist.reloads", allowList, AllowListSource::reloads)
+                .description("Allow-list file reloads").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("exfil.allowlist.failed.reloads", allowList, AllowListSource::failedReloads)
+                .description("Allow-list edits refused as invalid (the previous list stays in force)").register(registry);
+        Topology topology = DetectorTopology.build(config.detectionSettings(), config.egressSettings(), config.topics(),
+                serdes, metrics, VersionProvider.version(), Clock.systemUTC(), allowList);
         log.info("exfilguard {} configuration:\n{}", VersionProvider.version(), config.describe());
         log.info("topology:\n{}", topology.describe());
 
@@ -87,6 +96,18 @@ public final class DetectorRunner implements AutoCloseable {
         }
         streams.start();
         return this;
+    }
+
+    static AllowListSource allowList(ExfilguardConfig config) {
+        String file = config.getString(ExfilguardConfig.ALLOWLIST_FILE);
+        if (file == null || file.isBlank()) {
+            return AllowListSource.none();
+        }
+        try {
+            return AllowListSource.watch(Path.of(file), Duration.ofSeconds(config.getInt(ExfilguardConfig.ALLOWLIST_CHECK_SECONDS)));
+        } catch (AllowListException e) {
+            throw new IllegalArgumentException("allow-list " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Waits until the streams client is RUNNING (or fails). */

@@ -71,6 +71,9 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
 
+    public static final String ALLOWLIST_FILE = "allowlist.file";
+    public static final String ALLOWLIST_CHECK_SECONDS = "allowlist.check.seconds";
+
     public static final String METRICS_HOST = "metrics.host";
     public static final String METRICS_PORT = "metrics.port";
     public static final String METRICS_TOKEN = "metrics.token";
@@ -152,6 +155,10 @@ public final class ExfilguardConfig extends AbstractConfig {
             .define(SCHEMA_REGISTRY_URL, Type.STRING, "http://localhost:8081", Importance.HIGH,
                     "Schema registry (Confluent REST API: Confluent, Apicurio ccompat, Karapace, Redpanda); comma-separated for fail-over.")
             .define(AUTO_REGISTER_SCHEMAS, Type.BOOLEAN, true, Importance.LOW, "Register the alert schema on first use.")
+            .define(ALLOWLIST_FILE, Type.STRING, "", Importance.MEDIUM,
+                    "YAML allow-list (accounts, tables, hosts, destinations, time windows, expiry, reason, owner); re-read when it changes, no restart. Empty: none.")
+            .define(ALLOWLIST_CHECK_SECONDS, Type.INT, 10, Range.atLeast(1), Importance.LOW,
+                    "How often the allow-list file is checked for changes (an edit applies after it has been stable this long).")
             .define(METRICS_HOST, Type.STRING, "127.0.0.1", Importance.LOW, "Address the /metrics and /health endpoint binds to.")
             .define(METRICS_PORT, Type.INT, 9464, Range.between(-1, 65535), Importance.LOW,
                     "Port of the /metrics and /health endpoint; 0 picks a free one, -1 disables it.")

@@ -16,6 +16,7 @@ import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.schema.state.EgressUpdate;
 import org.exfilguard.schema.state.ReadSignal;
+import org.exfilguard.suppress.AllowListSource;
 
 /**
  * Builds the detector's topology from its settings. A pure function: it reads no environment, file or clock
@@ -23,7 +24,7 @@ import org.exfilguard.schema.state.ReadSignal;
  * and tests build the very same topology.
  *
  * <pre>
- * db-access ─▶ decode-db-access ─┬─▶ read-profile ─┬─▶ exfil-alerts
+ * db-access ─▶ decode-db-access ─┬─▶ read-profile ─┬─▶ exfil-alerts, exfil-alerts-json (OCSF)
  * exfil-egress-updates ──────────┼──────▲          └─▶ exfil-read-signals ─┐
  *                                └─▶ exfil-dlq                             │
  * egress ────▶ decode-egress ────┬─▶ egress-profile ◀──────────────────────┘
@@ -42,6 +43,7 @@ public final class DetectorTopology {
     public static final String READ_PROFILE = "read-profile";
     public static final String EGRESS_PROFILE = "egress-profile";
     public static final String ALERTS_SINK = "alerts-sink";
+    public static final String ALERTS_JSON_SINK = "alerts-json-sink";
     public static final String READ_SIGNALS_SINK = "read-signals-sink";
     public static final String EGRESS_UPDATES_SINK = "egress-updates-sink";
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";
@@ -51,7 +53,7 @@ public final class DetectorTopology {
 
     public static Topology build(DetectionSettings settings, EgressSettings egress, Topics topics, DetectorSerdes serdes,
                                  DetectorMetrics metrics, String detectorVersion) {
-        return build(settings, egress, topics, serdes, metrics, detectorVersion, Clock.systemUTC());
+        return build(settings, egress, topics, serdes, metrics, detectorVersion, Clock.systemUTC(), AllowListSource.none());
     }
 
     /**
@@ -59,7 +61,7 @@ public final class DetectorTopology {
      * wall time: every window, baseline and incident runs on event time).
      */
     public static Topology build(DetectionSettings settings, EgressSettings egress, Topics topics, DetectorSerdes serdes,
-                                 DetectorMetrics metrics, String detectorVersion, Clock wallClock) {
+                                 DetectorMetrics metrics, String detectorVersion, Clock wallClock, AllowListSource allowList) {
         EventValidator validator = new EventValidator(settings.maxFutureSkew());
         Topology topology = new Topology();
         // Bytes in: decoding happens in our processors so a bad record becomes a dead letter with a reason
@@ -76,13 +78,15 @@ public final class DetectorTopology {
                 validator::check, EgressEvent::getSrcIp, EgressEvent::getEventTime, wallClock, metrics,
                 EGRESS_PROFILE, DEAD_LETTER_SINK, false), EGRESS_SOURCE);
         topology.addProcessor(READ_PROFILE,
-                new ReadProfileSupplier(settings, detectorVersion, metrics, ALERTS_SINK, READ_SIGNALS_SINK),
+                new ReadProfileSupplier(settings, detectorVersion, metrics, allowList, ALERTS_SINK, ALERTS_JSON_SINK, READ_SIGNALS_SINK),
                 DECODE_DB_ACCESS, EGRESS_UPDATES_SOURCE);
         topology.addProcessor(EGRESS_PROFILE, new EgressProfileSupplier(egress, metrics), DECODE_EGRESS, READ_SIGNALS_SOURCE);
 
         topology.addSink(DEAD_LETTER_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
                 DECODE_DB_ACCESS, DECODE_EGRESS);
         topology.addSink(ALERTS_SINK, topics.alerts(), new StringSerializer(), serdes.alerts(), READ_PROFILE);
+        // The same alerts as OCSF Detection Findings (JSON), for SIEMs that read JSON rather than Avro.
+        topology.addSink(ALERTS_JSON_SINK, topics.alertsJson(), new StringSerializer(), new StringSerializer(), READ_PROFILE);
         topology.addSink(READ_SIGNALS_SINK, topics.readSignals(), new StringSerializer(), new InternalSerde<>(ReadSignal.class),
                 READ_PROFILE);
         topology.addSink(EGRESS_UPDATES_SINK, topics.egressUpdates(), new StringSerializer(),

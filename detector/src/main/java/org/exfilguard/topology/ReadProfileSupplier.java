@@ -21,6 +21,10 @@ import org.exfilguard.incident.IncidentManager;
 import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.profile.ScopeProfile;
 import org.exfilguard.incident.AvroBytes;
+import org.exfilguard.incident.OcsfFinding;
+import org.exfilguard.suppress.AllowListSource;
+import org.exfilguard.suppress.AllowRule;
+import org.exfilguard.suppress.Candidate;
 import org.exfilguard.schema.AlertStatus;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvidence;
@@ -47,11 +51,15 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
     private final DetectionSettings settings;
     private final String detectorVersion;
     private final DetectorMetrics metrics;
+    private final AllowListSource allowList;
     private final String alertsChild;
+    private final String alertsJsonChild;
     private final String signalsChild;
 
     ReadProfileSupplier(DetectionSettings settings, String detectorVersion, DetectorMetrics metrics,
-                        String alertsChild, String signalsChild) {
+                        AllowListSource allowList, String alertsChild, String alertsJsonChild, String signalsChild) {
+        this.allowList = allowList;
+        this.alertsJsonChild = alertsJsonChild;
         this.settings = settings;
         this.detectorVersion = detectorVersion;
         this.metrics = metrics;
@@ -193,10 +201,12 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             }
         }
 
-        private void emit(ExfiltrationAlert alert) {
+        private void emit(ExfiltrationAlert unchecked) {
+            ExfiltrationAlert alert = suppress(unchecked);
             metrics.alert(alert.getSeverity().name(), alert.getKind().name(), alert.getStatus().name());
             long at = alert.getDetectedAt().toEpochMilli();
             context.forward(new Record<Object, Object>(alert.getAccount(), alert, at), alertsChild);
+            context.forward(new Record<Object, Object>(alert.getAccount(), OcsfFinding.render(alert), at), alertsJsonChild);
             if (alert.getStatus() != AlertStatus.CLOSED) {
                 // Ask the egress side to watch the reading hosts for the data leaving.
                 for (String ip : alert.getClientIps().subList(0, Math.min(WATCHED_IPS, alert.getClientIps().size()))) {
@@ -207,6 +217,28 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
                     context.forward(new Record<Object, Object>(ip, signal, at), signalsChild);
                 }
             }
+        }
+
+        /**
+         * Marks an alert that an allow-list rule or maintenance window covers. It is still published, marked and
+         * counted: a suppression must stay visible to the analyst who owns the rule.
+         */
+        private ExfiltrationAlert suppress(ExfiltrationAlert alert) {
+            List<String> destinations = alert.getEgress() == null ? List.of()
+                    : alert.getEgress().getDestinations().stream().map(d -> d.getDstIp()).toList();
+            // Judged at the incident's start, so an incident that began inside a window stays suppressed in all
+            // its records, including the update or close that falls after the window.
+            Instant began = alert.getFirstSeen() != null ? alert.getFirstSeen() : alert.getDetectedAt();
+            Optional<AllowRule> rule = allowList.current().match(new Candidate(alert.getAccount(), alert.getTable(),
+                    alert.getClientIps(), destinations, began));
+            if (rule.isEmpty()) {
+                return alert;
+            }
+            metrics.suppression("allow_list");
+            AllowRule r = rule.get();
+            return ExfiltrationAlert.newBuilder(alert).setSuppressed(true)
+                    .setSuppressionReason("allow-list rule " + r.id() + " (owner " + r.owner() + "): " + r.reason())
+                    .build();
         }
 
         /** Tells the egress side which accounts read sensitive tables from which host, at most once a day per pair. */

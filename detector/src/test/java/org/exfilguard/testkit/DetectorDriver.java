@@ -20,6 +20,7 @@ import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.SensitiveTables;
 import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.config.ExfilguardConfig;
+import org.exfilguard.suppress.AllowListSource;
 import org.exfilguard.detect.EgressSettings;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
@@ -45,6 +46,7 @@ public final class DetectorDriver implements AutoCloseable {
     private final TestInputTopic<String, DbAccessEvent> dbAccess;
     private final TestInputTopic<byte[], byte[]> rawDbAccess;
     private final TestInputTopic<String, EgressEvent> egressInput;
+    private final TestOutputTopic<String, String> alertsJson;
     private final TestOutputTopic<String, ExfiltrationAlert> alerts;
     private final TestOutputTopic<byte[], byte[]> deadLetters;
     private final DetectorMetrics metrics = new DetectorMetrics(new SimpleMeterRegistry());
@@ -60,6 +62,15 @@ public final class DetectorDriver implements AutoCloseable {
     }
 
     public DetectorDriver(DetectionSettings settings, EgressSettings egress) {
+        this(settings, egress, AllowListSource.none());
+    }
+
+    public DetectorDriver(AllowListSource allowList) {
+        this(DetectionSettings.defaults(SensitiveTables.parse("coop.members,coop.member_cards")),
+                new ExfilguardConfig(java.util.Map.of()).egressSettings(), allowList);
+    }
+
+    public DetectorDriver(DetectionSettings settings, EgressSettings egress, AllowListSource allowList) {
         try {
             registry = EmbeddedSchemaRegistry.start();
             client = new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url()));
@@ -73,7 +84,8 @@ public final class DetectorDriver implements AutoCloseable {
             props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
             driver = new TopologyTestDriver(DetectorTopology.build(settings, egress, TOPICS,
                     new DetectorSerdes(events.deserializer(), egressSerde.deserializer(), alertSerde.serializer()),
-                    metrics, "test"), props);
+                    metrics, "test", java.time.Clock.systemUTC(), allowList), props);
+            alertsJson = driver.createOutputTopic(TOPICS.alertsJson(), new StringDeserializer(), new StringDeserializer());
             egressInput = driver.createInputTopic(TOPICS.egress(), new StringSerializer(), egressSerde.serializer());
             dbAccess = driver.createInputTopic(TOPICS.dbAccess(), new StringSerializer(), events.serializer());
             rawDbAccess = driver.createInputTopic(TOPICS.dbAccess(), new ByteArraySerializer(), new ByteArraySerializer());
@@ -114,6 +126,27 @@ public final class DetectorDriver implements AutoCloseable {
     public List<ExfiltrationAlert> alerts() {
         alerts.readValuesToList().forEach(seen::add);
         return List.copyOf(seen);
+    }
+
+    /** The OCSF renderings published on exfil-alerts-json so far. */
+    public List<String> alertsJson() {
+        return alertsJson.readValuesToList();
+    }
+
+    /** Every value the driver's state stores hold, as text (for leakage checks). */
+    public String stateDump() {
+        StringBuilder out = new StringBuilder();
+        for (String name : driver.getAllStateStores().keySet()) {
+            var store = driver.getKeyValueStore(name);
+            try (var all = store.all()) {
+                all.forEachRemaining(kv -> out.append(kv.key).append('=').append(text(kv.value)).append('\n'));
+            }
+        }
+        return out.toString();
+    }
+
+    private static String text(Object value) {
+        return value instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1) : String.valueOf(value);
     }
 
     public List<TestRecord<byte[], byte[]>> deadLetters() {
