@@ -31,7 +31,7 @@ import picocli.CommandLine;
 final class DeployChecks {
 
     private static final Pattern ENV_VARIABLE = Pattern.compile("\\b" + ConfigLoader.ENV_PREFIX + "[A-Z0-9_]*[A-Z0-9]");
-    private static final Pattern SET_FLAG = Pattern.compile("--set[= ]+([A-Za-z0-9._-]+)=");
+    private static final Pattern SET_FLAG = Pattern.compile("--set[= ]+([a-z0-9._-]+)=");
     private static final Pattern FOR_TOPICS = Pattern.compile("for topic in ([^;]+);");
     private static final Pattern JAR_COMMAND = Pattern.compile("exfilguard\\.jar\\s+([a-z][a-z-]*)");
     /** Series Prometheus itself adds to every target; not the detector's to export. */
