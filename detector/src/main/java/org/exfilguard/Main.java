@@ -2,7 +2,10 @@ package org.exfilguard;
 
 import java.util.Set;
 import org.exfilguard.cli.DemoCommand;
+import org.exfilguard.cli.EvaluateCommand;
+import org.exfilguard.cli.ParseCommand;
 import org.exfilguard.cli.RunCommand;
+import org.exfilguard.cli.SimulateCommand;
 import org.exfilguard.cli.VersionProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +13,8 @@ import picocli.CommandLine.Command;
 /** Parses the command line and hands over to a subcommand; nothing else. */
 @Command(name = "exfilguard", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Streaming detector of bulk data extraction from database access and egress logs.",
-        subcommands = {RunCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, ParseCommand.class, SimulateCommand.class, EvaluateCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Commands whose console tells a story: Kafka's logs go to a file unless --verbose. */

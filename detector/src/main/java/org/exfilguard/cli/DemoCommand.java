@@ -31,6 +31,7 @@ import org.exfilguard.embedded.EmbeddedKafka;
 import org.exfilguard.incident.AlertText;
 import org.exfilguard.schema.AlertStatus;
 import org.exfilguard.schema.DbAccessEvent;
+import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.serde.AvroSerde;
 import org.exfilguard.serde.EmbeddedSchemaRegistry;
@@ -82,6 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
             // Replayed events are days old: retention must cover them or the broker deletes them on arrival.
             Map<String, String> keepForever = Map.of("retention.ms", "-1");
             kafka.createTopic(config.topics().dbAccess(), 3, keepForever);
+            kafka.createTopic(config.topics().egress(), 3, keepForever);
             kafka.createTopic(config.topics().alerts(), 1, keepForever);
             kafka.createTopic(config.topics().deadLetters(), 1, keepForever);
 
@@ -130,14 +132,19 @@ public final class DemoCommand implements Callable<Integer> {
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         AtomicLong count = new AtomicLong();
         String topic = config.topics().dbAccess();
+        String egressTopic = config.topics().egress();
         try (KafkaProducer<String, DbAccessEvent> producer = new KafkaProducer<>(props, new StringSerializer(),
-                AvroSerde.of(DbAccessEvent.class, client, false).serializer())) {
+                AvroSerde.of(DbAccessEvent.class, client, false).serializer());
+             KafkaProducer<String, EgressEvent> egressProducer = new KafkaProducer<>(props, new StringSerializer(),
+                AvroSerde.of(EgressEvent.class, client, false).serializer())) {
+            // Keyed by account (reads) and source ip (flows), stamped with event time, as replay produces them.
             simulator.forEach(event -> {
-                // Keyed by account and stamped with event time, as replay and the normaliser produce them.
                 producer.send(new ProducerRecord<>(topic, null, event.getEventTime().toEpochMilli(), event.getAccount(), event));
                 count.incrementAndGet();
-            }, egress -> { });
+            }, flow -> egressProducer.send(new ProducerRecord<>(egressTopic, null, flow.getEventTime().toEpochMilli(),
+                    flow.getSrcIp(), flow)));
             producer.flush();
+            egressProducer.flush();
         }
         return count.get();
     }

@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -15,6 +16,7 @@ import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.metrics.HealthStatus;
 import org.exfilguard.metrics.MetricsServer;
 import org.exfilguard.schema.DbAccessEvent;
+import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.serde.AvroSerde;
 import org.exfilguard.serde.RestSchemaRegistryClient;
@@ -50,13 +52,20 @@ public final class DetectorRunner implements AutoCloseable {
         boolean autoRegister = config.getBoolean(ExfilguardConfig.AUTO_REGISTER_SCHEMAS);
         DetectorSerdes serdes = new DetectorSerdes(
                 AvroSerde.of(DbAccessEvent.class, client, false, autoRegister).deserializer(),
+                AvroSerde.of(EgressEvent.class, client, false, autoRegister).deserializer(),
                 AvroSerde.of(ExfiltrationAlert.class, client, false, autoRegister).serializer());
-        Topology topology = DetectorTopology.build(config.detectionSettings(), config.topics(), serdes, metrics,
+        Topology topology = DetectorTopology.build(config.detectionSettings(), config.egressSettings(), config.topics(), serdes, metrics,
                 VersionProvider.version());
         log.info("exfilguard {} configuration:\n{}", VersionProvider.version(), config.describe());
         log.info("topology:\n{}", topology.describe());
 
         Properties props = StreamsSettings.of(config);
+        try (Admin admin = Admin.create(StreamsSettings.adminProperties(props))) {
+            InternalTopics.ensure(admin, config.topics());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating internal topics", e);
+        }
         streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(error -> {
             // Exactly-once makes a restart safe; the orchestrator (or the command) restarts the process.

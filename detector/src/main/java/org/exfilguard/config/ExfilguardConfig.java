@@ -54,6 +54,15 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String TOPIC_DEAD_LETTERS = "topic.dead.letters";
     public static final String TOPIC_RAW_DB = "topic.raw.db.logs";
     public static final String TOPIC_RAW_EGRESS = "topic.raw.egress.logs";
+    public static final String TOPIC_READ_SIGNALS = "topic.read.signals";
+    public static final String TOPIC_EGRESS_UPDATES = "topic.egress.updates";
+
+    public static final String INTERNAL_NETWORKS = "internal.networks";
+    public static final String KNOWN_DESTINATIONS = "egress.known.destinations";
+    public static final String EGRESS_HORIZON_MINUTES = "egress.horizon.minutes";
+    public static final String EGRESS_MIN_UNUSUAL_BYTES = "egress.min.unusual.bytes";
+    public static final String EGRESS_WINDOWS = "egress.windows";
+    public static final String EGRESS_MAX_DESTINATIONS = "egress.max.destinations.per.host";
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String APPLICATION_ID = "application.id";
@@ -116,6 +125,22 @@ public final class ExfilguardConfig extends AbstractConfig {
             .define(TOPIC_DEAD_LETTERS, Type.STRING, Topics.defaults().deadLetters(), Importance.MEDIUM, "Dead letters: original bytes, reason in headers.")
             .define(TOPIC_RAW_DB, Type.STRING, Topics.defaults().rawDbLogs(), Importance.LOW, "Raw DB log lines from shippers.")
             .define(TOPIC_RAW_EGRESS, Type.STRING, Topics.defaults().rawEgressLogs(), Importance.LOW, "Raw egress log lines from shippers.")
+            .define(TOPIC_READ_SIGNALS, Type.STRING, Topics.defaults().readSignals(), Importance.LOW,
+                    "Internal: bulk reads and accounts seen, keyed by client ip (as many partitions as the egress topic).")
+            .define(TOPIC_EGRESS_UPDATES, Type.STRING, Topics.defaults().egressUpdates(), Importance.LOW,
+                    "Internal: egress evidence for open incidents, keyed by account (as many partitions as db-access).")
+            .define(INTERNAL_NETWORKS, Type.LIST, String.join(",", org.exfilguard.ingest.InternalNetworks.DEFAULT_CIDRS),
+                    Importance.MEDIUM, "CIDRs of the organisation's own networks: traffic to them is not egress.")
+            .define(KNOWN_DESTINATIONS, Type.LIST, "", Importance.MEDIUM,
+                    "External destinations (ips or CIDRs) that are expected, e.g. backup targets and SaaS: never egress evidence.")
+            .define(EGRESS_HORIZON_MINUTES, Type.INT, 120, Range.atLeast(1), Importance.MEDIUM,
+                    "Egress up to this many minutes after an incident's last bulk read is correlated with it.")
+            .define(EGRESS_MIN_UNUSUAL_BYTES, Type.LONG, 10_000_000L, Range.atLeast(1L), Importance.MEDIUM,
+                    "Bytes to destinations new for the host that escalate a bulk-read incident on their own.")
+            .define(EGRESS_WINDOWS, Type.LIST, String.join(",", org.exfilguard.detect.EgressSettings.DEFAULT_WINDOWS),
+                    Importance.LOW, "Windows of outbound bytes per host, as length:sub-buckets:min-bytes.")
+            .define(EGRESS_MAX_DESTINATIONS, Type.INT, 512, Range.atLeast(8), Importance.LOW,
+                    "Destinations remembered per host; beyond it the oldest is forgotten (and would count as new again).")
             .define(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", Importance.HIGH, "Kafka bootstrap servers.")
             .define(APPLICATION_ID, Type.STRING, "exfilguard", Importance.HIGH,
                     "Kafka Streams application id: instances with the same id share the work; it prefixes internal topics.")
@@ -160,10 +185,25 @@ public final class ExfilguardConfig extends AbstractConfig {
                 Duration.ofHours(getInt(MAX_FUTURE_SKEW_HOURS)));
     }
 
+    public org.exfilguard.detect.EgressSettings egressSettings() {
+        DetectionSettings reads = detectionSettings();
+        DetectionSettings volume = new DetectionSettings(reads.sensitiveTables(),
+                getList(EGRESS_WINDOWS).stream().map(WindowSpec::parse).toList(), reads.historyDays(),
+                reads.minHistoryDays(), reads.ratioOverTypical(), reads.madMultiplier(), reads.overPeakFactor(),
+                reads.peerQuantile(), reads.peerFactor(), reads.minPeers(), 1_000_000_000L, reads.recurrenceTolerance(),
+                reads.recurrenceFactor(), reads.recurrenceLookbackDays(), reads.growthFactor(), reads.maxUpdates(),
+                reads.updateInterval(), reads.quietPeriod(), reads.maxFutureSkew());
+        return new org.exfilguard.detect.EgressSettings(
+                org.exfilguard.ingest.InternalNetworks.of(getList(INTERNAL_NETWORKS)),
+                org.exfilguard.ingest.InternalNetworks.of(getList(KNOWN_DESTINATIONS)),
+                Duration.ofMinutes(getInt(EGRESS_HORIZON_MINUTES)), getLong(EGRESS_MIN_UNUSUAL_BYTES), volume,
+                getInt(EGRESS_MAX_DESTINATIONS));
+    }
+
     public Topics topics() {
         return new Topics(getString(TOPIC_DB_ACCESS), getString(TOPIC_EGRESS), getString(TOPIC_ALERTS),
                 getString(TOPIC_ALERTS_JSON), getString(TOPIC_DEAD_LETTERS), getString(TOPIC_RAW_DB),
-                getString(TOPIC_RAW_EGRESS));
+                getString(TOPIC_RAW_EGRESS), getString(TOPIC_READ_SIGNALS), getString(TOPIC_EGRESS_UPDATES));
     }
 
     /** Settings that are not the detector's own: passed to Kafka Streams and its clients unchanged. */

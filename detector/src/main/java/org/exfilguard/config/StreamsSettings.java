@@ -9,6 +9,21 @@ public final class StreamsSettings {
     private StreamsSettings() {
     }
 
+    /** Admin-client properties taken from the Streams properties (bootstrap, TLS, SASL), for topic set-up. */
+    public static Properties adminProperties(Properties streams) {
+        Properties admin = new Properties();
+        for (String key : org.apache.kafka.clients.admin.AdminClientConfig.configNames()) {
+            if (streams.containsKey(key)) {
+                admin.put(key, streams.get(key));
+            }
+            String prefixed = StreamsConfig.adminClientPrefix(key);
+            if (streams.containsKey(prefixed)) {
+                admin.put(key, streams.get(prefixed));
+            }
+        }
+        return admin;
+    }
+
     public static Properties of(ExfilguardConfig config) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.getString(ExfilguardConfig.APPLICATION_ID));

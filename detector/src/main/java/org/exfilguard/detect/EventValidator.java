@@ -43,7 +43,21 @@ public final class EventValidator {
         if (event.getBytesReturned() != null && event.getBytesReturned() < 0) {
             return reject("negative_bytes", "bytes_returned is negative: " + event.getBytesReturned());
         }
-        Instant at = event.getEventTime();
+        return checkTime(event.getEventTime(), now);
+    }
+
+    /** Checks one egress event: addresses present, counters not negative, time plausible. */
+    public Optional<Rejection> check(org.exfilguard.schema.EgressEvent event, Instant now) {
+        if (event.getSrcIp() == null || event.getSrcIp().isBlank() || event.getDstIp() == null || event.getDstIp().isBlank()) {
+            return reject("missing_address", "egress event without source or destination address");
+        }
+        if (event.getBytesOut() < 0 || event.getBytesIn() < 0) {
+            return reject("negative_bytes", "bytes_out or bytes_in is negative");
+        }
+        return checkTime(event.getEventTime(), now);
+    }
+
+    private Optional<Rejection> checkTime(Instant at, Instant now) {
         if (at == null || at.isBefore(EARLIEST) || !at.isBefore(LATEST)) {
             return reject("event_time_out_of_range", "event_time " + at + " is outside [" + EARLIEST + ", " + LATEST + ")");
         }

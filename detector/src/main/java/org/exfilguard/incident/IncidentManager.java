@@ -1,31 +1,45 @@
 package org.exfilguard.incident;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.WindowVerdict;
 import org.exfilguard.profile.OpenIncident;
 import org.exfilguard.profile.ScopeProfile;
 import org.exfilguard.schema.AlertKind;
 import org.exfilguard.schema.AlertStatus;
+import org.exfilguard.schema.EgressEvidence;
 import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.schema.Severity;
 
 /**
  * One incident per (account, scope): OPENED when a window first crosses its threshold, UPDATED when the score
- * grows by the configured factor or the severity rises (a bounded number of times), CLOSED after a quiet
- * period. A handful of records per incident, never one per event.
+ * grows by the configured factor or the severity rises (paced, and a bounded number of times), UPDATED with kind
+ * READ_THEN_EGRESS when unusual egress from the reading host follows, CLOSED after a quiet period. At most
+ * {@code 2 + maxUpdates} records per incident, never one per event; one update is kept for the escalation.
  */
 public final class IncidentManager {
 
     /** MITRE ATT&CK: Data from Information Repositories. */
     static final String T1213 = "T1213";
+    /** Exfiltration Over Web Service (HTTP(S) to a new destination). */
+    static final String T1567 = "T1567";
+    /** Exfiltration Over Alternative Protocol (any other port). */
+    static final String T1048 = "T1048";
+    /** Data Transfer Size Limits (the upload went out in many similar chunks). */
+    static final String T1030 = "T1030";
+    /** An upload in at least this many flows to one destination counts as chunked. */
+    static final int CHUNKED_FLOWS = 4;
 
     private final DetectionSettings settings;
     private final String detectorVersion;
     private final AvroBytes<ExfiltrationAlert> alerts = new AvroBytes<>(ExfiltrationAlert.class);
+    private final AvroBytes<EgressEvidence> evidences = new AvroBytes<>(EgressEvidence.class);
 
     public IncidentManager(DetectionSettings settings, String detectorVersion) {
         this.settings = settings;
@@ -58,10 +72,41 @@ public final class IncidentManager {
         boolean escalated = severity.ordinal() > Severity.valueOf(incident.severity()).ordinal();
         // Updates are paced: a dump that doubles every few seconds is one story, not a record per doubling.
         boolean due = !at.isBefore(incident.lastAlertAt().plus(settings.updateInterval()));
-        if ((grew || escalated) && due && incident.alerts() <= settings.maxUpdates()) {
+        int budget = settings.maxUpdates() - (incident.escalated() ? 0 : 1);
+        if ((grew || escalated) && due && incident.alerts() <= budget) {
             return Optional.of(update(profile, incident, top, at, severity));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Takes egress evidence for the scope's open incident. The first time it is unusual the incident escalates
+     * (kind READ_THEN_EGRESS, severity at least HIGH); later evidence is kept for the closing record.
+     */
+    public Optional<ExfiltrationAlert> onEgress(ScopeProfile profile, String incidentId, EgressEvidence evidence,
+                                                boolean unusual, Instant at) {
+        OpenIncident incident = profile.incident();
+        if (incident == null || !incident.incidentId().equals(incidentId)) {
+            return Optional.empty();
+        }
+        incident = incident.withEgressEvidence(evidences.encode(evidence));
+        profile.incident(incident);
+        if (!unusual || incident.escalated() || incident.alerts() > settings.maxUpdates()) {
+            return Optional.empty();
+        }
+        ExfiltrationAlert last = alerts.decode(incident.lastAlert());
+        Severity severity = Severity.values()[Math.min(Severity.CRITICAL.ordinal(),
+                Math.max(Severity.HIGH.ordinal(), last.getSeverity().ordinal() + 1))];
+        ExfiltrationAlert alert = ExfiltrationAlert.newBuilder(withEgress(last, evidence))
+                .setAlertId(Ids.alertId(incident.incidentId(), incident.alerts()))
+                .setStatus(AlertStatus.UPDATED)
+                .setSeverity(severity)
+                .setDetectedAt(at)
+                .build();
+        profile.incident(new OpenIncident(incident.incidentId(), incident.openedAt(), incident.firstSeen(),
+                incident.lastActivity(), at, incident.alerts() + 1, incident.lastScore(), severity.name(),
+                alerts.encode(alert), true, incident.egressEvidence()));
+        return Optional.of(alert);
     }
 
     /** Closes the scope's incident when nothing above threshold was read for the quiet period. */
@@ -71,11 +116,15 @@ public final class IncidentManager {
             return Optional.empty();
         }
         ExfiltrationAlert last = alerts.decode(incident.lastAlert());
+        if (incident.egressEvidence() != null && incident.escalated()) {
+            last = withEgress(last, evidences.decode(incident.egressEvidence()));
+        }
         ExfiltrationAlert closed = ExfiltrationAlert.newBuilder(last)
                 .setAlertId(Ids.alertId(incident.incidentId(), incident.alerts()))
                 .setStatus(AlertStatus.CLOSED)
                 .setDetectedAt(closeDue(incident))
-                .setReason(Reasons.closed(profile.account(), profile.scope(), incident.lastActivity(), settings.quietPeriod()))
+                .setReason(Reasons.closed(profile.account(), profile.scope(), incident.lastActivity(),
+                        settings.quietPeriod(), last.getReason()))
                 .build();
         profile.incident(null);
         return Optional.of(closed);
@@ -83,6 +132,26 @@ public final class IncidentManager {
 
     public Instant closeDue(OpenIncident incident) {
         return incident.lastActivity().plus(settings.quietPeriod());
+    }
+
+    private ExfiltrationAlert withEgress(ExfiltrationAlert alert, EgressEvidence evidence) {
+        Set<String> techniques = new LinkedHashSet<>(alert.getMitreTechniques());
+        // Web ports or a named host: a web service; anything else: an alternative protocol.
+        boolean web = evidence.getDestinations().stream().anyMatch(d -> d.getDstHost() != null
+                || (d.getDstPort() != null && (d.getDstPort() == 443 || d.getDstPort() == 80)));
+        techniques.add(web ? T1567 : T1048);
+        if (evidence.getDestinations().stream().anyMatch(d -> d.getFlows() >= CHUNKED_FLOWS)) {
+            techniques.add(T1030);
+        }
+        String base = alert.getReason();
+        int then = base.indexOf(" Then ");
+        String readPart = then >= 0 ? base.substring(0, then) : base;
+        return ExfiltrationAlert.newBuilder(alert)
+                .setKind(AlertKind.READ_THEN_EGRESS)
+                .setEgress(evidence)
+                .setMitreTechniques(new ArrayList<>(techniques))
+                .setReason(readPart + " " + Reasons.egress(evidence))
+                .build();
     }
 
     private ExfiltrationAlert open(ScopeProfile profile, WindowVerdict top, Instant at) {
@@ -95,21 +164,25 @@ public final class IncidentManager {
                 .setReason(Reasons.opened(profile.account(), profile.scope(), top, at, profile.recentClientIps()))
                 .build();
         profile.incident(new OpenIncident(incidentId, at, firstSeen, at, at, 1, top.score(),
-                alert.getSeverity().name(), alerts.encode(alert)));
+                alert.getSeverity().name(), alerts.encode(alert), false, null));
         return alert;
     }
 
     private ExfiltrationAlert update(ScopeProfile profile, OpenIncident incident, WindowVerdict top, Instant at, Severity severity) {
         String opening = Reasons.opened(profile.account(), profile.scope(), top, at, profile.recentClientIps());
-        ExfiltrationAlert alert = base(profile, top, at, incident.firstSeen())
+        ExfiltrationAlert.Builder builder = base(profile, top, at, incident.firstSeen())
                 .setAlertId(Ids.alertId(incident.incidentId(), incident.alerts()))
                 .setIncidentId(incident.incidentId())
                 .setStatus(AlertStatus.UPDATED)
                 .setSeverity(severity)
-                .setReason(Reasons.updated(opening, top, at))
-                .build();
+                .setReason(Reasons.updated(opening, top, at));
+        ExfiltrationAlert alert = builder.build();
+        if (incident.escalated() && incident.egressEvidence() != null) {
+            alert = withEgress(alert, evidences.decode(incident.egressEvidence()));
+        }
         profile.incident(new OpenIncident(incident.incidentId(), incident.openedAt(), incident.firstSeen(),
-                incident.lastActivity(), at, incident.alerts() + 1, top.score(), severity.name(), alerts.encode(alert)));
+                incident.lastActivity(), at, incident.alerts() + 1, top.score(), severity.name(), alerts.encode(alert),
+                incident.escalated(), incident.egressEvidence()));
         return alert;
     }
 

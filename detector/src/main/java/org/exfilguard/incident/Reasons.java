@@ -39,9 +39,34 @@ final class Reasons {
                 count(v.observedRows()), v.window().spec().name(), v.score(), previous);
     }
 
-    static String closed(String account, String scope, Instant lastActivity, Duration quiet) {
-        return String.format(Locale.ROOT, "Closed: no reads above threshold by %s on %s since %s (quiet for %s).",
-                account, tableName(scope), lastActivity, duration(quiet));
+    static String closed(String account, String scope, Instant lastActivity, Duration quiet, String last) {
+        int then = last.indexOf(" Then ");
+        String egress = then >= 0 ? " Egress:" + last.substring(then + 5) : "";
+        return String.format(Locale.ROOT, "Closed: no reads above threshold by %s on %s since %s (quiet for %s).%s",
+                account, tableName(scope), lastActivity, duration(quiet), egress);
+    }
+
+    /** "Then 388 MB left 10.8.4.21 for 198.51.100.240 (never seen before from this host), 10:45-11:02." */
+    static String egress(org.exfilguard.schema.EgressEvidence evidence) {
+        StringBuilder to = new StringBuilder();
+        for (var d : evidence.getDestinations()) {
+            if (to.length() > 0) {
+                to.append(", ");
+            }
+            to.append(d.getDstIp());
+            if (d.getDstHost() != null) {
+                to.append(" (").append(d.getDstHost()).append(')');
+            }
+            to.append(' ').append(megabytes(d.getBytesOut()));
+            to.append(d.getFirstSeenInOrg() ? ", never seen before in the organisation" : ", never seen before from this host");
+        }
+        return String.format(Locale.ROOT, "Then %s left %s for %s, between %s and %s.",
+                megabytes(evidence.getBytesOut()), evidence.getSrcIp(), to, evidence.getFirstTime(), evidence.getLastTime());
+    }
+
+    static String megabytes(long bytes) {
+        return bytes >= 10_000_000 ? String.format(Locale.ROOT, "%,d MB", bytes / 1_000_000)
+                : String.format(Locale.ROOT, "%.1f MB", bytes / 1_000_000.0);
     }
 
     static String tableName(String scope) {

@@ -46,7 +46,10 @@ final class DbaModel implements ActorModel {
                         tables.rows(table, day), session));
             } else {
                 long rows = 20 + rng.nextInt(41);
-                out.add(EventFactory.read(account, t, Fingerprints.SCHEMA_STATS, SCHEMA_TABLES, rows, rows, session));
+                // Connected to the application schema, asking the catalogue about it.
+                String db = tables.memberTable().substring(0, tables.memberTable().indexOf('.'));
+                out.add(EventFactory.statementIn(db, account, t, Fingerprints.SCHEMA_STATS, SCHEMA_TABLES,
+                        org.exfilguard.schema.Operation.SELECT, rows, rows, rows * 100, session));
             }
         }
         OfficeTraffic.addDay(out, account, cal, day, rng, habitual, 0, 10, 30);

@@ -23,6 +23,12 @@ final class EventFactory {
                                  long rows, Long rowsExamined, Long bytes, String sessionId) {
         String first = tables.isEmpty() ? null : tables.get(0);
         String database = first == null ? null : first.substring(0, first.indexOf('.'));
+        return statementIn(database, a, t, fingerprint, tables, op, rows, rowsExamined, bytes, sessionId);
+    }
+
+    /** A statement run while connected to {@code database}, which need not be the database of its tables. */
+    static SimEvent.Db statementIn(String database, Account a, Instant t, String fingerprint, List<String> tables,
+                                   Operation op, long rows, Long rowsExamined, Long bytes, String sessionId) {
         DbAccessEvent e = DbAccessEvent.newBuilder()
                 .setEventTime(t)
                 .setAccount(a.name())

@@ -84,9 +84,15 @@ final class ScenarioPlanner {
     private void lowAndSlow(ScenarioSpec s, SplittableRandom rng, Builder b) {
         Account a = victim(s, rng, Account.Role.ANALYST);
         int spanDays = 3 + rng.nextInt(3);
-        int first = day(s, rng, spanDays, true);
+        // Working days only: leave room for a weekend inside the span.
+        int first = day(s, rng, Math.min(cal.days(), spanDays + 2), true);
         String fp = Fingerprints.memberDetail(b.table);
-        for (int d = first; d < Math.min(cal.days(), first + spanDays); d++) {
+        int worked = 0;
+        for (int d = first; d < cal.days() && worked < spanDays; d++) {
+            if (cal.isWeekend(d)) {
+                continue;
+            }
+            worked++;
             long dayRows = s.rows() != null ? s.rows() / spanDays : 20_000 + rng.nextLong(30_001);
             List<Instant> times = new ArrayList<>();
             List<Long> sizes = new ArrayList<>();

@@ -63,12 +63,13 @@ public record SimulationSpec(
     }
 
     /**
-     * About 14 days of normal work by 25 accounts (one nightly backup job, one service account, analysts,
-     * a weekly exporter, a DBA, a new joiner), then one smash-and-grab of {@code coop.members} by
-     * {@value #DEMO_CULPRIT} at 10:30 on the last (15th) day. Around 150k events.
+     * 14 days of normal work by 25 accounts (22 analysts, one service account, one nightly backup job, one
+     * DBA), then one smash-and-grab of 1.2M {@code coop.members} rows by {@value #DEMO_CULPRIT} at 10:30 on
+     * the last (15th) day. About 80k events. No weekly exporter: its export would fall on the last day (a
+     * Monday) with only two earlier Mondays to learn from, and the demo should show one incident.
      */
     public static SimulationSpec demo() {
-        Population population = new Population(21, 1, 1, 1, 1, 0, 800, 0.0);
+        Population population = new Population(22, 1, 1, 0, 1, 0, 800, 0.0);
         ScenarioSpec grab = new ScenarioSpec(ScenarioKind.SMASH_AND_GRAB, DEMO_CULPRIT, "coop.members",
                 -1, LocalTime.of(10, 30), 1_200_000L);
         return new SimulationSpec(42L, DEFAULT_START, 15, ZoneOffset.UTC, population,
@@ -77,7 +78,7 @@ public record SimulationSpec(
 
     /**
      * 28 days, 60 accounts, every scenario kind twice at random moments in the last 14 days.
-     * Around 1.5M events.
+     * Around 1.6M events.
      */
     public static SimulationSpec standard(long seed) {
         Population population = new Population(44, 3, 2, 3, 2, 6, 2_000, 0.04);

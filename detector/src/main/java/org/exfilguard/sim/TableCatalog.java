@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /** Sizes and row widths of the simulated tables; the member tables grow a little every day. */
-public final class TableCatalog {
+final class TableCatalog {
 
     /** Average row width sent to the client; the brief's "about 150 bytes a row". */
     public static final int BYTES_PER_ROW = 150;

@@ -3,6 +3,7 @@ package org.exfilguard.topology;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.exfilguard.schema.DbAccessEvent;
+import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
 
 /**
@@ -10,5 +11,6 @@ import org.exfilguard.schema.ExfiltrationAlert;
  * Keys are plain strings; records that cannot be decoded are handled inside the topology, never by Kafka
  * Streams' exception handler, so they reach the dead-letter topic with their reason.
  */
-public record DetectorSerdes(Deserializer<DbAccessEvent> dbAccess, Serializer<ExfiltrationAlert> alerts) {
+public record DetectorSerdes(Deserializer<DbAccessEvent> dbAccess, Deserializer<EgressEvent> egress,
+                             Serializer<ExfiltrationAlert> alerts) {
 }

@@ -4,59 +4,92 @@ import java.time.Clock;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.exfilguard.detect.DetectionSettings;
+import org.exfilguard.detect.EgressSettings;
 import org.exfilguard.detect.EventValidator;
 import org.exfilguard.metrics.DetectorMetrics;
+import org.exfilguard.schema.DbAccessEvent;
+import org.exfilguard.schema.EgressEvent;
+import org.exfilguard.schema.state.EgressUpdate;
+import org.exfilguard.schema.state.ReadSignal;
 
 /**
- * Builds the detector's topology from its settings. A pure function: it reads no environment, file or clock;
- * the caller wires it to {@code KafkaStreams}, and tests build the very same topology.
+ * Builds the detector's topology from its settings. A pure function: it reads no environment, file or clock
+ * (the wall clock it bounds future timestamps with is passed in); the caller wires it to {@code KafkaStreams},
+ * and tests build the very same topology.
  *
  * <pre>
- * db-access ─▶ decode-db-access ─┬─▶ read-profile ─▶ exfil-alerts
- *                                └─▶ exfil-dlq (undecodable or invalid, with the reason in headers)
+ * db-access ─▶ decode-db-access ─┬─▶ read-profile ─┬─▶ exfil-alerts
+ * exfil-egress-updates ──────────┼──────▲          └─▶ exfil-read-signals ─┐
+ *                                └─▶ exfil-dlq                             │
+ * egress ────▶ decode-egress ────┬─▶ egress-profile ◀──────────────────────┘
+ *                                │        └─▶ exfil-egress-updates (evidence for open incidents, keyed by account)
+ *                                └─▶ exfil-dlq
  * </pre>
  */
 public final class DetectorTopology {
 
     public static final String DB_ACCESS_SOURCE = "db-access-source";
+    public static final String EGRESS_SOURCE = "egress-source";
+    public static final String READ_SIGNALS_SOURCE = "read-signals-source";
+    public static final String EGRESS_UPDATES_SOURCE = "egress-updates-source";
     public static final String DECODE_DB_ACCESS = "decode-db-access";
+    public static final String DECODE_EGRESS = "decode-egress";
     public static final String READ_PROFILE = "read-profile";
+    public static final String EGRESS_PROFILE = "egress-profile";
     public static final String ALERTS_SINK = "alerts-sink";
+    public static final String READ_SIGNALS_SINK = "read-signals-sink";
+    public static final String EGRESS_UPDATES_SINK = "egress-updates-sink";
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";
 
     private DetectorTopology() {
     }
 
-    public static Topology build(DetectionSettings settings, Topics topics, DetectorSerdes serdes,
+    public static Topology build(DetectionSettings settings, EgressSettings egress, Topics topics, DetectorSerdes serdes,
                                  DetectorMetrics metrics, String detectorVersion) {
-        return build(settings, topics, serdes, metrics, detectorVersion, Clock.systemUTC());
+        return build(settings, egress, topics, serdes, metrics, detectorVersion, Clock.systemUTC());
     }
 
     /**
      * As above, with the wall clock that bounds how far in the future an event may claim to be (the only use of
      * wall time: every window, baseline and incident runs on event time).
      */
-    public static Topology build(DetectionSettings settings, Topics topics, DetectorSerdes serdes,
+    public static Topology build(DetectionSettings settings, EgressSettings egress, Topics topics, DetectorSerdes serdes,
                                  DetectorMetrics metrics, String detectorVersion, Clock wallClock) {
+        EventValidator validator = new EventValidator(settings.maxFutureSkew());
         Topology topology = new Topology();
-        // Bytes in: decoding happens in our processor so a bad record becomes a dead letter with a reason
+        // Bytes in: decoding happens in our processors so a bad record becomes a dead letter with a reason
         // instead of a deserialisation-handler log line.
         topology.addSource(DB_ACCESS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.dbAccess());
-        topology.addProcessor(DECODE_DB_ACCESS,
-                new DecodeDbAccessSupplier(serdes.dbAccess(), new EventValidator(settings.maxFutureSkew()), wallClock, metrics,
-                        READ_PROFILE, DEAD_LETTER_SINK),
-                DB_ACCESS_SOURCE);
-        topology.addProcessor(READ_PROFILE, new ReadProfileSupplier(settings, detectorVersion, metrics), DECODE_DB_ACCESS);
-        topology.addSink(DEAD_LETTER_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
-                DECODE_DB_ACCESS);
-        topology.addSink(ALERTS_SINK, topics.alerts(), new StringSerializer(), serdes.alerts(), READ_PROFILE);
+        topology.addSource(EGRESS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.egress());
+        topology.addSource(READ_SIGNALS_SOURCE, new StringDeserializer(), new InternalSerde<>(ReadSignal.class), topics.readSignals());
+        topology.addSource(EGRESS_UPDATES_SOURCE, new StringDeserializer(), new InternalSerde<>(EgressUpdate.class), topics.egressUpdates());
 
-        // Persistent, changelogged stores. The record cache is off for them (see the streams config): profiles
-        // are read and written once per event, and the cache cost more than it saved in our measurements.
+        topology.addProcessor(DECODE_DB_ACCESS, new DecodeSupplier<DbAccessEvent>(ReadProfileSupplier.SOURCE, serdes.dbAccess(),
+                validator::check, DbAccessEvent::getAccount, DbAccessEvent::getEventTime, wallClock, metrics,
+                READ_PROFILE, DEAD_LETTER_SINK, true), DB_ACCESS_SOURCE);
+        topology.addProcessor(DECODE_EGRESS, new DecodeSupplier<EgressEvent>(EgressProfileSupplier.SOURCE, serdes.egress(),
+                validator::check, EgressEvent::getSrcIp, EgressEvent::getEventTime, wallClock, metrics,
+                EGRESS_PROFILE, DEAD_LETTER_SINK, false), EGRESS_SOURCE);
+        topology.addProcessor(READ_PROFILE,
+                new ReadProfileSupplier(settings, detectorVersion, metrics, ALERTS_SINK, READ_SIGNALS_SINK),
+                DECODE_DB_ACCESS, EGRESS_UPDATES_SOURCE);
+        topology.addProcessor(EGRESS_PROFILE, new EgressProfileSupplier(egress, metrics), DECODE_EGRESS, READ_SIGNALS_SOURCE);
+
+        topology.addSink(DEAD_LETTER_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
+                DECODE_DB_ACCESS, DECODE_EGRESS);
+        topology.addSink(ALERTS_SINK, topics.alerts(), new StringSerializer(), serdes.alerts(), READ_PROFILE);
+        topology.addSink(READ_SIGNALS_SINK, topics.readSignals(), new StringSerializer(), new InternalSerde<>(ReadSignal.class),
+                READ_PROFILE);
+        topology.addSink(EGRESS_UPDATES_SINK, topics.egressUpdates(), new StringSerializer(),
+                new InternalSerde<>(EgressUpdate.class), EGRESS_PROFILE);
+
+        // Persistent, changelogged stores. The record cache is off (see StreamsSettings): every event reads and
+        // writes its profile once, so a cache only adds work.
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.READ_PROFILES), Serdes.String(), Serdes.ByteArray()), READ_PROFILE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
@@ -66,6 +99,13 @@ public final class DetectorTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.EVENT_CLOCK), Serdes.String(), Serdes.Long()),
                 DECODE_DB_ACCESS, READ_PROFILE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.EGRESS_HOSTS), Serdes.String(), Serdes.ByteArray()), EGRESS_PROFILE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.ORG_DESTINATIONS), Serdes.String(), Serdes.Long()), EGRESS_PROFILE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.EGRESS_PEER_BASELINES), Serdes.String(), Serdes.ByteArray()),
+                EGRESS_PROFILE);
         return topology;
     }
 }

@@ -58,6 +58,8 @@ final class ProfileCodec {
                 .setLastScore(incident.lastScore())
                 .setSeverity(incident.severity())
                 .setLastAlert(ByteBuffer.wrap(incident.lastAlert()))
+                .setEscalated(incident.escalated())
+                .setEgressEvidence(incident.egressEvidence() == null ? null : ByteBuffer.wrap(incident.egressEvidence()))
                 .build();
         return avro.encode(ProfileState.newBuilder()
                 .setAccount(profile.account())
@@ -93,7 +95,8 @@ final class ProfileCodec {
         }
         IncidentState i = state.getIncident();
         OpenIncident incident = i == null ? null : new OpenIncident(i.getIncidentId(), i.getOpenedAt(), i.getFirstSeen(),
-                i.getLastActivity(), i.getLastAlertAt(), i.getAlerts(), i.getLastScore(), i.getSeverity(), bytes(i.getLastAlert()));
+                i.getLastActivity(), i.getLastAlertAt(), i.getAlerts(), i.getLastScore(), i.getSeverity(), bytes(i.getLastAlert()),
+                i.getEscalated(), i.getEgressEvidence() == null ? null : bytes(i.getEgressEvidence()));
         return new ScopeProfile(state.getAccount(), state.getScope(), state.getFirstDay(), windows,
                 state.getRecentIps(), state.getRecentFingerprints(), incident);
     }

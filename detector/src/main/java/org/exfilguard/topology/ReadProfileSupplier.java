@@ -20,7 +20,12 @@ import org.exfilguard.detect.WindowVerdict;
 import org.exfilguard.incident.IncidentManager;
 import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.profile.ScopeProfile;
+import org.exfilguard.incident.AvroBytes;
+import org.exfilguard.schema.AlertStatus;
 import org.exfilguard.schema.DbAccessEvent;
+import org.exfilguard.schema.EgressEvidence;
+import org.exfilguard.schema.state.EgressUpdate;
+import org.exfilguard.schema.state.ReadSignal;
 import org.exfilguard.schema.ExfiltrationAlert;
 
 /**
@@ -28,39 +33,51 @@ import org.exfilguard.schema.ExfiltrationAlert;
  * each read to the sliding windows, scores it against the learnt baseline and runs the incident lifecycle.
  * A thin adapter: the decisions are made by {@link ReadDetector} and {@link IncidentManager}.
  */
-final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, String, ExfiltrationAlert> {
+final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Object, Object> {
 
     /** How often (in stream time) quiet incidents are looked for. */
     static final Duration CLOSE_SCAN_INTERVAL = Duration.ofMinutes(1);
+    /** An account seen again on a host after this long is signalled again (host-to-account learning). */
+    static final Duration ACCOUNT_SEEN_REFRESH = Duration.ofDays(1);
+    /** Client ips of an incident whose egress is watched. */
+    static final int WATCHED_IPS = 3;
+    /** The source tag of db-access events in metrics. */
+    static final String SOURCE = "db-access";
 
     private final DetectionSettings settings;
     private final String detectorVersion;
     private final DetectorMetrics metrics;
+    private final String alertsChild;
+    private final String signalsChild;
 
-    ReadProfileSupplier(DetectionSettings settings, String detectorVersion, DetectorMetrics metrics) {
+    ReadProfileSupplier(DetectionSettings settings, String detectorVersion, DetectorMetrics metrics,
+                        String alertsChild, String signalsChild) {
         this.settings = settings;
         this.detectorVersion = detectorVersion;
         this.metrics = metrics;
+        this.alertsChild = alertsChild;
+        this.signalsChild = signalsChild;
     }
 
     @Override
-    public Processor<Object, Object, String, ExfiltrationAlert> get() {
+    public Processor<Object, Object, Object, Object> get() {
         return new ReadProfileProcessor();
     }
 
-    private final class ReadProfileProcessor implements Processor<Object, Object, String, ExfiltrationAlert> {
+    private final class ReadProfileProcessor implements Processor<Object, Object, Object, Object> {
 
         private final ReadDetector detector = new ReadDetector(settings);
         private final IncidentManager incidents = new IncidentManager(settings, detectorVersion);
         private final ProfileCodec codec = new ProfileCodec(settings);
-        private ProcessorContext<String, ExfiltrationAlert> context;
+        private final AvroBytes<EgressEvidence> evidenceCodec = new AvroBytes<>(EgressEvidence.class);
+        private ProcessorContext<Object, Object> context;
         private KeyValueStore<String, byte[]> profiles;
         private KeyValueStore<String, Long> openIncidents;
         private KeyValueStore<String, Long> clock;
         private StorePeerBaselines peers;
 
         @Override
-        public void init(ProcessorContext<String, ExfiltrationAlert> context) {
+        public void init(ProcessorContext<Object, Object> context) {
             this.context = context;
             this.profiles = context.getStateStore(StoreNames.READ_PROFILES);
             this.openIncidents = context.getStateStore(StoreNames.OPEN_INCIDENTS);
@@ -73,13 +90,33 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Str
 
         @Override
         public void process(Record<Object, Object> record) {
-            DbAccessEvent event = (DbAccessEvent) record.value();
-            List<String> tables = settings.sensitiveTables().match(event.getTables(), event.getDatabase());
-            if (tables.isEmpty()) {
-                metrics.event(DecodeDbAccessSupplier.SOURCE, "not_sensitive");
+            if (record.value() instanceof EgressUpdate update) {
+                onEgress(update);
+            } else {
+                onRead((DbAccessEvent) record.value());
+            }
+        }
+
+        private void onEgress(EgressUpdate update) {
+            String key = key(update.getAccount(), update.getTable());
+            byte[] stored = profiles.get(key);
+            if (stored == null) {
                 return;
             }
-            metrics.event(DecodeDbAccessSupplier.SOURCE, "accepted");
+            ScopeProfile profile = codec.decode(stored, update.getAt());
+            Optional<ExfiltrationAlert> alert = incidents.onEgress(profile, update.getIncidentId(),
+                    evidenceCodec.decode(bytes(update.getEvidence())), update.getUnusual(), update.getAt());
+            save(key, profile, true);
+            alert.ifPresent(this::emit);
+        }
+
+        private void onRead(DbAccessEvent event) {
+            List<String> tables = settings.sensitiveTables().match(event.getTables(), event.getDatabase());
+            if (tables.isEmpty()) {
+                metrics.event(SOURCE, "not_sensitive");
+                return;
+            }
+            metrics.event(SOURCE, "accepted");
             Instant at = event.getEventTime();
             long rows = event.getRowsReturned();
             long bytes = event.getBytesReturned() == null ? 0 : event.getBytesReturned();
@@ -94,6 +131,9 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Str
                 boolean hadIncident = profile.incident() != null;
                 // An incident that went quiet before this read closes first, so this read can open a new one.
                 incidents.closeIfQuiet(profile, at).ifPresent(this::emit);
+                if (ScopeProfile.ALL_SENSITIVE.equals(scope)) {
+                    signalAccountSeen(profile, event.getClientIp(), at);
+                }
                 profile.noteEvidence(event.getClientIp(), event.getStatementFingerprint(), rows, at);
                 List<WindowVerdict> verdicts = detector.observe(profile, at, rows, bytes, peers);
                 boolean mayOpen = !ScopeProfile.ALL_SENSITIVE.equals(scope) || !tableIncidentOpen(event.getAccount());
@@ -155,13 +195,43 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Str
 
         private void emit(ExfiltrationAlert alert) {
             metrics.alert(alert.getSeverity().name(), alert.getKind().name(), alert.getStatus().name());
-            context.forward(new Record<>(alert.getAccount(), alert, alert.getDetectedAt().toEpochMilli()));
+            long at = alert.getDetectedAt().toEpochMilli();
+            context.forward(new Record<Object, Object>(alert.getAccount(), alert, at), alertsChild);
+            if (alert.getStatus() != AlertStatus.CLOSED) {
+                // Ask the egress side to watch the reading hosts for the data leaving.
+                for (String ip : alert.getClientIps().subList(0, Math.min(WATCHED_IPS, alert.getClientIps().size()))) {
+                    ReadSignal signal = ReadSignal.newBuilder().setClientIp(ip).setAccount(alert.getAccount())
+                            .setAt(alert.getDetectedAt()).setIncidentId(alert.getIncidentId()).setTable(alert.getTable())
+                            .setReadStart(alert.getFirstSeen()).setRows(alert.getObservedRows())
+                            .setBytes(alert.getObservedBytes() == null ? 0 : alert.getObservedBytes()).build();
+                    context.forward(new Record<Object, Object>(ip, signal, at), signalsChild);
+                }
+            }
+        }
+
+        /** Tells the egress side which accounts read sensitive tables from which host, at most once a day per pair. */
+        private void signalAccountSeen(ScopeProfile profile, String ip, Instant at) {
+            if (ip == null || ip.isEmpty()) {
+                return;
+            }
+            Long last = profile.recentIps().get(ip);
+            if (last == null || at.toEpochMilli() - last >= ACCOUNT_SEEN_REFRESH.toMillis()) {
+                ReadSignal signal = ReadSignal.newBuilder().setClientIp(ip).setAccount(profile.account()).setAt(at).build();
+                context.forward(new Record<Object, Object>(ip, signal, at.toEpochMilli()), signalsChild);
+            }
         }
 
         @Override
         public void close() {
             metrics.untrackKeys(this);
         }
+    }
+
+    private static byte[] bytes(java.nio.ByteBuffer buffer) {
+        java.nio.ByteBuffer copy = buffer.duplicate();
+        byte[] out = new byte[copy.remaining()];
+        copy.get(out);
+        return out;
     }
 
     static String key(String account, String scope) {

@@ -12,6 +12,12 @@ public final class StoreNames {
     public static final String PEER_BASELINES = "peer-baselines";
     /** (account, scope) -> epoch millis at which the open incident closes if quiet. */
     public static final String OPEN_INCIDENTS = "open-incidents";
+    /** Source ip -> EgressHostState (outbound-byte windows, destinations, watched reads). */
+    public static final String EGRESS_HOSTS = "egress-hosts";
+    /** Destination ip -> first seen in the organisation (by this task's hosts). */
+    public static final String ORG_DESTINATIONS = "org-destinations";
+    /** "egress"|window -> t-digest of hosts' clean daily outbound peaks. */
+    public static final String EGRESS_PEER_BASELINES = "egress-peer-baselines";
     /** "clock" -> newest accepted event time of this task. */
     public static final String EVENT_CLOCK = "event-clock";
 

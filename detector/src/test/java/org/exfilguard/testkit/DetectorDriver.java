@@ -19,7 +19,10 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.SensitiveTables;
 import org.exfilguard.metrics.DetectorMetrics;
+import org.exfilguard.config.ExfilguardConfig;
+import org.exfilguard.detect.EgressSettings;
 import org.exfilguard.schema.DbAccessEvent;
+import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.serde.AvroSerde;
 import org.exfilguard.serde.EmbeddedSchemaRegistry;
@@ -41,6 +44,7 @@ public final class DetectorDriver implements AutoCloseable {
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, DbAccessEvent> dbAccess;
     private final TestInputTopic<byte[], byte[]> rawDbAccess;
+    private final TestInputTopic<String, EgressEvent> egressInput;
     private final TestOutputTopic<String, ExfiltrationAlert> alerts;
     private final TestOutputTopic<byte[], byte[]> deadLetters;
     private final DetectorMetrics metrics = new DetectorMetrics(new SimpleMeterRegistry());
@@ -52,18 +56,25 @@ public final class DetectorDriver implements AutoCloseable {
     }
 
     public DetectorDriver(DetectionSettings settings) {
+        this(settings, new ExfilguardConfig(java.util.Map.of()).egressSettings());
+    }
+
+    public DetectorDriver(DetectionSettings settings, EgressSettings egress) {
         try {
             registry = EmbeddedSchemaRegistry.start();
             client = new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url()));
             AvroSerde<DbAccessEvent> events = AvroSerde.of(DbAccessEvent.class, client, false);
             AvroSerde<ExfiltrationAlert> alertSerde = AvroSerde.of(ExfiltrationAlert.class, client, false);
+            AvroSerde<EgressEvent> egressSerde = AvroSerde.of(EgressEvent.class, client, false);
             Properties props = new Properties();
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "exfilguard-test");
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("exfilguard-ttd").toString());
             props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
-            driver = new TopologyTestDriver(DetectorTopology.build(settings, TOPICS,
-                    new DetectorSerdes(events.deserializer(), alertSerde.serializer()), metrics, "test"), props);
+            driver = new TopologyTestDriver(DetectorTopology.build(settings, egress, TOPICS,
+                    new DetectorSerdes(events.deserializer(), egressSerde.deserializer(), alertSerde.serializer()),
+                    metrics, "test"), props);
+            egressInput = driver.createInputTopic(TOPICS.egress(), new StringSerializer(), egressSerde.serializer());
             dbAccess = driver.createInputTopic(TOPICS.dbAccess(), new StringSerializer(), events.serializer());
             rawDbAccess = driver.createInputTopic(TOPICS.dbAccess(), new ByteArraySerializer(), new ByteArraySerializer());
             alerts = driver.createOutputTopic(TOPICS.alerts(), new StringDeserializer(), alertSerde.deserializer());
@@ -83,6 +94,14 @@ public final class DetectorDriver implements AutoCloseable {
 
     public DetectorDriver pipe(Iterable<DbAccessEvent> events) {
         events.forEach(this::pipe);
+        return this;
+    }
+
+    /** Pipes egress flows keyed by source ip with their event time. */
+    public DetectorDriver pipeEgress(EgressEvent... events) {
+        for (EgressEvent event : events) {
+            egressInput.pipeInput(event.getSrcIp(), event, event.getEventTime());
+        }
         return this;
     }
 

@@ -1,50 +1,52 @@
 package org.exfilguard.topology;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.StoreBuilder;
 import org.exfilguard.detect.EventValidator;
 import org.exfilguard.metrics.DetectorMetrics;
-import org.exfilguard.schema.DbAccessEvent;
 
 /**
- * Decodes {@code db-access} records and validates them. A good event goes on keyed by account and stamped with
- * its own event time; an undecodable or invalid record goes to the dead-letter sink with the reason, source
- * topic, partition and offset in its headers, a counter moves, and processing goes on.
+ * Decodes a canonical-event topic and validates each event. A good event goes on keyed by {@code key} and
+ * stamped with its own event time; an undecodable or invalid record goes to the dead-letter sink with the reason,
+ * source topic, partition and offset in its headers, a counter moves, and processing goes on.
  */
-final class DecodeDbAccessSupplier implements ProcessorSupplier<byte[], byte[], Object, Object> {
+final class DecodeSupplier<T extends SpecificRecord> implements ProcessorSupplier<byte[], byte[], Object, Object> {
 
-    static final String SOURCE = "db-access";
-
-    private final Deserializer<DbAccessEvent> deserializer;
-    private final EventValidator validator;
+    private final String source;
+    private final Deserializer<T> deserializer;
+    private final BiFunction<T, Instant, Optional<EventValidator.Rejection>> validator;
+    private final Function<T, String> key;
+    private final Function<T, Instant> eventTime;
+    private final Clock wallClock;
     private final DetectorMetrics metrics;
     private final String eventsChild;
     private final String deadLetterChild;
-    private final Set<StoreBuilder<?>> stores;
-    private final Clock wallClock;
+    private final boolean tracksEventClock;
 
-    DecodeDbAccessSupplier(Deserializer<DbAccessEvent> deserializer, EventValidator validator, Clock wallClock,
-                           DetectorMetrics metrics, String eventsChild, String deadLetterChild) {
-        this.wallClock = wallClock;
+    DecodeSupplier(String source, Deserializer<T> deserializer, BiFunction<T, Instant, Optional<EventValidator.Rejection>> validator,
+                   Function<T, String> key, Function<T, Instant> eventTime, Clock wallClock, DetectorMetrics metrics,
+                   String eventsChild, String deadLetterChild, boolean tracksEventClock) {
+        this.source = source;
         this.deserializer = deserializer;
         this.validator = validator;
+        this.key = key;
+        this.eventTime = eventTime;
+        this.wallClock = wallClock;
         this.metrics = metrics;
         this.eventsChild = eventsChild;
         this.deadLetterChild = deadLetterChild;
-        this.stores = Set.of();
-    }
-
-    @Override
-    public Set<StoreBuilder<?>> stores() {
-        return stores;
+        this.tracksEventClock = tracksEventClock;
     }
 
     @Override
@@ -60,13 +62,15 @@ final class DecodeDbAccessSupplier implements ProcessorSupplier<byte[], byte[], 
         @Override
         public void init(ProcessorContext<Object, Object> context) {
             this.context = context;
-            this.clock = context.getStateStore(StoreNames.EVENT_CLOCK);
+            if (tracksEventClock) {
+                this.clock = context.getStateStore(StoreNames.EVENT_CLOCK);
+            }
         }
 
         @Override
         public void process(Record<byte[], byte[]> record) {
-            String topic = context.recordMetadata().map(m -> m.topic()).orElse(SOURCE);
-            DbAccessEvent event;
+            String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(source);
+            T event;
             try {
                 if (record.value() == null) {
                     deadLetter(record, "decode", "null_value", "record has no value (tombstone)");
@@ -80,22 +84,24 @@ final class DecodeDbAccessSupplier implements ProcessorSupplier<byte[], byte[], 
                 deadLetter(record, "decode", DecodeErrors.reason(e), DecodeErrors.message(e));
                 return;
             }
-            Optional<EventValidator.Rejection> rejection = validator.check(event, wallClock.instant());
+            Optional<EventValidator.Rejection> rejection = validator.apply(event, wallClock.instant());
             if (rejection.isPresent()) {
                 deadLetter(record, "validate", rejection.get().code(), rejection.get().message());
                 return;
             }
-            long at = event.getEventTime().toEpochMilli();
-            Long clockMillis = clock.get(EventClock.KEY);
-            if (clockMillis == null || at > clockMillis) {
-                clock.put(EventClock.KEY, at);
+            long at = eventTime.apply(event).toEpochMilli();
+            if (tracksEventClock) {
+                Long clockMillis = clock.get(EventClock.KEY);
+                if (clockMillis == null || at > clockMillis) {
+                    clock.put(EventClock.KEY, at);
+                }
             }
             metrics.eventTime(at);
-            context.forward(new Record<Object, Object>(event.getAccount(), event, at, record.headers()), eventsChild);
+            context.forward(new Record<Object, Object>(key.apply(event), event, at, record.headers()), eventsChild);
         }
 
         private void deadLetter(Record<byte[], byte[]> record, String stage, String reason, String message) {
-            metrics.deadLetter(SOURCE, reason);
+            metrics.deadLetter(source, reason);
             context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(),
                     DeadLetters.headers(record.headers(), stage, reason, message, context.recordMetadata().orElse(null))),
                     deadLetterChild);

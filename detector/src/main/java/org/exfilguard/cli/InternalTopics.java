@@ -1,0 +1,51 @@
+package org.exfilguard.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.exfilguard.topology.Topics;
+
+/**
+ * Creates the topics between the detector's own processors when they are missing, with the partition counts
+ * their co-partitioning needs: read signals are keyed by client ip beside {@code egress}, egress updates by
+ * account beside {@code db-access}.
+ */
+public final class InternalTopics {
+
+    /**
+     * Records carry old event times during a replay, so time-based retention would delete them before they are
+     * read; size bounds them instead.
+     */
+    static final Map<String, String> CONFIGS = Map.of("retention.ms", "-1", "retention.bytes", Long.toString(1L << 30));
+
+    private InternalTopics() {
+    }
+
+    public static void ensure(Admin admin, Topics topics) throws InterruptedException {
+        try {
+            Set<String> existing = admin.listTopics().names().get();
+            Map<String, TopicDescription> inputs = admin.describeTopics(List.of(topics.dbAccess(), topics.egress()))
+                    .allTopicNames().get();
+            List<NewTopic> missing = new ArrayList<>();
+            if (!existing.contains(topics.readSignals())) {
+                missing.add(new NewTopic(topics.readSignals(), inputs.get(topics.egress()).partitions().size(), (short) -1)
+                        .configs(CONFIGS));
+            }
+            if (!existing.contains(topics.egressUpdates())) {
+                missing.add(new NewTopic(topics.egressUpdates(), inputs.get(topics.dbAccess()).partitions().size(), (short) -1)
+                        .configs(CONFIGS));
+            }
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get();
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create the detector's internal topics " + topics.internal()
+                    + " (do the input topics " + topics.inputs() + " exist?): " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package org.exfilguard.detect;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.exfilguard.profile.ScopeProfile;
+import org.exfilguard.schema.EgressDestination;
+import org.exfilguard.schema.EgressEvent;
+import org.exfilguard.schema.EgressEvidence;
+import org.exfilguard.schema.state.EgressHostState;
+import org.exfilguard.schema.state.FreshDestination;
+import org.exfilguard.schema.state.ReadSignal;
+import org.exfilguard.schema.state.WatchedRead;
+
+/**
+ * Correlates a host's outbound traffic with the bulk reads made from it. Per source host it remembers the
+ * destinations it has used, the bytes it sent to destinations it had never used before (within the horizon),
+ * and the bulk-read incidents whose egress is being watched. Whichever arrives second, the read or the egress,
+ * produces the evidence, so the outcome does not depend on which topic was consumed first.
+ */
+public final class EgressCorrelator {
+
+    static final int MAX_FRESH = 32;
+    static final int MAX_READS = 8;
+    static final int MAX_ACCOUNTS = 8;
+    static final int TOP_DESTINATIONS = 5;
+    /** A new report is worth sending when the evidence grew by this factor. */
+    static final double REPORT_GROWTH = 1.1;
+
+    /** Evidence for one watched incident, with whether it is unusual enough to escalate. */
+    public record Finding(String account, String incidentId, String table, EgressEvidence evidence, boolean unusual) {
+    }
+
+    private final EgressSettings settings;
+    private final ReadDetector volumeDetector;
+
+    public EgressCorrelator(EgressSettings settings) {
+        this.settings = settings;
+        this.volumeDetector = new ReadDetector(settings.volume());
+    }
+
+    public boolean isEgress(EgressEvent event) {
+        return settings.internalNetworks().isInternal(event.getSrcIp())
+                && !settings.internalNetworks().isInternal(event.getDstIp());
+    }
+
+    public boolean isKnownDestination(String dstIp) {
+        return settings.knownDestinations().isInternal(dstIp);
+    }
+
+    /** A fresh host state. */
+    public static EgressHostState freshHost(String srcIp, byte[] volume) {
+        return EgressHostState.newBuilder().setSrcIp(srcIp).setVolume(java.nio.ByteBuffer.wrap(volume))
+                .setDestinations(new java.util.HashMap<>()).setAccounts(new java.util.HashMap<>())
+                .setFresh(new ArrayList<>()).setReads(new ArrayList<>()).build();
+    }
+
+    /**
+     * Adds one outbound flow (to an external destination that is not a known one). Returns the evidence that
+     * changed for watched reads, and whether the host's outbound volume alone crossed its threshold.
+     */
+    public Outcome onEgress(EgressHostState host, ScopeProfile volume, EgressEvent event, boolean firstInOrg,
+                            PeerBaselines peers) {
+        Instant at = event.getEventTime();
+        expire(host, at);
+        String dst = event.getDstIp();
+        Map<String, Long> destinations = host.getDestinations();
+        Optional<FreshDestination> fresh = host.getFresh().stream().filter(f -> f.getDstIp().equals(dst)).findFirst();
+        if (!destinations.containsKey(dst)) {
+            destinations.put(dst, at.toEpochMilli());
+            trimOldest(destinations, settings.maxDestinations());
+            host.getFresh().add(FreshDestination.newBuilder().setDstIp(dst).setDstHost(event.getDstHost())
+                    .setDstPort(event.getDstPort()).setFirstSeenInOrg(firstInOrg).setFirst(at).setLast(at)
+                    .setBytes(event.getBytesOut()).setFlows(1).build());
+            if (host.getFresh().size() > MAX_FRESH) {
+                host.getFresh().sort(Comparator.comparing(FreshDestination::getLast));
+                host.getFresh().remove(0);
+            }
+        } else if (fresh.isPresent()) {
+            FreshDestination f = fresh.get();
+            f.setBytes(f.getBytes() + event.getBytesOut());
+            f.setFlows(f.getFlows() + 1);
+            if (at.isAfter(f.getLast())) {
+                f.setLast(at);
+            }
+        }
+        boolean volumeCrossed = volumeDetector.observe(volume, at, event.getBytesOut(), 0, peers).stream()
+                .anyMatch(v -> v.state() == WindowVerdict.State.CROSSED);
+        boolean volumeAbove = volume.windows().stream().anyMatch(w -> !w.armed());
+        List<Finding> findings = new ArrayList<>();
+        for (WatchedRead read : host.getReads()) {
+            if (!at.isBefore(read.getReadStart()) && !at.isAfter(read.getLastRead().plus(settings.horizon()))) {
+                report(host, read, volumeAbove).ifPresent(findings::add);
+            }
+        }
+        return new Outcome(findings, volumeCrossed && host.getReads().isEmpty());
+    }
+
+    /** What one egress event produced. {@code egressOnly}: the host's volume crossed with no bulk read to explain it. */
+    public record Outcome(List<Finding> findings, boolean egressOnly) {
+    }
+
+    /** Takes a signal from the read side: an account seen on this host, or a bulk read to watch. */
+    public List<Finding> onRead(EgressHostState host, ScopeProfile volume, ReadSignal signal) {
+        Instant at = signal.getAt();
+        host.getAccounts().put(signal.getAccount(), at.toEpochMilli());
+        trimOldest(host.getAccounts(), MAX_ACCOUNTS);
+        if (signal.getIncidentId() == null) {
+            return List.of();
+        }
+        expire(host, at);
+        WatchedRead read = host.getReads().stream().filter(r -> r.getIncidentId().equals(signal.getIncidentId()))
+                .findFirst().orElse(null);
+        if (read == null) {
+            read = WatchedRead.newBuilder().setIncidentId(signal.getIncidentId()).setAccount(signal.getAccount())
+                    .setTable(signal.getTable()).setReadStart(signal.getReadStart() == null ? at : signal.getReadStart())
+                    .setLastRead(at).setRows(signal.getRows()).build();
+            host.getReads().add(read);
+            if (host.getReads().size() > MAX_READS) {
+                host.getReads().sort(Comparator.comparing(WatchedRead::getLastRead));
+                host.getReads().remove(0);
+            }
+        } else {
+            if (at.isAfter(read.getLastRead())) {
+                read.setLastRead(at);
+            }
+            read.setRows(Math.max(read.getRows(), signal.getRows()));
+        }
+        boolean volumeAbove = volume.windows().stream().anyMatch(w -> !w.armed());
+        return report(host, read, volumeAbove).map(List::of).orElse(List.of());
+    }
+
+    /** Evidence for a watched read, if it grew enough since the last report (or just became unusual). */
+    private Optional<Finding> report(EgressHostState host, WatchedRead read, boolean volumeAbove) {
+        EgressEvidence evidence = evidence(host, read);
+        if (evidence == null) {
+            return Optional.empty();
+        }
+        boolean unusual = evidence.getBytesOut() >= settings.minUnusualBytes() || volumeAbove;
+        boolean grew = evidence.getBytesOut() >= REPORT_GROWTH * read.getReportedBytes();
+        if (!grew && !(unusual && !read.getUnusualReported())) {
+            return Optional.empty();
+        }
+        read.setReportedBytes(evidence.getBytesOut());
+        read.setUnusualReported(read.getUnusualReported() || unusual);
+        return Optional.of(new Finding(read.getAccount(), read.getIncidentId(), read.getTable(), evidence,
+                read.getUnusualReported()));
+    }
+
+    /** Bytes to destinations first used from the host since the read began, largest first. */
+    static EgressEvidence evidence(EgressHostState host, WatchedRead read) {
+        List<FreshDestination> after = host.getFresh().stream()
+                .filter(f -> !f.getLast().isBefore(read.getReadStart()))
+                .sorted(Comparator.comparingLong(FreshDestination::getBytes).reversed().thenComparing(FreshDestination::getDstIp))
+                .toList();
+        if (after.isEmpty()) {
+            return null;
+        }
+        long total = after.stream().mapToLong(FreshDestination::getBytes).sum();
+        Instant first = after.stream().map(FreshDestination::getFirst).min(Comparator.naturalOrder()).orElseThrow();
+        Instant last = after.stream().map(FreshDestination::getLast).max(Comparator.naturalOrder()).orElseThrow();
+        List<EgressDestination> top = after.stream().limit(TOP_DESTINATIONS).map(f -> EgressDestination.newBuilder()
+                .setDstIp(f.getDstIp()).setDstHost(f.getDstHost()).setBytesOut(f.getBytes())
+                .setFirstSeenFromHost(true).setFirstSeenInOrg(f.getFirstSeenInOrg()).setDstPort(f.getDstPort())
+                .setFlows(f.getFlows()).build()).toList();
+        return EgressEvidence.newBuilder().setSrcIp(host.getSrcIp()).setBytesOut(total).setFirstTime(first)
+                .setLastTime(last).setDestinations(top).build();
+    }
+
+    private void expire(EgressHostState host, Instant at) {
+        host.getReads().removeIf(r -> r.getLastRead().plus(settings.horizon()).isBefore(at));
+        Instant freshSince = at.minus(settings.horizon()).minus(settings.horizon());
+        host.getFresh().removeIf(f -> f.getLast().isBefore(freshSince));
+    }
+
+    private static void trimOldest(Map<String, Long> map, int max) {
+        while (map.size() > max) {
+            String oldest = map.entrySet().stream()
+                    .min(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                    .orElseThrow().getKey();
+            map.remove(oldest);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package org.exfilguard.detect;
+
+import java.time.Duration;
+import java.util.List;
+import org.exfilguard.ingest.InternalNetworks;
+
+/**
+ * Knobs of the egress side.
+ *
+ * @param internalNetworks     destinations inside these are not egress
+ * @param knownDestinations    external destinations that are expected (backup targets, SaaS): never evidence
+ * @param horizon              egress up to this long after the last bulk read of an incident is correlated with it
+ * @param minUnusualBytes      bytes to destinations new for the host that make the egress unusual on their own
+ * @param volume               detection settings of the per-host outbound-byte windows (baseline as for reads)
+ * @param maxDestinations      destinations remembered per host (the oldest first-seen is forgotten first)
+ */
+public record EgressSettings(InternalNetworks internalNetworks, InternalNetworks knownDestinations, Duration horizon,
+                             long minUnusualBytes, DetectionSettings volume, int maxDestinations) {
+
+    /** Outbound bytes per host: an hour and a day, with floors of 100 MB and 1 GB. */
+    public static final List<String> DEFAULT_WINDOWS = List.of("1h:12:100000000", "1d:24:1000000000");
+}

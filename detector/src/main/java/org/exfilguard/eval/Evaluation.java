@@ -1,0 +1,145 @@
+package org.exfilguard.eval;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.exfilguard.sim.ScenarioKind;
+import org.exfilguard.sim.TruthEntry;
+
+/**
+ * Scores alerts against labelled incidents.
+ *
+ * <p>An alert <em>matches</em> an incident when the account is the same, the alert's table is the incident's
+ * table or {@code *}, and {@code detected_at} lies in [start, end + grace]. Only detections count: suppressed
+ * alerts and CLOSED records are excluded from recall and precision (suppressed ones are counted apart).
+ *
+ * <ul>
+ *   <li>recall = incidents with at least one matching alert / incidents;</li>
+ *   <li>record precision = alert records that match an incident (directly, or through an incident id shared
+ *       with a matching record, so follow-up UPDATED records count) / all alert records;</li>
+ *   <li>account-day precision = distinct (account, UTC day of detected_at) with a matching record / all
+ *       alerting account-days; the rest are the false-alert account-days, the analyst's real workload.
+ *       F1 uses this precision, so an incident that emits many updates is neither rewarded nor punished;</li>
+ *   <li>time to detect = earliest matching detected_at − incident start.</li>
+ * </ul>
+ */
+public final class Evaluation {
+    public static final Duration DEFAULT_GRACE = Duration.ofHours(2);
+
+    private Evaluation() {
+    }
+
+    public static EvaluationResult evaluate(List<TruthEntry> truth, List<AlertRecord> alerts) {
+        return evaluate(truth, alerts, DEFAULT_GRACE);
+    }
+
+    public static EvaluationResult evaluate(List<TruthEntry> truth, List<AlertRecord> alerts, Duration grace) {
+        List<AlertRecord> detections = new ArrayList<>();
+        int suppressed = 0;
+        int closed = 0;
+        for (AlertRecord a : alerts) {
+            if (a.suppressed()) {
+                suppressed++;
+            } else if (!a.isDetection()) {
+                closed++;
+            } else {
+                detections.add(a);
+            }
+        }
+        int suppressedMatching = 0;
+        for (AlertRecord a : alerts) {
+            if (a.suppressed() && truth.stream().anyMatch(t -> matches(a, t, grace))) {
+                suppressedMatching++;
+            }
+        }
+
+        List<IncidentOutcome> outcomes = new ArrayList<>();
+        Set<AlertRecord> matched = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<String> matchedIncidentIds = new HashSet<>();
+        for (TruthEntry t : truth) {
+            AlertRecord first = null;
+            for (AlertRecord a : detections) {
+                if (matches(a, t, grace)) {
+                    matched.add(a);
+                    if (a.incidentId() != null) {
+                        matchedIncidentIds.add(a.incidentId());
+                    }
+                    if (first == null || a.detectedAt().isBefore(first.detectedAt())) {
+                        first = a;
+                    }
+                }
+            }
+            Duration ttd = first == null ? null : Duration.between(t.start(), first.detectedAt());
+            outcomes.add(new IncidentOutcome(t, first != null, ttd, first == null ? null : first.alertId()));
+        }
+        for (AlertRecord a : detections) {
+            if (a.incidentId() != null && matchedIncidentIds.contains(a.incidentId())) {
+                matched.add(a);
+            }
+        }
+
+        Map<String, Boolean> accountDays = new LinkedHashMap<>();
+        for (AlertRecord a : detections) {
+            String key = a.account() + "|" + LocalDate.ofInstant(a.detectedAt(), ZoneOffset.UTC);
+            accountDays.merge(key, matched.contains(a), Boolean::logicalOr);
+        }
+        int trueDays = (int) accountDays.values().stream().filter(b -> b).count();
+        int falseDays = accountDays.size() - trueDays;
+
+        Map<ScenarioKind, List<IncidentOutcome>> byKind = new EnumMap<>(ScenarioKind.class);
+        for (IncidentOutcome o : outcomes) {
+            byKind.computeIfAbsent(o.incident().kind(), k -> new ArrayList<>()).add(o);
+        }
+        List<KindScore> kinds = new ArrayList<>();
+        byKind.forEach((k, list) -> kinds.add(score(k.name(), list)));
+        KindScore overall = score("ALL", outcomes);
+
+        double recordPrecision = ratio(matched.size(), detections.size());
+        double dayPrecision = ratio(trueDays, accountDays.size());
+        double f1 = f1(overall.recall(), dayPrecision);
+        return new EvaluationResult(kinds, overall, alerts.size(), detections.size(), suppressed, suppressedMatching,
+                closed, matched.size(), recordPrecision, accountDays.size(), falseDays, dayPrecision, f1, outcomes);
+    }
+
+    static boolean matches(AlertRecord a, TruthEntry t, Duration grace) {
+        return a.account().equals(t.account())
+                && a.coversTable(t.table())
+                && !a.detectedAt().isBefore(t.start())
+                && !a.detectedAt().isAfter(t.end().plus(grace));
+    }
+
+    private static KindScore score(String name, List<IncidentOutcome> outcomes) {
+        List<Duration> ttds = outcomes.stream().filter(IncidentOutcome::detected).map(IncidentOutcome::timeToDetect)
+                .sorted(Comparator.naturalOrder()).toList();
+        Duration median = null;
+        Duration max = null;
+        if (!ttds.isEmpty()) {
+            int n = ttds.size();
+            median = n % 2 == 1 ? ttds.get(n / 2) : ttds.get(n / 2 - 1).plus(ttds.get(n / 2)).dividedBy(2);
+            max = ttds.get(n - 1);
+        }
+        int detected = ttds.size();
+        return new KindScore(name, outcomes.size(), detected, ratio(detected, outcomes.size()), median, max);
+    }
+
+    /** NaN when there is nothing to divide: "no alerts" has no precision, which is not the same as zero. */
+    static double ratio(long num, long den) {
+        return den == 0 ? Double.NaN : (double) num / den;
+    }
+
+    static double f1(double recall, double precision) {
+        if (Double.isNaN(recall)) {
+            return Double.NaN;
+        }
+        double p = Double.isNaN(precision) ? 0 : precision;
+        return p + recall == 0 ? 0 : 2 * p * recall / (p + recall);
+    }
+}

@@ -1,0 +1,149 @@
+package org.exfilguard.ingest;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Amazon Aurora / RDS Database Activity Streams, decrypted: a {@code DatabaseActivityMonitoringRecord} (or the
+ * {@code DatabaseActivityMonitoringRecords} wrapper) whose {@code databaseActivityEventList} holds one entry per
+ * audited access, with {@code dbUserName}, {@code remoteHost}, {@code databaseName}, {@code commandText},
+ * {@code rowCount} and {@code logTime}. Documents may be pretty-printed over many lines or one per line.
+ * Heartbeat entries are skipped.
+ */
+public final class AuroraDasParser implements LogParser {
+
+    private final String source;
+    private final DbEventFactory events;
+    private final JsonDocumentAssembler assembler;
+    private final ParserOptions options;
+    private long lineNo;
+
+    public AuroraDasParser(String source, ParserOptions options) {
+        this.source = source;
+        this.options = options;
+        this.events = new DbEventFactory(options, LogFormat.AURORA_DAS);
+        this.assembler = new JsonDocumentAssembler(options.maxEntryChars());
+    }
+
+    @Override
+    public LogFormat format() {
+        return LogFormat.AURORA_DAS;
+    }
+
+    @Override
+    public void accept(String line, Consumer<ParseResult> out) {
+        lineNo++;
+        try {
+            switch (assembler.feed(line, lineNo)) {
+                case COMPLETE -> document(assembler.document(), assembler.startLine(), out);
+                case OVERFLOW -> out.accept(new ParseResult.Reject(source, assembler.startLine(),
+                        "entry exceeds " + options.maxEntryChars() + " characters", ""));
+                case STRAY -> out.accept(new ParseResult.Reject(source, lineNo, "text outside a JSON document",
+                        DbEventFactory.safeExcerpt(line)));
+                default -> {
+                }
+            }
+        } catch (RuntimeException e) {
+            assembler.reset();
+            out.accept(new ParseResult.Reject(source, lineNo, "internal parser error: " + e.getClass().getSimpleName(),
+                    DbEventFactory.safeExcerpt(line)));
+        }
+    }
+
+    private void document(String json, long line, Consumer<ParseResult> out) {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(json);
+        } catch (Exception e) {
+            out.accept(new ParseResult.Reject(source, line, "malformed JSON", DbEventFactory.safeExcerpt(json)));
+            return;
+        }
+        JsonNode record = root;
+        JsonNode wrapped = root.get("databaseActivityEvents");
+        if (wrapped != null && wrapped.isObject()) {
+            record = wrapped;
+        } else if (wrapped != null && wrapped.isTextual()) {
+            out.accept(new ParseResult.Reject(source, line, "activity events still encrypted (decrypt before ingest)", ""));
+            return;
+        }
+        JsonNode list = record.get("databaseActivityEventList");
+        if (list == null || !list.isArray()) {
+            out.accept(new ParseResult.Reject(source, line, "no databaseActivityEventList", DbEventFactory.safeExcerpt(json)));
+            return;
+        }
+        for (JsonNode e : list) {
+            entry(e, line, out);
+        }
+    }
+
+    private void entry(JsonNode e, long line, Consumer<ParseResult> out) {
+        if ("heartbeat".equalsIgnoreCase(Json.text(e, "type"))) {
+            out.accept(new ParseResult.Skipped("heartbeat"));
+            return;
+        }
+        String timeText = Json.text(e, "logTime");
+        if (timeText == null) {
+            timeText = Json.text(e, "startTime");
+        }
+        Instant time = timeText == null ? null : parseTime(timeText);
+        if (time == null) {
+            out.accept(new ParseResult.Reject(source, line, timeText == null ? "no logTime" : "malformed logTime",
+                    timeText == null ? "" : timeText));
+            return;
+        }
+        JsonNode rowCount = e.get("rowCount");
+        long rows = 0;
+        if (rowCount != null && !rowCount.isNull()) {
+            if (!rowCount.canConvertToLong() || rowCount.asLong() < 0) {
+                out.accept(new ParseResult.Reject(source, line, "malformed rowCount", rowCount.toString()));
+                return;
+            }
+            rows = rowCount.asLong();
+        }
+        String remote = Json.text(e, "remoteHost");
+        String ip = MySqlSlowLogParser.looksLikeIp(remote) ? remote : null;
+        String host = ip == null ? remote : null;
+        String statement = Json.text(e, "commandText");
+        String object = Json.text(e, "objectName");
+        List<String> known = statement == null && object != null ? List.of(object) : List.of();
+        out.accept(new ParseResult.Event(events.build(new DbEventFactory.Access(time, Json.text(e, "dbUserName"),
+                ip, host, Json.text(e, "databaseName"), statement, null, known, rows, null, null,
+                Json.text(e, "sessionId"), null))));
+    }
+
+    /** {@code 2019-10-30 00:39:49.990579+00} (also 7 fraction digits, or ISO-8601). */
+    private Instant parseTime(String s) {
+        String t = s.trim().replace(' ', 'T');
+        try {
+            int plus = Math.max(t.lastIndexOf('+'), t.lastIndexOf('-'));
+            if (t.endsWith("Z")) {
+                return Instant.parse(t);
+            }
+            if (plus > 10) {
+                String offset = t.substring(plus);
+                if (offset.length() == 3) {
+                    t = t + ":00";
+                }
+                return OffsetDateTime.parse(t).toInstant();
+            }
+            return LocalDateTime.parse(t).atZone(options.logZone()).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void finish(Consumer<ParseResult> out) {
+        if (assembler.inProgress()) {
+            out.accept(new ParseResult.Reject(source, assembler.startLine(), "truncated JSON document at end of input",
+                    DbEventFactory.safeExcerpt(assembler.pendingExcerpt())));
+            assembler.reset();
+        }
+    }
+}

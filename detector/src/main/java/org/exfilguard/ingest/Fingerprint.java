@@ -1,0 +1,287 @@
+package org.exfilguard.ingest;
+
+
+/**
+ * A statement with every literal replaced by {@code ?}, comments dropped, whitespace folded and everything lower
+ * case, in the manner of pt-query-digest's fingerprint: {@code IN (1,2,3)} becomes {@code in(?+)} and a multi-row
+ * {@code VALUES} list becomes {@code values(?+)}. Strings, numbers, hex and bit literals, postgres dollar-quoted
+ * strings and bind parameters all become {@code ?}, so the fingerprint never carries query data.
+ */
+public final class Fingerprint {
+
+    /** Longer fingerprints are cut here: a megabyte INSERT would otherwise make a megabyte event. */
+    public static final int MAX_LENGTH = 4096;
+
+
+    /** Marker: copy the token's own characters, lower-cased. */
+    private static final String LOWER_IN_PLACE = new String("\u0000lower");
+
+    private Fingerprint() {
+    }
+
+    /** The fingerprint of {@code sql}; never null, empty for blank input. */
+    public static String of(String sql) {
+        String masked = mask(sql, Integer.MAX_VALUE);
+        if (masked.indexOf('(') >= 0) {
+            masked = collapseLists(masked);
+        }
+        if (masked.contains("limit ?")) {
+            masked = masked.replace("limit ?, ?", "limit ?").replace("limit ? offset ?", "limit ?");
+        }
+        if (masked.length() > MAX_LENGTH) {
+            masked = masked.substring(0, MAX_LENGTH) + " /*truncated*/";
+        }
+        return masked;
+    }
+
+    /**
+     * Masks literals of arbitrary text for display (reject excerpts): like {@link #of} without collapsing
+     * lists, stopping after {@code maxChars} output characters.
+     */
+    public static String maskForDisplay(String text, int maxChars) {
+        return mask(text, maxChars);
+    }
+
+    /**
+     * {@code in (?, ?)} to {@code in(?+)} and {@code values (?, ?), (?, ?)} to {@code values(?+)}, in one linear pass
+     * (a regular expression recurses per element and overflows the stack on a megabyte INSERT).
+     */
+    private static String collapseLists(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        int n = s.length();
+        int i = 0;
+        while (i < n) {
+            String keyword = keywordAt(s, i);
+            if (keyword != null) {
+                int k = i + keyword.length();
+                if (k < n && s.charAt(k) == ' ') {
+                    k++;
+                }
+                int end = placeholderGroups(s, k, !keyword.equals("in"));
+                if (end > k) {
+                    out.append(keyword.equals("in") ? "in" : "values").append("(?+)");
+                    i = end;
+                    continue;
+                }
+            }
+            out.append(s.charAt(i));
+            i++;
+        }
+        return out.toString();
+    }
+
+    private static final String[] LIST_KEYWORDS = {"values", "value", "in"};
+
+    private static String keywordAt(String s, int i) {
+        char c = s.charAt(i);
+        if ((c != 'i' && c != 'v') || (i > 0 && isWordChar(s.charAt(i - 1)))) {
+            return null;
+        }
+        for (String k : LIST_KEYWORDS) {
+            if (s.startsWith(k, i) && (i + k.length() >= s.length() || !isWordChar(s.charAt(i + k.length())))) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /** End of {@code (?, ?)} groups starting at {@code i} (several, comma separated, when {@code many}); {@code i} if none. */
+    private static int placeholderGroups(String s, int i, boolean many) {
+        int n = s.length();
+        int end = i;
+        int k = i;
+        while (k < n && s.charAt(k) == '(') {
+            k++;
+            boolean expectItem = true;
+            while (k < n) {
+                char c = s.charAt(k);
+                if (c == ' ') {
+                    k++;
+                } else if (expectItem && c == '?') {
+                    expectItem = false;
+                    k++;
+                } else if (!expectItem && c == ',') {
+                    expectItem = true;
+                    k++;
+                } else {
+                    break;
+                }
+            }
+            if (k >= n || s.charAt(k) != ')' || expectItem) {
+                return end;
+            }
+            end = ++k;
+            if (!many) {
+                return end;
+            }
+            int next = k;
+            while (next < n && s.charAt(next) == ' ') {
+                next++;
+            }
+            if (next < n && s.charAt(next) == ',') {
+                next++;
+                while (next < n && s.charAt(next) == ' ') {
+                    next++;
+                }
+                k = next;
+            } else {
+                return end;
+            }
+        }
+        return end;
+    }
+
+    private static String mask(String sql, int maxChars) {
+        int n = sql.length();
+        StringBuilder out = new StringBuilder(Math.min(n, 1024));
+        boolean pendingSpace = false;
+        int i = 0;
+        while (i < n && out.length() < maxChars) {
+            char c = sql.charAt(i);
+            if (c <= ' ') {
+                pendingSpace = out.length() > 0;
+                i++;
+                continue;
+            }
+            int next;
+            String token;
+            if (c == '\'' || c == '"') {
+                next = skipQuoted(sql, i, c);
+                token = "?";
+            } else if (c == '`') {
+                next = skipQuoted(sql, i, '`');
+                token = LOWER_IN_PLACE;
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+                pendingSpace = out.length() > 0;
+                continue;
+            } else if ((c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') || c == '#') {
+                int end = sql.indexOf('\n', i);
+                i = end < 0 ? n : end + 1;
+                pendingSpace = out.length() > 0;
+                continue;
+            } else if (c == '$' && i + 1 < n && Character.isDigit(sql.charAt(i + 1))) {
+                next = skipDigits(sql, i + 1);
+                token = "?";
+            } else if (c == '$') {
+                next = skipDollarQuoted(sql, i);
+                token = next > i + 1 ? "?" : "$";
+                if (next == i) {
+                    next = i + 1;
+                }
+            } else if (isDigit(c) || (c == '.' && i + 1 < n && isDigit(sql.charAt(i + 1)))) {
+                next = skipNumber(sql, i);
+                token = "?";
+            } else if (isWordChar(c)) {
+                next = i + 1;
+                while (next < n && isWordChar(sql.charAt(next))) {
+                    next++;
+                }
+                // X'0F', B'01', N'text', E'text': prefixed string literals.
+                if (next - i == 1 && next < n && sql.charAt(next) == '\'' && "xXbBnNeE".indexOf(c) >= 0) {
+                    next = skipQuoted(sql, next, '\'');
+                    token = "?";
+                } else {
+                    token = LOWER_IN_PLACE;
+                }
+            } else {
+                next = i + 1;
+                token = null;
+            }
+            if (pendingSpace) {
+                out.append(' ');
+                pendingSpace = false;
+            }
+            if (token == null) {
+                out.append(c);
+            } else if (token == LOWER_IN_PLACE) {
+                // Copying characters lower-cased avoids a substring and a toLowerCase per word: this is the hot loop.
+                for (int k = i; k < next; k++) {
+                    char w = sql.charAt(k);
+                    out.append(w >= 'A' && w <= 'Z' ? (char) (w + 32) : w < 0x80 ? w : Character.toLowerCase(w));
+                }
+            } else {
+                out.append(token);
+            }
+            i = next;
+        }
+        int len = out.length();
+        while (len > 0 && (out.charAt(len - 1) == ';' || out.charAt(len - 1) == ' ')) {
+            len--;
+        }
+        out.setLength(Math.min(len, maxChars));
+        return out.toString();
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean isWordChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c) || c == '_' || c == '$' || c >= 0x80;
+    }
+
+    private static int skipDigits(String s, int i) {
+        while (i < s.length() && isDigit(s.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    private static int skipNumber(String s, int i) {
+        int n = s.length();
+        if (s.charAt(i) == '0' && i + 1 < n && (s.charAt(i + 1) == 'x' || s.charAt(i + 1) == 'X' || s.charAt(i + 1) == 'b')) {
+            i += 2;
+        }
+        while (i < n) {
+            char c = s.charAt(i);
+            if (isWordChar(c) || c == '.') {
+                i++;
+            } else if ((c == '+' || c == '-') && (s.charAt(i - 1) == 'e' || s.charAt(i - 1) == 'E')) {
+                i++;
+            } else {
+                break;
+            }
+        }
+        return i;
+    }
+
+    /** Index after the closing quote; doubled quotes and backslash escapes stay inside. Unterminated: end of text. */
+    private static int skipQuoted(String s, int start, char quote) {
+        int n = s.length();
+        int i = start + 1;
+        while (i < n) {
+            char c = s.charAt(i);
+            if (c == '\\' && quote != '`') {
+                i += 2;
+            } else if (c == quote) {
+                if (i + 1 < n && s.charAt(i + 1) == quote) {
+                    i += 2;
+                } else {
+                    return i + 1;
+                }
+            } else {
+                i++;
+            }
+        }
+        return n;
+    }
+
+    /** Postgres {@code $tag$ ... $tag$}; returns {@code start} when this is not a dollar quote. */
+    private static int skipDollarQuoted(String s, int start) {
+        int close = s.indexOf('$', start + 1);
+        if (close < 0) {
+            return start;
+        }
+        for (int k = start + 1; k < close; k++) {
+            char c = s.charAt(k);
+            if (!(Character.isLetterOrDigit(c) || c == '_')) {
+                return start;
+            }
+        }
+        String tag = s.substring(start, close + 1);
+        int end = s.indexOf(tag, close + 1);
+        return end < 0 ? s.length() : end + tag.length();
+    }
+}

@@ -1,0 +1,383 @@
+package org.exfilguard.ingest;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.exfilguard.schema.Operation;
+
+/**
+ * pgaudit {@code AUDIT:} lines in a postgres log: AUDIT_TYPE, STATEMENT_ID, SUBSTATEMENT_ID, CLASS, COMMAND,
+ * OBJECT_TYPE, OBJECT_NAME, STATEMENT, PARAMETER and, with {@code pgaudit.log_rows}, ROWS. Quoted CSV fields may span
+ * lines. User, database, client and time come from the {@code log_line_prefix} when it has them ({@code user=},
+ * {@code db=}, {@code client=}/{@code host=}, a timestamp). Lines shipped inside a JSON envelope (syslog JSON
+ * {@code message}, Cloud Logging {@code textPayload}, also in Logstash's rubydebug dump) are unwrapped first.
+ * <p>
+ * pgaudit repeats one statement on several lines (a SESSION line and OBJECT lines, one per relation); consecutive lines
+ * with the same statement and substatement id become one event with all their relations, so rows are counted once.
+ * Such a group is emitted when the next audit line or the end of input arrives. Unqualified table names are qualified
+ * with schema {@code public} (the default search path), as pgaudit's OBJECT_NAME is.
+ */
+public final class PgAuditParser implements LogParser {
+
+    private static final String MARK = "AUDIT: ";
+    private static final Pattern TIME = Pattern.compile(
+            "(\\d{4}-\\d{2}-\\d{2})[ T](\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?)(?: ?(Z|UTC|GMT|[+-]\\d{2}(?::?\\d{2})?)\\b)?");
+    private static final Pattern USER = Pattern.compile("\\buser=([^,\\s]*)");
+    private static final Pattern DB = Pattern.compile("\\bdb=([^,\\s]*)");
+    private static final Pattern CLIENT = Pattern.compile("\\b(?:client|host|remote)=([^,\\s(]*)");
+    private static final Pattern PID = Pattern.compile("\\[(\\d+)\\]:");
+    private static final Pattern RUBY_PAYLOAD = Pattern.compile("^\\s*\"(?:textPayload|message)\"\\s*=>\\s*(\".*\")\\s*,?\\s*$");
+
+    private final String source;
+    private final ParserOptions options;
+    private final DbEventFactory events;
+    private long lineNo;
+    private Instant lastTime;
+
+    private StringBuilder pendingCsv;
+    private String pendingPrefix;
+    private long pendingLine;
+
+    private Group group;
+
+    public PgAuditParser(String source, ParserOptions options) {
+        this.source = source;
+        this.options = options;
+        this.events = new DbEventFactory(options, LogFormat.PGAUDIT);
+    }
+
+    @Override
+    public LogFormat format() {
+        return LogFormat.PGAUDIT;
+    }
+
+    /** Lines of one statement (same backend, statement and substatement id) being merged. */
+    private static final class Group {
+        String key;
+        Instant time;
+        String user;
+        String db;
+        String client;
+        String pid;
+        String statement;
+        String auditClass;
+        String command;
+        final List<String> objects = new ArrayList<>();
+        long rows;
+    }
+
+    @Override
+    public void accept(String line, Consumer<ParseResult> out) {
+        lineNo++;
+        try {
+            acceptLine(line, out);
+        } catch (RuntimeException e) {
+            pendingCsv = null;
+            out.accept(new ParseResult.Reject(source, lineNo, "internal parser error: " + e.getClass().getSimpleName(),
+                    DbEventFactory.safeExcerpt(line)));
+        }
+    }
+
+    private void acceptLine(String line, Consumer<ParseResult> out) {
+        if (pendingCsv != null && line.contains(":  " + MARK)) {
+            // A new audit line while a quote is open: the open one was cut off. Reject it rather than swallow the log.
+            out.accept(new ParseResult.Reject(source, pendingLine, "unterminated quoted field",
+                    DbEventFactory.safeExcerpt(pendingCsv.toString())));
+            pendingCsv = null;
+        }
+        if (pendingCsv != null) {
+            if (pendingCsv.length() + line.length() + 1 > options.maxEntryChars()) {
+                pendingCsv = null;
+                out.accept(new ParseResult.Reject(source, pendingLine, "entry exceeds " + options.maxEntryChars() + " characters", ""));
+                return;
+            }
+            pendingCsv.append('\n').append(line);
+            if (quotesBalanced(pendingCsv)) {
+                String csv = pendingCsv.toString();
+                pendingCsv = null;
+                record(pendingPrefix, csv, pendingLine, out);
+            }
+            return;
+        }
+        int mark = line.indexOf(MARK);
+        if (mark < 0) {
+            out.accept(new ParseResult.Skipped("non-audit log line"));
+            return;
+        }
+        if (line.length() > options.maxEntryChars()) {
+            out.accept(new ParseResult.Reject(source, lineNo, "entry exceeds " + options.maxEntryChars() + " characters", ""));
+            return;
+        }
+        String text = line;
+        boolean enveloped = false;
+        int brace = line.indexOf("{\"");
+        int escapedBrace = line.indexOf("{\\\"");
+        Matcher ruby = RUBY_PAYLOAD.matcher(line);
+        if ((brace >= 0 && brace < mark) || (escapedBrace >= 0 && escapedBrace < mark)) {
+            JsonNode node;
+            try {
+                String json = brace >= 0 && (escapedBrace < 0 || brace < escapedBrace)
+                        ? line.substring(brace)
+                        // A JSON document dumped as an escaped string ({\"data\":...}): unescape one level first.
+                        : Json.MAPPER.readValue('"' + line.substring(escapedBrace) + '"', String.class);
+                node = Json.MAPPER.readTree(json);
+            } catch (Exception e) {
+                out.accept(new ParseResult.Reject(source, lineNo, "malformed JSON envelope", DbEventFactory.safeExcerpt(line)));
+                return;
+            }
+            JsonNode msg = findAuditText(node, 0);
+            if (msg == null) {
+                out.accept(new ParseResult.Skipped("JSON envelope without an audit message"));
+                return;
+            }
+            text = msg.asText();
+            enveloped = true;
+        } else if (ruby.matches()) {
+            try {
+                text = Json.MAPPER.readValue(ruby.group(1), String.class);
+                enveloped = true;
+            } catch (Exception e) {
+                out.accept(new ParseResult.Reject(source, lineNo, "malformed rubydebug payload", DbEventFactory.safeExcerpt(line)));
+                return;
+            }
+        }
+        mark = text.indexOf(MARK);
+        if (mark < 0) {
+            out.accept(new ParseResult.Skipped("non-audit log line"));
+            return;
+        }
+        String prefix = text.substring(0, mark);
+        String csv = text.substring(mark + MARK.length());
+        if (!quotesBalanced(csv)) {
+            if (enveloped) {
+                // An envelope holds one whole log message: an open quote here is a truncated record.
+                out.accept(new ParseResult.Reject(source, lineNo, "unterminated quoted field", DbEventFactory.safeExcerpt(csv)));
+                return;
+            }
+            pendingCsv = new StringBuilder(csv);
+            pendingPrefix = prefix;
+            pendingLine = lineNo;
+            return;
+        }
+        record(prefix, csv, lineNo, out);
+    }
+
+    /** The first string value holding an audit line, depth-first (envelopes nest it differently). */
+    private static JsonNode findAuditText(JsonNode node, int depth) {
+        if (node.isTextual()) {
+            return node.asText().contains(MARK) ? node : null;
+        }
+        if (depth > 16) {
+            return null;
+        }
+        for (JsonNode child : node) {
+            JsonNode found = findAuditText(child, depth + 1);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    private static boolean quotesBalanced(CharSequence s) {
+        int quotes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) == '"') {
+                quotes++;
+            }
+        }
+        return quotes % 2 == 0;
+    }
+
+    private void record(String prefix, String csv, long line, Consumer<ParseResult> out) {
+        List<String> f = parseCsv(csv);
+        if (f == null) {
+            out.accept(new ParseResult.Reject(source, line, "malformed CSV quoting", DbEventFactory.safeExcerpt(csv)));
+            return;
+        }
+        if (f.size() != 9 && f.size() != 10) {
+            out.accept(new ParseResult.Reject(source, line, "expected 9 or 10 audit fields, got " + f.size(),
+                    DbEventFactory.safeExcerpt(csv)));
+            return;
+        }
+        long rows = 0;
+        if (f.size() == 10) {
+            rows = parseRows(f.get(9));
+            if (rows < 0) {
+                out.accept(new ParseResult.Reject(source, line, "malformed ROWS field", DbEventFactory.safeExcerpt(csv)));
+                return;
+            }
+        }
+        Matcher pid = PID.matcher(prefix);
+        String pidValue = pid.find() ? pid.group(1) : null;
+        String key = pidValue + "/" + f.get(1) + "/" + f.get(2);
+        if (group != null && group.key.equals(key)) {
+            merge(group, f, rows);
+            return;
+        }
+        flushGroup(out);
+        Group g = new Group();
+        g.key = key;
+        g.pid = pidValue;
+        g.time = prefixTime(prefix);
+        if (g.time != null) {
+            lastTime = g.time;
+        }
+        g.user = find(USER, prefix);
+        g.db = find(DB, prefix);
+        g.client = find(CLIENT, prefix);
+        g.auditClass = f.get(3);
+        g.command = f.get(4);
+        merge(g, f, rows);
+        group = g;
+    }
+
+    private static void merge(Group g, List<String> f, long rows) {
+        String statement = f.get(7);
+        if (g.statement == null && !statement.startsWith("<") && !statement.isEmpty()) {
+            g.statement = statement;
+        }
+        String object = f.get(6);
+        if (!object.isEmpty() && !g.objects.contains(object)) {
+            g.objects.add(object);
+        }
+        g.rows = Math.max(g.rows, rows);
+    }
+
+    private void flushGroup(Consumer<ParseResult> out) {
+        Group g = group;
+        group = null;
+        if (g == null) {
+            return;
+        }
+        Operation op = g.statement == null ? operationOf(g.auditClass, g.command) : null;
+        Instant time = g.time != null ? g.time : lastTime != null ? lastTime : Instant.EPOCH;
+        String client = g.client;
+        String ip = MySqlSlowLogParser.looksLikeIp(client) ? client : null;
+        String host = ip == null ? client : null;
+        if ("[local]".equals(host)) {
+            host = "localhost";
+        }
+        out.accept(new ParseResult.Event(events.build(new DbEventFactory.Access(time, g.user, ip, host, g.db,
+                g.statement, op, g.objects, g.rows, null, null, g.pid, "public"))));
+    }
+
+    private static Operation operationOf(String auditClass, String command) {
+        String c = command.toUpperCase(Locale.ROOT);
+        if (c.equals("SELECT")) {
+            return Operation.SELECT;
+        }
+        return switch (auditClass.toUpperCase(Locale.ROOT)) {
+            case "READ" -> Operation.SELECT;
+            case "WRITE" -> Operation.DML;
+            case "DDL" -> Operation.DDL;
+            default -> Operation.OTHER;
+        };
+    }
+
+    private static long parseRows(String s) {
+        if (s.isEmpty() || s.length() > 18) {
+            return -1;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return -1;
+            }
+        }
+        return Long.parseLong(s);
+    }
+
+    private static String find(Pattern p, String s) {
+        Matcher m = p.matcher(s);
+        if (!m.find()) {
+            return null;
+        }
+        String v = m.group(1);
+        return v.isEmpty() || v.equals("[unknown]") ? null : v;
+    }
+
+    private Instant prefixTime(String prefix) {
+        Matcher m = TIME.matcher(prefix);
+        if (!m.find()) {
+            return null;
+        }
+        LocalDateTime local = LocalDateTime.parse(m.group(1) + "T" + m.group(2));
+        String zone = m.group(3);
+        if (zone == null) {
+            return local.atZone(options.logZone()).toInstant();
+        }
+        if (zone.equals("Z") || zone.equals("UTC") || zone.equals("GMT")) {
+            return local.toInstant(ZoneOffset.UTC);
+        }
+        String offset = zone.length() == 3 ? zone + ":00" : zone.length() == 5 ? zone.substring(0, 3) + ":" + zone.substring(3) : zone;
+        return OffsetDateTime.of(local, ZoneOffset.of(offset)).toInstant();
+    }
+
+    /** RFC 4180 fields; null when a quote is left open or text follows a closing quote. */
+    static List<String> parseCsv(String s) {
+        List<String> fields = new ArrayList<>(10);
+        int n = s.length();
+        int i = 0;
+        StringBuilder sb = new StringBuilder();
+        while (true) {
+            sb.setLength(0);
+            if (i < n && s.charAt(i) == '"') {
+                i++;
+                boolean closed = false;
+                while (i < n) {
+                    char c = s.charAt(i);
+                    if (c == '"') {
+                        if (i + 1 < n && s.charAt(i + 1) == '"') {
+                            sb.append('"');
+                            i += 2;
+                        } else {
+                            i++;
+                            closed = true;
+                            break;
+                        }
+                    } else {
+                        sb.append(c);
+                        i++;
+                    }
+                }
+                if (!closed || (i < n && s.charAt(i) != ',')) {
+                    return null;
+                }
+            } else {
+                int comma = s.indexOf(',', i);
+                int end = comma < 0 ? n : comma;
+                sb.append(s, i, end);
+                i = end;
+            }
+            fields.add(sb.toString());
+            if (i >= n) {
+                return fields;
+            }
+            i++; // the comma
+        }
+    }
+
+    @Override
+    public void finish(Consumer<ParseResult> out) {
+        try {
+            if (pendingCsv != null) {
+                out.accept(new ParseResult.Reject(source, pendingLine, "unterminated quoted field at end of input",
+                        DbEventFactory.safeExcerpt(pendingCsv.toString())));
+                pendingCsv = null;
+            }
+            flushGroup(out);
+        } catch (RuntimeException e) {
+            group = null;
+            out.accept(new ParseResult.Reject(source, lineNo, "internal parser error: " + e.getClass().getSimpleName(), ""));
+        }
+    }
+}

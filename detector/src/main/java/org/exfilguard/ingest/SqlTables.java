@@ -1,0 +1,319 @@
+package org.exfilguard.ingest;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.WithItem;
+import net.sf.jsqlparser.statement.update.Update;
+import net.sf.jsqlparser.util.TablesNamesFinder;
+import org.exfilguard.schema.Operation;
+
+/**
+ * The tables a statement reads and what kind of statement it is. Simple {@code SELECT ... FROM a [JOIN b]}
+ * statements take a token fast path; others go through JSqlParser; statements longer than the configured bound,
+ * or that JSqlParser cannot parse, fall back to a token scan (reported as {@link Method#TOKEN_SCAN}).
+ * Results are cached by fingerprint and current database. Not thread-safe: one instance per parser.
+ */
+public final class SqlTables {
+
+    /** How the tables were found. */
+    public enum Method { NONE, FAST_PATH, PARSER, TOKEN_SCAN }
+
+    /** Operation and tables read, each a lower-case {@code db.table} (or bare table when no database is known). */
+    public record Extraction(Operation operation, List<String> tables, Method method) {
+    }
+
+    private static final int PARSE_TIMEOUT_MS = 2_000;
+    private static final ExecutorService PARSER_THREADS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "exfilguard-sql-parser");
+        t.setDaemon(true);
+        return t;
+    });
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-z0-9_$`\\[\\]\\u0080-\\uffff]+(?:\\.[a-z0-9_$`\\[\\]\\u0080-\\uffff]+){0,2}");
+    private static final Pattern FROM_CLAUSE_END = Pattern.compile(
+            " (?:where|group by|order by|limit|having|for update|lock in|procedure|window|into) ");
+    private static final Pattern COPY_TABLE_TO = Pattern.compile("^copy ([^ (]+)(?: ?\\([^)]*\\))? to\\b");
+    private static final Set<String> JOIN_NOISE = Set.of("inner", "left", "right", "outer", "cross", "natural",
+            "full", "as", "straight_join", "join");
+
+    private static final Set<String> INSERT_WORDS = Set.of("insert", "replace", "ignore", "low_priority", "delayed", "high_priority");
+
+    private final int maxFullParseChars;
+    private final Map<String, Extraction> cache;
+
+    public SqlTables(int maxFullParseChars, int cacheSize) {
+        this.maxFullParseChars = maxFullParseChars;
+        this.cache = new LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Extraction> eldest) {
+                return size() > cacheSize;
+            }
+        };
+    }
+
+    public SqlTables() {
+        this(ParserOptions.DEFAULT_MAX_FULL_PARSE_CHARS, 10_000);
+    }
+
+    /** Same as {@link #extract(String, String, String)} computing the fingerprint itself. */
+    public Extraction extract(String sql, String currentDb) {
+        return extract(sql, Fingerprint.of(sql), currentDb);
+    }
+
+    /**
+     * @param sql         the statement as logged
+     * @param fingerprint its {@link Fingerprint}
+     * @param currentDb   the session's current database (qualifies unqualified names), or null
+     */
+    public Extraction extract(String sql, String fingerprint, String currentDb) {
+        try {
+            // Double-quoted identifiers (postgres) are masked in the fingerprint, so such statements are not cached.
+            boolean cacheable = sql.indexOf('"') < 0 && fingerprint.length() < Fingerprint.MAX_LENGTH;
+            String key = cacheable ? (currentDb == null ? "" : currentDb) + '\u0000' + fingerprint : null;
+            Extraction hit = key == null ? null : cache.get(key);
+            if (hit != null) {
+                return hit;
+            }
+            Extraction result = compute(sql, fingerprint, currentDb == null ? null : currentDb.toLowerCase(Locale.ROOT));
+            if (key != null) {
+                cache.put(key, result);
+            }
+            return result;
+        } catch (RuntimeException | StackOverflowError e) {
+            return new Extraction(Operation.OTHER, List.of(), Method.NONE);
+        }
+    }
+
+    /** The operation of a statement from its fingerprint (and raw text, for mysqldump's signature comment). */
+    public static Operation classify(String sql, String fp) {
+        String first = firstWord(fp);
+        switch (first) {
+            case "select", "(":
+                if (fp.contains(" into outfile ") || fp.contains(" into dumpfile ")
+                        || sql.contains("/*!40001 SQL_NO_CACHE */")) {
+                    return Operation.EXPORT;
+                }
+                return Operation.SELECT;
+            case "table":
+                return Operation.SELECT;
+            case "with":
+                return fp.contains(" insert into ") || fp.contains(" update ") || fp.contains(" delete from ")
+                        ? Operation.DML : Operation.SELECT;
+            case "copy":
+                return fp.startsWith("copy (") || COPY_TABLE_TO.matcher(fp).find() ? Operation.COPY_OUT : Operation.DML;
+            case "insert", "update", "delete", "replace", "merge", "load", "upsert":
+                return Operation.DML;
+            case "create", "alter", "drop", "truncate", "rename", "comment":
+                return Operation.DDL;
+            default:
+                return Operation.OTHER;
+        }
+    }
+
+    private Extraction compute(String sql, String fp, String db) {
+        Operation op = classify(sql, fp);
+        boolean readsTables = switch (op) {
+            case SELECT, EXPORT, COPY_OUT, DML -> true;
+            case DDL -> fp.contains("select ");
+            default -> false;
+        };
+        if (!readsTables) {
+            return new Extraction(op, List.of(), Method.NONE);
+        }
+        if (op == Operation.COPY_OUT) {
+            return copyOut(sql, fp, db);
+        }
+        List<String> fast = op == Operation.SELECT ? fastPath(fp, db) : null;
+        if (fast != null) {
+            return new Extraction(op, fast, Method.FAST_PATH);
+        }
+        if (sql.length() <= maxFullParseChars) {
+            List<String> parsed = fullParse(sql, db);
+            if (parsed != null) {
+                return new Extraction(op, parsed, Method.PARSER);
+            }
+        }
+        return new Extraction(op, tokenScan(fp, db), Method.TOKEN_SCAN);
+    }
+
+    private Extraction copyOut(String sql, String fp, String db) {
+        Matcher m = COPY_TABLE_TO.matcher(fp);
+        if (m.find() && IDENTIFIER.matcher(m.group(1)).matches()) {
+            return new Extraction(Operation.COPY_OUT, List.of(normalise(m.group(1), db)), Method.FAST_PATH);
+        }
+        int open = sql.indexOf('(');
+        int close = open < 0 ? -1 : matchingParen(sql, open);
+        if (close > open) {
+            Extraction inner = compute(sql.substring(open + 1, close), Fingerprint.of(sql.substring(open + 1, close)), db);
+            return new Extraction(Operation.COPY_OUT, inner.tables(), inner.method());
+        }
+        return new Extraction(Operation.COPY_OUT, tokenScan(fp, db), Method.TOKEN_SCAN);
+    }
+
+    /** {@code select <anything without parentheses after from> from a [, b | join b on ...]}; null when not that simple. */
+    static List<String> fastPath(String fp, String db) {
+        if (!fp.startsWith("select ") || fp.indexOf("select", 7) >= 0 || fp.contains(" union ")) {
+            return null;
+        }
+        int from = fp.indexOf(" from ");
+        if (from < 0) {
+            return List.of();
+        }
+        String clause = fp.substring(from + 6);
+        Matcher end = FROM_CLAUSE_END.matcher(clause);
+        if (end.find()) {
+            clause = clause.substring(0, end.start());
+        }
+        if (clause.indexOf('(') >= 0) {
+            return null;
+        }
+        Set<String> tables = new LinkedHashSet<>();
+        boolean expectTable = true;
+        boolean inCondition = false;
+        for (String raw : clause.replace(",", " , ").split(" ")) {
+            if (raw.isEmpty()) {
+                continue;
+            }
+            if (raw.equals(",") || raw.equals("join") || raw.equals("straight_join")) {
+                expectTable = true;
+                inCondition = false;
+            } else if (expectTable) {
+                if (!IDENTIFIER.matcher(raw).matches() || JOIN_NOISE.contains(raw)) {
+                    if (JOIN_NOISE.contains(raw)) {
+                        continue;
+                    }
+                    return null;
+                }
+                tables.add(normalise(raw, db));
+                expectTable = false;
+            } else if (raw.equals("on") || raw.equals("using")) {
+                inCondition = true;
+            } else if (!inCondition && (raw.equals("?") || raw.equals("limit"))) {
+                return null;
+            }
+        }
+        return expectTable ? null : List.copyOf(tables);
+    }
+
+    private static List<String> fullParse(String sql, String db) {
+        try {
+            Statement st = CCJSqlParserUtil.parse(stripTrailingSemicolon(sql), PARSER_THREADS,
+                    p -> p.withTimeOut(PARSE_TIMEOUT_MS));
+            Set<String> names = new TablesNamesFinder<Void>().getTables(st);
+            Set<String> excluded = new LinkedHashSet<>();
+            if (st instanceof Select select && select.getWithItemsList() != null) {
+                for (WithItem<?> w : select.getWithItemsList()) {
+                    excluded.add(normalise(w.getAliasName(), db));
+                    excluded.add(normalise(w.getAliasName(), null));
+                }
+            }
+            if (st instanceof Insert insert) {
+                excluded.add(normalise(insert.getTable().getFullyQualifiedName(), db));
+                if (insert.getWithItemsList() != null) {
+                    insert.getWithItemsList().forEach(w -> excluded.add(normalise(w.getAliasName(), db)));
+                }
+            } else if (st instanceof Update update) {
+                excluded.add(normalise(update.getTable().getFullyQualifiedName(), db));
+            } else if (st instanceof Delete delete) {
+                excluded.add(normalise(delete.getTable().getFullyQualifiedName(), db));
+            }
+            List<String> out = new ArrayList<>();
+            for (String name : names) {
+                String n = normalise(name, db);
+                if (!excluded.contains(n) && !excluded.contains(normalise(name, null)) && !out.contains(n)) {
+                    out.add(n);
+                }
+            }
+            return out;
+        } catch (Exception | StackOverflowError e) {
+            return null;
+        }
+    }
+
+    /** Names after FROM and JOIN, minus the write target of INSERT/UPDATE/DELETE: for statements the parser cannot take. */
+    static List<String> tokenScan(String fp, String db) {
+        String[] tokens = fp.replace(",", " , ").replace("(", " ( ").replace(")", " ) ").split(" +");
+        Set<String> tables = new LinkedHashSet<>();
+        String target = null;
+        for (int i = 0; i + 1 < tokens.length; i++) {
+            String t = tokens[i];
+            String next = tokens[i + 1];
+            boolean writeTarget = (t.equals("into") && i > 0 && INSERT_WORDS.contains(tokens[i - 1]))
+                    || (t.equals("update") && i == 0)
+                    || (t.equals("from") && i > 0 && tokens[i - 1].equals("delete"));
+            if (writeTarget && IDENTIFIER.matcher(next).matches()) {
+                target = normalise(next, db);
+            } else if ((t.equals("from") || t.equals("join")) && IDENTIFIER.matcher(next).matches()
+                    && !JOIN_NOISE.contains(next)) {
+                tables.add(normalise(next, db));
+            }
+        }
+        if (target != null) {
+            tables.remove(target);
+        }
+        return List.copyOf(tables);
+    }
+
+    /** Lower-case, quotes stripped, qualified with {@code db} when it has no qualifier. */
+    public static String normalise(String name, String db) {
+        StringBuilder sb = new StringBuilder(name.length());
+        int parts = 1;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '`' || c == '"' || c == '[' || c == ']') {
+                continue;
+            }
+            if (c == '.') {
+                parts++;
+            }
+            sb.append(Character.toLowerCase(c));
+        }
+        if (parts == 1 && db != null && !db.isEmpty()) {
+            return db.toLowerCase(Locale.ROOT) + '.' + sb;
+        }
+        return sb.toString();
+    }
+
+    private static String firstWord(String fp) {
+        if (fp.startsWith("(")) {
+            return "(";
+        }
+        int sp = fp.indexOf(' ');
+        return sp < 0 ? fp : fp.substring(0, sp);
+    }
+
+    private static String stripTrailingSemicolon(String sql) {
+        String s = sql.strip();
+        while (s.endsWith(";")) {
+            s = s.substring(0, s.length() - 1).strip();
+        }
+        return s;
+    }
+
+    private static int matchingParen(String s, int open) {
+        int depth = 0;
+        for (int i = open; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')' && --depth == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,104 @@
+package org.exfilguard.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.exfilguard.schema.AlertKind;
+import org.exfilguard.schema.AlertStatus;
+import org.exfilguard.schema.EgressDestination;
+import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.testkit.DetectorDriver;
+import org.exfilguard.testkit.TestEvents;
+import org.exfilguard.testkit.TestFlows;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class EgressCorrelationTest {
+
+    static final Instant DAY0 = DetectorTopologyTest.DAY0;
+    static final String HOST = "10.8.4.21";
+    static final String DROP = "198.51.100.240";
+
+    private final DetectorDriver driver = new DetectorDriver();
+
+    @AfterEach
+    void close() {
+        driver.close();
+    }
+
+    /** Two weeks of an analyst's reads and the host's ordinary web traffic to a few known sites. */
+    private void learnNormal() {
+        driver.pipe(DetectorTopologyTest.analystDays("jdoe", HOST, 14, 3));
+        for (int d = 0; d < 14; d++) {
+            for (int h = 9; h < 17; h++) {
+                Instant at = DAY0.plus(Duration.ofDays(d)).plus(Duration.ofHours(h));
+                driver.pipeEgress(TestFlows.flow().from(HOST).to("93.184.216." + (h % 3)).bytesOut(200_000).at(at).build());
+            }
+        }
+    }
+
+    @Test
+    void bulkReadFollowedByUploadToNewDestinationEscalatesWithTheEgressEvidence() {
+        learnNormal();
+        Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
+        for (int i = 0; i < 20; i++) {
+            driver.pipe(TestEvents.dbRead().account("jdoe").clientIp(HOST).rows(25_000).bytes(25_000L * 150)
+                    .at(start.plusSeconds(30L * i)).build());
+        }
+        long uploaded = 0;
+        Instant upload = start.plus(Duration.ofMinutes(20));
+        for (int i = 0; i < 8; i++) {
+            long chunk = 9_375_000;
+            uploaded += chunk;
+            driver.pipeEgress(TestFlows.flow().from(HOST).to(DROP).port(443).bytesOut(chunk)
+                    .at(upload.plus(Duration.ofMinutes(2L * i))).build());
+        }
+        // Time moves on so the incident closes.
+        driver.pipe(TestEvents.dbRead().account("other").rows(1).at(start.plus(Duration.ofHours(4))).build());
+        driver.pipe(TestEvents.dbRead().account("other").rows(1).at(start.plus(Duration.ofHours(4)).plusSeconds(90)).build());
+
+        List<ExfiltrationAlert> jdoe = driver.alerts().stream().filter(a -> a.getAccount().equals("jdoe")).toList();
+        ExfiltrationAlert escalation = jdoe.stream().filter(a -> a.getKind() == AlertKind.READ_THEN_EGRESS)
+                .findFirst().orElseThrow(() -> new AssertionError("no READ_THEN_EGRESS alert in " + jdoe));
+        assertThat(escalation.getStatus()).isEqualTo(AlertStatus.UPDATED);
+        assertThat(escalation.getEgress().getDestinations()).extracting(EgressDestination::getDstIp).contains(DROP);
+        assertThat(escalation.getMitreTechniques()).contains("T1213", "T1567");
+        assertThat(escalation.getReason()).contains("left " + HOST).contains(DROP);
+        assertThat(escalation.getSeverity().ordinal()).isGreaterThanOrEqualTo(org.exfilguard.schema.Severity.HIGH.ordinal());
+
+        ExfiltrationAlert closed = jdoe.get(jdoe.size() - 1);
+        assertThat(closed.getStatus()).isEqualTo(AlertStatus.CLOSED);
+        assertThat(closed.getKind()).isEqualTo(AlertKind.READ_THEN_EGRESS);
+        assertThat(closed.getEgress().getBytesOut()).as("the closing record carries at least 90% of the upload")
+                .isGreaterThanOrEqualTo((long) (0.9 * uploaded));
+        assertThat(closed.getMitreTechniques()).contains("T1030");
+        Map<String, Long> perIncident = jdoe.stream().collect(Collectors.groupingBy(ExfiltrationAlert::getIncidentId, Collectors.counting()));
+        assertThat(perIncident.values()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(5));
+    }
+
+    @Test
+    void egressAloneIsCountedButDoesNotAlert() {
+        learnNormal();
+        Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
+        for (int i = 0; i < 10; i++) {
+            driver.pipeEgress(TestFlows.flow().from(HOST).to(DROP).bytesOut(60_000_000).at(start.plus(Duration.ofMinutes(i))).build());
+        }
+        assertThat(driver.alerts()).isEmpty();
+        assertThat(driver.metrics().count("exfil.suppressions", "kind", "egress_only")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void uploadToAKnownDestinationDoesNotEscalate() {
+        learnNormal();
+        Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
+        for (int i = 0; i < 20; i++) {
+            driver.pipe(TestEvents.dbRead().account("jdoe").clientIp(HOST).rows(25_000).at(start.plusSeconds(30L * i)).build());
+        }
+        driver.pipeEgress(TestFlows.flow().from(HOST).to("93.184.216.1").bytesOut(500_000).at(start.plus(Duration.ofMinutes(15))).build());
+        assertThat(driver.alerts()).extracting(ExfiltrationAlert::getKind).containsOnly(AlertKind.BULK_READ);
+    }
+}
