@@ -1,6 +1,7 @@
 package org.exfilguard.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -143,21 +144,37 @@ final class DeployChecks {
 
     // ---------------------------------------------------------------- topics
 
+    /** Every topic of {@link Topics#defaults()}, read from the record's components so a new topic is not missed. */
     static Set<String> detectorTopics() {
+        Topics defaults = Topics.defaults();
+        Set<String> names = new TreeSet<>();
+        for (RecordComponent component : Topics.class.getRecordComponents()) {
+            try {
+                names.add((String) component.getAccessor().invoke(defaults));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return names;
+    }
+
+    /** Topics that must have the same partition count: the detector's internal topics and the inputs they join. */
+    static Map<String, String> coPartitioned() {
         Topics t = Topics.defaults();
-        return new TreeSet<>(List.of(t.dbAccess(), t.egress(), t.alerts(), t.alertsJson(), t.deadLetters(),
-                t.rawDbLogs(), t.rawEgressLogs()));
+        return Map.of(t.readSignals(), t.egress(), t.egressUpdates(), t.dbAccess());
     }
 
     List<String> topicProblems() {
         List<String> problems = new ArrayList<>();
         Set<String> expected = detectorTopics();
         Set<String> declared = new TreeSet<>();
+        Map<String, Integer> partitions = new LinkedHashMap<>();
         Path topicsFile = tree.resolve("kubernetes/base/kafkatopics.yaml");
         for (JsonNode doc : DeployTree.yamlDocuments(topicsFile)) {
             if ("KafkaTopic".equals(doc.path("kind").asText())) {
                 String name = doc.path("spec").path("topicName").asText(doc.path("metadata").path("name").asText());
                 declared.add(name);
+                partitions.put(name, doc.path("spec").path("partitions").asInt());
                 if (!expected.contains(name)) {
                     problems.add(tree.relative(topicsFile) + ": KafkaTopic " + name + " is not a topic the detector uses " + expected);
                 }
@@ -168,16 +185,27 @@ final class DeployChecks {
         }
         expected.stream().filter(t -> !declared.contains(t))
                 .forEach(t -> problems.add(tree.relative(topicsFile) + ": no KafkaTopic for " + t));
+        coPartitioned().forEach((internal, input) -> {
+            if (!java.util.Objects.equals(partitions.get(internal), partitions.get(input))) {
+                problems.add(tree.relative(topicsFile) + ": " + internal + " must have as many partitions as " + input);
+            }
+        });
         for (Path kustomization : tree.filesEndingWith("kustomization.yaml")) {
             for (JsonNode doc : DeployTree.yamlDocuments(kustomization)) {
                 for (JsonNode patch : doc.path("patches")) {
                     JsonNode target = patch.path("target");
                     if ("KafkaTopic".equals(target.path("kind").asText()) && target.has("name")) {
-                        for (String name : target.path("name").asText().split("\\|")) {
+                        Set<String> names = Set.of(target.path("name").asText().split("\\|"));
+                        for (String name : names) {
                             if (!declared.contains(name)) {
                                 problems.add(tree.relative(kustomization) + ": patch targets KafkaTopic " + name + ", which is not declared");
                             }
                         }
+                        coPartitioned().forEach((internal, input) -> {
+                            if (names.contains(internal) != names.contains(input)) {
+                                problems.add(tree.relative(kustomization) + ": a patch must change " + internal + " and " + input + " together (co-partitioned)");
+                            }
+                        });
                     }
                 }
             }

@@ -110,6 +110,12 @@ class DeployManifestsTest {
     }
 
     @Test
+    void reportsAnOverlayThatBreaksCoPartitioning(@TempDir Path dir) throws IOException {
+        DeployChecks broken = brokenCopy(dir, "kubernetes/overlays/large/kustomization.yaml", "egress|exfil-read-signals|", "egress|");
+        assertThat(broken.topicProblems()).anyMatch(p -> p.contains("must change exfil-read-signals and egress together"));
+    }
+
+    @Test
     void reportsASubcommandTheDetectorLacks(@TempDir Path dir) throws IOException {
         DeployChecks broken = brokenCopy(dir, "kubernetes/base/statefulset.yaml", "args: [\"run\",", "args: [\"serve\",");
         assertThat(broken.commandProblems()).anyMatch(p -> p.contains("[serve, --config"));
