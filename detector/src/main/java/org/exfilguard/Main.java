@@ -33,7 +33,8 @@ public final class Main implements Runnable {
 
     /** Must run before the first logger is created: logback reads its configuration once. */
     static void configureLogging(String[] args) {
-        boolean verbose = Set.of(args).contains("--verbose");
+        // Not Set.of(args): it refuses duplicates, and repeated options (--set a=1 --set b=2) are normal.
+        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
         if (args.length > 0 && QUIET_COMMANDS.contains(args[0]) && !verbose
                 && System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "logback-quiet.xml");

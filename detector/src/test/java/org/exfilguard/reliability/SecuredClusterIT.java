@@ -136,7 +136,7 @@ class SecuredClusterIT {
         settings.put("topic.alerts", "alerts-" + name);
         settings.put("metrics.port", BrokerProcess.freePort());
         settings.put("metrics.token", METRICS_TOKEN);
-        settings.put("commit.interval.ms", "200");
+        settings.put("commit.interval.ms", "1000");
         return settings;
     }
 
