@@ -5,6 +5,7 @@ import org.exfilguard.cli.AlertsCommand;
 import org.exfilguard.cli.DemoCommand;
 import org.exfilguard.cli.EvaluateCommand;
 import org.exfilguard.cli.ParseCommand;
+import org.exfilguard.cli.ResetCommand;
 import org.exfilguard.cli.RunCommand;
 import org.exfilguard.cli.SimulateCommand;
 import org.exfilguard.cli.VersionProvider;
@@ -15,8 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "exfilguard", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Streaming detector of bulk data extraction from database access and egress logs.",
         subcommands = {RunCommand.class, DemoCommand.class, AlertsCommand.class, ParseCommand.class, SimulateCommand.class,
-                EvaluateCommand.class,
-                CommandLine.HelpCommand.class})
+                EvaluateCommand.class, ResetCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Commands whose console tells a story: Kafka's logs go to a file unless --verbose. */
@@ -38,7 +38,8 @@ public final class Main implements Runnable {
 
     /** Must run before the first logger is created: logback reads its configuration once. */
     static void configureLogging(String[] args) {
-        boolean verbose = Set.of(args).contains("--verbose");
+        // Not Set.of(args): it refuses duplicates, and repeated options (--set a=1 --set b=2) are normal.
+        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
         if (args.length > 0 && QUIET_COMMANDS.contains(args[0]) && !verbose
                 && System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "logback-quiet.xml");

@@ -21,6 +21,13 @@ public final class RunCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
+    /**
+     * Exit code after an unrecoverable error (a stream thread died, e.g. the brokers stayed away longer than
+     * {@code task.timeout.ms}): the process exits so that its supervisor restarts it, and exactly-once processing
+     * resumes from the last committed transaction without losing or repeating an alert.
+     */
+    public static final int EXIT_RESTART = 2;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file.")
     Path configFile;
 
@@ -64,12 +71,26 @@ public final class RunCommand implements Callable<Integer> {
         }, "exfilguard-shutdown"));
         runner.start();
         while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
-            if (runner.failure() != null) {
-                log.error("the detector stopped after an unrecoverable error; exiting so it can be restarted");
-                return 2;
+            Throwable failure = runner.failure();
+            if (failure != null) {
+                String message = "the detector stopped after an unrecoverable error (" + describe(failure)
+                        + "); exiting with code " + EXIT_RESTART + " so that a supervisor restarts it";
+                log.error(message);
+                System.err.println("exfilguard: " + message);
+                return EXIT_RESTART;
             }
         }
         return 0;
+    }
+
+    /** The innermost cause names what went wrong (a timeout, an authentication failure); outer layers wrap it. */
+    static String describe(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String outer = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        return root == failure ? outer : outer + "; caused by " + root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     static void putIfSet(Map<String, String> flags, String key, String value) {

@@ -39,6 +39,9 @@ public final class StreamsSettings {
         // Do not hold a task back waiting for data on its quiet inputs (the internal egress-update and read-signal
         // topics are mostly empty): the correlation gives the same result whichever side arrives first.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+        // Exactly-once commits a transaction per interval: 100 ms (the EOS default) starved a loaded 2-core machine
+        // with transaction retries; a second bounds how long a committed alert waits to become visible.
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000L);
         // No global stores; set so Kafka Streams 4.4 does not warn about the 5.0 default on every start.
         props.put("processing.exception.handler.global.enabled", true);
         props.putAll(config.passThrough());

@@ -1,0 +1,229 @@
+package org.exfilguard.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.exfilguard.cli.RunCommand;
+import org.exfilguard.schema.AlertStatus;
+import org.exfilguard.schema.DbAccessEvent;
+import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.serde.EmbeddedSchemaRegistry;
+import org.exfilguard.serde.RestSchemaRegistryClient;
+import org.exfilguard.sim.Population;
+import org.exfilguard.sim.SimulationSpec;
+import org.exfilguard.sim.WorkloadSimulator;
+import org.exfilguard.testkit.BrokerProcess;
+import org.exfilguard.testkit.DetectorProcess;
+import org.exfilguard.testkit.JavaProcess;
+import org.exfilguard.testkit.KafkaWorkload;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exactly-once across crashes and outages, end to end: a real broker in its own JVM, the detector as
+ * {@code exfilguard run} in its own JVM, killed with SIGKILL at seeded random points (or its broker killed for
+ * longer than the client timeouts) and restarted; the alert ids it published (read_committed) must be exactly
+ * those of an uninterrupted run over the same input.
+ *
+ * <p>{@code -Dexfilguard.crash.kills=N} (default 5) and {@code -Dexfilguard.crash.seed=S} choose the kills.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DetectorRestartIT {
+
+    private static final String INPUT = "db-access";
+    private static final int PARTITIONS = 4;
+    private static final Duration PROCESSING_TIMEOUT = Duration.ofMinutes(3);
+
+    /**
+     * For the outage: client timeouts short enough that a 15 s broker outage outlasts them (the defaults are
+     * minutes). delivery.timeout.ms stays at its default: expiring batches of an idempotent producer locally
+     * leaves sequence gaps that the broker refuses (OUT_OF_ORDER_SEQUENCE_NUMBER) on a loaded machine.
+     */
+    private static final Map<String, String> SHORT_TIMEOUTS = Map.of(
+            "task.timeout.ms", "5000",
+            "request.timeout.ms", "5000",
+            "default.api.timeout.ms", "5000",
+            "producer.max.block.ms", "10000",
+            "session.timeout.ms", "10000");
+
+    /**
+     * The demo's fortnight (analysts, a service account, a nightly backup, one smash-and-grab on the last day)
+     * with a quieter service account: about a third of the events, the same story.
+     */
+    static final SimulationSpec WORKLOAD = SimulationSpec.demo().withPopulation(new Population(21, 1, 1, 1, 1, 0, 200, 0.0));
+
+    @TempDir
+    static Path work;
+
+    private BrokerProcess broker;
+    private EmbeddedSchemaRegistry registry;
+    private KafkaWorkload kafka;
+    private long events;
+    private List<ExfiltrationAlert> reference;
+    private final List<JavaProcess> detectors = new ArrayList<>();
+
+    @BeforeAll
+    void startBrokerProduceAndRunUninterrupted() throws Exception {
+        Instant began = Instant.now();
+        broker = BrokerProcess.start(work.resolve("broker"), work.resolve("logs"));
+        registry = EmbeddedSchemaRegistry.start();
+        kafka = new KafkaWorkload(broker.bootstrapServers(), new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url())));
+        kafka.createTopics(PARTITIONS, INPUT);
+        kafka.createTopics(1, "exfil-dlq", "alerts-reference", "alerts-crash", "alerts-outage");
+        List<DbAccessEvent> workload = new ArrayList<>();
+        new WorkloadSimulator(WORKLOAD).forEach(workload::add, egress -> { });
+        events = kafka.produce(INPUT, workload);
+
+        JavaProcess uninterrupted = detector("reference", Map.of());
+        awaitCommitted(uninterrupted, "reference", events);
+        uninterrupted.stop(Duration.ofSeconds(30));
+        reference = kafka.readAlerts("alerts-reference", Duration.ofSeconds(60));
+        System.out.printf("uninterrupted run: %,d events, %d alerts, %d s including broker start%n",
+                events, reference.size(), Duration.between(began, Instant.now()).toSeconds());
+        assertThat(reference).as("the workload's extraction raises alerts").isNotEmpty()
+                .anyMatch(a -> a.getStatus() == AlertStatus.OPENED && a.getAccount().equals(SimulationSpec.DEMO_CULPRIT));
+        assertThat(duplicates(reference)).as("an uninterrupted run repeats no alert id").isEmpty();
+    }
+
+    @AfterAll
+    void stopEverything() {
+        detectors.forEach(JavaProcess::close);
+        if (registry != null) {
+            registry.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void sigkillAtRandomPointsLosesAndRepeatsNoAlert() throws Exception {
+        Instant began = Instant.now();
+        int kills = Integer.getInteger("exfilguard.crash.kills", 5);
+        Random random = new Random(Long.getLong("exfilguard.crash.seed", 20260302L));
+        // Kill points spread over the input: after a seeded share of it has been committed, plus a seeded jitter.
+        List<Double> shares = random.doubles(kills, 0.05, 0.95).sorted().boxed().toList();
+        for (double share : shares) {
+            JavaProcess detector = detector("crash", Map.of());
+            awaitCommitted(detector, "crash", (long) (share * events));
+            Thread.sleep(random.nextInt(400));
+            detector.kill();
+        }
+        JavaProcess last = detector("crash", Map.of());
+        awaitCommitted(last, "crash", events);
+        last.stop(Duration.ofSeconds(30));
+
+        List<ExfiltrationAlert> alerts = kafka.readAlerts("alerts-crash", Duration.ofSeconds(60));
+        Comparison comparison = compare(alerts);
+        System.out.printf("crash-restart: %d kills, %d alerts, %s (%d lost, %d duplicated) in %d s%n",
+                kills, alerts.size(), comparison.identical() ? "identical to uninterrupted run" : "DIFFERENT from uninterrupted run",
+                comparison.lost().size(), comparison.duplicated().size(), Duration.between(began, Instant.now()).toSeconds());
+        assertThat(comparison.lost()).as("alerts lost").isEmpty();
+        assertThat(comparison.duplicated()).as("alerts published twice").isEmpty();
+        assertThat(comparison.extra()).as("alerts the uninterrupted run did not publish").isEmpty();
+        assertThat(alerts).usingRecursiveFieldByFieldElementComparator()
+                .containsExactlyInAnyOrderElementsOf(reference);
+    }
+
+    @Test
+    void brokerOutageLongerThanClientTimeoutsLosesNoAlert() throws Exception {
+        Instant began = Instant.now();
+        JavaProcess detector = detector("outage", SHORT_TIMEOUTS);
+        awaitCommitted(detector, "outage", events / 3);
+        broker.kill();
+        // Longer than task.timeout.ms, request.timeout.ms and the transaction timeout above.
+        Thread.sleep(15_000);
+        broker.start();
+        int restarts = 0;
+        Instant deadline = Instant.now().plus(PROCESSING_TIMEOUT);
+        while (kafka.committed("outage", INPUT) < events) {
+            assertThat(Instant.now()).as("outage run finished in time").isBefore(deadline);
+            if (!detector.isAlive()) {
+                int exit = detector.process().exitValue();
+                // A supervisor restarts a detector that exits non-zero; it must say why.
+                assertThat(exit).as("exit code of a detector that gave up").isEqualTo(RunCommand.EXIT_RESTART);
+                assertThat(detector.output()).contains("exiting with code " + RunCommand.EXIT_RESTART);
+                restarts++;
+                detector = detector("outage", SHORT_TIMEOUTS);
+            }
+            Thread.sleep(200);
+        }
+        detector.stop(Duration.ofSeconds(30));
+        List<ExfiltrationAlert> alerts = kafka.readAlerts("alerts-outage", Duration.ofSeconds(60));
+        Comparison comparison = compare(alerts);
+        System.out.printf("broker-outage: broker down 15 s, detector %s, %d alerts, %d lost, %d duplicated, in %d s%n",
+                restarts == 0 ? "recovered on its own" : "exited and was restarted " + restarts + " time(s)",
+                alerts.size(), comparison.lost().size(), comparison.duplicated().size(),
+                Duration.between(began, Instant.now()).toSeconds());
+        assertThat(comparison.lost()).as("alerts lost").isEmpty();
+        assertThat(comparison.duplicated()).as("alerts published twice").isEmpty();
+        assertThat(comparison.extra()).as("alerts the uninterrupted run did not publish").isEmpty();
+    }
+
+    private void awaitCommitted(JavaProcess detector, String applicationId, long target) throws Exception {
+        try {
+            kafka.awaitCommitted(applicationId, INPUT, target, PROCESSING_TIMEOUT, detector::isAlive);
+        } catch (IllegalStateException e) {
+            throw new AssertionError(e.getMessage() + "; detector output:\n" + tail(detector.output()), e);
+        }
+    }
+
+    private static String tail(String text) {
+        return text.length() <= 6000 ? text : text.substring(text.length() - 6000);
+    }
+
+    private JavaProcess detector(String applicationId, Map<String, String> overrides) throws IOException {
+        Map<String, String> settings = new HashMap<>();
+        // One transaction a second instead of ten: with transactions v2 each commit's markers must be written before
+        // the next transaction's first produce, and on a busy two-core machine the collisions (CONCURRENT_TRANSACTIONS,
+        // then OUT_OF_ORDER_SEQUENCE_NUMBER retries) slowed the 100 ms default to ~150 events/s.
+        settings.put("commit.interval.ms", "1000");
+        settings.putAll(overrides);
+        settings.put("topic.alerts", "alerts-" + applicationId);
+        JavaProcess process = DetectorProcess.run(work.resolve("logs"), broker.bootstrapServers(), registry.url(),
+                Files.createDirectories(work.resolve("state-" + applicationId)), applicationId, settings);
+        detectors.add(process);
+        return process;
+    }
+
+    private record Comparison(Set<String> lost, Set<String> extra, Set<String> duplicated) {
+        boolean identical() {
+            return lost.isEmpty() && extra.isEmpty() && duplicated.isEmpty();
+        }
+    }
+
+    private Comparison compare(List<ExfiltrationAlert> alerts) {
+        Set<String> expected = ids(reference);
+        Set<String> actual = ids(alerts);
+        Set<String> lost = new HashSet<>(expected);
+        lost.removeAll(actual);
+        Set<String> extra = new HashSet<>(actual);
+        extra.removeAll(expected);
+        return new Comparison(lost, extra, duplicates(alerts));
+    }
+
+    private static Set<String> ids(Collection<ExfiltrationAlert> alerts) {
+        return alerts.stream().map(ExfiltrationAlert::getAlertId).collect(Collectors.toSet());
+    }
+
+    static Set<String> duplicates(List<ExfiltrationAlert> alerts) {
+        return alerts.stream().collect(Collectors.groupingBy(ExfiltrationAlert::getAlertId, Collectors.counting()))
+                .entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).collect(Collectors.toSet());
+    }
+}
