@@ -1,6 +1,7 @@
 package org.exfilguard;
 
 import java.util.Set;
+import org.exfilguard.cli.BenchCommand;
 import org.exfilguard.cli.DemoCommand;
 import org.exfilguard.cli.RunCommand;
 import org.exfilguard.cli.VersionProvider;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 /** Parses the command line and hands over to a subcommand; nothing else. */
 @Command(name = "exfilguard", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Streaming detector of bulk data extraction from database access and egress logs.",
-        subcommands = {RunCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Commands whose console tells a story: Kafka's logs go to a file unless --verbose. */

@@ -21,6 +21,10 @@ public final class StreamsSettings {
         // The classic group protocol reaches the first record in 0.6 s against 6 s for the streams protocol here.
         props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic");
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        // RocksDB memory is bounded per process, whatever the number of stores and partitions (operators size pods).
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class);
+        props.put(BoundedRocksDbConfig.BLOCK_CACHE_BYTES, config.getLong(ExfilguardConfig.ROCKSDB_BLOCK_CACHE_BYTES));
+        props.put(BoundedRocksDbConfig.WRITE_BUFFER_BYTES, config.getLong(ExfilguardConfig.ROCKSDB_WRITE_BUFFER_BYTES));
         props.putAll(config.passThrough());
         return props;
     }
