@@ -33,7 +33,8 @@ public final class Main implements Runnable {
 
     /** Must run before the first logger is created: logback reads its configuration once. */
     static void configureLogging(String[] args) {
-        boolean verbose = Set.of(args).contains("--verbose");
+        // A list, not Set.of: arguments may repeat (--keys 20000 --events 20000), which Set.of refuses.
+        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
         if (args.length > 0 && QUIET_COMMANDS.contains(args[0]) && !verbose
                 && System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "logback-quiet.xml");

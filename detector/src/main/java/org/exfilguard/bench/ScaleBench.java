@@ -19,6 +19,19 @@ public final class ScaleBench {
 
     static final String INPUT = "scale-db-access";
 
+    /** How the measured figures carry over to a cluster; printed with the results for README. */
+    static final String SCALING_GUIDE = """
+            Scaling on a cluster: the unit of parallelism is the partition of `db-access` (keyed by account, so all of an
+            account's reads and its profiles live in one task). Run up to one instance (or stream thread,
+            `num.stream.threads`) per partition with the same `application.id`; Kafka Streams moves tasks and their RocksDB
+            stores between instances on a rebalance, restoring a moved store from its changelog. Create `db-access` with
+            the partitions you may ever need (12 or 24 is cheap; repartitioning later reshuffles accounts and their state):
+            throughput grows with instances until instances equal partitions, each instance adding about the single-instance
+            rate measured above per core it has. Set `num.standby.replicas=1` so a standby keeps a warm copy of every store on
+            another instance and fail-over takes seconds instead of a changelog replay. Give each instance its own persistent
+            `state.dir` volume sized from `bench state` (bytes per key times its share of keys, x2 for compaction) and bound
+            its memory with `rocksdb.block.cache.bytes` and -Xmx.""";
+
     private final BenchOptions options;
     private final PrintStream out;
 
@@ -84,6 +97,8 @@ public final class ScaleBench {
                     options.events(), options.partitions(), options.partitions(), split.values(), idsTwo.size(),
                     same ? "identical sets, no duplicates" : "DIFFERENT sets", pair.eventsPerSecond(), single.eventsPerSecond(),
                     pair.eventsPerSecond() / single.eventsPerSecond());
+            out.println();
+            out.println(SCALING_GUIDE);
             return same && bothWorked ? 0 : 1;
         }
     }
