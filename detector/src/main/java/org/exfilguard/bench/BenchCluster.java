@@ -145,6 +145,15 @@ final class BenchCluster implements AutoCloseable {
         throw new IllegalStateException(group + " did not consume " + ends + " within " + timeout);
     }
 
+    /** Events of {@code topic} the group has not yet committed: how far behind the input it is. */
+    long lag(String group, String topic) throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        return endOffsets(topic).entrySet().stream().mapToLong(e -> {
+            OffsetAndMetadata c = committed.get(e.getKey());
+            return Math.max(0, e.getValue() - (c == null ? 0 : c.offset()));
+        }).sum();
+    }
+
     /** Every committed alert on a topic, in order per partition. */
     List<ExfiltrationAlert> readAlerts(String topic) throws ExecutionException, InterruptedException {
         Map<TopicPartition, Long> ends = endOffsets(topic);

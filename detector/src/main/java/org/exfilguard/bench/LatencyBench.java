@@ -111,6 +111,8 @@ public final class LatencyBench {
             }
         }
         double liveSeconds = (System.nanoTime() - t0) / 1e9;
+        // Latency is only meaningful if the detector keeps up with the rate: report how far behind it was.
+        long lagAtEnd = cluster.lag(GROUP, INPUT);
         long drainUntil = System.nanoTime() + DRAIN.toNanos();
         while (arrivedAt.size() < sentAt.size() && System.nanoTime() < drainUntil) {
             Thread.sleep(100);
@@ -130,6 +132,8 @@ public final class LatencyBench {
         out.println();
         out.printf(Locale.ROOT, "live phase: %,d events in %.1f s (%,.0f/s offered, producer at most %.0f ms behind schedule)%n",
                 total + injected, liveSeconds, (total + injected) / liveSeconds, maxBehindNanos / 1e6);
+        out.printf(Locale.ROOT, "detector lag when the live phase ended: %,d events (%s)%n", lagAtEnd,
+                lagAtEnd <= rate ? "kept up" : String.format(Locale.ROOT, "fell behind by %.1f s of input", (double) lagAtEnd / rate));
         out.printf(Locale.ROOT, "%-28s %8s %8s %8s %8s %8s%n", "extraction → alert", "n", "p50 ms", "p99 ms", "max ms", "missed");
         out.printf(Locale.ROOT, "%-28s %8d %8.0f %8.0f %8.0f %8d%n", "wall time", latencies.size(),
                 percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0), missed);
