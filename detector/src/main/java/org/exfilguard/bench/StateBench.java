@@ -84,7 +84,7 @@ public final class StateBench {
             out.println();
             out.printf(Locale.ROOT, "State (`bench state --keys %d --events %d`, heap bounded at %s): %,d (account, table) keys (%,d profiles with the "
                             + "per-account ones) after %d days of event time take %s of RocksDB on disk, about %.0f bytes per key "
-                            + "(%.0f per profile), plus their changelog topics on the brokers. Memory does not grow with keys: RocksDB is "
+                            + "(%.0f per profile), plus their changelog topics on the brokers. Memory is bounded: RocksDB is "
                             + "bounded by `rocksdb.block.cache.bytes` (%s, memtables included) and the live heap was %s; the process "
                             + "peaked at %s RSS. Size volumes at about %.0f bytes per key with headroom for compaction (x2).%n",
                     options.keys(), options.events(), Report.mib(ProcessStats.maxHeapBytes()),
