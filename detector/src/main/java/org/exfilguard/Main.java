@@ -2,6 +2,7 @@ package org.exfilguard;
 
 import java.util.Set;
 import org.exfilguard.cli.AlertsCommand;
+import org.exfilguard.cli.BenchCommand;
 import org.exfilguard.cli.DemoCommand;
 import org.exfilguard.cli.EvaluateCommand;
 import org.exfilguard.cli.ParseCommand;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "exfilguard", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Streaming detector of bulk data extraction from database access and egress logs.",
         subcommands = {RunCommand.class, DemoCommand.class, AlertsCommand.class, ParseCommand.class, SimulateCommand.class,
-                EvaluateCommand.class, ResetCommand.class, CommandLine.HelpCommand.class})
+                EvaluateCommand.class, BenchCommand.class, ResetCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Commands whose console tells a story: Kafka's logs go to a file unless --verbose. */

@@ -78,6 +78,9 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String METRICS_PORT = "metrics.port";
     public static final String METRICS_TOKEN = "metrics.token";
 
+    public static final String ROCKSDB_BLOCK_CACHE_BYTES = BoundedRocksDbConfig.BLOCK_CACHE_BYTES;
+    public static final String ROCKSDB_WRITE_BUFFER_BYTES = BoundedRocksDbConfig.WRITE_BUFFER_BYTES;
+
     /** Key fragments whose values are secrets: never logged, never printed. */
     private static final List<String> SECRET_MARKERS =
             List.of("password", "secret", "jaas", "token", "user.info", "credentials", "private");
@@ -162,7 +165,11 @@ public final class ExfilguardConfig extends AbstractConfig {
             .define(METRICS_HOST, Type.STRING, "127.0.0.1", Importance.LOW, "Address the /metrics and /health endpoint binds to.")
             .define(METRICS_PORT, Type.INT, 9464, Range.between(-1, 65535), Importance.LOW,
                     "Port of the /metrics and /health endpoint; 0 picks a free one, -1 disables it.")
-            .define(METRICS_TOKEN, Type.PASSWORD, null, Importance.LOW, "Bearer token required by /metrics when set.");
+            .define(METRICS_TOKEN, Type.PASSWORD, null, Importance.LOW, "Bearer token required by /metrics when set.")
+            .define(ROCKSDB_BLOCK_CACHE_BYTES, Type.LONG, BoundedRocksDbConfig.DEFAULT_BLOCK_CACHE_BYTES, Range.atLeast(1L << 20),
+                    Importance.MEDIUM, "Off-heap memory of all RocksDB stores of the process together: one shared block cache, memtables included.")
+            .define(ROCKSDB_WRITE_BUFFER_BYTES, Type.LONG, BoundedRocksDbConfig.DEFAULT_WRITE_BUFFER_BYTES, Range.atLeast(1L << 20),
+                    Importance.LOW, "The share of the block cache that RocksDB memtables of all stores may take together.");
 
     public ExfilguardConfig(Map<String, ?> values) {
         super(DEFINITION, values, false);

@@ -44,6 +44,10 @@ public final class StreamsSettings {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000L);
         // No global stores; set so Kafka Streams 4.4 does not warn about the 5.0 default on every start.
         props.put("processing.exception.handler.global.enabled", true);
+        // RocksDB memory is bounded per process, whatever the number of stores and partitions (operators size pods).
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class);
+        props.put(BoundedRocksDbConfig.BLOCK_CACHE_BYTES, config.getLong(ExfilguardConfig.ROCKSDB_BLOCK_CACHE_BYTES));
+        props.put(BoundedRocksDbConfig.WRITE_BUFFER_BYTES, config.getLong(ExfilguardConfig.ROCKSDB_WRITE_BUFFER_BYTES));
         props.putAll(config.passThrough());
         return props;
     }

@@ -1,0 +1,218 @@
+package org.exfilguard.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.exfilguard.config.ExfilguardConfig;
+import org.exfilguard.schema.DbAccessEvent;
+import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.serde.AvroSerde;
+import org.exfilguard.serde.EmbeddedSchemaRegistry;
+import org.exfilguard.serde.RestSchemaRegistryClient;
+import org.exfilguard.serde.SchemaRegistryClient;
+
+/**
+ * One broker (its own JVM) and one schema registry for a whole benchmark run: topics, a producer of generated
+ * events, the detector's configuration against them, and the wait until an application has consumed a topic.
+ */
+final class BenchCluster implements AutoCloseable {
+
+    /** Benchmark events are days old: retention must cover them or the broker deletes them minutes after writing. */
+    static final Map<String, String> KEEP_FOREVER = Map.of("retention.ms", "-1");
+
+    private final Path workDir;
+    private final BrokerProcess broker;
+    private final EmbeddedSchemaRegistry registry;
+    private final SchemaRegistryClient client;
+    private final Admin admin;
+
+    private BenchCluster(Path workDir, BrokerProcess broker, EmbeddedSchemaRegistry registry) {
+        this.workDir = workDir;
+        this.broker = broker;
+        this.registry = registry;
+        this.client = new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url()));
+        this.admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
+    }
+
+    static BenchCluster start(Path workDir, String brokerHeap) throws IOException, InterruptedException {
+        BrokerProcess broker = BrokerProcess.start(workDir.resolve("broker"), brokerHeap, Duration.ofSeconds(90));
+        return new BenchCluster(workDir, broker, EmbeddedSchemaRegistry.start());
+    }
+
+    String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    BrokerProcess broker() {
+        return broker;
+    }
+
+    Path workDir() {
+        return workDir;
+    }
+
+    void createTopics(int partitions, String... names) throws ExecutionException, InterruptedException {
+        List<NewTopic> topics = new ArrayList<>();
+        for (String name : names) {
+            topics.add(new NewTopic(name, partitions, (short) 1).configs(KEEP_FOREVER));
+        }
+        admin.createTopics(topics).all().get();
+    }
+
+    /** A producer of Avro events keyed by account and stamped with event time, as the normaliser writes them. */
+    KafkaProducer<String, DbAccessEvent> producer(int lingerMs) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        return new KafkaProducer<>(props, new StringSerializer(), AvroSerde.of(DbAccessEvent.class, client, false).serializer());
+    }
+
+    static ProducerRecord<String, DbAccessEvent> record(String topic, DbAccessEvent event) {
+        return new ProducerRecord<>(topic, null, event.getEventTime().toEpochMilli(), event.getAccount(), event);
+    }
+
+    /** Produces whatever {@code source} emits; returns the count and the time taken. */
+    Produced produce(String topic, Consumer<Consumer<DbAccessEvent>> source) {
+        AtomicLong count = new AtomicLong();
+        Instant began = Instant.now();
+        try (KafkaProducer<String, DbAccessEvent> producer = producer(20)) {
+            source.accept(event -> {
+                producer.send(record(topic, event));
+                count.incrementAndGet();
+            });
+            producer.flush();
+        }
+        return new Produced(count.get(), Duration.between(began, Instant.now()));
+    }
+
+    record Produced(long events, Duration took) {
+        double perSecond() {
+            return events / Math.max(took.toNanos() / 1e9, 1e-9);
+        }
+    }
+
+    Map<TopicPartition, Long> endOffsets(String topic) throws ExecutionException, InterruptedException {
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        Map<TopicPartition, Long> ends = new LinkedHashMap<>();
+        admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+        return ends;
+    }
+
+    /** Waits until the group's committed offsets reach {@code ends}: every event consumed and committed. */
+    void awaitCommitted(String group, Map<TopicPartition, Long> ends, Duration timeout, Runnable check) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            check.run();
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            boolean done = ends.entrySet().stream().allMatch(e -> {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                return e.getValue() == 0 || (c != null && c.offset() >= e.getValue());
+            });
+            if (done) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException(group + " did not consume " + ends + " within " + timeout);
+    }
+
+    /** Events of {@code topic} the group has not yet committed: how far behind the input it is. */
+    long lag(String group, String topic) throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        return endOffsets(topic).entrySet().stream().mapToLong(e -> {
+            OffsetAndMetadata c = committed.get(e.getKey());
+            return Math.max(0, e.getValue() - (c == null ? 0 : c.offset()));
+        }).sum();
+    }
+
+    /** Every committed alert on a topic, in order per partition. */
+    List<ExfiltrationAlert> readAlerts(String topic) throws ExecutionException, InterruptedException {
+        Map<TopicPartition, Long> ends = endOffsets(topic);
+        List<ExfiltrationAlert> alerts = new ArrayList<>();
+        try (KafkaConsumer<String, ExfiltrationAlert> consumer = alertConsumer()) {
+            consumer.assign(ends.keySet());
+            consumer.seekToBeginning(ends.keySet());
+            while (ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                for (ConsumerRecord<String, ExfiltrationAlert> record : consumer.poll(Duration.ofMillis(200))) {
+                    alerts.add(record.value());
+                }
+            }
+        }
+        return alerts;
+    }
+
+    KafkaConsumer<String, ExfiltrationAlert> alertConsumer() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        return new KafkaConsumer<>(props, new StringDeserializer(), AvroSerde.of(ExfiltrationAlert.class, client, false).deserializer());
+    }
+
+    /** Which input partitions each member of a group holds, by client id. */
+    Map<String, List<Integer>> assignments(String group, String topic) throws ExecutionException, InterruptedException {
+        Map<String, List<Integer>> byClient = new java.util.TreeMap<>();
+        admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().forEach(member ->
+                byClient.put(member.clientId(), member.assignment().topicPartitions().stream()
+                        .filter(tp -> tp.topic().equals(topic)).map(TopicPartition::partition).sorted().toList()));
+        return byClient;
+    }
+
+    SchemaRegistryClient registryClient() {
+        return client;
+    }
+
+    /** The detector's configuration for one measured application: its own id, state dir and output topics. */
+    ExfilguardConfig detectorConfig(String applicationId, Path stateDir, String input, String alerts, String deadLetters,
+                                    Map<String, Object> extra) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put(ExfilguardConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        values.put(ExfilguardConfig.SCHEMA_REGISTRY_URL, registry.url());
+        values.put(ExfilguardConfig.APPLICATION_ID, applicationId);
+        values.put(ExfilguardConfig.STATE_DIR, stateDir.toString());
+        values.put(ExfilguardConfig.SENSITIVE_TABLES, String.join(",", BenchWorkload.SENSITIVE_TABLES));
+        values.put(ExfilguardConfig.METRICS_PORT, -1);
+        values.put(ExfilguardConfig.TOPIC_DB_ACCESS, input);
+        values.put(ExfilguardConfig.TOPIC_ALERTS, alerts);
+        values.put(ExfilguardConfig.TOPIC_DEAD_LETTERS, deadLetters);
+        values.putAll(extra);
+        return new ExfilguardConfig(values);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        admin.close(Duration.ofSeconds(5));
+        registry.close();
+        broker.close();
+    }
+}

@@ -1,0 +1,182 @@
+package org.exfilguard.bench;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.exfilguard.config.ExfilguardConfig;
+import org.exfilguard.schema.DbAccessEvent;
+import org.exfilguard.schema.ExfiltrationAlert;
+
+/**
+ * {@code bench latency}: the detector learns a fortnight of history, then live input arrives at a steady rate with
+ * extractions injected at known moments; for each, the wall time from sending the crossing event to its alert
+ * being readable (read_committed) on the alerts topic.
+ */
+public final class LatencyBench {
+
+    static final String INPUT = "latency-db-access";
+    static final String ALERTS = "latency-alerts";
+    static final String GROUP = "bench-latency";
+    /** History ends a day before the live phase, so every incident it opened has closed when the live phase starts. */
+    static final Duration HISTORY_GAP = Duration.ofDays(1);
+    static final Duration WARM_UP = Duration.ofSeconds(3);
+    static final Duration DRAIN = Duration.ofSeconds(30);
+
+    private final BenchOptions options;
+    private final int rate;
+    private final int extractions;
+    private final Duration interval;
+    private final long extractionRows;
+    private final PrintStream out;
+
+    public LatencyBench(BenchOptions options, int rate, int extractions, Duration interval, long extractionRows, PrintStream out) {
+        this.options = options;
+        this.rate = rate;
+        this.extractions = extractions;
+        this.interval = interval;
+        this.extractionRows = extractionRows;
+        this.out = out;
+    }
+
+    public int run() throws Exception {
+        out.printf(Locale.ROOT, "bench latency: history %s; live %,d events/s, %d extractions of %,d rows every %d ms%n",
+                options.describe(), rate, extractions, extractionRows, interval.toMillis());
+        try (BenchCluster cluster = BenchCluster.start(options.workDir(), options.brokerHeap())) {
+            cluster.createTopics(options.partitions(), INPUT, ALERTS, "latency-dlq");
+            BenchWorkload workload = options.workload();
+            Instant liveStart = Instant.now();
+            Instant historyStart = liveStart.minus(BenchOptions.BACKLOG_SPAN);
+            cluster.produce(INPUT, sink -> workload.backlog(options.events(), historyStart,
+                    BenchOptions.BACKLOG_SPAN.minus(HISTORY_GAP), sink));
+            ExfilguardConfig config = cluster.detectorConfig(GROUP, options.workDir().resolve("state-latency"), INPUT, ALERTS,
+                    "latency-dlq", Map.of());
+            try (BenchApp detector = BenchApp.detector(config)) {
+                RunResult history = Measurement.measure(cluster, "history catch-up", GROUP, INPUT, options.timeout(), List.of(detector));
+                out.printf(Locale.ROOT, "history of %,d events processed at %,.0f events/s%n", history.events(), history.eventsPerSecond());
+                return live(cluster, workload, detector);
+            }
+        }
+    }
+
+    private int live(BenchCluster cluster, BenchWorkload workload, BenchApp detector) throws Exception {
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        Map<String, Long> arrivedAt = new ConcurrentHashMap<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread watcher = new Thread(() -> watchAlerts(cluster, sentAt, arrivedAt, stop), "bench-alert-watcher");
+        watcher.start();
+        Thread.sleep(1000); // the watcher is assigned and positioned at the end before anything is injected
+
+        long perInterval = Math.max(1, rate * interval.toMillis() / 1000);
+        long warmUp = rate * WARM_UP.toSeconds();
+        long total = warmUp + perInterval * extractions;
+        long nanosPerEvent = 1_000_000_000L / rate;
+        int accounts = workload.accounts();
+        long stride = accounts % 7919 == 0 ? 1 : 7919;
+        int injected = 0;
+        long t0 = System.nanoTime();
+        long maxBehindNanos = 0;
+        try (KafkaProducer<String, DbAccessEvent> producer = cluster.producer(5)) {
+            for (long i = 0; i < total; i++) {
+                long due = t0 + i * nanosPerEvent;
+                long now = System.nanoTime();
+                if (now < due) {
+                    LockSupport.parkNanos(due - now);
+                } else {
+                    maxBehindNanos = Math.max(maxBehindNanos, now - due);
+                }
+                Instant at = Instant.now();
+                producer.send(BenchCluster.record(INPUT, workload.next(at)));
+                if (i >= warmUp && (i - warmUp) % perInterval == 0 && injected < extractions) {
+                    int account = (int) ((injected * stride + 1) % accounts);
+                    // A distinct event time per extraction: the alert's detected_at names the event that crossed.
+                    DbAccessEvent grab = BenchWorkload.extraction(account, extractionRows, at.plusMillis(1));
+                    sentAt.put(matchKey(grab.getAccount(), grab.getEventTime()), System.nanoTime());
+                    producer.send(BenchCluster.record(INPUT, grab));
+                    injected++;
+                }
+                if ((i & 0xfff) == 0) {
+                    detector.check();
+                }
+            }
+        }
+        double liveSeconds = (System.nanoTime() - t0) / 1e9;
+        // Latency is only meaningful if the detector keeps up with the rate: report how far behind it was.
+        long lagAtEnd = cluster.lag(GROUP, INPUT);
+        long drainUntil = System.nanoTime() + DRAIN.toNanos();
+        while (arrivedAt.size() < sentAt.size() && System.nanoTime() < drainUntil) {
+            Thread.sleep(100);
+        }
+        stop.set(true);
+        watcher.join(10_000);
+
+        List<Double> latencies = new ArrayList<>();
+        sentAt.forEach((key, sent) -> {
+            Long arrived = arrivedAt.get(key);
+            if (arrived != null) {
+                latencies.add((arrived - sent) / 1e6);
+            }
+        });
+        latencies.sort(Double::compare);
+        int missed = sentAt.size() - latencies.size();
+        out.println();
+        out.printf(Locale.ROOT, "live phase: %,d events in %.1f s (%,.0f/s offered, producer at most %.0f ms behind schedule)%n",
+                total + injected, liveSeconds, (total + injected) / liveSeconds, maxBehindNanos / 1e6);
+        out.printf(Locale.ROOT, "detector lag when the live phase ended: %,d events (%s)%n", lagAtEnd,
+                lagAtEnd <= rate ? "kept up" : String.format(Locale.ROOT, "fell behind by %.1f s of input", (double) lagAtEnd / rate));
+        out.printf(Locale.ROOT, "%-28s %8s %8s %8s %8s %8s%n", "extraction → alert", "n", "p50 ms", "p99 ms", "max ms", "missed");
+        out.printf(Locale.ROOT, "%-28s %8d %8.0f %8.0f %8.0f %8d%n", "wall time", latencies.size(),
+                percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0), missed);
+        out.println();
+        out.println("README-ready:");
+        out.println();
+        out.printf(Locale.ROOT, "Alert latency (`bench latency --rate %d --extractions %d --interval-ms %d`): with input at %,d events/s "
+                        + "and %d extractions of %,d rows injected, the wall time from producing the crossing event to its alert being "
+                        + "readable (read_committed) on the alerts topic was p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d of %d alerted; "
+                        + "exactly_once_v2 with the default 100 ms commit interval, so an alert waits for its transaction to commit).%n",
+                rate, extractions, interval.toMillis(), rate, extractions, extractionRows, percentile(latencies, 0.50),
+                percentile(latencies, 0.99), percentile(latencies, 1.0), latencies.size(), sentAt.size());
+        return missed == 0 ? 0 : 1;
+    }
+
+    private void watchAlerts(BenchCluster cluster, Map<String, Long> sentAt, Map<String, Long> arrivedAt, AtomicBoolean stop) {
+        try (KafkaConsumer<String, ExfiltrationAlert> consumer = cluster.alertConsumer()) {
+            List<TopicPartition> partitions = consumer.partitionsFor(ALERTS).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            while (!stop.get()) {
+                for (ConsumerRecord<String, ExfiltrationAlert> record : consumer.poll(Duration.ofMillis(20))) {
+                    long now = System.nanoTime();
+                    String key = matchKey(record.value().getAccount(), record.value().getDetectedAt());
+                    if (sentAt.containsKey(key)) {
+                        arrivedAt.putIfAbsent(key, now);
+                    }
+                }
+            }
+        }
+    }
+
+    private static String matchKey(String account, Instant eventTime) {
+        return account + "@" + eventTime.toEpochMilli();
+    }
+
+    static double percentile(List<Double> sorted, double q) {
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        int rank = (int) Math.ceil(q * sorted.size());
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+    }
+}
