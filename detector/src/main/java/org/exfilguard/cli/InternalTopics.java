@@ -17,6 +17,8 @@ import org.exfilguard.topology.Topics;
  */
 public final class InternalTopics {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(InternalTopics.class);
+
     /**
      * Records carry old event times during a replay, so time-based retention would delete them before they are
      * read; size bounds them instead.
@@ -29,6 +31,19 @@ public final class InternalTopics {
     public static void ensure(Admin admin, Topics topics) throws InterruptedException {
         try {
             Set<String> existing = admin.listTopics().names().get();
+            if (!existing.contains(topics.dbAccess())) {
+                throw new IllegalStateException("the input topic " + topics.dbAccess() + " does not exist: create it"
+                        + " (keyed by account) before starting the detector");
+            }
+            if (!existing.contains(topics.egress())) {
+                // Egress logs are optional: without them the detector still profiles reads, and the topic exists
+                // for the day flow logs are shipped. Same partitions as db-access, broker-default retention.
+                int partitions = admin.describeTopics(List.of(topics.dbAccess())).allTopicNames().get()
+                        .get(topics.dbAccess()).partitions().size();
+                log.warn("input topic {} does not exist; creating it empty ({} partitions) so reads are profiled without egress",
+                        topics.egress(), partitions);
+                admin.createTopics(List.of(new NewTopic(topics.egress(), partitions, (short) -1))).all().get();
+            }
             Map<String, TopicDescription> inputs = admin.describeTopics(List.of(topics.dbAccess(), topics.egress()))
                     .allTopicNames().get();
             List<NewTopic> missing = new ArrayList<>();

@@ -38,6 +38,9 @@ public final class DetectorMetrics {
         Gauge.builder(KEYS_TRACKED, this, DetectorMetrics::keysTracked)
                 .description("(account, scope) read profiles held in state by this instance")
                 .register(registry);
+        // Suppressions exist from the start at zero, so dashboards and rate() see them before the first one.
+        suppression("allow_list", 0);
+        suppression("egress_only", 0);
         // Lag is the only place the wall clock appears: it measures how far event time is behind now.
         Gauge.builder(EVENT_TIME_LAG, this, DetectorMetrics::eventTimeLagSeconds)
                 .description("Wall time minus the newest event time processed")
@@ -64,7 +67,11 @@ public final class DetectorMetrics {
     }
 
     public void suppression(String kind) {
-        counter(SUPPRESSIONS, "kind", kind).increment();
+        suppression(kind, 1);
+    }
+
+    private void suppression(String kind, double amount) {
+        counter(SUPPRESSIONS, "kind", kind).increment(amount);
     }
 
     public void eventTime(long eventMillis) {
