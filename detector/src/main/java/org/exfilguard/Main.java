@@ -1,9 +1,11 @@
 package org.exfilguard;
 
 import java.util.Set;
+import org.exfilguard.cli.BacktestCommand;
 import org.exfilguard.cli.DemoCommand;
 import org.exfilguard.cli.EvaluateCommand;
 import org.exfilguard.cli.ParseCommand;
+import org.exfilguard.cli.ReplayCommand;
 import org.exfilguard.cli.RunCommand;
 import org.exfilguard.cli.SimulateCommand;
 import org.exfilguard.cli.VersionProvider;
@@ -14,6 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "exfilguard", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Streaming detector of bulk data extraction from database access and egress logs.",
         subcommands = {RunCommand.class, DemoCommand.class, ParseCommand.class, SimulateCommand.class, EvaluateCommand.class,
+                ReplayCommand.class, BacktestCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

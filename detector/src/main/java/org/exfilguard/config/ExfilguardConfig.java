@@ -17,6 +17,7 @@ import org.apache.kafka.common.config.types.Password;
 import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.SensitiveTables;
 import org.exfilguard.profile.WindowSpec;
+import org.exfilguard.topology.NormaliserSettings;
 import org.exfilguard.topology.Topics;
 
 /**
@@ -54,6 +55,8 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String TOPIC_DEAD_LETTERS = "topic.dead.letters";
     public static final String TOPIC_RAW_DB = "topic.raw.db.logs";
     public static final String TOPIC_RAW_EGRESS = "topic.raw.egress.logs";
+    public static final String RAW_DB_FORMAT = "raw.db.format";
+    public static final String RAW_EGRESS_FORMAT = "raw.egress.format";
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String APPLICATION_ID = "application.id";
@@ -116,6 +119,10 @@ public final class ExfilguardConfig extends AbstractConfig {
             .define(TOPIC_DEAD_LETTERS, Type.STRING, Topics.defaults().deadLetters(), Importance.MEDIUM, "Dead letters: original bytes, reason in headers.")
             .define(TOPIC_RAW_DB, Type.STRING, Topics.defaults().rawDbLogs(), Importance.LOW, "Raw DB log lines from shippers.")
             .define(TOPIC_RAW_EGRESS, Type.STRING, Topics.defaults().rawEgressLogs(), Importance.LOW, "Raw egress log lines from shippers.")
+            .define(RAW_DB_FORMAT, Type.STRING, NormaliserSettings.AUTO, ConfigDef.ValidString.in(NormaliserSettings.formatChoices()),
+                    Importance.LOW, "Format of the raw DB log topic's records: auto (detected per record) or a format id such as mysql-slow or pgaudit.")
+            .define(RAW_EGRESS_FORMAT, Type.STRING, NormaliserSettings.AUTO, ConfigDef.ValidString.in(NormaliserSettings.formatChoices()),
+                    Importance.LOW, "Format of the raw egress log topic's records: auto, zeek-conn, vpc-flow or canonical.")
             .define(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", Importance.HIGH, "Kafka bootstrap servers.")
             .define(APPLICATION_ID, Type.STRING, "exfilguard", Importance.HIGH,
                     "Kafka Streams application id: instances with the same id share the work; it prefixes internal topics.")
@@ -164,6 +171,11 @@ public final class ExfilguardConfig extends AbstractConfig {
         return new Topics(getString(TOPIC_DB_ACCESS), getString(TOPIC_EGRESS), getString(TOPIC_ALERTS),
                 getString(TOPIC_ALERTS_JSON), getString(TOPIC_DEAD_LETTERS), getString(TOPIC_RAW_DB),
                 getString(TOPIC_RAW_EGRESS));
+    }
+
+    /** How the raw-topic normaliser reads each raw topic. */
+    public NormaliserSettings normaliserSettings() {
+        return NormaliserSettings.of(getString(RAW_DB_FORMAT), getString(RAW_EGRESS_FORMAT));
     }
 
     /** Settings that are not the detector's own: passed to Kafka Streams and its clients unchanged. */
