@@ -137,7 +137,10 @@ public final class BacktestCommand implements Callable<Integer> {
         }
         long began = System.nanoTime();
         Path stateDir = Files.createTempDirectory("exfilguard-backtest-state");
-        try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start();
+        // The broker expires an idle producer's state by the timestamp of its last record, and backtested records
+        // carry old event times: the periodic check would expire the detector's transactional producers mid-run.
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder()
+                .brokerProperty("producer.id.expiration.check.interval.ms", Integer.toString(Integer.MAX_VALUE)).build().start();
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
             ExfilguardConfig config = config(kafka.bootstrapServers(), registry.url(), stateDir);
             Topics topics = config.topics();
