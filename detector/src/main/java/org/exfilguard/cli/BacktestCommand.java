@@ -240,15 +240,18 @@ public final class BacktestCommand implements Callable<Integer> {
 
     private void awaitProcessed(EmbeddedKafka kafka, Topics topics, EventFeeder feeder, DetectorRunner detector) throws Exception {
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
-        long total = feeder.fed();
         List<String> inputs = new ArrayList<>(List.of(topics.dbAccess()));
         java.util.SortedSet<String> assigned = awaitAssignment(kafka);
+        // Egress counts only once the topology reads it.
+        long total = feeder.dbEvents();
         if (assigned.contains(topics.egress())) {
             inputs.add(topics.egress());
+            total += feeder.egressEvents();
         }
+        long all = total;
         long[] done = {0};
         try (ProgressBar bar = ProgressBar.start("backtest: detecting", err, () -> new ProgressBar.Snapshot(done[0],
-                feeder.timeAt(done[0]), total == 0 ? 1.0 : (double) done[0] / total))) {
+                feeder.timeAt(done[0]), all == 0 ? 1.0 : (double) done[0] / all))) {
             Processing.awaitCommitted(kafka.admin(), APPLICATION_ID, inputs, timeout, n -> done[0] = n,
                     () -> detector.failure() != null);
         }

@@ -274,7 +274,8 @@ public final class HtmlReport {
             h1{font-size:22px;margin:0 0 12px}h2{font-size:17px;margin:24px 0 8px;border-bottom:1px solid #d0d7de}
             table{border-collapse:collapse}th,td{padding:3px 8px;border-bottom:1px solid #e5e9ee;text-align:left;vertical-align:top}
             table.figures th{font-weight:600;color:#57606a}td.n{text-align:right;font-variant-numeric:tabular-nums}
-            table.incidents td:last-child{max-width:420px}tr.sev-critical td:nth-child(5){color:#b00020;font-weight:700}
+            table.incidents{width:100%;font-size:13px}table.incidents td:last-child{min-width:420px}
+            table.incidents td:nth-child(6),table.incidents td:nth-child(7){white-space:nowrap}tr.sev-critical td:nth-child(5){color:#b00020;font-weight:700}
             tr.sev-high td:nth-child(5){color:#d1242f;font-weight:600}tr.sev-medium td:nth-child(5){color:#bc4c00}
             figure{margin:18px 0 28px}figcaption{margin-bottom:4px}
             svg.chart{display:block;max-width:100%;height:auto}

@@ -26,7 +26,7 @@ class BacktestCommandIT {
     /** The demo's story, shortened: eight days of a small team, then jdoe's member-table grab on the last. */
     private Path simulate() throws Exception {
         SimulationSpec spec = SimulationSpec.demo().withDays(8);
-        spec = spec.withPopulation(spec.population().withAnalysts(6));
+        spec = spec.withPopulation(spec.population().withAnalysts(6).withServicePeakPerHour(200));
         Path sim = dir.resolve("sim");
         SimulationFiles.write(new WorkloadSimulator(spec), sim, EnumSet.of(SimulationFiles.Format.SLOWLOG));
         return sim;
