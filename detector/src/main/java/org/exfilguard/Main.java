@@ -2,10 +2,12 @@ package org.exfilguard;
 
 import java.util.Set;
 import org.exfilguard.cli.AlertsCommand;
+import org.exfilguard.cli.BacktestCommand;
 import org.exfilguard.cli.BenchCommand;
 import org.exfilguard.cli.DemoCommand;
 import org.exfilguard.cli.EvaluateCommand;
 import org.exfilguard.cli.ParseCommand;
+import org.exfilguard.cli.ReplayCommand;
 import org.exfilguard.cli.ResetCommand;
 import org.exfilguard.cli.RunCommand;
 import org.exfilguard.cli.SimulateCommand;
@@ -16,8 +18,9 @@ import picocli.CommandLine.Command;
 /** Parses the command line and hands over to a subcommand; nothing else. */
 @Command(name = "exfilguard", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Streaming detector of bulk data extraction from database access and egress logs.",
-        subcommands = {RunCommand.class, DemoCommand.class, AlertsCommand.class, ParseCommand.class, SimulateCommand.class,
-                EvaluateCommand.class, BenchCommand.class, ResetCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, BacktestCommand.class, ReplayCommand.class, AlertsCommand.class,
+                ParseCommand.class, SimulateCommand.class, EvaluateCommand.class, BenchCommand.class, ResetCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Commands whose console tells a story: Kafka's logs go to a file unless --verbose. */

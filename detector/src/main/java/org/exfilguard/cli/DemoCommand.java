@@ -14,16 +14,12 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.exfilguard.config.ExfilguardConfig;
@@ -151,30 +147,8 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private void awaitProcessed(EmbeddedKafka kafka, ExfilguardConfig config, Duration timeout) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        String topic = config.topics().dbAccess();
-        String group = config.getString(ExfilguardConfig.APPLICATION_ID);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
-            for (int p = 0; p < 3; p++) {
-                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-            }
-            Map<TopicPartition, Long> ends = new LinkedHashMap<>();
-            admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
-            while (Instant.now().isBefore(deadline)) {
-                Map<TopicPartition, OffsetAndMetadata> committed =
-                        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-                boolean done = ends.entrySet().stream().allMatch(e -> {
-                    OffsetAndMetadata c = committed.get(e.getKey());
-                    return e.getValue() == 0 || (c != null && c.offset() >= e.getValue());
-                });
-                if (done) {
-                    return;
-                }
-                Thread.sleep(250);
-            }
-        }
-        throw new IllegalStateException("the detector did not process the workload within " + timeout);
+        Processing.awaitCommitted(kafka.admin(), config.getString(ExfilguardConfig.APPLICATION_ID),
+                List.of(config.topics().dbAccess()), timeout);
     }
 
     private void printAlerts(String bootstrap, ExfilguardConfig config, SchemaRegistryClient client,

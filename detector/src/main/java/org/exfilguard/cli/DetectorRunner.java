@@ -57,20 +57,24 @@ public final class DetectorRunner implements AutoCloseable {
         DetectorSerdes serdes = new DetectorSerdes(
                 AvroSerde.of(DbAccessEvent.class, client, false, autoRegister).deserializer(),
                 AvroSerde.of(EgressEvent.class, client, false, autoRegister).deserializer(),
-                AvroSerde.of(ExfiltrationAlert.class, client, false, autoRegister).serializer());
+                AvroSerde.of(ExfiltrationAlert.class, client, false, autoRegister).serializer(),
+                AvroSerde.of(DbAccessEvent.class, client, false, autoRegister).serializer(),
+                AvroSerde.of(EgressEvent.class, client, false, autoRegister).serializer());
+        java.util.Optional<org.exfilguard.topology.NormaliserSettings> normaliser = config.getBoolean(ExfilguardConfig.RAW_NORMALISE)
+                ? java.util.Optional.of(config.normaliserSettings()) : java.util.Optional.empty();
         AllowListSource allowList = allowList(config);
         io.micrometer.core.instrument.FunctionCounter.builder("exfil.allowlist.reloads", allowList, AllowListSource::reloads)
                 .description("Allow-list file reloads").register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("exfil.allowlist.failed.reloads", allowList, AllowListSource::failedReloads)
                 .description("Allow-list edits refused as invalid (the previous list stays in force)").register(registry);
         Topology topology = DetectorTopology.build(config.detectionSettings(), config.egressSettings(), config.topics(),
-                serdes, metrics, VersionProvider.version(), Clock.systemUTC(), allowList);
+                serdes, metrics, VersionProvider.version(), Clock.systemUTC(), allowList, normaliser);
         log.info("exfilguard {} configuration:\n{}", VersionProvider.version(), config.describe());
         log.info("topology:\n{}", topology.describe());
 
         Properties props = StreamsSettings.of(config);
         try (Admin admin = Admin.create(StreamsSettings.adminProperties(props))) {
-            InternalTopics.ensure(admin, config.topics());
+            InternalTopics.ensure(admin, config.topics(), normaliser.isPresent());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating internal topics", e);

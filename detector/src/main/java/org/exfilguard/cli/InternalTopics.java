@@ -28,7 +28,7 @@ public final class InternalTopics {
     private InternalTopics() {
     }
 
-    public static void ensure(Admin admin, Topics topics) throws InterruptedException {
+    public static void ensure(Admin admin, Topics topics, boolean rawTopics) throws InterruptedException {
         try {
             Set<String> existing = admin.listTopics().names().get();
             if (!existing.contains(topics.dbAccess())) {
@@ -54,6 +54,15 @@ public final class InternalTopics {
             if (!existing.contains(topics.egressUpdates())) {
                 missing.add(new NewTopic(topics.egressUpdates(), inputs.get(topics.dbAccess()).partitions().size(), (short) -1)
                         .configs(CONFIGS));
+            }
+            if (rawTopics) {
+                // Shippers may start later than the detector; the raw topics match the canonical topic they feed.
+                if (!existing.contains(topics.rawDbLogs())) {
+                    missing.add(new NewTopic(topics.rawDbLogs(), inputs.get(topics.dbAccess()).partitions().size(), (short) -1));
+                }
+                if (!existing.contains(topics.rawEgressLogs())) {
+                    missing.add(new NewTopic(topics.rawEgressLogs(), inputs.get(topics.egress()).partitions().size(), (short) -1));
+                }
             }
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get();

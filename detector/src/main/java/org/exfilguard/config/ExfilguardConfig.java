@@ -17,6 +17,7 @@ import org.apache.kafka.common.config.types.Password;
 import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.SensitiveTables;
 import org.exfilguard.profile.WindowSpec;
+import org.exfilguard.topology.NormaliserSettings;
 import org.exfilguard.topology.Topics;
 
 /**
@@ -63,6 +64,9 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String EGRESS_MIN_UNUSUAL_BYTES = "egress.min.unusual.bytes";
     public static final String EGRESS_WINDOWS = "egress.windows";
     public static final String EGRESS_MAX_DESTINATIONS = "egress.max.destinations.per.host";
+    public static final String RAW_NORMALISE = "raw.normalise.enabled";
+    public static final String RAW_DB_FORMAT = "raw.db.format";
+    public static final String RAW_EGRESS_FORMAT = "raw.egress.format";
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String APPLICATION_ID = "application.id";
@@ -147,6 +151,12 @@ public final class ExfilguardConfig extends AbstractConfig {
                     Importance.LOW, "Windows of outbound bytes per host, as length:sub-buckets:min-bytes.")
             .define(EGRESS_MAX_DESTINATIONS, Type.INT, 512, Range.atLeast(8), Importance.LOW,
                     "Destinations remembered per host; beyond it the oldest is forgotten (and would count as new again).")
+            .define(RAW_NORMALISE, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Parse raw log lines from shippers (topics topic.raw.db.logs, topic.raw.egress.logs) into the canonical topics; missing raw topics are created.")
+            .define(RAW_DB_FORMAT, Type.STRING, NormaliserSettings.AUTO, ConfigDef.ValidString.in(NormaliserSettings.formatChoices()),
+                    Importance.LOW, "Format of the raw DB log topic's records: auto (detected per record) or a format id such as mysql-slow or pgaudit.")
+            .define(RAW_EGRESS_FORMAT, Type.STRING, NormaliserSettings.AUTO, ConfigDef.ValidString.in(NormaliserSettings.formatChoices()),
+                    Importance.LOW, "Format of the raw egress log topic's records: auto, zeek-conn, vpc-flow or canonical.")
             .define(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", Importance.HIGH, "Kafka bootstrap servers.")
             .define(APPLICATION_ID, Type.STRING, "exfilguard", Importance.HIGH,
                     "Kafka Streams application id: instances with the same id share the work; it prefixes internal topics.")
@@ -218,6 +228,11 @@ public final class ExfilguardConfig extends AbstractConfig {
         return new Topics(getString(TOPIC_DB_ACCESS), getString(TOPIC_EGRESS), getString(TOPIC_ALERTS),
                 getString(TOPIC_ALERTS_JSON), getString(TOPIC_DEAD_LETTERS), getString(TOPIC_RAW_DB),
                 getString(TOPIC_RAW_EGRESS), getString(TOPIC_READ_SIGNALS), getString(TOPIC_EGRESS_UPDATES));
+    }
+
+    /** How the raw-topic normaliser reads each raw topic. */
+    public NormaliserSettings normaliserSettings() {
+        return NormaliserSettings.of(getString(RAW_DB_FORMAT), getString(RAW_EGRESS_FORMAT));
     }
 
     /** Settings that are not the detector's own: passed to Kafka Streams and its clients unchanged. */

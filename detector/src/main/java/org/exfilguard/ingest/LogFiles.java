@@ -23,7 +23,15 @@ public final class LogFiles {
     }
 
     public static InputStream openStream(Path file) throws IOException {
-        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        return openStream(Files.newInputStream(file));
+    }
+
+    /**
+     * As {@link #openStream(Path)} over an already open stream of the file's bytes (a caller that counts the bytes
+     * read, for progress, wraps the file's stream first).
+     */
+    public static InputStream openStream(InputStream raw) throws IOException {
+        InputStream in = new BufferedInputStream(raw, 1 << 16);
         in.mark(2);
         int b1 = in.read();
         int b2 = in.read();

@@ -12,5 +12,12 @@ import org.exfilguard.schema.ExfiltrationAlert;
  * Streams' exception handler, so they reach the dead-letter topic with their reason.
  */
 public record DetectorSerdes(Deserializer<DbAccessEvent> dbAccess, Deserializer<EgressEvent> egress,
-                             Serializer<ExfiltrationAlert> alerts) {
+                             Serializer<ExfiltrationAlert> alerts, Serializer<DbAccessEvent> dbAccessOut,
+                             Serializer<EgressEvent> egressOut) {
+
+    /** Serdes for a topology without the raw-log normaliser (which is the only writer of canonical events). */
+    public DetectorSerdes(Deserializer<DbAccessEvent> dbAccess, Deserializer<EgressEvent> egress,
+                          Serializer<ExfiltrationAlert> alerts) {
+        this(dbAccess, egress, alerts, null, null);
+    }
 }

@@ -1,6 +1,7 @@
 package org.exfilguard.topology;
 
 import java.time.Clock;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -53,7 +54,8 @@ public final class DetectorTopology {
 
     public static Topology build(DetectionSettings settings, EgressSettings egress, Topics topics, DetectorSerdes serdes,
                                  DetectorMetrics metrics, String detectorVersion) {
-        return build(settings, egress, topics, serdes, metrics, detectorVersion, Clock.systemUTC(), AllowListSource.none());
+        return build(settings, egress, topics, serdes, metrics, detectorVersion, Clock.systemUTC(), AllowListSource.none(),
+                Optional.empty());
     }
 
     /**
@@ -61,7 +63,8 @@ public final class DetectorTopology {
      * wall time: every window, baseline and incident runs on event time).
      */
     public static Topology build(DetectionSettings settings, EgressSettings egress, Topics topics, DetectorSerdes serdes,
-                                 DetectorMetrics metrics, String detectorVersion, Clock wallClock, AllowListSource allowList) {
+                                 DetectorMetrics metrics, String detectorVersion, Clock wallClock, AllowListSource allowList,
+                                 Optional<NormaliserSettings> normaliser) {
         EventValidator validator = new EventValidator(settings.maxFutureSkew());
         Topology topology = new Topology();
         // Bytes in: decoding happens in our processors so a bad record becomes a dead letter with a reason
@@ -110,6 +113,8 @@ public final class DetectorTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.EGRESS_PEER_BASELINES), Serdes.String(), Serdes.ByteArray()),
                 EGRESS_PROFILE);
+        // Raw lines from shippers, parsed into the canonical topics above (and so through the same detection).
+        normaliser.ifPresent(n -> NormaliserTopology.add(topology, topics, n, serdes.dbAccessOut(), serdes.egressOut(), metrics));
         return topology;
     }
 }

@@ -83,8 +83,10 @@ public final class DetectorDriver implements AutoCloseable {
             props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("exfilguard-ttd").toString());
             props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
             driver = new TopologyTestDriver(DetectorTopology.build(settings, egress, TOPICS,
-                    new DetectorSerdes(events.deserializer(), egressSerde.deserializer(), alertSerde.serializer()),
-                    metrics, "test", java.time.Clock.systemUTC(), allowList), props);
+                    new DetectorSerdes(events.deserializer(), egressSerde.deserializer(), alertSerde.serializer(),
+                            events.serializer(), egressSerde.serializer()),
+                    metrics, "test", java.time.Clock.systemUTC(), allowList,
+                    java.util.Optional.of(new ExfilguardConfig(java.util.Map.of()).normaliserSettings())), props);
             alertsJson = driver.createOutputTopic(TOPICS.alertsJson(), new StringDeserializer(), new StringDeserializer());
             egressInput = driver.createInputTopic(TOPICS.egress(), new StringSerializer(), egressSerde.serializer());
             dbAccess = driver.createInputTopic(TOPICS.dbAccess(), new StringSerializer(), events.serializer());

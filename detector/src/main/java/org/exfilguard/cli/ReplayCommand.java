@@ -1,0 +1,240 @@
+package org.exfilguard.cli;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.exfilguard.config.ConfigLoader;
+import org.exfilguard.config.ExfilguardConfig;
+import org.exfilguard.ingest.LogFormat;
+import org.exfilguard.ingest.MergedLogs;
+import org.exfilguard.ingest.ParseResult;
+import org.exfilguard.ingest.ParserOptions;
+import org.exfilguard.schema.DbAccessEvent;
+import org.exfilguard.schema.EgressEvent;
+import org.exfilguard.serde.AvroSerde;
+import org.exfilguard.serde.RestSchemaRegistryClient;
+import org.exfilguard.serde.SchemaRegistryClient;
+import org.exfilguard.topology.Topics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code replay}: log files to the canonical topics of a real cluster, merged in event-time order, each record
+ * stamped with its event time, at a chosen pace. Checks first that the topics keep records that old.
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {"Replay log files into the canonical topics (db-access, egress) of a Kafka cluster, in event-time order, "
+                + "record timestamp = event time, for `run` to consume.",
+                "Checks each topic's retention against the age of the oldest event: creates missing topics with retention.ms=-1 "
+                        + "and refuses where the existing retention would let the broker delete the replayed records."})
+public final class ReplayCommand implements Callable<Integer> {
+
+    @Parameters(arity = "0..*", paramLabel = "FILE", description = "Log files, format detected per file (database or egress).")
+    List<Path> files = new ArrayList<>();
+
+    @Option(names = "--db-log", arity = "1..*", paramLabel = "FILE", description = "Database log files (format: --db-format or detected).")
+    List<Path> dbLogs = new ArrayList<>();
+
+    @Option(names = "--egress-log", arity = "1..*", paramLabel = "FILE", description = "Egress log files (format: --egress-format or detected).")
+    List<Path> egressLogs = new ArrayList<>();
+
+    @Option(names = "--db-format", paramLabel = "F", description = "mysql-slow, pgaudit, aurora-das, mysql-audit or canonical.")
+    String dbFormat;
+
+    @Option(names = "--egress-format", paramLabel = "F", description = "zeek-conn, vpc-flow or canonical.")
+    String egressFormat;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers.")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Schema registry URL(s).")
+    String schemaRegistryUrl;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file (topic names, TLS/SASL client settings).")
+    Path configFile;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any configuration key, repeatable.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Option(names = "--speed", paramLabel = "X", description = "Replay at X times real time (60 = an hour of logs a minute).")
+    Double speed;
+
+    @Option(names = "--max-rate", paramLabel = "N", description = "At most N events a second. Default: as fast as possible.")
+    Double maxRate;
+
+    @Option(names = "--create-topics", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Create missing topics with retention.ms=-1 (default: ${DEFAULT-VALUE}).")
+    boolean createTopics;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "" + BacktestCommand.PARTITIONS,
+            description = "Partitions of topics it creates (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--rejects", paramLabel = "FILE", description = "Write rejected entries here (file, line, reason; tab separated).")
+    Path rejects;
+
+    @Option(names = "--reorder-window", paramLabel = "N", defaultValue = "10000",
+            description = "Events buffered per file to put nearly-ordered logs in event-time order (default: ${DEFAULT-VALUE}).")
+    int reorderWindow;
+
+    @Option(names = "--verbose", description = "Show Kafka's logs on the console.")
+    boolean verbose;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public ReplayCommand() {
+        this(System.out, System.err);
+    }
+
+    /** For tests: explicit streams. */
+    public ReplayCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (speed != null && maxRate != null) {
+            err.println("give --speed or --max-rate, not both");
+            return 2;
+        }
+        List<MergedLogs.Input> inputs;
+        try {
+            inputs = inputs(files, dbLogs, dbFormat, egressLogs, egressFormat);
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
+        if (inputs.isEmpty()) {
+            err.println("no input files: give FILE..., --db-log or --egress-log");
+            return 2;
+        }
+        Map<String, String> flags = new LinkedHashMap<>(settings);
+        RunCommand.putIfSet(flags, ExfilguardConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+        RunCommand.putIfSet(flags, ExfilguardConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
+        ExfilguardConfig config = ConfigLoader.load(configFile, System.getenv(), flags);
+        Topics topics = config.topics();
+        Pacer pacer = speed != null ? Pacer.speed(speed) : maxRate != null ? Pacer.maxRate(maxRate) : Pacer.unlimited();
+
+        Instant began = Instant.now();
+        try (Writer rejectsOut = rejects == null ? Writer.nullWriter() : Files.newBufferedWriter(rejects, StandardCharsets.UTF_8);
+             MergedLogs logs = new MergedLogs(inputs, ParserOptions.defaults(), reorderWindow, r -> writeReject(r, rejectsOut));
+             Admin admin = Admin.create(clientSettings(config, AdminClientConfig.configNames()))) {
+            Instant oldest = logs.peekTime();
+            if (oldest == null) {
+                err.println("no events in the input files");
+                printCounts(logs);
+                return 1;
+            }
+            TopicRetention.Outcome topicsOk = TopicRetention.ensure(admin, List.of(topics.dbAccess(), topics.egress()),
+                    oldest, Instant.now(), createTopics, partitions);
+            topicsOk.created().forEach(t -> out.println("created topic " + t + " (" + partitions + " partitions, retention.ms=-1)"));
+            if (!topicsOk.ok()) {
+                err.println("replay refused:");
+                topicsOk.problems().forEach(p -> err.println("  " + p));
+                return 3;
+            }
+            SchemaRegistryClient registry = new RestSchemaRegistryClient(config.registryClientConfig());
+            Map<String, Object> producerProps = clientSettings(config, ProducerConfig.configNames());
+            producerTuning(producerProps);
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
+                EventFeeder feeder = new EventFeeder(producer, topics,
+                        AvroSerde.of(DbAccessEvent.class, registry, false).serializer(),
+                        AvroSerde.of(EgressEvent.class, registry, false).serializer(), pacer);
+                try (ProgressBar bar = ProgressBar.start("replay", err, () -> new ProgressBar.Snapshot(feeder.fed(), feeder.position(),
+                        logs.totalBytes() == 0 ? Double.NaN : (double) logs.bytesRead() / logs.totalBytes()))) {
+                    feeder.feed(logs);
+                }
+                Duration took = Duration.between(began, Instant.now());
+                out.printf(Locale.ROOT, "replayed %,d events (%,d to %s, %,d to %s) from %s to %s in %.1f s, %,.0f events/s%n",
+                        feeder.fed(), feeder.dbEvents(), topics.dbAccess(), feeder.egressEvents(), topics.egress(),
+                        feeder.first(), feeder.last(), took.toMillis() / 1000.0, feeder.fed() / Math.max(0.001, took.toMillis() / 1000.0));
+                if (logs.late() > 0) {
+                    out.printf(Locale.ROOT, "  %,d events were further out of order than --reorder-window and went out late%n", logs.late());
+                }
+                printCounts(logs);
+            }
+            return 0;
+        }
+    }
+
+    private void printCounts(MergedLogs logs) {
+        for (MergedLogs.InputCounts c : logs.counts()) {
+            out.printf(Locale.ROOT, "  %s (%s): %,d events, %,d rejected, %,d skipped%n",
+                    c.source(), c.format(), c.events(), c.rejects(), c.skipped());
+        }
+    }
+
+    /** Positional files are detected; --db-log and --egress-log files use their format option when given. */
+    static List<MergedLogs.Input> inputs(List<Path> detected, List<Path> db, String dbFormat, List<Path> egress, String egressFormat) {
+        Optional<LogFormat> dbF = format(dbFormat);
+        Optional<LogFormat> egF = format(egressFormat);
+        List<MergedLogs.Input> inputs = new ArrayList<>();
+        db.forEach(f -> inputs.add(new MergedLogs.Input(f, dbF)));
+        egress.forEach(f -> inputs.add(new MergedLogs.Input(f, egF)));
+        detected.forEach(f -> inputs.add(new MergedLogs.Input(f, Optional.empty())));
+        for (MergedLogs.Input in : inputs) {
+            if (!Files.isReadable(in.file())) {
+                throw new IllegalArgumentException("cannot read " + in.file());
+            }
+        }
+        return inputs;
+    }
+
+    private static Optional<LogFormat> format(String name) {
+        if (name == null || name.equalsIgnoreCase("auto")) {
+            return Optional.empty();
+        }
+        return Optional.of(LogFormat.byName(name).orElseThrow(() -> new IllegalArgumentException("unknown format: " + name)));
+    }
+
+    static void writeReject(ParseResult.Reject r, Writer out) {
+        try {
+            out.write(r.source() + '\t' + r.line() + '\t' + r.reason() + '\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The bootstrap servers and any pass-through setting the client knows (TLS, SASL, timeouts). */
+    static Map<String, Object> clientSettings(ExfilguardConfig config, java.util.Set<String> known) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        config.passThrough().forEach((k, v) -> {
+            if (known.contains(k)) {
+                props.put(k, v);
+            }
+        });
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getString(ExfilguardConfig.BOOTSTRAP_SERVERS));
+        return props;
+    }
+
+    /** Large compressed batches: replay is a bulk load; the default idempotent producer keeps per-partition order. */
+    static void producerTuning(Map<String, Object> props) {
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
+        props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
+    }
+}

@@ -1,0 +1,54 @@
+package org.exfilguard.topology;
+
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.exfilguard.metrics.DetectorMetrics;
+import org.exfilguard.schema.DbAccessEvent;
+import org.exfilguard.schema.EgressEvent;
+
+/**
+ * The raw-topic normaliser as part of the detector's topology: shippers (Filebeat, Vector, Fluent Bit) put raw log
+ * records on {@code raw-db-logs} and {@code raw-egress-logs}; it writes canonical events to {@code db-access} and
+ * {@code egress}, where the detector reads them as it reads replayed ones.
+ *
+ * <pre>
+ * raw-db-logs     ─▶ normalise-raw-db     ─┬─▶ db-access (Avro, key account, timestamp = event time)
+ * raw-egress-logs ─▶ normalise-raw-egress ─┼─▶ egress    (Avro, key src_ip,  timestamp = event time)
+ *                                          └─▶ exfil-dlq (original bytes, reason in headers)
+ * </pre>
+ *
+ * Going through the canonical topics rather than straight into the profile processors keeps one path for live,
+ * shipped and replayed events, and re-keys by account and source ip (a shipper keys by host or not at all).
+ */
+public final class NormaliserTopology {
+
+    public static final String RAW_DB_SOURCE = "raw-db-source";
+    public static final String RAW_EGRESS_SOURCE = "raw-egress-source";
+    public static final String NORMALISE_DB = "normalise-raw-db";
+    public static final String NORMALISE_EGRESS = "normalise-raw-egress";
+    public static final String DB_ACCESS_SINK = "normalised-db-access-sink";
+    public static final String EGRESS_SINK = "normalised-egress-sink";
+    public static final String DEAD_LETTER_SINK = "normalise-dead-letter-sink";
+
+    private NormaliserTopology() {
+    }
+
+    /** Adds the normaliser's sources, processors and sinks to {@code topology}. */
+    public static Topology add(Topology topology, Topics topics, NormaliserSettings settings,
+                               Serializer<DbAccessEvent> dbAccess, Serializer<EgressEvent> egress, DetectorMetrics metrics) {
+        topology.addSource(RAW_DB_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.rawDbLogs());
+        topology.addSource(RAW_EGRESS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.rawEgressLogs());
+        topology.addProcessor(NORMALISE_DB, new NormaliseSupplier("raw-db", settings.dbFormat(), settings.options(), metrics,
+                DB_ACCESS_SINK, EGRESS_SINK, DEAD_LETTER_SINK), RAW_DB_SOURCE);
+        topology.addProcessor(NORMALISE_EGRESS, new NormaliseSupplier("raw-egress", settings.egressFormat(), settings.options(), metrics,
+                DB_ACCESS_SINK, EGRESS_SINK, DEAD_LETTER_SINK), RAW_EGRESS_SOURCE);
+        topology.addSink(DB_ACCESS_SINK, topics.dbAccess(), new StringSerializer(), dbAccess, NORMALISE_DB, NORMALISE_EGRESS);
+        topology.addSink(EGRESS_SINK, topics.egress(), new StringSerializer(), egress, NORMALISE_DB, NORMALISE_EGRESS);
+        topology.addSink(DEAD_LETTER_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
+                NORMALISE_DB, NORMALISE_EGRESS);
+        return topology;
+    }
+}
