@@ -37,12 +37,12 @@ final class ProfileCodec {
             windows.add(WindowState.newBuilder()
                     .setName(w.spec().name())
                     .setHead(w.head())
-                    .setBucketRows(boxed(w.bucketRows()))
-                    .setBucketBytes(boxed(w.bucketBytes()))
+                    .setBucketRows(ByteBuffer.wrap(Varints.pack(w.bucketRows())))
+                    .setBucketBytes(ByteBuffer.wrap(Varints.pack(w.bucketBytes())))
                     .setDay(w.day())
                     .setDayPeak(w.dayPeak())
                     .setArmed(w.armed())
-                    .setHistory(boxed(w.history()))
+                    .setHistory(ByteBuffer.wrap(Varints.pack(rounded(w.history()))))
                     .setAlertedDays(alerted.stream().map(d -> org.exfilguard.schema.state.AlertedDay.newBuilder()
                             .setDay(d.epochDay()).setMinuteOfDay(d.minuteOfDay()).setPeak(d.peak()).build()).toList())
                     .build());
@@ -79,17 +79,20 @@ final class ProfileCodec {
         List<WindowProfile> windows = new ArrayList<>();
         for (WindowSpec spec : settings.windows()) {
             WindowState w = stored.get(spec.name());
-            if (w == null || w.getBucketRows().size() != spec.subBuckets()) {
+            byte[] rows = w == null ? null : bytes(w.getBucketRows());
+            if (w == null || Varints.count(rows) != spec.subBuckets()) {
                 windows.add(new WindowProfile(spec, settings.historyDays(), now));
                 continue;
             }
             double[] history = new double[settings.historyDays()];
-            List<Double> storedHistory = w.getHistory();
-            int keep = Math.min(storedHistory.size(), history.length);
+            byte[] packedHistory = bytes(w.getHistory());
+            long[] storedHistory = Varints.unpack(packedHistory, Varints.count(packedHistory));
+            int keep = Math.min(storedHistory.length, history.length);
             for (int i = 0; i < keep; i++) {
-                history[i] = storedHistory.get(storedHistory.size() - keep + i);
+                history[i] = storedHistory[storedHistory.length - keep + i];
             }
-            windows.add(new WindowProfile(spec, unboxed(w.getBucketRows()), unboxed(w.getBucketBytes()), w.getHead(),
+            windows.add(new WindowProfile(spec, Varints.unpack(rows, spec.subBuckets()),
+                    Varints.unpack(bytes(w.getBucketBytes()), spec.subBuckets()), w.getHead(),
                     w.getDay(), w.getDayPeak(), w.getArmed(), history, keep,
                     w.getAlertedDays().stream().map(d -> new AlertedDay(d.getDay(), d.getMinuteOfDay(), d.getPeak())).toList()));
         }
@@ -108,26 +111,11 @@ final class ProfileCodec {
         return out;
     }
 
-    private static List<Long> boxed(long[] values) {
-        List<Long> list = new ArrayList<>(values.length);
-        for (long v : values) {
-            list.add(v);
-        }
-        return list;
-    }
-
-    private static List<Double> boxed(double[] values) {
-        List<Double> list = new ArrayList<>(values.length);
-        for (double v : values) {
-            list.add(v);
-        }
-        return list;
-    }
-
-    private static long[] unboxed(List<Long> values) {
-        long[] out = new long[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i);
+    /** Daily peaks are sums of whole rows; stored as such. */
+    private static long[] rounded(double[] values) {
+        long[] out = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = Math.round(values[i]);
         }
         return out;
     }
