@@ -31,9 +31,13 @@ public final class ReadDetector {
                     peers.add(profile.scope(), name, closedPeak);
                 }
             }
+            Threshold threshold = threshold(window, profile.scope(), peers);
+            // What alerted before has left the window: the next crossing is a new one.
+            if (window.advance(at) <= threshold.value()) {
+                window.armed(true);
+            }
             window.add(at, rows, bytes);
             long observed = window.sumRows();
-            Threshold threshold = threshold(window, profile.scope(), peers);
             double score = observed / Math.max(threshold.value(), 1.0);
             double peerRank = threshold.coldStart() && threshold.peerCount() > 0
                     ? peers.rank(profile.scope(), name, observed) : Double.NaN;

@@ -110,6 +110,12 @@ public final class WindowProfile {
         return true;
     }
 
+    /** Slides the window forward to {@code at}, dropping the sub-buckets that fall out; returns the sum left. */
+    public long advance(Instant at) {
+        advanceTo(Math.floorDiv(at.toEpochMilli(), spec.subBucketMillis()));
+        return sumRows;
+    }
+
     private void advanceTo(long bucket) {
         if (bucket <= head) {
             return;
