@@ -62,8 +62,13 @@ final class ParseHarness {
     }
 
     static List<ParseResult> parse(LogFormat format, ParserOptions options, String input, boolean asRecord) {
+        return parse(format.newParser("fuzz", options), options, input, asRecord);
+    }
+
+    /** Parses with an existing parser (its state, such as the statement cache, carries over). */
+    static List<ParseResult> parse(LogParser p, ParserOptions options, String input, boolean asRecord) {
+        LogFormat format = p.format();
         Future<List<ParseResult>> f = RUNNER.submit(() -> {
-            LogParser p = format.newParser("fuzz", options);
             List<ParseResult> out = new ArrayList<>();
             if (asRecord) {
                 out.addAll(p.parseRecord(input));
