@@ -1,9 +1,9 @@
 package org.exfilguard.ingest;
 
 import java.time.Instant;
+import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -119,6 +119,11 @@ public final class AuroraDasParser implements LogParser {
 
     /** {@code 2019-10-30 00:39:49.990579+00} (also 7 fraction digits, or ISO-8601). */
     private Instant parseTime(String s) {
+        Instant t = parseTimeText(s);
+        return EventTimes.representable(t) ? t : null;
+    }
+
+    private Instant parseTimeText(String s) {
         String t = s.trim().replace(' ', 'T');
         try {
             int plus = Math.max(t.lastIndexOf('+'), t.lastIndexOf('-'));
@@ -133,7 +138,7 @@ public final class AuroraDasParser implements LogParser {
                 return OffsetDateTime.parse(t).toInstant();
             }
             return LocalDateTime.parse(t).atZone(options.logZone()).toInstant();
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeException e) {
             return null;
         }
     }

@@ -164,11 +164,16 @@ public final class CanonicalJsonParser implements LogParser {
         if (v.isIntegralNumber()) {
             return Instant.ofEpochMilli(v.asLong());
         }
+        Instant t;
         try {
-            return Instant.parse(v.asText());
+            t = Instant.parse(v.asText());
         } catch (DateTimeParseException e) {
             throw new Invalid("malformed event_time");
         }
+        if (!EventTimes.representable(t)) {
+            throw new Invalid("event_time out of range");
+        }
+        return t;
     }
 
     @Override

@@ -53,7 +53,7 @@ final class DbEventFactory {
         // The all-args constructor rather than the builder: the builder validates and copies per field, and this
         // runs once per log entry. Every non-null field is set here, so the builder's checks add nothing.
         return new DbAccessEvent(a.time(),
-                a.account() == null || a.account().isEmpty() ? UNKNOWN_ACCOUNT : a.account(),
+                blankToNull(a.account()) == null ? UNKNOWN_ACCOUNT : a.account(),
                 blankToNull(a.clientIp()), blankToNull(a.clientHost()), dbLower, tables,
                 op == null ? Operation.OTHER : op, a.rowsReturned(), a.rowsExamined(), a.bytesReturned(),
                 fingerprint, blankToNull(a.sessionId()), sourceFormat);

@@ -19,17 +19,26 @@ public final class Fingerprint {
     private Fingerprint() {
     }
 
+    /** Appended to a fingerprint cut at {@link #MAX_LENGTH}. */
+    public static final String TRUNCATED = " /*truncated*/";
+
     /** The fingerprint of {@code sql}; never null, empty for blank input. */
     public static String of(String sql) {
+        String masked = uncapped(sql);
+        if (masked.length() > MAX_LENGTH) {
+            masked = masked.substring(0, MAX_LENGTH) + TRUNCATED;
+        }
+        return masked;
+    }
+
+    /** The fingerprint without the length cap: for finding tables past the cap, never for an event. */
+    static String uncapped(String sql) {
         String masked = mask(sql, Integer.MAX_VALUE);
         if (masked.indexOf('(') >= 0) {
             masked = collapseLists(masked);
         }
         if (masked.contains("limit ?")) {
             masked = masked.replace("limit ?, ?", "limit ?").replace("limit ? offset ?", "limit ?");
-        }
-        if (masked.length() > MAX_LENGTH) {
-            masked = masked.substring(0, MAX_LENGTH) + " /*truncated*/";
         }
         return masked;
     }

@@ -30,6 +30,15 @@ final class JsonDocumentAssembler {
     }
 
     Status feed(String line, long lineNo) {
+        if (line.length() > maxChars) {
+            // The line reader cut it: its braces cannot be counted, so the document ends here rather than
+            // swallowing the documents after it while waiting for a closing brace that was discarded.
+            if (depth == 0) {
+                startLine = lineNo;
+            }
+            reset();
+            return Status.OVERFLOW;
+        }
         if (depth == 0) {
             String t = line.strip();
             if (t.isEmpty() || t.equals(",")) {

@@ -1,8 +1,8 @@
 package org.exfilguard.ingest;
 
 import java.time.Instant;
+import java.time.DateTimeException;
 import java.time.LocalDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -110,7 +110,7 @@ public final class MySqlAuditJsonParser implements LogParser {
     private Instant parseTime(String s) {
         try {
             return LocalDateTime.parse(s.trim().replace(' ', 'T')).atZone(options.logZone()).toInstant();
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeException e) {
             return null;
         }
     }

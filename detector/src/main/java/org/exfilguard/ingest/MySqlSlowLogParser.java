@@ -150,7 +150,7 @@ public final class MySqlSlowLogParser implements LogParser {
             int user = rest.indexOf("# User@Host:", 7);
             String time = (user < 0 ? rest.substring(7) : rest.substring(7, user)).trim();
             Instant t = parseTime(time);
-            if (t == null) {
+            if (t == null || !EventTimes.representable(t)) {
                 fail(e, "malformed # Time value", line);
             } else {
                 e.time = t;
@@ -404,7 +404,12 @@ public final class MySqlSlowLogParser implements LogParser {
         if (line.regionMatches(true, 0, "SET timestamp=", 0, 14)) {
             long ts = parseCount(line.substring(14, stripSemicolon(line)).trim());
             if (ts >= 0) {
-                e.setTimestamp = Instant.ofEpochSecond(ts);
+                Instant t = EventTimes.ofEpochSecond(ts, 0);
+                if (t == null) {
+                    fail(e, "SET timestamp " + EventTimes.OUT_OF_RANGE, line);
+                } else {
+                    e.setTimestamp = t;
+                }
                 return true;
             }
             fail(e, "malformed SET timestamp", line);

@@ -1,5 +1,6 @@
 package org.exfilguard.ingest;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -217,6 +218,14 @@ public final class PgAuditParser implements LogParser {
                 return;
             }
         }
+        Instant time;
+        try {
+            time = prefixTime(prefix);
+        } catch (DateTimeException e) {
+            out.accept(new ParseResult.Reject(source, line, "malformed timestamp in log line prefix",
+                    DbEventFactory.safeExcerpt(prefix)));
+            return;
+        }
         Matcher pid = PID.matcher(prefix);
         String pidValue = pid.find() ? pid.group(1) : null;
         String key = pidValue + "/" + f.get(1) + "/" + f.get(2);
@@ -228,7 +237,7 @@ public final class PgAuditParser implements LogParser {
         Group g = new Group();
         g.key = key;
         g.pid = pidValue;
-        g.time = prefixTime(prefix);
+        g.time = time;
         if (g.time != null) {
             lastTime = g.time;
         }

@@ -37,6 +37,9 @@ public final class SqlTables {
     public record Extraction(Operation operation, List<String> tables, Method method) {
     }
 
+    /** Most tables one event names: a generated statement can list 100,000, and every one would go into the event. */
+    public static final int MAX_TABLES = 1_000;
+
     private static final int PARSE_TIMEOUT_MS = 2_000;
     private static final ExecutorService PARSER_THREADS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "exfilguard-sql-parser");
@@ -88,7 +91,12 @@ public final class SqlTables {
             if (hit != null) {
                 return hit;
             }
-            Extraction result = compute(sql, fingerprint, currentDb == null ? null : currentDb.toLowerCase(Locale.ROOT));
+            // A capped fingerprint can end before FROM (an ORM's 400-column select): find tables in the whole one.
+            String whole = fingerprint.endsWith(Fingerprint.TRUNCATED) ? Fingerprint.uncapped(sql) : fingerprint;
+            Extraction result = compute(sql, whole, currentDb == null ? null : currentDb.toLowerCase(Locale.ROOT));
+            if (result.tables().size() > MAX_TABLES) {
+                result = new Extraction(result.operation(), List.copyOf(result.tables().subList(0, MAX_TABLES)), result.method());
+            }
             if (key != null) {
                 cache.put(key, result);
             }

@@ -90,10 +90,18 @@ public final class VpcFlowParser implements LogParser {
         long bytes;
         try {
             String start = get(f, "start");
-            time = start == null ? (lastTime != null ? lastTime : Instant.EPOCH) : Instant.ofEpochSecond(Long.parseLong(start));
+            time = start == null ? (lastTime != null ? lastTime : Instant.EPOCH) : EventTimes.ofEpochSecond(Long.parseLong(start), 0);
+            if (time == null) {
+                out.accept(new ParseResult.Reject(source, lineNo, "start " + EventTimes.OUT_OF_RANGE, line));
+                return;
+            }
             lastTime = time;
             String p = get(f, "dstport");
             port = p == null ? null : Integer.valueOf(p);
+            if (port != null && (port < 0 || port > 65535)) {
+                out.accept(new ParseResult.Reject(source, lineNo, "dstport out of range", line));
+                return;
+            }
             String b = get(f, "bytes");
             bytes = b == null ? 0 : Long.parseLong(b);
         } catch (NumberFormatException e) {

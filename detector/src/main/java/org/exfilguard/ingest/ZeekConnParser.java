@@ -87,8 +87,12 @@ public final class ZeekConnParser implements LogParser {
 
     private void header(String line, Consumer<ParseResult> out) {
         if (line.startsWith("#separator ")) {
-            String sep = line.substring(11).trim();
-            separator = sep.startsWith("\\x") ? (char) Integer.parseInt(sep.substring(2), 16) : sep.charAt(0);
+            Character sep = separatorOf(line.substring(11).trim());
+            if (sep == null) {
+                out.accept(new ParseResult.Reject(source, lineNo, "malformed #separator header", line));
+                return;
+            }
+            separator = sep;
         } else if (line.startsWith("#fields")) {
             String[] names = split(line, separator);
             String[] rest = new String[names.length - 1];
@@ -100,6 +104,16 @@ public final class ZeekConnParser implements LogParser {
             empty = valueAfterKeyword(line);
         }
         out.accept(new ParseResult.Skipped("zeek header"));
+    }
+
+    /** {@code \\x09} or a literal character; null when neither. */
+    private static Character separatorOf(String sep) {
+        if (sep.length() == 4 && sep.startsWith("\\x")) {
+            int hi = Character.digit(sep.charAt(2), 16);
+            int lo = Character.digit(sep.charAt(3), 16);
+            return hi < 0 || lo < 0 ? null : (char) (hi * 16 + lo);
+        }
+        return sep.length() == 1 ? sep.charAt(0) : null;
     }
 
     private String valueAfterKeyword(String line) {
@@ -186,6 +200,10 @@ public final class ZeekConnParser implements LogParser {
         long bi;
         try {
             dstPort = port == null ? null : Integer.valueOf(port);
+            if (dstPort != null && (dstPort < 0 || dstPort > 65535)) {
+                out.accept(new ParseResult.Reject(source, lineNo, "id.resp_p out of range", line));
+                return;
+            }
             bo = outBytes == null ? 0 : Long.parseLong(outBytes);
             bi = inBytes == null ? 0 : Long.parseLong(inBytes);
         } catch (NumberFormatException e) {
@@ -213,7 +231,8 @@ public final class ZeekConnParser implements LogParser {
     private static Instant parseTs(String s) {
         try {
             if (s.indexOf('T') > 0) {
-                return Instant.parse(s);
+                Instant t = Instant.parse(s);
+                return EventTimes.representable(t) ? t : null;
             }
             int dot = s.indexOf('.');
             long seconds = Long.parseLong(dot < 0 ? s : s.substring(0, dot));
@@ -222,7 +241,7 @@ public final class ZeekConnParser implements LogParser {
                 String frac = (s.substring(dot + 1) + "000000000").substring(0, 9);
                 nanos = Long.parseLong(frac);
             }
-            return Instant.ofEpochSecond(seconds, nanos);
+            return EventTimes.ofEpochSecond(seconds, nanos);
         } catch (RuntimeException e) {
             return null;
         }
