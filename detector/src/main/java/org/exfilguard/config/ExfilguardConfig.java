@@ -104,8 +104,8 @@ public final class ExfilguardConfig extends AbstractConfig {
                     "... and above the median daily peak plus this many robust standard deviations (scaled MAD).")
             .define(OVER_PEAK_FACTOR, Type.DOUBLE, 1.5, Range.atLeast(1.0), Importance.MEDIUM,
                     "... and above this many times the largest clean daily peak of the history.")
-            .define(PEER_QUANTILE, Type.DOUBLE, 0.95, Range.between(0.5, 1.0), Importance.LOW,
-                    "Cold start: the quantile of peers' daily peaks compared with.")
+            .define(PEER_QUANTILE, Type.DOUBLE, 0.75, Range.between(0.5, 1.0), Importance.LOW,
+                    "Cold start: the quantile of peers' daily peaks compared with (a typical account's, not the heaviest jobs').")
             .define(PEER_FACTOR, Type.DOUBLE, 2.0, Range.atLeast(1.0), Importance.LOW,
                     "Cold start: threshold is this many times the peer quantile.")
             .define(PEER_MIN_COUNT, Type.INT, 5, Range.atLeast(1), Importance.LOW,

@@ -65,7 +65,7 @@ public record DetectionSettings(
     public static DetectionSettings defaults(SensitiveTables tables) {
         return new DetectionSettings(tables,
                 DEFAULT_WINDOWS.stream().map(WindowSpec::parse).toList(),
-                28, 7, 4.0, 6.0, 1.5, 0.95, 2.0, 5, 100_000,
+                28, 7, 4.0, 6.0, 1.5, 0.75, 2.0, 5, 100_000,
                 Duration.ofMinutes(90), 2.5, 8, 2.0, 3, Duration.ofMinutes(15), Duration.ofHours(2), Duration.ofDays(1));
     }
 }

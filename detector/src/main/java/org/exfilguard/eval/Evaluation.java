@@ -28,7 +28,7 @@ import org.exfilguard.sim.TruthEntry;
  *   <li>account-day precision = distinct (account, UTC day of detected_at) with a matching record / all
  *       alerting account-days; the rest are the false-alert account-days, the analyst's real workload.
  *       F1 uses this precision, so an incident that emits many updates is neither rewarded nor punished;</li>
- *   <li>time to detect = earliest matching detected_at − incident start.</li>
+ *   <li>time to detect = earliest matching detected_at − incident start (start taken to the whole second, as logs stamp it).</li>
  * </ul>
  */
 public final class Evaluation {
@@ -77,7 +77,8 @@ public final class Evaluation {
                     }
                 }
             }
-            Duration ttd = first == null ? null : Duration.between(t.start(), first.detectedAt());
+            // Never negative: an alert on the first statement may carry its whole second, before the labelled start.
+            Duration ttd = first == null ? null : max(Duration.ZERO, Duration.between(t.start(), first.detectedAt()));
             outcomes.add(new IncidentOutcome(t, first != null, ttd, first == null ? null : first.alertId()));
         }
         for (AlertRecord a : detections) {
@@ -109,10 +110,16 @@ public final class Evaluation {
                 closed, matched.size(), recordPrecision, accountDays.size(), falseDays, dayPrecision, f1, outcomes);
     }
 
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
     static boolean matches(AlertRecord a, TruthEntry t, Duration grace) {
+        // Real logs stamp whole seconds (a slow log's "# Time:", SET timestamp), the truth has milliseconds: an
+        // alert on the scenario's first statement carries its second, which may sort before the labelled start.
         return a.account().equals(t.account())
                 && a.coversTable(t.table())
-                && !a.detectedAt().isBefore(t.start())
+                && !a.detectedAt().isBefore(t.start().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
                 && !a.detectedAt().isAfter(t.end().plus(grace));
     }
 

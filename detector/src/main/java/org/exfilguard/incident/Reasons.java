@@ -25,8 +25,8 @@ final class Reasons {
                     "; normal for this account is %s rows per %s at its daily peak, at most %s (%d days of history); alert threshold %s",
                     count(t.typical()), v.window().spec().name(), count(t.highest()), t.historyDays(), count(t.value()));
             case Threshold.PEER -> String.format(Locale.ROOT,
-                    "; with %d days of its own history it is compared with its peers: that is above the %s percentile of %s peer account-days (p%d %s rows); alert threshold %s",
-                    t.historyDays(), percentile(v.peerRank()), count(t.peerCount()), 95, count(t.typical()), count(t.value()));
+                    "; with %d days of its own history it is compared with its peers: that is above the %s percentile of %s peer account-days (the typical peer reads %s rows); alert threshold %s",
+                    t.historyDays(), percentile(v.peerRank()), count(t.peerCount()), count(t.typical()), count(t.value()));
             default -> String.format(Locale.ROOT,
                     "; with %d days of its own history and too few peers to compare with, it is above the cold-start floor of %s rows",
                     t.historyDays(), count(t.value()));
