@@ -33,10 +33,16 @@ final class DecodeSupplier<T extends SpecificRecord> implements ProcessorSupplie
     private final String eventsChild;
     private final String deadLetterChild;
     private final boolean tracksEventClock;
+    private final java.time.Duration maxLateness;
 
+    /**
+     * With {@code tracksEventClock}, the task's newest event time is kept, and an event older than it by more than
+     * {@code maxLateness} (the longest window: it could count in none) is dead-lettered as too late.
+     */
     DecodeSupplier(String source, Deserializer<T> deserializer, BiFunction<T, Instant, Optional<EventValidator.Rejection>> validator,
                    Function<T, String> key, Function<T, Instant> eventTime, Clock wallClock, DetectorMetrics metrics,
-                   String eventsChild, String deadLetterChild, boolean tracksEventClock) {
+                   String eventsChild, String deadLetterChild, boolean tracksEventClock, java.time.Duration maxLateness) {
+        this.maxLateness = maxLateness;
         this.source = source;
         this.deserializer = deserializer;
         this.validator = validator;
@@ -92,6 +98,12 @@ final class DecodeSupplier<T extends SpecificRecord> implements ProcessorSupplie
             long at = eventTime.apply(event).toEpochMilli();
             if (tracksEventClock) {
                 Long clockMillis = clock.get(EventClock.KEY);
+                if (clockMillis != null && at < clockMillis - maxLateness.toMillis()) {
+                    deadLetter(record, "validate", "too_late", "event_time " + Instant.ofEpochMilli(at) + " is more than "
+                            + maxLateness + " (the longest window) behind the newest event (" + Instant.ofEpochMilli(clockMillis)
+                            + "): it would count in no window");
+                    return;
+                }
                 if (clockMillis == null || at > clockMillis) {
                     clock.put(EventClock.KEY, at);
                 }

@@ -52,6 +52,10 @@ public final class DetectorTopology {
     private DetectorTopology() {
     }
 
+    private static java.time.Duration longestWindow(DetectionSettings settings) {
+        return settings.windows().stream().map(w -> w.length()).max(java.util.Comparator.naturalOrder()).orElseThrow();
+    }
+
     public static Topology build(DetectionSettings settings, EgressSettings egress, Topics topics, DetectorSerdes serdes,
                                  DetectorMetrics metrics, String detectorVersion) {
         return build(settings, egress, topics, serdes, metrics, detectorVersion, Clock.systemUTC(), AllowListSource.none(),
@@ -76,10 +80,10 @@ public final class DetectorTopology {
 
         topology.addProcessor(DECODE_DB_ACCESS, new DecodeSupplier<DbAccessEvent>(ReadProfileSupplier.SOURCE, serdes.dbAccess(),
                 validator::check, DbAccessEvent::getAccount, DbAccessEvent::getEventTime, wallClock, metrics,
-                READ_PROFILE, DEAD_LETTER_SINK, true), DB_ACCESS_SOURCE);
+                READ_PROFILE, DEAD_LETTER_SINK, true, longestWindow(settings)), DB_ACCESS_SOURCE);
         topology.addProcessor(DECODE_EGRESS, new DecodeSupplier<EgressEvent>(EgressProfileSupplier.SOURCE, serdes.egress(),
                 validator::check, EgressEvent::getSrcIp, EgressEvent::getEventTime, wallClock, metrics,
-                EGRESS_PROFILE, DEAD_LETTER_SINK, false), EGRESS_SOURCE);
+                EGRESS_PROFILE, DEAD_LETTER_SINK, false, longestWindow(egress.volume())), EGRESS_SOURCE);
         topology.addProcessor(READ_PROFILE,
                 new ReadProfileSupplier(settings, detectorVersion, metrics, allowList, ALERTS_SINK, ALERTS_JSON_SINK, READ_SIGNALS_SINK),
                 DECODE_DB_ACCESS, EGRESS_UPDATES_SOURCE);

@@ -56,6 +56,18 @@ class DeadLetterTopologyTest {
     }
 
     @Test
+    void anEventOlderThanTheLongestWindowIsDeadLetteredAsTooLateAndCounted() {
+        driver.pipe(TestEvents.dbRead().account("a").at(T0).build());
+        driver.pipe(TestEvents.dbRead().account("b").at(T0.minus(java.time.Duration.ofDays(6))).build());
+        driver.pipe(TestEvents.dbRead().account("c").at(T0.minus(java.time.Duration.ofDays(8))).build());
+        List<TestRecord<byte[], byte[]>> dead = driver.deadLetters();
+        assertThat(dead).extracting(r -> header(r, DeadLetters.REASON)).containsExactly("too_late");
+        assertThat(header(dead.get(0), DeadLetters.MESSAGE)).contains("longest window");
+        assertThat(driver.metrics().count("exfil.dead.letters", "source", "db-access", "reason", "too_late")).isEqualTo(1);
+        assertThat(driver.metrics().count("exfil.events", "source", "db-access", "outcome", "accepted")).isEqualTo(2);
+    }
+
+    @Test
     void everyKindOfBadRecordIsDeadLetteredWithItsReason() {
         byte[] good = encode(TestEvents.dbRead().at(T0).build());
         byte[] unknownId = good.clone();
