@@ -330,6 +330,13 @@ public final class BacktestCommand implements Callable<Integer> {
         String bySeverity = tally(alerts, a -> a.getSeverity().name());
         out.printf(Locale.ROOT, "  alerts: %d records in %d incidents; status %s; kind %s; severity %s%n",
                 alerts.size(), incidents, byStatus, byKind, bySeverity);
+        // Suppressed records are published and marked, never dropped: the summary says how many and by which rule.
+        Map<String, Long> byRule = new TreeMap<>();
+        alerts.stream().filter(ExfiltrationAlert::getSuppressed).forEach(a -> byRule.merge(
+                a.getSuppressionReason() == null ? "?" : a.getSuppressionReason().replaceFirst(" \\(owner.*", ""), 1L, Long::sum));
+        long suppressed = byRule.values().stream().mapToLong(Long::longValue).sum();
+        out.printf(Locale.ROOT, "  suppressed: %d records%s%n", suppressed, byRule.isEmpty() ? "" : " " + byRule);
+        figures.put("suppressed", Long.toString(suppressed));
         figures.put("alerts", String.format(Locale.ROOT, "%d records in %d incidents", alerts.size(), incidents));
         figures.put("by status", byStatus);
         figures.put("by kind", byKind);
