@@ -23,7 +23,13 @@ import org.exfilguard.schema.state.WatchedRead;
  */
 public final class EgressCorrelator {
 
-    static final int MAX_FRESH = 32;
+    /**
+     * Destinations first used by a host are kept this long (by the host's own event time) and at most
+     * {@link #MAX_FRESH} of them: the read side may be processed hours or days of event time behind the egress side
+     * (a backtest loads both topics at once), and the evidence must still be there when its read arrives.
+     */
+    static final java.time.Duration FRESH_RETENTION = java.time.Duration.ofDays(8);
+    static final int MAX_FRESH = 256;
     static final int MAX_READS = 8;
     static final int MAX_ACCOUNTS = 8;
     static final int TOP_DESTINATIONS = 5;
@@ -135,7 +141,7 @@ public final class EgressCorrelator {
 
     /** Evidence for a watched read, if it grew enough since the last report (or just became unusual). */
     private Optional<Finding> report(EgressHostState host, WatchedRead read, boolean volumeAbove) {
-        EgressEvidence evidence = evidence(host, read);
+        EgressEvidence evidence = evidence(host, read, settings.horizon());
         if (evidence == null) {
             return Optional.empty();
         }
@@ -150,10 +156,14 @@ public final class EgressCorrelator {
                 read.getUnusualReported()));
     }
 
-    /** Bytes to destinations first used from the host since the read began, largest first. */
-    static EgressEvidence evidence(EgressHostState host, WatchedRead read) {
+    /**
+     * Bytes to destinations the host first used between the read's start and its horizon, largest first: new to
+     * the host when the data was read, whichever side was processed first.
+     */
+    static EgressEvidence evidence(EgressHostState host, WatchedRead read, java.time.Duration horizon) {
+        Instant until = read.getLastRead().plus(horizon);
         List<FreshDestination> after = host.getFresh().stream()
-                .filter(f -> !f.getLast().isBefore(read.getReadStart()))
+                .filter(f -> !f.getFirst().isBefore(read.getReadStart()) && !f.getFirst().isAfter(until))
                 .sorted(Comparator.comparingLong(FreshDestination::getBytes).reversed().thenComparing(FreshDestination::getDstIp))
                 .toList();
         if (after.isEmpty()) {
@@ -172,7 +182,7 @@ public final class EgressCorrelator {
 
     private void expire(EgressHostState host, Instant at) {
         host.getReads().removeIf(r -> r.getLastRead().plus(settings.horizon()).isBefore(at));
-        Instant freshSince = at.minus(settings.horizon()).minus(settings.horizon());
+        Instant freshSince = at.minus(FRESH_RETENTION);
         host.getFresh().removeIf(f -> f.getLast().isBefore(freshSince));
     }
 

@@ -81,6 +81,32 @@ class EgressCorrelationTest {
     }
 
     @Test
+    void egressProcessedDaysAheadOfTheReadStillEscalatesItsIncident() {
+        // A backtest loads both topics at once: the egress side can run days of event time ahead of the reads.
+        Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
+        for (int d = 0; d < 17; d++) {
+            for (int h = 9; h < 17; h++) {
+                Instant at = DAY0.plus(Duration.ofDays(d)).plus(Duration.ofHours(h));
+                driver.pipeEgress(TestFlows.flow().from(HOST).to("93.184.216." + (h % 3)).bytesOut(200_000).at(at).build());
+                if (d == 14 && h == 14) {
+                    for (int i = 0; i < 6; i++) {
+                        driver.pipeEgress(TestFlows.flow().from(HOST).to(DROP).bytesOut(12_500_000)
+                                .at(start.plus(Duration.ofMinutes(20 + 2L * i))).build());
+                    }
+                }
+            }
+        }
+        driver.pipe(DetectorTopologyTest.analystDays("jdoe", HOST, 14, 3));
+        for (int i = 0; i < 20; i++) {
+            driver.pipe(TestEvents.dbRead().account("jdoe").clientIp(HOST).rows(25_000).at(start.plusSeconds(30L * i)).build());
+        }
+        ExfiltrationAlert escalation = driver.alerts().stream().filter(a -> a.getKind() == AlertKind.READ_THEN_EGRESS)
+                .findFirst().orElseThrow(() -> new AssertionError("no READ_THEN_EGRESS alert"));
+        assertThat(escalation.getEgress().getDestinations()).extracting(EgressDestination::getDstIp).containsExactly(DROP);
+        assertThat(escalation.getEgress().getBytesOut()).isEqualTo(75_000_000L);
+    }
+
+    @Test
     void egressAloneIsCountedButDoesNotAlert() {
         learnNormal();
         Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
