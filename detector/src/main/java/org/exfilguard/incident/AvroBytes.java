@@ -34,6 +34,14 @@ public final class AvroBytes<T extends SpecificRecord> {
         return out.toByteArray();
     }
 
+    /** The remaining bytes of an Avro {@code bytes} field, without disturbing the buffer. */
+    public static byte[] bytes(java.nio.ByteBuffer buffer) {
+        java.nio.ByteBuffer copy = buffer.duplicate();
+        byte[] out = new byte[copy.remaining()];
+        copy.get(out);
+        return out;
+    }
+
     public T decode(byte[] bytes) {
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, null);
         try {

@@ -69,7 +69,7 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
             } else if (record.value() instanceof ReadSignal signal) {
                 Instant at = signal.getAt();
                 EgressHostState host = load(signal.getClientIp(), at);
-                ScopeProfile volume = volumeCodec.decode(bytes(host.getVolume()), at);
+                ScopeProfile volume = volumeCodec.decode(AvroBytes.bytes(host.getVolume()), at);
                 List<EgressCorrelator.Finding> findings = correlator.onRead(host, volume, signal);
                 save(host, volume);
                 findings.forEach(f -> send(f, at));
@@ -92,7 +92,7 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
                 orgDestinations.put(event.getDstIp(), at.toEpochMilli());
             }
             EgressHostState host = load(event.getSrcIp(), at);
-            ScopeProfile volume = volumeCodec.decode(bytes(host.getVolume()), at);
+            ScopeProfile volume = volumeCodec.decode(AvroBytes.bytes(host.getVolume()), at);
             EgressCorrelator.Outcome outcome = correlator.onEgress(host, volume, event, firstInOrg, peers);
             save(host, volume);
             if (outcome.egressOnly()) {
@@ -136,10 +136,4 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
         }
     }
 
-    private static byte[] bytes(ByteBuffer buffer) {
-        ByteBuffer copy = buffer.duplicate();
-        byte[] out = new byte[copy.remaining()];
-        copy.get(out);
-        return out;
-    }
 }

@@ -79,37 +79,31 @@ final class ProfileCodec {
         List<WindowProfile> windows = new ArrayList<>();
         for (WindowSpec spec : settings.windows()) {
             WindowState w = stored.get(spec.name());
-            byte[] rows = w == null ? null : bytes(w.getBucketRows());
+            byte[] rows = w == null ? null : AvroBytes.bytes(w.getBucketRows());
             if (w == null || Varints.count(rows) != spec.subBuckets()) {
                 windows.add(new WindowProfile(spec, settings.historyDays(), now));
                 continue;
             }
             double[] history = new double[settings.historyDays()];
-            byte[] packedHistory = bytes(w.getHistory());
+            byte[] packedHistory = AvroBytes.bytes(w.getHistory());
             long[] storedHistory = Varints.unpack(packedHistory, Varints.count(packedHistory));
             int keep = Math.min(storedHistory.length, history.length);
             for (int i = 0; i < keep; i++) {
                 history[i] = storedHistory[storedHistory.length - keep + i];
             }
             windows.add(new WindowProfile(spec, Varints.unpack(rows, spec.subBuckets()),
-                    Varints.unpack(bytes(w.getBucketBytes()), spec.subBuckets()), w.getHead(),
+                    Varints.unpack(AvroBytes.bytes(w.getBucketBytes()), spec.subBuckets()), w.getHead(),
                     w.getDay(), w.getDayPeak(), w.getArmed(), history, keep,
                     w.getAlertedDays().stream().map(d -> new AlertedDay(d.getDay(), d.getMinuteOfDay(), d.getPeak())).toList()));
         }
         IncidentState i = state.getIncident();
         OpenIncident incident = i == null ? null : new OpenIncident(i.getIncidentId(), i.getOpenedAt(), i.getFirstSeen(),
-                i.getLastActivity(), i.getLastAlertAt(), i.getAlerts(), i.getLastScore(), i.getSeverity(), bytes(i.getLastAlert()),
-                i.getEscalated(), i.getEgressEvidence() == null ? null : bytes(i.getEgressEvidence()));
+                i.getLastActivity(), i.getLastAlertAt(), i.getAlerts(), i.getLastScore(), i.getSeverity(), AvroBytes.bytes(i.getLastAlert()),
+                i.getEscalated(), i.getEgressEvidence() == null ? null : AvroBytes.bytes(i.getEgressEvidence()));
         return new ScopeProfile(state.getAccount(), state.getScope(), state.getFirstDay(), windows,
                 state.getRecentIps(), state.getRecentFingerprints(), incident);
     }
 
-    private static byte[] bytes(ByteBuffer buffer) {
-        ByteBuffer copy = buffer.duplicate();
-        byte[] out = new byte[copy.remaining()];
-        copy.get(out);
-        return out;
-    }
 
     /** Daily peaks are sums of whole rows; stored as such. */
     private static long[] rounded(double[] values) {

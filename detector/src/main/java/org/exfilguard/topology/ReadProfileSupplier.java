@@ -113,7 +113,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             }
             ScopeProfile profile = codec.decode(stored, update.getAt());
             Optional<ExfiltrationAlert> alert = incidents.onEgress(profile, update.getIncidentId(),
-                    evidenceCodec.decode(bytes(update.getEvidence())), update.getUnusual(), update.getAt());
+                    evidenceCodec.decode(AvroBytes.bytes(update.getEvidence())), update.getUnusual(), update.getAt());
             save(key, profile, true);
             alert.ifPresent(this::emit);
         }
@@ -259,12 +259,6 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
         }
     }
 
-    private static byte[] bytes(java.nio.ByteBuffer buffer) {
-        java.nio.ByteBuffer copy = buffer.duplicate();
-        byte[] out = new byte[copy.remaining()];
-        copy.get(out);
-        return out;
-    }
 
     static String key(String account, String scope) {
         return account + '\u0000' + scope;
