@@ -75,9 +75,14 @@ public final class EgressCorrelator {
         String dst = event.getDstIp();
         Map<String, Long> destinations = host.getDestinations();
         Optional<FreshDestination> fresh = host.getFresh().stream().filter(f -> f.getDstIp().equals(dst)).findFirst();
-        if (!destinations.containsKey(dst)) {
+        // On the host's first day every destination is new: it learns them, none is evidence yet.
+        boolean learning = Math.floorDiv(at.toEpochMilli(), 86_400_000L) <= volume.firstDay();
+        boolean newForHost = !destinations.containsKey(dst);
+        if (newForHost) {
             destinations.put(dst, at.toEpochMilli());
             trimOldest(destinations, settings.maxDestinations());
+        }
+        if (newForHost && !learning) {
             host.getFresh().add(FreshDestination.newBuilder().setDstIp(dst).setDstHost(event.getDstHost())
                     .setDstPort(event.getDstPort()).setFirstSeenInOrg(firstInOrg).setFirst(at).setLast(at)
                     .setBytes(event.getBytesOut()).setFlows(1).build());

@@ -35,6 +35,8 @@ public final class IncidentManager {
     static final String T1030 = "T1030";
     /** An upload in at least this many flows to one destination counts as chunked. */
     static final int CHUNKED_FLOWS = 4;
+    /** The escalation's alert id does not depend on how many records came before it (that depends on timing). */
+    static final int ESCALATION_SEQUENCE = 100;
 
     private final DetectionSettings settings;
     private final String detectorVersion;
@@ -87,7 +89,7 @@ public final class IncidentManager {
                                                 boolean unusual, Instant at) {
         OpenIncident incident = profile.incident();
         if (incident == null || !incident.incidentId().equals(incidentId)) {
-            return Optional.empty();
+            return lateEscalation(profile, incidentId, evidence, unusual, at);
         }
         incident = incident.withEgressEvidence(evidences.encode(evidence));
         profile.incident(incident);
@@ -98,7 +100,7 @@ public final class IncidentManager {
         Severity severity = Severity.values()[Math.min(Severity.CRITICAL.ordinal(),
                 Math.max(Severity.HIGH.ordinal(), last.getSeverity().ordinal() + 1))];
         ExfiltrationAlert alert = ExfiltrationAlert.newBuilder(withEgress(last, evidence))
-                .setAlertId(Ids.alertId(incident.incidentId(), incident.alerts()))
+                .setAlertId(Ids.alertId(incident.incidentId(), ESCALATION_SEQUENCE))
                 .setStatus(AlertStatus.UPDATED)
                 .setSeverity(severity)
                 .setDetectedAt(at)
@@ -106,6 +108,30 @@ public final class IncidentManager {
         profile.incident(new OpenIncident(incident.incidentId(), incident.openedAt(), incident.firstSeen(),
                 incident.lastActivity(), at, incident.alerts() + 1, incident.lastScore(), severity.name(),
                 alerts.encode(alert), true, incident.egressEvidence()));
+        return Optional.of(alert);
+    }
+
+    /**
+     * Egress evidence for an incident that already closed. A replay processes reads hours of event time ahead of
+     * the egress side's answer, so the escalation may arrive after the close: it is still published, as an UPDATED
+     * record of the closed incident, once.
+     */
+    private Optional<ExfiltrationAlert> lateEscalation(ScopeProfile profile, String incidentId, EgressEvidence evidence,
+                                                       boolean unusual, Instant at) {
+        ScopeProfile.ClosedIncident closed = profile.closed();
+        if (!unusual || closed == null || !closed.incidentId().equals(incidentId) || closed.escalated()) {
+            return Optional.empty();
+        }
+        ExfiltrationAlert last = alerts.decode(closed.lastAlert());
+        Severity severity = Severity.values()[Math.min(Severity.CRITICAL.ordinal(),
+                Math.max(Severity.HIGH.ordinal(), last.getSeverity().ordinal() + 1))];
+        ExfiltrationAlert alert = ExfiltrationAlert.newBuilder(withEgress(last, evidence))
+                .setAlertId(Ids.alertId(incidentId, ESCALATION_SEQUENCE))
+                .setStatus(AlertStatus.UPDATED)
+                .setSeverity(severity)
+                .setDetectedAt(at)
+                .build();
+        profile.closed(new ScopeProfile.ClosedIncident(incidentId, closed.lastAlert(), true));
         return Optional.of(alert);
     }
 
@@ -127,6 +153,7 @@ public final class IncidentManager {
                         settings.quietPeriod(), last.getReason()))
                 .build();
         profile.incident(null);
+        profile.closed(new ScopeProfile.ClosedIncident(incident.incidentId(), incident.lastAlert(), incident.escalated()));
         return Optional.of(closed);
     }
 

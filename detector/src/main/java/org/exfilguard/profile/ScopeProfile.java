@@ -25,6 +25,11 @@ public final class ScopeProfile {
     private final Map<String, Long> recentIps;
     private final Map<String, Long> recentFingerprints;
     private OpenIncident incident;
+    private ClosedIncident closed;
+
+    /** The last incident closed: egress evidence can reach it late when a replay runs far ahead of the egress side. */
+    public record ClosedIncident(String incidentId, byte[] lastAlert, boolean escalated) {
+    }
 
     public ScopeProfile(String account, String scope, long firstDay, List<WindowProfile> windows,
                         Map<String, Long> recentIps, Map<String, Long> recentFingerprints, OpenIncident incident) {
@@ -85,4 +90,6 @@ public final class ScopeProfile {
     public Map<String, Long> recentFingerprints() { return Map.copyOf(recentFingerprints); }
     public OpenIncident incident() { return incident; }
     public void incident(OpenIncident incident) { this.incident = incident; }
+    public ClosedIncident closed() { return closed; }
+    public void closed(ClosedIncident closed) { this.closed = closed; }
 }

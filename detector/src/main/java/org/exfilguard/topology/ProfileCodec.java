@@ -69,6 +69,9 @@ final class ProfileCodec {
                 .setRecentIps(new HashMap<>(profile.recentIps()))
                 .setRecentFingerprints(new HashMap<>(profile.recentFingerprints()))
                 .setIncident(incidentState)
+                .setClosedIncidentId(profile.closed() == null ? null : profile.closed().incidentId())
+                .setClosedLastAlert(profile.closed() == null ? null : ByteBuffer.wrap(profile.closed().lastAlert()))
+                .setClosedEscalated(profile.closed() != null && profile.closed().escalated())
                 .build());
     }
 
@@ -100,8 +103,13 @@ final class ProfileCodec {
         OpenIncident incident = i == null ? null : new OpenIncident(i.getIncidentId(), i.getOpenedAt(), i.getFirstSeen(),
                 i.getLastActivity(), i.getLastAlertAt(), i.getAlerts(), i.getLastScore(), i.getSeverity(), AvroBytes.bytes(i.getLastAlert()),
                 i.getEscalated(), i.getEgressEvidence() == null ? null : AvroBytes.bytes(i.getEgressEvidence()));
-        return new ScopeProfile(state.getAccount(), state.getScope(), state.getFirstDay(), windows,
+        ScopeProfile profile = new ScopeProfile(state.getAccount(), state.getScope(), state.getFirstDay(), windows,
                 state.getRecentIps(), state.getRecentFingerprints(), incident);
+        if (state.getClosedIncidentId() != null && state.getClosedLastAlert() != null) {
+            profile.closed(new ScopeProfile.ClosedIncident(state.getClosedIncidentId(),
+                    AvroBytes.bytes(state.getClosedLastAlert()), state.getClosedEscalated()));
+        }
+        return profile;
     }
 
 

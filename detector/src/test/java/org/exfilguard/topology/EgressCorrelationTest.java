@@ -107,6 +107,28 @@ class EgressCorrelationTest {
     }
 
     @Test
+    void egressEvidenceArrivingAfterTheIncidentClosedStillEscalatesItOnce() {
+        learnNormal();
+        Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
+        for (int i = 0; i < 20; i++) {
+            driver.pipe(TestEvents.dbRead().account("jdoe").clientIp(HOST).rows(25_000).at(start.plusSeconds(30L * i)).build());
+        }
+        // The read side runs hours ahead (as in a fast replay) and closes the incident before the egress is seen.
+        driver.pipe(TestEvents.dbRead().account("other").rows(1).at(start.plus(Duration.ofHours(4))).build());
+        driver.pipe(TestEvents.dbRead().account("other").rows(1).at(start.plus(Duration.ofHours(4)).plusSeconds(90)).build());
+        for (int i = 0; i < 6; i++) {
+            driver.pipeEgress(TestFlows.flow().from(HOST).to(DROP).bytesOut(12_500_000)
+                    .at(start.plus(Duration.ofMinutes(20 + 2L * i))).build());
+        }
+        List<ExfiltrationAlert> jdoe = driver.alerts().stream().filter(a -> a.getAccount().equals("jdoe")).toList();
+        assertThat(jdoe).extracting(ExfiltrationAlert::getStatus).contains(AlertStatus.CLOSED);
+        List<ExfiltrationAlert> escalations = jdoe.stream().filter(a -> a.getKind() == AlertKind.READ_THEN_EGRESS).toList();
+        assertThat(escalations).hasSize(1);
+        assertThat(escalations.get(0).getStatus()).isEqualTo(AlertStatus.UPDATED);
+        assertThat(escalations.get(0).getEgress().getDestinations()).extracting(EgressDestination::getDstIp).containsExactly(DROP);
+    }
+
+    @Test
     void egressAloneIsCountedButDoesNotAlert() {
         learnNormal();
         Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
