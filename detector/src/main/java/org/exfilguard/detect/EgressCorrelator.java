@@ -37,7 +37,8 @@ public final class EgressCorrelator {
     static final double REPORT_GROWTH = 1.1;
 
     /** Evidence for one watched incident, with whether it is unusual enough to escalate. */
-    public record Finding(String account, String incidentId, String table, EgressEvidence evidence, boolean unusual) {
+    public record Finding(String account, String incidentId, String table, EgressEvidence evidence, boolean unusual,
+                          boolean complete) {
     }
 
     private final EgressSettings settings;
@@ -71,6 +72,7 @@ public final class EgressCorrelator {
     public Outcome onEgress(EgressHostState host, ScopeProfile volume, EgressEvent event, boolean firstInOrg,
                             PeerBaselines peers) {
         Instant at = event.getEventTime();
+        List<Finding> findings = new ArrayList<>(completed(host, at));
         expire(host, at);
         String dst = event.getDstIp();
         Map<String, Long> destinations = host.getDestinations();
@@ -101,7 +103,6 @@ public final class EgressCorrelator {
         boolean volumeCrossed = volumeDetector.observe(volume, at, event.getBytesOut(), 0, peers).stream()
                 .anyMatch(v -> v.state() == WindowVerdict.State.CROSSED);
         boolean volumeAbove = volume.windows().stream().anyMatch(w -> !w.armed());
-        List<Finding> findings = new ArrayList<>();
         for (WatchedRead read : host.getReads()) {
             if (!at.isBefore(read.getReadStart()) && !at.isAfter(read.getLastRead().plus(settings.horizon()))) {
                 report(host, read, volumeAbove).ifPresent(findings::add);
@@ -158,7 +159,27 @@ public final class EgressCorrelator {
         read.setReportedBytes(evidence.getBytesOut());
         read.setUnusualReported(read.getUnusualReported() || unusual);
         return Optional.of(new Finding(read.getAccount(), read.getIncidentId(), read.getTable(), evidence,
-                read.getUnusualReported()));
+                read.getUnusualReported(), false));
+    }
+
+    /**
+     * Final evidence of the reads whose horizon this host's egress has now passed: complete, whatever the order in
+     * which reads and flows were processed, so an incident that closed before its egress was seen (a replay runs the
+     * read side far ahead) is escalated with all of it.
+     */
+    private List<Finding> completed(EgressHostState host, Instant at) {
+        List<Finding> out = new ArrayList<>();
+        for (WatchedRead read : host.getReads()) {
+            if (!read.getFinalReported() && at.isAfter(read.getLastRead().plus(settings.horizon()))) {
+                read.setFinalReported(true);
+                EgressEvidence evidence = evidence(host, read, settings.horizon());
+                if (evidence != null) {
+                    boolean unusual = read.getUnusualReported() || evidence.getBytesOut() >= settings.minUnusualBytes();
+                    out.add(new Finding(read.getAccount(), read.getIncidentId(), read.getTable(), evidence, unusual, true));
+                }
+            }
+        }
+        return out;
     }
 
     /**

@@ -86,10 +86,11 @@ public final class IncidentManager {
      * (kind READ_THEN_EGRESS, severity at least HIGH); later evidence is kept for the closing record.
      */
     public Optional<ExfiltrationAlert> onEgress(ScopeProfile profile, String incidentId, EgressEvidence evidence,
-                                                boolean unusual, Instant at) {
+                                                boolean unusual, boolean complete, Instant at) {
         OpenIncident incident = profile.incident();
         if (incident == null || !incident.incidentId().equals(incidentId)) {
-            return lateEscalation(profile, incidentId, evidence, unusual, at);
+            // Only complete evidence escalates a closed incident: there is one record for it, it should say it all.
+            return complete ? lateEscalation(profile, incidentId, evidence, unusual, evidence.getLastTime()) : Optional.empty();
         }
         incident = incident.withEgressEvidence(evidences.encode(evidence));
         profile.incident(incident);

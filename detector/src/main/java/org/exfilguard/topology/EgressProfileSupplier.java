@@ -104,7 +104,7 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
 
         private void send(EgressCorrelator.Finding finding, Instant at) {
             EgressUpdate update = EgressUpdate.newBuilder().setAccount(finding.account()).setIncidentId(finding.incidentId())
-                    .setTable(finding.table()).setAt(at).setUnusual(finding.unusual())
+                    .setTable(finding.table()).setAt(at).setUnusual(finding.unusual()).setFinalReport(finding.complete())
                     .setEvidence(ByteBuffer.wrap(evidenceCodec.encode(finding.evidence()))).build();
             context.forward(new Record<>(finding.account(), update, at.toEpochMilli()));
         }

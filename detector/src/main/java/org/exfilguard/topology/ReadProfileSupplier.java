@@ -113,7 +113,8 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             }
             ScopeProfile profile = codec.decode(stored, update.getAt());
             Optional<ExfiltrationAlert> alert = incidents.onEgress(profile, update.getIncidentId(),
-                    evidenceCodec.decode(AvroBytes.bytes(update.getEvidence())), update.getUnusual(), update.getAt());
+                    evidenceCodec.decode(AvroBytes.bytes(update.getEvidence())), update.getUnusual(),
+                    update.getFinalReport(), update.getAt());
             save(key, profile, true);
             alert.ifPresent(this::emit);
         }

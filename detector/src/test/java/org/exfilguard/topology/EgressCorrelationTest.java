@@ -120,12 +120,17 @@ class EgressCorrelationTest {
             driver.pipeEgress(TestFlows.flow().from(HOST).to(DROP).bytesOut(12_500_000)
                     .at(start.plus(Duration.ofMinutes(20 + 2L * i))).build());
         }
+        assertThat(driver.alerts()).as("partial evidence does not escalate a closed incident")
+                .noneMatch(a -> a.getKind() == AlertKind.READ_THEN_EGRESS);
+        // The host's next flow after the horizon completes the evidence.
+        driver.pipeEgress(TestFlows.flow().from(HOST).to("93.184.216.1").at(start.plus(Duration.ofHours(3))).build());
         List<ExfiltrationAlert> jdoe = driver.alerts().stream().filter(a -> a.getAccount().equals("jdoe")).toList();
         assertThat(jdoe).extracting(ExfiltrationAlert::getStatus).contains(AlertStatus.CLOSED);
         List<ExfiltrationAlert> escalations = jdoe.stream().filter(a -> a.getKind() == AlertKind.READ_THEN_EGRESS).toList();
         assertThat(escalations).hasSize(1);
         assertThat(escalations.get(0).getStatus()).isEqualTo(AlertStatus.UPDATED);
         assertThat(escalations.get(0).getEgress().getDestinations()).extracting(EgressDestination::getDstIp).containsExactly(DROP);
+        assertThat(escalations.get(0).getEgress().getBytesOut()).as("all of the upload").isEqualTo(75_000_000L);
     }
 
     @Test
