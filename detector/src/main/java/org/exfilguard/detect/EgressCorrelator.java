@@ -102,7 +102,7 @@ public final class EgressCorrelator {
         }
         boolean volumeCrossed = volumeDetector.observe(volume, at, event.getBytesOut(), 0, peers).stream()
                 .anyMatch(v -> v.state() == WindowVerdict.State.CROSSED);
-        boolean volumeAbove = volume.windows().stream().anyMatch(w -> !w.armed());
+        boolean volumeAbove = volumeAbove(volume);
         for (WatchedRead read : host.getReads()) {
             if (!at.isBefore(read.getReadStart()) && !at.isAfter(read.getLastRead().plus(settings.horizon()))) {
                 report(host, read, volumeAbove).ifPresent(findings::add);
@@ -141,8 +141,13 @@ public final class EgressCorrelator {
             }
             read.setRows(Math.max(read.getRows(), signal.getRows()));
         }
-        boolean volumeAbove = volume.windows().stream().anyMatch(w -> !w.armed());
+        boolean volumeAbove = volumeAbove(volume);
         return report(host, read, volumeAbove).map(List::of).orElse(List.of());
+    }
+
+    /** The host's outbound volume is above its threshold in some window (it alerted and has not fallen back). */
+    private static boolean volumeAbove(ScopeProfile volume) {
+        return volume.windows().stream().anyMatch(w -> !w.armed());
     }
 
     /** Evidence for a watched read, if it grew enough since the last report (or just became unusual). */

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.WindowVerdict;
 import org.exfilguard.profile.OpenIncident;
@@ -53,7 +54,7 @@ public final class IncidentManager {
      * already covers the reads (the all-tables scope defers to an open per-table incident).
      */
     public Optional<ExfiltrationAlert> onRead(ScopeProfile profile, List<WindowVerdict> verdicts, Instant at,
-                                              long rows, boolean mayOpen) {
+                                              long rows, BooleanSupplier mayOpen) {
         Optional<WindowVerdict> strongest = verdicts.stream().filter(WindowVerdict::alerting)
                 .max(Comparator.comparingDouble(WindowVerdict::score));
         OpenIncident incident = profile.incident();
@@ -63,7 +64,7 @@ public final class IncidentManager {
         WindowVerdict top = strongest.get();
         if (incident == null) {
             boolean crossed = verdicts.stream().anyMatch(v -> v.state() == WindowVerdict.State.CROSSED);
-            return crossed && mayOpen ? Optional.of(open(profile, top, at)) : Optional.empty();
+            return crossed && mayOpen.getAsBoolean() ? Optional.of(open(profile, top, at)) : Optional.empty();
         }
         if (rows > 0) {
             incident = incident.withActivity(at);
@@ -98,8 +99,7 @@ public final class IncidentManager {
             return Optional.empty();
         }
         ExfiltrationAlert last = alerts.decode(incident.lastAlert());
-        Severity severity = Severity.values()[Math.min(Severity.CRITICAL.ordinal(),
-                Math.max(Severity.HIGH.ordinal(), last.getSeverity().ordinal() + 1))];
+        Severity severity = escalated(last.getSeverity());
         ExfiltrationAlert alert = ExfiltrationAlert.newBuilder(withEgress(last, evidence))
                 .setAlertId(Ids.alertId(incident.incidentId(), ESCALATION_SEQUENCE))
                 .setStatus(AlertStatus.UPDATED)
@@ -124,8 +124,7 @@ public final class IncidentManager {
             return Optional.empty();
         }
         ExfiltrationAlert last = alerts.decode(closed.lastAlert());
-        Severity severity = Severity.values()[Math.min(Severity.CRITICAL.ordinal(),
-                Math.max(Severity.HIGH.ordinal(), last.getSeverity().ordinal() + 1))];
+        Severity severity = escalated(last.getSeverity());
         ExfiltrationAlert alert = ExfiltrationAlert.newBuilder(withEgress(last, evidence))
                 .setAlertId(Ids.alertId(incidentId, ESCALATION_SEQUENCE))
                 .setStatus(AlertStatus.UPDATED)
@@ -242,6 +241,11 @@ public final class IncidentManager {
                 .setSuppressed(false)
                 .setSuppressionReason(null)
                 .setDetectorVersion(detectorVersion);
+    }
+
+    /** Data that also left the network: one level up, and at least HIGH. */
+    static Severity escalated(Severity read) {
+        return Severity.values()[Math.min(Severity.CRITICAL.ordinal(), Math.max(Severity.HIGH.ordinal(), read.ordinal() + 1))];
     }
 
     /** Severity from how far over the threshold the volume is. */

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -145,7 +146,8 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
                 }
                 profile.noteEvidence(event.getClientIp(), event.getStatementFingerprint(), rows, at);
                 List<WindowVerdict> verdicts = detector.observe(profile, at, rows, bytes, peers);
-                boolean mayOpen = !ScopeProfile.ALL_SENSITIVE.equals(scope) || !tableIncidentOpen(event.getAccount());
+                // The open-incident scan runs only when the all-tables scope is about to open an incident.
+                BooleanSupplier mayOpen = () -> !ScopeProfile.ALL_SENSITIVE.equals(scope) || !tableIncidentOpen(event.getAccount());
                 Optional<ExfiltrationAlert> alert = incidents.onRead(profile, verdicts, at, rows, mayOpen);
                 save(key, profile, hadIncident);
                 alert.ifPresent(this::emit);
