@@ -31,7 +31,6 @@ public final class EgressCorrelator {
     static final java.time.Duration FRESH_RETENTION = java.time.Duration.ofDays(8);
     static final int MAX_FRESH = 256;
     static final int MAX_READS = 8;
-    static final int MAX_ACCOUNTS = 8;
     static final int TOP_DESTINATIONS = 5;
     /** A new report is worth sending when the evidence grew by this factor. */
     static final double REPORT_GROWTH = 1.1;
@@ -115,11 +114,12 @@ public final class EgressCorrelator {
     public record Outcome(List<Finding> findings, boolean egressOnly) {
     }
 
-    /** Takes a signal from the read side: an account seen on this host, or a bulk read to watch. */
+    /**
+     * Takes a bulk read to watch from the read side. A signal without an incident (an account seen on the host, sent
+     * by earlier versions and never used) changes nothing.
+     */
     public List<Finding> onRead(EgressHostState host, ScopeProfile volume, ReadSignal signal) {
         Instant at = signal.getAt();
-        host.getAccounts().put(signal.getAccount(), at.toEpochMilli());
-        trimOldest(host.getAccounts(), MAX_ACCOUNTS);
         if (signal.getIncidentId() == null) {
             return List.of();
         }

@@ -67,8 +67,7 @@ public final class ReadDetector {
      * before that from its peers' daily peaks for the same table (cold start), never waved through.
      */
     public Threshold threshold(WindowProfile window, String scope, PeerBaselines peers) {
-        double[] history = window.history();
-        RobustStats stats = RobustStats.of(history);
+        RobustStats stats = window.historyDerived(RobustStats.class, RobustStats::of);
         double personal = Math.max(Math.max(settings.ratioOverTypical() * stats.median(),
                         stats.median() + settings.madMultiplier() * stats.spread()),
                 Math.max(settings.overPeakFactor() * stats.max(), window.spec().minRows()));
@@ -98,7 +97,8 @@ public final class ReadDetector {
         long today = Math.floorDiv(at.toEpochMilli(), MILLIS_PER_DAY);
         int minute = (int) (Math.floorMod(at.toEpochMilli(), MILLIS_PER_DAY) / 60_000);
         long tolerance = settings.recurrenceTolerance().toMinutes();
-        for (AlertedDay day : window.alertedDays()) {
+        for (int i = 0; i < window.alertedDayCount(); i++) {
+            AlertedDay day = window.alertedDay(i);
             if (day.epochDay() >= today) {
                 continue;
             }

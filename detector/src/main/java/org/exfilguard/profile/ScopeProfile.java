@@ -86,8 +86,10 @@ public final class ScopeProfile {
     public String scope() { return scope; }
     public long firstDay() { return firstDay; }
     public List<WindowProfile> windows() { return windows; }
-    public Map<String, Long> recentIps() { return Map.copyOf(recentIps); }
-    public Map<String, Long> recentFingerprints() { return Map.copyOf(recentFingerprints); }
+    /** Client ip to the last time seen, in the order they were first noted (a read-only view). */
+    public Map<String, Long> recentIps() { return java.util.Collections.unmodifiableMap(recentIps); }
+    /** Fingerprint to rows read, in the order they were first noted (a read-only view). */
+    public Map<String, Long> recentFingerprints() { return java.util.Collections.unmodifiableMap(recentFingerprints); }
     public OpenIncident incident() { return incident; }
     public void incident(OpenIncident incident) { this.incident = incident; }
     public ClosedIncident closed() { return closed; }

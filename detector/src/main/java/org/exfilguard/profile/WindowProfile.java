@@ -29,6 +29,8 @@ public final class WindowProfile {
     private final double[] history;
     private int historySize;
     private final List<AlertedDay> alertedDays;
+    /** Statistics of the history, computed when first asked for after the history changed. */
+    private Object historyStats;
 
     /** A fresh window whose first event is at {@code first}. */
     public WindowProfile(WindowSpec spec, int historyCapacity, Instant first) {
@@ -146,6 +148,7 @@ public final class WindowProfile {
     }
 
     private void pushHistory(double peak) {
+        historyStats = null;
         if (historySize < history.length) {
             history[historySize++] = peak;
         } else {
@@ -210,5 +213,42 @@ public final class WindowProfile {
 
     public int historyCapacity() {
         return history.length;
+    }
+
+    public int historySize() {
+        return historySize;
+    }
+
+    /** The {@code i}-th clean daily peak, oldest first, without copying the history. */
+    public double historyAt(int i) {
+        return history[i];
+    }
+
+    /** Sub-bucket sums by ring slot, without copying the ring. */
+    public long rowsAt(int slot) {
+        return bucketRows[slot];
+    }
+
+    public long bytesAt(int slot) {
+        return bucketBytes[slot];
+    }
+
+    public int alertedDayCount() {
+        return alertedDays.size();
+    }
+
+    public AlertedDay alertedDay(int i) {
+        return alertedDays.get(i);
+    }
+
+    /**
+     * A value derived from the history alone (its robust statistics), kept until the history next changes:
+     * the history changes once a day, while the threshold built from it is needed on every event.
+     */
+    public <T> T historyDerived(Class<T> type, java.util.function.Function<double[], T> derive) {
+        if (!type.isInstance(historyStats)) {
+            historyStats = derive.apply(history());
+        }
+        return type.cast(historyStats);
     }
 }

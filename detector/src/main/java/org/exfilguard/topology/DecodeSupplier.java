@@ -64,12 +64,15 @@ final class DecodeSupplier<T extends SpecificRecord> implements ProcessorSupplie
 
         private ProcessorContext<Object, Object> context;
         private KeyValueStore<String, Long> clock;
+        /** The stored clock, read once per task start: this processor is its only writer. */
+        private Long cachedClock;
 
         @Override
         public void init(ProcessorContext<Object, Object> context) {
             this.context = context;
             if (tracksEventClock) {
                 this.clock = context.getStateStore(StoreNames.EVENT_CLOCK);
+                this.cachedClock = clock.get(EventClock.KEY);
             }
         }
 
@@ -97,15 +100,17 @@ final class DecodeSupplier<T extends SpecificRecord> implements ProcessorSupplie
             }
             long at = eventTime.apply(event).toEpochMilli();
             if (tracksEventClock) {
-                Long clockMillis = clock.get(EventClock.KEY);
+                Long clockMillis = cachedClock;
                 if (clockMillis != null && at < clockMillis - maxLateness.toMillis()) {
                     deadLetter(record, "validate", "too_late", "event_time " + Instant.ofEpochMilli(at) + " is more than "
                             + maxLateness + " (the longest window) behind the newest event (" + Instant.ofEpochMilli(clockMillis)
                             + "): it would count in no window");
                     return;
                 }
-                if (clockMillis == null || at > clockMillis) {
-                    clock.put(EventClock.KEY, at);
+                long tick = EventClock.tick(at);
+                if (clockMillis == null || tick > clockMillis) {
+                    clock.put(EventClock.KEY, tick);
+                    cachedClock = tick;
                 }
             }
             metrics.eventTime(at);

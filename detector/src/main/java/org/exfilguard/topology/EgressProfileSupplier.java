@@ -66,7 +66,7 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
         public void process(Record<Object, Object> record) {
             if (record.value() instanceof EgressEvent event) {
                 onEgress(event);
-            } else if (record.value() instanceof ReadSignal signal) {
+            } else if (record.value() instanceof ReadSignal signal && signal.getIncidentId() != null) {
                 Instant at = signal.getAt();
                 EgressHostState host = load(signal.getClientIp(), at);
                 ScopeProfile volume = volumeCodec.decode(AvroBytes.bytes(host.getVolume()), at);
@@ -74,6 +74,7 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
                 save(host, volume);
                 findings.forEach(f -> send(f, at));
             }
+            peers.flush();
         }
 
         private void onEgress(EgressEvent event) {

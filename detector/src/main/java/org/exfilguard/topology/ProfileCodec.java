@@ -1,9 +1,9 @@
 package org.exfilguard.topology;
 
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.exfilguard.detect.DetectionSettings;
@@ -18,107 +18,226 @@ import org.exfilguard.schema.state.ProfileState;
 import org.exfilguard.schema.state.WindowState;
 
 /**
- * Stores a {@link ScopeProfile} as the Avro {@code ProfileState} record, so state written by one version is
- * read by the next. A window whose configuration changed (new window, other sub-bucket count) starts afresh.
+ * Stores a {@link ScopeProfile} in a compact, versioned binary layout ({@link StateBytes}): the profile is read
+ * and written on every event, and Avro's generic writer spent more time on it than the detection did. The first
+ * byte is {@value #TAG}, which no Avro {@code ProfileState} record starts with (its first field is the non-empty
+ * account), the second the layout version; state written by earlier versions as Avro {@code ProfileState} is
+ * still read, so a rolling upgrade keeps every baseline. A window whose configuration changed (new window, other
+ * sub-bucket count) starts afresh.
  */
 final class ProfileCodec {
 
+    static final int TAG = 0;
+    static final int VERSION = 1;
+    /** More sub-buckets than any sane window has: a stored count above this is corrupt state. */
+    private static final int MAX_SUB_BUCKETS = 100_000;
+
     private final DetectionSettings settings;
-    private final AvroBytes<ProfileState> avro = new AvroBytes<>(ProfileState.class);
+    private final AvroBytes<ProfileState> legacy = new AvroBytes<>(ProfileState.class);
+    private final StateBytes.Writer writer = new StateBytes.Writer();
 
     ProfileCodec(DetectionSettings settings) {
         this.settings = settings;
     }
 
     byte[] encode(ScopeProfile profile) {
-        List<WindowState> windows = new ArrayList<>(profile.windows().size());
+        StateBytes.Writer out = writer.reset().writeByte(TAG).writeByte(VERSION);
+        out.writeString(profile.account()).writeString(profile.scope()).writeLong(profile.firstDay());
+        out.writeLong(profile.windows().size());
         for (WindowProfile w : profile.windows()) {
-            List<AlertedDay> alerted = w.alertedDays();
-            windows.add(WindowState.newBuilder()
-                    .setName(w.spec().name())
-                    .setHead(w.head())
-                    .setBucketRows(ByteBuffer.wrap(Varints.pack(w.bucketRows())))
-                    .setBucketBytes(ByteBuffer.wrap(Varints.pack(w.bucketBytes())))
-                    .setDay(w.day())
-                    .setDayPeak(w.dayPeak())
-                    .setArmed(w.armed())
-                    .setHistory(ByteBuffer.wrap(Varints.pack(rounded(w.history()))))
-                    .setAlertedDays(alerted.stream().map(d -> org.exfilguard.schema.state.AlertedDay.newBuilder()
-                            .setDay(d.epochDay()).setMinuteOfDay(d.minuteOfDay()).setPeak(d.peak()).build()).toList())
-                    .build());
+            int slots = w.spec().subBuckets();
+            out.writeString(w.spec().name()).writeLong(slots).writeLong(w.head()).writeLong(w.day())
+                    .writeLong(w.dayPeak()).writeBoolean(w.armed());
+            // Sparse: most sub-buckets are empty. The count of used slots, then each as (gap from the last, rows, bytes).
+            int used = 0;
+            for (int i = 0; i < slots; i++) {
+                if (w.rowsAt(i) != 0 || w.bytesAt(i) != 0) {
+                    used++;
+                }
+            }
+            out.writeLong(used);
+            int last = -1;
+            for (int i = 0; i < slots; i++) {
+                if (w.rowsAt(i) != 0 || w.bytesAt(i) != 0) {
+                    out.writeLong(i - last).writeLong(w.rowsAt(i)).writeLong(w.bytesAt(i));
+                    last = i;
+                }
+            }
+            // Daily peaks are sums of whole rows; stored as such.
+            out.writeLong(w.historySize());
+            for (int i = 0; i < w.historySize(); i++) {
+                out.writeLong(Math.round(w.historyAt(i)));
+            }
+            out.writeLong(w.alertedDayCount());
+            for (int i = 0; i < w.alertedDayCount(); i++) {
+                AlertedDay d = w.alertedDay(i);
+                out.writeLong(d.epochDay()).writeLong(d.minuteOfDay()).writeLong(d.peak());
+            }
         }
+        writeMap(out, profile.recentIps());
+        writeMap(out, profile.recentFingerprints());
         OpenIncident incident = profile.incident();
-        IncidentState incidentState = incident == null ? null : IncidentState.newBuilder()
-                .setIncidentId(incident.incidentId())
-                .setOpenedAt(incident.openedAt())
-                .setFirstSeen(incident.firstSeen())
-                .setLastActivity(incident.lastActivity())
-                .setLastAlertAt(incident.lastAlertAt())
-                .setAlerts(incident.alerts())
-                .setLastScore(incident.lastScore())
-                .setSeverity(incident.severity())
-                .setLastAlert(ByteBuffer.wrap(incident.lastAlert()))
-                .setEscalated(incident.escalated())
-                .setEgressEvidence(incident.egressEvidence() == null ? null : ByteBuffer.wrap(incident.egressEvidence()))
-                .build();
-        return avro.encode(ProfileState.newBuilder()
-                .setAccount(profile.account())
-                .setScope(profile.scope())
-                .setFirstDay(profile.firstDay())
-                .setWindows(windows)
-                .setRecentIps(new HashMap<>(profile.recentIps()))
-                .setRecentFingerprints(new HashMap<>(profile.recentFingerprints()))
-                .setIncident(incidentState)
-                .setClosedIncidentId(profile.closed() == null ? null : profile.closed().incidentId())
-                .setClosedLastAlert(profile.closed() == null ? null : ByteBuffer.wrap(profile.closed().lastAlert()))
-                .setClosedEscalated(profile.closed() != null && profile.closed().escalated())
-                .build());
+        out.writeBoolean(incident != null);
+        if (incident != null) {
+            out.writeString(incident.incidentId()).writeLong(incident.openedAt().toEpochMilli())
+                    .writeLong(incident.firstSeen().toEpochMilli()).writeLong(incident.lastActivity().toEpochMilli())
+                    .writeLong(incident.lastAlertAt().toEpochMilli()).writeLong(incident.alerts())
+                    .writeDouble(incident.lastScore()).writeString(incident.severity()).writeBytes(incident.lastAlert())
+                    .writeBoolean(incident.escalated()).writeOptionalBytes(incident.egressEvidence());
+        }
+        ScopeProfile.ClosedIncident closed = profile.closed();
+        out.writeBoolean(closed != null);
+        if (closed != null) {
+            out.writeString(closed.incidentId()).writeBytes(closed.lastAlert()).writeBoolean(closed.escalated());
+        }
+        return out.toByteArray();
     }
 
     ScopeProfile decode(byte[] bytes, Instant now) {
-        ProfileState state = avro.decode(bytes);
-        Map<String, WindowState> stored = new HashMap<>();
-        state.getWindows().forEach(w -> stored.put(w.getName(), w));
-        List<WindowProfile> windows = new ArrayList<>();
+        if (bytes.length == 0 || bytes[0] != TAG) {
+            return decodeLegacy(bytes, now);
+        }
+        StateBytes.Reader in = new StateBytes.Reader(bytes, 1);
+        int version = in.readByte();
+        if (version != VERSION) {
+            throw new IllegalStateException("profile state has layout version " + version + "; this detector reads "
+                    + VERSION + " (state written by a newer version: roll back the upgrade, or reset the application)");
+        }
+        String account = in.readString();
+        String scope = in.readString();
+        long firstDay = in.readLong();
+        int stored = in.readLength();
+        Map<String, WindowProfile> byName = new HashMap<>();
+        for (int n = 0; n < stored; n++) {
+            String name = in.readString();
+            int slots = in.readInt();
+            if (slots < 1 || slots > MAX_SUB_BUCKETS) {
+                throw new IllegalArgumentException("profile state: window " + name + " has " + slots + " sub-buckets");
+            }
+            long head = in.readLong();
+            long day = in.readLong();
+            long dayPeak = in.readLong();
+            boolean armed = in.readBoolean();
+            long[] rows = new long[slots];
+            long[] sums = new long[slots];
+            int used = in.readLength();
+            int slot = -1;
+            for (int i = 0; i < used; i++) {
+                slot += in.readInt();
+                if (slot < 0 || slot >= slots) {
+                    throw new IllegalArgumentException("profile state: window " + name + " has a sub-bucket at slot " + slot
+                            + " of " + slots);
+                }
+                rows[slot] = in.readLong();
+                sums[slot] = in.readLong();
+            }
+            int historySize = in.readLength();
+            long[] history = new long[historySize];
+            for (int i = 0; i < historySize; i++) {
+                history[i] = in.readLong();
+            }
+            int alertedCount = in.readLength();
+            List<AlertedDay> alerted = new ArrayList<>(alertedCount);
+            for (int i = 0; i < alertedCount; i++) {
+                alerted.add(new AlertedDay(in.readLong(), in.readInt(), in.readLong()));
+            }
+            WindowSpec spec = spec(name);
+            if (spec != null && spec.subBuckets() == slots) {
+                byName.put(name, window(spec, rows, sums, head, day, dayPeak, armed, history, alerted));
+            }
+        }
+        Map<String, Long> ips = readMap(in);
+        Map<String, Long> fingerprints = readMap(in);
+        OpenIncident incident = null;
+        if (in.readBoolean()) {
+            incident = new OpenIncident(in.readString(), Instant.ofEpochMilli(in.readLong()), Instant.ofEpochMilli(in.readLong()),
+                    Instant.ofEpochMilli(in.readLong()), Instant.ofEpochMilli(in.readLong()), in.readInt(), in.readDouble(),
+                    in.readString(), in.readBytes(), in.readBoolean(), in.readOptionalBytes());
+        }
+        ScopeProfile.ClosedIncident closed = null;
+        if (in.readBoolean()) {
+            closed = new ScopeProfile.ClosedIncident(in.readString(), in.readBytes(), in.readBoolean());
+        }
+        if (!in.atEnd()) {
+            throw new IllegalArgumentException("profile state of " + bytes.length + " bytes has bytes left after its last field");
+        }
+        ScopeProfile profile = new ScopeProfile(account, scope, firstDay, configured(byName, now), ips, fingerprints, incident);
+        profile.closed(closed);
+        return profile;
+    }
+
+    private WindowSpec spec(String name) {
         for (WindowSpec spec : settings.windows()) {
-            WindowState w = stored.get(spec.name());
-            byte[] rows = w == null ? null : AvroBytes.bytes(w.getBucketRows());
-            if (w == null || Varints.count(rows) != spec.subBuckets()) {
-                windows.add(new WindowProfile(spec, settings.historyDays(), now));
+            if (spec.name().equals(name)) {
+                return spec;
+            }
+        }
+        return null;
+    }
+
+    /** The configured windows in their configured order: stored ones restored, new or reshaped ones fresh. */
+    private List<WindowProfile> configured(Map<String, WindowProfile> stored, Instant now) {
+        List<WindowProfile> windows = new ArrayList<>(settings.windows().size());
+        for (WindowSpec spec : settings.windows()) {
+            WindowProfile w = stored.get(spec.name());
+            windows.add(w != null ? w : new WindowProfile(spec, settings.historyDays(), now));
+        }
+        return windows;
+    }
+
+    /** A stored window; of a history longer than the configured one, the newest days are kept. */
+    private WindowProfile window(WindowSpec spec, long[] rows, long[] bytes, long head, long day, long dayPeak, boolean armed,
+                                 long[] storedHistory, List<AlertedDay> alerted) {
+        double[] history = new double[settings.historyDays()];
+        int keep = Math.min(storedHistory.length, history.length);
+        for (int i = 0; i < keep; i++) {
+            history[i] = storedHistory[storedHistory.length - keep + i];
+        }
+        return new WindowProfile(spec, rows, bytes, head, day, dayPeak, armed, history, keep, alerted);
+    }
+
+    private static void writeMap(StateBytes.Writer out, Map<String, Long> map) {
+        out.writeLong(map.size());
+        for (Map.Entry<String, Long> e : map.entrySet()) {
+            out.writeString(e.getKey()).writeLong(e.getValue());
+        }
+    }
+
+    private static Map<String, Long> readMap(StateBytes.Reader in) {
+        int n = in.readLength();
+        Map<String, Long> map = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            map.put(in.readString(), in.readLong());
+        }
+        return map;
+    }
+
+    /** State written before the compact layout: the Avro {@code ProfileState} record. */
+    private ScopeProfile decodeLegacy(byte[] bytes, Instant now) {
+        ProfileState state = legacy.decode(bytes);
+        Map<String, WindowProfile> byName = new HashMap<>();
+        for (WindowState w : state.getWindows()) {
+            WindowSpec spec = spec(w.getName());
+            byte[] rows = AvroBytes.bytes(w.getBucketRows());
+            if (spec == null || Varints.count(rows) != spec.subBuckets()) {
                 continue;
             }
-            double[] history = new double[settings.historyDays()];
             byte[] packedHistory = AvroBytes.bytes(w.getHistory());
-            long[] storedHistory = Varints.unpack(packedHistory, Varints.count(packedHistory));
-            int keep = Math.min(storedHistory.length, history.length);
-            for (int i = 0; i < keep; i++) {
-                history[i] = storedHistory[storedHistory.length - keep + i];
-            }
-            windows.add(new WindowProfile(spec, Varints.unpack(rows, spec.subBuckets()),
-                    Varints.unpack(AvroBytes.bytes(w.getBucketBytes()), spec.subBuckets()), w.getHead(),
-                    w.getDay(), w.getDayPeak(), w.getArmed(), history, keep,
+            byName.put(spec.name(), window(spec, Varints.unpack(rows, spec.subBuckets()),
+                    Varints.unpack(AvroBytes.bytes(w.getBucketBytes()), spec.subBuckets()), w.getHead(), w.getDay(),
+                    w.getDayPeak(), w.getArmed(), Varints.unpack(packedHistory, Varints.count(packedHistory)),
                     w.getAlertedDays().stream().map(d -> new AlertedDay(d.getDay(), d.getMinuteOfDay(), d.getPeak())).toList()));
         }
         IncidentState i = state.getIncident();
         OpenIncident incident = i == null ? null : new OpenIncident(i.getIncidentId(), i.getOpenedAt(), i.getFirstSeen(),
                 i.getLastActivity(), i.getLastAlertAt(), i.getAlerts(), i.getLastScore(), i.getSeverity(), AvroBytes.bytes(i.getLastAlert()),
                 i.getEscalated(), i.getEgressEvidence() == null ? null : AvroBytes.bytes(i.getEgressEvidence()));
-        ScopeProfile profile = new ScopeProfile(state.getAccount(), state.getScope(), state.getFirstDay(), windows,
+        ScopeProfile profile = new ScopeProfile(state.getAccount(), state.getScope(), state.getFirstDay(), configured(byName, now),
                 state.getRecentIps(), state.getRecentFingerprints(), incident);
         if (state.getClosedIncidentId() != null && state.getClosedLastAlert() != null) {
             profile.closed(new ScopeProfile.ClosedIncident(state.getClosedIncidentId(),
                     AvroBytes.bytes(state.getClosedLastAlert()), state.getClosedEscalated()));
         }
         return profile;
-    }
-
-
-    /** Daily peaks are sums of whole rows; stored as such. */
-    private static long[] rounded(double[] values) {
-        long[] out = new long[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = Math.round(values[i]);
-        }
-        return out;
     }
 }

@@ -42,8 +42,6 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
 
     /** How often (in stream time) quiet incidents are looked for. */
     static final Duration CLOSE_SCAN_INTERVAL = Duration.ofMinutes(1);
-    /** An account seen again on a host after this long is signalled again (host-to-account learning). */
-    static final Duration ACCOUNT_SEEN_REFRESH = Duration.ofDays(1);
     /** Client ips of an incident whose egress is watched. */
     static final int WATCHED_IPS = 3;
     /** The source tag of db-access events in metrics. */
@@ -84,6 +82,12 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
         private KeyValueStore<String, Long> openIncidents;
         private KeyValueStore<String, Long> clock;
         private StorePeerBaselines peers;
+        /**
+         * No open incident is due to close before this (event-time millis): the scan of open incidents is skipped
+         * until then. A lower bound, not exact: due times only move later as incidents see activity, and every
+         * incident saved lowers it if needed. Unknown (zero) after a task starts, so the first scan runs.
+         */
+        private long earliestDue;
 
         @Override
         public void init(ProcessorContext<Object, Object> context) {
@@ -92,6 +96,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             this.openIncidents = context.getStateStore(StoreNames.OPEN_INCIDENTS);
             this.clock = context.getStateStore(StoreNames.EVENT_CLOCK);
             this.peers = new StorePeerBaselines(context.getStateStore(StoreNames.PEER_BASELINES));
+            this.earliestDue = 0;
             metrics.trackKeys(this, profiles::approximateNumEntries);
             // Stream time, not wall time: a replay closes incidents exactly as live processing did.
             context.schedule(CLOSE_SCAN_INTERVAL, PunctuationType.STREAM_TIME, ignored -> closeQuietIncidents());
@@ -104,6 +109,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             } else {
                 onRead((DbAccessEvent) record.value());
             }
+            peers.flush();
         }
 
         private void onEgress(EgressUpdate update) {
@@ -141,9 +147,6 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
                 boolean hadIncident = profile.incident() != null;
                 // An incident that went quiet before this read closes first, so this read can open a new one.
                 incidents.closeIfQuiet(profile, at).ifPresent(this::emit);
-                if (ScopeProfile.ALL_SENSITIVE.equals(scope)) {
-                    signalAccountSeen(profile, event.getClientIp(), at);
-                }
                 profile.noteEvidence(event.getClientIp(), event.getStatementFingerprint(), rows, at);
                 List<WindowVerdict> verdicts = detector.observe(profile, at, rows, bytes, peers);
                 // The open-incident scan runs only when the all-tables scope is about to open an incident.
@@ -170,16 +173,23 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             if (clockMillis == null) {
                 return;
             }
+            if (clockMillis < earliestDue) {
+                return;
+            }
             Instant now = Instant.ofEpochMilli(clockMillis);
             List<String> due = new ArrayList<>();
+            long nextDue = Long.MAX_VALUE;
             try (KeyValueIterator<String, Long> open = openIncidents.all()) {
                 while (open.hasNext()) {
                     KeyValue<String, Long> entry = open.next();
                     if (entry.value <= clockMillis) {
                         due.add(entry.key);
+                    } else {
+                        nextDue = Math.min(nextDue, entry.value);
                     }
                 }
             }
+            earliestDue = nextDue;
             for (String key : due) {
                 byte[] stored = profiles.get(key);
                 if (stored == null) {
@@ -200,7 +210,9 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
                     openIncidents.delete(key);
                 }
             } else {
-                openIncidents.put(key, incidents.closeDue(profile.incident()).toEpochMilli());
+                long due = incidents.closeDue(profile.incident()).toEpochMilli();
+                openIncidents.put(key, due);
+                earliestDue = Math.min(earliestDue, due);
             }
         }
 
@@ -242,18 +254,6 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             return ExfiltrationAlert.newBuilder(alert).setSuppressed(true)
                     .setSuppressionReason("allow-list rule " + r.id() + " (owner " + r.owner() + "): " + r.reason())
                     .build();
-        }
-
-        /** Tells the egress side which accounts read sensitive tables from which host, at most once a day per pair. */
-        private void signalAccountSeen(ScopeProfile profile, String ip, Instant at) {
-            if (ip == null || ip.isEmpty()) {
-                return;
-            }
-            Long last = profile.recentIps().get(ip);
-            if (last == null || at.toEpochMilli() - last >= ACCOUNT_SEEN_REFRESH.toMillis()) {
-                ReadSignal signal = ReadSignal.newBuilder().setClientIp(ip).setAccount(profile.account()).setAt(at).build();
-                context.forward(new Record<Object, Object>(ip, signal, at.toEpochMilli()), signalsChild);
-            }
         }
 
         @Override

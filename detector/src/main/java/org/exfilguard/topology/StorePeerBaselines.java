@@ -2,20 +2,25 @@ package org.exfilguard.topology;
 
 import com.tdunning.math.stats.MergingDigest;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.exfilguard.detect.PeerBaselines;
 
 /**
  * Peer baselines as one t-digest per (scope, window) in a state store.
  *
- * <p>New account-days are appended to a small pending list (one short store write) and merged into the digest
- * in batches: re-encoding and rewriting a whole digest for every closed day took 40% of the stream thread in
- * the benchmark's profile. While a digest is young (fewer than {@value #EXACT_UNTIL} values) every value is merged at
- * once, so cold-start thresholds over few peers are exact; later the quantiles lag by at most
- * {@value #BATCH} account-days. Pending values live in the store, and the cached digest is always the one read
- * back from its bytes, so a restarted task computes the same quantiles as the one that stopped.
+ * <p>New account-days are appended to a small pending list and merged into the digest in batches: re-encoding
+ * and rewriting a whole digest for every closed day took 40% of the stream thread in the benchmark's profile.
+ * While a digest is young (fewer than {@value #EXACT_UNTIL} values) every value is merged at once, so cold-start
+ * thresholds over few peers are exact; later the quantiles lag by at most {@value #BATCH} account-days.
+ * An event closes several days in several windows at once, so pending lists are written to the store once per
+ * event, by {@link #flush()}, which the processor calls when it is done with the record: the store then holds
+ * exactly what the record left, as if every value had been written at once. The cached digest is always the one
+ * read back from its bytes, so a restarted task computes the same quantiles as the one that stopped.
  * The peers are the accounts of this task's partitions: a sample of the population when the input has
  * several partitions.
  */
@@ -28,7 +33,30 @@ final class StorePeerBaselines implements PeerBaselines {
 
     private final KeyValueStore<String, byte[]> store;
     private final Map<String, MergingDigest> cache = new HashMap<>();
-    private final Map<String, double[]> pendingCache = new HashMap<>();
+    private final Map<String, Pending> pendingCache = new HashMap<>();
+    private final Map<String, Map<String, String>> keys = new HashMap<>();
+    private final Set<String> dirty = new LinkedHashSet<>();
+
+    /** Values not yet merged into a digest, as stored under the digest's key + {@value #PENDING}. */
+    private static final class Pending {
+        private double[] values;
+        private int size;
+        /** Whether the store holds a pending entry for the key. */
+        private boolean stored;
+
+        Pending(double[] values, boolean stored) {
+            this.values = values;
+            this.size = values.length;
+            this.stored = stored;
+        }
+
+        void add(double value) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, Math.max(8, size * 2));
+            }
+            values[size++] = value;
+        }
+    }
 
     StorePeerBaselines(KeyValueStore<String, byte[]> store) {
         this.store = store;
@@ -36,8 +64,9 @@ final class StorePeerBaselines implements PeerBaselines {
 
     @Override
     public long count(String scope, String window) {
-        MergingDigest digest = digest(key(scope, window));
-        return (digest == null ? 0 : digest.size()) + pending(key(scope, window)).length;
+        String key = key(scope, window);
+        MergingDigest digest = digest(key);
+        return (digest == null ? 0 : digest.size()) + pending(key).size;
     }
 
     @Override
@@ -56,58 +85,62 @@ final class StorePeerBaselines implements PeerBaselines {
     public void add(String scope, String window, double peak) {
         String key = key(scope, window);
         MergingDigest digest = digest(key);
-        double[] pending = pending(key);
-        double[] grown = java.util.Arrays.copyOf(pending, pending.length + 1);
-        grown[pending.length] = peak;
+        Pending pending = pending(key);
+        pending.add(peak);
         long size = digest == null ? 0 : digest.size();
-        if (size < EXACT_UNTIL || grown.length >= BATCH) {
-            merge(key, digest, grown);
-        } else {
-            putPending(key, grown);
+        if (size < EXACT_UNTIL || pending.size >= BATCH) {
+            merge(key, digest, pending);
         }
+        dirty.add(key);
     }
 
-    private void merge(String key, MergingDigest digest, double[] values) {
+    /** Writes the pending lists changed since the last flush: one store write per (scope, window) and record. */
+    void flush() {
+        for (String key : dirty) {
+            Pending pending = pendingCache.get(key);
+            if (pending.size > 0) {
+                ByteBuffer buffer = ByteBuffer.allocate(pending.size * Double.BYTES);
+                for (int i = 0; i < pending.size; i++) {
+                    buffer.putDouble(pending.values[i]);
+                }
+                store.put(key + PENDING, buffer.array());
+                pending.stored = true;
+            } else if (pending.stored) {
+                store.delete(key + PENDING);
+                pending.stored = false;
+            }
+        }
+        dirty.clear();
+    }
+
+    private void merge(String key, MergingDigest digest, Pending pending) {
         MergingDigest target = digest == null ? new MergingDigest(COMPRESSION) : digest;
-        for (double v : values) {
-            target.add(v, 1);
+        for (int i = 0; i < pending.size; i++) {
+            target.add(pending.values[i], 1);
         }
         ByteBuffer buffer = ByteBuffer.allocate(target.byteSize());
         target.asBytes(buffer);
         byte[] bytes = buffer.array();
         store.put(key, bytes);
         cache.put(key, MergingDigest.fromBytes(ByteBuffer.wrap(bytes)));
-        if (pending(key).length > 0) {
-            store.delete(key + PENDING);
-        }
-        pendingCache.put(key, new double[0]);
+        pending.size = 0;
     }
 
-    private void putPending(String key, double[] values) {
-        ByteBuffer buffer = ByteBuffer.allocate(values.length * Double.BYTES);
-        for (double v : values) {
-            buffer.putDouble(v);
-        }
-        store.put(key + PENDING, buffer.array());
-        pendingCache.put(key, values);
-    }
-
-    private double[] pending(String key) {
-        double[] values = pendingCache.get(key);
-        if (values == null) {
+    private Pending pending(String key) {
+        Pending pending = pendingCache.get(key);
+        if (pending == null) {
             byte[] bytes = store.get(key + PENDING);
-            if (bytes == null) {
-                values = new double[0];
-            } else {
+            double[] values = new double[bytes == null ? 0 : bytes.length / Double.BYTES];
+            if (bytes != null) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                values = new double[bytes.length / Double.BYTES];
                 for (int i = 0; i < values.length; i++) {
                     values[i] = buffer.getDouble();
                 }
             }
-            pendingCache.put(key, values);
+            pending = new Pending(values, bytes != null);
+            pendingCache.put(key, pending);
         }
-        return values;
+        return pending;
     }
 
     private MergingDigest digest(String key) {
@@ -122,7 +155,8 @@ final class StorePeerBaselines implements PeerBaselines {
         return digest;
     }
 
-    private static String key(String scope, String window) {
-        return scope + '|' + window;
+    /** The store key of a (scope, window), built once: it is asked for several times per event. */
+    private String key(String scope, String window) {
+        return keys.computeIfAbsent(scope, s -> new HashMap<>()).computeIfAbsent(window, w -> scope + '|' + w);
     }
 }

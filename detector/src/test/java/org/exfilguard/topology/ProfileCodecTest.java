@@ -50,4 +50,83 @@ class ProfileCodecTest {
         assertThat(back.recentClientIps()).containsExactly("10.0.0.1");
         assertThat(codec.encode(back)).isEqualTo(codec.encode(profile));
     }
+
+    @Test
+    void incidentsAndEvidenceSurviveAndTheLayoutIsTagged() {
+        DetectionSettings settings = DetectionSettings.defaults(SensitiveTables.parse("coop.members"));
+        ProfileCodec codec = new ProfileCodec(settings);
+        Instant t0 = Instant.parse("2026-03-02T10:00:00Z");
+        ScopeProfile profile = ScopeProfile.fresh("jdoe", "*", settings.windows(), settings.historyDays(), t0);
+        profile.windows().get(0).add(t0, 40_000, 7_200_000);
+        profile.windows().get(0).recordAlert(t0, 40_000);
+        profile.noteEvidence("10.0.0.1", "select * from coop.members", 40_000, t0);
+        profile.noteEvidence("10.0.0.2", "select id from coop.members where id = ?", 1, t0.plusSeconds(5));
+        profile.incident(new org.exfilguard.profile.OpenIncident("inc-1", t0, t0.minusSeconds(60), t0.plusSeconds(30), t0, 2, 7.5,
+                "HIGH", new byte[] {1, 2, 3}, true, null));
+        profile.closed(new ScopeProfile.ClosedIncident("inc-0", new byte[] {9}, false));
+
+        byte[] bytes = codec.encode(profile);
+        assertThat(bytes[0]).as("tag byte: no Avro ProfileState starts with it").isEqualTo((byte) ProfileCodec.TAG);
+        assertThat(bytes[1]).isEqualTo((byte) ProfileCodec.VERSION);
+        ScopeProfile back = codec.decode(bytes, t0);
+        assertThat(back.incident().incidentId()).isEqualTo("inc-1");
+        assertThat(back.incident().lastActivity()).isEqualTo(t0.plusSeconds(30));
+        assertThat(back.incident().lastScore()).isEqualTo(7.5);
+        assertThat(back.incident().lastAlert()).containsExactly(1, 2, 3);
+        assertThat(back.incident().escalated()).isTrue();
+        assertThat(back.incident().egressEvidence()).isNull();
+        assertThat(back.closed().incidentId()).isEqualTo("inc-0");
+        assertThat(back.recentIps()).containsOnlyKeys("10.0.0.1", "10.0.0.2");
+        assertThat(back.topFingerprints(1)).containsExactly("select * from coop.members");
+        assertThat(back.windows().get(0).alertedDays()).isEqualTo(profile.windows().get(0).alertedDays());
+        assertThat(back.windows().get(0).sumBytes()).isEqualTo(7_200_000);
+        assertThat(codec.encode(back)).isEqualTo(bytes);
+    }
+
+    @Test
+    void stateWrittenAsAvroByEarlierVersionsIsStillRead() {
+        DetectionSettings settings = DetectionSettings.defaults(SensitiveTables.parse("coop.members"));
+        Instant t0 = Instant.parse("2026-03-02T10:00:00Z");
+        long[] rows = new long[15];
+        rows[3] = 1_200;
+        byte[] legacy = new org.exfilguard.incident.AvroBytes<>(org.exfilguard.schema.state.ProfileState.class).encode(
+                org.exfilguard.schema.state.ProfileState.newBuilder()
+                        .setAccount("jdoe").setScope("coop.members").setFirstDay(20_000)
+                        .setWindows(java.util.List.of(org.exfilguard.schema.state.WindowState.newBuilder()
+                                .setName("15m").setHead(1_000).setDay(20_500).setDayPeak(1_200).setArmed(true)
+                                .setBucketRows(java.nio.ByteBuffer.wrap(Varints.pack(rows)))
+                                .setBucketBytes(java.nio.ByteBuffer.wrap(Varints.pack(new long[15])))
+                                .setHistory(java.nio.ByteBuffer.wrap(Varints.pack(new long[] {10, 20, 30})))
+                                .build()))
+                        .setRecentIps(java.util.Map.of("10.0.0.1", 5L))
+                        .build());
+        ScopeProfile back = new ProfileCodec(settings).decode(legacy, t0);
+        assertThat(back.account()).isEqualTo("jdoe");
+        assertThat(back.firstDay()).isEqualTo(20_000);
+        WindowProfile w = back.windows().get(0);
+        assertThat(w.sumRows()).isEqualTo(1_200);
+        assertThat(w.head()).isEqualTo(1_000);
+        assertThat(w.history()).containsExactly(10, 20, 30);
+        assertThat(back.windows()).as("windows the old state did not have start afresh").hasSize(settings.windows().size());
+        assertThat(back.windows().get(1).sumRows()).isZero();
+        assertThat(back.recentClientIps()).containsExactly("10.0.0.1");
+    }
+
+    @Test
+    void corruptOrNewerStateFailsWithAClearMessage() {
+        DetectionSettings settings = DetectionSettings.defaults(SensitiveTables.parse("coop.members"));
+        ProfileCodec codec = new ProfileCodec(settings);
+        Instant t0 = Instant.parse("2026-03-02T10:00:00Z");
+        byte[] good = codec.encode(ScopeProfile.fresh("jdoe", "coop.members", settings.windows(), settings.historyDays(), t0));
+        byte[] newer = good.clone();
+        newer[1] = (byte) (ProfileCodec.VERSION + 1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> codec.decode(newer, t0))
+                .hasMessageContaining("layout version " + (ProfileCodec.VERSION + 1));
+        byte[] truncated = java.util.Arrays.copyOf(good, good.length - 3);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> codec.decode(truncated, t0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("profile state");
+        byte[] longer = java.util.Arrays.copyOf(good, good.length + 1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> codec.decode(longer, t0))
+                .hasMessageContaining("bytes left");
+    }
 }
