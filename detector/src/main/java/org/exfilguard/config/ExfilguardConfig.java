@@ -82,6 +82,7 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String METRICS_PORT = "metrics.port";
     public static final String METRICS_TOKEN = "metrics.token";
 
+    public static final String READ_PROFILE_CACHE_BYTES = "read.profile.cache.bytes";
     public static final String ROCKSDB_BLOCK_CACHE_BYTES = BoundedRocksDbConfig.BLOCK_CACHE_BYTES;
     public static final String ROCKSDB_WRITE_BUFFER_BYTES = BoundedRocksDbConfig.WRITE_BUFFER_BYTES;
 
@@ -178,8 +179,16 @@ public final class ExfilguardConfig extends AbstractConfig {
             .define(METRICS_TOKEN, Type.PASSWORD, null, Importance.LOW, "Bearer token required by /metrics when set.")
             .define(ROCKSDB_BLOCK_CACHE_BYTES, Type.LONG, BoundedRocksDbConfig.DEFAULT_BLOCK_CACHE_BYTES, Range.atLeast(1L << 20),
                     Importance.MEDIUM, "Off-heap memory of all RocksDB stores of the process together: one shared block cache, memtables included.")
+            .define(READ_PROFILE_CACHE_BYTES, Type.LONG, org.exfilguard.topology.DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES,
+                    Range.atLeast(0L), Importance.LOW,
+                    "Heap each task (input partition) spends on a copy of the encoded profiles it used last, in front of RocksDB; 0 turns it off.")
             .define(ROCKSDB_WRITE_BUFFER_BYTES, Type.LONG, BoundedRocksDbConfig.DEFAULT_WRITE_BUFFER_BYTES, Range.atLeast(1L << 20),
                     Importance.LOW, "The share of the block cache that RocksDB memtables of all stores may take together.");
+
+    /** Heap per task for the profile cache of the read side. */
+    public long profileCacheBytes() {
+        return getLong(READ_PROFILE_CACHE_BYTES);
+    }
 
     public ExfilguardConfig(Map<String, ?> values) {
         super(DEFINITION, values, false);

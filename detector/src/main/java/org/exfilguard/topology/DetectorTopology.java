@@ -48,6 +48,8 @@ public final class DetectorTopology {
     public static final String READ_SIGNALS_SINK = "read-signals-sink";
     public static final String EGRESS_UPDATES_SINK = "egress-updates-sink";
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+    /** Default of {@code read.profile.cache.bytes}: encoded profiles each task keeps in memory. */
+    public static final long DEFAULT_PROFILE_CACHE_BYTES = 16L * 1024 * 1024;
 
     private DetectorTopology() {
     }
@@ -59,16 +61,17 @@ public final class DetectorTopology {
     public static Topology build(DetectionSettings settings, EgressSettings egress, Topics topics, DetectorSerdes serdes,
                                  DetectorMetrics metrics, String detectorVersion) {
         return build(settings, egress, topics, serdes, metrics, detectorVersion, Clock.systemUTC(), AllowListSource.none(),
-                Optional.empty());
+                Optional.empty(), DEFAULT_PROFILE_CACHE_BYTES);
     }
 
     /**
      * As above, with the wall clock that bounds how far in the future an event may claim to be (the only use of
-     * wall time: every window, baseline and incident runs on event time).
+     * wall time: every window, baseline and incident runs on event time), and the bytes of encoded profiles each
+     * task keeps in memory in front of its store (0: none).
      */
     public static Topology build(DetectionSettings settings, EgressSettings egress, Topics topics, DetectorSerdes serdes,
                                  DetectorMetrics metrics, String detectorVersion, Clock wallClock, AllowListSource allowList,
-                                 Optional<NormaliserSettings> normaliser) {
+                                 Optional<NormaliserSettings> normaliser, long profileCacheBytes) {
         EventValidator validator = new EventValidator(settings.maxFutureSkew());
         Topology topology = new Topology();
         // Bytes in: decoding happens in our processors so a bad record becomes a dead letter with a reason
@@ -85,7 +88,8 @@ public final class DetectorTopology {
                 validator::check, EgressEvent::getSrcIp, EgressEvent::getEventTime, wallClock, metrics,
                 EGRESS_PROFILE, DEAD_LETTER_SINK, false, longestWindow(egress.volume())), EGRESS_SOURCE);
         topology.addProcessor(READ_PROFILE,
-                new ReadProfileSupplier(settings, detectorVersion, metrics, allowList, ALERTS_SINK, ALERTS_JSON_SINK, READ_SIGNALS_SINK),
+                new ReadProfileSupplier(settings, detectorVersion, metrics, allowList, profileCacheBytes, ALERTS_SINK, ALERTS_JSON_SINK,
+                        READ_SIGNALS_SINK),
                 DECODE_DB_ACCESS, EGRESS_UPDATES_SOURCE);
         topology.addProcessor(EGRESS_PROFILE, new EgressProfileSupplier(egress, metrics), DECODE_EGRESS, READ_SIGNALS_SOURCE);
 

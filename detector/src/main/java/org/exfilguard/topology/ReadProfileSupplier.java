@@ -54,9 +54,13 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
     private final String alertsChild;
     private final String alertsJsonChild;
     private final String signalsChild;
+    /** Bytes of encoded profiles each task keeps in memory in front of its store. */
+    private final long profileCacheBytes;
 
     ReadProfileSupplier(DetectionSettings settings, String detectorVersion, DetectorMetrics metrics,
-                        AllowListSource allowList, String alertsChild, String alertsJsonChild, String signalsChild) {
+                        AllowListSource allowList, long profileCacheBytes, String alertsChild, String alertsJsonChild,
+                        String signalsChild) {
+        this.profileCacheBytes = profileCacheBytes;
         this.allowList = allowList;
         this.alertsJsonChild = alertsJsonChild;
         this.settings = settings;
@@ -82,6 +86,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
         private KeyValueStore<String, Long> openIncidents;
         private KeyValueStore<String, Long> clock;
         private StorePeerBaselines peers;
+        private final ProfileBytesCache cache = new ProfileBytesCache(profileCacheBytes);
         /**
          * No open incident is due to close before this (event-time millis): the scan of open incidents is skipped
          * until then. A lower bound, not exact: due times only move later as incidents see activity, and every
@@ -97,6 +102,8 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             this.clock = context.getStateStore(StoreNames.EVENT_CLOCK);
             this.peers = new StorePeerBaselines(context.getStateStore(StoreNames.PEER_BASELINES));
             this.earliestDue = 0;
+            // A task (re)initialised from its changelog starts with an empty cache: the store is the truth.
+            cache.clear();
             metrics.trackKeys(this, profiles::approximateNumEntries);
             // Stream time, not wall time: a replay closes incidents exactly as live processing did.
             context.schedule(CLOSE_SCAN_INTERVAL, PunctuationType.STREAM_TIME, ignored -> closeQuietIncidents());
@@ -114,7 +121,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
 
         private void onEgress(EgressUpdate update) {
             String key = key(update.getAccount(), update.getTable());
-            byte[] stored = profiles.get(key);
+            byte[] stored = load(key);
             if (stored == null) {
                 return;
             }
@@ -140,7 +147,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             scopes.add(ScopeProfile.ALL_SENSITIVE);
             for (String scope : scopes) {
                 String key = key(event.getAccount(), scope);
-                byte[] stored = profiles.get(key);
+                byte[] stored = load(key);
                 ScopeProfile profile = stored == null
                         ? ScopeProfile.fresh(event.getAccount(), scope, settings.windows(), settings.historyDays(), at)
                         : codec.decode(stored, at);
@@ -191,7 +198,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             }
             earliestDue = nextDue;
             for (String key : due) {
-                byte[] stored = profiles.get(key);
+                byte[] stored = load(key);
                 if (stored == null) {
                     openIncidents.delete(key);
                     continue;
@@ -203,8 +210,21 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             }
         }
 
+        /** The stored profile bytes of a key, from the cache when it has them. */
+        private byte[] load(String key) {
+            byte[] cached = cache.get(key);
+            if (cached != null) {
+                return cached;
+            }
+            byte[] stored = profiles.get(key);
+            cache.put(key, stored);
+            return stored;
+        }
+
         private void save(String key, ScopeProfile profile, boolean hadIncident) {
-            profiles.put(key, codec.encode(profile));
+            byte[] encoded = codec.encode(profile);
+            profiles.put(key, encoded);
+            cache.put(key, encoded);
             if (profile.incident() == null) {
                 if (hadIncident) {
                     openIncidents.delete(key);

@@ -86,7 +86,8 @@ public final class DetectorDriver implements AutoCloseable {
                     new DetectorSerdes(events.deserializer(), egressSerde.deserializer(), alertSerde.serializer(),
                             events.serializer(), egressSerde.serializer()),
                     metrics, "test", java.time.Clock.systemUTC(), allowList,
-                    java.util.Optional.of(new ExfilguardConfig(java.util.Map.of()).normaliserSettings())), props);
+                    java.util.Optional.of(new ExfilguardConfig(java.util.Map.of()).normaliserSettings()),
+                    DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES), props);
             alertsJson = driver.createOutputTopic(TOPICS.alertsJson(), new StringDeserializer(), new StringDeserializer());
             egressInput = driver.createInputTopic(TOPICS.egress(), new StringSerializer(), egressSerde.serializer());
             dbAccess = driver.createInputTopic(TOPICS.dbAccess(), new StringSerializer(), events.serializer());

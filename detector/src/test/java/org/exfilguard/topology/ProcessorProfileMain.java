@@ -60,6 +60,8 @@ public final class ProcessorProfileMain {
             Properties props = new Properties();
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "profile");
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+            // The production RocksDB settings (shared bounded block cache and write-buffer manager).
+            props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, org.exfilguard.config.BoundedRocksDbConfig.class);
             java.io.File stateDir = Files.createTempDirectory("exfilguard-profile").toFile();
             var task = new org.apache.kafka.streams.processor.TaskId(0, 0);
             MockProcessorContext<Object, Object> decodeContext = new MockProcessorContext<>(props, task, stateDir);
@@ -77,8 +79,9 @@ public final class ProcessorProfileMain {
             Processor<byte[], byte[], Object, Object> decode = new DecodeSupplier<DbAccessEvent>("db-access", serde.deserializer(),
                     new EventValidator(Duration.ofMinutes(10))::check, DbAccessEvent::getAccount, DbAccessEvent::getEventTime,
                     Clock.systemUTC(), metrics, "read", "dlq", true, Duration.ofDays(7)).get();
+            long cacheBytes = Long.getLong("profile.cache.bytes", DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES);
             Processor<Object, Object, Object, Object> read = new ReadProfileSupplier(settings, "profile", metrics, AllowListSource.none(),
-                    "alerts", "json", "signals").get();
+                    cacheBytes, "alerts", "json", "signals").get();
             decode.init(decodeContext);
             read.init(readContext);
             var closeScan = readContext.scheduledPunctuators().get(0).getPunctuator();
