@@ -6,14 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.ReadDetector;
@@ -83,25 +80,18 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
         private final AvroBytes<EgressEvidence> evidenceCodec = new AvroBytes<>(EgressEvidence.class);
         private ProcessorContext<Object, Object> context;
         private KeyValueStore<String, byte[]> profiles;
-        private KeyValueStore<String, Long> openIncidents;
+        private OpenIncidentIndex openIncidents;
         private KeyValueStore<String, Long> clock;
         private StorePeerBaselines peers;
         private final ProfileBytesCache cache = new ProfileBytesCache(profileCacheBytes);
-        /**
-         * No open incident is due to close before this (event-time millis): the scan of open incidents is skipped
-         * until then. A lower bound, not exact: due times only move later as incidents see activity, and every
-         * incident saved lowers it if needed. Unknown (zero) after a task starts, so the first scan runs.
-         */
-        private long earliestDue;
 
         @Override
         public void init(ProcessorContext<Object, Object> context) {
             this.context = context;
             this.profiles = context.getStateStore(StoreNames.READ_PROFILES);
-            this.openIncidents = context.getStateStore(StoreNames.OPEN_INCIDENTS);
+            this.openIncidents = new OpenIncidentIndex(context.getStateStore(StoreNames.OPEN_INCIDENTS));
             this.clock = context.getStateStore(StoreNames.EVENT_CLOCK);
             this.peers = new StorePeerBaselines(context.getStateStore(StoreNames.PEER_BASELINES));
-            this.earliestDue = 0;
             // A task (re)initialised from its changelog starts with an empty cache: the store is the truth.
             cache.clear();
             metrics.trackKeys(this, profiles::approximateNumEntries);
@@ -165,14 +155,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
         }
 
         private boolean tableIncidentOpen(String account) {
-            try (KeyValueIterator<String, Long> open = openIncidents.prefixScan(account + '\u0000', new StringSerializer())) {
-                while (open.hasNext()) {
-                    if (!open.next().key.endsWith('\u0000' + ScopeProfile.ALL_SENSITIVE)) {
-                        return true;
-                    }
-                }
-            }
-            return false;
+            return openIncidents.anyWithPrefixExcept(account + '\u0000', key(account, ScopeProfile.ALL_SENSITIVE));
         }
 
         private void closeQuietIncidents() {
@@ -180,27 +163,11 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             if (clockMillis == null) {
                 return;
             }
-            if (clockMillis < earliestDue) {
-                return;
-            }
             Instant now = Instant.ofEpochMilli(clockMillis);
-            List<String> due = new ArrayList<>();
-            long nextDue = Long.MAX_VALUE;
-            try (KeyValueIterator<String, Long> open = openIncidents.all()) {
-                while (open.hasNext()) {
-                    KeyValue<String, Long> entry = open.next();
-                    if (entry.value <= clockMillis) {
-                        due.add(entry.key);
-                    } else {
-                        nextDue = Math.min(nextDue, entry.value);
-                    }
-                }
-            }
-            earliestDue = nextDue;
-            for (String key : due) {
+            for (String key : openIncidents.dueBy(clockMillis)) {
                 byte[] stored = load(key);
                 if (stored == null) {
-                    openIncidents.delete(key);
+                    openIncidents.remove(key);
                     continue;
                 }
                 ScopeProfile profile = codec.decode(stored, now);
@@ -227,12 +194,10 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             cache.put(key, encoded);
             if (profile.incident() == null) {
                 if (hadIncident) {
-                    openIncidents.delete(key);
+                    openIncidents.remove(key);
                 }
             } else {
-                long due = incidents.closeDue(profile.incident()).toEpochMilli();
-                openIncidents.put(key, due);
-                earliestDue = Math.min(earliestDue, due);
+                openIncidents.put(key, incidents.closeDue(profile.incident()).toEpochMilli());
             }
         }
 
