@@ -81,7 +81,7 @@ public final class DetectorDriver implements AutoCloseable {
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "exfilguard-test");
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("exfilguard-ttd").toString());
-            props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
+            props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, org.exfilguard.config.StreamsSettings.RECORD_CACHE_BYTES);
             driver = new TopologyTestDriver(DetectorTopology.build(settings, egress, TOPICS,
                     new DetectorSerdes(events.deserializer(), egressSerde.deserializer(), alertSerde.serializer(),
                             events.serializer(), egressSerde.serializer()),
