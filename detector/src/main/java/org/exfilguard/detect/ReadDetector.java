@@ -39,8 +39,6 @@ public final class ReadDetector {
             window.add(at, rows, bytes);
             long observed = window.sumRows();
             double score = observed / Math.max(threshold.value(), 1.0);
-            double peerRank = threshold.coldStart() && threshold.peerCount() > 0
-                    ? peers.rank(profile.scope(), name, observed) : Double.NaN;
             WindowVerdict.State state;
             if (observed <= threshold.value()) {
                 window.armed(true);
@@ -57,6 +55,10 @@ public final class ReadDetector {
                 window.recordAlert(at, observed);
                 state = WindowVerdict.State.ABOVE;
             }
+            // Where the sum ranks among the peers explains a cold-start alert; only alerts need it.
+            boolean alerting = state == WindowVerdict.State.CROSSED || state == WindowVerdict.State.ABOVE;
+            double peerRank = alerting && threshold.coldStart() && threshold.peerCount() > 0
+                    ? peers.rank(profile.scope(), name, observed) : Double.NaN;
             verdicts.add(new WindowVerdict(window, state, observed, window.sumBytes(), threshold, score, peerRank));
         }
         return verdicts;

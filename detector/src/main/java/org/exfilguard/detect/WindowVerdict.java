@@ -8,7 +8,8 @@ import org.exfilguard.profile.WindowProfile;
  * @param state       where the sum stands against the threshold
  * @param observedRows the sliding sum of rows after the event
  * @param score       observed rows over the threshold; 1.0 is the threshold
- * @param peerRank    for cold-start thresholds, the fraction of peer account-days at or below the observed sum
+ * @param peerRank    for a cold-start threshold that the sum is above, the fraction of peer account-days at or below
+ *                    the observed sum; NaN otherwise
  */
 public record WindowVerdict(WindowProfile window, State state, long observedRows, long observedBytes,
                             Threshold threshold, double score, double peerRank) {

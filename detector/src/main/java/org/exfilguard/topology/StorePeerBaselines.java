@@ -35,6 +35,11 @@ final class StorePeerBaselines implements PeerBaselines {
     private final Map<String, MergingDigest> cache = new HashMap<>();
     private final Map<String, Pending> pendingCache = new HashMap<>();
     private final Map<String, Map<String, String>> keys = new HashMap<>();
+    private final Map<String, Quantile> quantiles = new HashMap<>();
+
+    /** A quantile of one digest instance, valid while that instance is the cached digest. */
+    private record Quantile(MergingDigest digest, double q, double value) {
+    }
     private final Set<String> dirty = new LinkedHashSet<>();
 
     /** Values not yet merged into a digest, as stored under the digest's key + {@value #PENDING}. */
@@ -71,8 +76,18 @@ final class StorePeerBaselines implements PeerBaselines {
 
     @Override
     public double quantile(String scope, String window, double q) {
-        MergingDigest digest = digest(key(scope, window));
-        return digest == null ? Double.NaN : digest.quantile(q);
+        String key = key(scope, window);
+        MergingDigest digest = digest(key);
+        if (digest == null) {
+            return Double.NaN;
+        }
+        // A digest changes only when pending values are merged into it, while cold-start thresholds ask on every event.
+        Quantile known = quantiles.get(key);
+        if (known == null || known.digest() != digest || known.q() != q) {
+            known = new Quantile(digest, q, digest.quantile(q));
+            quantiles.put(key, known);
+        }
+        return known.value();
     }
 
     @Override
