@@ -46,6 +46,7 @@ public final class DetectorRunner implements AutoCloseable {
     private KafkaStreamsMetrics streamsMetrics;
     private MetricsServer metricsServer;
     private volatile Throwable fatal;
+    private StallWatch stallWatch;
 
     public DetectorRunner(ExfilguardConfig config) {
         this.config = config;
@@ -86,6 +87,8 @@ public final class DetectorRunner implements AutoCloseable {
             fatal = error;
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+        stallWatch = new StallWatch(Duration.ofSeconds(config.getInt(ExfilguardConfig.STALL_TIMEOUT_SECONDS)), System.currentTimeMillis());
+        streams.setGlobalStateRestoreListener(stallWatch);
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         int port = config.getInt(ExfilguardConfig.METRICS_PORT);
@@ -141,6 +144,11 @@ public final class DetectorRunner implements AutoCloseable {
 
     public Throwable failure() {
         return fatal;
+    }
+
+    /** Why the detector is alive but stalled, once it has been so longer than {@code stall.timeout.seconds}. */
+    public java.util.Optional<String> stalled() {
+        return streams == null ? java.util.Optional.empty() : stallWatch.check(streams, System.currentTimeMillis());
     }
 
     public DetectorMetrics metrics() {

@@ -3,6 +3,7 @@ package org.exfilguard.cli;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.exfilguard.config.ConfigLoader;
@@ -72,9 +73,12 @@ public final class RunCommand implements Callable<Integer> {
         runner.start();
         while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
             Throwable failure = runner.failure();
-            if (failure != null) {
-                String message = "the detector stopped after an unrecoverable error (" + describe(failure)
-                        + "); exiting with code " + EXIT_RESTART + " so that a supervisor restarts it";
+            Optional<String> stall = failure == null ? runner.stalled() : Optional.empty();
+            if (failure != null || stall.isPresent()) {
+                String message = (failure != null
+                        ? "the detector stopped after an unrecoverable error (" + describe(failure) + ")"
+                        : "the detector is stalled: " + stall.get())
+                        + "; exiting with code " + EXIT_RESTART + " so that a supervisor restarts it";
                 log.error(message);
                 System.err.println("exfilguard: " + message);
                 return EXIT_RESTART;

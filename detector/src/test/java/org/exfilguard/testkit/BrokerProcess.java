@@ -44,6 +44,11 @@ public final class BrokerProcess implements AutoCloseable {
         process.kill();
     }
 
+    /** Stops the broker as an operator would (SIGTERM, a controlled shutdown), killing it if it takes over 60 s. */
+    public void stop() throws InterruptedException {
+        process.stop(java.time.Duration.ofSeconds(60));
+    }
+
     /** An ephemeral port that was free a moment ago. */
     public static int freePort() {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

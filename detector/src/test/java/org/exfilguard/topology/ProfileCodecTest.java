@@ -12,6 +12,10 @@ import org.junit.jupiter.api.Test;
 
 class ProfileCodecTest {
 
+    private final DetectionSettings settings = DetectionSettings.defaults(SensitiveTables.parse("coop.members"));
+    private final ProfileCodec codec = new ProfileCodec(settings);
+    private final Instant t0 = Instant.parse("2026-03-02T10:00:00Z");
+
     @Test
     void varintsRoundTripEdgeValues() {
         long[] values = {0, 1, -1, 127, 128, -129, Long.MAX_VALUE, Long.MIN_VALUE, 2_000_000, 0, 0};
@@ -22,9 +26,6 @@ class ProfileCodecTest {
 
     @Test
     void profileSurvivesEncodeAndDecodeWithItsWindowsAndHistory() {
-        DetectionSettings settings = DetectionSettings.defaults(SensitiveTables.parse("coop.members"));
-        ProfileCodec codec = new ProfileCodec(settings);
-        Instant t0 = Instant.parse("2026-03-02T10:00:00Z");
         ScopeProfile profile = ScopeProfile.fresh("jdoe", "coop.members", settings.windows(), settings.historyDays(), t0);
         for (int d = 0; d < 10; d++) {
             for (WindowProfile w : profile.windows()) {
@@ -53,9 +54,6 @@ class ProfileCodecTest {
 
     @Test
     void incidentsAndEvidenceSurviveAndTheLayoutIsTagged() {
-        DetectionSettings settings = DetectionSettings.defaults(SensitiveTables.parse("coop.members"));
-        ProfileCodec codec = new ProfileCodec(settings);
-        Instant t0 = Instant.parse("2026-03-02T10:00:00Z");
         ScopeProfile profile = ScopeProfile.fresh("jdoe", "*", settings.windows(), settings.historyDays(), t0);
         profile.windows().get(0).add(t0, 40_000, 7_200_000);
         profile.windows().get(0).recordAlert(t0, 40_000);
@@ -85,8 +83,6 @@ class ProfileCodecTest {
 
     @Test
     void stateWrittenAsAvroByEarlierVersionsIsStillRead() {
-        DetectionSettings settings = DetectionSettings.defaults(SensitiveTables.parse("coop.members"));
-        Instant t0 = Instant.parse("2026-03-02T10:00:00Z");
         long[] rows = new long[15];
         rows[3] = 1_200;
         byte[] legacy = new org.exfilguard.incident.AvroBytes<>(org.exfilguard.schema.state.ProfileState.class).encode(
@@ -100,7 +96,7 @@ class ProfileCodecTest {
                                 .build()))
                         .setRecentIps(java.util.Map.of("10.0.0.1", 5L))
                         .build());
-        ScopeProfile back = new ProfileCodec(settings).decode(legacy, t0);
+        ScopeProfile back = codec.decode(legacy, t0);
         assertThat(back.account()).isEqualTo("jdoe");
         assertThat(back.firstDay()).isEqualTo(20_000);
         WindowProfile w = back.windows().get(0);
@@ -114,9 +110,6 @@ class ProfileCodecTest {
 
     @Test
     void corruptOrNewerStateFailsWithAClearMessage() {
-        DetectionSettings settings = DetectionSettings.defaults(SensitiveTables.parse("coop.members"));
-        ProfileCodec codec = new ProfileCodec(settings);
-        Instant t0 = Instant.parse("2026-03-02T10:00:00Z");
         byte[] good = codec.encode(ScopeProfile.fresh("jdoe", "coop.members", settings.windows(), settings.historyDays(), t0));
         byte[] newer = good.clone();
         newer[1] = (byte) (ProfileCodec.VERSION + 1);
