@@ -13,8 +13,9 @@ import org.apache.kafka.streams.processor.StateRestoreListener;
 /**
  * Notices a detector that is alive but no longer working: input waiting on its partitions (consumer lag above
  * zero) while the stream threads process nothing, or state restoration that restores nothing, for longer than the
- * configured stall timeout (a restore seen hanging after a broker outage, waiting on its changelog). A silent stall is the worst way for a detector to fail (nothing alerts, nothing complains), so the
- * run command exits with the restart code instead, and exactly-once processing resumes where the last commit left.
+ * configured stall timeout (a restore was seen hanging after a broker outage, waiting on its changelog). A silent
+ * stall is the worst way for a detector to fail (nothing alerts, nothing complains), so the run command exits with
+ * the restart code instead, and exactly-once processing resumes where the last commit left.
  */
 final class StallWatch implements StateRestoreListener {
 
@@ -35,7 +36,7 @@ final class StallWatch implements StateRestoreListener {
      * Call regularly (every second or so) from one thread.
      */
     Optional<String> check(KafkaStreams streams, long nowMillis) {
-        return timeout.isZero() ? Optional.empty() : check(streams.metrics(), streams.state(), nowMillis);
+        return check(streams.metrics(), streams.state(), nowMillis);
     }
 
     Optional<String> check(Map<MetricName, ? extends Metric> metrics, KafkaStreams.State state, long nowMillis) {

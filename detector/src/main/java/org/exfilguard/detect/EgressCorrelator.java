@@ -115,14 +115,11 @@ public final class EgressCorrelator {
     }
 
     /**
-     * Takes a bulk read to watch from the read side. A signal without an incident (an account seen on the host, sent
-     * by earlier versions and never used) changes nothing.
+     * Takes a bulk read to watch from the read side: a signal with an incident id. (Signals without one, account-seen
+     * signals of earlier builds, are dropped by the caller before the host's state is loaded.)
      */
     public List<Finding> onRead(EgressHostState host, ScopeProfile volume, ReadSignal signal) {
         Instant at = signal.getAt();
-        if (signal.getIncidentId() == null) {
-            return List.of();
-        }
         expire(host, at);
         WatchedRead read = host.getReads().stream().filter(r -> r.getIncidentId().equals(signal.getIncidentId()))
                 .findFirst().orElse(null);

@@ -67,6 +67,7 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
             if (record.value() instanceof EgressEvent event) {
                 onEgress(event);
             } else if (record.value() instanceof ReadSignal signal && signal.getIncidentId() != null) {
+                // Only bulk reads are watched; account-seen signals of earlier builds are dropped unread.
                 Instant at = signal.getAt();
                 EgressHostState host = load(signal.getClientIp(), at);
                 ScopeProfile volume = volumeCodec.decode(AvroBytes.bytes(host.getVolume()), at);

@@ -247,7 +247,6 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
         }
     }
 
-
     static String key(String account, String scope) {
         return account + '\u0000' + scope;
     }

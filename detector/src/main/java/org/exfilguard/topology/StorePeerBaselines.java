@@ -36,11 +36,11 @@ final class StorePeerBaselines implements PeerBaselines {
     private final Map<String, Pending> pendingCache = new HashMap<>();
     private final Map<String, Map<String, String>> keys = new HashMap<>();
     private final Map<String, Quantile> quantiles = new HashMap<>();
+    private final Set<String> dirty = new LinkedHashSet<>();
 
     /** A quantile of one digest instance, valid while that instance is the cached digest. */
     private record Quantile(MergingDigest digest, double q, double value) {
     }
-    private final Set<String> dirty = new LinkedHashSet<>();
 
     /** Values not yet merged into a digest, as stored under the digest's key + {@value #PENDING}. */
     private static final class Pending {

@@ -47,7 +47,7 @@ class StallWatchTest {
     }
 
     @Test
-    void progressIdlenessRestorationAndRebalancingAreNotStalls() {
+    void progressIdlenessAndRebalancingAreNotStalls() {
         StallWatch watch = new StallWatch(Duration.ofSeconds(60), 0);
         KafkaStreams.State running = KafkaStreams.State.RUNNING;
         assertThat(watch.check(metrics(100, 500), running, 1_000)).isEmpty();

@@ -131,11 +131,6 @@ public final class DetectorDriver implements AutoCloseable {
         return List.copyOf(seen);
     }
 
-    /** The alerts emitted since the last call, without keeping them (for long runs). */
-    public List<ExfiltrationAlert> drainAlerts() {
-        return alerts.readValuesToList();
-    }
-
     /** The OCSF renderings published on exfil-alerts-json so far. */
     public List<String> alertsJson() {
         return alertsJson.readValuesToList();
