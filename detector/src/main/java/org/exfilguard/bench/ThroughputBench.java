@@ -10,7 +10,8 @@ import org.exfilguard.config.StreamsSettings;
 
 /**
  * {@code bench throughput}: produces the backlog once, then replays it through (a) a DSL windowed sum and (b) the
- * detector's full topology, both with exactly_once_v2 and without the record cache, and prints events/s and b/a.
+ * detector's full topology, both with exactly_once_v2 (the reference's window store without the record cache, the
+ * detector's profile stores likewise), and prints events/s and b/a.
  */
 public final class ThroughputBench {
 
@@ -66,7 +67,7 @@ public final class ThroughputBench {
             out.println("README-ready:");
             out.println();
             out.printf(Locale.ROOT, "Throughput (`bench throughput --events %d --keys %d --seed %d`; %s; broker in its own JVM on the same %d cores; "
-                            + "both runs exactly_once_v2, bounded RocksDB, no record cache):%n%n",
+                            + "both runs exactly_once_v2, bounded RocksDB, no record cache on the reference's window store or the detector's profiles):%n%n",
                     options.events(), options.keys(), options.seed(), options.describe(), Runtime.getRuntime().availableProcessors());
             Report.markdownRuns(out, List.of(reference, detector));
             out.printf(Locale.ROOT, "%nThe detector runs at %.2f times the reference's rate (%,d alert records); producer %,.0f events/s.%n",

@@ -103,14 +103,18 @@ public final class DetectorTopology {
         topology.addSink(EGRESS_UPDATES_SINK, topics.egressUpdates(), new StringSerializer(),
                 new InternalSerde<>(EgressUpdate.class), EGRESS_PROFILE);
 
-        // Persistent, changelogged stores, without Kafka Streams' record cache (see StreamsSettings); the read side
-        // keeps its own bounded, write-through cache of profiles.
+        // Persistent, changelogged stores. Profiles and hosts bypass Kafka Streams' record cache (every event reads
+        // and writes its own profile once, so it would only add work; the read side has its own bounded cache).
+        // The peer baselines and open incidents use it: a few keys rewritten by most events, written once per
+        // commit instead (see StreamsSettings).
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.READ_PROFILES), Serdes.String(), Serdes.ByteArray()), READ_PROFILE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.PEER_BASELINES), Serdes.String(), Serdes.ByteArray()), READ_PROFILE);
+                Stores.persistentKeyValueStore(StoreNames.PEER_BASELINES), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled(), READ_PROFILE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.OPEN_INCIDENTS), Serdes.String(), Serdes.Long()), READ_PROFILE);
+                Stores.persistentKeyValueStore(StoreNames.OPEN_INCIDENTS), Serdes.String(), Serdes.Long())
+                .withCachingEnabled(), READ_PROFILE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.EVENT_CLOCK), Serdes.String(), Serdes.Long()),
                 DECODE_DB_ACCESS, READ_PROFILE);
@@ -119,8 +123,8 @@ public final class DetectorTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.ORG_DESTINATIONS), Serdes.String(), Serdes.Long()), EGRESS_PROFILE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.EGRESS_PEER_BASELINES), Serdes.String(), Serdes.ByteArray()),
-                EGRESS_PROFILE);
+                Stores.persistentKeyValueStore(StoreNames.EGRESS_PEER_BASELINES), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled(), EGRESS_PROFILE);
         // Raw lines from shippers, parsed into the canonical topics above (and so through the same detection).
         normaliser.ifPresent(n -> NormaliserTopology.add(topology, topics, n, serdes.dbAccessOut(), serdes.egressOut(), metrics));
         return topology;
