@@ -76,8 +76,9 @@ public final class LatencyBench {
     private int live(BenchCluster cluster, BenchWorkload workload, BenchApp detector) throws Exception {
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         Map<String, Long> arrivedAt = new ConcurrentHashMap<>();
+        Map<String, List<String>> recordsByAccount = new ConcurrentHashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
-        Thread watcher = new Thread(() -> watchAlerts(cluster, sentAt, arrivedAt, stop), "bench-alert-watcher");
+        Thread watcher = new Thread(() -> watchAlerts(cluster, sentAt, arrivedAt, recordsByAccount, stop), "bench-alert-watcher");
         watcher.start();
         Thread.sleep(1000); // the watcher is assigned and positioned at the end before anything is injected
 
@@ -141,6 +142,13 @@ public final class LatencyBench {
         out.printf(Locale.ROOT, "%-28s %8s %8s %8s %8s %8s%n", "extraction → alert", "n", "p50 ms", "p99 ms", "max ms", "missed");
         out.printf(Locale.ROOT, "%-28s %8d %8.0f %8.0f %8.0f %8d%n", "wall time", latencies.size(),
                 percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0), missed);
+        // A miss is worth a look: name the extraction and every record its account did get.
+        sentAt.keySet().stream().filter(key -> !arrivedAt.containsKey(key)).sorted().forEach(key -> {
+            String account = key.substring(0, key.indexOf('@'));
+            out.printf(Locale.ROOT, "  missed %s at %s; records for the account during the run: %s%n", account,
+                    Instant.ofEpochMilli(Long.parseLong(key.substring(key.indexOf('@') + 1))),
+                    recordsByAccount.getOrDefault(account, List.of()));
+        });
         out.println();
         out.println("README-ready:");
         out.println();
@@ -154,7 +162,8 @@ public final class LatencyBench {
         return missed == 0 ? 0 : 1;
     }
 
-    private void watchAlerts(BenchCluster cluster, Map<String, Long> sentAt, Map<String, Long> arrivedAt, AtomicBoolean stop) {
+    private void watchAlerts(BenchCluster cluster, Map<String, Long> sentAt, Map<String, Long> arrivedAt,
+                             Map<String, List<String>> recordsByAccount, AtomicBoolean stop) {
         try (KafkaConsumer<String, ExfiltrationAlert> consumer = cluster.alertConsumer()) {
             List<TopicPartition> partitions = consumer.partitionsFor(ALERTS).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
@@ -164,7 +173,10 @@ public final class LatencyBench {
             while (!stop.get()) {
                 for (ConsumerRecord<String, ExfiltrationAlert> record : consumer.poll(Duration.ofMillis(20))) {
                     long now = System.nanoTime();
-                    String key = matchKey(record.value().getAccount(), record.value().getDetectedAt());
+                    ExfiltrationAlert alert = record.value();
+                    recordsByAccount.computeIfAbsent(alert.getAccount(), a -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                            .add(alert.getStatus() + " " + alert.getTable() + " at " + alert.getDetectedAt() + " (" + alert.getObservedRows() + " rows)");
+                    String key = matchKey(alert.getAccount(), alert.getDetectedAt());
                     if (sentAt.containsKey(key)) {
                         arrivedAt.putIfAbsent(key, now);
                     }

@@ -20,7 +20,7 @@ import org.exfilguard.schema.Severity;
 
 /**
  * One incident per (account, scope): OPENED when a window first crosses its threshold, UPDATED when the score
- * grows by the configured factor or the severity rises (paced, and a bounded number of times), UPDATED with kind
+ * grows by the configured factor (paced) or the severity rises (at once), a bounded number of times, UPDATED with kind
  * READ_THEN_EGRESS when unusual egress from the reading host follows, CLOSED after a quiet period. At most
  * {@code 2 + maxUpdates} records per incident, never one per event; one update is kept for the escalation.
  */
@@ -73,10 +73,13 @@ public final class IncidentManager {
         Severity severity = severity(top.score());
         boolean grew = top.score() >= incident.lastScore() * settings.growthFactor();
         boolean escalated = severity.ordinal() > Severity.valueOf(incident.severity()).ordinal();
-        // Updates are paced: a dump that doubles every few seconds is one story, not a record per doubling.
+        // Growth is paced: a dump that doubles every few seconds is one story, not a record per doubling. A rise
+        // in severity is not: an incident opened LOW by a modest read that turns into a CRITICAL dump a minute
+        // later must say so then, not at the next read after the interval (there may be none until it closes).
+        // Severity can rise at most three times, and the update budget still bounds the records.
         boolean due = !at.isBefore(incident.lastAlertAt().plus(settings.updateInterval()));
         int budget = settings.maxUpdates() - (incident.escalated() ? 0 : 1);
-        if ((grew || escalated) && due && incident.alerts() <= budget) {
+        if ((escalated || (grew && due)) && incident.alerts() <= budget) {
             return Optional.of(update(profile, incident, top, at, severity));
         }
         return Optional.empty();

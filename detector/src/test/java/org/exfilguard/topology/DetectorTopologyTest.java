@@ -76,6 +76,38 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void incidentThatTurnsCriticalSaysSoAtOnceDespiteThePacing() {
+        driver.pipe(analystDays("jdoe", "10.8.4.21", 14, 3));
+        Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
+        // Reads of a thousand rows every ten seconds: the first crossing is modest and opens a LOW or MEDIUM
+        // incident; twenty seconds later the same account dumps the table.
+        Instant at = start;
+        for (int i = 0; i < 200 && driver.alerts().isEmpty(); i++) {
+            at = start.plusSeconds(10L * i);
+            driver.pipe(TestEvents.dbRead().account("jdoe").clientIp("10.8.4.21").rows(1_000).at(at).build());
+        }
+        List<ExfiltrationAlert> opening = driver.alerts();
+        assertThat(opening).extracting(ExfiltrationAlert::getStatus).containsExactly(AlertStatus.OPENED);
+        assertThat(opening.get(0).getSeverity().name()).isIn("LOW", "MEDIUM");
+
+        Instant dump = at.plusSeconds(20);
+        driver.pipe(TestEvents.dbRead().account("jdoe").clientIp("10.8.4.21").rows(2_000_000).at(dump).build());
+        List<ExfiltrationAlert> afterDump = driver.alerts();
+        assertThat(afterDump).hasSize(2);
+        assertThat(afterDump.get(1)).as("the rise to CRITICAL is published with the read that caused it, inside the update interval")
+                .satisfies(a -> {
+                    assertThat(a.getStatus()).isEqualTo(AlertStatus.UPDATED);
+                    assertThat(a.getSeverity().name()).isEqualTo("CRITICAL");
+                    assertThat(a.getDetectedAt()).isEqualTo(dump);
+                    assertThat(a.getIncidentId()).isEqualTo(opening.get(0).getIncidentId());
+                });
+
+        // More growth at the same severity stays paced: no record for a further doubling within the interval.
+        driver.pipe(TestEvents.dbRead().account("jdoe").clientIp("10.8.4.21").rows(8_000_000).at(dump.plusSeconds(20)).build());
+        assertThat(driver.alerts()).hasSize(2);
+    }
+
+    @Test
     void incidentClosesAfterQuietPeriodWithFewRecords() {
         driver.pipe(analystDays("jdoe", "10.8.4.21", 14, 2));
         Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
