@@ -1,6 +1,7 @@
 package org.exfilguard.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -21,12 +22,21 @@ public final class DetectorMetrics {
     public static final String SUPPRESSIONS = "exfil.suppressions";
     public static final String KEYS_TRACKED = "exfil.keys.tracked";
     public static final String EVENT_TIME_LAG = "exfil.event.time.lag.seconds";
+    public static final String PROFILE_CACHE_REQUESTS = "exfil.profile.cache.requests";
 
     private final MeterRegistry registry;
     private final Clock wallClock;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<Object, LongSupplier> keyCounts = new ConcurrentHashMap<>();
     private final AtomicLong newestEventMillis = new AtomicLong(Long.MIN_VALUE);
+    private final Map<Object, CacheCounts> profileCaches = new ConcurrentHashMap<>();
+    /** Hits and misses of caches whose task has closed: the counters never go down on a rebalance. */
+    private final AtomicLong retiredHits = new AtomicLong();
+    private final AtomicLong retiredMisses = new AtomicLong();
+
+    /** Where one task's profile cache counts its lookups. */
+    private record CacheCounts(LongSupplier hits, LongSupplier misses) {
+    }
 
     public DetectorMetrics(MeterRegistry registry) {
         this(registry, Clock.systemUTC());
@@ -46,6 +56,13 @@ public final class DetectorMetrics {
                 .description("Wall time minus the newest event time processed")
                 .baseUnit("seconds")
                 .register(registry);
+        // How often a profile came from the task's in-memory cache rather than RocksDB (read.profile.cache.bytes).
+        for (boolean hit : new boolean[] {true, false}) {
+            FunctionCounter.builder(PROFILE_CACHE_REQUESTS, this, m -> m.profileCacheCount(hit))
+                    .description("Profile reads served by the in-memory profile cache (hit) or by RocksDB (miss)")
+                    .tags("result", hit ? "hit" : "miss")
+                    .register(registry);
+        }
     }
 
     public MeterRegistry registry() {
@@ -87,6 +104,19 @@ public final class DetectorMetrics {
         keyCounts.remove(owner);
     }
 
+    /** Registers a task's profile cache; its counts stay in the totals after the task closes. */
+    public void trackProfileCache(Object owner, LongSupplier hits, LongSupplier misses) {
+        profileCaches.put(owner, new CacheCounts(hits, misses));
+    }
+
+    public void untrackProfileCache(Object owner) {
+        CacheCounts counts = profileCaches.remove(owner);
+        if (counts != null) {
+            retiredHits.addAndGet(counts.hits().getAsLong());
+            retiredMisses.addAndGet(counts.misses().getAsLong());
+        }
+    }
+
     public double count(String name, String... tags) {
         Counter counter = registry.find(name).tags(tags).counter();
         return counter == null ? 0 : counter.count();
@@ -100,6 +130,14 @@ public final class DetectorMetrics {
             } catch (RuntimeException closedStore) {
                 // A store closing during a rebalance has nothing to report.
             }
+        }
+        return total;
+    }
+
+    private double profileCacheCount(boolean hits) {
+        long total = hits ? retiredHits.get() : retiredMisses.get();
+        for (CacheCounts counts : profileCaches.values()) {
+            total += hits ? counts.hits().getAsLong() : counts.misses().getAsLong();
         }
         return total;
     }

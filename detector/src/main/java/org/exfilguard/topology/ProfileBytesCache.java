@@ -22,8 +22,9 @@ final class ProfileBytesCache {
     private final long capacityBytes;
     private final LinkedHashMap<String, byte[]> entries = new LinkedHashMap<>(1024, 0.75f, true);
     private long bytes;
-    private long hits;
-    private long misses;
+    /** Written by the stream thread, read by the metrics endpoint. */
+    private volatile long hits;
+    private volatile long misses;
 
     ProfileBytesCache(long capacityBytes) {
         if (capacityBytes < 0) {

@@ -95,6 +95,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             // A task (re)initialised from its changelog starts with an empty cache: the store is the truth.
             cache.clear();
             metrics.trackKeys(this, profiles::approximateNumEntries);
+            metrics.trackProfileCache(this, cache::hits, cache::misses);
             // Stream time, not wall time: a replay closes incidents exactly as live processing did.
             context.schedule(CLOSE_SCAN_INTERVAL, PunctuationType.STREAM_TIME, ignored -> closeQuietIncidents());
         }
@@ -244,6 +245,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
         @Override
         public void close() {
             metrics.untrackKeys(this);
+            metrics.untrackProfileCache(this);
         }
     }
 

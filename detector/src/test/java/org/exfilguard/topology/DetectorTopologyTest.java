@@ -108,6 +108,19 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void profileCacheHitsAndMissesAreExported() {
+        driver.pipe(analystDays("jdoe", "10.8.4.21", 2, 4));
+        io.micrometer.core.instrument.MeterRegistry registry = driver.metrics().registry();
+        double hits = registry.get(org.exfilguard.metrics.DetectorMetrics.PROFILE_CACHE_REQUESTS).tag("result", "hit")
+                .functionCounter().count();
+        double misses = registry.get(org.exfilguard.metrics.DetectorMetrics.PROFILE_CACHE_REQUESTS).tag("result", "miss")
+                .functionCounter().count();
+        // Two profiles (the table and all sensitive tables), each missed once, then found in the cache.
+        assertThat(misses).isEqualTo(2);
+        assertThat(hits + misses).isEqualTo(2.0 * 2 * 16);
+    }
+
+    @Test
     void incidentClosesAfterQuietPeriodWithFewRecords() {
         driver.pipe(analystDays("jdoe", "10.8.4.21", 14, 2));
         Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
