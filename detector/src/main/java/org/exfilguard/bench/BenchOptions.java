@@ -14,8 +14,10 @@ import java.time.Instant;
  * @param workDir    broker data and state stores; deleted by nobody but the caller
  * @param timeout    give up on a run after this long
  * @param brokerHeap -Xmx of the broker JVM
+ * @param mix        how row counts are drawn ({@link BenchWorkload.Mix})
  */
-public record BenchOptions(long events, int keys, long seed, int partitions, Path workDir, Duration timeout, String brokerHeap) {
+public record BenchOptions(long events, int keys, long seed, int partitions, Path workDir, Duration timeout, String brokerHeap,
+                           BenchWorkload.Mix mix) {
 
     /** Event time of the first backlog event: a fixed Monday, so a seed fixes the input exactly. */
     public static final Instant BACKLOG_START = Instant.parse("2025-06-02T00:00:00Z");
@@ -23,11 +25,11 @@ public record BenchOptions(long events, int keys, long seed, int partitions, Pat
     public static final Duration BACKLOG_SPAN = Duration.ofDays(14);
 
     public BenchWorkload workload() {
-        return BenchWorkload.standard(keys, seed);
+        return BenchWorkload.of(keys, seed, mix);
     }
 
     public String describe() {
-        return String.format(java.util.Locale.ROOT, "%,d events over %,d account/table keys (%,d accounts), %d days of event time, seed %d, %d partitions",
-                events, keys, workload().accounts(), BACKLOG_SPAN.toDays(), seed, partitions);
+        return String.format(java.util.Locale.ROOT, "%,d events over %,d account/table keys (%,d accounts), %d days of event time, %s mix, seed %d, %d partitions",
+                events, keys, workload().accounts(), BACKLOG_SPAN.toDays(), mix.name().toLowerCase(java.util.Locale.ROOT), seed, partitions);
     }
 }

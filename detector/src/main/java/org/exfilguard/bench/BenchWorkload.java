@@ -12,8 +12,15 @@ import org.exfilguard.schema.Operation;
  * A fast, deterministic source of canonical {@link DbAccessEvent}s for benchmarks: the same seed gives the same
  * events, byte for byte. Keys are (account, sensitive table) pairs: key {@code k} is account {@code k / 2} reading
  * {@code coop.members} (even k) or {@code coop.member_cards} (odd k). A share of reads go to tables that are not
- * sensitive (the detector counts and drops them). Rows follow a mix of point lookups, reports, exports and a few
- * big reads. Every key appears once before any repeats, so N events at least as many as keys touch them all.
+ * sensitive (the detector counts and drops them). Every key appears once before any repeats, so N events at least
+ * as many as keys touch them all.
+ *
+ * <p>Two mixes of row counts. {@link Mix#UNIFORM}: every account draws from the same mix of point lookups,
+ * reports, exports and a few big reads, so any account may read a thousand times its usual volume on any day; on
+ * the detector that is an alert record for about one event in sixty. {@link Mix#ROLES}: each account keeps to
+ * one role (application, analyst, exporter, bulk job) with its own volumes, as real accounts do, and one event in
+ * {@value #ROLES_EXTRACTION_ODDS} is an extraction of twenty times the role's largest read, and at least
+ * {@value #ROLES_EXTRACTION_MIN_ROWS} rows.
  */
 public final class BenchWorkload {
 
@@ -23,10 +30,20 @@ public final class BenchWorkload {
     private static final long BYTES_PER_ROW = 180;
     /** A prime stride scatters the first pass over all keys instead of walking them in order. */
     private static final long STRIDE = 7919;
+    /** In the ROLES mix, one event in this many is an extraction. */
+    static final int ROLES_EXTRACTION_ODDS = 100_000;
+    /** Rows of an extraction in the ROLES mix, at least. */
+    static final long ROLES_EXTRACTION_MIN_ROWS = 500_000;
+
+    /** How row counts are drawn; see the class comment. */
+    public enum Mix {
+        UNIFORM, ROLES
+    }
 
     private final int keys;
     private final double sensitiveShare;
     private final SplittableRandom random;
+    private final Mix mix;
     private final long stride;
     private long emitted;
 
@@ -36,18 +53,32 @@ public final class BenchWorkload {
      * @param sensitiveShare share of reads that touch a sensitive table (the rest read other tables)
      */
     public BenchWorkload(int keys, long seed, double sensitiveShare) {
+        this(keys, seed, sensitiveShare, Mix.UNIFORM);
+    }
+
+    public BenchWorkload(int keys, long seed, double sensitiveShare, Mix mix) {
         if (keys < 2) {
             throw new IllegalArgumentException("need at least 2 keys, got " + keys);
         }
         this.keys = keys;
         this.sensitiveShare = sensitiveShare;
         this.random = new SplittableRandom(seed);
+        this.mix = mix;
         this.stride = keys % STRIDE == 0 ? 1 : STRIDE;
     }
 
-    /** 100k keys, 85% of reads on sensitive tables. */
+    /** 85% of reads on sensitive tables, the UNIFORM mix. */
     public static BenchWorkload standard(int keys, long seed) {
         return new BenchWorkload(keys, seed, 0.85);
+    }
+
+    /** 85% of reads on sensitive tables, in the given mix. */
+    public static BenchWorkload of(int keys, long seed, Mix mix) {
+        return new BenchWorkload(keys, seed, 0.85, mix);
+    }
+
+    public Mix mix() {
+        return mix;
     }
 
     public int keys() {
@@ -78,6 +109,9 @@ public final class BenchWorkload {
         boolean sensitive = random.nextDouble() < sensitiveShare;
         String table = sensitive ? SENSITIVE_TABLES.get(key % 2) : OTHER_TABLES.get(random.nextInt(OTHER_TABLES.size()));
         double kind = random.nextDouble();
+        if (mix == Mix.ROLES) {
+            return roleRead(accountIndex, table, kind, at);
+        }
         long rows;
         String fingerprint;
         if (kind < 0.90) {
@@ -94,6 +128,50 @@ public final class BenchWorkload {
             fingerprint = "SELECT * FROM " + table;
         }
         return read(accountIndex, table, rows, at, fingerprint);
+    }
+
+    /**
+     * A read in the ROLES mix. The role is a function of the account alone (so it never changes, and the random
+     * stream is drawn the same way as in the UNIFORM mix): 70% applications (1-20 rows, now and then up to 200),
+     * 20% analysts (20-2,000), 9% exporters (2,000-20,000), 1% bulk jobs (20,000-220,000).
+     */
+    private DbAccessEvent roleRead(int accountIndex, String table, double kind, Instant at) {
+        int role = (int) Long.remainderUnsigned(mixBits(accountIndex), 100);
+        long low;
+        long high;
+        String fingerprint;
+        if (role < 70) {
+            low = 1;
+            high = kind < 0.95 ? 20 : 200;
+            fingerprint = "SELECT * FROM " + table + " WHERE id = ?";
+        } else if (role < 90) {
+            low = 20;
+            high = 2_000;
+            fingerprint = "SELECT id, name, city FROM " + table + " WHERE updated_at > ?";
+        } else if (role < 99) {
+            low = 2_000;
+            high = 20_000;
+            fingerprint = "SELECT * FROM " + table + " WHERE region = ?";
+        } else {
+            low = 20_000;
+            high = 220_000;
+            fingerprint = "SELECT * FROM " + table;
+        }
+        long rows = low + random.nextLong(high - low + 1);
+        if (random.nextInt(ROLES_EXTRACTION_ODDS) == 0) {
+            // Twenty times the largest read of any account of the role, and at least half a million rows.
+            rows = Math.max(ROLES_EXTRACTION_MIN_ROWS, 20 * (role < 70 ? 200 : high));
+            fingerprint = "SELECT * FROM " + table;
+        }
+        return read(accountIndex, table, rows, at, fingerprint);
+    }
+
+    /** A fixed scramble of the account index (SplitMix64's finaliser): roles spread evenly over accounts. */
+    private static long mixBits(long x) {
+        long z = x + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /** A bulk read by an account of {@code coop.members}: the extraction the latency benchmark injects. */

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.exfilguard.bench.BenchOptions;
+import org.exfilguard.bench.BenchWorkload;
 import org.exfilguard.bench.LatencyBench;
 import org.exfilguard.bench.ScaleBench;
 import org.exfilguard.bench.StateBench;
@@ -47,12 +48,17 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--broker-heap", defaultValue = "1g", description = "-Xmx of the broker JVM (default ${DEFAULT-VALUE}).")
         String brokerHeap;
 
+        @Option(names = "--mix", defaultValue = "uniform", paramLabel = "MIX",
+                description = "Row counts: uniform (every account may read anything, an alert record for about one event in sixty) "
+                        + "or roles (each account keeps to one role's volumes, one extraction of at least 500,000 rows in 100,000 events); default ${DEFAULT-VALUE}.")
+        BenchWorkload.Mix mix;
+
         @Option(names = "--verbose", description = "Show Kafka's logs on the console.")
         boolean verbose;
 
         BenchOptions options(long events) throws java.io.IOException {
             Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("exfilguard-bench");
-            return new BenchOptions(events, keys, seed, partitions, dir, Duration.ofSeconds(timeoutSeconds), brokerHeap);
+            return new BenchOptions(events, keys, seed, partitions, dir, Duration.ofSeconds(timeoutSeconds), brokerHeap, mix);
         }
     }
 

@@ -65,6 +65,36 @@ class BenchWorkloadTest {
     }
 
     @Test
+    void rolesMixKeepsEachAccountToItsOwnVolumesWithRareExtractions() {
+        BenchWorkload workload = BenchWorkload.of(2_000, 5, BenchWorkload.Mix.ROLES);
+        java.util.Map<String, long[]> range = new java.util.HashMap<>();
+        long[] extractions = {0};
+        workload.backlog(400_000, START, Duration.ofDays(14), e -> {
+            long rows = e.getRowsReturned();
+            if (rows >= BenchWorkload.ROLES_EXTRACTION_MIN_ROWS) {
+                extractions[0]++;
+                return;
+            }
+            range.merge(e.getAccount(), new long[] {rows, rows}, (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+        });
+        // Every account stays inside one role's band of row counts.
+        long[][] bands = {{1, 200}, {20, 2_000}, {2_000, 20_000}, {20_000, 220_000}};
+        assertThat(range.values()).allSatisfy(r -> assertThat(java.util.Arrays.stream(bands)
+                .anyMatch(b -> r[0] >= b[0] && r[1] <= b[1])).as("rows %d..%d within one band", r[0], r[1]).isTrue());
+        long apps = range.values().stream().filter(r -> r[1] <= 200).count();
+        long bulk = range.values().stream().filter(r -> r[0] >= 20_000).count();
+        assertThat(apps).as("about 70% applications").isBetween(630L, 770L);
+        assertThat(bulk).as("about 1% bulk jobs").isBetween(2L, 25L);
+        assertThat(extractions[0]).as("about one extraction in 100,000 events").isBetween(1L, 12L);
+        // Same seed, same events.
+        List<Long> first = new ArrayList<>();
+        List<Long> second = new ArrayList<>();
+        BenchWorkload.of(2_000, 5, BenchWorkload.Mix.ROLES).backlog(5_000, START, Duration.ofDays(1), e -> first.add(e.getRowsReturned()));
+        BenchWorkload.of(2_000, 5, BenchWorkload.Mix.ROLES).backlog(5_000, START, Duration.ofDays(1), e -> second.add(e.getRowsReturned()));
+        assertThat(first).isEqualTo(second);
+    }
+
+    @Test
     void extractionReadsTheMemberTableInBulk() {
         DbAccessEvent grab = BenchWorkload.extraction(12, 500_000, START);
         assertThat(grab.getAccount()).isEqualTo(BenchWorkload.account(12));

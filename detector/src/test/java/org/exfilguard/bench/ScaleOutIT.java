@@ -23,7 +23,7 @@ class ScaleOutIT {
     @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
     void twoInstancesPublishExactlyTheAlertsOfOne(@TempDir Path work) throws Exception {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        BenchOptions options = new BenchOptions(60_000, 4_000, 42, 4, work, Duration.ofMinutes(4), "512m");
+        BenchOptions options = new BenchOptions(60_000, 4_000, 42, 4, work, Duration.ofMinutes(4), "512m", BenchWorkload.Mix.UNIFORM);
         int exit;
         try (PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
             exit = new ScaleBench(options, out).run();
