@@ -38,12 +38,16 @@ public final class LatencyBench {
     private final int extractions;
     private final Duration interval;
     private final long extractionRows;
+    /** Detector configuration for the measured run, applied over the bench's own. */
+    private final Map<String, String> settings;
     private final PrintStream out;
     /** The detector's commit interval, printed with the figures: an alert is visible once its transaction commits. */
     private String commitIntervalMs = "?";
 
-    public LatencyBench(BenchOptions options, int rate, int extractions, Duration interval, long extractionRows, PrintStream out) {
+    public LatencyBench(BenchOptions options, int rate, int extractions, Duration interval, long extractionRows,
+                        Map<String, String> settings, PrintStream out) {
         this.options = options;
+        this.settings = settings;
         this.rate = rate;
         this.extractions = extractions;
         this.interval = interval;
@@ -62,7 +66,7 @@ public final class LatencyBench {
             cluster.produce(INPUT, sink -> workload.backlog(options.events(), historyStart,
                     BenchOptions.BACKLOG_SPAN.minus(HISTORY_GAP), sink));
             ExfilguardConfig config = cluster.detectorConfig(GROUP, options.workDir().resolve("state-latency"), INPUT, ALERTS,
-                    "latency-dlq", Map.of());
+                    "latency-dlq", new java.util.LinkedHashMap<String, Object>(settings));
             commitIntervalMs = String.valueOf(org.exfilguard.config.StreamsSettings.of(config)
                     .get(org.apache.kafka.streams.StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
             try (BenchApp detector = BenchApp.detector(config)) {

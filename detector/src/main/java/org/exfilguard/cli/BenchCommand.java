@@ -98,9 +98,14 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--extraction-rows", defaultValue = "500000", description = "Rows read by each extraction (default ${DEFAULT-VALUE}).")
         long extractionRows;
 
+        @Option(names = "--set", paramLabel = "KEY=VALUE",
+                description = "Detector configuration for the measured run, repeatable (e.g. commit.interval.ms=500).")
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+
         @Override
         public Integer call() throws Exception {
-            return new LatencyBench(common.options(events), rate, extractions, Duration.ofMillis(intervalMs), extractionRows, System.out).run();
+            return new LatencyBench(common.options(events), rate, extractions, Duration.ofMillis(intervalMs), extractionRows,
+                    java.util.Map.copyOf(settings), System.out).run();
         }
     }
 
