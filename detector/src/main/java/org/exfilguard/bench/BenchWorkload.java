@@ -77,10 +77,6 @@ public final class BenchWorkload {
         return new BenchWorkload(keys, seed, 0.85, mix);
     }
 
-    public Mix mix() {
-        return mix;
-    }
-
     public int keys() {
         return keys;
     }
@@ -131,36 +127,57 @@ public final class BenchWorkload {
     }
 
     /**
-     * A read in the ROLES mix. The role is a function of the account alone (so it never changes, and the random
-     * stream is drawn the same way as in the UNIFORM mix): 70% applications (1-20 rows, now and then up to 200),
-     * 20% analysts (20-2,000), 9% exporters (2,000-20,000), 1% bulk jobs (20,000-220,000).
+     * The roles of the ROLES mix with their shares of accounts and their row bands. Applications read up to
+     * {@code usualHigh} rows and now and then up to {@code high}; the others draw from their whole band.
+     */
+    private enum Role {
+        APPLICATION(70, 1, 20, 200, "SELECT * FROM ", " WHERE id = ?"),
+        ANALYST(20, 20, 2_000, 2_000, "SELECT id, name, city FROM ", " WHERE updated_at > ?"),
+        EXPORTER(9, 2_000, 20_000, 20_000, "SELECT * FROM ", " WHERE region = ?"),
+        BULK_JOB(1, 20_000, 220_000, 220_000, "SELECT * FROM ", "");
+
+        final int percent;
+        final long low;
+        final long usualHigh;
+        final long high;
+        final String fingerprintHead;
+        final String fingerprintTail;
+
+        Role(int percent, long low, long usualHigh, long high, String fingerprintHead, String fingerprintTail) {
+            this.percent = percent;
+            this.low = low;
+            this.usualHigh = usualHigh;
+            this.high = high;
+            this.fingerprintHead = fingerprintHead;
+            this.fingerprintTail = fingerprintTail;
+        }
+
+        /** The role of an account: a function of the account alone, so it never changes. */
+        static Role of(int accountIndex) {
+            int percentile = (int) Long.remainderUnsigned(mixBits(accountIndex), 100);
+            for (Role role : values()) {
+                percentile -= role.percent;
+                if (percentile < 0) {
+                    return role;
+                }
+            }
+            throw new AssertionError("role shares add up to 100");
+        }
+    }
+
+    /**
+     * A read in the ROLES mix: 70% of accounts are applications (1-20 rows, now and then up to 200), 20% analysts
+     * (20-2,000), 9% exporters (2,000-20,000), 1% bulk jobs (20,000-220,000). The account's role costs no random
+     * draw; each read draws its rows and whether it is an extraction.
      */
     private DbAccessEvent roleRead(int accountIndex, String table, double kind, Instant at) {
-        int role = (int) Long.remainderUnsigned(mixBits(accountIndex), 100);
-        long low;
-        long high;
-        String fingerprint;
-        if (role < 70) {
-            low = 1;
-            high = kind < 0.95 ? 20 : 200;
-            fingerprint = "SELECT * FROM " + table + " WHERE id = ?";
-        } else if (role < 90) {
-            low = 20;
-            high = 2_000;
-            fingerprint = "SELECT id, name, city FROM " + table + " WHERE updated_at > ?";
-        } else if (role < 99) {
-            low = 2_000;
-            high = 20_000;
-            fingerprint = "SELECT * FROM " + table + " WHERE region = ?";
-        } else {
-            low = 20_000;
-            high = 220_000;
-            fingerprint = "SELECT * FROM " + table;
-        }
-        long rows = low + random.nextLong(high - low + 1);
+        Role role = Role.of(accountIndex);
+        long high = role == Role.APPLICATION && kind < 0.95 ? role.usualHigh : role.high;
+        long rows = role.low + random.nextLong(high - role.low + 1);
+        String fingerprint = role.fingerprintHead + table + role.fingerprintTail;
         if (random.nextInt(ROLES_EXTRACTION_ODDS) == 0) {
             // Twenty times the largest read of any account of the role, and at least half a million rows.
-            rows = Math.max(ROLES_EXTRACTION_MIN_ROWS, 20 * (role < 70 ? 200 : high));
+            rows = Math.max(ROLES_EXTRACTION_MIN_ROWS, 20 * role.high);
             fingerprint = "SELECT * FROM " + table;
         }
         return read(accountIndex, table, rows, at, fingerprint);
