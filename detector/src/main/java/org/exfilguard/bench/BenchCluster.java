@@ -205,6 +205,11 @@ final class BenchCluster implements AutoCloseable {
         values.put(ExfilguardConfig.TOPIC_DB_ACCESS, input);
         values.put(ExfilguardConfig.TOPIC_ALERTS, alerts);
         values.put(ExfilguardConfig.TOPIC_DEAD_LETTERS, deadLetters);
+        // Each measured application its own internal and JSON topics: with the defaults, an application started
+        // after another would read the other's read signals from the beginning.
+        values.put(ExfilguardConfig.TOPIC_READ_SIGNALS, applicationId + "-read-signals");
+        values.put(ExfilguardConfig.TOPIC_EGRESS_UPDATES, applicationId + "-egress-updates");
+        values.put(ExfilguardConfig.TOPIC_ALERTS_JSON, applicationId + "-alerts-json");
         values.putAll(extra);
         return new ExfilguardConfig(values);
     }

@@ -86,6 +86,8 @@ public final class ScaleBench {
                             + "only in one: %d, only in two: %d -> %s%n",
                     alertsOne.size(), idsOne.size(), alertsTwo.size(), idsTwo.size(), onlyOne.size(), onlyTwo.size(),
                     same ? "IDENTICAL" : "DIFFERENT");
+            describe("only in one instance's", alertsOne, onlyOne);
+            describe("only in two instances'", alertsTwo, onlyTwo);
             out.printf("partitions split between the two instances: %s -> %s%n", split, bothWorked ? "both worked" : "NOT SPLIT");
             out.println();
             out.println("README-ready:");
@@ -101,6 +103,14 @@ public final class ScaleBench {
             out.println(SCALING_GUIDE);
             return same && bothWorked ? 0 : 1;
         }
+    }
+
+    /** Names the first few records of a difference, so a failed comparison says which incidents differ. */
+    private void describe(String which, List<ExfiltrationAlert> alerts, Set<String> ids) {
+        alerts.stream().filter(a -> ids.contains(a.getAlertId())).limit(10).forEach(a -> out.printf(Locale.ROOT,
+                "  %s alerts: %s %s %s account=%s table=%s window=%s detected=%s rows=%d%n", which, a.getAlertId(),
+                a.getStatus(), a.getSeverity(), a.getAccount(), a.getTable(), a.getWindow(), a.getDetectedAt(),
+                a.getObservedRows()));
     }
 
     private static Set<String> ids(List<ExfiltrationAlert> alerts) {

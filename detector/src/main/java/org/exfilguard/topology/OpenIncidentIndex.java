@@ -3,6 +3,7 @@ package org.exfilguard.topology;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -71,10 +72,13 @@ final class OpenIncidentIndex {
         return due;
     }
 
-    /** Whether any key starting with {@code prefix} other than {@code except} has an open incident. */
-    boolean anyWithPrefixExcept(String prefix, String except) {
-        for (String key : byKey.subMap(prefix, true, prefix + Character.MAX_VALUE, false).keySet()) {
-            if (!key.equals(except)) {
+    /**
+     * Whether any key starting with {@code prefix} other than {@code except} has an incident still open at
+     * {@code atMillis}: one due to close by then counts as closed, whether or not the scan has closed it yet.
+     */
+    boolean anyOpenWithPrefixExcept(String prefix, String except, long atMillis) {
+        for (Map.Entry<String, Long> entry : byKey.subMap(prefix, true, prefix + Character.MAX_VALUE, false).entrySet()) {
+            if (!entry.getKey().equals(except) && entry.getValue() > atMillis) {
                 return true;
             }
         }

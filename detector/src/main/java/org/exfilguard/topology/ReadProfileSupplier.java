@@ -1,12 +1,10 @@
 package org.exfilguard.topology;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -37,8 +35,6 @@ import org.exfilguard.schema.ExfiltrationAlert;
  */
 final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Object, Object> {
 
-    /** How often (in stream time) quiet incidents are looked for. */
-    static final Duration CLOSE_SCAN_INTERVAL = Duration.ofMinutes(1);
     /** Client ips of an incident whose egress is watched. */
     static final int WATCHED_IPS = 3;
     /** The source tag of db-access events in metrics. */
@@ -84,6 +80,8 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
         private KeyValueStore<String, Long> clock;
         private StorePeerBaselines peers;
         private final ProfileBytesCache cache = new ProfileBytesCache(profileCacheBytes);
+        /** The event-clock minute up to which quiet incidents have been closed. */
+        private long scannedTo;
 
         @Override
         public void init(ProcessorContext<Object, Object> context) {
@@ -96,8 +94,10 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             cache.clear();
             metrics.trackKeys(this, profiles::approximateNumEntries);
             metrics.trackProfileCache(this, cache::hits, cache::misses);
-            // Stream time, not wall time: a replay closes incidents exactly as live processing did.
-            context.schedule(CLOSE_SCAN_INTERVAL, PunctuationType.STREAM_TIME, ignored -> closeQuietIncidents());
+            // The task's stored clock is the minute its last scan closed up to (the scan runs with the read that moves
+            // the clock, in the same transaction).
+            Long stored = clock.get(EventClock.KEY);
+            scannedTo = stored == null ? Long.MIN_VALUE : stored;
         }
 
         @Override
@@ -105,7 +105,9 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             if (record.value() instanceof EgressUpdate update) {
                 onEgress(update);
             } else {
-                onRead((DbAccessEvent) record.value());
+                DbAccessEvent event = (DbAccessEvent) record.value();
+                onRead(event);
+                closeQuietIncidents(EventClock.tick(event.getEventTime().toEpochMilli()));
             }
             peers.flush();
         }
@@ -148,24 +150,33 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
                 profile.noteEvidence(event.getClientIp(), event.getStatementFingerprint(), rows, at);
                 List<WindowVerdict> verdicts = detector.observe(profile, at, rows, bytes, peers);
                 // The open-incident scan runs only when the all-tables scope is about to open an incident.
-                BooleanSupplier mayOpen = () -> !ScopeProfile.ALL_SENSITIVE.equals(scope) || !tableIncidentOpen(event.getAccount());
+                BooleanSupplier mayOpen = () -> !ScopeProfile.ALL_SENSITIVE.equals(scope) || !tableIncidentOpen(event.getAccount(), at);
                 Optional<ExfiltrationAlert> alert = incidents.onRead(profile, verdicts, at, rows, mayOpen);
                 save(key, profile, hadIncident);
                 alert.ifPresent(this::emit);
             }
         }
 
-        private boolean tableIncidentOpen(String account) {
-            return openIncidents.anyWithPrefixExcept(account + '\u0000', key(account, ScopeProfile.ALL_SENSITIVE));
+        /** Whether another of the account's tables has an incident that is still open at {@code at} (not yet quiet). */
+        private boolean tableIncidentOpen(String account, Instant at) {
+            return openIncidents.anyOpenWithPrefixExcept(account + '\u0000', key(account, ScopeProfile.ALL_SENSITIVE),
+                    at.toEpochMilli());
         }
 
-        private void closeQuietIncidents() {
-            Long clockMillis = clock.get(EventClock.KEY);
-            if (clockMillis == null) {
+        /**
+         * Closes the incidents that went quiet by the event clock's new minute, when a read moves the clock to one.
+         * Run by the read itself rather than by a stream-time punctuator: Kafka Streams punctuates after a batch of
+         * records whose size depends on timing, and once more whenever a task starts, so the same input closed an
+         * incident before one read in one run and after it in another (two instances published 1,067 alerts
+         * where one published 1,069).
+         */
+        private void closeQuietIncidents(long clockMinute) {
+            if (clockMinute <= scannedTo) {
                 return;
             }
-            Instant now = Instant.ofEpochMilli(clockMillis);
-            for (String key : openIncidents.dueBy(clockMillis)) {
+            scannedTo = clockMinute;
+            Instant now = Instant.ofEpochMilli(clockMinute);
+            for (String key : openIncidents.dueBy(clockMinute)) {
                 byte[] stored = load(key);
                 if (stored == null) {
                     openIncidents.remove(key);
