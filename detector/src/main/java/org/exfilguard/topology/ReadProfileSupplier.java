@@ -80,6 +80,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
         private KeyValueStore<String, Long> clock;
         private StorePeerBaselines peers;
         private final ProfileBytesCache cache = new ProfileBytesCache(profileCacheBytes);
+        private final HotProfiles hot = new HotProfiles(profileCacheBytes == 0 ? 0 : HotProfiles.CAPACITY);
         /** The event-clock minute up to which quiet incidents have been closed. */
         private long scannedTo;
 
@@ -92,8 +93,9 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             this.peers = new StorePeerBaselines(context.getStateStore(StoreNames.PEER_BASELINES));
             // A task (re)initialised from its changelog starts with an empty cache: the store is the truth.
             cache.clear();
+            hot.clear();
             metrics.trackKeys(this, profiles::approximateNumEntries);
-            metrics.trackProfileCache(this, cache::hits, cache::misses);
+            metrics.trackProfileCache(this, () -> hot.hits() + cache.hits(), cache::misses);
             // The task's stored clock is the minute its last scan closed up to (the scan runs with the read that moves
             // the clock, in the same transaction).
             Long stored = clock.get(EventClock.KEY);
@@ -102,23 +104,28 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
 
         @Override
         public void process(Record<Object, Object> record) {
-            if (record.value() instanceof EgressUpdate update) {
-                onEgress(update);
-            } else {
-                DbAccessEvent event = (DbAccessEvent) record.value();
-                onRead(event);
-                closeQuietIncidents(EventClock.tick(event.getEventTime().toEpochMilli()));
+            try {
+                if (record.value() instanceof EgressUpdate update) {
+                    onEgress(update);
+                } else {
+                    DbAccessEvent event = (DbAccessEvent) record.value();
+                    onRead(event);
+                    closeQuietIncidents(EventClock.tick(event.getEventTime().toEpochMilli()));
+                }
+                peers.flush();
+            } catch (RuntimeException e) {
+                // A profile may have been changed and not written: the decoded copies are no longer the store's.
+                hot.clear();
+                throw e;
             }
-            peers.flush();
         }
 
         private void onEgress(EgressUpdate update) {
             String key = key(update.getAccount(), update.getTable());
-            byte[] stored = load(key);
-            if (stored == null) {
+            ScopeProfile profile = load(key, update.getAt());
+            if (profile == null) {
                 return;
             }
-            ScopeProfile profile = codec.decode(stored, update.getAt());
             Optional<ExfiltrationAlert> alert = incidents.onEgress(profile, update.getIncidentId(),
                     evidenceCodec.decode(AvroBytes.bytes(update.getEvidence())), update.getUnusual(),
                     update.getFinalReport(), update.getAt());
@@ -140,10 +147,10 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             scopes.add(ScopeProfile.ALL_SENSITIVE);
             for (String scope : scopes) {
                 String key = key(event.getAccount(), scope);
-                byte[] stored = load(key);
+                ScopeProfile stored = load(key, at);
                 ScopeProfile profile = stored == null
                         ? ScopeProfile.fresh(event.getAccount(), scope, settings.windows(), settings.historyDays(), at)
-                        : codec.decode(stored, at);
+                        : stored;
                 boolean hadIncident = profile.incident() != null;
                 // An incident that went quiet before this read closes first, so this read can open a new one.
                 incidents.closeIfQuiet(profile, at).ifPresent(this::emit);
@@ -177,33 +184,39 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             scannedTo = clockMinute;
             Instant now = Instant.ofEpochMilli(clockMinute);
             for (String key : openIncidents.dueBy(clockMinute)) {
-                byte[] stored = load(key);
-                if (stored == null) {
+                ScopeProfile profile = load(key, now);
+                if (profile == null) {
                     openIncidents.remove(key);
                     continue;
                 }
-                ScopeProfile profile = codec.decode(stored, now);
                 Optional<ExfiltrationAlert> closed = incidents.closeIfQuiet(profile, now);
                 save(key, profile, true);
                 closed.ifPresent(this::emit);
             }
         }
 
-        /** The stored profile bytes of a key, from the cache when it has them. */
-        private byte[] load(String key) {
-            byte[] cached = cache.get(key);
-            if (cached != null) {
-                return cached;
+        /**
+         * The stored profile of a key (null if none): the decoded copy when it is hot, else decoded from the cached or
+         * stored bytes ({@code at} only dates windows the stored profile lacks).
+         */
+        private ScopeProfile load(String key, Instant at) {
+            ScopeProfile decoded = hot.get(key);
+            if (decoded != null) {
+                return decoded;
             }
-            byte[] stored = profiles.get(key);
-            cache.put(key, stored);
-            return stored;
+            byte[] bytes = cache.get(key);
+            if (bytes == null) {
+                bytes = profiles.get(key);
+                cache.put(key, bytes);
+            }
+            return bytes == null ? null : codec.decode(bytes, at);
         }
 
         private void save(String key, ScopeProfile profile, boolean hadIncident) {
             byte[] encoded = codec.encode(profile);
             profiles.put(key, encoded);
             cache.put(key, encoded);
+            hot.put(key, profile);
             if (profile.incident() == null) {
                 if (hadIncident) {
                     openIncidents.remove(key);
