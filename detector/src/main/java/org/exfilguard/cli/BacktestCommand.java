@@ -65,6 +65,8 @@ public final class BacktestCommand implements Callable<Integer> {
      * them must have the same count.
      */
     public static final int PARTITIONS = 4;
+    /** {@code read.profile.write.cache.bytes} of a backtest unless {@code --set} says otherwise. */
+    static final long BACKTEST_PROFILE_WRITE_CACHE_BYTES = 64L << 20;
 
     static final String APPLICATION_ID = "exfilguard-backtest";
 
@@ -211,6 +213,10 @@ public final class BacktestCommand implements Callable<Integer> {
         // the task moves on. Two commit intervals suffice: 10 s gave the same alerts at 11.4k events/s, 2 s at
         // 12.8k; 0 lost both read-then-egress escalations of the standard workload.
         flags.put("max.task.idle.ms", "2000");
+        // Historic logs arrive as fast as the broker serves them, so a busy account's profile is rewritten hundreds of
+        // times per commit: coalescing those writes ran the standard workload (96% of it three service accounts)
+        // 37% faster, with the same alerts byte for byte.
+        flags.put(ExfilguardConfig.READ_PROFILE_WRITE_CACHE_BYTES, Long.toString(BACKTEST_PROFILE_WRITE_CACHE_BYTES));
         flags.putAll(settings);
         flags.put(ExfilguardConfig.BOOTSTRAP_SERVERS, bootstrap);
         flags.put(ExfilguardConfig.SCHEMA_REGISTRY_URL, registryUrl);

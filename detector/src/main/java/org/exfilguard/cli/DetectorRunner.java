@@ -69,7 +69,8 @@ public final class DetectorRunner implements AutoCloseable {
         io.micrometer.core.instrument.FunctionCounter.builder("exfil.allowlist.failed.reloads", allowList, AllowListSource::failedReloads)
                 .description("Allow-list edits refused as invalid (the previous list stays in force)").register(registry);
         Topology topology = DetectorTopology.build(config.detectionSettings(), config.egressSettings(), config.topics(),
-                serdes, metrics, VersionProvider.version(), Clock.systemUTC(), allowList, normaliser, config.profileCacheBytes());
+                serdes, metrics, VersionProvider.version(), Clock.systemUTC(), allowList, normaliser, config.profileCacheBytes(),
+                config.profileWriteCacheBytes() > 0);
         log.info("exfilguard {} configuration:\n{}", VersionProvider.version(), config.describe());
         log.info("topology:\n{}", topology.describe());
 

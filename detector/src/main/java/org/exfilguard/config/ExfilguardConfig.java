@@ -84,6 +84,7 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String METRICS_TOKEN = "metrics.token";
 
     public static final String READ_PROFILE_CACHE_BYTES = "read.profile.cache.bytes";
+    public static final String READ_PROFILE_WRITE_CACHE_BYTES = "read.profile.write.cache.bytes";
     public static final String ROCKSDB_BLOCK_CACHE_BYTES = BoundedRocksDbConfig.BLOCK_CACHE_BYTES;
     public static final String ROCKSDB_WRITE_BUFFER_BYTES = BoundedRocksDbConfig.WRITE_BUFFER_BYTES;
 
@@ -185,8 +186,17 @@ public final class ExfilguardConfig extends AbstractConfig {
             .define(READ_PROFILE_CACHE_BYTES, Type.LONG, org.exfilguard.topology.DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES,
                     Range.atLeast(0L), Importance.LOW,
                     "Heap each task (input partition) spends on a copy of the encoded profiles it used last, in front of RocksDB; 0 turns it off.")
+            .define(READ_PROFILE_WRITE_CACHE_BYTES, Type.LONG, 0L, Range.atLeast(0L), Importance.LOW,
+                    "Kafka Streams record cache added for the profile store (per process), so a profile rewritten many times "
+                    + "between commits reaches RocksDB and its changelog once per commit; worth it when a few busy accounts "
+                    + "carry most reads, a cost when reads spread over many accounts. 0: every profile write goes through.")
             .define(ROCKSDB_WRITE_BUFFER_BYTES, Type.LONG, BoundedRocksDbConfig.DEFAULT_WRITE_BUFFER_BYTES, Range.atLeast(1L << 20),
                     Importance.LOW, "The share of the block cache that RocksDB memtables of all stores may take together.");
+
+    /** Record cache added for profile writes (0: they bypass it). */
+    public long profileWriteCacheBytes() {
+        return getLong(READ_PROFILE_WRITE_CACHE_BYTES);
+    }
 
     /** Heap per task for the profile cache of the read side. */
     public long profileCacheBytes() {

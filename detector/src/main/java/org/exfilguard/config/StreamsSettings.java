@@ -39,7 +39,7 @@ public final class StreamsSettings {
         // benchmark. The profile stores bypass it (their keys are many and each event touches its own; DESIGN.md
         // measured the cache at a third of the stream thread for no gain on that pattern). The hanging changelog
         // transactions after a broker SIGKILL (README, Reliability) occur with and without it.
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, RECORD_CACHE_BYTES);
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, RECORD_CACHE_BYTES + config.profileWriteCacheBytes());
         // The classic group protocol reaches the first record in 0.6 s against 6 s for the streams protocol here.
         props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic");
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);

@@ -8,6 +8,8 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.EgressSettings;
@@ -61,17 +63,18 @@ public final class DetectorTopology {
     public static Topology build(DetectionSettings settings, EgressSettings egress, Topics topics, DetectorSerdes serdes,
                                  DetectorMetrics metrics, String detectorVersion) {
         return build(settings, egress, topics, serdes, metrics, detectorVersion, Clock.systemUTC(), AllowListSource.none(),
-                Optional.empty(), DEFAULT_PROFILE_CACHE_BYTES);
+                Optional.empty(), DEFAULT_PROFILE_CACHE_BYTES, false);
     }
 
     /**
      * As above, with the wall clock that bounds how far in the future an event may claim to be (the only use of
      * wall time: every window, baseline and incident runs on event time), and the bytes of encoded profiles each
-     * task keeps in memory in front of its store (0: none).
+     * task keeps in memory in front of its store (0: none), and whether profile writes go through Kafka Streams'
+     * record cache (a profile rewritten many times between commits then reaches RocksDB and its changelog once).
      */
     public static Topology build(DetectionSettings settings, EgressSettings egress, Topics topics, DetectorSerdes serdes,
                                  DetectorMetrics metrics, String detectorVersion, Clock wallClock, AllowListSource allowList,
-                                 Optional<NormaliserSettings> normaliser, long profileCacheBytes) {
+                                 Optional<NormaliserSettings> normaliser, long profileCacheBytes, boolean coalesceProfileWrites) {
         EventValidator validator = new EventValidator(settings.maxFutureSkew());
         Topology topology = new Topology();
         // Bytes in: decoding happens in our processors so a bad record becomes a dead letter with a reason
@@ -103,12 +106,15 @@ public final class DetectorTopology {
         topology.addSink(EGRESS_UPDATES_SINK, topics.egressUpdates(), new StringSerializer(),
                 new InternalSerde<>(EgressUpdate.class), EGRESS_PROFILE);
 
-        // Persistent, changelogged stores. Profiles and hosts bypass Kafka Streams' record cache (every event reads
-        // and writes its own profile once, so it would only add work; the read side has its own bounded cache).
-        // The peer baselines and open incidents use it: a few keys rewritten by most events, written once per
-        // commit instead (see StreamsSettings).
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.READ_PROFILES), Serdes.String(), Serdes.ByteArray()), READ_PROFILE);
+        // Persistent, changelogged stores. Hosts bypass Kafka Streams' record cache, and so do profiles unless
+        // read.profile.write.cache.bytes is set: when reads spread over many accounts each profile is written about
+        // once per commit anyway and the cache only adds work (the read side has its own caches); when a few busy
+        // accounts carry most reads (service accounts, as in the standard backtest) it writes their profiles once
+        // per commit instead of once per read. The peer baselines and open incidents always use it: a few keys
+        // rewritten by most events (see StreamsSettings).
+        StoreBuilder<KeyValueStore<String, byte[]>> profiles = Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.READ_PROFILES), Serdes.String(), Serdes.ByteArray());
+        topology.addStateStore(coalesceProfileWrites ? profiles.withCachingEnabled() : profiles, READ_PROFILE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.PEER_BASELINES), Serdes.String(), Serdes.ByteArray())
                 .withCachingEnabled(), READ_PROFILE);

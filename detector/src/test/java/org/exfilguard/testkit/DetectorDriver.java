@@ -71,6 +71,12 @@ public final class DetectorDriver implements AutoCloseable {
     }
 
     public DetectorDriver(DetectionSettings settings, EgressSettings egress, AllowListSource allowList) {
+        this(settings, egress, allowList, false);
+    }
+
+    /** As above; {@code coalesceProfileWrites} as {@code read.profile.write.cache.bytes} > 0 sets it. */
+    public DetectorDriver(DetectionSettings settings, EgressSettings egress, AllowListSource allowList,
+                          boolean coalesceProfileWrites) {
         try {
             registry = EmbeddedSchemaRegistry.start();
             client = new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url()));
@@ -87,7 +93,7 @@ public final class DetectorDriver implements AutoCloseable {
                             events.serializer(), egressSerde.serializer()),
                     metrics, "test", java.time.Clock.systemUTC(), allowList,
                     java.util.Optional.of(new ExfilguardConfig(java.util.Map.of()).normaliserSettings()),
-                    DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES), props);
+                    DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES, coalesceProfileWrites), props);
             alertsJson = driver.createOutputTopic(TOPICS.alertsJson(), new StringDeserializer(), new StringDeserializer());
             egressInput = driver.createInputTopic(TOPICS.egress(), new StringSerializer(), egressSerde.serializer());
             dbAccess = driver.createInputTopic(TOPICS.dbAccess(), new StringSerializer(), events.serializer());

@@ -83,6 +83,24 @@ class LateAndOutOfOrderEventsTest {
         }
     }
 
+    /** Coalescing profile writes in Kafka Streams' record cache changes when they reach the store, never the alerts. */
+    @Test
+    void sameAlertsWhenProfileWritesAreCoalesced() {
+        List<DbAccessEvent> events = merge(List.of(
+                withBurst(DetectorTopologyTest.analystDays("jdoe", "10.8.4.21", 15, 21), "jdoe", BURST, 40),
+                withBurst(DetectorTopologyTest.analystDays("asmith", "10.8.4.22", 15, 22), "asmith", BURST.plus(Duration.ofMinutes(20)), 30),
+                DetectorTopologyTest.analystDays("bwhite", "10.8.4.23", 15, 23)), new Random(5), Duration.ofMinutes(10));
+        List<ExfiltrationAlert> writeThrough = run(events);
+        assertThat(writeThrough).extracting(ExfiltrationAlert::getAccount).contains("jdoe", "asmith");
+        try (DetectorDriver driver = new DetectorDriver(
+                org.exfilguard.detect.DetectionSettings.defaults(org.exfilguard.detect.SensitiveTables.parse("coop.members,coop.member_cards")),
+                new org.exfilguard.config.ExfilguardConfig(Map.of()).egressSettings(),
+                org.exfilguard.suppress.AllowListSource.none(), true)) {
+            driver.pipe(events);
+            assertThat(byId(driver.alerts())).isEqualTo(byId(writeThrough));
+        }
+    }
+
     private static DbAccessEvent read(String account, long rows, Instant at) {
         return TestEvents.dbRead().account(account).rows(rows).fingerprint("select * from coop.members").at(at).build();
     }
