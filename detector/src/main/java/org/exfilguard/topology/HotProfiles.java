@@ -55,10 +55,6 @@ final class HotProfiles {
         entries.clear();
     }
 
-    int size() {
-        return entries.size();
-    }
-
     long hits() {
         return hits;
     }

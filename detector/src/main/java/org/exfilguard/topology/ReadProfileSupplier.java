@@ -77,7 +77,6 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
         private ProcessorContext<Object, Object> context;
         private KeyValueStore<String, byte[]> profiles;
         private OpenIncidentIndex openIncidents;
-        private KeyValueStore<String, Long> clock;
         private StorePeerBaselines peers;
         private final ProfileBytesCache cache = new ProfileBytesCache(profileCacheBytes);
         private final HotProfiles hot = new HotProfiles(profileCacheBytes == 0 ? 0 : HotProfiles.CAPACITY);
@@ -89,7 +88,6 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             this.context = context;
             this.profiles = context.getStateStore(StoreNames.READ_PROFILES);
             this.openIncidents = new OpenIncidentIndex(context.getStateStore(StoreNames.OPEN_INCIDENTS));
-            this.clock = context.getStateStore(StoreNames.EVENT_CLOCK);
             this.peers = new StorePeerBaselines(context.getStateStore(StoreNames.PEER_BASELINES));
             // A task (re)initialised from its changelog starts with an empty cache: the store is the truth.
             cache.clear();
@@ -98,6 +96,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             metrics.trackProfileCache(this, () -> hot.hits() + cache.hits(), cache::misses);
             // The task's stored clock is the minute its last scan closed up to (the scan runs with the read that moves
             // the clock, in the same transaction).
+            KeyValueStore<String, Long> clock = context.getStateStore(StoreNames.EVENT_CLOCK);
             Long stored = clock.get(EventClock.KEY);
             scannedTo = stored == null ? Long.MIN_VALUE : stored;
         }

@@ -53,8 +53,15 @@ public final class DetectorDriver implements AutoCloseable {
     private final List<ExfiltrationAlert> seen = new ArrayList<>();
     private final SchemaRegistryClient client;
 
+    private static final DetectionSettings DEFAULT_SETTINGS = DetectionSettings.defaults(SensitiveTables.parse("coop.members,coop.member_cards"));
+
     public DetectorDriver() {
-        this(DetectionSettings.defaults(SensitiveTables.parse("coop.members,coop.member_cards")));
+        this(DEFAULT_SETTINGS);
+    }
+
+    /** The default settings, with profile writes through the record cache ({@code read.profile.write.cache.bytes} > 0). */
+    public static DetectorDriver coalescingProfileWrites() {
+        return new DetectorDriver(DEFAULT_SETTINGS, new ExfilguardConfig(java.util.Map.of()).egressSettings(), AllowListSource.none(), true);
     }
 
     public DetectorDriver(DetectionSettings settings) {
@@ -66,8 +73,7 @@ public final class DetectorDriver implements AutoCloseable {
     }
 
     public DetectorDriver(AllowListSource allowList) {
-        this(DetectionSettings.defaults(SensitiveTables.parse("coop.members,coop.member_cards")),
-                new ExfilguardConfig(java.util.Map.of()).egressSettings(), allowList);
+        this(DEFAULT_SETTINGS, new ExfilguardConfig(java.util.Map.of()).egressSettings(), allowList);
     }
 
     public DetectorDriver(DetectionSettings settings, EgressSettings egress, AllowListSource allowList) {

@@ -92,10 +92,7 @@ class LateAndOutOfOrderEventsTest {
                 DetectorTopologyTest.analystDays("bwhite", "10.8.4.23", 15, 23)), new Random(5), Duration.ofMinutes(10));
         List<ExfiltrationAlert> writeThrough = run(events);
         assertThat(writeThrough).extracting(ExfiltrationAlert::getAccount).contains("jdoe", "asmith");
-        try (DetectorDriver driver = new DetectorDriver(
-                org.exfilguard.detect.DetectionSettings.defaults(org.exfilguard.detect.SensitiveTables.parse("coop.members,coop.member_cards")),
-                new org.exfilguard.config.ExfilguardConfig(Map.of()).egressSettings(),
-                org.exfilguard.suppress.AllowListSource.none(), true)) {
+        try (DetectorDriver driver = DetectorDriver.coalescingProfileWrites()) {
             driver.pipe(events);
             assertThat(byId(driver.alerts())).isEqualTo(byId(writeThrough));
         }
