@@ -185,7 +185,8 @@ public final class ExfilguardConfig extends AbstractConfig {
                     Importance.MEDIUM, "Off-heap memory of all RocksDB stores of the process together: one shared block cache, memtables included.")
             .define(READ_PROFILE_CACHE_BYTES, Type.LONG, org.exfilguard.topology.DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES,
                     Range.atLeast(0L), Importance.LOW,
-                    "Heap each task (input partition) spends on a copy of the encoded profiles it used last, in front of RocksDB; 0 turns it off.")
+                    "Heap each task (input partition) spends on a copy of the encoded profiles it used last, in front of RocksDB; 0 turns it off, "
+                    + "and with it the task's decoded copies of its 1,024 hottest profiles.")
             .define(READ_PROFILE_WRITE_CACHE_BYTES, Type.LONG, 0L, Range.atLeast(0L), Importance.LOW,
                     "Kafka Streams record cache added for the profile store (per process), so a profile rewritten many times "
                     + "between commits reaches RocksDB and its changelog once per commit; worth it when a few busy accounts "
