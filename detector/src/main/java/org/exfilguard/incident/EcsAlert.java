@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.exfilguard.schema.AlertKind;
+import org.exfilguard.schema.AlertStatus;
 import org.exfilguard.schema.EgressDestination;
 import org.exfilguard.schema.EgressEvidence;
 import org.exfilguard.schema.ExfiltrationAlert;
@@ -21,6 +22,8 @@ import org.exfilguard.schema.ExfiltrationAlert;
 public final class EcsAlert {
 
     public static final String ECS_VERSION = "8.11.0";
+    /** The tag of records an allow-list rule or maintenance window covers. */
+    public static final String SUPPRESSED_TAG = "exfilguard-suppressed";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -43,18 +46,25 @@ public final class EcsAlert {
         doc.put("message", alert.getReason());
         doc.set("event", event(alert));
         doc.putObject("user").put("name", alert.getAccount());
-        if (!alert.getClientIps().isEmpty()) {
-            doc.putObject("source").put("ip", alert.getClientIps().get(0));
-        }
         EgressEvidence egress = alert.getEgress();
         if (egress != null && !egress.getDestinations().isEmpty()) {
-            // ECS has one destination per document: the one that received the most.
+            // ECS has one source and one destination per document: the reading host that sent the data, and the
+            // destination that received the most. source.bytes is what the source sent (ECS: "bytes sent from the
+            // source to the destination"); destination.bytes would be the reply, which the evidence does not hold.
+            // Direction as ECS asks for network sensors (Zeek, VPC flow logs): outbound across the perimeter.
             EgressDestination top = egress.getDestinations().stream()
                     .max((a, b) -> Long.compare(a.getBytesOut(), b.getBytesOut())).orElseThrow();
-            ObjectNode destination = doc.putObject("destination").put("ip", top.getDstIp()).put("bytes", top.getBytesOut());
+            doc.putObject("source").put("ip", egress.getSrcIp()).put("bytes", top.getBytesOut());
+            ObjectNode destination = doc.putObject("destination").put("ip", top.getDstIp());
+            if (top.getDstPort() != null) {
+                destination.put("port", top.getDstPort());
+            }
             if (top.getDstHost() != null) {
                 destination.put("domain", top.getDstHost());
             }
+            doc.putObject("network").put("direction", "outbound");
+        } else if (!alert.getClientIps().isEmpty()) {
+            doc.putObject("source").put("ip", alert.getClientIps().get(0));
         }
         doc.set("related", related(alert));
         doc.putObject("rule")
@@ -63,23 +73,41 @@ public final class EcsAlert {
         doc.set("threat", threat(alert.getMitreTechniques()));
         doc.putObject("observer").put("vendor", OcsfFinding.PRODUCT_NAME).put("product", OcsfFinding.PRODUCT_NAME)
                 .put("version", alert.getDetectorVersion());
+        if (alert.getSuppressed()) {
+            doc.putArray("tags").add(SUPPRESSED_TAG);
+        }
         doc.set("exfilguard", detection(alert));
         return doc;
     }
 
+    /**
+     * An OPENED or UPDATED record is an alert; a CLOSED one, or one an allow-list rule covers, is an event a SIEM
+     * keeps for the incident's story but must not count as another alert (kind {@code event}, no risk score, and
+     * the tag {@value #SUPPRESSED_TAG} on suppressed records). Types: {@code start}, {@code change}, {@code end}.
+     */
     private static ObjectNode event(ExfiltrationAlert alert) {
         ObjectNode event = MAPPER.createObjectNode();
-        event.put("kind", "alert");
+        boolean live = alert.getStatus() != AlertStatus.CLOSED && !alert.getSuppressed();
+        event.put("kind", live ? "alert" : "event");
         ArrayNode category = event.putArray("category").add("database");
         if (alert.getEgress() != null) {
             category.add("network");
         }
-        event.putArray("type").add("info");
+        ArrayNode type = event.putArray("type").add(switch (alert.getStatus()) {
+            case OPENED -> "start";
+            case UPDATED -> "change";
+            case CLOSED -> "end";
+        });
+        if (alert.getSuppressed()) {
+            type.add("allowed");
+        }
         event.put("action", "incident-" + alert.getStatus().name().toLowerCase(Locale.ROOT));
         event.put("id", alert.getAlertId());
         int risk = riskScore(alert);
         event.put("severity", risk);
-        event.put("risk_score", risk);
+        if (live) {
+            event.put("risk_score", risk);
+        }
         event.put("reason", alert.getReason());
         event.put("start", (alert.getFirstSeen() != null ? alert.getFirstSeen() : alert.getWindowStart()).toString());
         event.put("end", alert.getWindowEnd().toString());
@@ -170,6 +198,7 @@ public final class EcsAlert {
         alert.getStatementFingerprints().forEach(d.putArray("statement_fingerprints")::add);
         if (alert.getEgress() != null) {
             d.put("egress_bytes_out", alert.getEgress().getBytesOut());
+            d.put("egress_destinations", alert.getEgress().getDestinations().size());
         }
         d.put("suppressed", alert.getSuppressed());
         if (alert.getSuppressionReason() != null) {

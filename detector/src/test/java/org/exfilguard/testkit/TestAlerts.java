@@ -88,7 +88,7 @@ public final class TestAlerts {
                     .setLastTime(detectedAt.plus(Duration.ofMinutes(19)))
                     .setDestinations(List.of(
                             EgressDestination.newBuilder().setDstIp("203.0.113.77").setDstHost("upload.example-share.net")
-                                    .setBytesOut(430_000_000L).setFirstSeenFromHost(true).setFirstSeenInOrg(true).build(),
+                                    .setDstPort(443).setFlows(12).setBytesOut(430_000_000L).setFirstSeenFromHost(true).setFirstSeenInOrg(true).build(),
                             EgressDestination.newBuilder().setDstIp("198.51.100.20").setDstHost(null)
                                     .setBytesOut(1_000_000L).setFirstSeenFromHost(false).setFirstSeenInOrg(false).build()))
                     .build();
