@@ -10,6 +10,7 @@ import org.exfilguard.cli.ParseCommand;
 import org.exfilguard.cli.ReplayCommand;
 import org.exfilguard.cli.ResetCommand;
 import org.exfilguard.cli.RunCommand;
+import org.exfilguard.cli.SetupCommand;
 import org.exfilguard.cli.SimulateCommand;
 import org.exfilguard.cli.VersionProvider;
 import picocli.CommandLine;
@@ -18,13 +19,13 @@ import picocli.CommandLine.Command;
 /** Parses the command line and hands over to a subcommand; nothing else. */
 @Command(name = "exfilguard", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Streaming detector of bulk data extraction from database access and egress logs.",
-        subcommands = {RunCommand.class, DemoCommand.class, BacktestCommand.class, ReplayCommand.class, AlertsCommand.class,
+        subcommands = {RunCommand.class, SetupCommand.class, DemoCommand.class, BacktestCommand.class, ReplayCommand.class, AlertsCommand.class,
                 ParseCommand.class, SimulateCommand.class, EvaluateCommand.class, BenchCommand.class, ResetCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Commands whose console tells a story: Kafka's logs go to a file unless --verbose. */
-    private static final Set<String> QUIET_COMMANDS = Set.of("demo", "backtest", "simulate", "evaluate", "parse", "replay", "alerts", "bench");
+    private static final Set<String> QUIET_COMMANDS = Set.of("demo", "backtest", "simulate", "evaluate", "parse", "replay", "alerts", "bench", "setup");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -232,7 +232,9 @@ public final class BacktestCommand implements Callable<Integer> {
         for (String t : List.of(topics.dbAccess(), topics.egress(), topics.readSignals(), topics.egressUpdates())) {
             kafka.createTopic(t, PARTITIONS, keep);
         }
-        for (String t : List.of(topics.alerts(), topics.alertsJson(), topics.deadLetters(), topics.rawDbLogs(), topics.rawEgressLogs())) {
+        List<String> single = new ArrayList<>(topics.outputs());
+        single.addAll(List.of(topics.rawDbLogs(), topics.rawEgressLogs()));
+        for (String t : single) {
             kafka.createTopic(t, 1, keep);
         }
     }

@@ -80,9 +80,9 @@ public final class DemoCommand implements Callable<Integer> {
             Map<String, String> keepForever = Map.of("retention.ms", "-1");
             kafka.createTopic(config.topics().dbAccess(), 3, keepForever);
             kafka.createTopic(config.topics().egress(), 3, keepForever);
-            kafka.createTopic(config.topics().alerts(), 1, keepForever);
-            kafka.createTopic(config.topics().alertsJson(), 1, keepForever);
-            kafka.createTopic(config.topics().deadLetters(), 1, keepForever);
+            for (String output : config.topics().outputs()) {
+                kafka.createTopic(output, 1, keepForever);
+            }
 
             SchemaRegistryClient client = new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url()));
             List<ExfiltrationAlert> alerts = Collections.synchronizedList(new ArrayList<>());

@@ -74,6 +74,13 @@ final class TopicRetention {
                 }
             }
         }
+        if (!created.isEmpty()) {
+            try {
+                TopicsReady.await(admin, created, Duration.ofSeconds(30));
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new ExecutionException("the brokers did not report the new topics " + created + " within 30 s", e);
+            }
+        }
         if (!existing.isEmpty()) {
             List<ConfigResource> resources = existing.stream()
                     .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();

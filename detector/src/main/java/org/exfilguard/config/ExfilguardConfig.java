@@ -52,6 +52,7 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String TOPIC_EGRESS = "topic.egress";
     public static final String TOPIC_ALERTS = "topic.alerts";
     public static final String TOPIC_ALERTS_JSON = "topic.alerts.json";
+    public static final String TOPIC_ALERTS_ECS = "topic.alerts.ecs";
     public static final String TOPIC_DEAD_LETTERS = "topic.dead.letters";
     public static final String TOPIC_RAW_DB = "topic.raw.db.logs";
     public static final String TOPIC_RAW_EGRESS = "topic.raw.egress.logs";
@@ -134,7 +135,10 @@ public final class ExfilguardConfig extends AbstractConfig {
             .define(TOPIC_DB_ACCESS, Type.STRING, Topics.defaults().dbAccess(), Importance.MEDIUM, "Canonical DB access events (Avro, keyed by account).")
             .define(TOPIC_EGRESS, Type.STRING, Topics.defaults().egress(), Importance.MEDIUM, "Canonical egress events (Avro, keyed by source ip).")
             .define(TOPIC_ALERTS, Type.STRING, Topics.defaults().alerts(), Importance.MEDIUM, "Alerts (Avro ExfiltrationAlert, keyed by account).")
-            .define(TOPIC_ALERTS_JSON, Type.STRING, Topics.defaults().alertsJson(), Importance.LOW, "Alerts rendered as JSON for SIEMs.")
+            .define(TOPIC_ALERTS_JSON, Type.STRING, Topics.defaults().alertsJson(), Importance.LOW,
+                    "Alerts as OCSF Detection Findings (JSON), for SIEMs and Amazon Security Lake pipelines.")
+            .define(TOPIC_ALERTS_ECS, Type.STRING, Topics.defaults().alertsEcs(), Importance.LOW,
+                    "Alerts as Elastic Common Schema documents (JSON), for Elastic, Splunk and other ECS consumers.")
             .define(TOPIC_DEAD_LETTERS, Type.STRING, Topics.defaults().deadLetters(), Importance.MEDIUM, "Dead letters: original bytes, reason in headers.")
             .define(TOPIC_RAW_DB, Type.STRING, Topics.defaults().rawDbLogs(), Importance.LOW, "Raw DB log lines from shippers.")
             .define(TOPIC_RAW_EGRESS, Type.STRING, Topics.defaults().rawEgressLogs(), Importance.LOW, "Raw egress log lines from shippers.")
@@ -249,7 +253,7 @@ public final class ExfilguardConfig extends AbstractConfig {
 
     public Topics topics() {
         return new Topics(getString(TOPIC_DB_ACCESS), getString(TOPIC_EGRESS), getString(TOPIC_ALERTS),
-                getString(TOPIC_ALERTS_JSON), getString(TOPIC_DEAD_LETTERS), getString(TOPIC_RAW_DB),
+                getString(TOPIC_ALERTS_JSON), getString(TOPIC_ALERTS_ECS), getString(TOPIC_DEAD_LETTERS), getString(TOPIC_RAW_DB),
                 getString(TOPIC_RAW_EGRESS), getString(TOPIC_READ_SIGNALS), getString(TOPIC_EGRESS_UPDATES));
     }
 

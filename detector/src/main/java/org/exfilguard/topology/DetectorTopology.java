@@ -27,7 +27,7 @@ import org.exfilguard.suppress.AllowListSource;
  * and tests build the very same topology.
  *
  * <pre>
- * db-access ─▶ decode-db-access ─┬─▶ read-profile ─┬─▶ exfil-alerts, exfil-alerts-json (OCSF)
+ * db-access ─▶ decode-db-access ─┬─▶ read-profile ─┬─▶ exfil-alerts, exfil-alerts-json (OCSF), exfil-alerts-ecs
  * exfil-egress-updates ──────────┼──────▲          └─▶ exfil-read-signals ─┐
  *                                └─▶ exfil-dlq                             │
  * egress ────▶ decode-egress ────┬─▶ egress-profile ◀──────────────────────┘
@@ -47,6 +47,7 @@ public final class DetectorTopology {
     public static final String EGRESS_PROFILE = "egress-profile";
     public static final String ALERTS_SINK = "alerts-sink";
     public static final String ALERTS_JSON_SINK = "alerts-json-sink";
+    public static final String ALERTS_ECS_SINK = "alerts-ecs-sink";
     public static final String READ_SIGNALS_SINK = "read-signals-sink";
     public static final String EGRESS_UPDATES_SINK = "egress-updates-sink";
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";
@@ -92,7 +93,7 @@ public final class DetectorTopology {
                 EGRESS_PROFILE, DEAD_LETTER_SINK, false, longestWindow(egress.volume())), EGRESS_SOURCE);
         topology.addProcessor(READ_PROFILE,
                 new ReadProfileSupplier(settings, detectorVersion, metrics, allowList, profileCacheBytes, ALERTS_SINK, ALERTS_JSON_SINK,
-                        READ_SIGNALS_SINK),
+                        ALERTS_ECS_SINK, READ_SIGNALS_SINK),
                 DECODE_DB_ACCESS, EGRESS_UPDATES_SOURCE);
         topology.addProcessor(EGRESS_PROFILE, new EgressProfileSupplier(egress, metrics), DECODE_EGRESS, READ_SIGNALS_SOURCE);
 
@@ -101,6 +102,8 @@ public final class DetectorTopology {
         topology.addSink(ALERTS_SINK, topics.alerts(), new StringSerializer(), serdes.alerts(), READ_PROFILE);
         // The same alerts as OCSF Detection Findings (JSON), for SIEMs that read JSON rather than Avro.
         topology.addSink(ALERTS_JSON_SINK, topics.alertsJson(), new StringSerializer(), new StringSerializer(), READ_PROFILE);
+        // And as Elastic Common Schema documents, for Elastic and the SIEMs that map ECS.
+        topology.addSink(ALERTS_ECS_SINK, topics.alertsEcs(), new StringSerializer(), new StringSerializer(), READ_PROFILE);
         topology.addSink(READ_SIGNALS_SINK, topics.readSignals(), new StringSerializer(), new InternalSerde<>(ReadSignal.class),
                 READ_PROFILE);
         topology.addSink(EGRESS_UPDATES_SINK, topics.egressUpdates(), new StringSerializer(),

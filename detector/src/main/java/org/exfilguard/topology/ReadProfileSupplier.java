@@ -17,6 +17,7 @@ import org.exfilguard.incident.IncidentManager;
 import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.profile.ScopeProfile;
 import org.exfilguard.incident.AvroBytes;
+import org.exfilguard.incident.EcsAlert;
 import org.exfilguard.incident.OcsfFinding;
 import org.exfilguard.suppress.AllowListSource;
 import org.exfilguard.suppress.AllowRule;
@@ -46,13 +47,15 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
     private final AllowListSource allowList;
     private final String alertsChild;
     private final String alertsJsonChild;
+    private final String alertsEcsChild;
     private final String signalsChild;
     /** Bytes of encoded profiles each task keeps in memory in front of its store. */
     private final long profileCacheBytes;
 
     ReadProfileSupplier(DetectionSettings settings, String detectorVersion, DetectorMetrics metrics,
                         AllowListSource allowList, long profileCacheBytes, String alertsChild, String alertsJsonChild,
-                        String signalsChild) {
+                        String alertsEcsChild, String signalsChild) {
+        this.alertsEcsChild = alertsEcsChild;
         this.profileCacheBytes = profileCacheBytes;
         this.allowList = allowList;
         this.alertsJsonChild = alertsJsonChild;
@@ -231,6 +234,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             long at = alert.getDetectedAt().toEpochMilli();
             context.forward(new Record<Object, Object>(alert.getAccount(), alert, at), alertsChild);
             context.forward(new Record<Object, Object>(alert.getAccount(), OcsfFinding.render(alert), at), alertsJsonChild);
+            context.forward(new Record<Object, Object>(alert.getAccount(), EcsAlert.render(alert), at), alertsEcsChild);
             if (alert.getStatus() != AlertStatus.CLOSED) {
                 // Ask the egress side to watch the reading hosts for the data leaving.
                 for (String ip : alert.getClientIps().subList(0, Math.min(WATCHED_IPS, alert.getClientIps().size()))) {

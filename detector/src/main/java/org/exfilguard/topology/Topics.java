@@ -6,11 +6,11 @@ import java.util.List;
  * The topics the detector reads and writes, in one place. Keys: {@code db-access} by account,
  * {@code egress} by source ip, alerts by account; dead letters keep the original key and value bytes.
  */
-public record Topics(String dbAccess, String egress, String alerts, String alertsJson, String deadLetters,
+public record Topics(String dbAccess, String egress, String alerts, String alertsJson, String alertsEcs, String deadLetters,
                      String rawDbLogs, String rawEgressLogs, String readSignals, String egressUpdates) {
 
     public static Topics defaults() {
-        return new Topics("db-access", "egress", "exfil-alerts", "exfil-alerts-json", "exfil-dlq",
+        return new Topics("db-access", "egress", "exfil-alerts", "exfil-alerts-json", "exfil-alerts-ecs", "exfil-dlq",
                 "raw-db-logs", "raw-egress-logs", "exfil-read-signals", "exfil-egress-updates");
     }
 
@@ -24,7 +24,7 @@ public record Topics(String dbAccess, String egress, String alerts, String alert
 
     /** Topics the detector writes to and that must exist before it starts. */
     public List<String> outputs() {
-        return List.of(alerts, alertsJson, deadLetters);
+        return List.of(alerts, alertsJson, alertsEcs, deadLetters);
     }
 
     public List<String> inputs() {

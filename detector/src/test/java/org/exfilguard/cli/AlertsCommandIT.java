@@ -11,10 +11,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.exfilguard.embedded.EmbeddedKafka;
 import org.exfilguard.schema.AlertStatus;
@@ -81,6 +85,36 @@ class AlertsCommandIT {
         if (kafka != null) {
             kafka.close();
         }
+    }
+
+    /**
+     * What the README's SIEM section tells every downstream consumer: the detector writes in transactions, and a
+     * consumer left at Kafka's default {@code read_uncommitted} (Kafka Connect, Logstash and Filebeat inputs) shows
+     * alerts of aborted transactions, which a restart then publishes again.
+     */
+    @Test
+    void aSiemConsumerMustReadCommittedOrItShowsAbortedAlerts() {
+        assertThat(accountsReadWith("read_uncommitted")).contains("jdoe", "mroe", "ghost");
+        assertThat(accountsReadWith("read_committed")).contains("jdoe", "mroe").doesNotContain("ghost");
+    }
+
+    private static List<String> accountsReadWith(String isolation) {
+        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "siem-" + isolation, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        List<String> accounts = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(TOPIC));
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            // Read to the end: 4 data records were written (one aborted); read_committed sees 3.
+            int expected = isolation.equals("read_committed") ? 3 : 4;
+            while (accounts.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(java.time.Duration.ofMillis(200)).forEach(r -> accounts.add(r.key()));
+            }
+            // Anything else already fetched would show now.
+            consumer.poll(java.time.Duration.ofMillis(500)).forEach(r -> accounts.add(r.key()));
+        }
+        return accounts;
     }
 
     @Test

@@ -47,6 +47,7 @@ public final class DetectorDriver implements AutoCloseable {
     private final TestInputTopic<byte[], byte[]> rawDbAccess;
     private final TestInputTopic<String, EgressEvent> egressInput;
     private final TestOutputTopic<String, String> alertsJson;
+    private final TestOutputTopic<String, String> alertsEcs;
     private final TestOutputTopic<String, ExfiltrationAlert> alerts;
     private final TestOutputTopic<byte[], byte[]> deadLetters;
     private final DetectorMetrics metrics = new DetectorMetrics(new SimpleMeterRegistry());
@@ -101,6 +102,7 @@ public final class DetectorDriver implements AutoCloseable {
                     java.util.Optional.of(new ExfilguardConfig(java.util.Map.of()).normaliserSettings()),
                     DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES, coalesceProfileWrites), props);
             alertsJson = driver.createOutputTopic(TOPICS.alertsJson(), new StringDeserializer(), new StringDeserializer());
+            alertsEcs = driver.createOutputTopic(TOPICS.alertsEcs(), new StringDeserializer(), new StringDeserializer());
             egressInput = driver.createInputTopic(TOPICS.egress(), new StringSerializer(), egressSerde.serializer());
             dbAccess = driver.createInputTopic(TOPICS.dbAccess(), new StringSerializer(), events.serializer());
             rawDbAccess = driver.createInputTopic(TOPICS.dbAccess(), new ByteArraySerializer(), new ByteArraySerializer());
@@ -146,6 +148,11 @@ public final class DetectorDriver implements AutoCloseable {
     /** The OCSF renderings published on exfil-alerts-json so far. */
     public List<String> alertsJson() {
         return alertsJson.readValuesToList();
+    }
+
+    /** The ECS renderings published on exfil-alerts-ecs so far. */
+    public List<String> alertsEcs() {
+        return alertsEcs.readValuesToList();
     }
 
     /** Every value the driver's state stores hold, as text (for leakage checks). */

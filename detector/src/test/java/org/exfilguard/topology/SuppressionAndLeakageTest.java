@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.exfilguard.incident.EcsAlert;
 import org.exfilguard.ingest.LogFormat;
 import org.exfilguard.ingest.ParseResult;
 import org.exfilguard.ingest.ParserOptions;
@@ -58,6 +59,9 @@ class SuppressionAndLeakageTest {
             assertThat(driver.metrics().count("exfil.suppressions", "kind", "allow_list")).isEqualTo(members.size());
             assertThat(driver.alertsJson()).hasSize(alerts.size())
                     .allSatisfy(json -> assertThat(json).contains("\"class_uid\":2004"));
+            // In ECS a suppressed record is an event of the incident, tagged, never another alert.
+            assertThat(driver.alertsEcs()).hasSize(alerts.size()).allSatisfy(json -> assertThat(json)
+                    .contains("\"kind\":\"event\"").contains(EcsAlert.SUPPRESSED_TAG).doesNotContain("risk_score"));
         }
     }
 
@@ -95,11 +99,13 @@ class SuppressionAndLeakageTest {
             assertThat(alerts).flatExtracting(ExfiltrationAlert::getStatementFingerprints).isNotEmpty();
             String avro = String.join("\n", alerts.stream().map(JsonRecords::toJson).toList());
             String ocsf = String.join("\n", driver.alertsJson());
+            String ecs = String.join("\n", driver.alertsEcs());
             String state = driver.stateDump();
             String logged = String.join("\n", logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
             for (String literal : List.of(email, card, "victim.person")) {
                 assertThat(avro).as("alerts").doesNotContain(literal);
                 assertThat(ocsf).as("OCSF alerts").doesNotContain(literal);
+                assertThat(ecs).as("ECS alerts").doesNotContain(literal);
                 assertThat(state).as("state stores").doesNotContain(literal);
                 assertThat(logged).as("log lines").doesNotContain(literal);
             }
