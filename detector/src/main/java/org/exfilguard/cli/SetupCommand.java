@@ -41,8 +41,8 @@ import picocli.CommandLine.Option;
                 "Run it once per cluster (and again after adding a topic.* setting); --dry-run prints the commands instead."})
 public final class SetupCommand implements Callable<Integer> {
 
-    /** Alerts are the record of what happened: kept a year unless the operator says otherwise. */
-    static final long DEFAULT_ALERT_RETENTION_DAYS = 365;
+    /** Alerts are the record of what happened: a SIEM outage and a quarter of look-back (as deploy/kubernetes keeps them). */
+    static final long DEFAULT_ALERT_RETENTION_DAYS = 90;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file (the one run uses).")
@@ -72,6 +72,9 @@ public final class SetupCommand implements Callable<Integer> {
     @Option(names = "--principal", defaultValue = "User:exfilguard", paramLabel = "PRINCIPAL",
             description = "The principal the detector authenticates as, for the ACLs printed. Default ${DEFAULT-VALUE}.")
     String principal;
+
+    @Option(names = "--skip-topics", description = "Leave the topics alone (managed elsewhere: Strimzi KafkaTopic resources, Terraform); register the schemas and print the ACLs.")
+    boolean skipTopics;
 
     @Option(names = "--dry-run", description = "Change nothing; print the kafka-topics.sh, registry (curl) and kafka-acls.sh commands.")
     boolean dryRun;
@@ -105,7 +108,9 @@ public final class SetupCommand implements Callable<Integer> {
             return 0;
         }
         try {
-            createTopics(config, topics, out);
+            if (!skipTopics) {
+                createTopics(config, topics, out);
+            }
             registerSubjects(config, subjects, out);
         } catch (SetupException e) {
             System.err.println("exfilguard setup: " + e.getMessage());

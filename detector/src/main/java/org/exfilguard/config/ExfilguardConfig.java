@@ -136,7 +136,7 @@ public final class ExfilguardConfig extends AbstractConfig {
             .define(TOPIC_EGRESS, Type.STRING, Topics.defaults().egress(), Importance.MEDIUM, "Canonical egress events (Avro, keyed by source ip).")
             .define(TOPIC_ALERTS, Type.STRING, Topics.defaults().alerts(), Importance.MEDIUM, "Alerts (Avro ExfiltrationAlert, keyed by account).")
             .define(TOPIC_ALERTS_JSON, Type.STRING, Topics.defaults().alertsJson(), Importance.LOW,
-                    "Alerts as OCSF Detection Findings (JSON), for SIEMs and Amazon Security Lake pipelines.")
+                    "Alerts as OCSF Detection Findings (JSON), for SIEMs that map OCSF (Splunk).")
             .define(TOPIC_ALERTS_ECS, Type.STRING, Topics.defaults().alertsEcs(), Importance.LOW,
                     "Alerts as Elastic Common Schema documents (JSON), for Elastic, Splunk and other ECS consumers.")
             .define(TOPIC_DEAD_LETTERS, Type.STRING, Topics.defaults().deadLetters(), Importance.MEDIUM, "Dead letters: original bytes, reason in headers.")

@@ -18,7 +18,8 @@ import org.exfilguard.schema.ExfiltrationAlert;
 
 /**
  * An alert as an OCSF Detection Finding (class 2004, category Findings), one JSON object per alert, for SIEMs
- * that ingest OCSF (Amazon Security Lake, Splunk, Sentinel and others).
+ * that ingest OCSF JSON (Splunk and others). Amazon Security Lake takes OCSF only as Parquet: this JSON needs a
+ * conversion step before it.
  *
  * <p>The incident is the finding ({@code finding_info.uid}); each alert record is one activity on it (Create,
  * Update, Close) with its own {@code metadata.uid}. The baseline and the deviation go to {@code anomaly_analyses};

@@ -37,7 +37,7 @@ class SetupCommandIT {
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start();
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             String[] args = {"--bootstrap-server", kafka.bootstrapServers(), "--schema-registry-url", registry.url(),
-                    "--partitions", "3", "--alert-retention-days", "90"};
+                    "--partitions", "3", "--alert-retention-days", "30"};
             Result first = setup(args);
             assertThat(first.exit).as(first.err).isZero();
             Set<String> topics = new TreeSet<>(admin.listTopics().names().get(30, TimeUnit.SECONDS));
@@ -47,7 +47,7 @@ class SetupCommandIT {
                     .allSatisfy(d -> assertThat(d.partitions()).hasSize(3));
             ConfigResource alerts = new ConfigResource(ConfigResource.Type.TOPIC, "exfil-alerts");
             assertThat(admin.describeConfigs(Set.of(alerts)).all().get(30, TimeUnit.SECONDS).get(alerts).get("retention.ms").value())
-                    .isEqualTo(Long.toString(Duration.ofDays(90).toMillis()));
+                    .isEqualTo(Long.toString(Duration.ofDays(30).toMillis()));
             var client = new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url()));
             assertThat(client.getAllSubjects()).containsExactlyInAnyOrder("db-access-value", "egress-value", "exfil-alerts-value");
             assertThat(client.getLatest("exfil-alerts-value").schema()).isEqualTo(ExfiltrationAlert.getClassSchema());

@@ -1,0 +1,53 @@
+package org.exfilguard.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.exfilguard.topology.Topics;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The SIEM examples under deploy/siem read an alert topic the detector writes, and read it committed: the detector
+ * writes in transactions, and Kafka Connect's and Logstash's default (read_uncommitted) would deliver the alerts
+ * of aborted transactions (AlertsCommandIT shows the difference on a real broker).
+ */
+class DeploySiemTest {
+
+    private final DeployTree deploy = DeployTree.ofRepository();
+    private final List<String> alertTopics = List.of(Topics.defaults().alerts(), Topics.defaults().alertsJson(),
+            Topics.defaults().alertsEcs());
+
+    @Test
+    void everyKafkaConnectSinkReadsCommittedAlertsAndKeepsItsSecretsOutOfTheFile() throws Exception {
+        List<Path> sinks = deploy.filesEndingWith(".json").stream().filter(p -> p.toString().contains("kafka-connect")).toList();
+        assertThat(sinks).hasSizeGreaterThanOrEqualTo(2);
+        for (Path sink : sinks) {
+            JsonNode config = DeployTree.JSON.readTree(DeployTree.text(sink)).get("config");
+            assertThat(config.path("consumer.override.isolation.level").asText()).as(deploy.relative(sink)).isEqualTo("read_committed");
+            assertThat(alertTopics).as(deploy.relative(sink)).contains(config.path("topics").asText());
+            config.fields().forEachRemaining(e -> {
+                if (e.getKey().endsWith("token") || e.getKey().endsWith("password")) {
+                    assertThat(e.getValue().asText()).as(deploy.relative(sink) + " " + e.getKey()).startsWith("${file:");
+                }
+            });
+        }
+    }
+
+    @Test
+    void everyLogstashPipelineReadsCommittedAlerts() {
+        List<Path> pipelines = deploy.filesEndingWith(".conf").stream().filter(p -> p.toString().contains("logstash")).toList();
+        assertThat(pipelines).hasSizeGreaterThanOrEqualTo(2);
+        Pattern topics = Pattern.compile("topics\\s*=>\\s*\\[\"([^\"]+)\"\\]");
+        for (Path pipeline : pipelines) {
+            String text = DeployTree.text(pipeline);
+            assertThat(text).as(deploy.relative(pipeline)).containsPattern("isolation_level\\s*=>\\s*\"read_committed\"");
+            Matcher m = topics.matcher(text);
+            assertThat(m.find()).as(deploy.relative(pipeline)).isTrue();
+            assertThat(alertTopics).as(deploy.relative(pipeline)).contains(m.group(1));
+        }
+    }
+}
