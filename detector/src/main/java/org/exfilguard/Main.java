@@ -13,6 +13,7 @@ import org.exfilguard.cli.RunCommand;
 import org.exfilguard.cli.SetupCommand;
 import org.exfilguard.cli.SimulateCommand;
 import org.exfilguard.cli.VersionProvider;
+import org.exfilguard.embedded.BrokerClasses;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,10 +31,27 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Commands that start an in-process Kafka broker: only exfilguard.jar has one. */
+    static final Set<String> BROKER_COMMANDS = Set.of("demo", "backtest", "bench");
+
     public static void main(String[] args) {
         configureLogging(args);
-        int exit = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
-        System.exit(exit);
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        return commandLine.setExecutionStrategy(parsed -> {
+            CommandLine.ParseResult sub = parsed.subcommand();
+            if (sub != null && BROKER_COMMANDS.contains(sub.commandSpec().name()) && !BrokerClasses.present()
+                    && !sub.isUsageHelpRequested() && !sub.isVersionHelpRequested()) {
+                parsed.commandSpec().commandLine().getErr().println("exfilguard: " + sub.commandSpec().name()
+                        + " starts an embedded Kafka broker, which this jar (exfilguard-runtime.jar, for run) leaves out;"
+                        + " use exfilguard.jar");
+                return 1;
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
     }
 
     @Override

@@ -286,9 +286,15 @@ final class DeployChecks {
             problems.add("docker/Dockerfile: USER " + user + " differs from the Jib image's " + jibUser);
         }
         String jar = firstGroup("(?m)^COPY\\s+detector/target/(\\S+)\\s+(\\S+)", dockerfile).orElse("");
-        String finalName = firstGroup("<finalName>([^<]+)</finalName>", pom).orElse("?") + ".jar";
-        if (!jar.equals(finalName)) {
-            problems.add("docker/Dockerfile: copies detector/target/" + jar + " but the build makes " + finalName);
+        // The image runs the runtime jar (no embedded broker), one of the jars the build makes.
+        List<String> finalNames = new ArrayList<>();
+        Matcher names = Pattern.compile("<finalName>([^<]+)</finalName>").matcher(pom);
+        while (names.find()) {
+            finalNames.add(names.group(1) + ".jar");
+        }
+        if (!jar.equals("exfilguard-runtime.jar") || !finalNames.contains(jar)) {
+            problems.add("docker/Dockerfile: copies detector/target/" + jar + " but must copy exfilguard-runtime.jar, one of "
+                    + finalNames);
         }
         String copiedTo = firstGroup("(?m)^COPY\\s+detector/target/\\S+\\s+(\\S+)", dockerfile).orElse("");
         String entrypoint = firstGroup("(?m)^ENTRYPOINT\\s*(\\[.*])", dockerfile).orElse("");
