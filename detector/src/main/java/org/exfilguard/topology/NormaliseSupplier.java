@@ -19,6 +19,7 @@ import org.exfilguard.ingest.LogFormat;
 import org.exfilguard.ingest.LogParser;
 import org.exfilguard.ingest.ParseResult;
 import org.exfilguard.ingest.ParserOptions;
+import org.exfilguard.ingest.ShipperEnvelope;
 import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
@@ -80,7 +81,9 @@ final class NormaliseSupplier implements ProcessorSupplier<byte[], byte[], Objec
                 return;
             }
             String stream = context.recordMetadata().map(m -> m.topic() + "-" + m.partition()).orElse(source);
-            String text = new String(record.value(), StandardCharsets.UTF_8);
+            String raw = new String(record.value(), StandardCharsets.UTF_8);
+            // Shippers may wrap the line in a JSON envelope (Filebeat, Vector's json codec, Fluent Bit): read the line.
+            String text = ShipperEnvelope.unwrap(raw).orElse(raw);
             Optional<LogFormat> f = format.isPresent() ? format : detect(stream, text);
             if (f.isEmpty()) {
                 deadLetter(record, "unknown_format", "no known log format recognised in the record");

@@ -162,4 +162,47 @@ class NormaliserTopologyTest {
         assertThat(out.get(0).value().getBytesOut()).isEqualTo(123456);
         assertThat(out.get(0).getRecordTime()).isEqualTo(Instant.ofEpochMilli(1772409759500L));
     }
+
+    /**
+     * The record shapes the shipper configurations under deploy/shippers produce, as each shipper documents its
+     * Kafka output: Filebeat's event (line in {@code message}), Vector's json codec ({@code message}), Fluent Bit's
+     * json format over the tail input ({@code log}). Each wraps one whole slow-log entry (multi-line joined).
+     */
+    @Test
+    void slowLogEntriesInsideFilebeatVectorAndFluentBitEnvelopesBecomeEvents() throws Exception {
+        start(NormaliserSettings.detect());
+        String entry = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.textNode(SLOW_LOG_ENTRY.strip()).toString();
+        String filebeat = "{\"@timestamp\":\"2026-04-01T00:00:00.000Z\",\"@metadata\":{\"beat\":\"filebeat\",\"type\":\"_doc\","
+                + "\"version\":\"8.17.0\"},\"log\":{\"offset\":0,\"file\":{\"path\":\"/var/log/mysql/slow.log\"},"
+                + "\"flags\":[\"multiline\"]},\"message\":" + entry + ",\"input\":{\"type\":\"filestream\"},"
+                + "\"agent\":{\"type\":\"filebeat\",\"version\":\"8.17.0\"},\"host\":{\"name\":\"db-01\"}}";
+        String vector = "{\"file\":\"/var/log/mysql/slow.log\",\"host\":\"db-01\",\"message\":" + entry
+                + ",\"source_type\":\"file\",\"timestamp\":\"2026-04-01T00:00:00.123Z\"}";
+        String fluentBit = "{\"@timestamp\":1775001600.0,\"log\":" + entry + "}";
+        TestInputTopic<byte[], byte[]> in = raw(TOPICS.rawDbLogs());
+        for (String record : List.of(filebeat, vector, fluentBit)) {
+            in.pipeInput(utf8("db-01"), utf8(record), Instant.parse("2026-04-01T00:00:00Z"));
+        }
+        List<TestRecord<String, DbAccessEvent>> events = dbEvents();
+        assertThat(events).hasSize(3).allSatisfy(e -> {
+            assertThat(e.key()).isEqualTo("svc_shop_app");
+            assertThat(e.value().getRowsReturned()).isEqualTo(15);
+            assertThat(e.value().getEventTime()).isEqualTo(Instant.parse("2026-03-02T00:02:39Z"));
+        });
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void aZeekJsonLineInsideAFilebeatEnvelopeIsUnwrappedToo() throws Exception {
+        start(NormaliserSettings.detect());
+        String zeek = "{\"ts\":1772409759.5,\"id.orig_h\":\"10.10.1.10\",\"id.orig_p\":50000,\"id.resp_h\":\"203.0.113.9\","
+                + "\"id.resp_p\":443,\"proto\":\"tcp\",\"orig_bytes\":123456,\"resp_bytes\":10}";
+        String filebeat = "{\"@timestamp\":\"2026-04-01T00:00:00.000Z\",\"message\":"
+                + com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.textNode(zeek) + ",\"agent\":{\"type\":\"filebeat\"}}";
+        raw(TOPICS.rawEgressLogs()).pipeInput(null, utf8(filebeat));
+        List<TestRecord<String, EgressEvent>> out = driver.createOutputTopic(TOPICS.egress(), new StringDeserializer(),
+                AvroSerde.of(EgressEvent.class, client, false).deserializer()).readRecordsToList();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).value().getBytesOut()).isEqualTo(123456);
+    }
 }
