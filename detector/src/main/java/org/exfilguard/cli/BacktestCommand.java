@@ -7,6 +7,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -137,8 +138,11 @@ public final class BacktestCommand implements Callable<Integer> {
         Path stateDir = Files.createTempDirectory("exfilguard-backtest-state");
         // The broker expires an idle producer's state by the timestamp of its last record, and backtested records
         // carry old event times: the periodic check would expire the detector's transactional producers mid-run.
+        // Historic logs may hold a host's skewed clock: the broker takes any timestamp (Kafka's default refuses an
+        // hour ahead), so the bound is the detector's own (event.max.future.skew.hours), applied by the feeder.
         try (EmbeddedKafka kafka = EmbeddedKafka.builder()
-                .brokerProperty("producer.id.expiration.check.interval.ms", Integer.toString(Integer.MAX_VALUE)).build().start();
+                .brokerProperty("producer.id.expiration.check.interval.ms", Integer.toString(Integer.MAX_VALUE))
+                .brokerProperty("log.message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE)).build().start();
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
             ExfilguardConfig config = config(kafka.bootstrapServers(), registry.url(), stateDir);
             Topics topics = config.topics();
@@ -156,7 +160,8 @@ public final class BacktestCommand implements Callable<Integer> {
                  KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(kafka.bootstrapServers()),
                          new StringSerializer(), new ByteArraySerializer())) {
                 feeder = new EventFeeder(producer, topics, AvroSerde.of(DbAccessEvent.class, client, false).serializer(),
-                        AvroSerde.of(EgressEvent.class, client, false).serializer(), Pacer.unlimited());
+                        AvroSerde.of(EgressEvent.class, client, false).serializer(), Pacer.unlimited(), Clock.systemUTC(),
+                        config.detectionSettings().maxFutureSkew(), r -> ReplayCommand.writeReject(r, rejectsOut));
                 EventFeeder f = feeder;
                 try (ProgressBar bar = ProgressBar.start("backtest: feeding  ", err, () -> new ProgressBar.Snapshot(f.fed(), f.position(),
                         logs.totalBytes() == 0 ? Double.NaN : (double) logs.bytesRead() / logs.totalBytes()))) {
@@ -327,11 +332,12 @@ public final class BacktestCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  events fed: %,d (%,d database, %,d egress), event time %s .. %s%n",
                 feeder.fed(), feeder.dbEvents(), feeder.egressEvents(), feeder.first(), feeder.last());
         figures.put("events fed", String.format(Locale.ROOT, "%,d (%,d database, %,d egress)", feeder.fed(), feeder.dbEvents(), feeder.egressEvents()));
-        figures.put("rejected entries", String.format(Locale.ROOT, "%,d", rejected));
+        figures.put("rejected entries", String.format(Locale.ROOT, "%,d", rejected + feeder.refusedTotal()));
         figures.put("event time", feeder.first() + " .. " + feeder.last());
         if (late > 0) {
             out.printf(Locale.ROOT, "  %,d events were further out of order than --reorder-window and went in late%n", late);
         }
+        ReplayCommand.printRefused(out, feeder, feeder.maxAhead());
         out.printf(Locale.ROOT, "  dead letters (events the detector refused): %,d%n", deadLetters);
         figures.put("dead letters", String.format(Locale.ROOT, "%,d", deadLetters));
         long incidents = alerts.stream().map(ExfiltrationAlert::getIncidentId).distinct().count();

@@ -119,6 +119,42 @@ final class TopicRetention {
         }
     }
 
+    /** Kafka's default {@code message.timestamp.after.max.ms}, assumed where a topic's own cannot be read. */
+    static final Duration BROKER_DEFAULT_AHEAD = Duration.ofHours(1);
+    /** Slack under a broker's limit: its clock and ours differ, and records wait a while in the producer's batches. */
+    static final Duration AHEAD_MARGIN = Duration.ofMinutes(5);
+
+    /**
+     * How far ahead of its clock every one of {@code topics} accepts a record timestamp: the smallest
+     * {@code message.timestamp.after.max.ms} (Kafka 4 brokers default to one hour). A topic whose configuration
+     * cannot be read (no DescribeConfigs permission) counts with the broker default.
+     */
+    static Duration acceptedAhead(Admin admin, Collection<String> topics) throws InterruptedException {
+        List<ConfigResource> resources = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        Map<ConfigResource, Config> configs;
+        try {
+            configs = admin.describeConfigs(resources).all().get();
+        } catch (ExecutionException e) {
+            return BROKER_DEFAULT_AHEAD;
+        }
+        long min = Long.MAX_VALUE;
+        for (ConfigResource r : resources) {
+            long after = millis(configs.get(r), "message.timestamp.after.max.ms");
+            min = Math.min(min, after < 0 ? BROKER_DEFAULT_AHEAD.toMillis() : after);
+        }
+        return Duration.ofMillis(min);
+    }
+
+    /**
+     * How far ahead of the wall clock an event may be to be sent: what the detector takes (events further ahead are
+     * dead-lettered by it anyway), but under the topics' limit with a margin, since a refused record fails its batch.
+     */
+    static Duration feedLimit(Duration acceptedAhead, Duration detectorSkew) {
+        Duration underBroker = acceptedAhead.compareTo(AHEAD_MARGIN.multipliedBy(2)) > 0
+                ? acceptedAhead.minus(AHEAD_MARGIN) : acceptedAhead.dividedBy(2);
+        return underBroker.compareTo(detectorSkew) < 0 ? underBroker : detectorSkew;
+    }
+
     static String human(Duration d) {
         long hours = d.toHours();
         if (hours >= 48) {
