@@ -26,6 +26,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.exfilguard.config.ConfigLoader;
 import org.exfilguard.config.ExfilguardConfig;
+import org.exfilguard.ingest.EventTimes;
 import org.exfilguard.ingest.LogFormat;
 import org.exfilguard.ingest.MergedLogs;
 import org.exfilguard.ingest.ParseResult;
@@ -157,7 +158,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 topicsOk.problems().forEach(p -> err.println("  " + p));
                 return 3;
             }
-            Duration maxAhead = TopicRetention.feedLimit(TopicRetention.acceptedAhead(admin, List.of(topics.dbAccess(), topics.egress())),
+            Duration maxAhead = EventTimes.sendLimit(TopicRetention.acceptedAhead(admin, List.of(topics.dbAccess(), topics.egress())),
                     config.detectionSettings().maxFutureSkew());
             SchemaRegistryClient registry = new RestSchemaRegistryClient(config.registryClientConfig());
             Map<String, Object> producerProps = clientSettings(config, ProducerConfig.configNames());

@@ -17,6 +17,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.exfilguard.ingest.EventTimes;
 
 /**
  * Makes sure topics keep replayed records. A broker ages log segments by their records' timestamps, and replay
@@ -119,11 +120,6 @@ final class TopicRetention {
         }
     }
 
-    /** Kafka's default {@code message.timestamp.after.max.ms}, assumed where a topic's own cannot be read. */
-    static final Duration BROKER_DEFAULT_AHEAD = Duration.ofHours(1);
-    /** Slack under a broker's limit: its clock and ours differ, and records wait a while in the producer's batches. */
-    static final Duration AHEAD_MARGIN = Duration.ofMinutes(5);
-
     /**
      * How far ahead of its clock every one of {@code topics} accepts a record timestamp: the smallest
      * {@code message.timestamp.after.max.ms} (Kafka 4 brokers default to one hour). A topic whose configuration
@@ -135,24 +131,14 @@ final class TopicRetention {
         try {
             configs = admin.describeConfigs(resources).all().get();
         } catch (ExecutionException e) {
-            return BROKER_DEFAULT_AHEAD;
+            return EventTimes.KAFKA_DEFAULT_AHEAD;
         }
         long min = Long.MAX_VALUE;
         for (ConfigResource r : resources) {
             long after = millis(configs.get(r), "message.timestamp.after.max.ms");
-            min = Math.min(min, after < 0 ? BROKER_DEFAULT_AHEAD.toMillis() : after);
+            min = Math.min(min, after < 0 ? EventTimes.KAFKA_DEFAULT_AHEAD.toMillis() : after);
         }
         return Duration.ofMillis(min);
-    }
-
-    /**
-     * How far ahead of the wall clock an event may be to be sent: what the detector takes (events further ahead are
-     * dead-lettered by it anyway), but under the topics' limit with a margin, since a refused record fails its batch.
-     */
-    static Duration feedLimit(Duration acceptedAhead, Duration detectorSkew) {
-        Duration underBroker = acceptedAhead.compareTo(AHEAD_MARGIN.multipliedBy(2)) > 0
-                ? acceptedAhead.minus(AHEAD_MARGIN) : acceptedAhead.dividedBy(2);
-        return underBroker.compareTo(detectorSkew) < 0 ? underBroker : detectorSkew;
     }
 
     static String human(Duration d) {

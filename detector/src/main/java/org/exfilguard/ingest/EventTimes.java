@@ -32,6 +32,11 @@ public final class EventTimes {
     /** Reject reason of a time too far ahead of the wall clock. */
     public static final String AHEAD_OF_CLOCK = "event time ahead of the wall clock";
 
+    /** Kafka's default {@code message.timestamp.after.max.ms}: how far ahead of its clock a broker takes a record. */
+    public static final Duration KAFKA_DEFAULT_AHEAD = Duration.ofHours(1);
+    /** Slack under a broker's limit: its clock and ours differ, and records wait a while in the producer's batches. */
+    public static final Duration AHEAD_MARGIN = Duration.ofMinutes(5);
+
     /** Avro's {@code timestamp-millis} is a long of milliseconds: the parsers' first check, before the years. */
     static final Instant MIN = Instant.ofEpochMilli(Long.MIN_VALUE);
     static final Instant MAX = Instant.ofEpochMilli(Long.MAX_VALUE);
@@ -66,6 +71,17 @@ public final class EventTimes {
                     + " ahead of the wall clock (" + now + ")"));
         }
         return Optional.empty();
+    }
+
+    /**
+     * How far ahead of the wall clock an event may be to be produced to topics that accept {@code acceptedAhead}:
+     * what the detector takes ({@code detectorSkew}; it dead-letters events further ahead anyway), but under the
+     * topics' limit with a margin, since a refused record fails its whole batch.
+     */
+    public static Duration sendLimit(Duration acceptedAhead, Duration detectorSkew) {
+        Duration underBroker = acceptedAhead.compareTo(AHEAD_MARGIN.multipliedBy(2)) > 0
+                ? acceptedAhead.minus(AHEAD_MARGIN) : acceptedAhead.dividedBy(2);
+        return underBroker.compareTo(detectorSkew) < 0 ? underBroker : detectorSkew;
     }
 
     /** The event time of a canonical event, or null. */

@@ -14,6 +14,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.EgressSettings;
 import org.exfilguard.detect.EventValidator;
+import org.exfilguard.ingest.EventTimes;
 import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
@@ -132,7 +133,9 @@ public final class DetectorTopology {
                 Stores.persistentKeyValueStore(StoreNames.EGRESS_PEER_BASELINES), Serdes.String(), Serdes.ByteArray())
                 .withCachingEnabled(), EGRESS_PROFILE);
         // Raw lines from shippers, parsed into the canonical topics above (and so through the same detection).
-        normaliser.ifPresent(n -> NormaliserTopology.add(topology, topics, n, serdes.dbAccessOut(), serdes.egressOut(), metrics));
+        // The canonical topics are on the live cluster, whose brokers refuse a timestamp over an hour ahead by default.
+        normaliser.ifPresent(n -> NormaliserTopology.add(topology, topics, n, serdes.dbAccessOut(), serdes.egressOut(), metrics,
+                wallClock, EventTimes.sendLimit(EventTimes.KAFKA_DEFAULT_AHEAD, settings.maxFutureSkew())));
         return topology;
     }
 }

@@ -58,7 +58,7 @@ class EventFeederTest {
     @Test
     void anEventFromASkewedClockIsRejectedAndTheOthersAreSent() throws Exception {
         // Two hours ahead: a Kafka 4 broker refuses it (and the batch it is in) one hour ahead of its clock.
-        Fed fed = feed(TopicRetention.feedLimit(Duration.ofHours(1), Duration.ofHours(24)),
+        Fed fed = feed(EventTimes.sendLimit(Duration.ofHours(1), Duration.ofHours(24)),
                 read(NOW.minusSeconds(60), "early"), read(NOW.plus(Duration.ofHours(2)), "skewed"), read(NOW.minusSeconds(30), "late"));
 
         assertThat(fed.sent()).extracting(ProducerRecord::key).containsExactly("early", "late");
@@ -79,8 +79,8 @@ class EventFeederTest {
 
     @Test
     void feedLimitStaysUnderTheBrokersWithAMargin() {
-        assertThat(TopicRetention.feedLimit(Duration.ofHours(1), Duration.ofHours(24))).isEqualTo(Duration.ofMinutes(55));
-        assertThat(TopicRetention.feedLimit(Duration.ofMillis(Long.MAX_VALUE), Duration.ofHours(24))).isEqualTo(Duration.ofHours(24));
-        assertThat(TopicRetention.feedLimit(Duration.ofMinutes(4), Duration.ofHours(24))).isEqualTo(Duration.ofMinutes(2));
+        assertThat(EventTimes.sendLimit(Duration.ofHours(1), Duration.ofHours(24))).isEqualTo(Duration.ofMinutes(55));
+        assertThat(EventTimes.sendLimit(Duration.ofMillis(Long.MAX_VALUE), Duration.ofHours(24))).isEqualTo(Duration.ofHours(24));
+        assertThat(EventTimes.sendLimit(Duration.ofMinutes(4), Duration.ofHours(24))).isEqualTo(Duration.ofMinutes(2));
     }
 }
