@@ -27,6 +27,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -45,6 +46,7 @@ import org.exfilguard.serde.EmbeddedSchemaRegistry;
 import org.exfilguard.serde.JsonRecords;
 import org.exfilguard.serde.RestSchemaRegistryClient;
 import org.exfilguard.serde.SchemaRegistryClient;
+import org.exfilguard.topology.DeadLetters;
 import org.exfilguard.topology.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -180,8 +182,7 @@ public final class BacktestCommand implements Callable<Integer> {
                 alerts = readAlerts(kafka.bootstrapServers(), topics.alerts(), client);
             }
             Duration detecting = Duration.ofNanos(System.nanoTime() - detectStart);
-            long deadLetters = Processing.endOffsets(kafka.admin(), List.of(topics.deadLetters())).values().stream()
-                    .mapToLong(Long::longValue).sum();
+            Map<String, Long> deadLetters = countDeadLetters(kafka.bootstrapServers(), topics.deadLetters());
 
             alerts.sort(ALERT_ORDER);
             writeAlerts(alerts, alertsOut);
@@ -308,6 +309,36 @@ public final class BacktestCommand implements Callable<Integer> {
         return alerts;
     }
 
+    /**
+     * Dead letters by reason, counted record by record: the topic's end offset also counts the transaction markers
+     * exactly-once writes after each commit.
+     */
+    static Map<String, Long> countDeadLetters(String bootstrap, String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, Long> byReason = new TreeMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            Instant deadline = Instant.now().plusSeconds(60);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("could not read the dead-letter topic to its end");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    String reason = DeadLetters.header(r.headers(), DeadLetters.REASON);
+                    byReason.merge(reason == null ? "?" : reason, 1L, Long::sum);
+                }
+            }
+        }
+        return byReason;
+    }
+
     static void writeAlerts(List<ExfiltrationAlert> alerts, Path file) throws IOException {
         try (Writer w = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), 1 << 16)) {
             for (ExfiltrationAlert a : alerts) {
@@ -318,7 +349,7 @@ public final class BacktestCommand implements Callable<Integer> {
     }
 
     private Map<String, String> summarise(List<MergedLogs.InputCounts> counts, long late, EventFeeder feeder,
-                                          List<ExfiltrationAlert> alerts, long deadLetters,
+                                          List<ExfiltrationAlert> alerts, Map<String, Long> deadLetterReasons,
                                           Duration feeding, Duration detecting, Duration total) {
         Map<String, String> figures = new LinkedHashMap<>();
         out.println("backtest summary");
@@ -338,7 +369,9 @@ public final class BacktestCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  %,d events were further out of order than --reorder-window and went in late%n", late);
         }
         ReplayCommand.printRefused(out, feeder, feeder.maxAhead());
-        out.printf(Locale.ROOT, "  dead letters (events the detector refused): %,d%n", deadLetters);
+        long deadLetters = deadLetterReasons.values().stream().mapToLong(Long::longValue).sum();
+        out.printf(Locale.ROOT, "  dead letters (events the detector refused): %,d%s%n", deadLetters,
+                deadLetterReasons.isEmpty() ? "" : " " + deadLetterReasons);
         figures.put("dead letters", String.format(Locale.ROOT, "%,d", deadLetters));
         long incidents = alerts.stream().map(ExfiltrationAlert::getIncidentId).distinct().count();
         String byStatus = tally(alerts, a -> a.getStatus().name());
