@@ -59,7 +59,7 @@ import picocli.CommandLine.Option;
 @Command(name = "backtest", mixinStandardHelpOptions = true,
         description = {"Run log files through the detector on an embedded Kafka broker and schema registry; write the alerts "
                 + "as JSON lines (sorted by detected_at, then alert_id) and optionally an HTML report.",
-                "Kafka's own logs go to ${java.io.tmpdir}/exfilguard.log (or the console with --verbose)."})
+                "Kafka's own logs go to a new file per run, ${java.io.tmpdir}/exfilguard-<command>-<time>-<pid>.log, named on stderr (or the console with --verbose)."})
 public final class BacktestCommand implements Callable<Integer> {
 
     /**
