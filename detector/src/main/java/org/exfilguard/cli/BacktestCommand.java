@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -134,6 +135,15 @@ public final class BacktestCommand implements Callable<Integer> {
             inputs = ReplayCommand.inputs(List.of(), dbLogs, dbFormat, egressLogs, egressFormat);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
+            return 2;
+        }
+        Map<String, Path> outputs = new LinkedHashMap<>();
+        outputs.put("--alerts-out", alertsOut);
+        outputs.put("--report", report);
+        outputs.put("--rejects", rejects);
+        Optional<String> unwritable = OutputPaths.check(outputs);
+        if (unwritable.isPresent()) {
+            err.println(unwritable.get());
             return 2;
         }
         long began = System.nanoTime();

@@ -133,6 +133,13 @@ public final class ReplayCommand implements Callable<Integer> {
             err.println("no input files: give FILE..., --db-log or --egress-log");
             return 2;
         }
+        Map<String, Path> outputs = new LinkedHashMap<>();
+        outputs.put("--rejects", rejects);
+        Optional<String> unwritable = OutputPaths.check(outputs);
+        if (unwritable.isPresent()) {
+            err.println(unwritable.get());
+            return 2;
+        }
         Map<String, String> flags = new LinkedHashMap<>(settings);
         RunCommand.putIfSet(flags, ExfilguardConfig.BOOTSTRAP_SERVERS, bootstrapServers);
         RunCommand.putIfSet(flags, ExfilguardConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
