@@ -1,5 +1,8 @@
 package org.exfilguard;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Set;
 import org.exfilguard.cli.AlertsCommand;
 import org.exfilguard.cli.BacktestCommand;
@@ -9,6 +12,7 @@ import org.exfilguard.cli.EvaluateCommand;
 import org.exfilguard.cli.ParseCommand;
 import org.exfilguard.cli.ReplayCommand;
 import org.exfilguard.cli.ResetCommand;
+import org.exfilguard.cli.RunLog;
 import org.exfilguard.cli.RunCommand;
 import org.exfilguard.cli.SetupCommand;
 import org.exfilguard.cli.SimulateCommand;
@@ -62,10 +66,24 @@ public final class Main implements Runnable {
     /** Must run before the first logger is created: logback reads its configuration once. */
     static void configureLogging(String[] args) {
         // Not Set.of(args): it refuses duplicates, and repeated options (--set a=1 --set b=2) are normal.
-        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+        java.util.List<String> all = java.util.Arrays.asList(args);
+        boolean verbose = all.contains("--verbose");
+        boolean help = all.contains("--help") || all.contains("-h") || all.contains("--version") || all.contains("-V");
         if (args.length > 0 && QUIET_COMMANDS.contains(args[0]) && !verbose
                 && System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "logback-quiet.xml");
+            if (!help && System.getProperty(RunLog.PROPERTY) == null) {
+                try {
+                    Path log = RunLog.create(Path.of(System.getProperty("java.io.tmpdir")), args[0], Instant.now(),
+                            ProcessHandle.current().pid());
+                    System.setProperty(RunLog.PROPERTY, log.toString());
+                    System.err.println("exfilguard: logs in " + log);
+                } catch (IOException e) {
+                    // No file, no file logging: the command itself still runs and reports on the console.
+                    System.setProperty("logback.configurationFile", "logback-errors-only.xml");
+                    System.err.println("exfilguard: cannot create a log file (" + e.getMessage() + "); logging errors to the console only");
+                }
+            }
         }
     }
 }

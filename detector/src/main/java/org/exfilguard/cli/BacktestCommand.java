@@ -7,6 +7,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -26,6 +28,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -44,6 +47,7 @@ import org.exfilguard.serde.EmbeddedSchemaRegistry;
 import org.exfilguard.serde.JsonRecords;
 import org.exfilguard.serde.RestSchemaRegistryClient;
 import org.exfilguard.serde.SchemaRegistryClient;
+import org.exfilguard.topology.DeadLetters;
 import org.exfilguard.topology.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,7 +60,7 @@ import picocli.CommandLine.Option;
 @Command(name = "backtest", mixinStandardHelpOptions = true,
         description = {"Run log files through the detector on an embedded Kafka broker and schema registry; write the alerts "
                 + "as JSON lines (sorted by detected_at, then alert_id) and optionally an HTML report.",
-                "Kafka's own logs go to ${java.io.tmpdir}/exfilguard.log (or the console with --verbose)."})
+                "Kafka's own logs go to a new file per run, ${java.io.tmpdir}/exfilguard-<command>-<time>-<pid>.log, named on stderr (or the console with --verbose)."})
 public final class BacktestCommand implements Callable<Integer> {
 
     /**
@@ -133,12 +137,24 @@ public final class BacktestCommand implements Callable<Integer> {
             err.println(e.getMessage());
             return 2;
         }
+        Map<String, Path> outputs = new LinkedHashMap<>();
+        outputs.put("--alerts-out", alertsOut);
+        outputs.put("--report", report);
+        outputs.put("--rejects", rejects);
+        Optional<String> unwritable = OutputPaths.check(outputs);
+        if (unwritable.isPresent()) {
+            err.println(unwritable.get());
+            return 2;
+        }
         long began = System.nanoTime();
         Path stateDir = Files.createTempDirectory("exfilguard-backtest-state");
         // The broker expires an idle producer's state by the timestamp of its last record, and backtested records
         // carry old event times: the periodic check would expire the detector's transactional producers mid-run.
+        // Historic logs may hold a host's skewed clock: the broker takes any timestamp (Kafka's default refuses an
+        // hour ahead), so the bound is the detector's own (event.max.future.skew.hours), applied by the feeder.
         try (EmbeddedKafka kafka = EmbeddedKafka.builder()
-                .brokerProperty("producer.id.expiration.check.interval.ms", Integer.toString(Integer.MAX_VALUE)).build().start();
+                .brokerProperty("producer.id.expiration.check.interval.ms", Integer.toString(Integer.MAX_VALUE))
+                .brokerProperty("log.message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE)).build().start();
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
             ExfilguardConfig config = config(kafka.bootstrapServers(), registry.url(), stateDir);
             Topics topics = config.topics();
@@ -156,7 +172,8 @@ public final class BacktestCommand implements Callable<Integer> {
                  KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(kafka.bootstrapServers()),
                          new StringSerializer(), new ByteArraySerializer())) {
                 feeder = new EventFeeder(producer, topics, AvroSerde.of(DbAccessEvent.class, client, false).serializer(),
-                        AvroSerde.of(EgressEvent.class, client, false).serializer(), Pacer.unlimited());
+                        AvroSerde.of(EgressEvent.class, client, false).serializer(), Pacer.unlimited(), Clock.systemUTC(),
+                        config.detectionSettings().maxFutureSkew(), r -> ReplayCommand.writeReject(r, rejectsOut));
                 EventFeeder f = feeder;
                 try (ProgressBar bar = ProgressBar.start("backtest: feeding  ", err, () -> new ProgressBar.Snapshot(f.fed(), f.position(),
                         logs.totalBytes() == 0 ? Double.NaN : (double) logs.bytesRead() / logs.totalBytes()))) {
@@ -175,8 +192,7 @@ public final class BacktestCommand implements Callable<Integer> {
                 alerts = readAlerts(kafka.bootstrapServers(), topics.alerts(), client);
             }
             Duration detecting = Duration.ofNanos(System.nanoTime() - detectStart);
-            long deadLetters = Processing.endOffsets(kafka.admin(), List.of(topics.deadLetters())).values().stream()
-                    .mapToLong(Long::longValue).sum();
+            Map<String, Long> deadLetters = countDeadLetters(kafka.bootstrapServers(), topics.deadLetters());
 
             alerts.sort(ALERT_ORDER);
             writeAlerts(alerts, alertsOut);
@@ -305,6 +321,36 @@ public final class BacktestCommand implements Callable<Integer> {
         return alerts;
     }
 
+    /**
+     * Dead letters by reason, counted record by record: the topic's end offset also counts the transaction markers
+     * exactly-once writes after each commit.
+     */
+    static Map<String, Long> countDeadLetters(String bootstrap, String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, Long> byReason = new TreeMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            Instant deadline = Instant.now().plusSeconds(60);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("could not read the dead-letter topic to its end");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    String reason = DeadLetters.header(r.headers(), DeadLetters.REASON);
+                    byReason.merge(reason == null ? "?" : reason, 1L, Long::sum);
+                }
+            }
+        }
+        return byReason;
+    }
+
     static void writeAlerts(List<ExfiltrationAlert> alerts, Path file) throws IOException {
         try (Writer w = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), 1 << 16)) {
             for (ExfiltrationAlert a : alerts) {
@@ -315,7 +361,7 @@ public final class BacktestCommand implements Callable<Integer> {
     }
 
     private Map<String, String> summarise(List<MergedLogs.InputCounts> counts, long late, EventFeeder feeder,
-                                          List<ExfiltrationAlert> alerts, long deadLetters,
+                                          List<ExfiltrationAlert> alerts, Map<String, Long> deadLetterReasons,
                                           Duration feeding, Duration detecting, Duration total) {
         Map<String, String> figures = new LinkedHashMap<>();
         out.println("backtest summary");
@@ -329,12 +375,15 @@ public final class BacktestCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  events fed: %,d (%,d database, %,d egress), event time %s .. %s%n",
                 feeder.fed(), feeder.dbEvents(), feeder.egressEvents(), feeder.first(), feeder.last());
         figures.put("events fed", String.format(Locale.ROOT, "%,d (%,d database, %,d egress)", feeder.fed(), feeder.dbEvents(), feeder.egressEvents()));
-        figures.put("rejected entries", String.format(Locale.ROOT, "%,d", rejected));
+        figures.put("rejected entries", String.format(Locale.ROOT, "%,d", rejected + feeder.refusedTotal()));
         figures.put("event time", feeder.first() + " .. " + feeder.last());
         if (late > 0) {
             out.printf(Locale.ROOT, "  %,d events were further out of order than --reorder-window and went in late%n", late);
         }
-        out.printf(Locale.ROOT, "  dead letters (events the detector refused): %,d%n", deadLetters);
+        ReplayCommand.printRefused(out, feeder, feeder.maxAhead());
+        long deadLetters = deadLetterReasons.values().stream().mapToLong(Long::longValue).sum();
+        out.printf(Locale.ROOT, "  dead letters (events the detector refused): %,d%s%n", deadLetters,
+                deadLetterReasons.isEmpty() ? "" : " " + deadLetterReasons);
         figures.put("dead letters", String.format(Locale.ROOT, "%,d", deadLetters));
         long incidents = alerts.stream().map(ExfiltrationAlert::getIncidentId).distinct().count();
         String byStatus = tally(alerts, a -> a.getStatus().name());

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure throughput, alert latency, state size per key and scale-out on a broker in its own JVM.",
-                "Kafka's own logs go to ${java.io.tmpdir}/exfilguard.log (or the console with --verbose)."},
+                "Kafka's own logs go to a new file per run, ${java.io.tmpdir}/exfilguard-<command>-<time>-<pid>.log, named on stderr (or the console with --verbose)."},
         subcommands = {BenchCommand.Throughput.class, BenchCommand.Latency.class, BenchCommand.State.class, BenchCommand.Scale.class})
 public final class BenchCommand implements Runnable {
 

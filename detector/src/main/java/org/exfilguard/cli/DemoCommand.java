@@ -47,7 +47,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the detector on an embedded Kafka broker against a simulated workload with one injected extraction.",
-                "Kafka's own logs go to ${java.io.tmpdir}/exfilguard.log (or the console with --verbose)."})
+                "Kafka's own logs go to a new file per run, ${java.io.tmpdir}/exfilguard-<command>-<time>-<pid>.log, named on stderr (or the console with --verbose)."})
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--verbose", description = "Show Kafka's logs on the console.")

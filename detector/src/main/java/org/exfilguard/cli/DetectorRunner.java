@@ -75,6 +75,7 @@ public final class DetectorRunner implements AutoCloseable {
         log.info("topology:\n{}", topology.describe());
 
         Properties props = StreamsSettings.of(config);
+        props.put(org.exfilguard.topology.DeadLetterProductionHandler.METRICS, metrics);
         try (Admin admin = Admin.create(StreamsSettings.adminProperties(props))) {
             InternalTopics.ensure(admin, config.topics(), normaliser.isPresent());
         } catch (InterruptedException e) {

@@ -1,14 +1,22 @@
 package org.exfilguard.cli;
 
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
+import org.exfilguard.ingest.EventTimes;
 import org.exfilguard.ingest.MergedLogs;
+import org.exfilguard.ingest.ParseResult;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.topology.Topics;
@@ -18,6 +26,11 @@ import org.exfilguard.topology.Topics;
  * keyed by account, {@code EgressEvent} to egress keyed by source ip, Avro in the registry's wire format, and the
  * record timestamp set to the event time. Shared by {@code replay} and {@code backtest}, so both feed the detector
  * the same records in the same order.
+ *
+ * <p>Each event time is checked before it is sent ({@link EventTimes#check}): a broker refuses a record dated more
+ * than its {@code message.timestamp.after.max.ms} ahead of its clock, and it refuses the whole batch the record is
+ * in, so one event from a host with a skewed clock would otherwise abort the run. Such an event is a reject with
+ * its reason, and the run goes on.
  */
 final class EventFeeder {
 
@@ -29,6 +42,10 @@ final class EventFeeder {
     private final Serializer<DbAccessEvent> dbSerializer;
     private final Serializer<EgressEvent> egressSerializer;
     private final Pacer pacer;
+    private final Clock wallClock;
+    private final Duration maxAhead;
+    private final Consumer<ParseResult.Reject> rejects;
+    private final Map<String, Long> refused = new TreeMap<>();
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
     private final List<Instant> samples = new ArrayList<>();
     private volatile long fed;
@@ -39,18 +56,29 @@ final class EventFeeder {
     private Instant last;
 
     EventFeeder(Producer<String, byte[]> producer, Topics topics, Serializer<DbAccessEvent> dbSerializer,
-                Serializer<EgressEvent> egressSerializer, Pacer pacer) {
+                Serializer<EgressEvent> egressSerializer, Pacer pacer, Clock wallClock, Duration maxAhead,
+                Consumer<ParseResult.Reject> rejects) {
         this.producer = producer;
         this.topics = topics;
         this.dbSerializer = dbSerializer;
         this.egressSerializer = egressSerializer;
         this.pacer = pacer;
+        this.wallClock = wallClock;
+        this.maxAhead = maxAhead;
+        this.rejects = rejects;
     }
 
     /** Sends every event of {@code logs}, then flushes; throws if the broker refused any record. */
     void feed(MergedLogs logs) throws IOException, InterruptedException {
         MergedLogs.Timed t;
         while ((t = logs.next()) != null) {
+            Optional<EventTimes.Refusal> refusal = EventTimes.check(t.time(), wallClock.instant(), maxAhead);
+            if (refusal.isPresent()) {
+                refused.merge(refusal.get().reason(), 1L, Long::sum);
+                rejects.accept(new ParseResult.Reject(logs.counts().get(t.input()).source(), 0, refusal.get().reason(),
+                        refusal.get().message()));
+                continue;
+            }
             pacer.await(t.time(), fed);
             long ts = t.time().toEpochMilli();
             if (t.event() instanceof DbAccessEvent d) {
@@ -92,6 +120,19 @@ final class EventFeeder {
 
     long fed() {
         return fed;
+    }
+
+    /** Events not sent because of their time, by reason. */
+    Map<String, Long> refused() {
+        return java.util.Collections.unmodifiableMap(new TreeMap<>(refused));
+    }
+
+    Duration maxAhead() {
+        return maxAhead;
+    }
+
+    long refusedTotal() {
+        return refused.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** Event time of the last event sent, or null. */

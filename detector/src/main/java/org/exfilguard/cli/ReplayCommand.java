@@ -8,6 +8,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.exfilguard.config.ConfigLoader;
 import org.exfilguard.config.ExfilguardConfig;
+import org.exfilguard.ingest.EventTimes;
 import org.exfilguard.ingest.LogFormat;
 import org.exfilguard.ingest.MergedLogs;
 import org.exfilguard.ingest.ParseResult;
@@ -131,6 +133,13 @@ public final class ReplayCommand implements Callable<Integer> {
             err.println("no input files: give FILE..., --db-log or --egress-log");
             return 2;
         }
+        Map<String, Path> outputs = new LinkedHashMap<>();
+        outputs.put("--rejects", rejects);
+        Optional<String> unwritable = OutputPaths.check(outputs);
+        if (unwritable.isPresent()) {
+            err.println(unwritable.get());
+            return 2;
+        }
         Map<String, String> flags = new LinkedHashMap<>(settings);
         RunCommand.putIfSet(flags, ExfilguardConfig.BOOTSTRAP_SERVERS, bootstrapServers);
         RunCommand.putIfSet(flags, ExfilguardConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
@@ -156,13 +165,16 @@ public final class ReplayCommand implements Callable<Integer> {
                 topicsOk.problems().forEach(p -> err.println("  " + p));
                 return 3;
             }
+            Duration maxAhead = EventTimes.sendLimit(TopicRetention.acceptedAhead(admin, List.of(topics.dbAccess(), topics.egress())),
+                    config.detectionSettings().maxFutureSkew());
             SchemaRegistryClient registry = new RestSchemaRegistryClient(config.registryClientConfig());
             Map<String, Object> producerProps = clientSettings(config, ProducerConfig.configNames());
             producerTuning(producerProps);
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
                 EventFeeder feeder = new EventFeeder(producer, topics,
                         AvroSerde.of(DbAccessEvent.class, registry, false).serializer(),
-                        AvroSerde.of(EgressEvent.class, registry, false).serializer(), pacer);
+                        AvroSerde.of(EgressEvent.class, registry, false).serializer(), pacer, Clock.systemUTC(), maxAhead,
+                        r -> writeReject(r, rejectsOut));
                 try (ProgressBar bar = ProgressBar.start("replay", err, () -> new ProgressBar.Snapshot(feeder.fed(), feeder.position(),
                         logs.totalBytes() == 0 ? Double.NaN : (double) logs.bytesRead() / logs.totalBytes()))) {
                     feeder.feed(logs);
@@ -174,9 +186,18 @@ public final class ReplayCommand implements Callable<Integer> {
                 if (logs.late() > 0) {
                     out.printf(Locale.ROOT, "  %,d events were further out of order than --reorder-window and went out late%n", logs.late());
                 }
+                printRefused(out, feeder, maxAhead);
                 printCounts(logs);
             }
             return 0;
+        }
+    }
+
+    /** Events the feeder would not send because of their time, if any, and the bound they broke. */
+    static void printRefused(PrintStream out, EventFeeder feeder, Duration maxAhead) {
+        if (feeder.refusedTotal() > 0) {
+            out.printf(Locale.ROOT, "  %,d events rejected for their time, not sent %s (bounds: years 2000-2100, at most %s ahead of "
+                    + "the wall clock); --rejects lists them%n", feeder.refusedTotal(), feeder.refused(), TopicRetention.human(maxAhead));
         }
     }
 

@@ -1,5 +1,6 @@
 package org.exfilguard.cli;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -53,6 +54,17 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "More logging.")
     boolean verbose;
 
+    private final PrintStream err;
+
+    public RunCommand() {
+        this(System.err);
+    }
+
+    /** For tests: an explicit error stream. */
+    public RunCommand(PrintStream err) {
+        this.err = err;
+    }
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> flags = new LinkedHashMap<>(settings);
@@ -65,12 +77,25 @@ public final class RunCommand implements Callable<Integer> {
 
         CountDownLatch stopped = new CountDownLatch(1);
         DetectorRunner runner = new DetectorRunner(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Thread hook = new Thread(() -> {
             log.info("shutting down");
             runner.close();
             stopped.countDown();
-        }, "exfilguard-shutdown"));
-        runner.start();
+        }, "exfilguard-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            runner.start();
+        } catch (RuntimeException e) {
+            Optional<String> unreachable = unreachable(e, config.getString(ExfilguardConfig.BOOTSTRAP_SERVERS));
+            if (unreachable.isEmpty()) {
+                throw e;
+            }
+            log.error(unreachable.get(), e);
+            err.println("exfilguard: " + unreachable.get());
+            Runtime.getRuntime().removeShutdownHook(hook);
+            runner.close();
+            return EXIT_RESTART;
+        }
         while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
             Throwable failure = runner.failure();
             Optional<String> stall = failure == null ? runner.stalled() : Optional.empty();
@@ -80,11 +105,28 @@ public final class RunCommand implements Callable<Integer> {
                         : "the detector is stalled: " + stall.get())
                         + "; exiting with code " + EXIT_RESTART + " so that a supervisor restarts it";
                 log.error(message);
-                System.err.println("exfilguard: " + message);
+                err.println("exfilguard: " + message);
                 return EXIT_RESTART;
             }
         }
         return 0;
+    }
+
+    /**
+     * The one-line error for a start-up that failed because the cluster did not answer within the client timeouts
+     * (a broker down, a wrong address, a firewall): the same exit as a broker outage later, so a supervisor
+     * retries. Empty for any other failure.
+     */
+    static Optional<String> unreachable(Throwable failure, String bootstrap) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (!(root instanceof org.apache.kafka.common.errors.TimeoutException)) {
+            return Optional.empty();
+        }
+        return Optional.of("cannot reach the Kafka cluster at " + bootstrap + " (" + root.getMessage() + "); exiting with code "
+                + EXIT_RESTART + " so that a supervisor restarts it");
     }
 
     /** The innermost cause names what went wrong (a timeout, an authentication failure); outer layers wrap it. */

@@ -17,6 +17,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.exfilguard.ingest.EventTimes;
 
 /**
  * Makes sure topics keep replayed records. A broker ages log segments by their records' timestamps, and replay
@@ -124,6 +125,27 @@ final class TopicRetention {
         } catch (NumberFormatException ex) {
             return -1;
         }
+    }
+
+    /**
+     * How far ahead of its clock every one of {@code topics} accepts a record timestamp: the smallest
+     * {@code message.timestamp.after.max.ms} (Kafka 4 brokers default to one hour). A topic whose configuration
+     * cannot be read (no DescribeConfigs permission) counts with the broker default.
+     */
+    static Duration acceptedAhead(Admin admin, Collection<String> topics) throws InterruptedException {
+        List<ConfigResource> resources = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        Map<ConfigResource, Config> configs;
+        try {
+            configs = admin.describeConfigs(resources).all().get();
+        } catch (ExecutionException e) {
+            return EventTimes.KAFKA_DEFAULT_AHEAD;
+        }
+        long min = Long.MAX_VALUE;
+        for (ConfigResource r : resources) {
+            long after = millis(configs.get(r), "message.timestamp.after.max.ms");
+            min = Math.min(min, after < 0 ? EventTimes.KAFKA_DEFAULT_AHEAD.toMillis() : after);
+        }
+        return Duration.ofMillis(min);
     }
 
     static String human(Duration d) {

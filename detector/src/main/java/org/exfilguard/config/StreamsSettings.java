@@ -2,6 +2,7 @@ package org.exfilguard.config;
 
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
+import org.exfilguard.topology.DeadLetterProductionHandler;
 
 /** The Kafka Streams properties the detector runs with: our defaults first, anything the user set wins. */
 public final class StreamsSettings {
@@ -57,6 +58,10 @@ public final class StreamsSettings {
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class);
         props.put(BoundedRocksDbConfig.BLOCK_CACHE_BYTES, config.getLong(ExfilguardConfig.ROCKSDB_BLOCK_CACHE_BYTES));
         props.put(BoundedRocksDbConfig.WRITE_BUFFER_BYTES, config.getLong(ExfilguardConfig.ROCKSDB_WRITE_BUFFER_BYTES));
+        // A record the broker refuses on its own merits (too large, a timestamp it does not take) is dead-lettered and
+        // counted instead of stopping the detector; any other production error still stops it.
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionHandler.class);
+        props.put(DeadLetterProductionHandler.DEAD_LETTER_TOPIC, config.topics().deadLetters());
         props.putAll(config.passThrough());
         return props;
     }

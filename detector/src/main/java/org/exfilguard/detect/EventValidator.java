@@ -3,6 +3,7 @@ package org.exfilguard.detect;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.exfilguard.ingest.EventTimes;
 import org.exfilguard.schema.DbAccessEvent;
 
 /**
@@ -11,9 +12,9 @@ import org.exfilguard.schema.DbAccessEvent;
  */
 public final class EventValidator {
 
-    /** Earliest and latest event times taken at all: anything outside is decades off, a unit or parsing error. */
-    public static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
-    public static final Instant LATEST = Instant.parse("2100-01-01T00:00:00Z");
+    /** Earliest and latest event times taken at all: the bound parsers and producers apply too. */
+    public static final Instant EARLIEST = EventTimes.EARLIEST;
+    public static final Instant LATEST = EventTimes.LATEST;
 
     /** Why an event was refused; the code goes into the dead-letter headers and the metric's tag. */
     public record Rejection(String code, String message) {

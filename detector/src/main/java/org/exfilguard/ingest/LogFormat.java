@@ -24,8 +24,15 @@ public enum LogFormat {
         return id;
     }
 
-    /** A new parser for one stream named {@code source} (a file name or topic-partition, used in rejects). */
+    /**
+     * A new parser for one stream named {@code source} (a file name or topic-partition, used in rejects), with the
+     * event-time bound every format shares.
+     */
     public LogParser newParser(String source, ParserOptions options) {
+        return EventTimes.bounded(formatParser(source, options), source);
+    }
+
+    private LogParser formatParser(String source, ParserOptions options) {
         return switch (this) {
             case MYSQL_SLOW -> new MySqlSlowLogParser(source, options);
             case PGAUDIT -> new PgAuditParser(source, options);

@@ -56,7 +56,7 @@ public final class ScopeProfile {
             trim(recentIps);
         }
         if (fingerprint != null && !fingerprint.isEmpty()) {
-            recentFingerprints.merge(fingerprint, rows, Long::sum);
+            recentFingerprints.merge(fingerprint, rows, WindowProfile::saturatedAdd);
             trim(recentFingerprints);
         }
     }

@@ -57,10 +57,32 @@ public final class WindowProfile {
         this.history = history;
         this.historySize = historySize;
         this.alertedDays = new ArrayList<>(alertedDays);
-        for (int i = 0; i < bucketRows.length; i++) {
-            sumRows += bucketRows[i];
-            sumBytes += bucketBytes[i];
+        resum();
+    }
+
+    /**
+     * {@code a + b}, held at {@link Long#MAX_VALUE} (or MIN) instead of wrapping: a hostile or corrupt count
+     * ({@code Rows_sent: 9223372036854775807}) must not turn a sliding sum negative, which would hide every later
+     * read of the window. A saturated sum stays at the maximum until what saturated it leaves the window.
+     */
+    public static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        if (((a ^ r) & (b ^ r)) < 0) {
+            return b > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
         }
+        return r;
+    }
+
+    /** Recomputes the running sums from the ring (after a restore, or when a saturated sum cannot be subtracted from). */
+    private void resum() {
+        long rows = 0;
+        long bytes = 0;
+        for (int i = 0; i < bucketRows.length; i++) {
+            rows = saturatedAdd(rows, bucketRows[i]);
+            bytes = saturatedAdd(bytes, bucketBytes[i]);
+        }
+        sumRows = rows;
+        sumBytes = bytes;
     }
 
     /**
@@ -105,10 +127,10 @@ public final class WindowProfile {
             return false;
         }
         int slot = slot(bucket);
-        bucketRows[slot] += rows;
-        bucketBytes[slot] += bytes;
-        sumRows += rows;
-        sumBytes += bytes;
+        bucketRows[slot] = saturatedAdd(bucketRows[slot], rows);
+        bucketBytes[slot] = saturatedAdd(bucketBytes[slot], bytes);
+        sumRows = saturatedAdd(sumRows, rows);
+        sumBytes = saturatedAdd(sumBytes, bytes);
         return true;
     }
 
@@ -123,12 +145,17 @@ public final class WindowProfile {
             return;
         }
         long steps = Math.min(bucket - head, spec.subBuckets());
+        // A saturated sum is no longer the sum of its buckets: subtracting from it would be wrong, so recompute.
+        boolean saturated = sumRows == Long.MAX_VALUE || sumBytes == Long.MAX_VALUE;
         for (long b = bucket - steps + 1; b <= bucket; b++) {
             int slot = slot(b);
             sumRows -= bucketRows[slot];
             sumBytes -= bucketBytes[slot];
             bucketRows[slot] = 0;
             bucketBytes[slot] = 0;
+        }
+        if (saturated) {
+            resum();
         }
         head = bucket;
     }
@@ -138,7 +165,7 @@ public final class WindowProfile {
         long end = Math.floorDiv(millis, spec.subBucketMillis()) - 1;
         long total = 0;
         for (long b = Math.max(end - spec.subBuckets() + 1, head - spec.subBuckets() + 1); b <= Math.min(end, head); b++) {
-            total += bucketRows[slot(b)];
+            total = saturatedAdd(total, bucketRows[slot(b)]);
         }
         return total;
     }

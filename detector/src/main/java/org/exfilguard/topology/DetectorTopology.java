@@ -14,6 +14,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.EgressSettings;
 import org.exfilguard.detect.EventValidator;
+import org.exfilguard.ingest.EventTimes;
 import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
@@ -68,8 +69,9 @@ public final class DetectorTopology {
     }
 
     /**
-     * As above, with the wall clock that bounds how far in the future an event may claim to be (the only use of
-     * wall time: every window, baseline and incident runs on event time), and the bytes of encoded profiles each
+     * As above, with the wall clock that bounds how far in the future an event may claim to be and stamps the alert
+     * records' Kafka timestamps (the only uses of wall time: every window, baseline and incident runs on event time,
+     * and the alerts' content does not depend on it), and the bytes of encoded profiles each
      * task keeps in memory in front of its store (0: none), and whether profile writes go through Kafka Streams'
      * record cache (a profile rewritten many times between commits then reaches RocksDB and its changelog once).
      */
@@ -93,7 +95,7 @@ public final class DetectorTopology {
                 EGRESS_PROFILE, DEAD_LETTER_SINK, false, longestWindow(egress.volume())), EGRESS_SOURCE);
         topology.addProcessor(READ_PROFILE,
                 new ReadProfileSupplier(settings, detectorVersion, metrics, allowList, profileCacheBytes, ALERTS_SINK, ALERTS_JSON_SINK,
-                        ALERTS_ECS_SINK, READ_SIGNALS_SINK),
+                        ALERTS_ECS_SINK, READ_SIGNALS_SINK, wallClock),
                 DECODE_DB_ACCESS, EGRESS_UPDATES_SOURCE);
         topology.addProcessor(EGRESS_PROFILE, new EgressProfileSupplier(egress, metrics), DECODE_EGRESS, READ_SIGNALS_SOURCE);
 
@@ -135,7 +137,9 @@ public final class DetectorTopology {
                 Stores.persistentKeyValueStore(StoreNames.EGRESS_PEER_BASELINES), Serdes.String(), Serdes.ByteArray())
                 .withCachingEnabled(), EGRESS_PROFILE);
         // Raw lines from shippers, parsed into the canonical topics above (and so through the same detection).
-        normaliser.ifPresent(n -> NormaliserTopology.add(topology, topics, n, serdes.dbAccessOut(), serdes.egressOut(), metrics));
+        // The canonical topics are on the live cluster, whose brokers refuse a timestamp over an hour ahead by default.
+        normaliser.ifPresent(n -> NormaliserTopology.add(topology, topics, n, serdes.dbAccessOut(), serdes.egressOut(), metrics,
+                wallClock, EventTimes.sendLimit(EventTimes.KAFKA_DEFAULT_AHEAD, settings.maxFutureSkew())));
         return topology;
     }
 }

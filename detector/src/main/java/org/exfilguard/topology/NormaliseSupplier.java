@@ -1,6 +1,8 @@
 package org.exfilguard.topology;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,6 +16,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.exfilguard.ingest.EventTimes;
 import org.exfilguard.ingest.FormatDetector;
 import org.exfilguard.ingest.LogFormat;
 import org.exfilguard.ingest.LogParser;
@@ -28,7 +31,9 @@ import org.exfilguard.schema.EgressEvent;
  * Turns raw log records from a shipper (one line, or one multi-line entry such as a slow-log entry, per record)
  * into canonical events: {@code DbAccessEvent} keyed by account and {@code EgressEvent} keyed by source ip, each
  * stamped with its event time. A record that yields a reject, or nothing at all, goes to the dead-letter sink with
- * the reason in its headers and its original bytes.
+ * the reason in its headers and its original bytes. So does an event dated outside the years 2000-2100 or further
+ * ahead of the wall clock than the canonical topics take ({@link EventTimes#check}): Kafka refuses such a record
+ * at the sink, and under exactly-once a refused record fails the whole transaction, again after every restart.
  *
  * <p>Parsers keep per-stream context (the current database of a slow log), so there is one per source partition
  * and format, in memory: after a restart that context comes back with the log's next {@code use} or
@@ -46,9 +51,11 @@ final class NormaliseSupplier implements ProcessorSupplier<byte[], byte[], Objec
     private final String dbChild;
     private final String egressChild;
     private final String deadLetterChild;
+    private final Clock wallClock;
+    private final Duration maxAhead;
 
     NormaliseSupplier(String source, Optional<LogFormat> format, ParserOptions options, DetectorMetrics metrics,
-                      String dbChild, String egressChild, String deadLetterChild) {
+                      String dbChild, String egressChild, String deadLetterChild, Clock wallClock, Duration maxAhead) {
         this.source = source;
         this.format = format;
         this.options = options;
@@ -56,6 +63,8 @@ final class NormaliseSupplier implements ProcessorSupplier<byte[], byte[], Objec
         this.dbChild = dbChild;
         this.egressChild = egressChild;
         this.deadLetterChild = deadLetterChild;
+        this.wallClock = wallClock;
+        this.maxAhead = maxAhead;
     }
 
     @Override
@@ -95,7 +104,12 @@ final class NormaliseSupplier implements ProcessorSupplier<byte[], byte[], Objec
             int events = 0;
             for (ParseResult r : results) {
                 if (r instanceof ParseResult.Event e) {
-                    if (forward(e, record)) {
+                    Instant time = EventTimes.of(e.record());
+                    Optional<EventTimes.Refusal> refusal = dated(time)
+                            ? EventTimes.check(time, wallClock.instant(), maxAhead) : Optional.empty();
+                    if (refusal.isPresent()) {
+                        rejects.add(new ParseResult.Reject(stream, 0, refusal.get().reason(), refusal.get().message()));
+                    } else if (forward(e, record)) {
                         events++;
                     } else {
                         rejects.add(new ParseResult.Reject(stream, 0, "missing event time", ""));

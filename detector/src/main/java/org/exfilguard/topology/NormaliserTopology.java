@@ -1,10 +1,13 @@
 package org.exfilguard.topology;
 
+import java.time.Clock;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
+import org.exfilguard.ingest.EventTimes;
 import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
@@ -36,15 +39,19 @@ public final class NormaliserTopology {
     private NormaliserTopology() {
     }
 
-    /** Adds the normaliser's sources, processors and sinks to {@code topology}. */
+    /**
+     * Adds the normaliser's sources, processors and sinks to {@code topology}. Events further than {@code maxAhead}
+     * ahead of {@code wallClock} are dead-lettered rather than produced (see {@link EventTimes#sendLimit}).
+     */
     public static Topology add(Topology topology, Topics topics, NormaliserSettings settings,
-                               Serializer<DbAccessEvent> dbAccess, Serializer<EgressEvent> egress, DetectorMetrics metrics) {
+                               Serializer<DbAccessEvent> dbAccess, Serializer<EgressEvent> egress, DetectorMetrics metrics,
+                               Clock wallClock, Duration maxAhead) {
         topology.addSource(RAW_DB_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.rawDbLogs());
         topology.addSource(RAW_EGRESS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.rawEgressLogs());
         topology.addProcessor(NORMALISE_DB, new NormaliseSupplier("raw-db", settings.dbFormat(), settings.options(), metrics,
-                DB_ACCESS_SINK, EGRESS_SINK, DEAD_LETTER_SINK), RAW_DB_SOURCE);
+                DB_ACCESS_SINK, EGRESS_SINK, DEAD_LETTER_SINK, wallClock, maxAhead), RAW_DB_SOURCE);
         topology.addProcessor(NORMALISE_EGRESS, new NormaliseSupplier("raw-egress", settings.egressFormat(), settings.options(), metrics,
-                DB_ACCESS_SINK, EGRESS_SINK, DEAD_LETTER_SINK), RAW_EGRESS_SOURCE);
+                DB_ACCESS_SINK, EGRESS_SINK, DEAD_LETTER_SINK, wallClock, maxAhead), RAW_EGRESS_SOURCE);
         topology.addSink(DB_ACCESS_SINK, topics.dbAccess(), new StringSerializer(), dbAccess, NORMALISE_DB, NORMALISE_EGRESS);
         topology.addSink(EGRESS_SINK, topics.egress(), new StringSerializer(), egress, NORMALISE_DB, NORMALISE_EGRESS);
         topology.addSink(DEAD_LETTER_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),

@@ -1,5 +1,6 @@
 package org.exfilguard.topology;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,11 +52,13 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
     private final String signalsChild;
     /** Bytes of encoded profiles each task keeps in memory in front of its store. */
     private final long profileCacheBytes;
+    private final Clock wallClock;
 
     ReadProfileSupplier(DetectionSettings settings, String detectorVersion, DetectorMetrics metrics,
                         AllowListSource allowList, long profileCacheBytes, String alertsChild, String alertsJsonChild,
-                        String alertsEcsChild, String signalsChild) {
+                        String alertsEcsChild, String signalsChild, Clock wallClock) {
         this.alertsEcsChild = alertsEcsChild;
+        this.wallClock = wallClock;
         this.profileCacheBytes = profileCacheBytes;
         this.allowList = allowList;
         this.alertsJsonChild = alertsJsonChild;
@@ -232,9 +235,13 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             ExfiltrationAlert alert = suppress(unchecked);
             metrics.alert(alert.getSeverity().name(), alert.getKind().name(), alert.getStatus().name());
             long at = alert.getDetectedAt().toEpochMilli();
-            context.forward(new Record<Object, Object>(alert.getAccount(), alert, at), alertsChild);
-            context.forward(new Record<Object, Object>(alert.getAccount(), OcsfFinding.render(alert), at), alertsJsonChild);
-            context.forward(new Record<Object, Object>(alert.getAccount(), EcsAlert.render(alert), at), alertsEcsChild);
+            // Alert records carry the wall time they were published, not the event time (that is in the payload,
+            // detected_at): an alert topic ages its segments by record timestamp, and the alerts of a replay of
+            // weeks-old logs stamped with event time would be deleted before a SIEM read them.
+            long published = wallClock.millis();
+            context.forward(new Record<Object, Object>(alert.getAccount(), alert, published), alertsChild);
+            context.forward(new Record<Object, Object>(alert.getAccount(), OcsfFinding.render(alert), published), alertsJsonChild);
+            context.forward(new Record<Object, Object>(alert.getAccount(), EcsAlert.render(alert), published), alertsEcsChild);
             if (alert.getStatus() != AlertStatus.CLOSED) {
                 // Ask the egress side to watch the reading hosts for the data leaving.
                 for (String ip : alert.getClientIps().subList(0, Math.min(WATCHED_IPS, alert.getClientIps().size()))) {

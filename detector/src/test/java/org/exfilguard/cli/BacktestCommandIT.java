@@ -45,6 +45,47 @@ class BacktestCommandIT {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    private static String read(java.time.Instant at) {
+        return "{\"event_time\":\"" + at + "\",\"account\":\"a1\",\"client_ip\":\"10.0.0.7\",\"database\":\"coop\","
+                + "\"tables\":[\"coop.members\"],\"operation\":\"select\",\"rows_returned\":10}\n";
+    }
+
+    @Test
+    void aSkewedClockNeitherAbortsTheRunNorInflatesTheDeadLetterCount() throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        java.time.Instant base = now.minus(java.time.Duration.ofDays(2));
+        StringBuilder log = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            log.append(read(base.plusSeconds(60L * i)));
+        }
+        // Ten days behind the newest event, kept out of order by --reorder-window 1: the detector refuses these four
+        // as too late, in transactions whose commit markers must not count as dead letters.
+        for (int i = 0; i < 4; i++) {
+            log.append(read(base.minus(java.time.Duration.ofDays(10)).plusSeconds(i)));
+        }
+        // A host two hours ahead (Kafka refuses an hour ahead by default) and one 30 hours ahead (past the detector's 24 h).
+        log.append(read(now.plus(java.time.Duration.ofHours(2))));
+        log.append(read(now.plus(java.time.Duration.ofHours(30))));
+        Path db = dir.resolve("skewed.jsonl");
+        Files.writeString(db, log.toString());
+        Path rejects = dir.resolve("rejects.tsv");
+        Path alerts = dir.resolve("alerts.jsonl");
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = new CommandLine(new BacktestCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8))).execute("--db-log", db.toString(), "--db-format", "canonical",
+                "--reorder-window", "1", "--rejects", rejects.toString(), "--alerts-out", alerts.toString());
+
+        String summary = out.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(summary).contains("events fed: 25 (25 database, 0 egress)")
+                .contains("1 events rejected for their time")
+                .contains("dead letters (events the detector refused): 4 {too_late=4}");
+        assertThat(Files.readString(rejects)).contains("event time ahead of the wall clock").hasLineCount(1);
+        assertThat(alerts).exists();
+    }
+
     @Test
     void sameInputGivesByteIdenticalAlertsWithTheExtractionAndAReport() throws Exception {
         Path sim = simulate();

@@ -173,20 +173,41 @@ class HostileInputExamplesTest {
             assertThat(events(rs)).as(ts).isEmpty();
             assertThat(rejectReasons(rs)).as(ts).hasSize(1);
         }
-        // Representable but absurd: the event carries it and the validator turns it away with its reason.
-        List<SpecificRecord> far = events(results(LogFormat.MYSQL_SLOW, slowEntry(header, "SET timestamp=253402300799;\nSELECT 1")));
-        assertThat(((DbAccessEvent) far.get(0)).getEventTime()).isEqualTo("9999-12-31T23:59:59Z");
+        // Representable but absurd: every format rejects a time outside the years 2000-2100 (EventTimes).
+        assertThat(rejectReasons(results(LogFormat.MYSQL_SLOW, slowEntry(header, "SET timestamp=253402300799;\nSELECT 1"))))
+                .containsExactly(EventTimes.OUTSIDE_YEARS);
         for (String iso : List.of("0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "+1000000000-12-31T23:59:59Z")) {
             List<ParseResult> rs = results(LogFormat.CANONICAL, "{\"event_time\":\"" + iso + "\",\"account\":\"a\"}");
             assertThat(rs).as(iso).hasSize(1);
+            assertThat(events(rs)).as(iso).isEmpty();
         }
         assertThat(rejectReasons(results(LogFormat.CANONICAL, "{\"event_time\":\"+1000000000-12-31T23:59:59Z\",\"account\":\"a\"}")))
                 .containsExactly("event_time out of range");
-        assertThat(events(results(LogFormat.CANONICAL, "{\"event_time\":-9223372036854775808,\"account\":\"a\"}"))).hasSize(1);
+        assertThat(rejectReasons(results(LogFormat.CANONICAL, "{\"event_time\":-9223372036854775808,\"account\":\"a\"}")))
+                .containsExactly(EventTimes.OUTSIDE_YEARS);
         assertThat(rejectReasons(results(LogFormat.ZEEK_CONN, "{\"ts\":9223372036854775807.5,\"id.orig_h\":\"a\",\"id.resp_h\":\"b\"}")))
                 .containsExactly("malformed ts");
         assertThat(rejectReasons(results(LogFormat.VPC_FLOW,
                 "2 1 eni-1 10.0.0.7 203.0.113.5 1 443 6 1 5 9223372036854775807 1 ACCEPT OK"))).containsExactly("start event time out of range");
+    }
+
+    @Test
+    void eventsBefore2000OrFrom2100AreRejectedByEveryFormat() {
+        String header = "# Query_time: 1  Lock_time: 0  Rows_sent: 5  Rows_examined: 5";
+        // A host whose clock reset (1969, 1999) or ran away (2100): Kafka would refuse the negative timestamps.
+        for (String ts : List.of("946684799", "4102444800")) {
+            assertThat(rejectReasons(results(LogFormat.MYSQL_SLOW, slowEntry(header, "SET timestamp=" + ts + ";\nSELECT 1"))))
+                    .as(ts).containsExactly(EventTimes.OUTSIDE_YEARS);
+        }
+        assertThat(events(results(LogFormat.MYSQL_SLOW, slowEntry(header, "SET timestamp=946684800;\nSELECT 1")))).hasSize(1);
+        assertThat(rejectReasons(results(LogFormat.ZEEK_CONN,
+                "{\"ts\":-1,\"id.orig_h\":\"10.0.0.7\",\"id.resp_h\":\"203.0.113.5\",\"id.resp_p\":443}")))
+                .containsExactly(EventTimes.OUTSIDE_YEARS);
+        assertThat(rejectReasons(results(LogFormat.VPC_FLOW,
+                "2 1 eni-1 10.0.0.7 203.0.113.5 1 443 6 1 5 -1 1 ACCEPT OK"))).containsExactly(EventTimes.OUTSIDE_YEARS);
+        assertThat(rejectReasons(results(LogFormat.PGAUDIT,
+                "1969-12-31 23:59:59 UTC [8077]: [1-1] user=admin,db=coop LOG:  AUDIT: SESSION,1,1,READ,SELECT,,,select 1,<not logged>")))
+                .containsExactly(EventTimes.OUTSIDE_YEARS);
     }
 
     // Shrunk counterexamples found by the properties.
@@ -246,7 +267,7 @@ class HostileInputExamplesTest {
     @Test
     void egressEventsFromEdgeInputsStillEncode() {
         List<SpecificRecord> ev = events(results(LogFormat.ZEEK_CONN,
-                "{\"ts\":-1.5,\"id.orig_h\":\"10.0.0.7\",\"id.resp_h\":\"203.0.113.5\",\"orig_bytes\":9223372036854775807}"));
+                "{\"ts\":1709633730.5,\"id.orig_h\":\"10.0.0.7\",\"id.resp_h\":\"203.0.113.5\",\"orig_bytes\":9223372036854775807}"));
         assertThat(((EgressEvent) ev.get(0)).getBytesOut()).isEqualTo(Long.MAX_VALUE);
     }
 }

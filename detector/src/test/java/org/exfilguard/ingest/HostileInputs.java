@@ -14,7 +14,7 @@ import net.jqwik.api.Combinators;
  * replaced by ordinary or edge values, then truncated, mutated, re-encoded wrongly or replaced by noise.
  * Placeholders in the templates: {@code {N}} a counter, {@code {ISO}} an ISO-8601 instant, {@code {SQLTS}}
  * {@code 2020-10-19 19:32:05}, {@code {PGTS}} an Aurora/postgres timestamp with offset, {@code {EPOCHF}} epoch
- * seconds with a fraction.
+ * seconds with a fraction, {@code {EPOCH}} whole epoch seconds.
  */
 final class HostileInputs {
 
@@ -74,9 +74,9 @@ final class HostileInputs {
                 {"ts":"{ISO}","uid":"C2","id_orig_h":"10.0.0.7","id_resp_h":"203.0.113.6","id_resp_p":{N},"proto":"udp","orig_bytes":{N}}
                 """),
         VPC_FLOW(LogFormat.VPC_FLOW, """
-                2 123456789010 eni-1235b8ca123456789 10.0.0.7 203.0.113.5 {N} {N} 6 {N} {N} {N} {N} ACCEPT OK
+                2 123456789010 eni-1235b8ca123456789 10.0.0.7 203.0.113.5 {N} {N} 6 {N} {N} {EPOCH} {EPOCH} ACCEPT OK
                 instance-id interface-id srcaddr dstaddr pkt-srcaddr pkt-dstaddr start bytes dstport
-                i-0123 eni-1111aaaa2222bbbb3 10.0.1.5 203.0.113.5 10.0.1.5 203.0.113.5 {N} {N} {N}
+                i-0123 eni-1111aaaa2222bbbb3 10.0.1.5 203.0.113.5 10.0.1.5 203.0.113.5 {EPOCH} {N} {N}
                 """),
         CANONICAL(LogFormat.CANONICAL, """
                 {"event_time":"{ISO}","account":"app","client_ip":"10.0.0.7","database":"coop","tables":["coop.members"],"operation":"select","rows_returned":{N},"rows_examined":{N},"bytes_returned":{N},"statement_fingerprint":"select * from members where id = 42","session_id":"s1"}
@@ -95,12 +95,13 @@ final class HostileInputs {
         String sample() {
             return template.replace("{N}", "1200").replace("{ISO}", "2024-03-05T10:15:30.123456Z")
                     .replace("{SQLTS}", "2024-03-05 10:15:30").replace("{PGTS}", "2024-03-05 10:15:30.123456+00")
-                    .replace("{EPOCHF}", "1709633730.123456");
+                    .replace("{EPOCHF}", "1709633730.123456").replace("{EPOCH}", "1709633730");
         }
     }
 
     /** Values at the edges: negative, overflowing, empty, malformed, the ends of the representable range. */
     static final Map<String, List<String>> EDGES = Map.of(
+            "{EPOCH}", List.of("-1", "0", "946684799", "4102444800", "9223372036854775807", "99999999999999999999", "1.5", ""),
             "{N}", List.of("-5", "0", "-0", "007", "99999999999999999999999", "9223372036854775807", "9223372036854775808",
                     "-9223372036854775808", "31556889864403199", "31556889864403200", "9999999999999999", "99999999999999999999",
                     "999999999999999999", "1e308", "NaN", "", "1.5", "65536", "2147483648", "\u0000", "١٢٣"),
@@ -117,6 +118,7 @@ final class HostileInputs {
                     "NaN", "-0.000001", "9999999999999999.9", "9223372036854775", "1e10", ""));
 
     private static final Map<String, Arbitrary<String>> ORDINARY = Map.of(
+            "{EPOCH}", Arbitraries.longs().between(946_684_800L, 4_102_444_799L).map(String::valueOf),
             "{N}", Arbitraries.longs().between(0, 65_535).map(String::valueOf),
             "{ISO}", Arbitraries.longs().between(946_684_800L, 4_102_444_799L).map(s -> java.time.Instant.ofEpochSecond(s).toString()),
             "{SQLTS}", Arbitraries.longs().between(946_684_800L, 4_102_444_799L)

@@ -84,6 +84,16 @@ public final class DetectorDriver implements AutoCloseable {
     /** As above; {@code coalesceProfileWrites} as {@code read.profile.write.cache.bytes} > 0 sets it. */
     public DetectorDriver(DetectionSettings settings, EgressSettings egress, AllowListSource allowList,
                           boolean coalesceProfileWrites) {
+        this(settings, egress, allowList, coalesceProfileWrites, java.time.Clock.systemUTC());
+    }
+
+    /** The default settings with an explicit wall clock (it stamps the alert records' Kafka timestamps). */
+    public DetectorDriver(java.time.Clock wallClock) {
+        this(DEFAULT_SETTINGS, new ExfilguardConfig(java.util.Map.of()).egressSettings(), AllowListSource.none(), false, wallClock);
+    }
+
+    public DetectorDriver(DetectionSettings settings, EgressSettings egress, AllowListSource allowList,
+                          boolean coalesceProfileWrites, java.time.Clock wallClock) {
         try {
             registry = EmbeddedSchemaRegistry.start();
             client = new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url()));
@@ -98,7 +108,7 @@ public final class DetectorDriver implements AutoCloseable {
             driver = new TopologyTestDriver(DetectorTopology.build(settings, egress, TOPICS,
                     new DetectorSerdes(events.deserializer(), egressSerde.deserializer(), alertSerde.serializer(),
                             events.serializer(), egressSerde.serializer()),
-                    metrics, "test", java.time.Clock.systemUTC(), allowList,
+                    metrics, "test", wallClock, allowList,
                     java.util.Optional.of(new ExfilguardConfig(java.util.Map.of()).normaliserSettings()),
                     DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES, coalesceProfileWrites), props);
             alertsJson = driver.createOutputTopic(TOPICS.alertsJson(), new StringDeserializer(), new StringDeserializer());
@@ -139,10 +149,22 @@ public final class DetectorDriver implements AutoCloseable {
         return this;
     }
 
+    /** The alert records emitted since the last call of this or {@link #alerts()}, with their Kafka timestamps. */
+    public List<org.apache.kafka.streams.test.TestRecord<String, ExfiltrationAlert>> alertRecords() {
+        List<org.apache.kafka.streams.test.TestRecord<String, ExfiltrationAlert>> records = alerts.readRecordsToList();
+        records.forEach(r -> seen.add(r.value()));
+        return records;
+    }
+
     /** Every alert emitted so far, in order. */
     public List<ExfiltrationAlert> alerts() {
         alerts.readValuesToList().forEach(seen::add);
         return List.copyOf(seen);
+    }
+
+    /** The OCSF records published on exfil-alerts-json since the last read, with their Kafka timestamps. */
+    public List<org.apache.kafka.streams.test.TestRecord<String, String>> alertsJsonRecords() {
+        return alertsJson.readRecordsToList();
     }
 
     /** The OCSF renderings published on exfil-alerts-json so far. */

@@ -76,6 +76,28 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void alertRecordsCarryThePublishingWallTimeSoAReplaysAlertsOutliveTheTopicsRetention() {
+        // Weeks after the events: the alert topic's 7-day retention must count from when the alert was raised.
+        Instant wall = DAY0.plus(Duration.ofDays(60));
+        try (DetectorDriver replay = new DetectorDriver(java.time.Clock.fixed(wall, java.time.ZoneOffset.UTC))) {
+            replay.pipe(analystDays("jdoe", "10.8.4.21", 14, 1));
+            Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
+            for (int i = 0; i < 40; i++) {
+                replay.pipe(TestEvents.dbRead().account("jdoe").clientIp("10.8.4.21").rows(25_000)
+                        .fingerprint("select * from coop.members").at(start.plusSeconds(30L * i)).build());
+            }
+
+            var records = replay.alertRecords();
+            assertThat(records).isNotEmpty().allSatisfy(r -> {
+                assertThat(r.getRecordTime()).isEqualTo(wall);
+                assertThat(r.value().getDetectedAt()).isBefore(start.plus(Duration.ofHours(1)));
+            });
+            assertThat(replay.alertsJsonRecords()).isNotEmpty()
+                    .allSatisfy(r -> assertThat(r.getRecordTime()).isEqualTo(wall));
+        }
+    }
+
+    @Test
     void incidentThatTurnsCriticalSaysSoAtOnceDespiteThePacing() {
         driver.pipe(analystDays("jdoe", "10.8.4.21", 14, 3));
         Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));

@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Test;
 class NormaliserTopologyTest {
 
     static final Topics TOPICS = Topics.defaults();
+    /** The normaliser's wall clock: a day after the sample entries. */
+    static final Instant NOW = Instant.parse("2026-03-03T00:00:00Z");
 
     static final String SLOW_LOG_ENTRY = """
             # Time: 2026-03-02T00:02:39.008000Z
@@ -57,7 +59,8 @@ class NormaliserTopologyTest {
     private TopologyTestDriver start(NormaliserSettings settings) throws Exception {
         Topology topology = NormaliserTopology.add(new Topology(), TOPICS, settings,
                 AvroSerde.of(DbAccessEvent.class, client, false).serializer(),
-                AvroSerde.of(EgressEvent.class, client, false).serializer(), metrics);
+                AvroSerde.of(EgressEvent.class, client, false).serializer(), metrics,
+                java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC), java.time.Duration.ofMinutes(55));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "normaliser-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -148,6 +151,32 @@ class NormaliserTopologyTest {
         assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.REASON)).isNotBlank().matches("[a-z0-9_]+");
         assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.MESSAGE)).contains("rejected");
         assertThat(dbEvents()).isEmpty();
+    }
+
+    @Test
+    void entryFromASkewedClockIsDeadLetteredAndTheNextOneStillNormalised() throws Exception {
+        start(NormaliserSettings.of("mysql-slow", "auto"));
+        // Two hours ahead of the wall clock: the broker would refuse the record (an hour by default), and under
+        // exactly-once the whole transaction with it, on every restart.
+        long skewed = NOW.plus(java.time.Duration.ofHours(2)).getEpochSecond();
+        raw(TOPICS.rawDbLogs()).pipeInput(utf8("app-01"), utf8(SLOW_LOG_ENTRY.replace("SET timestamp=1772409759", "SET timestamp=" + skewed)));
+        raw(TOPICS.rawDbLogs()).pipeInput(utf8("app-01"), utf8(SLOW_LOG_ENTRY));
+
+        List<TestRecord<byte[], byte[]>> dead = deadLetters();
+        assertThat(dead).hasSize(1);
+        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.REASON)).isEqualTo("event_time_ahead_of_the_wall_clock");
+        assertThat(dbEvents()).extracting(r -> r.value().getEventTime()).containsExactly(Instant.ofEpochSecond(1772409759));
+    }
+
+    @Test
+    void entryDatedBefore1970IsDeadLetteredNotForwardedWithANegativeTimestamp() throws Exception {
+        start(NormaliserSettings.of("auto", "zeek-conn"));
+        raw(TOPICS.rawEgressLogs()).pipeInput(utf8("h"),
+                utf8("{\"ts\":-1,\"id.orig_h\":\"10.0.0.7\",\"id.resp_h\":\"203.0.113.5\",\"id.resp_p\":443,\"orig_bytes\":5}"));
+
+        List<TestRecord<byte[], byte[]>> dead = deadLetters();
+        assertThat(dead).hasSize(1);
+        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.REASON)).isEqualTo("event_time_outside_2000_2100");
     }
 
     @Test

@@ -81,7 +81,7 @@ public final class ProcessorProfileMain {
                     Clock.systemUTC(), metrics, "read", "dlq", true, Duration.ofDays(7)).get();
             long cacheBytes = Long.getLong("profile.cache.bytes", DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES);
             Processor<Object, Object, Object, Object> read = new ReadProfileSupplier(settings, "profile", metrics, AllowListSource.none(),
-                    cacheBytes, "alerts", "json", "ecs", "signals").get();
+                    cacheBytes, "alerts", "json", "ecs", "signals", java.time.Clock.systemUTC()).get();
             decode.init(decodeContext);
             read.init(readContext);
 

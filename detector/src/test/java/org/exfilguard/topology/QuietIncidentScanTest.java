@@ -126,7 +126,7 @@ class QuietIncidentScanTest {
             }
             stores.forEach(context::addStateStore);
             processor = new ReadProfileSupplier(settings, "test", new DetectorMetrics(new SimpleMeterRegistry()),
-                    AllowListSource.none(), DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES, "alerts", "json", "ecs", "signals").get();
+                    AllowListSource.none(), DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES, "alerts", "json", "ecs", "signals", java.time.Clock.systemUTC()).get();
             processor.init(context);
         }
 
