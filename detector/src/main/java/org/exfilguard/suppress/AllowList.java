@@ -25,6 +25,9 @@ import java.util.function.Function;
  */
 public final class AllowList {
 
+    /** The largest allow-list file read: 1 MiB, some thousands of rules. */
+    public static final int MAX_FILE_BYTES = 1 << 20;
+
     private static final AllowList EMPTY = new AllowList(List.of());
 
     private final List<AllowRule> rules;
@@ -37,7 +40,11 @@ public final class AllowList {
         return EMPTY;
     }
 
-    /** @throws IllegalArgumentException when two rules share an id (ids name a suppression in alerts and logs) */
+    /**
+     * @throws IllegalArgumentException when two rules share an id (ids name a suppression in alerts and logs), or
+     *     when rules that name only a host (or only a destination) together cover every address of IPv4 or IPv6:
+     *     {@code 0.0.0.0/1} and {@code 128.0.0.0/1} silence the detector as surely as one {@code 0.0.0.0/0}
+     */
     public static AllowList of(List<AllowRule> rules) {
         Set<String> ids = new HashSet<>();
         for (AllowRule rule : rules) {
