@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.exfilguard.config.ConfigLoader;
 import org.exfilguard.config.ExfilguardConfig;
 import org.exfilguard.incident.AlertText;
+import org.exfilguard.incident.ConsoleEscapes;
 import org.exfilguard.incident.EcsAlert;
 import org.exfilguard.incident.OcsfFinding;
 import org.exfilguard.schema.ExfiltrationAlert;
@@ -106,9 +107,10 @@ public final class AlertsCommand implements Callable<Integer> {
         String alertsTopic = config.topics().alerts();
         Deserializer<ExfiltrationAlert> alerts =
                 AvroSerde.of(ExfiltrationAlert.class, new RestSchemaRegistryClient(settings), false).deserializer();
-        Function<ExfiltrationAlert, String> render = format.ocsf ? OcsfFinding::render
-                : format.ecs ? EcsAlert::render
-                : format.json ? JsonRecords::toJson
+        // JSON writers leave DEL, C1 and bidi controls raw; on a terminal they are as dangerous as an escape.
+        Function<ExfiltrationAlert, String> render = format.ocsf ? a -> ConsoleEscapes.json(OcsfFinding.render(a))
+                : format.ecs ? a -> ConsoleEscapes.json(EcsAlert.render(a))
+                : format.json ? a -> ConsoleEscapes.json(JsonRecords.toJson(a))
                 : AlertText::format; // multi-line, ends with a newline: alerts come out separated by a blank line
 
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerSettings(settings),
@@ -216,7 +218,7 @@ public final class AlertsCommand implements Callable<Integer> {
                     alert = alerts.deserialize(record.topic(), record.headers(), record.value());
                 } catch (RuntimeException e) {
                     err.printf("alerts: skipped %s-%d@%d: not a readable alert (%s)%n",
-                            record.topic(), record.partition(), record.offset(), e.getMessage());
+                            record.topic(), record.partition(), record.offset(), ConsoleEscapes.text(e.getMessage()));
                     continue;
                 }
                 if (alert == null) {

@@ -396,7 +396,8 @@ public final class BacktestCommand implements Callable<Integer> {
         alerts.stream().filter(ExfiltrationAlert::getSuppressed).forEach(a -> byRule.merge(
                 a.getSuppressionReason() == null ? "?" : a.getSuppressionReason().replaceFirst(" \\(owner.*", ""), 1L, Long::sum));
         long suppressed = byRule.values().stream().mapToLong(Long::longValue).sum();
-        out.printf(Locale.ROOT, "  suppressed: %d records%s%n", suppressed, byRule.isEmpty() ? "" : " " + byRule);
+        out.printf(Locale.ROOT, "  suppressed: %d records%s%n", suppressed,
+                byRule.isEmpty() ? "" : " " + org.exfilguard.incident.ConsoleEscapes.text(byRule.toString()));
         figures.put("suppressed", Long.toString(suppressed));
         figures.put("alerts", String.format(Locale.ROOT, "%d records in %d incidents", alerts.size(), incidents));
         figures.put("by status", byStatus);

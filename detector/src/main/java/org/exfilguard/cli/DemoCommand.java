@@ -25,6 +25,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.exfilguard.config.ExfilguardConfig;
 import org.exfilguard.embedded.EmbeddedKafka;
 import org.exfilguard.incident.AlertText;
+import org.exfilguard.incident.ConsoleEscapes;
 import org.exfilguard.schema.AlertStatus;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
@@ -187,19 +188,20 @@ public final class DemoCommand implements Callable<Integer> {
                     .findFirst();
             if (hit.isPresent()) {
                 out.printf("  injected %s by %s on %s at %s: DETECTED %s later (%s rows at detection, score %.1f)%n",
-                        truth.kind(), truth.account(), truth.table(), truth.start(),
+                        truth.kind(), ConsoleEscapes.text(truth.account()), ConsoleEscapes.text(truth.table()), truth.start(),
                         humanDuration(Duration.between(truth.start(), hit.get().getDetectedAt())),
                         String.format("%,d", hit.get().getObservedRows()), hit.get().getScore());
             } else {
                 allDetected = false;
-                out.printf("  injected %s by %s on %s at %s: NOT DETECTED%n", truth.kind(), truth.account(), truth.table(), truth.start());
+                out.printf("  injected %s by %s on %s at %s: NOT DETECTED%n", truth.kind(), ConsoleEscapes.text(truth.account()),
+                        ConsoleEscapes.text(truth.table()), truth.start());
             }
         }
         for (Account backup : simulator.accounts().stream().filter(a -> a.role() == Account.Role.BACKUP).toList()) {
             Instant firstNightEnds = simulator.spec().start().plus(Duration.ofDays(backup.firstDay() + 1));
             long later = alerts.stream().filter(a -> a.getAccount().equals(backup.name()) && a.getStatus() == AlertStatus.OPENED
                     && !a.getDetectedAt().isBefore(firstNightEnds)).count();
-            out.printf("  nightly backup %s: %s%n", backup.name(), later == 0
+            out.printf("  nightly backup %s: %s%n", ConsoleEscapes.text(backup.name()), later == 0
                     ? "no alert after its first night (learnt as a job that recurs at the same time)"
                     : later + " alert(s) after its first night");
         }

@@ -47,6 +47,7 @@ public final class DetectorRunner implements AutoCloseable {
     private MetricsServer metricsServer;
     private volatile Throwable fatal;
     private StallWatch stallWatch;
+    private AllowListSource allowList;
 
     public DetectorRunner(ExfilguardConfig config) {
         this.config = config;
@@ -63,7 +64,7 @@ public final class DetectorRunner implements AutoCloseable {
                 AvroSerde.of(EgressEvent.class, client, false, autoRegister).serializer());
         java.util.Optional<org.exfilguard.topology.NormaliserSettings> normaliser = config.getBoolean(ExfilguardConfig.RAW_NORMALISE)
                 ? java.util.Optional.of(config.normaliserSettings()) : java.util.Optional.empty();
-        AllowListSource allowList = allowList(config);
+        allowList = allowList(config);
         io.micrometer.core.instrument.FunctionCounter.builder("exfil.allowlist.reloads", allowList, AllowListSource::reloads)
                 .description("Allow-list file reloads").register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("exfil.allowlist.failed.reloads", allowList, AllowListSource::failedReloads)
@@ -171,6 +172,9 @@ public final class DetectorRunner implements AutoCloseable {
         }
         if (metricsServer != null) {
             metricsServer.close();
+        }
+        if (allowList != null) {
+            allowList.close();
         }
     }
 }

@@ -76,7 +76,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (alertsFile != null) {
             AlertJson.ReadResult read = AlertJson.read(alertsFile);
             if (!read.rejects().isEmpty()) {
-                err.printf(Locale.ROOT, "%d alert lines rejected, first: %s%n", read.rejects().size(), read.rejects().get(0));
+                err.printf(Locale.ROOT, "%d alert lines rejected, first: %s%n", read.rejects().size(),
+                        org.exfilguard.incident.ConsoleEscapes.text(String.valueOf(read.rejects().get(0))));
             }
             EvaluationResult r = Evaluation.evaluate(truth, read.alerts(), grace);
             out.println(r.render("Detector alerts (" + alertsFile + ", " + read.alerts().size() + " records)"));

@@ -89,10 +89,6 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String ROCKSDB_BLOCK_CACHE_BYTES = BoundedRocksDbConfig.BLOCK_CACHE_BYTES;
     public static final String ROCKSDB_WRITE_BUFFER_BYTES = BoundedRocksDbConfig.WRITE_BUFFER_BYTES;
 
-    /** Key fragments whose values are secrets: never logged, never printed. */
-    private static final List<String> SECRET_MARKERS =
-            List.of("password", "secret", "jaas", "token", "user.info", "credentials", "private");
-
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(SENSITIVE_TABLES, Type.LIST, "coop.members,coop.member_cards", Importance.HIGH,
                     "Sensitive tables to profile, db.table or a bare table name (any database); case-insensitive.")
@@ -292,18 +288,19 @@ public final class ExfilguardConfig extends AbstractConfig {
         return token == null ? null : token.value();
     }
 
+    /** True when the value of {@code key} is a secret: see {@link ConfigSecrets}. */
     public static boolean isSecret(String key) {
-        String lower = key.toLowerCase(java.util.Locale.ROOT);
-        return SECRET_MARKERS.stream().anyMatch(lower::contains);
+        return ConfigSecrets.isSecret(key);
     }
 
-    /** Every effective setting, sorted, with secrets masked: safe to log. */
+    /** Every effective setting, sorted, with secrets and URL passwords masked: safe to log. */
     public String describe() {
         Map<String, Object> all = new TreeMap<>();
         values().forEach((k, v) -> all.put(k, v));
         passThrough().forEach(all::put);
         return all.entrySet().stream()
-                .map(e -> e.getKey() + "=" + (isSecret(e.getKey()) || e.getValue() instanceof Password ? "[hidden]" : render(e.getValue())))
+                .map(e -> e.getKey() + "=" + (e.getValue() instanceof Password
+                        ? ConfigSecrets.HIDDEN : ConfigSecrets.display(e.getKey(), render(e.getValue()))))
                 .collect(Collectors.joining("\n  ", "  ", ""));
     }
 

@@ -5,7 +5,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import org.exfilguard.schema.ExfiltrationAlert;
 
-/** An alert as an analyst reads it on a console: who, which table, how much against what normal, when, why. */
+/**
+ * An alert as an analyst reads it on a console: who, which table, how much against what normal, when, why. Every
+ * text that comes from the logs or the allow-list goes through {@link ConsoleEscapes}, so that no account name can
+ * move the cursor, rewrite a line or forge one.
+ */
 public final class AlertText {
 
     private static final DateTimeFormatter TIME =
@@ -17,19 +21,23 @@ public final class AlertText {
     public static String format(ExfiltrationAlert a) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "[%s] %-7s %-8s %s on %s  (%s, score %.1f, incident %s)%n",
-                TIME.format(a.getDetectedAt()), a.getStatus(), a.getSeverity(), a.getAccount(),
-                Reasons.tableName(a.getTable()), a.getKind(), a.getScore(), a.getIncidentId()));
+                TIME.format(a.getDetectedAt()), a.getStatus(), a.getSeverity(), safe(a.getAccount()),
+                safe(Reasons.tableName(a.getTable())), a.getKind(), a.getScore(), safe(a.getIncidentId())));
         out.append(String.format(Locale.ROOT, "    %s rows in the %s window %s..%s; threshold %s, typical %s (%s, %d days of history)%n",
-                Reasons.count(a.getObservedRows()), a.getWindow(), TIME.format(a.getWindowStart()),
+                Reasons.count(a.getObservedRows()), safe(a.getWindow()), TIME.format(a.getWindowStart()),
                 TIME.format(a.getWindowEnd()), Reasons.count(a.getThresholdRows()), Reasons.count(a.getBaselineRows()),
-                a.getBaselineMethod(), a.getBaselineHistoryDays()));
+                safe(a.getBaselineMethod()), a.getBaselineHistoryDays()));
         if (!a.getClientIps().isEmpty()) {
-            out.append("    from ").append(String.join(", ", a.getClientIps())).append('\n');
+            out.append("    from ").append(safe(String.join(", ", a.getClientIps()))).append('\n');
         }
         if (a.getSuppressed()) {
-            out.append("    SUPPRESSED: ").append(a.getSuppressionReason()).append('\n');
+            out.append("    SUPPRESSED: ").append(safe(a.getSuppressionReason())).append('\n');
         }
-        out.append("    why: ").append(a.getReason()).append('\n');
+        out.append("    why: ").append(safe(a.getReason())).append('\n');
         return out.toString();
+    }
+
+    private static String safe(Object text) {
+        return text == null ? "null" : ConsoleEscapes.text(text.toString());
     }
 }

@@ -1,26 +1,32 @@
 package org.exfilguard.metrics;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * <p>Binds to 127.0.0.1 unless told otherwise, so exposing metrics beyond the host is a deliberate choice. With a
  * bearer token configured, {@code /metrics} requires {@code Authorization: Bearer <token>}; {@code /health} stays
  * open for liveness probes. The token is never logged.
+ *
+ * <p>Served by Jetty's core server, which reads requests without a thread: a connection that trickles its
+ * headers (slowloris) holds a socket, not a worker, so {@code /health} answers a liveness probe however many such
+ * connections are open; the JDK's HttpServer read each request on one of a fixed pool of workers with no read
+ * timeout, and two slow connections took both. A connection idle for {@link #IDLE_TIMEOUT} is closed, and
+ * request headers are bounded by Jetty's default size (8 KiB).
  */
 public final class MetricsServer implements AutoCloseable {
 
@@ -40,28 +52,49 @@ public final class MetricsServer implements AutoCloseable {
     private static final String JSON = "application/json";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /** A connection that sends nothing for this long is closed. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
+    /** Workers that run handlers; only complete requests reach them, and each is answered in milliseconds. */
+    static final int MAX_THREADS = 8;
+
     private final PrometheusMeterRegistry registry;
     private final Supplier<HealthStatus> health;
     private final Optional<byte[]> tokenDigest;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final Server server;
+    private final ServerConnector connector;
 
-    private MetricsServer(Builder builder) throws IOException {
+    private MetricsServer(Builder builder) throws Exception {
         this.registry = builder.registry;
         this.health = builder.health;
         this.tokenDigest = builder.bearerToken.map(MetricsServer::sha256);
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(builder.host), builder.port), 0);
-        // Scrapes are rare; two threads keep a slow health check from blocking a scrape.
-        this.executor = Executors.newFixedThreadPool(2, runnable -> {
-            Thread thread = new Thread(runnable, "metrics-http");
-            thread.setDaemon(true);
-            return thread;
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
+        threads.setName("metrics-http");
+        threads.setDaemon(true);
+        threads.setReservedThreads(0);
+        this.server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        // One acceptor and one selector: the selector parses what arrives on every connection without blocking.
+        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(InetAddress.getByName(builder.host).getHostAddress());
+        connector.setPort(builder.port);
+        connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                MetricsServer.this.handle(request, response, callback);
+                return true;
+            }
         });
-        server.setExecutor(executor);
-        // One root context: contexts match by prefix, and "/metricsx" must be a 404, not a scrape.
-        server.createContext("/", this::handle);
-        server.start();
-        log.info("Metrics endpoint listening on {} (bearer token {})", server.getAddress(),
+        server.setStopAtShutdown(false);
+        try {
+            server.start();
+        } catch (Exception e) {
+            server.stop();
+            throw e;
+        }
+        log.info("Metrics endpoint listening on {} (bearer token {})", address(),
                 tokenDigest.isPresent() ? "required" : "not required");
     }
 
@@ -72,50 +105,58 @@ public final class MetricsServer implements AutoCloseable {
 
     /** The port actually bound (useful with port 0). */
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     /** The address actually bound. */
     public InetSocketAddress address() {
-        return server.getAddress();
+        try {
+            return new InetSocketAddress(InetAddress.getByName(connector.getHost()), port());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("the bound host is a literal address", e);
+        }
     }
 
     @Override
     public void close() {
-        // stop(0): requests in flight are cut off; a scrape is cheap to retry.
-        server.stop(0);
-        executor.shutdownNow();
-    }
-
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            boolean known = "/metrics".equals(path) || "/health".equals(path);
-            if (!known) {
-                respond(exchange, 404, "text/plain; charset=utf-8", "not found\n");
-            } else if (!"GET".equals(exchange.getRequestMethod())) {
-                exchange.getResponseHeaders().set("Allow", "GET");
-                respond(exchange, 405, "text/plain; charset=utf-8", "method not allowed\n");
-            } else if ("/health".equals(path)) {
-                serveHealth(exchange);
-            } else if (!authorised(exchange)) {
-                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-                respond(exchange, 401, "text/plain; charset=utf-8", "unauthorised\n");
-            } else {
-                serveMetrics(exchange);
-            }
-        } catch (RuntimeException e) {
-            log.warn("Metrics endpoint failed to answer {}", exchange.getRequestURI().getPath(), e);
+        // Requests in flight are cut off; a scrape is cheap to retry.
+        try {
+            server.stop();
+        } catch (Exception e) {
+            log.warn("Metrics endpoint did not stop cleanly", e);
         }
     }
 
-    private void serveMetrics(HttpExchange exchange) throws IOException {
-        String accept = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Accept")).orElse("");
-        String contentType = accept.contains("application/openmetrics-text") ? OPEN_METRICS : PROMETHEUS_TEXT;
-        respond(exchange, 200, contentType, registry.scrape(contentType));
+    private void handle(Request request, Response response, Callback callback) {
+        String path = request.getHttpURI().getPath();
+        try {
+            boolean known = "/metrics".equals(path) || "/health".equals(path);
+            if (!known) {
+                respond(response, callback, 404, "text/plain; charset=utf-8", "not found\n");
+            } else if (!"GET".equals(request.getMethod())) {
+                response.getHeaders().put(HttpHeader.ALLOW, "GET");
+                respond(response, callback, 405, "text/plain; charset=utf-8", "method not allowed\n");
+            } else if ("/health".equals(path)) {
+                serveHealth(response, callback);
+            } else if (!authorised(request)) {
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+                respond(response, callback, 401, "text/plain; charset=utf-8", "unauthorised\n");
+            } else {
+                serveMetrics(request, response, callback);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Metrics endpoint failed to answer {}", path, e);
+            callback.failed(e);
+        }
     }
 
-    private void serveHealth(HttpExchange exchange) throws IOException {
+    private void serveMetrics(Request request, Response response, Callback callback) {
+        String accept = Optional.ofNullable(request.getHeaders().get(HttpHeader.ACCEPT)).orElse("");
+        String contentType = accept.contains("application/openmetrics-text") ? OPEN_METRICS : PROMETHEUS_TEXT;
+        respond(response, callback, 200, contentType, registry.scrape(contentType));
+    }
+
+    private void serveHealth(Response response, Callback callback) {
         HealthStatus status;
         try {
             status = Objects.requireNonNull(health.get(), "health supplier returned null");
@@ -126,14 +167,14 @@ public final class MetricsServer implements AutoCloseable {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("status", status.healthy() ? "UP" : "DOWN");
         status.detail().ifPresent(detail -> body.put("detail", detail));
-        respond(exchange, status.healthy() ? 200 : 503, JSON, toJson(body));
+        respond(response, callback, status.healthy() ? 200 : 503, JSON, toJson(body));
     }
 
-    private boolean authorised(HttpExchange exchange) {
+    private boolean authorised(Request request) {
         if (tokenDigest.isEmpty()) {
             return true;
         }
-        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return false;
         }
@@ -141,15 +182,14 @@ public final class MetricsServer implements AutoCloseable {
         return MessageDigest.isEqual(tokenDigest.get(), sha256(header.substring(7).strip()));
     }
 
-    private static void respond(HttpExchange exchange, int status, String contentType, String body)
-            throws IOException {
+    // The write completes asynchronously: a client that reads its answer slowly holds no worker either.
+    private static void respond(Response response, Callback callback, int status, String contentType, String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        response.write(true, java.nio.ByteBuffer.wrap(bytes), callback);
     }
 
     private static String toJson(Map<String, String> body) {
@@ -211,8 +251,10 @@ public final class MetricsServer implements AutoCloseable {
         public MetricsServer start() {
             try {
                 return new MetricsServer(this);
-            } catch (IOException e) {
+            } catch (java.io.IOException e) {
                 throw new UncheckedIOException("cannot bind metrics endpoint to " + host + ":" + port, e);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start metrics endpoint on " + host + ":" + port, e);
             }
         }
 

@@ -10,6 +10,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -23,9 +28,12 @@ import org.slf4j.LoggerFactory;
  * used. A version that does not parse, or a deleted file, is logged and counted once and the previous list stays
  * in force.
  *
- * <p>Safe to call from any number of stream threads: readers never block; one caller at a time does the check.
+ * <p>Reading and parsing happen on a reload thread of the source's own, never on the caller of {@link #current()}:
+ * a stream thread only reads a volatile reference to an immutable {@link AllowList} and, when a check is due, hands
+ * the check to the reload thread. A slow or huge file therefore delays the new rules, never the stream. Safe to
+ * call from any number of stream threads: readers never block; one check runs at a time.
  */
-public final class AllowListSource {
+public final class AllowListSource implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AllowListSource.class);
 
@@ -35,6 +43,9 @@ public final class AllowListSource {
     private final ReentrantLock checking = new ReentrantLock();
     private final AtomicLong reloads = new AtomicLong();
     private final AtomicLong failedReloads = new AtomicLong();
+    private final Executor reloader;
+    private final Runnable stopReloader;
+    private final AtomicBoolean checkQueued = new AtomicBoolean();
 
     private volatile AllowList current;
     private volatile Instant nextCheck;
@@ -43,8 +54,11 @@ public final class AllowListSource {
     private volatile String lastError;
     private Pending pending; // guarded by checking
 
-    private AllowListSource(Path file, Duration checkInterval, Clock wallClock, AllowList initial, Stamp stamp) {
+    private AllowListSource(Path file, Duration checkInterval, Clock wallClock, AllowList initial, Stamp stamp,
+                            Executor reloader, Runnable stopReloader) {
         this.file = file;
+        this.reloader = reloader;
+        this.stopReloader = stopReloader;
         this.checkInterval = checkInterval;
         this.wallClock = wallClock;
         this.current = initial;
@@ -54,7 +68,7 @@ public final class AllowListSource {
 
     /** No allow-list configured: no rules, nothing to reload. */
     public static AllowListSource none() {
-        return new AllowListSource(null, Duration.ZERO, Clock.systemUTC(), AllowList.empty(), null);
+        return new AllowListSource(null, Duration.ZERO, Clock.systemUTC(), AllowList.empty(), null, Runnable::run, () -> { });
     }
 
     /**
@@ -67,6 +81,27 @@ public final class AllowListSource {
 
     /** As {@link #watch(Path, Duration)}, with the wall clock that paces the checks. */
     public static AllowListSource watch(Path file, Duration checkInterval, Clock wallClock) throws AllowListException {
+        ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
+            Thread t = new Thread(runnable, "exfilguard-allowlist-reload");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            return watch(file, checkInterval, wallClock, thread, thread::shutdownNow);
+        } catch (AllowListException | RuntimeException e) {
+            thread.shutdownNow();
+            throw e;
+        }
+    }
+
+    /** As {@link #watch(Path, Duration, Clock)}, with checks run by {@code reloader} (tests pass {@code Runnable::run}). */
+    public static AllowListSource watch(Path file, Duration checkInterval, Clock wallClock, Executor reloader)
+            throws AllowListException {
+        return watch(file, checkInterval, wallClock, reloader, () -> { });
+    }
+
+    private static AllowListSource watch(Path file, Duration checkInterval, Clock wallClock, Executor reloader,
+                                         Runnable stopReloader) throws AllowListException {
         Objects.requireNonNull(file, "file");
         if (checkInterval.isNegative()) {
             throw new IllegalArgumentException("check interval must not be negative: " + checkInterval);
@@ -74,15 +109,41 @@ public final class AllowListSource {
         Stamp stamp = Stamp.of(file).orElseThrow(() -> new AllowListException(file + ": no such file"));
         AllowList list = AllowList.load(file);
         LOG.info("Loaded allow-list {}: {} rule(s) {}", file, list.size(), list.rules().stream().map(AllowRule::id).toList());
-        return new AllowListSource(file, checkInterval, wallClock, list, stamp);
+        warn(file, list, wallClock.instant());
+        return new AllowListSource(file, checkInterval, wallClock, list, stamp, reloader, stopReloader);
     }
 
-    /** The list in force, after a check of the file if the interval has passed. */
+    private static void warn(Path file, AllowList list, Instant now) {
+        list.warnings(now).forEach(warning -> LOG.warn("Allow-list {}: {}", file, warning));
+    }
+
+    /**
+     * The list in force. When a check of the file is due it is handed to the reload thread, and this returns the
+     * list in force at once: the caller (a stream thread) never reads or parses the file.
+     */
     public AllowList current() {
-        if (!wallClock.instant().isBefore(nextCheck)) {
-            checkNow();
+        if (!wallClock.instant().isBefore(nextCheck) && checkQueued.compareAndSet(false, true)) {
+            try {
+                reloader.execute(() -> {
+                    try {
+                        checkNow();
+                    } catch (RuntimeException e) {
+                        LOG.error("Allow-list check of {} failed", file, e);
+                    } finally {
+                        checkQueued.set(false);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                checkQueued.set(false); // closed: the list in force stays
+            }
         }
         return current;
+    }
+
+    /** Stops the reload thread; the list in force stays in force. */
+    @Override
+    public void close() {
+        stopReloader.run();
     }
 
     /**
@@ -130,6 +191,7 @@ public final class AllowListSource {
                 reloads.incrementAndGet();
                 LOG.info("Reloaded allow-list {}: {} rule(s) {}", file, list.size(),
                         list.rules().stream().map(AllowRule::id).toList());
+                warn(file, list, now);
                 return true;
             } catch (AllowListException e) {
                 return fail(stamp, e.getMessage());

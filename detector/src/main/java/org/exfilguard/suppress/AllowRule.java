@@ -61,6 +61,37 @@ public final class AllowRule {
         return expires != null && !eventTime.isBefore(expires);
     }
 
+    /** The host block, when the rule narrows nothing else (no account, table or destination that names anything). */
+    Optional<IpRange> onlyHost() {
+        return host != null && !host.matchesEverything() && unnamed(account) && unnamed(table)
+                && (destination == null || destination.matchesEverything()) ? Optional.of(host) : Optional.empty();
+    }
+
+    /** The destination block, when the rule narrows nothing else. */
+    Optional<IpRange> onlyDestination() {
+        return destination != null && !destination.matchesEverything() && unnamed(account) && unnamed(table)
+                && (host == null || host.matchesEverything()) ? Optional.of(destination) : Optional.empty();
+    }
+
+    private static boolean unnamed(NamePattern pattern) {
+        return pattern == null || pattern.matchesEverything();
+    }
+
+    /** What a reader of the file should hear about: a rule already expired, a block written with host bits. */
+    List<String> warnings(Instant now) {
+        List<String> warnings = new java.util.ArrayList<>();
+        if (expires != null && !now.isBefore(expires)) {
+            warnings.add("rule '" + id + "' expired at " + expires + ": it no longer suppresses new alerts (only events before then)");
+        }
+        for (IpRange range : java.util.Arrays.asList(host, destination)) {
+            if (range != null && range.hostBitsSet()) {
+                warnings.add("rule '" + id + "': " + (range == host ? "host " : "destination ") + range
+                        + " has host bits set; it is read as " + range.canonical());
+            }
+        }
+        return warnings;
+    }
+
     private static boolean allInside(IpRange range, List<String> ips) {
         return !ips.isEmpty() && ips.stream().allMatch(range::contains);
     }
@@ -215,7 +246,8 @@ public final class AllowRule {
                     || (destination != null && !destination.matchesEverything());
             if (!constrained) {
                 throw new IllegalArgumentException("rule '" + id + "' would suppress every alert: it must name at "
-                        + "least one account, table, host or destination (a '*' or a /0 block does not count)");
+                        + "least one account, table, host or destination (a pattern of only '*' and '?' such as "
+                        + "'?*' or '*.*', or a /0 block, does not count)");
             }
             return new AllowRule(this);
         }

@@ -1,5 +1,6 @@
 package org.exfilguard.suppress;
 
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
@@ -15,11 +16,13 @@ public final class IpRange {
     private final String text;
     private final byte[] network;
     private final int prefixLength;
+    private final boolean hostBitsSet;
 
-    private IpRange(String text, byte[] network, int prefixLength) {
+    private IpRange(String text, byte[] network, int prefixLength, boolean hostBitsSet) {
         this.text = text;
         this.network = network;
         this.prefixLength = prefixLength;
+        this.hostBitsSet = hostBitsSet;
     }
 
     /** Parses {@code a.b.c.d}, {@code a.b.c.d/n} or their IPv6 forms; host names are refused, never resolved. */
@@ -41,7 +44,8 @@ public final class IpRange {
             }
             prefix = Integer.parseInt(bits);
         }
-        return new IpRange(trimmed, mask(address, prefix), prefix);
+        byte[] network = mask(address, prefix);
+        return new IpRange(trimmed, network, prefix, !java.util.Arrays.equals(address, network));
     }
 
     /** True when {@code ip} is a literal address inside this range; anything unparseable is outside. */
@@ -57,6 +61,35 @@ public final class IpRange {
     /** A /0 block: it does not narrow a rule. */
     public boolean matchesEverything() {
         return prefixLength == 0;
+    }
+
+    /** True when the text sets bits below the prefix ({@code 10.0.0.1/8}): the block is {@code 10.0.0.0/8}. */
+    public boolean hostBitsSet() {
+        return hostBitsSet;
+    }
+
+    /** The block in its canonical form, network address and prefix length: {@code 10.0.0.0/8}. */
+    public String canonical() {
+        try {
+            return InetAddress.getByAddress(network).getHostAddress() + "/" + prefixLength;
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("a 4- or 16-byte address is always valid", e);
+        }
+    }
+
+    /** 32 for an IPv4 block, 128 for IPv6. */
+    int addressBits() {
+        return network.length * 8;
+    }
+
+    /** The first address of the block, as an unsigned number. */
+    BigInteger first() {
+        return new BigInteger(1, network);
+    }
+
+    /** The last address of the block, as an unsigned number. */
+    BigInteger last() {
+        return first().add(BigInteger.ONE.shiftLeft(addressBits() - prefixLength)).subtract(BigInteger.ONE);
     }
 
     private static Optional<byte[]> literalAddress(String text) {

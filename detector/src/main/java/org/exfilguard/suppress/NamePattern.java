@@ -32,7 +32,25 @@ final class NamePattern {
             re.append(Pattern.quote(literal.toString()));
         }
         this.regex = Pattern.compile(re.toString(), ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
-        this.matchesEverything = text.chars().allMatch(ch -> ch == '*');
+        this.matchesEverything = matchesEveryName(text, ignoreCase);
+    }
+
+    /**
+     * True for a pattern that matches every name, or every name but the shortest: made only of {@code *} and
+     * {@code ?} with at least one {@code *} ({@code ?*} is any non-empty name), or, for a {@code db.table}, two such
+     * parts around the dot ({@code *.*}). Such a rule names nothing, however it is spelt.
+     */
+    static boolean matchesEveryName(String pattern, boolean table) {
+        String[] parts = pattern.split("\\.", -1);
+        if (parts.length > (table ? 2 : 1)) {
+            return false;
+        }
+        for (String part : parts) {
+            if (part.isEmpty() || part.indexOf('*') < 0 || !part.chars().allMatch(ch -> ch == '*' || ch == '?')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Account names are compared exactly: a wrongly cased rule then fails closed (the alert still shows). */

@@ -2,11 +2,20 @@ package org.exfilguard.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -101,6 +110,46 @@ class MetricsServerTest {
             assertThat(server.address().getAddress()).isEqualTo(InetAddress.getLoopbackAddress());
             assertThat(server.address().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
             assertThat(server.port()).isPositive();
+        }
+    }
+
+    @Test
+    void slowClientsDribblingHeadersDoNotStarveHealthOrMetrics() throws Exception {
+        try (MetricsServer server = MetricsServer.builder(registry).start()) {
+            List<Socket> slow = new ArrayList<>();
+            ScheduledExecutorService dribble = Executors.newSingleThreadScheduledExecutor();
+            try {
+                for (int i = 0; i < 16; i++) {
+                    Socket socket = new Socket("127.0.0.1", server.port());
+                    socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                    slow.add(socket);
+                }
+                // One more header line per connection every 200 ms, never the blank line that ends the request.
+                dribble.scheduleAtFixedRate(() -> slow.forEach(socket -> {
+                    try {
+                        socket.getOutputStream().write("X-Slow: 1\r\n".getBytes(StandardCharsets.US_ASCII));
+                        socket.getOutputStream().flush();
+                    } catch (IOException closedByServer) {
+                        // a server may close a slow connection: that is a fine answer too
+                    }
+                }), 0, 200, TimeUnit.MILLISECONDS);
+                Thread.sleep(500);
+
+                HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+                for (String path : List.of("/health", "/metrics", "/health")) {
+                    long started = System.nanoTime();
+                    HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri(server, path))
+                            .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                    assertThat(response.statusCode()).isEqualTo(200);
+                    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+                }
+            } finally {
+                dribble.shutdownNow();
+                for (Socket socket : slow) {
+                    socket.close();
+                }
+            }
         }
     }
 

@@ -15,6 +15,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,7 +35,7 @@ class AllowListSourceTest {
     @Test
     void reloadsAnEditedFileAfterTheCheckInterval() throws Exception {
         Path file = write(dir.resolve("allow.yaml"), ONE_RULE);
-        AllowListSource source = AllowListSource.watch(file, Duration.ofSeconds(5), wall);
+        AllowListSource source = AllowListSource.watch(file, Duration.ofSeconds(5), wall, Runnable::run);
         assertThat(ids(source)).containsExactly("first");
 
         write(file, TWO_RULES);
@@ -55,7 +56,7 @@ class AllowListSourceTest {
     @Test
     void keepsThePreviousListOnABrokenEditAndReportsItOnce() throws Exception {
         Path file = write(dir.resolve("allow.yaml"), ONE_RULE);
-        AllowListSource source = AllowListSource.watch(file, Duration.ofSeconds(1), wall);
+        AllowListSource source = AllowListSource.watch(file, Duration.ofSeconds(1), wall, Runnable::run);
 
         write(file, ONE_RULE + "  - {id: typo, acount: u2, reason: r, owner: o}\n");
         settle(source);
@@ -78,7 +79,7 @@ class AllowListSourceTest {
     @Test
     void keepsTheListWhenTheFileIsDeleted() throws Exception {
         Path file = write(dir.resolve("allow.yaml"), ONE_RULE);
-        AllowListSource source = AllowListSource.watch(file, Duration.ZERO, wall);
+        AllowListSource source = AllowListSource.watch(file, Duration.ZERO, wall, Runnable::run);
         Files.delete(file);
         for (int check = 0; check < 4; check++) {
             assertThat(ids(source)).containsExactly("first");
@@ -95,7 +96,7 @@ class AllowListSourceTest {
     @Test
     void neverUsesAFileCaughtHalfWritten() throws Exception {
         Path file = write(dir.resolve("allow.yaml"), TWO_RULES);
-        AllowListSource source = AllowListSource.watch(file, Duration.ofSeconds(2), wall);
+        AllowListSource source = AllowListSource.watch(file, Duration.ofSeconds(2), wall, Runnable::run);
         // An in-place rewrite caught between truncation and the new text: an empty file is valid YAML.
         write(file, "");
         wall.advance(Duration.ofSeconds(2));
@@ -124,7 +125,7 @@ class AllowListSourceTest {
     @Test
     void readersOnManyThreadsSeeOnlyWholeLists() throws Exception {
         Path file = write(dir.resolve("allow.yaml"), ONE_RULE);
-        AllowListSource source = AllowListSource.watch(file, Duration.ZERO, wall);
+        AllowListSource source = AllowListSource.watch(file, Duration.ZERO, wall, Runnable::run);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> readers = new ArrayList<>();
@@ -148,6 +149,72 @@ class AllowListSourceTest {
         source.checkNow();
         assertThat(ids(source)).containsExactly("first");
         assertThat(source.failedReloads()).isZero();
+    }
+
+    @Test
+    void refusesAFileOverOneMebibyteAndKeepsThePreviousRules() throws Exception {
+        Path file = write(dir.resolve("allow.yaml"), ONE_RULE);
+        AllowListSource source = AllowListSource.watch(file, Duration.ofSeconds(1), wall, Runnable::run);
+        // A rule and a long comment: what made the YAML parser run for minutes.
+        write(file, TWO_RULES + "# " + "x".repeat(AllowList.MAX_FILE_BYTES) + "\n");
+        String size = String.format(java.util.Locale.ROOT, "%,d bytes", Files.size(file));
+        settle(source);
+        assertThat(ids(source)).containsExactly("first");
+        assertThat(source.failedReloads()).isEqualTo(1);
+        assertThat(source.lastError()).hasValueSatisfying(e -> assertThat(e)
+                .contains(file.toString()).contains(size)
+                .contains("limit of 1048576 bytes (1 MiB)")
+                .doesNotContain("\n"));
+
+        write(file, TWO_RULES);
+        settle(source);
+        assertThat(ids(source)).containsExactly("first", "second");
+    }
+
+    @Test
+    void refusesAFileOverOneMebibyteAtStart() throws IOException {
+        Path file = write(dir.resolve("allow.yaml"), ONE_RULE + "#".repeat(AllowList.MAX_FILE_BYTES));
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> AllowListSource.watch(file, Duration.ofSeconds(5)))
+                .isInstanceOf(AllowListException.class).hasMessageContaining(file + ": 1,048," ).hasMessageContaining("1 MiB");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aReaderNeverReadsOrParsesTheFileItself() throws Exception {
+        Path file = write(dir.resolve("allow.yaml"), ONE_RULE);
+        ExecutorService reloadThread = Executors.newSingleThreadExecutor();
+        CountDownLatch busy = new CountDownLatch(1);
+        try {
+            reloadThread.execute(() -> {
+                try {
+                    busy.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            AllowListSource source = AllowListSource.watch(file, Duration.ofSeconds(1), wall, reloadThread);
+            write(file, TWO_RULES);
+            // Two due checks a full interval apart would load the edit; the reader hands them off and goes on.
+            long started = System.nanoTime();
+            for (int check = 0; check < 4; check++) {
+                wall.advance(Duration.ofSeconds(1));
+                assertThat(ids(source)).as("the list in force while the reload thread is busy").containsExactly("first");
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+            assertThat(source.reloads()).isZero();
+
+            busy.countDown();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (source.current().size() != 2 && System.nanoTime() < deadline) {
+                wall.advance(Duration.ofSeconds(1));
+                Thread.sleep(10);
+            }
+            assertThat(ids(source)).containsExactly("first", "second");
+        } finally {
+            busy.countDown();
+            reloadThread.shutdownNow();
+        }
     }
 
     @Test

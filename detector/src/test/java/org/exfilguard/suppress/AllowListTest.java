@@ -84,6 +84,78 @@ class AllowListTest {
     }
 
     @Test
+    void refusesGlobsThatMatchEveryAccountOrTable() {
+        for (String field : List.of("table: \"*.*\"", "table: \"?*\"", "table: \"*?.*\"", "table: \"**\"",
+                "account: \"?*\"", "account: \"*?\"", "account: \"**\"", "account: \"??*\"")) {
+            assertThatThrownBy(() -> AllowList.parse("rules:\n  - {id: wide, " + field + ", reason: r, owner: o}\n"))
+                    .as(field).isInstanceOf(AllowListException.class).hasMessageContaining("would suppress every alert");
+        }
+    }
+
+    @Test
+    void keepsGlobsThatNameSomething() throws Exception {
+        AllowList list = AllowList.parse("""
+                rules:
+                  - {id: svc, account: "svc_*", reason: r, owner: o}
+                  - {id: one-char, account: "?", reason: r, owner: o}
+                  - {id: coop, table: "coop.*", reason: r, owner: o}
+                  - {id: dotted-account, account: "*.*", reason: r, owner: o}
+                """);
+        assertThat(list.size()).isEqualTo(4);
+    }
+
+    @Test
+    void refusesHostRulesThatTogetherCoverEveryAddress() {
+        assertThatThrownBy(() -> AllowList.parse("""
+                rules:
+                  - {id: low-half, host: 0.0.0.0/1, reason: r, owner: o}
+                  - {id: members, account: "bob", host: 10.0.0.0/8, reason: r, owner: o}
+                  - {id: high-half, host: 128.0.0.0/1, reason: r, owner: o}
+                """))
+                .isInstanceOf(AllowListException.class)
+                .hasMessageContaining("rules ['low-half', 'high-half'] would together suppress every alert")
+                .hasMessageContaining("every IPv4 address");
+        assertThatThrownBy(() -> AllowList.parse("""
+                rules:
+                  - {id: a, host: "::/1", table: "*", reason: r, owner: o}
+                  - {id: b, host: "8000::/2", reason: r, owner: o}
+                  - {id: c, host: "c000::/2", account: "?*", reason: r, owner: o}
+                """))
+                .hasMessageContaining("every IPv6 address");
+        assertThatThrownBy(() -> AllowList.parse("""
+                rules:
+                  - {id: a, destination: 0.0.0.0/1, reason: r, owner: o}
+                  - {id: b, destination: 128.0.0.0/2, reason: r, owner: o}
+                  - {id: c, destination: 192.0.0.0/2, reason: r, owner: o}
+                """))
+                .hasMessageContaining("every IPv4 address");
+    }
+
+    @Test
+    void keepsHostRulesWithAGapOrThatNameAnAccount() throws Exception {
+        assertThat(AllowList.parse("""
+                rules:
+                  - {id: low-half, host: 0.0.0.0/1, reason: r, owner: o}
+                  - {id: most-of-high, host: 128.0.0.0/2, reason: r, owner: o}
+                  - {id: rest, host: 192.0.0.0/3, reason: r, owner: o}
+                  - {id: bob-anywhere, account: bob, host: 224.0.0.0/3, reason: r, owner: o}
+                """).size()).isEqualTo(4);
+    }
+
+    @Test
+    void warnsOfExpiredRulesAndHostBitsSet() throws Exception {
+        AllowList list = AllowList.parse("""
+                rules:
+                  - {id: old, account: u1, expires: 2026-01-01T00:00:00Z, reason: r, owner: o}
+                  - {id: sloppy, host: 10.0.0.1/8, reason: r, owner: o}
+                  - {id: fine, host: 10.1.0.0/16, expires: 2027-01-01T00:00:00Z, reason: r, owner: o}
+                """);
+        assertThat(list.warnings(Instant.parse("2026-06-01T00:00:00Z"))).containsExactly(
+                "rule 'old' expired at 2026-01-01T00:00:00Z: it no longer suppresses new alerts (only events before then)",
+                "rule 'sloppy': host 10.0.0.1/8 has host bits set; it is read as 10.0.0.0/8");
+    }
+
+    @Test
     void refusesUnconstrainedRuleInFile() {
         assertThatThrownBy(() -> AllowList.parse("""
                 rules:
