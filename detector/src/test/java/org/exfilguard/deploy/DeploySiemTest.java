@@ -50,4 +50,23 @@ class DeploySiemTest {
             assertThat(alertTopics).as(deploy.relative(pipeline)).contains(m.group(1));
         }
     }
+
+    /**
+     * The shipper configurations feed the raw topics the normaliser reads, and join a slow-log entry's lines at
+     * "# Time:" (NormaliserTopologyTest feeds each shipper's output shape through the normaliser).
+     */
+    @Test
+    void everyShipperFeedsBothRawTopicsAndJoinsSlowLogEntries() {
+        List<Path> shippers = deploy.files().stream().filter(p -> deploy.relative(p).startsWith("shippers/")
+                && !p.getFileName().toString().startsWith("parsers")).toList();
+        assertThat(shippers).extracting(p -> p.getFileName().toString())
+                .containsExactlyInAnyOrder("filebeat.yml", "vector.yaml", "fluent-bit.conf");
+        for (Path shipper : shippers) {
+            String text = DeployTree.text(shipper);
+            assertThat(text).as(deploy.relative(shipper)).contains(Topics.defaults().rawDbLogs(), Topics.defaults().rawEgressLogs());
+        }
+        assertThat(DeployTree.text(deploy.resolve("shippers/filebeat.yml"))).contains("pattern: '^# Time:'");
+        assertThat(DeployTree.text(deploy.resolve("shippers/vector.yaml"))).contains("start_pattern: '^# Time:'");
+        assertThat(DeployTree.text(deploy.resolve("shippers/parsers-exfilguard.conf"))).contains("/^# Time:/");
+    }
 }
