@@ -51,7 +51,7 @@ public final class AlertsCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file with client settings (TLS, SASL, registry).")
     Path configFile;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers.")
+    @Option(names = {"--bootstrap-servers", "--bootstrap-server"}, paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers.")
     String bootstrapServers;
 
     @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Schema registry URL(s).")

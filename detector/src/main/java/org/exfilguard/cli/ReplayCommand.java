@@ -67,7 +67,7 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--egress-format", paramLabel = "F", description = "zeek-conn, vpc-flow or canonical.")
     String egressFormat;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers.")
+    @Option(names = {"--bootstrap-servers", "--bootstrap-server"}, paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers.")
     String bootstrapServers;
 
     @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Schema registry URL(s).")

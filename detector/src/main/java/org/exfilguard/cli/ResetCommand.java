@@ -49,7 +49,7 @@ public final class ResetCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file (the one run uses).")
     Path configFile;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers.")
+    @Option(names = {"--bootstrap-servers", "--bootstrap-server"}, paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers.")
     String bootstrapServers;
 
     @Option(names = "--application-id", paramLabel = "ID", description = "Application id to reset (default exfilguard).")
