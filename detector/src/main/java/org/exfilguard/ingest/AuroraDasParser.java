@@ -68,7 +68,7 @@ public final class AuroraDasParser implements LogParser {
         try {
             root = Json.MAPPER.readTree(json);
         } catch (Exception e) {
-            out.accept(new ParseResult.Reject(source, line, "malformed JSON", DbEventFactory.safeExcerpt(json)));
+            out.accept(new ParseResult.Reject(source, line, Json.malformed(e), DbEventFactory.safeExcerpt(json)));
             return;
         }
         JsonNode record = root;

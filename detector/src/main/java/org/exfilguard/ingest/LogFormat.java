@@ -24,8 +24,15 @@ public enum LogFormat {
         return id;
     }
 
-    /** A new parser for one stream named {@code source} (a file name or topic-partition, used in rejects). */
+    /**
+     * A new parser for one stream named {@code source} (a file name or topic-partition, used in rejects), its events
+     * held to {@link EventBounds}.
+     */
     public LogParser newParser(String source, ParserOptions options) {
+        return new BoundedParser(unbounded(source, options), source);
+    }
+
+    private LogParser unbounded(String source, ParserOptions options) {
         return switch (this) {
             case MYSQL_SLOW -> new MySqlSlowLogParser(source, options);
             case PGAUDIT -> new PgAuditParser(source, options);

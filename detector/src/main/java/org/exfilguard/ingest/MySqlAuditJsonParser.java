@@ -72,7 +72,7 @@ public final class MySqlAuditJsonParser implements LogParser {
         try {
             n = Json.MAPPER.readTree(json);
         } catch (Exception e) {
-            out.accept(new ParseResult.Reject(source, line, "malformed JSON", DbEventFactory.safeExcerpt(json)));
+            out.accept(new ParseResult.Reject(source, line, Json.malformed(e), DbEventFactory.safeExcerpt(json)));
             return;
         }
         String cls = Json.text(n, "class");

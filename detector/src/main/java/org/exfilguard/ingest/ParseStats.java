@@ -27,16 +27,26 @@ public final class ParseStats {
     private Instant first;
     private Instant last;
     private final Map<String, Long> rejectsByReason = new TreeMap<>();
+    private final Map<String, Long> skippedByWhat = new TreeMap<>();
+    private final Map<String, Long> adjustedByNote = new TreeMap<>();
+
+    /** Distinct reasons kept per map: a reason can carry input text, and the summary must stay a summary. */
+    static final int MAX_REASONS = 200;
+    static final String OTHER_REASONS = "(other reasons)";
 
     /** Counts one result. */
     public void record(ParseResult r) {
         if (r instanceof ParseResult.Event e) {
             event(e.record());
+            for (String note : e.notes()) {
+                tally(adjustedByNote, note, 1);
+            }
         } else if (r instanceof ParseResult.Reject j) {
             rejects++;
-            rejectsByReason.merge(j.reason(), 1L, Long::sum);
-        } else {
+            tally(rejectsByReason, j.reason(), 1);
+        } else if (r instanceof ParseResult.Skipped k) {
             skipped++;
+            tally(skippedByWhat, k.what(), 1);
         }
     }
 
@@ -72,6 +82,11 @@ public final class ParseStats {
         }
     }
 
+    private static void tally(Map<String, Long> map, String key, long n) {
+        String k = map.containsKey(key) || map.size() < MAX_REASONS ? key : OTHER_REASONS;
+        map.merge(k, n, ParseStats::saturatedAdd);
+    }
+
     /** {@code a + b} for non-negative counts, {@link Long#MAX_VALUE} where it would overflow. */
     static long saturatedAdd(long a, long b) {
         long r = a + b;
@@ -89,7 +104,9 @@ public final class ParseStats {
         files += o.files;
         unreadableFiles += o.unreadableFiles;
         unknownFormatFiles += o.unknownFormatFiles;
-        o.rejectsByReason.forEach((k, v) -> rejectsByReason.merge(k, v, ParseStats::saturatedAdd));
+        o.rejectsByReason.forEach((k, v) -> tally(rejectsByReason, k, v));
+        o.skippedByWhat.forEach((k, v) -> tally(skippedByWhat, k, v));
+        o.adjustedByNote.forEach((k, v) -> tally(adjustedByNote, k, v));
         if (o.first != null && (first == null || o.first.isBefore(first))) {
             first = o.first;
         }
@@ -151,6 +168,16 @@ public final class ParseStats {
         return Map.copyOf(rejectsByReason);
     }
 
+    /** Skipped non-entries by what they were (headers, heartbeats, rejected flows). */
+    public Map<String, Long> skippedByWhat() {
+        return Map.copyOf(skippedByWhat);
+    }
+
+    /** Events kept with a field changed to fit the bounds, by what was changed (see {@link ParseResult.Event#notes()}). */
+    public Map<String, Long> adjustedByNote() {
+        return Map.copyOf(adjustedByNote);
+    }
+
     private static String total(long n) {
         return n == Long.MAX_VALUE ? n + " or more (the count saturated)" : Long.toString(n);
     }
@@ -162,6 +189,11 @@ public final class ParseStats {
         sb.append("rejects: ").append(rejects).append('\n');
         rejectsByReason.forEach((k, v) -> sb.append("  ").append(v).append("  ").append(k).append('\n'));
         sb.append("skipped: ").append(skipped).append('\n');
+        skippedByWhat.forEach((k, v) -> sb.append("  ").append(v).append("  ").append(k).append('\n'));
+        if (!adjustedByNote.isEmpty()) {
+            sb.append("entries kept with a field changed to fit the bounds:\n");
+            adjustedByNote.forEach((k, v) -> sb.append("  ").append(v).append("  ").append(k).append('\n'));
+        }
         sb.append("time span: ").append(first == null ? "-" : first + " .. " + last);
         if (undated > 0) {
             sb.append(" (").append(undated).append(" entries without a time)");
