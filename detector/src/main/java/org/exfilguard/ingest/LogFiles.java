@@ -6,7 +6,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.PushbackReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -14,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
@@ -78,7 +78,7 @@ public final class LogFiles {
 
     /**
      * Opens {@code raw} (gunzipping when it is gzip) and, when {@code format} is empty, detects the format from up to
-     * {@link FormatDetector#HEAD_LINES} first lines (at most {@link #HEAD_CHARS} characters), which are then pushed
+     * {@link FormatDetector#HEAD_LINES} first lines (at most {@link #HEAD_CHARS} characters), which are then handed
      * back: the returned reader starts at the first character. {@code raw} is read once and never reopened.
      */
     public static Opened open(InputStream raw, Optional<LogFormat> format) throws IOException {
@@ -122,9 +122,43 @@ public final class LogFiles {
             }
             n += r;
         }
-        PushbackReader in = new PushbackReader(failed == null ? decoded : failing(decoded, failed), Math.max(1, n));
-        in.unread(head, 0, n);
-        return new Opened(in, FormatDetector.detect(lines(head, n)));
+        Optional<LogFormat> detected = FormatDetector.detect(lines(head, n));
+        return new Opened(new HeadThenRest(Arrays.copyOf(head, n), failed == null ? decoded : failing(decoded, failed)), detected);
+    }
+
+    /** The head read for detection, then the rest of the stream; the head's memory is let go once it is read. */
+    private static final class HeadThenRest extends Reader {
+        private char[] head;
+        private int pos;
+        private final Reader rest;
+
+        HeadThenRest(char[] head, Reader rest) {
+            this.head = head;
+            this.rest = rest;
+        }
+
+        @Override
+        public int read(char[] cbuf, int off, int len) throws IOException {
+            if (head != null) {
+                if (len == 0) {
+                    return 0;
+                }
+                int n = Math.min(len, head.length - pos);
+                if (n > 0) {
+                    System.arraycopy(head, pos, cbuf, off, n);
+                    pos += n;
+                    return n;
+                }
+                head = null;
+            }
+            return rest.read(cbuf, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            head = null;
+            rest.close();
+        }
     }
 
     /** A reader that throws {@code failure} on every read: the rest of a stream that failed while its head was read. */
