@@ -60,7 +60,10 @@ import picocli.CommandLine.Option;
 @Command(name = "backtest", mixinStandardHelpOptions = true,
         description = {"Run log files through the detector on an embedded Kafka broker and schema registry; write the alerts "
                 + "as JSON lines (sorted by detected_at, then alert_id) and optionally an HTML report.",
-                "Kafka's own logs go to a new file per run, ${java.io.tmpdir}/exfilguard-<command>-<time>-<pid>.log, named on stderr (or the console with --verbose)."})
+                "Kafka's own logs go to a new file per run, ${java.io.tmpdir}/exfilguard-<command>-<time>-<pid>.log, named on stderr (or the console with --verbose)."},
+        exitCodeListHeading = "Exit status:%n",
+        exitCodeList = {"0:done, every input file read", "1:done with every readable input, but some file could not be "
+                + "opened or read to its end (named on stderr); or the run failed", "2:usage error"})
 public final class BacktestCommand implements Callable<Integer> {
 
     /**
@@ -103,6 +106,10 @@ public final class BacktestCommand implements Callable<Integer> {
 
     @Option(names = "--rejects", paramLabel = "FILE", description = "Write rejected entries here (file, line, reason; tab separated).")
     Path rejects;
+
+    @Option(names = "--max-rejects", paramLabel = "N", defaultValue = "" + RejectWriter.DEFAULT_MAX,
+            description = RejectWriter.MAX_OPTION_DESCRIPTION)
+    long maxRejects;
 
     @Option(names = "--reorder-window", paramLabel = "N", defaultValue = "10000",
             description = "Events buffered per file to put nearly-ordered logs in event-time order (default: ${DEFAULT-VALUE}).")
@@ -167,13 +174,14 @@ public final class BacktestCommand implements Callable<Integer> {
             EventFeeder feeder;
             List<MergedLogs.InputCounts> counts;
             long late;
-            try (Writer rejectsOut = rejects == null ? Writer.nullWriter() : Files.newBufferedWriter(rejects, StandardCharsets.UTF_8);
-                 MergedLogs logs = new MergedLogs(inputs, ParserOptions.defaults(), reorderWindow, r -> ReplayCommand.writeReject(r, rejectsOut));
+            RejectWriter rejectsWritten;
+            try (RejectWriter rejectsOut = new RejectWriter(rejects, maxRejects);
+                 MergedLogs logs = new MergedLogs(inputs, ParserOptions.defaults(), reorderWindow, rejectsOut::write);
                  KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(kafka.bootstrapServers()),
                          new StringSerializer(), new ByteArraySerializer())) {
                 feeder = new EventFeeder(producer, topics, AvroSerde.of(DbAccessEvent.class, client, false).serializer(),
                         AvroSerde.of(EgressEvent.class, client, false).serializer(), Pacer.unlimited(), Clock.systemUTC(),
-                        config.detectionSettings().maxFutureSkew(), r -> ReplayCommand.writeReject(r, rejectsOut));
+                        config.detectionSettings().maxFutureSkew(), rejectsOut::write);
                 EventFeeder f = feeder;
                 try (ProgressBar bar = ProgressBar.start("backtest: feeding  ", err, () -> new ProgressBar.Snapshot(f.fed(), f.position(),
                         logs.totalBytes() == 0 ? Double.NaN : (double) logs.bytesRead() / logs.totalBytes()))) {
@@ -181,6 +189,7 @@ public final class BacktestCommand implements Callable<Integer> {
                 }
                 counts = logs.counts();
                 late = logs.late();
+                rejectsWritten = rejectsOut;
             }
             Duration feeding = Duration.ofNanos(System.nanoTime() - feedStart);
 
@@ -198,13 +207,17 @@ public final class BacktestCommand implements Callable<Integer> {
             writeAlerts(alerts, alertsOut);
             Duration total = Duration.ofNanos(System.nanoTime() - began);
             Map<String, String> figures = summarise(counts, late, feeder, alerts, deadLetters, feeding, detecting, total);
+            if (rejectsWritten.summary() != null) {
+                out.println("  " + rejectsWritten.summary());
+            }
             if (report != null) {
                 long reportStart = System.nanoTime();
                 VolumeSeries series = VolumeSeries.collect(alerts, inputs, config.detectionSettings().sensitiveTables());
                 Files.writeString(report, HtmlReport.render("exfilguard backtest", alerts, series, figures), StandardCharsets.UTF_8);
                 out.printf(Locale.ROOT, "wrote %s (%.1f s)%n", report, (System.nanoTime() - reportStart) / 1e9);
             }
-            return 0;
+            // Everything readable went through the detector; the status still says that some input did not.
+            return ReplayCommand.reportUnreadable(counts, err) ? 1 : 0;
         } finally {
             deleteRecursively(stateDir);
         }

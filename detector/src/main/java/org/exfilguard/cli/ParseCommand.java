@@ -10,10 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.exfilguard.ingest.EventJson;
+import org.exfilguard.ingest.LogFileCursor;
 import org.exfilguard.ingest.LogFileParser;
 import org.exfilguard.ingest.LogFormat;
 import org.exfilguard.ingest.ParseResult;
@@ -23,9 +25,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code parse FILE...}: log files to canonical events as JSON lines, with a summary on stderr. */
+/**
+ * {@code parse FILE...}: log files to canonical events as JSON lines, with a summary on stderr. Every readable file
+ * is parsed to its end whatever happens to the others; the exit status then says whether some input was lost.
+ */
 @Command(name = "parse", mixinStandardHelpOptions = true,
-        description = "Parse log files (format given or detected; .gz read transparently) into canonical events as JSON lines.")
+        description = "Parse log files (format given or detected; .gz read transparently; pipes and FIFOs work) into "
+                + "canonical events as JSON lines.",
+        exitCodeListHeading = "Exit status:%n",
+        exitCodeList = {"0:every file was read (rejected entries are counted, not failures)",
+            "1:some file could not be opened or read to its end (the others were still parsed), or output failed",
+            "2:usage error", "3:no file was in a known log format"})
 public final class ParseCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Log files to parse.")
@@ -40,6 +50,9 @@ public final class ParseCommand implements Callable<Integer> {
 
     @Option(names = "--rejects", paramLabel = "FILE", description = "Write rejects here (file, line, reason; tab separated).")
     Path rejects;
+
+    @Option(names = "--max-rejects", paramLabel = "N", description = RejectWriter.MAX_OPTION_DESCRIPTION)
+    long maxRejects = RejectWriter.DEFAULT_MAX;
 
     @Option(names = "--max-entry-chars", paramLabel = "N",
             description = "Reject a single entry longer than this (default: ${DEFAULT-VALUE}).")
@@ -69,26 +82,51 @@ public final class ParseCommand implements Callable<Integer> {
             }
         }
         ParserOptions options = ParserOptions.defaults().withMaxEntryChars(maxEntryChars);
+        if (maxRejects < 0) {
+            stderr.println("--max-rejects must not be negative");
+            return 2;
+        }
+        ParseStats stats;
+        RejectWriter rejectsOut;
         try (Writer events = out == null
                 ? new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16)
                 : Files.newBufferedWriter(out, StandardCharsets.UTF_8);
-             Writer rejectsOut = rejects == null ? Writer.nullWriter() : Files.newBufferedWriter(rejects, StandardCharsets.UTF_8)) {
-            ParseStats stats = new LogFileParser(options).parse(files, fmt, r -> write(r, events, rejectsOut));
+             RejectWriter rw = new RejectWriter(rejects, maxRejects)) {
+            rejectsOut = rw;
+            stats = new LogFileParser(options).parse(files, fmt, r -> write(r, events, rw));
             events.flush();
-            stderr.print(stats.summary());
-            return 0;
         } catch (UncheckedIOException e) {
             stderr.println("write failed: " + e.getCause().getMessage());
             return 1;
         }
+        stderr.print(stats.summary());
+        String written = rejectsOut.summary();
+        if (written != null) {
+            stderr.println(written);
+        }
+        if (stats.unreadableFiles() > 0) {
+            stderr.printf(Locale.ROOT, "%d of %d input files could not be read to their end (see above)%n",
+                    stats.unreadableFiles(), stats.files());
+            return 1;
+        }
+        if (stats.unknownFormatFiles() == stats.files()) {
+            stderr.println("no input file is in a known log format (name it with --format)");
+            return 3;
+        }
+        return 0;
     }
 
-    private static void write(ParseResult r, Writer events, Writer rejects) {
+    private void write(ParseResult r, Writer events, RejectWriter rejects) {
         try {
             if (r instanceof ParseResult.Event e) {
                 EventJson.writeLine(e.record(), events);
             } else if (r instanceof ParseResult.Reject j) {
-                rejects.write(j.source() + '\t' + j.line() + '\t' + j.reason() + '\n');
+                rejects.write(j);
+                if (j.reason().startsWith(LogFileCursor.CANNOT_READ)) {
+                    // One line per unreadable file, as it happens: the file after it is parsed next.
+                    stderr.println(RejectWriter.field(j.source()) + ": " + j.reason()
+                            + (j.line() > 0 ? " (after line " + j.line() + ")" : ""));
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

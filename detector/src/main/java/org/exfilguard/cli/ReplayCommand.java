@@ -1,11 +1,6 @@
 package org.exfilguard.cli;
 
-import java.io.BufferedWriter;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,9 +22,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.exfilguard.config.ConfigLoader;
 import org.exfilguard.config.ExfilguardConfig;
 import org.exfilguard.ingest.EventTimes;
+import org.exfilguard.ingest.LogFileCursor;
 import org.exfilguard.ingest.LogFormat;
 import org.exfilguard.ingest.MergedLogs;
-import org.exfilguard.ingest.ParseResult;
 import org.exfilguard.ingest.ParserOptions;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
@@ -96,6 +91,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--rejects", paramLabel = "FILE", description = "Write rejected entries here (file, line, reason; tab separated).")
     Path rejects;
 
+    @Option(names = "--max-rejects", paramLabel = "N", defaultValue = "" + RejectWriter.DEFAULT_MAX,
+            description = RejectWriter.MAX_OPTION_DESCRIPTION)
+    long maxRejects;
+
     @Option(names = "--reorder-window", paramLabel = "N", defaultValue = "10000",
             description = "Events buffered per file to put nearly-ordered logs in event-time order (default: ${DEFAULT-VALUE}).")
     int reorderWindow;
@@ -148,13 +147,14 @@ public final class ReplayCommand implements Callable<Integer> {
         Pacer pacer = speed != null ? Pacer.speed(speed) : maxRate != null ? Pacer.maxRate(maxRate) : Pacer.unlimited();
 
         Instant began = Instant.now();
-        try (Writer rejectsOut = rejects == null ? Writer.nullWriter() : Files.newBufferedWriter(rejects, StandardCharsets.UTF_8);
-             MergedLogs logs = new MergedLogs(inputs, ParserOptions.defaults(), reorderWindow, r -> writeReject(r, rejectsOut));
+        try (RejectWriter rejectsOut = new RejectWriter(rejects, maxRejects);
+             MergedLogs logs = new MergedLogs(inputs, ParserOptions.defaults(), reorderWindow, rejectsOut::write);
              Admin admin = Admin.create(clientSettings(config, AdminClientConfig.configNames()))) {
             Instant oldest = logs.peekTime();
             if (oldest == null) {
                 err.println("no events in the input files");
                 printCounts(logs);
+                reportUnreadable(logs.counts(), err);
                 return 1;
             }
             TopicRetention.Outcome topicsOk = TopicRetention.ensure(admin, List.of(topics.dbAccess(), topics.egress()),
@@ -174,7 +174,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 EventFeeder feeder = new EventFeeder(producer, topics,
                         AvroSerde.of(DbAccessEvent.class, registry, false).serializer(),
                         AvroSerde.of(EgressEvent.class, registry, false).serializer(), pacer, Clock.systemUTC(), maxAhead,
-                        r -> writeReject(r, rejectsOut));
+                        rejectsOut::write);
                 try (ProgressBar bar = ProgressBar.start("replay", err, () -> new ProgressBar.Snapshot(feeder.fed(), feeder.position(),
                         logs.totalBytes() == 0 ? Double.NaN : (double) logs.bytesRead() / logs.totalBytes()))) {
                     feeder.feed(logs);
@@ -188,8 +188,11 @@ public final class ReplayCommand implements Callable<Integer> {
                 }
                 printRefused(out, feeder, maxAhead);
                 printCounts(logs);
+                if (rejectsOut.summary() != null) {
+                    out.println("  " + rejectsOut.summary());
+                }
             }
-            return 0;
+            return reportUnreadable(logs.counts(), err) ? 1 : 0;
         }
     }
 
@@ -199,6 +202,18 @@ public final class ReplayCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  %,d events rejected for their time, not sent %s (bounds: years 2000-2100, at most %s ahead of "
                     + "the wall clock); --rejects lists them%n", feeder.refusedTotal(), feeder.refused(), TopicRetention.human(maxAhead));
         }
+    }
+
+    /** One line on {@code err} per input that could not be opened or read to its end; true when there was one. */
+    static boolean reportUnreadable(List<MergedLogs.InputCounts> counts, PrintStream err) {
+        boolean any = false;
+        for (MergedLogs.InputCounts c : counts) {
+            if (c.unreadable().isPresent()) {
+                err.println(RejectWriter.field(c.source()) + ": " + LogFileCursor.CANNOT_READ + ": " + c.unreadable().get());
+                any = true;
+            }
+        }
+        return any;
     }
 
     private void printCounts(MergedLogs logs) {
@@ -217,8 +232,10 @@ public final class ReplayCommand implements Callable<Integer> {
         egress.forEach(f -> inputs.add(new MergedLogs.Input(f, egF)));
         detected.forEach(f -> inputs.add(new MergedLogs.Input(f, Optional.empty())));
         for (MergedLogs.Input in : inputs) {
-            if (!Files.isReadable(in.file())) {
-                throw new IllegalArgumentException("cannot read " + in.file());
+            if (!Files.isReadable(in.file()) || Files.isDirectory(in.file())) {
+                // Refused up front, before a long run: a misspelt path is a usage error, not lost input.
+                throw new IllegalArgumentException("cannot read " + in.file()
+                        + (Files.isDirectory(in.file()) ? ": is a directory" : Files.exists(in.file()) ? ": permission denied" : ": no such file"));
             }
         }
         return inputs;
@@ -229,14 +246,6 @@ public final class ReplayCommand implements Callable<Integer> {
             return Optional.empty();
         }
         return Optional.of(LogFormat.byName(name).orElseThrow(() -> new IllegalArgumentException("unknown format: " + name)));
-    }
-
-    static void writeReject(ParseResult.Reject r, Writer out) {
-        try {
-            out.write(r.source() + '\t' + r.line() + '\t' + r.reason() + '\n');
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** The bootstrap servers and any pass-through setting the client knows (TLS, SASL, timeouts). */

@@ -40,7 +40,14 @@ public final class AuroraDasParser implements LogParser {
     public void accept(String line, Consumer<ParseResult> out) {
         lineNo++;
         try {
-            switch (assembler.feed(line, lineNo)) {
+            JsonDocumentAssembler.Status status = assembler.feed(line, lineNo);
+            long torn = assembler.takeTorn();
+            if (torn > 0) {
+                // Reported at the line where it began; the record that showed it torn is read as usual.
+                out.accept(new ParseResult.Reject(source, torn, "unterminated JSON document (the next one began before it closed)",
+                        DbEventFactory.safeExcerpt(assembler.tornExcerpt())));
+            }
+            switch (status) {
                 case COMPLETE -> document(assembler.document(), assembler.startLine(), out);
                 case OVERFLOW -> out.accept(new ParseResult.Reject(source, assembler.startLine(),
                         "entry exceeds " + options.maxEntryChars() + " characters", ""));
@@ -61,7 +68,7 @@ public final class AuroraDasParser implements LogParser {
         try {
             root = Json.MAPPER.readTree(json);
         } catch (Exception e) {
-            out.accept(new ParseResult.Reject(source, line, "malformed JSON", DbEventFactory.safeExcerpt(json)));
+            out.accept(new ParseResult.Reject(source, line, Json.malformed(e), DbEventFactory.safeExcerpt(json)));
             return;
         }
         JsonNode record = root;

@@ -56,7 +56,7 @@ public final class CanonicalJsonParser implements LogParser {
             try {
                 n = Json.MAPPER.readTree(line);
             } catch (Exception e) {
-                throw new Invalid("malformed JSON");
+                throw new Invalid(Json.malformed(e));
             }
             if (n == null || !n.isObject()) {
                 throw new Invalid("not a JSON object");

@@ -1,6 +1,8 @@
 package org.exfilguard.ingest;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -14,8 +16,12 @@ public final class FormatDetector {
     private FormatDetector() {
     }
 
+    /** The format of {@code file}, read from its head as {@link LogFiles#open(java.io.InputStream, Optional)} does. */
     public static Optional<LogFormat> detect(Path file) throws IOException {
-        return detect(LogFiles.head(file, HEAD_LINES, 64 * 1024));
+        LogFiles.Opened opened = LogFiles.open(Files.newInputStream(file), Optional.empty());
+        try (Reader r = opened.reader()) {
+            return opened.format();
+        }
     }
 
     public static Optional<LogFormat> detect(List<String> head) {

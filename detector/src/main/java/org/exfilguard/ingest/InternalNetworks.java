@@ -93,6 +93,11 @@ public final class InternalNetworks {
         return (a[full] & mask) == (b.network[full] & mask);
     }
 
+    /** True for an IPv4 dotted quad or an IPv6 literal; never looks a name up. */
+    public static boolean isIpLiteral(String s) {
+        return parse(s) != null;
+    }
+
     /** IPv4 dotted quad or IPv6 literal; null otherwise (no DNS lookups). */
     static byte[] parse(String ip) {
         if (ip == null || ip.isEmpty()) {
@@ -106,7 +111,8 @@ public final class InternalNetworks {
                 }
             }
             try {
-                return InetAddress.getByName(ip).getAddress();
+                // In brackets the JDK accepts only an IPv6 literal: "a:b" would otherwise go to the resolver.
+                return InetAddress.getByName("[" + ip + "]").getAddress();
             } catch (UnknownHostException e) {
                 return null;
             }

@@ -1,6 +1,8 @@
 package org.exfilguard.ingest;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -10,12 +12,24 @@ final class Json {
 
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS)
+            // {"account":"alice","account":"mallory"} is ambiguous (each reader picks a different one): refuse it.
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             // Exact decimals: Zeek's ts 1588317685.417361 must not turn into 1.588317685417361E9.
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
     private Json() {
     }
+
+    /** Reject reason for a document Jackson could not read. */
+    static String malformed(Exception e) {
+        if (e instanceof StreamReadException && e.getMessage() != null && e.getMessage().startsWith("Duplicate field")) {
+            return DUPLICATE_KEY;
+        }
+        return "malformed JSON";
+    }
+
+    static final String DUPLICATE_KEY = "duplicate JSON key (ambiguous record)";
 
     /** Text of a field, null when absent, JSON null or empty. Numbers come back as their text. */
     static String text(JsonNode node, String field) {

@@ -3,6 +3,11 @@ package org.exfilguard.ingest;
 /**
  * Assembles JSON documents that span lines (pretty-printed files) by tracking brace depth outside strings, bounded
  * by a maximum size. One instance per stream.
+ *
+ * <p>A torn document (a record missing its closing brackets) must not swallow the records after it while the depth
+ * waits for brackets that never come. JSON strings cannot hold a raw line break, and inside a document an object can
+ * only follow {@code :} in an object or {@code [} or {@code ,} in an array; so a line that opens an object while the
+ * document so far is inside a string, or where no value may come, starts the next record. The torn one is reported through {@link #takeTorn()}.
  */
 final class JsonDocumentAssembler {
 
@@ -13,6 +18,11 @@ final class JsonDocumentAssembler {
     private boolean escaped;
     private boolean overflow;
     private long startLine;
+    private char lastToken;
+    /** Bit {@code d} set when the container at depth {@code d + 1} is an array. */
+    private final java.util.BitSet arrays = new java.util.BitSet();
+    private long tornLine = -1;
+    private String tornExcerpt = "";
 
     JsonDocumentAssembler(int maxChars) {
         this.maxChars = maxChars;
@@ -29,7 +39,26 @@ final class JsonDocumentAssembler {
         return startLine;
     }
 
+    /**
+     * The start line of a document found torn by the last {@link #feed}, or -1; cleared by the call. Its excerpt is
+     * {@link #tornExcerpt()}.
+     */
+    long takeTorn() {
+        long t = tornLine;
+        tornLine = -1;
+        return t;
+    }
+
+    String tornExcerpt() {
+        return tornExcerpt;
+    }
+
     Status feed(String line, long lineNo) {
+        if (depth > 0 && line.length() <= maxChars && startsNextRecord(line)) {
+            tornLine = startLine;
+            tornExcerpt = pendingExcerpt();
+            reset();
+        }
         if (line.length() > maxChars) {
             // The line reader cut it: its braces cannot be counted, so the document ends here rather than
             // swallowing the documents after it while waiting for a closing brace that was discarded.
@@ -54,6 +83,7 @@ final class JsonDocumentAssembler {
             overflow = false;
             inString = false;
             escaped = false;
+            lastToken = 0;
             startLine = lineNo;
         }
         for (int i = 0; i < line.length(); i++) {
@@ -68,10 +98,18 @@ final class JsonDocumentAssembler {
                 }
             } else if (c == '"') {
                 inString = true;
+                lastToken = c;
             } else if (c == '{' || c == '[') {
+                if (depth >= 0) {
+                    arrays.set(depth, c == '[');
+                }
                 depth++;
+                lastToken = c;
             } else if (c == '}' || c == ']') {
                 depth--;
+                lastToken = c;
+            } else if (c > ' ') {
+                lastToken = c;
             }
         }
         if (!overflow) {
@@ -88,6 +126,22 @@ final class JsonDocumentAssembler {
             return overflow ? Status.OVERFLOW : Status.COMPLETE;
         }
         return Status.INCOMPLETE;
+    }
+
+    /** True when {@code line} opens an object where the document in progress cannot take one. */
+    private boolean startsNextRecord(String line) {
+        int i = 0;
+        while (i < line.length() && line.charAt(i) <= ' ') {
+            i++;
+        }
+        if (i == line.length() || line.charAt(i) != '{') {
+            return false;
+        }
+        if (inString) {
+            return true;
+        }
+        boolean inArray = arrays.get(depth - 1);
+        return inArray ? lastToken != '[' && lastToken != ',' : lastToken != ':';
     }
 
     /** The completed document (valid after {@link Status#COMPLETE}). */
@@ -107,6 +161,9 @@ final class JsonDocumentAssembler {
 
     void reset() {
         depth = 0;
+        arrays.clear();
+        inString = false;
+        escaped = false;
         buffer.setLength(0);
     }
 }

@@ -9,7 +9,8 @@ import java.util.function.Consumer;
 
 /**
  * Parses whole files, streaming, with a given or detected format, feeding every result to a consumer and counting
- * them in a {@link ParseStats}. A file whose format cannot be detected yields one reject for the file.
+ * them in a {@link ParseStats}. A file whose format cannot be detected, or that cannot be read, yields one reject
+ * for the file, and the files after it are still parsed.
  */
 public final class LogFileParser {
 
@@ -32,18 +33,20 @@ public final class LogFileParser {
         return total;
     }
 
+    /**
+     * Parses one file, opened once (a pipe or FIFO works), with {@code format} or its detected format. Never fails
+     * for the file's content or readability: an unreadable, unknown or truncated file ends in a reject (see
+     * {@link LogFileCursor}), and the stats count it as such.
+     */
     public ParseStats parse(Path file, Optional<LogFormat> format, Consumer<ParseResult> out) throws IOException {
-        Optional<LogFormat> f = format.isPresent() ? format : FormatDetector.detect(file);
-        String source = file.toString();
-        if (f.isEmpty()) {
-            ParseStats stats = new ParseStats();
-            ParseResult r = new ParseResult.Reject(source, 0, "unknown log format", "");
-            stats.record(r);
-            out.accept(r);
+        try (LogFileCursor cursor = LogFileCursor.open(file, format, options)) {
+            ParseResult r;
+            while ((r = cursor.next()) != null) {
+                out.accept(r);
+            }
+            ParseStats stats = cursor.stats();
+            stats.input(cursor.format().isPresent(), cursor.unreadable().isEmpty());
             return stats;
-        }
-        try (Reader reader = LogFiles.open(file)) {
-            return parse(reader, f.get().newParser(source, options), out);
         }
     }
 

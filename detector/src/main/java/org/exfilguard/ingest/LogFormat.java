@@ -25,11 +25,11 @@ public enum LogFormat {
     }
 
     /**
-     * A new parser for one stream named {@code source} (a file name or topic-partition, used in rejects), with the
-     * event-time bound every format shares.
+     * A new parser for one stream named {@code source} (a file name or topic-partition, used in rejects), its events
+     * held to {@link EventBounds} and to the event-time bound every format shares.
      */
     public LogParser newParser(String source, ParserOptions options) {
-        return EventTimes.bounded(formatParser(source, options), source);
+        return EventTimes.bounded(new BoundedParser(formatParser(source, options), source), source);
     }
 
     private LogParser formatParser(String source, ParserOptions options) {

@@ -21,7 +21,8 @@ import org.exfilguard.schema.EgressEvent;
  * <p>Assumption: each file is in event-time order up to local disorder (a slow log is written when statements end,
  * so a long query appears after shorter ones that began later; shippers interleave a little). A reorder buffer of
  * {@code reorderWindow} events per file absorbs that. An event later than everything the buffer held is still
- * emitted, out of order, and counted in {@link #late()}. Ties are broken by input order, then by order within the file, so the
+ * emitted, out of order, and counted in {@link #late()}. An input that cannot be opened, or stops being readable
+ * (a truncated gzip), gives what it could and a reject; the other inputs are read to their end. Ties are broken by input order, then by order within the file, so the
  * same files always give the same sequence. Events without a time (the parser gave them the epoch) are rejected.
  */
 public final class MergedLogs implements Closeable {
@@ -34,8 +35,12 @@ public final class MergedLogs implements Closeable {
     public record Timed(SpecificRecord event, Instant time, int input, long sequence) {
     }
 
-    /** What one input gave: events emitted, rejects (parser rejects and undated events), skipped non-entries. */
-    public record InputCounts(String source, String format, long events, long rejects, long skipped) {
+    /**
+     * What one input gave: events emitted, rejects (parser rejects and undated events), skipped non-entries, and why
+     * it could not be opened or read to its end (empty when it was read whole).
+     */
+    public record InputCounts(String source, String format, long events, long rejects, long skipped,
+                              Optional<String> unreadable) {
     }
 
     private static final Comparator<Timed> ORDER = Comparator.comparing(Timed::time)
@@ -60,7 +65,7 @@ public final class MergedLogs implements Closeable {
         try {
             for (int i = 0; i < inputs.size(); i++) {
                 Input in = inputs.get(i);
-                bytes += Files.size(in.file());
+                bytes += sizeOrZero(in.file());
                 feeds.add(new Feed(i, LogFileCursor.open(in.file(), in.format(), options)));
             }
             for (Feed f : feeds) {
@@ -127,7 +132,17 @@ public final class MergedLogs implements Closeable {
 
     public List<InputCounts> counts() {
         return feeds.stream().map(f -> new InputCounts(f.cursor.source(),
-                f.cursor.format().map(LogFormat::id).orElse("unknown"), f.events, f.rejects, f.skipped)).toList();
+                f.cursor.format().map(LogFormat::id).orElse("unknown"), f.events, f.rejects, f.skipped,
+                f.cursor.unreadable())).toList();
+    }
+
+    /** Size for progress: 0 for a pipe, a FIFO or a path that cannot be read (its cursor says why). */
+    private static long sizeOrZero(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Files.size(file) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     @Override

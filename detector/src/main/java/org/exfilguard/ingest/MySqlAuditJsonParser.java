@@ -44,7 +44,14 @@ public final class MySqlAuditJsonParser implements LogParser {
             if (!assembler.inProgress() && (t.equals("[") || t.equals("]") || t.equals("],"))) {
                 return;
             }
-            switch (assembler.feed(line, lineNo)) {
+            JsonDocumentAssembler.Status status = assembler.feed(line, lineNo);
+            long torn = assembler.takeTorn();
+            if (torn > 0) {
+                // Reported at the line where it began; the record that showed it torn is read as usual.
+                out.accept(new ParseResult.Reject(source, torn, "unterminated JSON record (the next one began before it closed)",
+                        DbEventFactory.safeExcerpt(assembler.tornExcerpt())));
+            }
+            switch (status) {
                 case COMPLETE -> record(assembler.document(), assembler.startLine(), out);
                 case OVERFLOW -> out.accept(new ParseResult.Reject(source, assembler.startLine(),
                         "entry exceeds " + options.maxEntryChars() + " characters", ""));
@@ -65,7 +72,7 @@ public final class MySqlAuditJsonParser implements LogParser {
         try {
             n = Json.MAPPER.readTree(json);
         } catch (Exception e) {
-            out.accept(new ParseResult.Reject(source, line, "malformed JSON", DbEventFactory.safeExcerpt(json)));
+            out.accept(new ParseResult.Reject(source, line, Json.malformed(e), DbEventFactory.safeExcerpt(json)));
             return;
         }
         String cls = Json.text(n, "class");

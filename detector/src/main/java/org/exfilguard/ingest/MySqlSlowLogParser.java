@@ -164,7 +164,7 @@ public final class MySqlSlowLogParser implements LogParser {
         if (rest.startsWith("# User@Host:") || rest.startsWith("# User:")) {
             userHost(e, rest.substring(rest.indexOf(':') + 1), line);
         } else if (rest.startsWith("# Client:")) {
-            String c = rest.substring(9).trim();
+            String c = rest.substring(9).strip();
             int colon = c.lastIndexOf(':');
             e.ip = colon > 0 && c.indexOf(':') == colon ? c.substring(0, colon) : c;
         } else {
@@ -172,7 +172,11 @@ public final class MySqlSlowLogParser implements LogParser {
         }
     }
 
-    /** {@code user[priv_user] @ host [ip]  Id: N}; either user part and either host part may be empty. */
+    /**
+     * {@code user[priv_user] @ host [ip]  Id: N}; either user part and either host part may be empty. Whitespace is
+     * stripped, control characters are not (trim() would make {@code \u0007alice} into {@code alice}): a name
+     * with them is rejected by {@link EventBounds}.
+     */
     private void userHost(Entry e, String s, String line) {
         int at = s.indexOf(" @ ");
         if (at < 0) {
@@ -183,12 +187,12 @@ public final class MySqlSlowLogParser implements LogParser {
             return;
         }
         e.hasUserHost = true;
-        String left = s.substring(0, at).trim();
-        String right = s.substring(at + 2).trim();
+        String left = s.substring(0, at).strip();
+        String right = s.substring(at + 2).strip();
         int idPos = right.indexOf("Id:");
         if (idPos >= 0) {
-            e.session = right.substring(idPos + 3).trim();
-            right = right.substring(0, idPos).trim();
+            e.session = right.substring(idPos + 3).strip();
+            right = right.substring(0, idPos).strip();
         }
         String user = left;
         String priv = null;
@@ -210,8 +214,8 @@ public final class MySqlSlowLogParser implements LogParser {
         String ip = null;
         int open = right.lastIndexOf('[');
         if (open >= 0 && right.endsWith("]")) {
-            host = right.substring(0, open).trim();
-            ip = right.substring(open + 1, right.length() - 1).trim();
+            host = right.substring(0, open).strip();
+            ip = right.substring(open + 1, right.length() - 1).strip();
         }
         if (ip != null && !ip.isEmpty() && !looksLikeIp(ip) && host.isEmpty()) {
             host = ip;

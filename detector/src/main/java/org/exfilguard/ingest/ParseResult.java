@@ -1,5 +1,7 @@
 package org.exfilguard.ingest;
 
+import java.util.List;
+
 import org.apache.avro.specific.SpecificRecord;
 
 /** What a parser makes of one log entry: a canonical event, a reject with its reason, or a skipped non-entry. */
@@ -8,8 +10,18 @@ public sealed interface ParseResult {
     /** Most characters of the offending input a reject carries: enough to look at, not enough to leak a dump. */
     int MAX_EXCERPT = 200;
 
-    /** A canonical event ({@code DbAccessEvent} or {@code EgressEvent}). */
-    record Event(SpecificRecord record) implements ParseResult {
+    /**
+     * A canonical event ({@code DbAccessEvent} or {@code EgressEvent}); {@code notes} name what ingest changed to
+     * keep it within bounds (a field cut, an invalid ip dropped), empty for most events.
+     */
+    record Event(SpecificRecord record, List<String> notes) implements ParseResult {
+        public Event {
+            notes = List.copyOf(notes);
+        }
+
+        public Event(SpecificRecord record) {
+            this(record, List.of());
+        }
     }
 
     /**

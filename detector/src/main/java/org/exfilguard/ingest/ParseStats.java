@@ -8,7 +8,11 @@ import org.apache.avro.specific.SpecificRecord;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
 
-/** Counters over a parse: events, rejects by reason, skipped, event-time span, rows and bytes totals. Not thread-safe. */
+/**
+ * Counters over a parse: events, rejects by reason, skipped, event-time span, rows and bytes totals, and the input
+ * files (read whole, unreadable, of unknown format). Totals saturate at {@link Long#MAX_VALUE} rather than wrap:
+ * hostile counts ({@code Rows_sent: 9223372036854775807} twice) must not print as a negative sum. Not thread-safe.
+ */
 public final class ParseStats {
 
     private long events;
@@ -17,19 +21,32 @@ public final class ParseStats {
     private long undated;
     private long rowsReturned;
     private long bytesOut;
+    private long files;
+    private long unreadableFiles;
+    private long unknownFormatFiles;
     private Instant first;
     private Instant last;
     private final Map<String, Long> rejectsByReason = new TreeMap<>();
+    private final Map<String, Long> skippedByWhat = new TreeMap<>();
+    private final Map<String, Long> adjustedByNote = new TreeMap<>();
+
+    /** Distinct reasons kept per map: a reason can carry input text, and the summary must stay a summary. */
+    static final int MAX_REASONS = 200;
+    static final String OTHER_REASONS = "(other reasons)";
 
     /** Counts one result. */
     public void record(ParseResult r) {
         if (r instanceof ParseResult.Event e) {
             event(e.record());
+            for (String note : e.notes()) {
+                tally(adjustedByNote, note, 1);
+            }
         } else if (r instanceof ParseResult.Reject j) {
             rejects++;
-            rejectsByReason.merge(j.reason(), 1L, Long::sum);
-        } else {
+            tally(rejectsByReason, j.reason(), 1);
+        } else if (r instanceof ParseResult.Skipped k) {
             skipped++;
+            tally(skippedByWhat, k.what(), 1);
         }
     }
 
@@ -37,10 +54,10 @@ public final class ParseStats {
         events++;
         Instant t = null;
         if (rec instanceof DbAccessEvent d) {
-            rowsReturned += d.getRowsReturned();
+            rowsReturned = saturatedAdd(rowsReturned, d.getRowsReturned());
             t = d.getEventTime();
         } else if (rec instanceof EgressEvent g) {
-            bytesOut += g.getBytesOut();
+            bytesOut = saturatedAdd(bytesOut, g.getBytesOut());
             t = g.getEventTime();
         }
         if (t == null || t.equals(Instant.EPOCH)) {
@@ -55,14 +72,41 @@ public final class ParseStats {
         }
     }
 
+    /** Counts one input file: whether its format was known and whether it was read to its end. */
+    public void input(boolean formatKnown, boolean readWhole) {
+        files++;
+        if (!readWhole) {
+            unreadableFiles++;
+        } else if (!formatKnown) {
+            unknownFormatFiles++;
+        }
+    }
+
+    private static void tally(Map<String, Long> map, String key, long n) {
+        String k = map.containsKey(key) || map.size() < MAX_REASONS ? key : OTHER_REASONS;
+        map.merge(k, n, ParseStats::saturatedAdd);
+    }
+
+    /** {@code a + b} for non-negative counts, {@link Long#MAX_VALUE} where it would overflow. */
+    static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        // Overflow iff both operands have the sign opposite to the result (Math.addExact's test, without the throw).
+        return ((a ^ r) & (b ^ r)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : r;
+    }
+
     public void add(ParseStats o) {
-        events += o.events;
-        skipped += o.skipped;
-        rejects += o.rejects;
-        undated += o.undated;
-        rowsReturned += o.rowsReturned;
-        bytesOut += o.bytesOut;
-        o.rejectsByReason.forEach((k, v) -> rejectsByReason.merge(k, v, Long::sum));
+        events = saturatedAdd(events, o.events);
+        skipped = saturatedAdd(skipped, o.skipped);
+        rejects = saturatedAdd(rejects, o.rejects);
+        undated = saturatedAdd(undated, o.undated);
+        rowsReturned = saturatedAdd(rowsReturned, o.rowsReturned);
+        bytesOut = saturatedAdd(bytesOut, o.bytesOut);
+        files += o.files;
+        unreadableFiles += o.unreadableFiles;
+        unknownFormatFiles += o.unknownFormatFiles;
+        o.rejectsByReason.forEach((k, v) -> tally(rejectsByReason, k, v));
+        o.skippedByWhat.forEach((k, v) -> tally(skippedByWhat, k, v));
+        o.adjustedByNote.forEach((k, v) -> tally(adjustedByNote, k, v));
         if (o.first != null && (first == null || o.first.isBefore(first))) {
             first = o.first;
         }
@@ -105,8 +149,37 @@ public final class ParseStats {
         return last;
     }
 
+    /** Input files counted with {@link #input(boolean, boolean)}. */
+    public long files() {
+        return files;
+    }
+
+    /** Input files that could not be opened or read to their end. */
+    public long unreadableFiles() {
+        return unreadableFiles;
+    }
+
+    /** Input files read but of no known format. */
+    public long unknownFormatFiles() {
+        return unknownFormatFiles;
+    }
+
     public Map<String, Long> rejectsByReason() {
         return Map.copyOf(rejectsByReason);
+    }
+
+    /** Skipped non-entries by what they were (headers, heartbeats, rejected flows). */
+    public Map<String, Long> skippedByWhat() {
+        return Map.copyOf(skippedByWhat);
+    }
+
+    /** Events kept with a field changed to fit the bounds, by what was changed (see {@link ParseResult.Event#notes()}). */
+    public Map<String, Long> adjustedByNote() {
+        return Map.copyOf(adjustedByNote);
+    }
+
+    private static String total(long n) {
+        return n == Long.MAX_VALUE ? n + " or more (the count saturated)" : Long.toString(n);
     }
 
     /** A few lines for a console summary. */
@@ -116,13 +189,18 @@ public final class ParseStats {
         sb.append("rejects: ").append(rejects).append('\n');
         rejectsByReason.forEach((k, v) -> sb.append("  ").append(v).append("  ").append(k).append('\n'));
         sb.append("skipped: ").append(skipped).append('\n');
+        skippedByWhat.forEach((k, v) -> sb.append("  ").append(v).append("  ").append(k).append('\n'));
+        if (!adjustedByNote.isEmpty()) {
+            sb.append("entries kept with a field changed to fit the bounds:\n");
+            adjustedByNote.forEach((k, v) -> sb.append("  ").append(v).append("  ").append(k).append('\n'));
+        }
         sb.append("time span: ").append(first == null ? "-" : first + " .. " + last);
         if (undated > 0) {
             sb.append(" (").append(undated).append(" entries without a time)");
         }
         sb.append('\n');
-        sb.append("rows returned: ").append(rowsReturned).append('\n');
-        sb.append("bytes out: ").append(bytesOut).append('\n');
+        sb.append("rows returned: ").append(total(rowsReturned)).append('\n');
+        sb.append("bytes out: ").append(total(bytesOut)).append('\n');
         return sb.toString();
     }
 }

@@ -12,7 +12,8 @@ import org.exfilguard.schema.EgressEvent;
  * ({@code version account-id ... srcaddr dstaddr ...}). {@code NODATA} and {@code SKIPDATA} records are skipped.
  * A record is one direction of a flow, so its {@code bytes} are what {@code srcaddr} sent: bytes_out, with bytes_in 0.
  * Behind a NAT gateway {@code pkt-srcaddr}/{@code pkt-dstaddr} name the real endpoints and are preferred.
- * A layout without {@code start} gives the last time seen in the stream, or the epoch.
+ * A layout without {@code start} gives the last time seen in the stream, or the epoch. {@code REJECT} records are
+ * skipped (counted): their bytes did not leave.
  */
 public final class VpcFlowParser implements LogParser {
 
@@ -77,6 +78,12 @@ public final class VpcFlowParser implements LogParser {
         String status = get(f, "log-status");
         if ("NODATA".equals(status) || "SKIPDATA".equals(status)) {
             out.accept(new ParseResult.Skipped(status));
+            return;
+        }
+        if ("REJECT".equals(get(f, "action"))) {
+            // The security group or ACL dropped it: those bytes never left, and counting them as egress would let
+            // blocked scans or retries look like an upload.
+            out.accept(new ParseResult.Skipped("rejected flow (action REJECT)"));
             return;
         }
         String src = first(get(f, "pkt-srcaddr"), get(f, "srcaddr"));

@@ -166,7 +166,7 @@ public final class ZeekConnParser implements LogParser {
         try {
             n = Json.MAPPER.readTree(line);
         } catch (Exception e) {
-            out.accept(new ParseResult.Reject(source, lineNo, "malformed JSON", line));
+            out.accept(new ParseResult.Reject(source, lineNo, Json.malformed(e), line));
             return;
         }
         emit(text(n, "ts"), text(n, "id.orig_h", "id_orig_h"), text(n, "id.resp_h", "id_resp_h"),
