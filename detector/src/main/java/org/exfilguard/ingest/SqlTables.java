@@ -25,8 +25,10 @@ import org.exfilguard.schema.Operation;
 /**
  * The tables a statement reads and what kind of statement it is. Simple {@code SELECT ... FROM a [JOIN b]}
  * statements take a token fast path; others go through JSqlParser; statements longer than the configured bound,
- * or that JSqlParser cannot parse, fall back to a token scan (reported as {@link Method#TOKEN_SCAN}).
- * Results are cached by fingerprint and current database. Not thread-safe: one instance per parser.
+ * nested deeper than {@value #MAX_PARSE_DEPTH} parentheses, or that JSqlParser cannot parse, fall back to a token
+ * scan (reported as {@link Method#TOKEN_SCAN}). Results are cached by fingerprint and current database, and
+ * JSqlParser's failures by fingerprint, so one statement shape costs at most one failed parse. Not thread-safe: one
+ * instance per parser.
  */
 public final class SqlTables {
 
@@ -40,7 +42,15 @@ public final class SqlTables {
     /** Most tables one event names: a generated statement can list 100,000, and every one would go into the event. */
     public static final int MAX_TABLES = 1_000;
 
-    private static final int PARSE_TIMEOUT_MS = 2_000;
+    /**
+     * Deepest parenthesis nesting given to JSqlParser. Its cost grows steeply with nested expressions: 3 ms up to
+     * depth 16, then 200 ms for a parse that fails at 18 and 2 s (the timeout) at 150, so a crafted statement is
+     * refused by a linear scan before it gets there.
+     */
+    static final int MAX_PARSE_DEPTH = 16;
+    /** A backstop for shapes the depth scan does not catch; a failure is then cached by fingerprint. */
+    private static final int PARSE_TIMEOUT_MS = 1_000;
+    private static final int MAX_CACHED_FAILURES = 1_000;
     private static final ExecutorService PARSER_THREADS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "exfilguard-sql-parser");
         t.setDaemon(true);
@@ -57,15 +67,28 @@ public final class SqlTables {
 
     private final int maxFullParseChars;
     private final Map<String, Extraction> cache;
+    /** Fingerprints JSqlParser failed on: another statement of the same shape fails the same way. */
+    private final Map<String, Boolean> parseFailures;
+    private long parserCalls;
 
     public SqlTables(int maxFullParseChars, int cacheSize) {
         this.maxFullParseChars = maxFullParseChars;
-        this.cache = new LinkedHashMap<>(256, 0.75f, true) {
+        this.cache = lru(cacheSize);
+        this.parseFailures = lru(MAX_CACHED_FAILURES);
+    }
+
+    private static <V> Map<String, V> lru(int maxSize) {
+        return new LinkedHashMap<>(256, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Extraction> eldest) {
-                return size() > cacheSize;
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > maxSize;
             }
         };
+    }
+
+    /** How many statements were given to JSqlParser: its cost is what the bounds here keep down. */
+    public long parserCalls() {
+        return parserCalls;
     }
 
     public SqlTables() {
@@ -149,11 +172,14 @@ public final class SqlTables {
         if (fast != null) {
             return new Extraction(op, fast, Method.FAST_PATH);
         }
-        if (sql.length() <= maxFullParseChars) {
+        if (sql.length() <= maxFullParseChars && nestingDepth(fp, MAX_PARSE_DEPTH) <= MAX_PARSE_DEPTH
+                && !parseFailures.containsKey(fp)) {
+            parserCalls++;
             List<String> parsed = fullParse(sql, db);
             if (parsed != null) {
                 return new Extraction(op, parsed, Method.PARSER);
             }
+            parseFailures.put(fp, Boolean.TRUE);
         }
         return new Extraction(op, tokenScan(fp, db), Method.TOKEN_SCAN);
     }
@@ -310,6 +336,24 @@ public final class SqlTables {
             s = s.substring(0, s.length() - 1).strip();
         }
         return s;
+    }
+
+    /** The deepest parenthesis nesting of {@code fp} (literals masked), counting stops past {@code limit}. */
+    static int nestingDepth(String fp, int limit) {
+        int depth = 0;
+        int max = 0;
+        for (int i = 0; i < fp.length(); i++) {
+            char c = fp.charAt(i);
+            if (c == '(') {
+                max = Math.max(max, ++depth);
+                if (max > limit) {
+                    return max;
+                }
+            } else if (c == ')' && depth > 0) {
+                depth--;
+            }
+        }
+        return max;
     }
 
     private static int matchingParen(String s, int open) {

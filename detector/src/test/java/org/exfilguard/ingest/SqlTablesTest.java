@@ -101,4 +101,39 @@ class SqlTablesTest {
         assertThat(tables.extract("select * from t where a = 1", "one").tables()).containsExactly("one.t");
         assertThat(tables.extract("select * from t where a = 2", "two").tables()).containsExactly("two.t");
     }
+
+    @Test
+    void deeplyNestedStatementsAreRefusedBeforeTheFullParser() {
+        // 150 nested parentheses cost JSqlParser its 2 s timeout each; the depth scan sends them to the token scan.
+        SqlTables t = new SqlTables();
+        for (int i = 0; i < 30; i++) {
+            String sql = "SELECT * FROM coop.members_" + i + " WHERE id IN (SELECT a FROM t WHERE x = "
+                    + "(".repeat(150) + i + ")".repeat(150) + ")";
+            SqlTables.Extraction x = t.extract(sql, "coop");
+            assertThat(x.method()).isEqualTo(SqlTables.Method.TOKEN_SCAN);
+            assertThat(x.tables()).contains("coop.members_" + i);
+        }
+        assertThat(t.parserCalls()).isZero();
+    }
+
+    @Test
+    void nestingUpToTheBoundStillGoesThroughTheFullParser() {
+        SqlTables t = new SqlTables();
+        String sql = "SELECT * FROM coop.members WHERE id IN (SELECT a FROM coop.cards WHERE x = "
+                + "(".repeat(SqlTables.MAX_PARSE_DEPTH - 1) + "1" + ")".repeat(SqlTables.MAX_PARSE_DEPTH - 1) + ")";
+        SqlTables.Extraction x = t.extract(sql, "coop");
+        assertThat(x.method()).isEqualTo(SqlTables.Method.PARSER);
+        assertThat(x.tables()).containsExactlyInAnyOrder("coop.members", "coop.cards");
+        assertThat(t.parserCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void aShapeJSqlParserFailsOnIsParsedOnce() {
+        // Double-quoted names keep these out of the result cache; the failure cache still stops the second parse.
+        SqlTables t = new SqlTables();
+        for (int i = 0; i < 30; i++) {
+            t.extract("SELECT ??? FROM \"members_" + i + "\" WHERE ((( broken", "coop");
+        }
+        assertThat(t.parserCalls()).isEqualTo(1);
+    }
 }
