@@ -21,10 +21,13 @@ final class DbEventFactory {
         this.sourceFormat = format.id();
     }
 
-    /** Fields of one access; {@code statement} may be null (not logged), {@code knownTables} come from the log itself. */
+    /**
+     * Fields of one access; {@code statement} may be null (not logged), {@code knownTables} come from the log itself,
+     * {@code dialect} says where the statement's literals end.
+     */
     record Access(Instant time, String account, String clientIp, String clientHost, String database,
                   String statement, Operation operation, List<String> knownTables, long rowsReturned,
-                  Long rowsExamined, Long bytesReturned, String sessionId, String defaultSchema) {
+                  Long rowsExamined, Long bytesReturned, String sessionId, String defaultSchema, SqlDialect dialect) {
     }
 
     DbAccessEvent build(Access a) {
@@ -34,9 +37,9 @@ final class DbEventFactory {
         Operation op = a.operation();
         List<String> tables = new ArrayList<>();
         if (a.statement() != null && !a.statement().isBlank()) {
-            fingerprint = Fingerprint.of(a.statement());
+            fingerprint = Fingerprint.of(a.statement(), a.dialect());
             String qualifier = a.defaultSchema() != null ? a.defaultSchema() : dbLower;
-            SqlTables.Extraction x = sqlTables.extract(a.statement(), fingerprint, qualifier);
+            SqlTables.Extraction x = sqlTables.extract(a.statement(), fingerprint, qualifier, a.dialect());
             if (op == null) {
                 op = x.operation();
             }

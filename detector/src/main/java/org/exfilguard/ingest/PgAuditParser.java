@@ -322,7 +322,7 @@ public final class PgAuditParser implements LogParser {
             host = "localhost";
         }
         out.accept(new ParseResult.Event(events.build(new DbEventFactory.Access(time, g.prefix.user(), ip, host,
-                g.prefix.db(), g.statement, op, g.objects, g.rows, null, null, g.prefix.eventSessionId(), "public"))));
+                g.prefix.db(), g.statement, op, g.objects, g.rows, null, null, g.prefix.eventSessionId(), "public", SqlDialect.POSTGRES))));
     }
 
     private static Operation operationOf(String auditClass, String command) {

@@ -95,28 +95,39 @@ public final class SqlTables {
         this(ParserOptions.DEFAULT_MAX_FULL_PARSE_CHARS, 10_000);
     }
 
-    /** Same as {@link #extract(String, String, String)} computing the fingerprint itself. */
+    /** Same as {@link #extract(String, String, String, SqlDialect)} computing the fingerprint itself. */
+    public Extraction extract(String sql, String currentDb, SqlDialect dialect) {
+        return extract(sql, Fingerprint.of(sql, dialect), currentDb, dialect);
+    }
+
+    /** A statement of unknown dialect. */
     public Extraction extract(String sql, String currentDb) {
-        return extract(sql, Fingerprint.of(sql), currentDb);
+        return extract(sql, currentDb, SqlDialect.UNKNOWN);
+    }
+
+    /** A statement of unknown dialect whose fingerprint is known. */
+    public Extraction extract(String sql, String fingerprint, String currentDb) {
+        return extract(sql, fingerprint, currentDb, SqlDialect.UNKNOWN);
     }
 
     /**
      * @param sql         the statement as logged
-     * @param fingerprint its {@link Fingerprint}
+     * @param fingerprint its {@link Fingerprint} in {@code dialect}
      * @param currentDb   the session's current database (qualifies unqualified names), or null
+     * @param dialect     the dialect the statement is written in
      */
-    public Extraction extract(String sql, String fingerprint, String currentDb) {
+    public Extraction extract(String sql, String fingerprint, String currentDb, SqlDialect dialect) {
         try {
             // Double-quoted identifiers (postgres) are masked in the fingerprint, so such statements are not cached.
             boolean cacheable = sql.indexOf('"') < 0 && fingerprint.length() < Fingerprint.MAX_LENGTH;
-            String key = cacheable ? (currentDb == null ? "" : currentDb) + '\u0000' + fingerprint : null;
+            String key = cacheable ? dialect.ordinal() + (currentDb == null ? "" : currentDb) + '\u0000' + fingerprint : null;
             Extraction hit = key == null ? null : cache.get(key);
             if (hit != null) {
                 return hit;
             }
             // A capped fingerprint can end before FROM (an ORM's 400-column select): find tables in the whole one.
-            String whole = fingerprint.endsWith(Fingerprint.TRUNCATED) ? Fingerprint.uncapped(sql) : fingerprint;
-            Extraction result = compute(sql, whole, currentDb == null ? null : currentDb.toLowerCase(Locale.ROOT));
+            String whole = fingerprint.endsWith(Fingerprint.TRUNCATED) ? Fingerprint.uncapped(sql, dialect) : fingerprint;
+            Extraction result = compute(sql, whole, currentDb == null ? null : currentDb.toLowerCase(Locale.ROOT), dialect);
             if (result.tables().size() > MAX_TABLES) {
                 result = new Extraction(result.operation(), List.copyOf(result.tables().subList(0, MAX_TABLES)), result.method());
             }
@@ -155,7 +166,7 @@ public final class SqlTables {
         }
     }
 
-    private Extraction compute(String sql, String fp, String db) {
+    private Extraction compute(String sql, String fp, String db, SqlDialect dialect) {
         Operation op = classify(sql, fp);
         boolean readsTables = switch (op) {
             case SELECT, EXPORT, COPY_OUT, DML -> true;
@@ -166,7 +177,7 @@ public final class SqlTables {
             return new Extraction(op, List.of(), Method.NONE);
         }
         if (op == Operation.COPY_OUT) {
-            return copyOut(sql, fp, db);
+            return copyOut(sql, fp, db, dialect);
         }
         List<String> fast = op == Operation.SELECT ? fastPath(fp, db) : null;
         if (fast != null) {
@@ -184,7 +195,7 @@ public final class SqlTables {
         return new Extraction(op, tokenScan(fp, db), Method.TOKEN_SCAN);
     }
 
-    private Extraction copyOut(String sql, String fp, String db) {
+    private Extraction copyOut(String sql, String fp, String db, SqlDialect dialect) {
         Matcher m = COPY_TABLE_TO.matcher(fp);
         if (m.find() && IDENTIFIER.matcher(m.group(1)).matches()) {
             return new Extraction(Operation.COPY_OUT, List.of(normalise(m.group(1), db)), Method.FAST_PATH);
@@ -192,7 +203,8 @@ public final class SqlTables {
         int open = sql.indexOf('(');
         int close = open < 0 ? -1 : matchingParen(sql, open);
         if (close > open) {
-            Extraction inner = compute(sql.substring(open + 1, close), Fingerprint.of(sql.substring(open + 1, close)), db);
+            String query = sql.substring(open + 1, close);
+            Extraction inner = compute(query, Fingerprint.of(query, dialect), db, dialect);
             return new Extraction(Operation.COPY_OUT, inner.tables(), inner.method());
         }
         return new Extraction(Operation.COPY_OUT, tokenScan(fp, db), Method.TOKEN_SCAN);

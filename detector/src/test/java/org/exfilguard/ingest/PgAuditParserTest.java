@@ -229,4 +229,13 @@ class PgAuditParserTest {
         p.finish(out::add);
         assertThat(events(out)).hasSize(PgAuditParser.MAX_OPEN_SESSIONS + 1);
     }
+
+    @Test
+    void backslashBeforeAQuoteDoesNotLetTheNextLiteralOut() {
+        // Valid under standard_conforming_strings: 'C:\' is a whole literal.
+        DbAccessEvent e = events(parse("2024-03-05 10:15:30 UTC [5184]: LOG:  AUDIT: SESSION,1,1,READ,SELECT,,,\"SELECT * FROM coop.members"
+                + " WHERE note = 'C:\\' OR email = 'alice.leak@example.com' OR card = 'VISA4111111111111111'\",<not logged>,3")).get(0);
+        assertThat(e.getStatementFingerprint()).isEqualTo("select * from coop.members where note = ? or email = ? or card = ?");
+        assertThat(e.getTables()).containsExactly("coop.members");
+    }
 }
