@@ -36,6 +36,7 @@ final class DbEventFactory {
         String fingerprint = null;
         Operation op = a.operation();
         List<String> tables = new ArrayList<>();
+        boolean undetermined = false;
         if (a.statement() != null && !a.statement().isBlank()) {
             fingerprint = Fingerprint.of(a.statement(), a.dialect());
             String qualifier = a.defaultSchema() != null ? a.defaultSchema() : dbLower;
@@ -44,6 +45,7 @@ final class DbEventFactory {
                 op = x.operation();
             }
             tables.addAll(x.tables());
+            undetermined = x.undetermined();
         }
         if (a.knownTables() != null) {
             for (String t : a.knownTables()) {
@@ -59,7 +61,7 @@ final class DbEventFactory {
                 blankToNull(a.account()) == null ? UNKNOWN_ACCOUNT : a.account(),
                 blankToNull(a.clientIp()), blankToNull(a.clientHost()), dbLower, tables,
                 op == null ? Operation.OTHER : op, a.rowsReturned(), a.rowsExamined(), a.bytesReturned(),
-                fingerprint, blankToNull(a.sessionId()), sourceFormat);
+                fingerprint, blankToNull(a.sessionId()), sourceFormat, undetermined && tables.isEmpty());
     }
 
     static String blankToNull(String s) {

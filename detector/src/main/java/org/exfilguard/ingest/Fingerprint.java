@@ -177,11 +177,15 @@ public final class Fingerprint {
         StringBuilder out = new StringBuilder(Math.min(n, 1024));
         boolean pendingSpace = false;
         boolean inVersionedComment = false;
+        boolean afterDot = false;
         int i = 0;
         while (i < n && out.length() < maxChars) {
             char c = sql.charAt(i);
             if (c <= ' ') {
-                pendingSpace = out.length() > 0;
+                if (isSpace(c)) {
+                    pendingSpace = out.length() > 0;
+                }
+                // Other control characters (a NUL) are no separator in either dialect: dropped, they split no name.
                 i++;
                 continue;
             }
@@ -249,10 +253,13 @@ public final class Fingerprint {
                 next = i + 1;
                 token = null;
             }
-            if (pendingSpace) {
+            boolean dot = token == null && c == '.';
+            if (pendingSpace && !dot && !afterDot) {
                 out.append(' ');
-                pendingSpace = false;
             }
+            // 'coop . members' and 'coop/**/.members' name the table coop.members: the dot joins without spaces.
+            pendingSpace = false;
+            afterDot = dot;
             if (token == null) {
                 out.append(c);
             } else if (token == LOWER_IN_PLACE) {
@@ -300,6 +307,10 @@ public final class Fingerprint {
             }
         }
         return n;
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\u000B';
     }
 
     private static boolean isDigit(char c) {

@@ -15,6 +15,7 @@ public final class ParseStats {
     private long skipped;
     private long rejects;
     private long undated;
+    private long tablesUndetermined;
     private long rowsReturned;
     private long bytesOut;
     private Instant first;
@@ -38,6 +39,9 @@ public final class ParseStats {
         Instant t = null;
         if (rec instanceof DbAccessEvent d) {
             rowsReturned += d.getRowsReturned();
+            if (d.getTablesUndetermined()) {
+                tablesUndetermined++;
+            }
             t = d.getEventTime();
         } else if (rec instanceof EgressEvent g) {
             bytesOut += g.getBytesOut();
@@ -60,6 +64,7 @@ public final class ParseStats {
         skipped += o.skipped;
         rejects += o.rejects;
         undated += o.undated;
+        tablesUndetermined += o.tablesUndetermined;
         rowsReturned += o.rowsReturned;
         bytesOut += o.bytesOut;
         o.rejectsByReason.forEach((k, v) -> rejectsByReason.merge(k, v, Long::sum));
@@ -86,6 +91,11 @@ public final class ParseStats {
     /** Events that had no time in the log (given the epoch), not part of the span. */
     public long undated() {
         return undated;
+    }
+
+    /** Database events whose statement may have read tables that could not be named (a CALL, an EXECUTE). */
+    public long tablesUndetermined() {
+        return tablesUndetermined;
     }
 
     public long rowsReturned() {
@@ -121,6 +131,9 @@ public final class ParseStats {
             sb.append(" (").append(undated).append(" entries without a time)");
         }
         sb.append('\n');
+        if (tablesUndetermined > 0) {
+            sb.append("statements with undetermined tables: ").append(tablesUndetermined).append('\n');
+        }
         sb.append("rows returned: ").append(rowsReturned).append('\n');
         sb.append("bytes out: ").append(bytesOut).append('\n');
         return sb.toString();

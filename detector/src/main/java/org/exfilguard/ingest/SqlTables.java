@@ -32,11 +32,19 @@ import org.exfilguard.schema.Operation;
  */
 public final class SqlTables {
 
-    /** How the tables were found. */
-    public enum Method { NONE, FAST_PATH, PARSER, TOKEN_SCAN }
+    /**
+     * How the tables were found. {@code UNDETERMINED}: the statement may read tables that cannot be named from its
+     * text (a procedure call, a prepared statement run by name, a read whose FROM names no table either path found).
+     */
+    public enum Method { NONE, FAST_PATH, PARSER, TOKEN_SCAN, UNDETERMINED }
 
     /** Operation and tables read, each a lower-case {@code db.table} (or bare table when no database is known). */
     public record Extraction(Operation operation, List<String> tables, Method method) {
+
+        /** Whether the statement may have read tables not in {@link #tables}. */
+        public boolean undetermined() {
+            return method == Method.UNDETERMINED;
+        }
     }
 
     /** Most tables one event names: a generated statement can list 100,000, and every one would go into the event. */
@@ -62,6 +70,11 @@ public final class SqlTables {
     private static final Pattern COPY_TABLE_TO = Pattern.compile("^copy ([^ (]+)(?: ?\\([^)]*\\))? to\\b");
     private static final Set<String> JOIN_NOISE = Set.of("inner", "left", "right", "outer", "cross", "natural",
             "full", "as", "straight_join", "join");
+
+    /** Statements that run other statements, whose tables their text does not show. */
+    private static final Set<String> INDIRECT_WORDS = Set.of("call", "exec", "execute", "do", "prepare");
+    private static final Pattern HANDLER_READ = Pattern.compile("^handler ([^ ]+) read\\b");
+    private static final Pattern VERSIONED_COMMENT = Pattern.compile("/\\*!\\d{0,6}|\\*/");
 
     private static final Set<String> INSERT_WORDS = Set.of("insert", "replace", "ignore", "low_priority", "delayed", "high_priority");
 
@@ -152,6 +165,9 @@ public final class SqlTables {
                 return Operation.SELECT;
             case "table":
                 return Operation.SELECT;
+            case "handler":
+                // MySQL's HANDLER t READ reads rows past the optimizer; OPEN and CLOSE read none.
+                return HANDLER_READ.matcher(fp).find() ? Operation.SELECT : Operation.OTHER;
             case "with":
                 return fp.contains(" insert into ") || fp.contains(" update ") || fp.contains(" delete from ")
                         ? Operation.DML : Operation.SELECT;
@@ -168,6 +184,13 @@ public final class SqlTables {
 
     private Extraction compute(String sql, String fp, String db, SqlDialect dialect) {
         Operation op = classify(sql, fp);
+        if (INDIRECT_WORDS.contains(firstWord(fp))) {
+            return new Extraction(op, List.of(), Method.UNDETERMINED);
+        }
+        Matcher handler = HANDLER_READ.matcher(fp);
+        if (handler.find() && IDENTIFIER.matcher(handler.group(1)).matches()) {
+            return new Extraction(op, List.of(normalise(handler.group(1), db)), Method.FAST_PATH);
+        }
         boolean readsTables = switch (op) {
             case SELECT, EXPORT, COPY_OUT, DML -> true;
             case DDL -> fp.contains("select ");
@@ -186,13 +209,54 @@ public final class SqlTables {
         if (sql.length() <= maxFullParseChars && nestingDepth(fp, MAX_PARSE_DEPTH) <= MAX_PARSE_DEPTH
                 && !parseFailures.containsKey(fp)) {
             parserCalls++;
-            List<String> parsed = fullParse(sql, db);
+            List<String> parsed = fullParse(parserText(sql, dialect), db);
             if (parsed != null) {
                 return new Extraction(op, parsed, Method.PARSER);
             }
             parseFailures.put(fp, Boolean.TRUE);
         }
-        return new Extraction(op, tokenScan(fp, db), Method.TOKEN_SCAN);
+        List<String> scanned = tokenScan(fp, db);
+        if (scanned.isEmpty() && (fp.contains(" from ") || fp.contains(" join "))) {
+            return new Extraction(op, scanned, Method.UNDETERMINED);
+        }
+        return new Extraction(op, scanned, Method.TOKEN_SCAN);
+    }
+
+    /**
+     * The statement as JSqlParser should see it: MySQL's versioned comments are code the server runs, so their marks
+     * are dropped (JSqlParser would skip them as comments), and control characters that are no whitespace go.
+     */
+    static String parserText(String sql, SqlDialect dialect) {
+        String text = sql;
+        if (dialect != SqlDialect.POSTGRES && text.contains("/*!")) {
+            // Only when every comment is a versioned one: a '*/' of an ordinary comment must stay to close it.
+            Matcher m = VERSIONED_COMMENT.matcher(text);
+            int opens = 0;
+            int closes = 0;
+            while (m.find()) {
+                if (m.group().startsWith("/")) {
+                    opens++;
+                } else {
+                    closes++;
+                }
+            }
+            if (opens == closes && text.indexOf("/*") == text.indexOf("/*!")
+                    && text.replace("/*!", "").indexOf("/*") < 0) {
+                text = VERSIONED_COMMENT.matcher(text).replaceAll(" ");
+            }
+        }
+        StringBuilder sb = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f') {
+                if (sb == null) {
+                    sb = new StringBuilder(text.length()).append(text, 0, i);
+                }
+            } else if (sb != null) {
+                sb.append(c);
+            }
+        }
+        return sb == null ? text : sb.toString();
     }
 
     private Extraction copyOut(String sql, String fp, String db, SqlDialect dialect) {
@@ -320,7 +384,7 @@ public final class SqlTables {
         int parts = 1;
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (c == '`' || c == '"' || c == '[' || c == ']') {
+            if (c == '`' || c == '"' || c == '[' || c == ']' || c < ' ') {
                 continue;
             }
             if (c == '.') {
