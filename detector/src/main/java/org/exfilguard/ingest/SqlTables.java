@@ -76,6 +76,9 @@ public final class SqlTables {
     private static final Pattern HANDLER_READ = Pattern.compile("^handler ([^ ]+) read\\b");
     private static final Pattern VERSIONED_COMMENT = Pattern.compile("/\\*!\\d{0,6}|\\*/");
 
+    private static final Set<String> FROM_LIST_END = Set.of("where", "group", "order", "limit", "having", "join", "on",
+            "using", "union", "inner", "left", "right", "cross", "natural", "full", "straight_join", "window", "for", "into");
+
     private static final Set<String> INSERT_WORDS = Set.of("insert", "replace", "ignore", "low_priority", "delayed", "high_priority");
 
     private final int maxFullParseChars;
@@ -370,6 +373,23 @@ public final class SqlTables {
             } else if ((t.equals("from") || t.equals("join")) && IDENTIFIER.matcher(next).matches()
                     && !JOIN_NOISE.contains(next)) {
                 tables.add(normalise(next, db));
+                // 'from a [as] x, b [as] y': the names after the commas are read too.
+                int k = i + 2;
+                while (k < tokens.length) {
+                    if (k + 1 < tokens.length && tokens[k].equals("as")) {
+                        k += 2;
+                    } else if (k < tokens.length && !tokens[k].equals(",") && IDENTIFIER.matcher(tokens[k]).matches()
+                            && !FROM_LIST_END.contains(tokens[k])) {
+                        k++;
+                    }
+                    if (k + 1 < tokens.length && tokens[k].equals(",") && IDENTIFIER.matcher(tokens[k + 1]).matches()
+                            && !FROM_LIST_END.contains(tokens[k + 1])) {
+                        tables.add(normalise(tokens[k + 1], db));
+                        k += 2;
+                    } else {
+                        break;
+                    }
+                }
             }
         }
         if (target != null) {
