@@ -39,7 +39,7 @@ public final class ParseStats {
         Instant t = null;
         if (rec instanceof DbAccessEvent d) {
             rowsReturned += d.getRowsReturned();
-            if (d.getTablesUndetermined()) {
+            if (Boolean.TRUE.equals(d.getTablesUndetermined())) {
                 tablesUndetermined++;
             }
             t = d.getEventTime();

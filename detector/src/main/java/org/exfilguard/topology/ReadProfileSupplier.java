@@ -136,7 +136,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             List<String> tables = settings.sensitiveTables().match(event.getTables(), event.getDatabase());
             if (tables.isEmpty()) {
                 // A CALL on the member database may read the member table: counted apart, as blind spots.
-                boolean blind = event.getTablesUndetermined() && settings.sensitiveTables().coversDatabase(event.getDatabase());
+                boolean blind = Boolean.TRUE.equals(event.getTablesUndetermined()) && settings.sensitiveTables().coversDatabase(event.getDatabase());
                 metrics.event(SOURCE, blind ? "undetermined_on_sensitive_database" : "not_sensitive");
                 return;
             }
