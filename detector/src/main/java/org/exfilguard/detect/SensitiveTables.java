@@ -50,6 +50,26 @@ public final class SensitiveTables {
         return scopes;
     }
 
+    /**
+     * Whether a statement on {@code database} could touch a sensitive table: an entry is qualified with it, an entry
+     * names a table in any database, or the database is not known.
+     */
+    public boolean coversDatabase(String database) {
+        if (isEmpty()) {
+            return false;
+        }
+        if (database == null || database.isEmpty() || !anyDatabase.isEmpty()) {
+            return true;
+        }
+        String prefix = normalise(database) + ".";
+        for (String q : qualified) {
+            if (q.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean isEmpty() {
         return qualified.isEmpty() && anyDatabase.isEmpty();
     }

@@ -121,7 +121,13 @@ public final class AuroraDasParser implements LogParser {
         List<String> known = statement == null && object != null ? List.of(object) : List.of();
         out.accept(new ParseResult.Event(events.build(new DbEventFactory.Access(time, Json.text(e, "dbUserName"),
                 ip, host, Json.text(e, "databaseName"), statement, null, known, rows, null, null,
-                Json.text(e, "sessionId"), null))));
+                Json.text(e, "sessionId"), null, dialect(e)))));
+    }
+
+    /** The engine's dialect: DAS streams of Aurora PostgreSQL and Aurora MySQL share this format. */
+    private static SqlDialect dialect(JsonNode e) {
+        String protocol = Json.text(e, "dbProtocol");
+        return SqlDialect.ofProtocol(protocol != null ? protocol : Json.text(e, "serverType"));
     }
 
     /** {@code 2019-10-30 00:39:49.990579+00} (also 7 fraction digits, or ISO-8601). */

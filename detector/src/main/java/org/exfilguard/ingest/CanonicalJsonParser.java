@@ -102,7 +102,7 @@ public final class CanonicalJsonParser implements LogParser {
                 .setRowsReturned(count(n, "rows_returned", 0L))
                 .setRowsExamined(count(n, "rows_examined", null))
                 .setBytesReturned(count(n, "bytes_returned", null))
-                .setStatementFingerprint(fp == null ? null : Fingerprint.of(fp))
+                .setStatementFingerprint(fp == null ? null : Fingerprint.of(fp, SqlDialect.UNKNOWN))
                 .setSessionId(Json.text(n, "session_id"))
                 .setSourceFormat(sourceFormat(n))
                 .build();

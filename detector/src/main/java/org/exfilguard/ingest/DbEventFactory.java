@@ -21,10 +21,13 @@ final class DbEventFactory {
         this.sourceFormat = format.id();
     }
 
-    /** Fields of one access; {@code statement} may be null (not logged), {@code knownTables} come from the log itself. */
+    /**
+     * Fields of one access; {@code statement} may be null (not logged), {@code knownTables} come from the log itself,
+     * {@code dialect} says where the statement's literals end.
+     */
     record Access(Instant time, String account, String clientIp, String clientHost, String database,
                   String statement, Operation operation, List<String> knownTables, long rowsReturned,
-                  Long rowsExamined, Long bytesReturned, String sessionId, String defaultSchema) {
+                  Long rowsExamined, Long bytesReturned, String sessionId, String defaultSchema, SqlDialect dialect) {
     }
 
     DbAccessEvent build(Access a) {
@@ -33,14 +36,16 @@ final class DbEventFactory {
         String fingerprint = null;
         Operation op = a.operation();
         List<String> tables = new ArrayList<>();
+        boolean undetermined = false;
         if (a.statement() != null && !a.statement().isBlank()) {
-            fingerprint = Fingerprint.of(a.statement());
+            fingerprint = Fingerprint.of(a.statement(), a.dialect());
             String qualifier = a.defaultSchema() != null ? a.defaultSchema() : dbLower;
-            SqlTables.Extraction x = sqlTables.extract(a.statement(), fingerprint, qualifier);
+            SqlTables.Extraction x = sqlTables.extract(a.statement(), fingerprint, qualifier, a.dialect());
             if (op == null) {
                 op = x.operation();
             }
             tables.addAll(x.tables());
+            undetermined = x.undetermined();
         }
         if (a.knownTables() != null) {
             for (String t : a.knownTables()) {
@@ -56,7 +61,7 @@ final class DbEventFactory {
                 blankToNull(a.account()) == null ? UNKNOWN_ACCOUNT : a.account(),
                 blankToNull(a.clientIp()), blankToNull(a.clientHost()), dbLower, tables,
                 op == null ? Operation.OTHER : op, a.rowsReturned(), a.rowsExamined(), a.bytesReturned(),
-                fingerprint, blankToNull(a.sessionId()), sourceFormat);
+                fingerprint, blankToNull(a.sessionId()), sourceFormat, undetermined && tables.isEmpty());
     }
 
     static String blankToNull(String s) {

@@ -5,7 +5,12 @@ package org.exfilguard.ingest;
  * A statement with every literal replaced by {@code ?}, comments dropped, whitespace folded and everything lower
  * case, in the manner of pt-query-digest's fingerprint: {@code IN (1,2,3)} becomes {@code in(?+)} and a multi-row
  * {@code VALUES} list becomes {@code values(?+)}. Strings, numbers, hex and bit literals, postgres dollar-quoted
- * strings and bind parameters all become {@code ?}, so the fingerprint never carries query data.
+ * strings, double-quoted names and bind parameters all become {@code ?}, so the fingerprint never carries query data.
+ * <p>
+ * Where a literal ends depends on the {@link SqlDialect}. Masking fails closed: an unclosed quote or comment masks
+ * everything after it, and when the dialect is not known the statement is read both ways and everything from the
+ * first place the readings disagree is masked. MySQL's versioned comments ({@code /*!50000 ... *}{@code /}) are code
+ * the server runs, so their content is kept as code.
  */
 public final class Fingerprint {
 
@@ -22,18 +27,23 @@ public final class Fingerprint {
     /** Appended to a fingerprint cut at {@link #MAX_LENGTH}. */
     public static final String TRUNCATED = " /*truncated*/";
 
-    /** The fingerprint of {@code sql}; never null, empty for blank input. */
-    public static String of(String sql) {
-        String masked = uncapped(sql);
+    /** The fingerprint of {@code sql} in {@code dialect}; never null, empty for blank input. */
+    public static String of(String sql, SqlDialect dialect) {
+        String masked = uncapped(sql, dialect);
         if (masked.length() > MAX_LENGTH) {
             masked = masked.substring(0, MAX_LENGTH) + TRUNCATED;
         }
         return masked;
     }
 
+    /** The fingerprint of a statement of unknown dialect. */
+    public static String of(String sql) {
+        return of(sql, SqlDialect.UNKNOWN);
+    }
+
     /** The fingerprint without the length cap: for finding tables past the cap, never for an event. */
-    static String uncapped(String sql) {
-        String masked = mask(sql, Integer.MAX_VALUE);
+    static String uncapped(String sql, SqlDialect dialect) {
+        String masked = mask(sql, Integer.MAX_VALUE, dialect);
         if (masked.indexOf('(') >= 0) {
             masked = collapseLists(masked);
         }
@@ -44,11 +54,11 @@ public final class Fingerprint {
     }
 
     /**
-     * Masks literals of arbitrary text for display (reject excerpts): like {@link #of} without collapsing
-     * lists, stopping after {@code maxChars} output characters.
+     * Masks literals of arbitrary text for display (reject excerpts): like {@link #of} of unknown dialect without
+     * collapsing lists, stopping after {@code maxChars} output characters.
      */
     public static String maskForDisplay(String text, int maxChars) {
-        return mask(text, maxChars);
+        return mask(text, maxChars, SqlDialect.UNKNOWN);
     }
 
     /**
@@ -140,32 +150,72 @@ public final class Fingerprint {
         return end;
     }
 
-    private static String mask(String sql, int maxChars) {
+    private static String mask(String sql, int maxChars, SqlDialect dialect) {
+        if (dialect != SqlDialect.UNKNOWN) {
+            return lex(sql, maxChars, dialect == SqlDialect.MYSQL);
+        }
+        String postgres = lex(sql, maxChars, false);
+        String mysql = lex(sql, maxChars, true);
+        if (postgres.equals(mysql)) {
+            return postgres;
+        }
+        // The readings part where one takes a quote as the end of a literal and the other does not: only what both
+        // produced before that point is known to be code in either dialect.
+        int k = 0;
+        int common = Math.min(postgres.length(), mysql.length());
+        while (k < common && postgres.charAt(k) == mysql.charAt(k)) {
+            k++;
+        }
+        String agreed = postgres.substring(0, k).stripTrailing();
+        String masked = agreed.isEmpty() ? "?" : agreed + " ?";
+        return masked.length() > maxChars ? masked.substring(0, maxChars) : masked;
+    }
+
+    /** One reading of {@code sql}: MySQL's when {@code mysql}, else postgres's. */
+    private static String lex(String sql, int maxChars, boolean mysql) {
         int n = sql.length();
         StringBuilder out = new StringBuilder(Math.min(n, 1024));
         boolean pendingSpace = false;
+        boolean inVersionedComment = false;
+        boolean afterDot = false;
         int i = 0;
         while (i < n && out.length() < maxChars) {
             char c = sql.charAt(i);
             if (c <= ' ') {
-                pendingSpace = out.length() > 0;
+                if (isSpace(c)) {
+                    pendingSpace = out.length() > 0;
+                }
+                // Other control characters (a NUL) are no separator in either dialect: dropped, they split no name.
                 i++;
                 continue;
             }
             int next;
             String token;
             if (c == '\'' || c == '"') {
-                next = skipQuoted(sql, i, c);
+                // A postgres "name" is masked too: it cannot be told from a MySQL string when the dialect is unknown.
+                next = skipQuoted(sql, i, c, mysql);
                 token = "?";
             } else if (c == '`') {
-                next = skipQuoted(sql, i, '`');
+                next = skipQuoted(sql, i, '`', false);
                 token = LOWER_IN_PLACE;
             } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                int end = sql.indexOf("*/", i + 2);
-                i = end < 0 ? n : end + 2;
+                if (mysql && !inVersionedComment && i + 2 < n && sql.charAt(i + 2) == '!') {
+                    // MySQL runs /*!50000 ... */ (every server newer than the version does): read on as code.
+                    inVersionedComment = true;
+                    i = skipDigits(sql, i + 3);
+                } else {
+                    i = mysql ? skipComment(sql, i) : skipNestedComment(sql, i);
+                }
                 pendingSpace = out.length() > 0;
                 continue;
-            } else if ((c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') || c == '#') {
+            } else if (inVersionedComment && c == '*' && i + 1 < n && sql.charAt(i + 1) == '/') {
+                inVersionedComment = false;
+                i += 2;
+                pendingSpace = out.length() > 0;
+                continue;
+            } else if ((c == '-' && i + 1 < n && sql.charAt(i + 1) == '-' && (!mysql || i + 2 >= n || sql.charAt(i + 2) <= ' '))
+                    || (c == '#' && mysql)) {
+                // MySQL's '--' needs a space after it ('1--1' is arithmetic); '#' is postgres's XOR operator.
                 int end = sql.indexOf('\n', i);
                 i = end < 0 ? n : end + 1;
                 pendingSpace = out.length() > 0;
@@ -187,9 +237,14 @@ public final class Fingerprint {
                 while (next < n && isWordChar(sql.charAt(next))) {
                     next++;
                 }
-                // X'0F', B'01', N'text', E'text': prefixed string literals.
                 if (next - i == 1 && next < n && sql.charAt(next) == '\'' && "xXbBnNeE".indexOf(c) >= 0) {
-                    next = skipQuoted(sql, next, '\'');
+                    // X'0F', B'01', N'text', E'text': prefixed strings; postgres's E'' alone takes backslash escapes.
+                    next = skipQuoted(sql, next, '\'', mysql || c == 'e' || c == 'E');
+                    token = "?";
+                } else if (!mysql && next - i == 1 && (c == 'u' || c == 'U') && next + 1 < n && sql.charAt(next) == '&'
+                        && (sql.charAt(next + 1) == '\'' || sql.charAt(next + 1) == '"')) {
+                    // U&'d\0061t\+000061' and U&"name": unicode escapes, but a quote is only escaped by doubling.
+                    next = skipQuoted(sql, next + 1, sql.charAt(next + 1), false);
                     token = "?";
                 } else {
                     token = LOWER_IN_PLACE;
@@ -198,10 +253,13 @@ public final class Fingerprint {
                 next = i + 1;
                 token = null;
             }
-            if (pendingSpace) {
+            boolean dot = token == null && c == '.';
+            if (pendingSpace && !dot && !afterDot) {
                 out.append(' ');
-                pendingSpace = false;
             }
+            // 'coop . members' and 'coop/**/.members' name the table coop.members: the dot joins without spaces.
+            pendingSpace = false;
+            afterDot = dot;
             if (token == null) {
                 out.append(c);
             } else if (token == LOWER_IN_PLACE) {
@@ -221,6 +279,38 @@ public final class Fingerprint {
         }
         out.setLength(Math.min(len, maxChars));
         return out.toString();
+    }
+
+    /** Index after a MySQL comment's closing mark; an unclosed comment runs to the end of the text. */
+    private static int skipComment(String s, int start) {
+        int end = s.indexOf("*/", start + 2);
+        return end < 0 ? s.length() : end + 2;
+    }
+
+    /** Index after a postgres comment, whose comments nest; an unclosed one runs to the end of the text. */
+    private static int skipNestedComment(String s, int start) {
+        int n = s.length();
+        int depth = 0;
+        int i = start;
+        while (i + 1 < n) {
+            char c = s.charAt(i);
+            if (c == '/' && s.charAt(i + 1) == '*') {
+                depth++;
+                i += 2;
+            } else if (c == '*' && s.charAt(i + 1) == '/') {
+                i += 2;
+                if (--depth == 0) {
+                    return i;
+                }
+            } else {
+                i++;
+            }
+        }
+        return n;
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\u000B';
     }
 
     private static boolean isDigit(char c) {
@@ -256,13 +346,16 @@ public final class Fingerprint {
         return i;
     }
 
-    /** Index after the closing quote; doubled quotes and backslash escapes stay inside. Unterminated: end of text. */
-    private static int skipQuoted(String s, int start, char quote) {
+    /**
+     * Index after the closing quote; doubled quotes, and backslash escapes when {@code backslashEscapes}, stay inside.
+     * Unterminated: the end of the text, so that an unbalanced quote masks everything after it.
+     */
+    private static int skipQuoted(String s, int start, char quote, boolean backslashEscapes) {
         int n = s.length();
         int i = start + 1;
         while (i < n) {
             char c = s.charAt(i);
-            if (c == '\\' && quote != '`') {
+            if (c == '\\' && backslashEscapes) {
                 i += 2;
             } else if (c == quote) {
                 if (i + 1 < n && s.charAt(i + 1) == quote) {

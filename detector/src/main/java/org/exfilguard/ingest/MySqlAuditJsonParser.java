@@ -99,7 +99,7 @@ public final class MySqlAuditJsonParser implements LogParser {
         out.accept(new ParseResult.Event(events.build(new DbEventFactory.Access(time,
                 user != null ? user : Json.text(login, "user"), ip, host, db, Json.text(data, "query"),
                 operation(Json.text(n, "event"), Json.text(data, "sql_command")), List.of(qualified), 0, null, null,
-                Json.text(n, "connection_id"), null))));
+                Json.text(n, "connection_id"), null, SqlDialect.MYSQL))));
     }
 
     private static Operation operation(String event, String sqlCommand) {

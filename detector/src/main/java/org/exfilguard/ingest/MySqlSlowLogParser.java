@@ -484,7 +484,7 @@ public final class MySqlSlowLogParser implements LogParser {
         boolean admin = statement.startsWith("administrator command:");
         out.accept(new ParseResult.Event(events.build(new DbEventFactory.Access(time, e.user, e.ip, e.host, db,
                 statement, null, null, admin ? 0 : e.rowsSent, admin ? null : e.rowsExamined,
-                admin ? null : e.bytesSent, e.session, null))));
+                admin ? null : e.bytesSent, e.session, null, SqlDialect.MYSQL))));
     }
 
     /** {@code 2016-07-20T18:13:25[.698433]Z} without a formatter (MySQL 5.7+ writes one per entry); null if not that shape. */

@@ -19,6 +19,7 @@ public final class ParseStats {
     private long skipped;
     private long rejects;
     private long undated;
+    private long tablesUndetermined;
     private long rowsReturned;
     private long bytesOut;
     private long files;
@@ -55,6 +56,9 @@ public final class ParseStats {
         Instant t = null;
         if (rec instanceof DbAccessEvent d) {
             rowsReturned = saturatedAdd(rowsReturned, d.getRowsReturned());
+            if (Boolean.TRUE.equals(d.getTablesUndetermined())) {
+                tablesUndetermined++;
+            }
             t = d.getEventTime();
         } else if (rec instanceof EgressEvent g) {
             bytesOut = saturatedAdd(bytesOut, g.getBytesOut());
@@ -99,6 +103,7 @@ public final class ParseStats {
         skipped = saturatedAdd(skipped, o.skipped);
         rejects = saturatedAdd(rejects, o.rejects);
         undated = saturatedAdd(undated, o.undated);
+        tablesUndetermined = saturatedAdd(tablesUndetermined, o.tablesUndetermined);
         rowsReturned = saturatedAdd(rowsReturned, o.rowsReturned);
         bytesOut = saturatedAdd(bytesOut, o.bytesOut);
         files += o.files;
@@ -130,6 +135,11 @@ public final class ParseStats {
     /** Events that had no time in the log (given the epoch), not part of the span. */
     public long undated() {
         return undated;
+    }
+
+    /** Database events whose statement may have read tables that could not be named (a CALL, an EXECUTE). */
+    public long tablesUndetermined() {
+        return tablesUndetermined;
     }
 
     public long rowsReturned() {
@@ -199,6 +209,9 @@ public final class ParseStats {
             sb.append(" (").append(undated).append(" entries without a time)");
         }
         sb.append('\n');
+        if (tablesUndetermined > 0) {
+            sb.append("statements with undetermined tables: ").append(tablesUndetermined).append('\n');
+        }
         sb.append("rows returned: ").append(total(rowsReturned)).append('\n');
         sb.append("bytes out: ").append(total(bytesOut)).append('\n');
         return sb.toString();

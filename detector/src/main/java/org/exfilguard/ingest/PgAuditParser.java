@@ -6,6 +6,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -22,20 +23,26 @@ import org.exfilguard.schema.Operation;
  * {@code db=}, {@code client=}/{@code host=}, a timestamp). Lines shipped inside a JSON envelope (syslog JSON
  * {@code message}, Cloud Logging {@code textPayload}, also in Logstash's rubydebug dump) are unwrapped first.
  * <p>
- * pgaudit repeats one statement on several lines (a SESSION line and OBJECT lines, one per relation); consecutive lines
- * with the same statement and substatement id become one event with all their relations, so rows are counted once.
- * Such a group is emitted when the next audit line or the end of input arrives. Unqualified table names are qualified
- * with schema {@code public} (the default search path), as pgaudit's OBJECT_NAME is.
+ * pgaudit repeats one statement on several lines (a SESSION line and OBJECT lines, one per relation); lines of one
+ * backend session (see {@link LogLinePrefix}) with the same statement and substatement id become one event with all
+ * their relations, so rows are counted once. Lines of other sessions may come in between; lines of different sessions
+ * are never merged, and a line whose prefix names no session is an event of its own. A session's statement is emitted
+ * when that session logs its next statement, when {@value #GROUP_WINDOW_LINES} audit lines of other sessions have
+ * followed it, when more than {@value #MAX_OPEN_SESSIONS} sessions are open, or at the end of input. Unqualified table
+ * names are qualified with schema {@code public} (the default search path), as pgaudit's OBJECT_NAME is.
  */
 public final class PgAuditParser implements LogParser {
 
     private static final String MARK = "AUDIT: ";
     private static final Pattern TIME = Pattern.compile(
             "(\\d{4}-\\d{2}-\\d{2})[ T](\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?)(?: ?(Z|UTC|GMT|[+-]\\d{2}(?::?\\d{2})?)\\b)?");
-    private static final Pattern USER = Pattern.compile("\\buser=([^,\\s]*)");
-    private static final Pattern DB = Pattern.compile("\\bdb=([^,\\s]*)");
-    private static final Pattern CLIENT = Pattern.compile("\\b(?:client|host|remote)=([^,\\s(]*)");
-    private static final Pattern PID = Pattern.compile("\\[(\\d+)\\]:");
+    /**
+     * Audit lines of other sessions after which a session's statement is taken as complete: pgaudit writes the lines
+     * of one statement back to back, so only lines other backends wrote in the same instant come in between.
+     */
+    static final int GROUP_WINDOW_LINES = 100;
+    /** Sessions with a statement being merged at once; the least recently logged is emitted first. */
+    static final int MAX_OPEN_SESSIONS = 64;
     private static final Pattern RUBY_PAYLOAD = Pattern.compile("^\\s*\"(?:textPayload|message)\"\\s*=>\\s*(\".*\")\\s*,?\\s*$");
 
     private final String source;
@@ -48,7 +55,11 @@ public final class PgAuditParser implements LogParser {
     private String pendingPrefix;
     private long pendingLine;
 
-    private Group group;
+    /** Statements being merged, by session key, least recently logged first. */
+    private final LinkedHashMap<String, Group> open = new LinkedHashMap<>(16, 0.75f, true);
+    private long auditLines;
+    /** Characters held by the open statements, bounded so that many sessions cannot hold many large statements. */
+    private long heldChars;
 
     public PgAuditParser(String source, ParserOptions options) {
         this.source = source;
@@ -61,19 +72,18 @@ public final class PgAuditParser implements LogParser {
         return LogFormat.PGAUDIT;
     }
 
-    /** Lines of one statement (same backend, statement and substatement id) being merged. */
+    /** Lines of one statement (same session, statement and substatement id) being merged. */
     private static final class Group {
-        String key;
+        String statementKey;
         Instant time;
-        String user;
-        String db;
-        String client;
-        String pid;
+        LogLinePrefix prefix;
         String statement;
         String auditClass;
         String command;
         final List<String> objects = new ArrayList<>();
         long rows;
+        long lastLine;
+        long chars;
     }
 
     @Override
@@ -226,58 +236,93 @@ public final class PgAuditParser implements LogParser {
                     DbEventFactory.safeExcerpt(prefix)));
             return;
         }
-        Matcher pid = PID.matcher(prefix);
-        String pidValue = pid.find() ? pid.group(1) : null;
-        String key = pidValue + "/" + f.get(1) + "/" + f.get(2);
-        if (group != null && group.key.equals(key)) {
-            merge(group, f, rows);
-            return;
+        LogLinePrefix fields = LogLinePrefix.parse(prefix);
+        String session = fields.sessionKey();
+        String statementKey = f.get(1) + "/" + f.get(2);
+        auditLines++;
+        Group g = session == null ? null : open.get(session);
+        if (g != null && g.statementKey.equals(statementKey)) {
+            heldChars -= g.chars;
+            merge(g, f, rows);
+            heldChars += g.chars;
+        } else {
+            if (g != null) {
+                emit(open.remove(session), out);
+            }
+            g = new Group();
+            g.statementKey = statementKey;
+            g.prefix = fields;
+            g.time = time;
+            if (time != null) {
+                lastTime = time;
+            }
+            g.auditClass = f.get(3);
+            g.command = f.get(4);
+            merge(g, f, rows);
+            if (session == null) {
+                // No session to tell this statement's lines from another's: merging could join two users' reads.
+                emit(g, out);
+            } else {
+                open.put(session, g);
+                heldChars += g.chars;
+            }
         }
-        flushGroup(out);
-        Group g = new Group();
-        g.key = key;
-        g.pid = pidValue;
-        g.time = time;
-        if (g.time != null) {
-            lastTime = g.time;
+        g.lastLine = auditLines;
+        closeStale(out);
+    }
+
+    /** Emits the statements no longer expected to grow, and the oldest ones while too many or too large are open. */
+    private void closeStale(Consumer<ParseResult> out) {
+        var it = open.values().iterator();
+        while (it.hasNext()) {
+            Group eldest = it.next();
+            boolean stale = auditLines - eldest.lastLine >= GROUP_WINDOW_LINES;
+            boolean tooMany = open.size() > MAX_OPEN_SESSIONS;
+            boolean tooLarge = heldChars > 2L * options.maxEntryChars() && open.size() > 1;
+            if (!stale && !tooMany && !tooLarge) {
+                return;
+            }
+            it.remove();
+            emit(eldest, out);
         }
-        g.user = find(USER, prefix);
-        g.db = find(DB, prefix);
-        g.client = find(CLIENT, prefix);
-        g.auditClass = f.get(3);
-        g.command = f.get(4);
-        merge(g, f, rows);
-        group = g;
     }
 
     private static void merge(Group g, List<String> f, long rows) {
         String statement = f.get(7);
         if (g.statement == null && !statement.startsWith("<") && !statement.isEmpty()) {
             g.statement = statement;
+            g.chars += statement.length();
         }
         String object = f.get(6);
-        if (!object.isEmpty() && !g.objects.contains(object)) {
+        if (!object.isEmpty() && g.objects.size() < SqlTables.MAX_TABLES && !g.objects.contains(object)) {
             g.objects.add(object);
+            g.chars += object.length();
         }
         g.rows = Math.max(g.rows, rows);
     }
 
-    private void flushGroup(Consumer<ParseResult> out) {
-        Group g = group;
-        group = null;
-        if (g == null) {
-            return;
+    private void flushAll(Consumer<ParseResult> out) {
+        var it = open.values().iterator();
+        while (it.hasNext()) {
+            Group g = it.next();
+            it.remove();
+            emit(g, out);
         }
+        heldChars = 0;
+    }
+
+    private void emit(Group g, Consumer<ParseResult> out) {
+        heldChars -= g.chars;
         Operation op = g.statement == null ? operationOf(g.auditClass, g.command) : null;
         Instant time = g.time != null ? g.time : lastTime != null ? lastTime : Instant.EPOCH;
-        String client = g.client;
+        String client = g.prefix.client();
         String ip = MySqlSlowLogParser.looksLikeIp(client) ? client : null;
         String host = ip == null ? client : null;
         if ("[local]".equals(host)) {
             host = "localhost";
         }
-        out.accept(new ParseResult.Event(events.build(new DbEventFactory.Access(time, g.user, ip, host, g.db,
-                g.statement, op, g.objects, g.rows, null, null, g.pid, "public"))));
+        out.accept(new ParseResult.Event(events.build(new DbEventFactory.Access(time, g.prefix.user(), ip, host,
+                g.prefix.db(), g.statement, op, g.objects, g.rows, null, null, g.prefix.eventSessionId(), "public", SqlDialect.POSTGRES))));
     }
 
     private static Operation operationOf(String auditClass, String command) {
@@ -303,15 +348,6 @@ public final class PgAuditParser implements LogParser {
             }
         }
         return Long.parseLong(s);
-    }
-
-    private static String find(Pattern p, String s) {
-        Matcher m = p.matcher(s);
-        if (!m.find()) {
-            return null;
-        }
-        String v = m.group(1);
-        return v.isEmpty() || v.equals("[unknown]") ? null : v;
     }
 
     private Instant prefixTime(String prefix) {
@@ -383,9 +419,10 @@ public final class PgAuditParser implements LogParser {
                         DbEventFactory.safeExcerpt(pendingCsv.toString())));
                 pendingCsv = null;
             }
-            flushGroup(out);
+            flushAll(out);
         } catch (RuntimeException e) {
-            group = null;
+            open.clear();
+            heldChars = 0;
             out.accept(new ParseResult.Reject(source, lineNo, "internal parser error: " + e.getClass().getSimpleName(), ""));
         }
     }

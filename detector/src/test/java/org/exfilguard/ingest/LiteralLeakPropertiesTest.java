@@ -8,6 +8,7 @@ import java.util.Locale;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
@@ -23,8 +24,14 @@ import org.apache.avro.specific.SpecificRecord;
  */
 class LiteralLeakPropertiesTest {
 
-    /** A statement and the distinctive text of each literal in it (lower case: fingerprints are lower case). */
-    record Statement(String sql, List<String> secrets) {
+    /**
+     * A statement and the distinctive text of each literal in it (lower case: fingerprints are lower case);
+     * {@code mysqlOnly} when a literal is written in a way only MySQL reads as one literal.
+     */
+    record Statement(String sql, List<String> secrets, boolean mysqlOnly) {
+        Statement(String sql, List<String> secrets) {
+            this(sql, secrets, false);
+        }
     }
 
     private static final List<String> TEMPLATES = List.of(
@@ -38,8 +45,12 @@ class LiteralLeakPropertiesTest {
             "SELECT L1 AS c, L2 /* hint */ FROM dual -- trailing comment",
             "select count(*) from coop.members where card = L1 or card = L2;");
 
-    /** Literal syntaxes of MySQL and postgres; {@code %s} is the secret. */
-    private static final List<String> STRING_FORMS = List.of("'%s'", "'it''s %s'", "'%s\\'s'", "\"%s\"", "N'%s'",
+    /**
+     * Literal syntaxes of MySQL and postgres; {@code %s} is the secret. {@value #MYSQL_ESCAPED_QUOTE} is MySQL's alone:
+     * under postgres's standard strings the backslash is a character and the quote after it ends the literal.
+     */
+    private static final String MYSQL_ESCAPED_QUOTE = "'%s\\'s'";
+    private static final List<String> STRING_FORMS = List.of("'%s'", "'it''s %s'", MYSQL_ESCAPED_QUOTE, "\"%s\"", "N'%s'",
             "_utf8mb4'%s'", "'%s -- not a comment'", "'/* %s */'", "'%s\\\\'", "E'%s\\'x'", "$$%s$$", "$tag$%s$tag$",
             "'%s\n%s'", "'  %s  '", "'%s' '%s'");
     private static final List<String> NUMBER_FORMS = List.of("%s", "-%s", "%s.5e10", "0x%s", "X'%s'", "%s.%s");
@@ -49,13 +60,14 @@ class LiteralLeakPropertiesTest {
         Arbitrary<String> word = Arbitraries.strings().withCharRange('a', 'z').withCharRange('0', '9').ofLength(9).map(s -> "q" + s);
         Arbitrary<String> digits = Arbitraries.longs().between(100_000_000L, 999_999_999L).map(String::valueOf);
         Arbitrary<String[]> stringLit = Combinators.combine(word, Arbitraries.of(STRING_FORMS))
-                .as((w, f) -> new String[] {f.replace("%s", w), w});
+                .as((w, f) -> new String[] {f.replace("%s", w), w, f.equals(MYSQL_ESCAPED_QUOTE) ? "mysql" : ""});
         Arbitrary<String[]> numberLit = Combinators.combine(digits, Arbitraries.of(NUMBER_FORMS))
-                .as((d, f) -> new String[] {f.replace("%s", d), d});
+                .as((d, f) -> new String[] {f.replace("%s", d), d, ""});
         Arbitrary<String[]> literal = Arbitraries.oneOf(stringLit, numberLit);
         return Combinators.combine(Arbitraries.of(TEMPLATES), literal, literal).as((t, l1, l2) -> {
             List<String> secrets = new ArrayList<>(List.of(l1[1], l2[1]));
-            return new Statement(t.replace("L1", l1[0]).replace("L2", l2[0]), secrets);
+            return new Statement(t.replace("L1", l1[0]).replace("L2", l2[0]), secrets,
+                    !l1[2].isEmpty() || !l2[2].isEmpty());
         });
     }
 
@@ -66,6 +78,8 @@ class LiteralLeakPropertiesTest {
                                           @ForAll("databaseFormats") LogFormat format) throws JsonProcessingException {
         // One parser per format across tries: the statement cache keeps JSqlParser to one parse per statement shape,
         // and the fingerprint, which is what could leak, is computed afresh for every entry.
+        // pgaudit logs postgres statements: one written with MySQL's escapes is not one such statement.
+        Assume.that(!(st.mysqlOnly() && format == LogFormat.PGAUDIT));
         LogParser parser = parsers.computeIfAbsent(format, f -> f.newParser("fuzz", ParseHarness.OPTIONS));
         List<ParseResult> results = ParseHarness.parse(parser, ParseHarness.OPTIONS, envelope(format, st.sql()), true);
         List<SpecificRecord> events = ParseHarness.checkAll(results);

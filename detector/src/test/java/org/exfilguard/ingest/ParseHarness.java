@@ -201,6 +201,10 @@ final class ParseHarness {
             }
             return sum;
         }
+        if (o instanceof Map<?, ?> m) {
+            // Parsers keep per-session state in maps (pgaudit's open statements): their values are held too.
+            return retainedChars(m.values(), seen);
+        }
         if (o instanceof SqlTables || !o.getClass().getName().startsWith("org.exfilguard.ingest")) {
             return 0;
         }

@@ -6,9 +6,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import java.util.function.Function;
+import java.util.stream.Stream;
+
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.Operation;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class PgAuditParserTest {
 
@@ -95,5 +101,141 @@ class PgAuditParserTest {
     void rejectExcerptMasksLiterals() {
         ParseResult r = parse("LOG:  AUDIT: SESSION,2,1,READ,SELECT,,,select 'ann@example.com',<none>,x").get(0);
         assertThat(((ParseResult.Reject) r).excerpt()).doesNotContain("ann@example.com");
+    }
+
+    /** One backend session as a prefix layout shows it. */
+    record Session(String user, String db, String client, int pid, String sessionId) {
+    }
+
+    private static final Session ALICE = new Session("alice", "coop", "10.0.0.7", 5184, "65e6f1a2.1440");
+    private static final Session BOB = new Session("bob", "coop", "10.0.0.9", 6001, "65e6f1b0.1771");
+
+    /**
+     * The prefix layouts postgres and its hosts document, each with whether it names the user. Time, pid and session
+     * fields are those of the session.
+     */
+    static Stream<Arguments> prefixLayouts() {
+        return Stream.of(
+                layout("'%m [%p] ' (the default since 10)", false, s -> "2024-03-05 10:15:30.123 UTC [" + s.pid() + "] "),
+                layout("'%m [%p] %q%u@%d ' (Debian)", true,
+                        s -> "2024-03-05 10:15:30.123 UTC [" + s.pid() + "] " + s.user() + "@" + s.db() + " "),
+                layout("'%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ' (pgBadger)", true,
+                        s -> "2024-03-05 10:15:30 UTC [" + s.pid() + "]: [3-1] user=" + s.user() + ",db=" + s.db()
+                                + ",app=psql,client=" + s.client() + " "),
+                layout("'%m [%p]: [%l-1] '", false, s -> "2024-03-05 10:15:30.123 UTC [" + s.pid() + "]: [3-1] "),
+                layout("'%c '", false, s -> s.sessionId() + " "),
+                layout("'%m %c '", false, s -> "2024-03-05 10:15:30.123 UTC " + s.sessionId() + " "),
+                layout("'%m [%p] %c '", false, s -> "2024-03-05 10:15:30.123 UTC [" + s.pid() + "] " + s.sessionId() + " "),
+                layout("syslog with 'user=%u,db=%d '", true,
+                        s -> "Mar  5 10:15:30 db1 postgres[" + s.pid() + "]: [3-1] user=" + s.user() + ",db=" + s.db() + " "),
+                layout("container stderr with '%t [%p]: [%l-1] user=%u,db=%d,client=%h '", true,
+                        s -> "2024-03-05T10:15:30.123456789Z stderr F 2024-03-05 10:15:30 UTC [" + s.pid() + "]: [1-1] user="
+                                + s.user() + ",db=" + s.db() + ",client=" + s.client() + " "),
+                layout("IBM Cloud '%t [%a] [%e] [%p]: [%l-1] user=%u,db=%d,client=%h '", true,
+                        s -> "2024-03-05 10:15:30 UTC [psql] [00000] [" + s.pid() + "]: [1-1] user=" + s.user() + ",db="
+                                + s.db() + ",client=" + s.client() + " "),
+                layout("RDS '%t:%r:%u@%d:[%p]:'", true,
+                        s -> "2024-03-05 10:15:30 UTC:" + s.client() + "(54321):" + s.user() + "@" + s.db() + ":[" + s.pid() + "]:"),
+                layout("'%m pid=%p '", false, s -> "2024-03-05 10:15:30.123 UTC pid=" + s.pid() + " "));
+    }
+
+    private static Arguments layout(String name, boolean namesUser, Function<Session, String> prefix) {
+        return Arguments.of(name, namesUser, prefix);
+    }
+
+    private static String auditLine(String prefix, String csv) {
+        return prefix + "LOG:  AUDIT: " + csv;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("prefixLayouts")
+    void interleavedSessionsWithTheSameStatementIdStayApart(String name, boolean namesUser, Function<Session, String> prefix) {
+        // pgaudit with log_relation writes one line per relation; bob's line lands between alice's two.
+        String aliceSql = "\"select * from coop.members m join coop.cards c on c.member_id = m.id where m.id < 6\"";
+        List<ParseResult> rs = parse(String.join("\n",
+                auditLine(prefix.apply(ALICE), "SESSION,1,1,READ,SELECT,TABLE,coop.members," + aliceSql + ",<not logged>,5"),
+                auditLine(prefix.apply(BOB), "SESSION,1,1,READ,SELECT,TABLE,coop.orders,\"select * from coop.orders\",<not logged>,900000"),
+                auditLine(prefix.apply(ALICE), "SESSION,1,1,READ,SELECT,TABLE,coop.cards," + aliceSql + ",<not logged>,5")));
+        assertThat(rs).filteredOn(r -> !(r instanceof ParseResult.Event)).isEmpty();
+        List<DbAccessEvent> ev = events(rs);
+        assertThat(ev).hasSize(2);
+        DbAccessEvent alice = ev.stream().filter(e -> e.getTables().contains("coop.members")).findFirst().orElseThrow();
+        DbAccessEvent bob = ev.stream().filter(e -> e.getTables().contains("coop.orders")).findFirst().orElseThrow();
+        assertThat(alice.getTables()).containsExactlyInAnyOrder("coop.members", "coop.cards");
+        assertThat(alice.getRowsReturned()).isEqualTo(5);
+        assertThat(bob.getTables()).containsExactly("coop.orders");
+        assertThat(bob.getRowsReturned()).isEqualTo(900_000);
+        assertThat(alice.getSessionId()).isNotNull().isNotEqualTo(bob.getSessionId());
+        if (namesUser) {
+            assertThat(alice.getAccount()).isEqualTo("alice");
+            assertThat(bob.getAccount()).isEqualTo("bob");
+            assertThat(alice.getDatabase()).isEqualTo("coop");
+        }
+    }
+
+    @Test
+    void defaultPrefixSessionsAreKeyedByPid() {
+        List<DbAccessEvent> ev = events(parse("""
+                2024-03-05 10:15:30.123 UTC [5184] LOG:  AUDIT: SESSION,1,1,READ,SELECT,TABLE,coop.members,select * from coop.members,<not logged>,5
+                2024-03-05 10:15:30.124 UTC [6001] LOG:  AUDIT: SESSION,1,1,READ,SELECT,TABLE,coop.orders,select * from coop.orders,<not logged>,900000
+                """));
+        assertThat(ev).extracting(DbAccessEvent::getSessionId).containsExactly("5184", "6001");
+        assertThat(ev).extracting(DbAccessEvent::getRowsReturned).containsExactly(5L, 900_000L);
+    }
+
+    @Test
+    void reusedPidOfANewSessionIsAnotherSession() {
+        // '%m [%p] %c ': the second backend got pid 5184 again; its session id tells it apart.
+        List<DbAccessEvent> ev = events(parse("""
+                2024-03-05 10:15:30.123 UTC [5184] 65e6f1a2.1440 LOG:  AUDIT: SESSION,1,1,READ,SELECT,TABLE,coop.members,select * from coop.members,<not logged>,5
+                2024-03-05 10:15:40.123 UTC [5184] 65e6f1b0.1440 LOG:  AUDIT: SESSION,1,1,READ,SELECT,TABLE,coop.orders,select * from coop.orders,<not logged>,7
+                """));
+        assertThat(ev).extracting(DbAccessEvent::getSessionId).containsExactly("65e6f1a2.1440", "65e6f1b0.1440");
+    }
+
+    @Test
+    void linesWithoutASessionAreNeverMerged() {
+        for (String prefix : List.of("", "2024-03-05 10:15:30 UTC ", "2024-03-05 10:15:30 UTC [3-1] ")) {
+            List<DbAccessEvent> ev = events(parse(String.join("\n",
+                    auditLine(prefix, "SESSION,1,1,READ,SELECT,TABLE,coop.members,select * from coop.members,<not logged>,5"),
+                    auditLine(prefix, "SESSION,1,1,READ,SELECT,TABLE,coop.orders,select * from coop.orders,<not logged>,900000"))));
+            assertThat(ev).as("prefix '%s'", prefix).extracting(DbAccessEvent::getTables)
+                    .containsExactly(List.of("coop.members"), List.of("coop.orders"));
+            assertThat(ev).extracting(DbAccessEvent::getSessionId).containsOnlyNulls();
+        }
+    }
+
+    @Test
+    void sessionStatementIsEmittedOnceOtherSessionsHaveMovedOn() {
+        PgAuditParser p = new PgAuditParser("pg", ParserOptions.defaults());
+        List<ParseResult> out = new ArrayList<>();
+        p.accept("2024-03-05 10:15:30 UTC [5184]: LOG:  AUDIT: SESSION,1,1,READ,SELECT,,,select * from coop.members,<not logged>,5", out::add);
+        for (int i = 1; i < PgAuditParser.GROUP_WINDOW_LINES; i++) {
+            p.accept("2024-03-05 10:15:30 UTC [6001]: LOG:  AUDIT: SESSION," + i + ",1,READ,SELECT,,,select 1,<not logged>,1", out::add);
+        }
+        assertThat(events(out)).noneMatch(e -> e.getSessionId().equals("5184"));
+        p.accept("2024-03-05 10:15:30 UTC [6001]: LOG:  AUDIT: SESSION,1000,1,READ,SELECT,,,select 1,<not logged>,1", out::add);
+        assertThat(events(out)).anyMatch(e -> e.getSessionId().equals("5184"));
+    }
+
+    @Test
+    void openSessionsAreBounded() {
+        PgAuditParser p = new PgAuditParser("pg", ParserOptions.defaults());
+        List<ParseResult> out = new ArrayList<>();
+        for (int pid = 1; pid <= PgAuditParser.MAX_OPEN_SESSIONS + 1; pid++) {
+            p.accept("2024-03-05 10:15:30 UTC [" + pid + "]: LOG:  AUDIT: SESSION,1,1,READ,SELECT,,,select 1,<not logged>,1", out::add);
+        }
+        assertThat(events(out)).singleElement().extracting(DbAccessEvent::getSessionId).isEqualTo("1");
+        p.finish(out::add);
+        assertThat(events(out)).hasSize(PgAuditParser.MAX_OPEN_SESSIONS + 1);
+    }
+
+    @Test
+    void backslashBeforeAQuoteDoesNotLetTheNextLiteralOut() {
+        // Valid under standard_conforming_strings: 'C:\' is a whole literal.
+        DbAccessEvent e = events(parse("2024-03-05 10:15:30 UTC [5184]: LOG:  AUDIT: SESSION,1,1,READ,SELECT,,,\"SELECT * FROM coop.members"
+                + " WHERE note = 'C:\\' OR email = 'alice.leak@example.com' OR card = 'VISA4111111111111111'\",<not logged>,3")).get(0);
+        assertThat(e.getStatementFingerprint()).isEqualTo("select * from coop.members where note = ? or email = ? or card = ?");
+        assertThat(e.getTables()).containsExactly("coop.members");
     }
 }

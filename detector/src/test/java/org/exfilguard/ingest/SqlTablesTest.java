@@ -2,6 +2,8 @@ package org.exfilguard.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+
 import org.exfilguard.schema.Operation;
 import org.junit.jupiter.api.Test;
 
@@ -100,5 +102,86 @@ class SqlTablesTest {
     void cacheDistinguishesCurrentDatabase() {
         assertThat(tables.extract("select * from t where a = 1", "one").tables()).containsExactly("one.t");
         assertThat(tables.extract("select * from t where a = 2", "two").tables()).containsExactly("two.t");
+    }
+
+    @Test
+    void deeplyNestedStatementsAreRefusedBeforeTheFullParser() {
+        // 150 nested parentheses cost JSqlParser its 2 s timeout each; the depth scan sends them to the token scan.
+        SqlTables t = new SqlTables();
+        for (int i = 0; i < 30; i++) {
+            String sql = "SELECT * FROM coop.members_" + i + " WHERE id IN (SELECT a FROM t WHERE x = "
+                    + "(".repeat(150) + i + ")".repeat(150) + ")";
+            SqlTables.Extraction x = t.extract(sql, "coop");
+            assertThat(x.method()).isEqualTo(SqlTables.Method.TOKEN_SCAN);
+            assertThat(x.tables()).contains("coop.members_" + i);
+        }
+        assertThat(t.parserCalls()).isZero();
+    }
+
+    @Test
+    void nestingUpToTheBoundStillGoesThroughTheFullParser() {
+        SqlTables t = new SqlTables();
+        String sql = "SELECT * FROM coop.members WHERE id IN (SELECT a FROM coop.cards WHERE x = "
+                + "(".repeat(SqlTables.MAX_PARSE_DEPTH - 1) + "1" + ")".repeat(SqlTables.MAX_PARSE_DEPTH - 1) + ")";
+        SqlTables.Extraction x = t.extract(sql, "coop");
+        assertThat(x.method()).isEqualTo(SqlTables.Method.PARSER);
+        assertThat(x.tables()).containsExactlyInAnyOrder("coop.members", "coop.cards");
+        assertThat(t.parserCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void aShapeJSqlParserFailsOnIsParsedOnce() {
+        // Double-quoted names keep these out of the result cache; the failure cache still stops the second parse.
+        SqlTables t = new SqlTables();
+        for (int i = 0; i < 30; i++) {
+            t.extract("SELECT ??? FROM \"members_" + i + "\" WHERE ((( broken", "coop");
+        }
+        assertThat(t.parserCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void spacesAndCommentsAroundTheDotStillNameTheTable() {
+        for (String sql : List.of("SELECT * FROM coop . members", "SELECT * FROM coop/* x */./* y */members WHERE id = 1",
+                "SELECT * FROM `coop` . `members`", "SELECT * FROM coop .members m JOIN coop. cards c ON c.mid = m.id")) {
+            assertThat(tables.extract(sql, "other", SqlDialect.MYSQL).tables()).as(sql).startsWith("coop.members");
+        }
+    }
+
+    @Test
+    void versionedCommentsAreReadAsCode() {
+        assertThat(tables.extract("SELECT * FROM /*!50000 coop.members */", null, SqlDialect.MYSQL).tables())
+                .containsExactly("coop.members");
+        // A subquery takes the statement past the fast path to JSqlParser, which would skip the comment.
+        SqlTables.Extraction x = tables.extract(
+                "SELECT * FROM /*!50000 coop.members */ WHERE id IN (SELECT mid FROM /*!32312 coop.cards */)", null, SqlDialect.MYSQL);
+        assertThat(x.tables()).containsExactlyInAnyOrder("coop.members", "coop.cards");
+    }
+
+    @Test
+    void handlerReadIsARead() {
+        assertThat(tables.extract("HANDLER coop.members READ FIRST", null, SqlDialect.MYSQL))
+                .isEqualTo(new SqlTables.Extraction(Operation.SELECT, List.of("coop.members"), SqlTables.Method.FAST_PATH));
+        assertThat(tables.extract("HANDLER members READ `PRIMARY` NEXT LIMIT 1000", "coop", SqlDialect.MYSQL).tables())
+                .containsExactly("coop.members");
+        assertThat(tables.extract("HANDLER coop.members OPEN", null, SqlDialect.MYSQL).operation()).isEqualTo(Operation.OTHER);
+    }
+
+    @Test
+    void callAndExecuteHaveUndeterminedTables() {
+        for (String sql : List.of("CALL coop.export_members(5)", "EXECUTE dump_stmt", "DO $$ BEGIN PERFORM 1; END $$",
+                "PREPARE s FROM 'SELECT * FROM coop.members'")) {
+            SqlTables.Extraction x = tables.extract(sql, "coop");
+            assertThat(x.undetermined()).as(sql).isTrue();
+            assertThat(x.tables()).as(sql).isEmpty();
+        }
+        assertThat(tables.extract("SELECT 1", "coop").undetermined()).isFalse();
+        assertThat(tables.extract("SELECT * FROM coop.members", "coop").undetermined()).isFalse();
+    }
+
+    @Test
+    void aNulInsideANameDoesNotCutIt() {
+        assertThat(tables.extract("SELECT * FROM coop.mem\u0000bers", null, SqlDialect.MYSQL).tables()).containsExactly("coop.members");
+        assertThat(tables.extract("SELECT * FROM coop.mem\u0000bers WHERE id IN (SELECT 1)", null, SqlDialect.POSTGRES).tables())
+                .containsExactly("coop.members");
     }
 }

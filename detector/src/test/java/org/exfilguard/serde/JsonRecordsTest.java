@@ -31,7 +31,7 @@ class JsonRecordsTest {
             + "\"client_host\":null,\"database\":\"coop\",\"tables\":[\"coop.members\"],\"operation\":\"SELECT\","
             + "\"rows_returned\":2400000,\"rows_examined\":2400000,\"bytes_returned\":512000000,"
             + "\"statement_fingerprint\":\"select * from members where region = ?\",\"session_id\":\"s-42\","
-            + "\"source_format\":\"pgaudit\"}");
+            + "\"source_format\":\"pgaudit\",\"tables_undetermined\":null}");
   }
 
   @Test
