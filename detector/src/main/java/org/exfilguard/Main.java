@@ -69,10 +69,12 @@ public final class Main implements Runnable {
         java.util.List<String> all = java.util.Arrays.asList(args);
         boolean verbose = all.contains("--verbose");
         boolean help = all.contains("--help") || all.contains("-h") || all.contains("--version") || all.contains("-V");
+        // A command this jar refuses (no embedded broker) runs nothing worth a log file.
+        boolean refused = args.length > 0 && BROKER_COMMANDS.contains(args[0]) && !BrokerClasses.present();
         if (args.length > 0 && QUIET_COMMANDS.contains(args[0]) && !verbose
                 && System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "logback-quiet.xml");
-            if (!help && System.getProperty(RunLog.PROPERTY) == null) {
+            if (!help && !refused && System.getProperty(RunLog.PROPERTY) == null) {
                 try {
                     Path log = RunLog.create(Path.of(System.getProperty("java.io.tmpdir")), args[0], Instant.now(),
                             ProcessHandle.current().pid());

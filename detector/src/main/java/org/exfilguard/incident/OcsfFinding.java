@@ -29,7 +29,8 @@ import org.exfilguard.schema.ExfiltrationAlert;
 public final class OcsfFinding {
 
     /** The OCSF schema version this rendering follows (the excerpt in ../shared/ocsf). */
-    public static final String OCSF_VERSION = "1.9.0-dev";
+    /** The released OCSF version the findings follow (OcsfFindingTest checks them against its schema files). */
+    public static final String OCSF_VERSION = "1.8.0";
     public static final int CATEGORY_UID = 2;
     public static final int CLASS_UID = 2004;
     public static final String PRODUCT_NAME = "exfilguard";
@@ -405,9 +406,15 @@ public final class OcsfFinding {
                 if (d.getDstHost() != null) {
                     dst.put("hostname", d.getDstHost());
                 }
+                if (d.getDstPort() != null) {
+                    dst.put("port", d.getDstPort());
+                }
                 destination.set("dst_endpoint", dst);
+                // Data left the organisation: an outbound connection (OCSF direction_id 2).
+                destination.set("connection_info", MAPPER.createObjectNode().put("direction", "Outbound").put("direction_id", 2));
                 destination.set("data", MAPPER.createObjectNode()
                         .put("bytes_out", d.getBytesOut())
+                        .put("flows", d.getFlows())
                         .put("first_seen_from_host", d.getFirstSeenFromHost())
                         .put("first_seen_in_org", d.getFirstSeenInOrg()));
                 array.add(destination);

@@ -155,7 +155,8 @@ class OcsfFindingTest {
     void metadataNamesProductDetectorVersionAndSchemaVersion() throws Exception {
         ExfiltrationAlert alert = TestAlerts.alert().build();
         JsonNode metadata = JSON.readTree(OcsfFinding.render(alert)).get("metadata");
-        assertThat(metadata.get("version").asText()).isEqualTo(schema.version());
+        // Stamped with the released version; the excerpt under ../shared may be a later development version.
+        assertThat(metadata.get("version").asText()).isEqualTo(OcsfFinding.OCSF_VERSION);
         assertThat(metadata.at("/product/name").asText()).isEqualTo("exfilguard");
         assertThat(metadata.at("/product/vendor_name").asText()).isNotBlank();
         assertThat(metadata.at("/product/version").asText()).isEqualTo(alert.getDetectorVersion());
