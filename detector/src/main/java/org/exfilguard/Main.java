@@ -7,6 +7,7 @@ import java.util.Set;
 import org.exfilguard.cli.AlertsCommand;
 import org.exfilguard.cli.BacktestCommand;
 import org.exfilguard.cli.BenchCommand;
+import org.exfilguard.cli.ConfigCommand;
 import org.exfilguard.cli.DemoCommand;
 import org.exfilguard.cli.EvaluateCommand;
 import org.exfilguard.cli.ParseCommand;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
         description = "Streaming detector of bulk data extraction from database access and egress logs.",
         subcommands = {RunCommand.class, SetupCommand.class, DemoCommand.class, BacktestCommand.class, ReplayCommand.class, AlertsCommand.class,
                 ParseCommand.class, SimulateCommand.class, EvaluateCommand.class, BenchCommand.class, ResetCommand.class,
+                ConfigCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
