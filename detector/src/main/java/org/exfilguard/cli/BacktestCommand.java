@@ -394,6 +394,7 @@ public final class BacktestCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  %,d events were further out of order than --reorder-window and went in late%n", late);
         }
         ReplayCommand.printRefused(out, feeder, feeder.maxAhead());
+        ReplayCommand.printAdvice(out, feeder);
         long deadLetters = deadLetterReasons.values().stream().mapToLong(Long::longValue).sum();
         out.printf(Locale.ROOT, "  dead letters (events the detector refused): %,d%s%n", deadLetters,
                 deadLetterReasons.isEmpty() ? "" : " " + deadLetterReasons);

@@ -17,6 +17,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.exfilguard.ingest.EventTimes;
 import org.exfilguard.ingest.MergedLogs;
 import org.exfilguard.ingest.ParseResult;
+import org.exfilguard.ingest.SourceAdvice;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.topology.Topics;
@@ -49,6 +50,7 @@ final class EventFeeder {
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
     private final List<Instant> samples = new ArrayList<>();
     private volatile long fed;
+    private final SourceAdvice advice = new SourceAdvice();
     private volatile Instant position;
     private long dbEvents;
     private long egressEvents;
@@ -82,6 +84,7 @@ final class EventFeeder {
             pacer.await(t.time(), fed);
             long ts = t.time().toEpochMilli();
             if (t.event() instanceof DbAccessEvent d) {
+                advice.observe(d);
                 producer.send(new ProducerRecord<>(topics.dbAccess(), null, ts, d.getAccount(),
                         dbSerializer.serialize(topics.dbAccess(), d)), this::onSent);
                 dbEvents++;
@@ -120,6 +123,11 @@ final class EventFeeder {
 
     long fed() {
         return fed;
+    }
+
+    /** Advice on the sources' logging settings (reads without row counts, statements without accounts). */
+    List<String> advice() {
+        return advice.given();
     }
 
     /** Events not sent because of their time, by reason. */

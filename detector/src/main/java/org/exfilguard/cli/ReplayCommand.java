@@ -187,6 +187,7 @@ public final class ReplayCommand implements Callable<Integer> {
                     out.printf(Locale.ROOT, "  %,d events were further out of order than --reorder-window and went out late%n", logs.late());
                 }
                 printRefused(out, feeder, maxAhead);
+                printAdvice(out, feeder);
                 printCounts(logs);
                 if (rejectsOut.summary() != null) {
                     out.println("  " + rejectsOut.summary());
@@ -194,6 +195,11 @@ public final class ReplayCommand implements Callable<Integer> {
             }
             return reportUnreadable(logs.counts(), err) ? 1 : 0;
         }
+    }
+
+    /** Advice on how the sources log (no row counts, no accounts), with the setting to change. */
+    static void printAdvice(PrintStream out, EventFeeder feeder) {
+        feeder.advice().forEach(a -> out.println("  warning: " + a));
     }
 
     /** Events the feeder would not send because of their time, if any, and the bound they broke. */

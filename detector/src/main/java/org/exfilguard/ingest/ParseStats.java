@@ -1,6 +1,7 @@
 package org.exfilguard.ingest;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -30,6 +31,7 @@ public final class ParseStats {
     private final Map<String, Long> rejectsByReason = new TreeMap<>();
     private final Map<String, Long> skippedByWhat = new TreeMap<>();
     private final Map<String, Long> adjustedByNote = new TreeMap<>();
+    private final SourceAdvice advice = new SourceAdvice();
 
     /** Distinct reasons kept per map: a reason can carry input text, and the summary must stay a summary. */
     static final int MAX_REASONS = 200;
@@ -56,6 +58,7 @@ public final class ParseStats {
         Instant t = null;
         if (rec instanceof DbAccessEvent d) {
             rowsReturned = saturatedAdd(rowsReturned, d.getRowsReturned());
+            advice.observe(d);
             if (Boolean.TRUE.equals(d.getTablesUndetermined())) {
                 tablesUndetermined++;
             }
@@ -112,6 +115,7 @@ public final class ParseStats {
         o.rejectsByReason.forEach((k, v) -> tally(rejectsByReason, k, v));
         o.skippedByWhat.forEach((k, v) -> tally(skippedByWhat, k, v));
         o.adjustedByNote.forEach((k, v) -> tally(adjustedByNote, k, v));
+        advice.adopt(o.advice.given());
         if (o.first != null && (first == null || o.first.isBefore(first))) {
             first = o.first;
         }
@@ -184,6 +188,11 @@ public final class ParseStats {
     }
 
     /** Events kept with a field changed to fit the bounds, by what was changed (see {@link ParseResult.Event#notes()}). */
+    /** Advice on the sources' logging settings (no row counts, no accounts), once each. */
+    public List<String> advice() {
+        return advice.given();
+    }
+
     public Map<String, Long> adjustedByNote() {
         return Map.copyOf(adjustedByNote);
     }
@@ -214,6 +223,7 @@ public final class ParseStats {
         }
         sb.append("rows returned: ").append(total(rowsReturned)).append('\n');
         sb.append("bytes out: ").append(total(bytesOut)).append('\n');
+        advice.given().forEach(a -> sb.append("warning: ").append(a).append('\n'));
         return sb.toString();
     }
 }

@@ -20,6 +20,7 @@ import org.exfilguard.profile.ScopeProfile;
 import org.exfilguard.incident.AvroBytes;
 import org.exfilguard.incident.EcsAlert;
 import org.exfilguard.incident.OcsfFinding;
+import org.exfilguard.ingest.SourceAdvice;
 import org.exfilguard.suppress.AllowListSource;
 import org.exfilguard.suppress.AllowRule;
 import org.exfilguard.suppress.Candidate;
@@ -53,6 +54,9 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
     /** Bytes of encoded profiles each task keeps in memory in front of its store. */
     private final long profileCacheBytes;
     private final Clock wallClock;
+    /** Shared by the supplier's tasks, so each piece of advice on the sources is logged once per process. */
+    private final SourceAdvice sourceAdvice = new SourceAdvice();
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReadProfileSupplier.class);
 
     ReadProfileSupplier(DetectionSettings settings, String detectorVersion, DetectorMetrics metrics,
                         AllowListSource allowList, long profileCacheBytes, String alertsChild, String alertsJsonChild,
@@ -139,6 +143,11 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
         }
 
         private void onRead(DbAccessEvent event) {
+            Optional<String> advice;
+            synchronized (sourceAdvice) {
+                advice = sourceAdvice.observe(event);
+            }
+            advice.ifPresent(a -> log.warn("{}", a));
             List<String> tables = settings.sensitiveTables().match(event.getTables(), event.getDatabase());
             if (tables.isEmpty()) {
                 // A CALL on the member database may read the member table: counted apart, as blind spots.
