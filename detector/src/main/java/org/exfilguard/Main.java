@@ -10,6 +10,7 @@ import org.exfilguard.cli.BenchCommand;
 import org.exfilguard.cli.ConfigCommand;
 import org.exfilguard.cli.DemoCommand;
 import org.exfilguard.cli.EvaluateCommand;
+import org.exfilguard.cli.ExitCodes;
 import org.exfilguard.cli.ParseCommand;
 import org.exfilguard.cli.ReplayCommand;
 import org.exfilguard.cli.ResetCommand;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Command;
         description = "Streaming detector of bulk data extraction from database access and egress logs.",
         subcommands = {RunCommand.class, SetupCommand.class, DemoCommand.class, BacktestCommand.class, ReplayCommand.class, AlertsCommand.class,
                 ParseCommand.class, SimulateCommand.class, EvaluateCommand.class, BenchCommand.class, ResetCommand.class,
-                ConfigCommand.class,
+                ConfigCommand.class, picocli.AutoComplete.GenerateCompletion.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -45,8 +46,10 @@ public final class Main implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        // A bad flag is a usage error (64), never the 2 picocli uses by default, which read like "restart me".
+        usageExitCode(commandLine);
         return commandLine.setExecutionStrategy(parsed -> {
             CommandLine.ParseResult sub = parsed.subcommand();
             if (sub != null && BROKER_COMMANDS.contains(sub.commandSpec().name()) && !BrokerClasses.present()
@@ -63,6 +66,11 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
+    }
+
+    private static void usageExitCode(CommandLine commandLine) {
+        commandLine.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
+        commandLine.getSubcommands().values().forEach(Main::usageExitCode);
     }
 
     /** Must run before the first logger is created: logback reads its configuration once. */

@@ -102,7 +102,7 @@ public final class AlertsCommand implements Callable<Integer> {
         if (!settings.containsKey(ExfilguardConfig.BOOTSTRAP_SERVERS) || !settings.containsKey(ExfilguardConfig.SCHEMA_REGISTRY_URL)) {
             err.println("alerts: --bootstrap-servers and --schema-registry-url are required (or bootstrap.servers and "
                     + "schema.registry.url in --config)");
-            return 2;
+            return ExitCodes.USAGE;
         }
         String alertsTopic = config.topics().alerts();
         Deserializer<ExfiltrationAlert> alerts =

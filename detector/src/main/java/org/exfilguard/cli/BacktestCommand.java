@@ -63,7 +63,7 @@ import picocli.CommandLine.Option;
                 "Kafka's own logs go to a new file per run, ${java.io.tmpdir}/exfilguard-<command>-<time>-<pid>.log, named on stderr (or the console with --verbose)."},
         exitCodeListHeading = "Exit status:%n",
         exitCodeList = {"0:done, every input file read", "1:done with every readable input, but some file could not be "
-                + "opened or read to its end (named on stderr); or the run failed", "2:usage error"})
+                + "opened or read to its end (named on stderr); or the run failed", "64:usage error or an output path it cannot write"})
 public final class BacktestCommand implements Callable<Integer> {
 
     /**
@@ -142,7 +142,7 @@ public final class BacktestCommand implements Callable<Integer> {
             inputs = ReplayCommand.inputs(List.of(), dbLogs, dbFormat, egressLogs, egressFormat);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
-            return 2;
+            return ExitCodes.USAGE;
         }
         Map<String, Path> outputs = new LinkedHashMap<>();
         outputs.put("--alerts-out", alertsOut);
@@ -151,7 +151,7 @@ public final class BacktestCommand implements Callable<Integer> {
         Optional<String> unwritable = OutputPaths.check(outputs);
         if (unwritable.isPresent()) {
             err.println(unwritable.get());
-            return 2;
+            return ExitCodes.USAGE;
         }
         long began = System.nanoTime();
         Path stateDir = Files.createTempDirectory("exfilguard-backtest-state");

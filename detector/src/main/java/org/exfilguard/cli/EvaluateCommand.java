@@ -63,14 +63,14 @@ public final class EvaluateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (alertsFile == null && staticEvents == null) {
             err.println("give --alerts, --static-threshold-from, or both");
-            return 2;
+            return ExitCodes.USAGE;
         }
         List<TruthEntry> truth;
         try {
             truth = TruthJson.read(truthFile);
         } catch (IOException ex) {
             err.println("cannot read truth: " + ex.getMessage());
-            return 2;
+            return ExitCodes.USAGE;
         }
         out.printf(Locale.ROOT, "truth: %d incidents from %s, grace %s%n%n", truth.size(), truthFile, grace);
         if (alertsFile != null) {

@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
         exitCodeListHeading = "Exit status:%n",
         exitCodeList = {"0:every file was read (rejected entries are counted, not failures)",
             "1:some file could not be opened or read to its end (the others were still parsed), or output failed",
-            "2:usage error", "3:no file was in a known log format"})
+            "64:usage error", "65:no file was in a known log format"})
 public final class ParseCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Log files to parse.")
@@ -78,13 +78,13 @@ public final class ParseCommand implements Callable<Integer> {
             fmt = LogFormat.byName(format);
             if (fmt.isEmpty()) {
                 stderr.println("unknown format: " + format);
-                return 2;
+                return ExitCodes.USAGE;
             }
         }
         ParserOptions options = ParserOptions.defaults().withMaxEntryChars(maxEntryChars);
         if (maxRejects < 0) {
             stderr.println("--max-rejects must not be negative");
-            return 2;
+            return ExitCodes.USAGE;
         }
         ParseStats stats;
         RejectWriter rejectsOut;
@@ -111,7 +111,7 @@ public final class ParseCommand implements Callable<Integer> {
         }
         if (stats.unknownFormatFiles() == stats.files()) {
             stderr.println("no input file is in a known log format (name it with --format)");
-            return 3;
+            return ExitCodes.DATA;
         }
         return 0;
     }

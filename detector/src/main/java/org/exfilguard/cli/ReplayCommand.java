@@ -44,7 +44,10 @@ import picocli.CommandLine.Parameters;
         description = {"Replay log files into the canonical topics (db-access, egress) of a Kafka cluster, in event-time order, "
                 + "record timestamp = event time, for `run` to consume.",
                 "Checks each topic's retention against the age of the oldest event: creates missing topics with retention.ms=-1 "
-                        + "and refuses where the existing retention would let the broker delete the replayed records."})
+                        + "and refuses where the existing retention would let the broker delete the replayed records."},
+        exitCodeListHeading = "Exit status:%n",
+        exitCodeList = {"0:done", "1:done with every readable input, but some file could not be read to its end",
+                "64:usage error or an output path it cannot write", "78:refused: a topic's retention would delete the replayed events"})
 public final class ReplayCommand implements Callable<Integer> {
 
     @Parameters(arity = "0..*", paramLabel = "FILE", description = "Log files, format detected per file (database or egress).")
@@ -119,25 +122,25 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (speed != null && maxRate != null) {
             err.println("give --speed or --max-rate, not both");
-            return 2;
+            return ExitCodes.USAGE;
         }
         List<MergedLogs.Input> inputs;
         try {
             inputs = inputs(files, dbLogs, dbFormat, egressLogs, egressFormat);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
-            return 2;
+            return ExitCodes.USAGE;
         }
         if (inputs.isEmpty()) {
             err.println("no input files: give FILE..., --db-log or --egress-log");
-            return 2;
+            return ExitCodes.USAGE;
         }
         Map<String, Path> outputs = new LinkedHashMap<>();
         outputs.put("--rejects", rejects);
         Optional<String> unwritable = OutputPaths.check(outputs);
         if (unwritable.isPresent()) {
             err.println(unwritable.get());
-            return 2;
+            return ExitCodes.USAGE;
         }
         Map<String, String> flags = new LinkedHashMap<>(settings);
         RunCommand.putIfSet(flags, ExfilguardConfig.BOOTSTRAP_SERVERS, bootstrapServers);
@@ -163,7 +166,7 @@ public final class ReplayCommand implements Callable<Integer> {
             if (!topicsOk.ok()) {
                 err.println("replay refused:");
                 topicsOk.problems().forEach(p -> err.println("  " + p));
-                return 3;
+                return ExitCodes.CONFIG;
             }
             Duration maxAhead = EventTimes.sendLimit(TopicRetention.acceptedAhead(admin, List.of(topics.dbAccess(), topics.egress())),
                     config.detectionSettings().maxFutureSkew());

@@ -18,7 +18,11 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the detector against a Kafka cluster until stopped (SIGTERM closes it cleanly).",
                 "Configuration: defaults < --config file < EXFILGUARD_* environment (EXFILGUARD_SASL_JAAS_CONFIG is sasl.jaas.config) < --set and the flags below.",
-                "Any Kafka Streams or client setting passes through (security.protocol, ssl.*, sasl.*)."})
+                "Any Kafka Streams or client setting passes through (security.protocol, ssl.*, sasl.*)."},
+        exitCodeListHeading = "Exit status:%n",
+        exitCodeList = {"0:stopped by SIGTERM, cleanly", "64:a bad flag or configuration key (restarting will not help)",
+                "75:stopped on an error a restart may cure (the cluster unreachable, a stream thread died, a stall): "
+                        + "a supervisor should restart it"})
 public final class RunCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -28,7 +32,7 @@ public final class RunCommand implements Callable<Integer> {
      * {@code task.timeout.ms}): the process exits so that its supervisor restarts it, and exactly-once processing
      * resumes from the last committed transaction without losing or repeating an alert.
      */
-    public static final int EXIT_RESTART = 2;
+    public static final int EXIT_RESTART = ExitCodes.RESTART;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file.")
     Path configFile;

@@ -69,7 +69,7 @@ public final class SimulateCommand implements Callable<Integer> {
             case "standard" -> simSpec = SimulationSpec.standard(seed == null ? 1L : seed);
             default -> {
                 err.println("unknown preset '" + preset + "': use demo or standard");
-                return 2;
+                return ExitCodes.USAGE;
             }
         }
         Set<SimulationFiles.Format> fmt = EnumSet.noneOf(SimulationFiles.Format.class);
@@ -79,7 +79,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 case "canonical" -> fmt.add(SimulationFiles.Format.CANONICAL);
                 default -> {
                     err.println("unknown format '" + f + "': use slowlog or canonical");
-                    return 2;
+                    return ExitCodes.USAGE;
                 }
             }
         }
@@ -119,7 +119,7 @@ public final class SimulateCommand implements Callable<Integer> {
             return 0;
         } catch (IllegalArgumentException ex) {
             err.println("cannot simulate: " + ex.getMessage());
-            return 2;
+            return ExitCodes.USAGE;
         }
     }
 }

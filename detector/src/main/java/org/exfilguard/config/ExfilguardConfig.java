@@ -177,7 +177,7 @@ public final class ExfilguardConfig extends AbstractConfig {
                     "How often the allow-list file is checked for changes (an edit applies after it has been stable this long).")
             .define(METRICS_HOST, Type.STRING, "127.0.0.1", Importance.LOW, "Address the /metrics and /health endpoint binds to.")
             .define(STALL_TIMEOUT_SECONDS, Type.INT, 600, Range.atLeast(0), Importance.LOW,
-                    "Exit with code 2 (for a supervisor to restart the detector) when input waits but nothing has been processed, or a state restoration has restored nothing, for this long; 0 never.")
+                    "Exit with code 75 (for a supervisor to restart the detector) when input waits but nothing has been processed, or a state restoration has restored nothing, for this long; 0 never.")
             .define(METRICS_PORT, Type.INT, 9464, Range.between(-1, 65535), Importance.LOW,
                     "Port of the /metrics and /health endpoint; 0 picks a free one, -1 disables it.")
             .define(METRICS_TOKEN, Type.PASSWORD, null, Importance.LOW, "Bearer token required by /metrics when set.")

@@ -26,7 +26,7 @@ class BacktestCommandTest {
         long began = System.nanoTime();
         int exit = new CommandLine(new BacktestCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8))).execute(args);
-        assertThat(exit).isEqualTo(2);
+        assertThat(exit).isEqualTo(ExitCodes.USAGE);
         assertThat(System.nanoTime() - began).as("before any broker starts").isLessThan(5_000_000_000L);
         return err.toString(StandardCharsets.UTF_8).strip();
     }

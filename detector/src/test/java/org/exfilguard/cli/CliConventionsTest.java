@@ -23,4 +23,24 @@ class CliConventionsTest {
         });
         assertThat(commands).contains("run", "setup", "alerts", "reset", "replay");
     }
+
+    @Test
+    void aBadFlagIsAUsageErrorOnEveryCommandNeverTheRestartCode() {
+        for (String command : List.of("run", "setup", "parse", "replay", "backtest", "alerts", "reset", "config", "simulate")) {
+            CommandLine commandLine = Main.commandLine();
+            commandLine.setErr(new java.io.PrintWriter(java.io.Writer.nullWriter()));
+            assertThat(commandLine.execute(command, "--no-such-flag")).as(command).isEqualTo(ExitCodes.USAGE);
+        }
+        assertThat(ExitCodes.USAGE).isNotEqualTo(ExitCodes.RESTART);
+        assertThat(RunCommand.EXIT_RESTART).isEqualTo(ExitCodes.RESTART);
+    }
+
+    @Test
+    void bashCompletionIsGeneratedFromTheCommandTree() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        CommandLine commandLine = Main.commandLine();
+        commandLine.setOut(new java.io.PrintWriter(out));
+        assertThat(commandLine.execute("generate-completion")).isZero();
+        assertThat(out.toString()).contains("complete -F").contains("setup").contains("--bootstrap-server");
+    }
 }

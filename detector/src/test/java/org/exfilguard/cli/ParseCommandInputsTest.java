@@ -109,7 +109,7 @@ class ParseCommandInputsTest {
         Files.writeString(a, "hello\nworld\n");
         Files.writeString(b, "nothing to see\n");
         Run run = parse(a.toString(), b.toString());
-        assertThat(run.exit()).isEqualTo(3);
+        assertThat(run.exit()).isEqualTo(ExitCodes.DATA);
         assertThat(run.stderr()).contains("no input file is in a known log format (name it with --format)\n");
         // One known file among unknown ones is a normal run: the unknown ones are counted as rejects.
         Path good = dir.resolve("good.log");

@@ -91,7 +91,7 @@ class ReplayCommandIT {
 
         int exit = replay("7d", log.toString());
 
-        assertThat(exit).isEqualTo(3);
+        assertThat(exit).isEqualTo(ExitCodes.CONFIG);
         String message = err.toString(StandardCharsets.UTF_8);
         assertThat(message).contains("replay refused").contains("'db-access-7d'").contains("retention.ms=604800000")
                 .contains("14 d").contains("retention.ms=-1");

@@ -31,7 +31,7 @@ class RunCommandTest {
         String message = err.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(message).isEqualTo(RunCommand.EXIT_RESTART);
         assertThat(message).startsWith("exfilguard: cannot reach the Kafka cluster at 127.0.0.1:" + port)
-                .contains("exiting with code 2").doesNotContain("\tat ");
+                .contains("exiting with code " + RunCommand.EXIT_RESTART).doesNotContain("\tat ");
         assertThat(message.strip().lines()).hasSize(1);
     }
 }

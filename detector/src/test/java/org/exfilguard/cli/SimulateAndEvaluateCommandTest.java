@@ -64,15 +64,15 @@ class SimulateAndEvaluateCommandTest {
 
     @Test
     void rejectsUnknownPresetAndFormat(@TempDir Path dir) {
-        assertThat(run(new SimulateCommand(), "--out-dir", dir.toString(), "--preset", "huge").exitCode()).isEqualTo(2);
-        assertThat(run(new SimulateCommand(), "--out-dir", dir.toString(), "--format", "csv").exitCode()).isEqualTo(2);
+        assertThat(run(new SimulateCommand(), "--out-dir", dir.toString(), "--preset", "huge").exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run(new SimulateCommand(), "--out-dir", dir.toString(), "--format", "csv").exitCode()).isEqualTo(ExitCodes.USAGE);
     }
 
     @Test
     void evaluateNeedsAlertsOrEvents(@TempDir Path dir) throws Exception {
         Path truth = Files.writeString(dir.resolve("t.jsonl"), "");
         Run r = run(new EvaluateCommand(), "--truth", truth.toString());
-        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err()).contains("--alerts");
     }
 
@@ -81,7 +81,7 @@ class SimulateAndEvaluateCommandTest {
         Path truth = Files.writeString(dir.resolve("t.jsonl"), "{\"kind\":\"SMASH_AND_GRAB\"}\n");
         Path alerts = Files.writeString(dir.resolve("a.jsonl"), "");
         Run r = run(new EvaluateCommand(), "--truth", truth.toString(), "--alerts", alerts.toString());
-        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err()).contains("line 1", "missing scenario_id");
     }
 }
