@@ -50,6 +50,18 @@ public final class Main implements Runnable {
         CommandLine commandLine = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
         // A bad flag is a usage error (64), never the 2 picocli uses by default, which read like "restart me".
         usageExitCode(commandLine);
+        // One line, never a stack trace without --verbose: a bad configuration key or value is a usage error (64).
+        commandLine.setExecutionExceptionHandler((e, command, parsed) -> {
+            boolean config = e instanceof org.apache.kafka.common.config.ConfigException;
+            String what = config ? e.getMessage() : command.getCommandName() + " failed: " + describe(e);
+            command.getErr().println("exfilguard: " + what);
+            if (parsed.originalArgs().contains("--verbose")) {
+                e.printStackTrace(command.getErr());
+            } else if (!config) {
+                command.getErr().println("exfilguard: (--verbose prints the stack trace)");
+            }
+            return config ? ExitCodes.USAGE : ExitCodes.FAILED;
+        });
         return commandLine.setExecutionStrategy(parsed -> {
             CommandLine.ParseResult sub = parsed.subcommand();
             if (sub != null && BROKER_COMMANDS.contains(sub.commandSpec().name()) && !BrokerClasses.present()
@@ -66,6 +78,16 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
+    }
+
+    /** The exception and, when it wraps another, its innermost cause: the part that says what went wrong. */
+    static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String outer = e.getClass().getSimpleName() + ": " + e.getMessage();
+        return root == e ? outer : outer + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
     }
 
     private static void usageExitCode(CommandLine commandLine) {

@@ -43,4 +43,14 @@ class CliConventionsTest {
         assertThat(commandLine.execute("generate-completion")).isZero();
         assertThat(out.toString()).contains("complete -F").contains("setup").contains("--bootstrap-server");
     }
+
+    @Test
+    void aMisspeltKeyIsOneLineAndAUsageErrorNotAStackTrace() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine commandLine = Main.commandLine();
+        commandLine.setErr(new java.io.PrintWriter(err, true));
+        assertThat(commandLine.execute("config", "--effective", "--set", "sensitive.table=coop.members")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString().strip()).startsWith("exfilguard: unknown configuration key 'sensitive.table'")
+                .contains("did you mean 'sensitive.tables'").doesNotContain("\tat ").doesNotContain("\n");
+    }
 }
