@@ -113,9 +113,20 @@ public final class AlertsCommand implements Callable<Integer> {
                 : format.json ? a -> ConsoleEscapes.json(JsonRecords.toJson(a))
                 : AlertText::format; // multi-line, ends with a newline: alerts come out separated by a blank line
 
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerSettings(settings),
+        Map<String, Object> consumerSettings = consumerSettings(settings);
+        // --timeout bounds the whole read, the cluster's metadata and end offsets included.
+        consumerSettings.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, timeoutSeconds * 1000L));
+        Instant deadline = Instant.now().plusSeconds(timeoutSeconds);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerSettings,
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = partitions(consumer, alertsTopic);
+            List<TopicPartition> partitions;
+            try {
+                partitions = partitions(consumer, alertsTopic, Duration.ofSeconds(timeoutSeconds));
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                err.println("alerts: no answer from the Kafka cluster at " + settings.get(ExfilguardConfig.BOOTSTRAP_SERVERS)
+                        + " within " + timeoutSeconds + " s (--timeout)");
+                return ExitCodes.FAILED;
+            }
             if (partitions.isEmpty()) {
                 err.println("alerts: topic " + alertsTopic + " does not exist");
                 return 1;
@@ -127,7 +138,7 @@ public final class AlertsCommand implements Callable<Integer> {
                 consumer.seekToBeginning(partitions);
             }
             Printer printer = new Printer(alertsTopic, alerts, render, out, err);
-            return follow ? follow(consumer, printer) : readToEnd(consumer, partitions, printer);
+            return follow ? follow(consumer, printer) : readToEnd(consumer, partitions, printer, deadline);
         }
     }
 
@@ -149,15 +160,15 @@ public final class AlertsCommand implements Callable<Integer> {
         return props;
     }
 
-    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
-        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic, Duration timeout) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
         return infos == null ? List.of() : infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
     }
 
-    private int readToEnd(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Printer printer) {
+    private int readToEnd(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Printer printer,
+                          Instant deadline) {
         // Under read_committed the end offsets are the last stable offsets: an open transaction's alerts are not waited for.
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-        Instant deadline = Instant.now().plusSeconds(timeoutSeconds);
         while (!reached(consumer, ends)) {
             if (Instant.now().isAfter(deadline)) {
                 printer.err.println("alerts: the end of " + printer.topic + " was not reached within " + timeoutSeconds + " s");

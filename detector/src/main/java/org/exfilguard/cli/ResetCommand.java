@@ -38,8 +38,9 @@ import picocli.CommandLine.Option;
  * not ship; the Admin API does the same for a topology without intermediate user topics.
  */
 @Command(name = "reset", mixinStandardHelpOptions = true,
-        description = {"Delete the detector's state for an application id: consumer group offsets, internal changelog and",
-                "repartition topics, and the local state directory. Every instance must be stopped first.",
+        description = {"Delete the detector's state for an application id (offsets, internal topics, local state).",
+                "Deletes the consumer group offsets, the internal changelog and repartition topics, and the local state",
+                "directory. Every instance must be stopped first.",
                 "Configuration as for run: --config file < EXFILGUARD_* environment < flags."})
 public final class ResetCommand implements Callable<Integer> {
 

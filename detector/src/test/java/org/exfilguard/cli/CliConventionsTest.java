@@ -53,4 +53,29 @@ class CliConventionsTest {
         assertThat(err.toString().strip()).startsWith("exfilguard: unknown configuration key 'sensitive.table'")
                 .contains("did you mean 'sensitive.tables'").doesNotContain("\tat ").doesNotContain("\n");
     }
+
+    @Test
+    void alertsHonoursItsTimeoutAgainstADeadClusterAndNamesTheHost() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine commandLine = Main.commandLine();
+        commandLine.setErr(new java.io.PrintWriter(err, true));
+        long start = System.nanoTime();
+        int exit = commandLine.execute("alerts", "--bootstrap-server", "127.0.0.1:1", "--schema-registry-url", "http://127.0.0.1:2",
+                "--timeout", "2");
+        long seconds = java.time.Duration.ofNanos(System.nanoTime() - start).toSeconds();
+        assertThat(exit).isEqualTo(ExitCodes.FAILED);
+        assertThat(err.toString()).contains("no answer from the Kafka cluster at 127.0.0.1:1 within 2 s");
+        // Before: the metadata wait was a fixed 30 s whatever --timeout said.
+        assertThat(seconds).isLessThan(25);
+    }
+
+    /** The command list of --help shows each command's first description line: it must be a whole sentence. */
+    @Test
+    void everyCommandsSummaryLineIsAWholeSentence() {
+        Main.commandLine().getSubcommands().forEach((name, command) -> {
+            String[] description = command.getCommandSpec().usageMessage().description();
+            assertThat(description).as(name).isNotEmpty();
+            assertThat(description[0].strip()).as(name).matches(".*[.)]$");
+        });
+    }
 }
