@@ -17,6 +17,7 @@ import org.exfilguard.cli.ResetCommand;
 import org.exfilguard.cli.RunLog;
 import org.exfilguard.cli.RunCommand;
 import org.exfilguard.cli.SetupCommand;
+import org.exfilguard.cli.Terminals;
 import org.exfilguard.cli.SimulateCommand;
 import org.exfilguard.cli.VersionProvider;
 import org.exfilguard.embedded.BrokerClasses;
@@ -50,6 +51,10 @@ public final class Main implements Runnable {
         CommandLine commandLine = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
         // A bad flag is a usage error (64), never the 2 picocli uses by default, which read like "restart me".
         usageExitCode(commandLine);
+        // Help in colour on a terminal only: escape codes in a pipe, a file or a CI log are noise.
+        if (!Terminals.interactive()) {
+            commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
+        }
         // One line, never a stack trace without --verbose: a bad configuration key or value is a usage error (64).
         commandLine.setExecutionExceptionHandler((e, command, parsed) -> {
             boolean config = e instanceof org.apache.kafka.common.config.ConfigException;

@@ -42,7 +42,7 @@ public final class ProgressBar implements AutoCloseable {
 
     /** Starts redrawing; interactive when a console is attached. */
     public static ProgressBar start(String label, PrintStream err, Supplier<Snapshot> source) {
-        return start(label, err, source, System.console() != null);
+        return start(label, err, source, Terminals.interactive());
     }
 
     public static ProgressBar start(String label, PrintStream err, Supplier<Snapshot> source, boolean interactive) {
