@@ -94,6 +94,8 @@ public final class EgressProcessorMain {
     static List<StoreBuilder<? extends KeyValueStore<String, ?>>> stores() {
         return List.of(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EGRESS_HOSTS), Serdes.String(), Serdes.ByteArray()),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EGRESS_DESTINATIONS), Serdes.String(), Serdes.Long()),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EGRESS_FRESH), Serdes.String(), Serdes.ByteArray()),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ORG_DESTINATIONS), Serdes.String(), Serdes.Long()),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EGRESS_PEER_BASELINES), Serdes.String(), Serdes.ByteArray()));
     }
