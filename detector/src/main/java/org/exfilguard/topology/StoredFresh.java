@@ -2,13 +2,9 @@ package org.exfilguard.topology;
 
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.exfilguard.detect.EgressHost;
 import org.exfilguard.schema.state.FreshDestination;
@@ -20,8 +16,6 @@ import org.exfilguard.schema.state.FreshDestination;
  * removed or reordered. Both in {@link EgressHostCodec}'s layout.
  */
 final class StoredFresh {
-
-    private static final StringSerializer KEYS = new StringSerializer();
 
     private final String srcIp;
     /**
@@ -46,21 +40,16 @@ final class StoredFresh {
             return none(srcIp);
         }
         EgressHostCodec.FreshOrder order = codec.decodeFreshOrder(orderBytes);
-        Map<Long, FreshDestination> entries = new HashMap<>();
-        String prefix = srcIp + StoredDestinations.SEPARATOR;
-        try (KeyValueIterator<String, byte[]> all = store.prefixScan(prefix, KEYS)) {
-            while (all.hasNext()) {
-                KeyValue<String, byte[]> kv = all.next();
-                entries.put(Long.parseLong(kv.key.substring(prefix.length())), codec.decodeFreshEntry(kv.value));
-            }
-        }
         StoredFresh stored = new StoredFresh(srcIp);
+        // Point reads of the listed entries, not a prefix scan: the host's range is full of deleted entries, which
+        // a RocksDB iterator steps over one by one.
         for (long n : order.numbers()) {
-            FreshDestination f = entries.get(n);
-            if (f == null) {
+            byte[] bytes = store.get(stored.key(n));
+            if (bytes == null) {
                 throw new IllegalStateException("egress fresh-destination state of " + srcIp + " lists entry " + n
                         + ", which is not stored");
             }
+            FreshDestination f = codec.decodeFreshEntry(bytes);
             stored.numbers.put(f, n);
             into.add(f);
         }
