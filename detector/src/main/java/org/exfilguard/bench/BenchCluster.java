@@ -27,6 +27,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.exfilguard.config.ExfilguardConfig;
 import org.exfilguard.schema.DbAccessEvent;
+import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.serde.AvroSerde;
 import org.exfilguard.serde.EmbeddedSchemaRegistry;
@@ -102,6 +103,26 @@ final class BenchCluster implements AutoCloseable {
         try (KafkaProducer<String, DbAccessEvent> producer = producer(20)) {
             source.accept(event -> {
                 producer.send(record(topic, event));
+                count.incrementAndGet();
+            });
+            producer.flush();
+        }
+        return new Produced(count.get(), Duration.between(began, Instant.now()));
+    }
+
+    /** Produces the flows {@code source} emits, keyed by source ip and stamped with event time. */
+    Produced produceEgress(String topic, Consumer<Consumer<EgressEvent>> source) {
+        AtomicLong count = new AtomicLong();
+        Instant began = Instant.now();
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        try (KafkaProducer<String, EgressEvent> producer = new KafkaProducer<>(props, new StringSerializer(),
+                AvroSerde.of(EgressEvent.class, client, false).serializer())) {
+            source.accept(flow -> {
+                producer.send(new ProducerRecord<>(topic, null, flow.getEventTime().toEpochMilli(), flow.getSrcIp(), flow));
                 count.incrementAndGet();
             });
             producer.flush();

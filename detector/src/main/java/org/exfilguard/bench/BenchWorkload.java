@@ -35,10 +35,16 @@ public final class BenchWorkload {
     /** Rows of an extraction in the ROLES mix, at least. */
     static final long ROLES_EXTRACTION_MIN_ROWS = 500_000;
 
-    /** How row counts are drawn; see the class comment. */
+    /**
+     * How row counts are drawn; see the class comment. {@code REALISTIC}: reads as in {@code ROLES}, and beside
+     * them {@value #FLOWS_PER_READ} network flows per read on the egress topic ({@link EgressWorkload}).
+     */
     public enum Mix {
-        UNIFORM, ROLES
+        UNIFORM, ROLES, REALISTIC
     }
+
+    /** Flows per read in the REALISTIC mix. */
+    public static final int FLOWS_PER_READ = 8;
 
     private final int keys;
     private final double sensitiveShare;
@@ -105,7 +111,7 @@ public final class BenchWorkload {
         boolean sensitive = random.nextDouble() < sensitiveShare;
         String table = sensitive ? SENSITIVE_TABLES.get(key % 2) : OTHER_TABLES.get(random.nextInt(OTHER_TABLES.size()));
         double kind = random.nextDouble();
-        if (mix == Mix.ROLES) {
+        if (mix != Mix.UNIFORM) {
             return roleRead(accountIndex, table, kind, at);
         }
         long rows;

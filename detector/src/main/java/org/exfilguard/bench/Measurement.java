@@ -18,7 +18,16 @@ final class Measurement {
      */
     static RunResult measure(BenchCluster cluster, String name, String group, String topic, Duration timeout,
                              List<? extends BenchApp> apps) throws Exception {
-        Map<TopicPartition, Long> ends = cluster.endOffsets(topic);
+        return measure(cluster, name, group, List.of(topic), timeout, apps);
+    }
+
+    /** As above, until the group has committed the end of every one of {@code topics}. */
+    static RunResult measure(BenchCluster cluster, String name, String group, List<String> topics, Duration timeout,
+                             List<? extends BenchApp> apps) throws Exception {
+        Map<TopicPartition, Long> ends = new java.util.LinkedHashMap<>();
+        for (String topic : topics) {
+            ends.putAll(cluster.endOffsets(topic));
+        }
         long events = ends.values().stream().mapToLong(Long::longValue).sum();
         System.gc();
         boolean peakReset = ProcessStats.resetPeakRss();

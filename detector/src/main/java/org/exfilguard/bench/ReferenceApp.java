@@ -17,6 +17,7 @@ import org.apache.kafka.streams.state.WindowStore;
 import org.exfilguard.config.ExfilguardConfig;
 import org.exfilguard.config.StreamsSettings;
 import org.exfilguard.schema.DbAccessEvent;
+import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.serde.AvroSerde;
 import org.exfilguard.serde.SchemaRegistryClient;
 
@@ -33,8 +34,35 @@ final class ReferenceApp implements BenchApp {
     private final KafkaStreams streams;
 
     ReferenceApp(ExfilguardConfig config, SchemaRegistryClient client) {
+        this(config, client, false);
+    }
+
+    /** With {@code withEgress}, the reference of the realistic mix: the same sum over the reads and the flows. */
+    ReferenceApp(ExfilguardConfig config, SchemaRegistryClient client, boolean withEgress) {
         Properties props = StreamsSettings.of(config);
-        this.streams = new KafkaStreams(topology(config.topics().dbAccess(), client), props);
+        Topology topology = withEgress ? topology(config.topics().dbAccess(), config.topics().egress(), client)
+                : topology(config.topics().dbAccess(), client);
+        this.streams = new KafkaStreams(topology, props);
+    }
+
+    /**
+     * The bare windowed sum over both inputs: rows read per account and bytes sent per source host (keys of the two
+     * topics never collide), one-hour windows, one store. Each record is a read-modify-write of a window key, the
+     * least a detector of either topic has to do.
+     */
+    static Topology topology(String reads, String flows, SchemaRegistryClient client) {
+        StreamsBuilder builder = new StreamsBuilder();
+        var rows = builder.stream(reads, Consumed.with(Serdes.String(), AvroSerde.of(DbAccessEvent.class, client, false))
+                .withName("reference-source")).mapValues(DbAccessEvent::getRowsReturned, Named.as("reference-rows"));
+        var bytes = builder.stream(flows, Consumed.with(Serdes.String(), AvroSerde.of(EgressEvent.class, client, false))
+                .withName("reference-egress-source")).mapValues(EgressEvent::getBytesOut, Named.as("reference-bytes"));
+        rows.merge(bytes, Named.as("reference-merge"))
+                .groupByKey(Grouped.with("reference-group", Serdes.String(), Serdes.Long()))
+                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofHours(1)))
+                .aggregate(() -> 0L, (key, value, sum) -> sum + value, Named.as(STORE),
+                        Materialized.<String, Long, WindowStore<Bytes, byte[]>>as(STORE)
+                                .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()).withCachingDisabled());
+        return builder.build();
     }
 
     static Topology topology(String input, SchemaRegistryClient client) {

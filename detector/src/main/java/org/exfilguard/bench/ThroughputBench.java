@@ -16,6 +16,7 @@ import org.exfilguard.config.StreamsSettings;
 public final class ThroughputBench {
 
     static final String INPUT = "bench-db-access";
+    static final String EGRESS_INPUT = "bench-egress";
 
     private final BenchOptions options;
     private final PrintStream out;
@@ -26,6 +27,9 @@ public final class ThroughputBench {
     }
 
     public int run() throws Exception {
+        if (options.mix() == BenchWorkload.Mix.REALISTIC) {
+            return runRealistic();
+        }
         out.println("bench throughput: " + options.describe());
         try (BenchCluster cluster = BenchCluster.start(options.workDir(), options.brokerHeap())) {
             out.println("broker JVM pid " + cluster.broker().pid() + " on " + cluster.bootstrapServers());
@@ -72,6 +76,71 @@ public final class ThroughputBench {
             Report.markdownRuns(out, List.of(reference, detector));
             out.printf(Locale.ROOT, "%nThe detector runs at %.2f times the reference's rate (%,d alert records); producer %,.0f events/s.%n",
                     ratio, alerts, produced.perSecond());
+            return 0;
+        }
+    }
+
+    /**
+     * {@code --mix realistic}: reads (the roles mix) and {@value BenchWorkload#FLOWS_PER_READ} times as many flows
+     * ({@link EgressWorkload}) on their own topics; the reference sums both.
+     */
+    private int runRealistic() throws Exception {
+        long reads = options.events() / (1 + BenchWorkload.FLOWS_PER_READ);
+        long flows = options.events() - reads;
+        BenchWorkload workload = options.workload();
+        int hosts = Math.max(EgressWorkload.BUSY_HOSTS + 1, Math.min(workload.accounts(), 20_000));
+        out.println("bench throughput: " + options.describe());
+        out.printf(Locale.ROOT, "realistic mix: %,d reads on %s and %,d flows on %s (%d flows per read) over %,d hosts: "
+                        + "%d%% internal, %d%% to known destinations (%s), the rest a long tail; %d busy hosts carry %d%% of the flows%n",
+                reads, INPUT, flows, EGRESS_INPUT, BenchWorkload.FLOWS_PER_READ, hosts, EgressWorkload.INTERNAL_PERCENT,
+                EgressWorkload.KNOWN_PERCENT, EgressWorkload.KNOWN_DESTINATIONS, EgressWorkload.BUSY_HOSTS, EgressWorkload.BUSY_PERCENT);
+        try (BenchCluster cluster = BenchCluster.start(options.workDir(), options.brokerHeap())) {
+            out.println("broker JVM pid " + cluster.broker().pid() + " on " + cluster.bootstrapServers());
+            cluster.createTopics(options.partitions(), INPUT, EGRESS_INPUT, "bench-alerts", "bench-dlq");
+            BenchCluster.Produced producedReads = cluster.produce(INPUT,
+                    sink -> workload.backlog(reads, BenchOptions.BACKLOG_START, BenchOptions.BACKLOG_SPAN, sink));
+            EgressWorkload egress = new EgressWorkload(hosts, options.seed());
+            long span = BenchOptions.BACKLOG_SPAN.toMillis();
+            long start = BenchOptions.BACKLOG_START.toEpochMilli();
+            BenchCluster.Produced producedFlows = cluster.produceEgress(EGRESS_INPUT, sink -> {
+                for (long i = 0; i < flows; i++) {
+                    sink.accept(egress.next(java.time.Instant.ofEpochMilli(start + (long) ((double) i * span / flows))));
+                }
+            });
+            out.printf(Locale.ROOT, "produced %,d reads in %.1f s and %,d flows in %.1f s%n", producedReads.events(),
+                    RunResult.seconds(producedReads.took()), producedFlows.events(), RunResult.seconds(producedFlows.took()));
+            Map<String, Object> both = Map.of(ExfilguardConfig.TOPIC_EGRESS, EGRESS_INPUT,
+                    ExfilguardConfig.KNOWN_DESTINATIONS, EgressWorkload.KNOWN_DESTINATIONS);
+            List<String> inputs = List.of(INPUT, EGRESS_INPUT);
+
+            ExfilguardConfig referenceConfig = cluster.detectorConfig("bench-reference", options.workDir().resolve("state-reference"),
+                    INPUT, "bench-alerts", "bench-dlq", both);
+            out.println("(a) reference: DSL merge(reads, flows).groupByKey().windowedBy(1 h, no grace).aggregate(sum), "
+                    + ReferenceApp.processingGuarantee(StreamsSettings.of(referenceConfig)) + ", window store without the record cache ...");
+            RunResult reference;
+            try (ReferenceApp app = new ReferenceApp(referenceConfig, cluster.registryClient(), true)) {
+                reference = Measurement.measure(cluster, "(a) DSL windowed sum of both topics (reference)", "bench-reference", inputs,
+                        options.timeout(), List.of(app));
+            }
+            out.printf(Locale.ROOT, "    %,.0f events/s%n", reference.eventsPerSecond());
+
+            ExfilguardConfig detectorConfig = cluster.detectorConfig("bench-detector", options.workDir().resolve("state-detector"),
+                    INPUT, "bench-alerts", "bench-dlq", both);
+            out.println("(b) detector: full topology (reads and egress, correlation), same settings ...");
+            RunResult detector;
+            try (BenchApp app = BenchApp.detector(detectorConfig)) {
+                detector = Measurement.measure(cluster, "(b) detector (full topology)", "bench-detector", inputs,
+                        options.timeout(), List.of(app));
+            }
+            List<org.exfilguard.schema.ExfiltrationAlert> alerts = cluster.readAlerts("bench-alerts");
+            long escalated = alerts.stream().filter(a -> a.getKind() == org.exfilguard.schema.AlertKind.READ_THEN_EGRESS).count();
+            out.printf(Locale.ROOT, "    %,.0f events/s, %,d alert records (%,d READ_THEN_EGRESS)%n", detector.eventsPerSecond(),
+                    alerts.size(), escalated);
+            double ratio = detector.eventsPerSecond() / reference.eventsPerSecond();
+            out.println();
+            Report.runTable(out, List.of(reference, detector));
+            out.printf(Locale.ROOT, "ratio b/a: %.2f (throughput), CPU per event: %.1f µs (a), %.1f µs (b), b/a %.2f%n", ratio,
+                    reference.cpuMicrosPerEvent(), detector.cpuMicrosPerEvent(), detector.cpuMicrosPerEvent() / reference.cpuMicrosPerEvent());
             return 0;
         }
     }

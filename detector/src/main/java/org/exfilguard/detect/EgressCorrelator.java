@@ -4,13 +4,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.exfilguard.profile.ScopeProfile;
 import org.exfilguard.schema.EgressDestination;
 import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.schema.EgressEvidence;
-import org.exfilguard.schema.state.EgressHostState;
 import org.exfilguard.schema.state.FreshDestination;
 import org.exfilguard.schema.state.ReadSignal;
 import org.exfilguard.schema.state.WatchedRead;
@@ -57,42 +55,37 @@ public final class EgressCorrelator {
         return settings.knownDestinations().isInternal(dstIp);
     }
 
-    /** A fresh host state. */
-    public static EgressHostState freshHost(String srcIp, byte[] volume) {
-        return EgressHostState.newBuilder().setSrcIp(srcIp).setVolume(java.nio.ByteBuffer.wrap(volume))
-                .setDestinations(new java.util.HashMap<>()).setAccounts(new java.util.HashMap<>())
-                .setFresh(new ArrayList<>()).setReads(new ArrayList<>()).build();
-    }
-
     /**
      * Adds one outbound flow (to an external destination that is not a known one). Returns the evidence that
      * changed for watched reads, and whether the host's outbound volume alone crossed its threshold.
      */
-    public Outcome onEgress(EgressHostState host, ScopeProfile volume, EgressEvent event, boolean firstInOrg,
+    public Outcome onEgress(EgressHost host, ScopeProfile volume, EgressEvent event, boolean firstInOrg,
                             PeerBaselines peers) {
         Instant at = event.getEventTime();
         List<Finding> findings = new ArrayList<>(completed(host, at));
         expire(host, at);
         String dst = event.getDstIp();
-        Map<String, Long> destinations = host.getDestinations();
-        Optional<FreshDestination> fresh = host.getFresh().stream().filter(f -> f.getDstIp().equals(dst)).findFirst();
+        HostDestinations destinations = host.destinations();
         // On the host's first day every destination is new: it learns them, none is evidence yet.
         boolean learning = Math.floorDiv(at.toEpochMilli(), 86_400_000L) <= volume.firstDay();
-        boolean newForHost = !destinations.containsKey(dst);
+        boolean newForHost = !destinations.contains(dst);
         if (newForHost) {
-            destinations.put(dst, at.toEpochMilli());
-            trimOldest(destinations, settings.maxDestinations());
+            destinations.add(dst, at.toEpochMilli(), settings.maxDestinations());
         }
+        // The lookup is for a flow that adds no entry (a destination new for the host is appended below).
+        Optional<FreshDestination> fresh = newForHost && !learning ? Optional.empty() : freshEntry(host, dst);
         if (newForHost && !learning) {
-            host.getFresh().add(FreshDestination.newBuilder().setDstIp(dst).setDstHost(event.getDstHost())
+            host.freshAdded(FreshDestination.newBuilder().setDstIp(dst).setDstHost(event.getDstHost())
                     .setDstPort(event.getDstPort()).setFirstSeenInOrg(firstInOrg).setFirst(at).setLast(at)
                     .setBytes(event.getBytesOut()).setFlows(1).build());
-            if (host.getFresh().size() > MAX_FRESH) {
-                host.getFresh().sort(Comparator.comparing(FreshDestination::getLast));
-                host.getFresh().remove(0);
+            if (host.fresh().size() > MAX_FRESH) {
+                host.fresh().sort(Comparator.comparing(FreshDestination::getLast));
+                host.fresh().remove(0);
+                host.freshOrderChanged();
             }
         } else if (fresh.isPresent()) {
             FreshDestination f = fresh.get();
+            host.freshEntryChanged(f);
             f.setBytes(f.getBytes() + event.getBytesOut());
             f.setFlows(f.getFlows() + 1);
             if (at.isAfter(f.getLast())) {
@@ -102,12 +95,12 @@ public final class EgressCorrelator {
         boolean volumeCrossed = volumeDetector.observe(volume, at, event.getBytesOut(), 0, peers).stream()
                 .anyMatch(v -> v.state() == WindowVerdict.State.CROSSED);
         boolean volumeAbove = volumeAbove(volume);
-        for (WatchedRead read : host.getReads()) {
+        for (WatchedRead read : host.reads()) {
             if (!at.isBefore(read.getReadStart()) && !at.isAfter(read.getLastRead().plus(settings.horizon()))) {
                 report(host, read, volumeAbove).ifPresent(findings::add);
             }
         }
-        return new Outcome(findings, volumeCrossed && host.getReads().isEmpty());
+        return new Outcome(findings, volumeCrossed && host.reads().isEmpty());
     }
 
     /** What one egress event produced. {@code egressOnly}: the host's volume crossed with no bulk read to explain it. */
@@ -118,19 +111,19 @@ public final class EgressCorrelator {
      * Takes a bulk read to watch from the read side: a signal with an incident id. (Signals without one, account-seen
      * signals of earlier builds, are dropped by the caller before the host's state is loaded.)
      */
-    public List<Finding> onRead(EgressHostState host, ScopeProfile volume, ReadSignal signal) {
+    public List<Finding> onRead(EgressHost host, ScopeProfile volume, ReadSignal signal) {
         Instant at = signal.getAt();
         expire(host, at);
-        WatchedRead read = host.getReads().stream().filter(r -> r.getIncidentId().equals(signal.getIncidentId()))
+        WatchedRead read = host.reads().stream().filter(r -> r.getIncidentId().equals(signal.getIncidentId()))
                 .findFirst().orElse(null);
         if (read == null) {
             read = WatchedRead.newBuilder().setIncidentId(signal.getIncidentId()).setAccount(signal.getAccount())
                     .setTable(signal.getTable()).setReadStart(signal.getReadStart() == null ? at : signal.getReadStart())
                     .setLastRead(at).setRows(signal.getRows()).build();
-            host.getReads().add(read);
-            if (host.getReads().size() > MAX_READS) {
-                host.getReads().sort(Comparator.comparing(WatchedRead::getLastRead));
-                host.getReads().remove(0);
+            host.reads().add(read);
+            if (host.reads().size() > MAX_READS) {
+                host.reads().sort(Comparator.comparing(WatchedRead::getLastRead));
+                host.reads().remove(0);
             }
         } else {
             if (at.isAfter(read.getLastRead())) {
@@ -148,7 +141,7 @@ public final class EgressCorrelator {
     }
 
     /** Evidence for a watched read, if it grew enough since the last report (or just became unusual). */
-    private Optional<Finding> report(EgressHostState host, WatchedRead read, boolean volumeAbove) {
+    private Optional<Finding> report(EgressHost host, WatchedRead read, boolean volumeAbove) {
         EgressEvidence evidence = evidence(host, read, settings.horizon());
         if (evidence == null) {
             return Optional.empty();
@@ -169,9 +162,12 @@ public final class EgressCorrelator {
      * which reads and flows were processed, so an incident that closed before its egress was seen (a replay runs the
      * read side far ahead) is escalated with all of it.
      */
-    private List<Finding> completed(EgressHostState host, Instant at) {
+    private List<Finding> completed(EgressHost host, Instant at) {
+        if (host.reads().isEmpty()) {
+            return List.of();
+        }
         List<Finding> out = new ArrayList<>();
-        for (WatchedRead read : host.getReads()) {
+        for (WatchedRead read : host.reads()) {
             if (!read.getFinalReported() && at.isAfter(read.getLastRead().plus(settings.horizon()))) {
                 read.setFinalReported(true);
                 EgressEvidence evidence = evidence(host, read, settings.horizon());
@@ -188,9 +184,9 @@ public final class EgressCorrelator {
      * Bytes to destinations the host first used between the read's start and its horizon, largest first: new to
      * the host when the data was read, whichever side was processed first.
      */
-    static EgressEvidence evidence(EgressHostState host, WatchedRead read, java.time.Duration horizon) {
+    static EgressEvidence evidence(EgressHost host, WatchedRead read, java.time.Duration horizon) {
         Instant until = read.getLastRead().plus(horizon);
-        List<FreshDestination> after = host.getFresh().stream()
+        List<FreshDestination> after = host.fresh().stream()
                 .filter(f -> !f.getFirst().isBefore(read.getReadStart()) && !f.getFirst().isAfter(until))
                 .sorted(Comparator.comparingLong(FreshDestination::getBytes).reversed().thenComparing(FreshDestination::getDstIp))
                 .toList();
@@ -204,22 +200,24 @@ public final class EgressCorrelator {
                 .setDstIp(f.getDstIp()).setDstHost(f.getDstHost()).setBytesOut(f.getBytes())
                 .setFirstSeenFromHost(true).setFirstSeenInOrg(f.getFirstSeenInOrg()).setDstPort(f.getDstPort())
                 .setFlows(f.getFlows()).build()).toList();
-        return EgressEvidence.newBuilder().setSrcIp(host.getSrcIp()).setBytesOut(total).setFirstTime(first)
+        return EgressEvidence.newBuilder().setSrcIp(host.srcIp()).setBytesOut(total).setFirstTime(first)
                 .setLastTime(last).setDestinations(top).build();
     }
 
-    private void expire(EgressHostState host, Instant at) {
-        host.getReads().removeIf(r -> r.getLastRead().plus(settings.horizon()).isBefore(at));
-        Instant freshSince = at.minus(FRESH_RETENTION);
-        host.getFresh().removeIf(f -> f.getLast().isBefore(freshSince));
+    private void expire(EgressHost host, Instant at) {
+        if (!host.reads().isEmpty()) {
+            host.reads().removeIf(r -> r.getLastRead().plus(settings.horizon()).isBefore(at));
+        }
+        host.expireFresh(at.minus(FRESH_RETENTION));
     }
 
-    private static void trimOldest(Map<String, Long> map, int max) {
-        while (map.size() > max) {
-            String oldest = map.entrySet().stream()
-                    .min(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
-                    .orElseThrow().getKey();
-            map.remove(oldest);
+    /** The host's first fresh entry for {@code dst}, if any (a destination forgotten and used again has two). */
+    private static Optional<FreshDestination> freshEntry(EgressHost host, String dst) {
+        for (FreshDestination f : host.fresh()) {
+            if (f.getDstIp().equals(dst)) {
+                return Optional.of(f);
+            }
         }
+        return Optional.empty();
     }
 }

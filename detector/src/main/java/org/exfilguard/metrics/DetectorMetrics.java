@@ -74,6 +74,11 @@ public final class DetectorMetrics {
         counter(EVENTS, "source", source, "outcome", outcome).increment();
     }
 
+    /** The counter {@link #event} moves, for a caller that counts on every event and so holds it. */
+    public Counter eventCounter(String source, String outcome) {
+        return counter(EVENTS, "source", source, "outcome", outcome);
+    }
+
     public void deadLetter(String source, String reason) {
         counter(DEAD_LETTERS, "source", source, "reason", reason).increment();
         event(source, "dead_letter");

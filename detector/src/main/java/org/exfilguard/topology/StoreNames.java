@@ -12,8 +12,15 @@ public final class StoreNames {
     public static final String PEER_BASELINES = "peer-baselines";
     /** (account, scope) -> epoch millis at which the open incident closes if quiet. */
     public static final String OPEN_INCIDENTS = "open-incidents";
-    /** Source ip -> EgressHostState (outbound-byte windows, destinations, watched reads). */
+    /**
+     * Source ip -> the host's egress record (outbound-byte windows, destination count, watched reads) in
+     * EgressHostCodec's layout; earlier versions' Avro EgressHostState is read and moved on first use.
+     */
     public static final String EGRESS_HOSTS = "egress-hosts";
+    /** Source ip + '\0' + destination ip -> first seen from that host (epoch millis). */
+    public static final String EGRESS_DESTINATIONS = "egress-destinations";
+    /** Source ip -> the destinations the host first used recently, with their bytes (EgressHostCodec's layout). */
+    public static final String EGRESS_FRESH = "egress-fresh";
     /** Destination ip -> first seen in the organisation (by this task's hosts). */
     public static final String ORG_DESTINATIONS = "org-destinations";
     /** "egress"|window -> t-digest of hosts' clean daily outbound peaks. */

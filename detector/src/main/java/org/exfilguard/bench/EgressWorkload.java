@@ -1,0 +1,84 @@
+package org.exfilguard.bench;
+
+import java.time.Instant;
+import java.util.SplittableRandom;
+import org.exfilguard.schema.EgressEvent;
+
+/**
+ * A deterministic, realistic mix of network flows for benchmarks: the same seed gives the same flows. Of the flows,
+ * {@value #INTERNAL_PERCENT}% stay inside the organisation, {@value #KNOWN_PERCENT}% go to known destinations
+ * ({@link #KNOWN_DESTINATIONS}, a SaaS range) and the rest to the public internet: mostly to a host's few usual
+ * sites, with a long tail of destinations the host never used before. A few busy hosts ({@value #BUSY_HOSTS}) carry
+ * {@value #BUSY_PERCENT}% of the flows and a longer tail, so over a million flows each reaches thousands of distinct
+ * external destinations, as the busiest hosts of a real estate's Zeek conn.log do in a fortnight.
+ *
+ * <p>Hosts are {@code 10.20.x.y}; host {@code h} is also the client of {@link BenchWorkload}'s account {@code h}.
+ */
+public final class EgressWorkload {
+
+    /** The known destinations of the mix (configure them as {@code egress.known.destinations}). */
+    public static final String KNOWN_DESTINATIONS = "52.96.0.0/14";
+    static final int INTERNAL_PERCENT = 60;
+    static final int KNOWN_PERCENT = 25;
+    static final int BUSY_HOSTS = 4;
+    static final int BUSY_PERCENT = 30;
+    /** Public sites shared by all hosts; each host uses a handful of them. */
+    private static final int POPULAR_SITES = 400;
+    private static final int USUAL_SITES_PER_HOST = 12;
+
+    private final int hosts;
+    private final SplittableRandom random;
+
+    public EgressWorkload(int hosts, long seed) {
+        if (hosts < BUSY_HOSTS + 1) {
+            throw new IllegalArgumentException("need more than " + BUSY_HOSTS + " hosts, got " + hosts);
+        }
+        this.hosts = hosts;
+        // Its own stream, so adding flows to a run does not change its reads.
+        this.random = new SplittableRandom(seed ^ 0x5DEECE66DL);
+    }
+
+    /** The source address of host {@code h}: the client address {@link BenchWorkload} gives account {@code h}. */
+    public static String host(int h) {
+        return "10." + ((h >> 16) & 0xff) + "." + ((h >> 8) & 0xff) + "." + (h & 0xff);
+    }
+
+    /** The next flow, at the given event time. */
+    public EgressEvent next(Instant at) {
+        boolean busy = random.nextInt(100) < BUSY_PERCENT;
+        int h = busy ? random.nextInt(BUSY_HOSTS) : BUSY_HOSTS + random.nextInt(hosts - BUSY_HOSTS);
+        int kind = random.nextInt(100);
+        String dst;
+        long bytesOut;
+        int port = 443;
+        if (kind < INTERNAL_PERCENT) {
+            dst = "10.1." + random.nextInt(4) + "." + random.nextInt(256);
+            port = random.nextBoolean() ? 3306 : 445;
+            bytesOut = 200 + random.nextInt(20_000);
+        } else if (kind < INTERNAL_PERCENT + KNOWN_PERCENT) {
+            dst = "52." + (96 + random.nextInt(4)) + "." + random.nextInt(256) + "." + random.nextInt(256);
+            bytesOut = 500 + random.nextInt(200_000);
+        } else {
+            // A new destination: a busy host's long tail is longer than an ordinary host's.
+            boolean tail = random.nextInt(100) < (busy ? 12 : 3);
+            if (tail) {
+                dst = (100 + random.nextInt(120)) + "." + random.nextInt(256) + "." + random.nextInt(256) + "." + random.nextInt(256);
+            } else {
+                int site = (int) Long.remainderUnsigned(mix(h * 31L + random.nextInt(USUAL_SITES_PER_HOST)), POPULAR_SITES);
+                dst = "93.184." + (site >> 8) + "." + (site & 0xff);
+            }
+            bytesOut = random.nextInt(50) == 0 ? 1_000_000 + random.nextInt(20_000_000) : 300 + random.nextInt(40_000);
+        }
+        return EgressEvent.newBuilder().setEventTime(at).setSrcIp(host(h)).setSrcHost(null).setAccount(null)
+                .setDstIp(dst).setDstHost(null).setDstPort(port).setProtocol("tcp").setBytesOut(bytesOut)
+                .setBytesIn(bytesOut / 8).setSourceFormat(BenchWorkload.SOURCE_FORMAT).build();
+    }
+
+    /** SplitMix64's finaliser. */
+    private static long mix(long x) {
+        long z = x + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,138 @@
+package org.exfilguard.topology;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.exfilguard.bench.BenchOptions;
+import org.exfilguard.bench.EgressWorkload;
+import org.exfilguard.config.ExfilguardConfig;
+import org.exfilguard.detect.EgressSettings;
+import org.exfilguard.metrics.DetectorMetrics;
+import org.exfilguard.schema.state.EgressUpdate;
+import org.exfilguard.schema.state.ReadSignal;
+
+/**
+ * A developer's loop for the egress path, as {@link ProcessorProfileMain} is for reads: the realistic flow mix of
+ * {@link EgressWorkload} with a bulk-read signal every {@value #FLOWS_PER_SIGNAL} flows, through the egress-profile
+ * processor alone on RocksDB stores (changelogs off, no broker). Prints flows/s and a digest of every EgressUpdate in
+ * the order forwarded, so a speed change can be shown to change nothing else. Not a test. Run with the test classpath:
+ * {@code java -cp detector/target/test-classes:detector/target/classes:CP org.exfilguard.topology.EgressProcessorMain 1000000 2000}
+ */
+public final class EgressProcessorMain {
+
+    static final int FLOWS_PER_SIGNAL = 2_000;
+
+    public static void main(String[] args) throws Exception {
+        long flows = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
+        int hosts = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
+        long seed = args.length > 2 ? Long.parseLong(args[2]) : 42;
+        org.exfilguard.serde.AvroTrust.ensureTrusted();
+        EgressSettings settings = new ExfilguardConfig(Map.of(ExfilguardConfig.KNOWN_DESTINATIONS, EgressWorkload.KNOWN_DESTINATIONS))
+                .egressSettings();
+        DetectorMetrics metrics = new DetectorMetrics(new SimpleMeterRegistry());
+
+        List<Record<Object, Object>> input = input(flows, hosts, seed);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "egress-profile");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, org.exfilguard.config.BoundedRocksDbConfig.class);
+        java.io.File stateDir = Files.createTempDirectory("exfilguard-egress").toFile();
+        MockProcessorContext<String, EgressUpdate> context = new MockProcessorContext<>(props,
+                new org.apache.kafka.streams.processor.TaskId(0, 0), stateDir);
+        for (StoreBuilder<? extends KeyValueStore<String, ?>> builder : stores()) {
+            KeyValueStore<String, ?> store = builder.withLoggingDisabled().withCachingDisabled().build();
+            store.init(context.getStateStoreContext(), store);
+            context.addStateStore(store);
+        }
+        Processor<Object, Object, String, EgressUpdate> processor = new EgressProfileSupplier(settings, metrics).get();
+        processor.init(context);
+
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        long updates = 0;
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpuStart = threads.getCurrentThreadCpuTime();
+        long start = System.nanoTime();
+        for (Record<Object, Object> record : input) {
+            processor.process(record);
+            for (var forwarded : context.forwarded()) {
+                EgressUpdate u = forwarded.record().value();
+                digest.update((u.getAccount() + '|' + u.getIncidentId() + '|' + u.getTable() + '|' + u.getAt() + '|' + u.getUnusual()
+                        + '|' + u.getFinalReport() + '|').getBytes(StandardCharsets.UTF_8));
+                digest.update(u.getEvidence().duplicate());
+                updates++;
+            }
+            context.resetForwards();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // The machine is shared: the stream thread's CPU time says what one core does.
+        double cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+        System.out.printf(Locale.ROOT, "%,d flows (+%,d read signals) over %,d hosts in %.1f s (%.1f s CPU): %,.0f flows/s, "
+                        + "%,.0f flows per CPU-second; %,d egress updates, digest %s%n",
+                flows, input.size() - flows, hosts, seconds, cpu, flows / seconds, flows / cpu, updates,
+                HexFormat.of().formatHex(digest.digest()).substring(0, 16));
+    }
+
+    /** The egress processor's stores, as DetectorTopology declares them. */
+    static List<StoreBuilder<? extends KeyValueStore<String, ?>>> stores() {
+        return List.of(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EGRESS_HOSTS), Serdes.String(), Serdes.ByteArray()),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EGRESS_DESTINATIONS), Serdes.String(), Serdes.Long()),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EGRESS_FRESH), Serdes.String(), Serdes.ByteArray()),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ORG_DESTINATIONS), Serdes.String(), Serdes.Long()),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EGRESS_PEER_BASELINES), Serdes.String(), Serdes.ByteArray()));
+    }
+
+    /**
+     * Flows evenly over the bench's fortnight, and now and then a bulk-read signal from a host (busy hosts among
+     * them), repeated three times over ten minutes as an open incident's reads are.
+     */
+    static List<Record<Object, Object>> input(long flows, int hosts, long seed) {
+        EgressWorkload workload = new EgressWorkload(hosts, seed);
+        SplittableRandom signals = new SplittableRandom(seed);
+        long span = BenchOptions.BACKLOG_SPAN.toMillis();
+        long startMillis = BenchOptions.BACKLOG_START.toEpochMilli();
+        List<Record<Object, Object>> input = new ArrayList<>((int) (flows + flows / FLOWS_PER_SIGNAL * 3 + 16));
+        List<ReadSignal> pending = new ArrayList<>();
+        for (long i = 0; i < flows; i++) {
+            Instant at = Instant.ofEpochMilli(startMillis + (long) ((double) i * span / flows));
+            pending.removeIf(s -> {
+                if (s.getAt().isAfter(at)) {
+                    return false;
+                }
+                input.add(new Record<>(s.getClientIp(), s, s.getAt().toEpochMilli()));
+                return true;
+            });
+            var flow = workload.next(at);
+            input.add(new Record<>(flow.getSrcIp(), flow, at.toEpochMilli()));
+            if (i % FLOWS_PER_SIGNAL == FLOWS_PER_SIGNAL - 1) {
+                int h = signals.nextInt(4) == 0 ? signals.nextInt(4) : signals.nextInt(hosts);
+                String incident = "inc-" + i;
+                for (int r = 0; r < 3; r++) {
+                    pending.add(ReadSignal.newBuilder().setClientIp(EgressWorkload.host(h)).setAccount("acct-" + h)
+                            .setAt(at.plus(Duration.ofMinutes(5L * r))).setIncidentId(incident).setTable("coop.members")
+                            .setReadStart(at).setRows(50_000L * (r + 1)).setBytes(0).build());
+                }
+            }
+        }
+        pending.forEach(s -> input.add(new Record<>(s.getClientIp(), s, s.getAt().toEpochMilli())));
+        return input;
+    }
+}
