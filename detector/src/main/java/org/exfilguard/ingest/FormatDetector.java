@@ -64,6 +64,9 @@ public final class FormatDetector {
                 }
             }
         }
+        if (prettyPrintedAuditJson(head)) {
+            return Optional.of(LogFormat.MYSQL_AUDIT);
+        }
         for (String l : head) {
             // A postgres log (plain, or shipped by Cloud Logging / syslog) without audit lines in its head.
             if (l.contains("cloudsql.googleapis.com%2Fpostgres") || l.contains("databases-for-postgresql")
@@ -72,5 +75,24 @@ public final class FormatDetector {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * MySQL Enterprise Audit's own JSON layout: an array of records pretty-printed one key per line, so no single
+     * line holds both {@code "class"} and {@code "connection_id"}.
+     */
+    private static boolean prettyPrintedAuditJson(List<String> head) {
+        String first = head.stream().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
+        if (!first.startsWith("[") && !first.startsWith("{")) {
+            return false;
+        }
+        boolean cls = false;
+        boolean audit = false;
+        for (String l : head) {
+            String t = l.strip();
+            cls |= t.startsWith("\"class\"");
+            audit |= t.startsWith("\"connection_id\"") || t.startsWith("\"table_access_data\"");
+        }
+        return cls && audit;
     }
 }

@@ -41,7 +41,7 @@ class PtQueryDigestAgreementTest {
         SoftAssertions soft = new SoftAssertions();
         for (String[] row : table) {
             String file = row[0];
-            SharedSamples.Parsed p = SharedSamples.parse(dir.resolve(file), Optional.of(LogFormat.MYSQL_SLOW));
+            LogSamples.Parsed p = LogSamples.parse(dir.resolve(file), Optional.of(LogFormat.MYSQL_SLOW));
             List<DbAccessEvent> events = p.events(DbAccessEvent.class);
             long rows = events.stream().mapToLong(DbAccessEvent::getRowsReturned).sum();
             long[] expectedDiff = DIFFERENCES.get(file);

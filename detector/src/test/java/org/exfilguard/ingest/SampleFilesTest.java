@@ -3,15 +3,12 @@ package org.exfilguard.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
-import org.apache.avro.specific.SpecificRecord;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.schema.Operation;
@@ -19,77 +16,38 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every real sample parses, with its format detected, and the only rejects are the entries that are malformed in the
- * files themselves, listed here one by one so that a regression shows.
+ * files themselves, listed here one by one so that a regression shows. Skipped without ../shared; the same checks
+ * run always over the repository's own fixtures in {@link RepositoryFixturesTest}.
  */
 class SampleFilesTest {
 
-    /** A reject we expect: file relative to samples/, line, and a substring of the reason. */
-    private record Expected(String file, long line, String reason) {
-        boolean matches(String f, ParseResult.Reject r) {
-            return f.equals(file) && r.line() == line && r.reason().contains(reason);
-        }
-    }
-
-    private static final List<Expected> MALFORMED_IN_FILE = List.of(
-            new Expected("mysql-slow/slow015.txt", 2, "malformed User@Host"),     // '# User@Host: truncated'
-            new Expected("mysql-slow/slow017.txt", 2, "malformed Query_time"),    // 18446744073708.796870.000036
-            new Expected("mysql-slow/slow022.txt", 1, "malformed # Time"),        // '# Time: margdl 11:48:27'
-            new Expected("mysql-slow/slow022.txt", 8, "malformed # Time"),
-            new Expected("mysql-slow/slow022.txt", 15, "malformed # Time"),
-            new Expected("mysql-slow/slow022.txt", 23, "malformed # Time"),
-            new Expected("mysql-slow/slow022.txt", 30, "malformed # Time"),
-            new Expected("mysql-slow/slow022.txt", 38, "malformed # Time"),
-            new Expected("mysql-slow/slow041.txt", 1, "truncated entry"),         // admin command without header
+    private static final List<LogSamples.Expected> MALFORMED_IN_FILE = List.of(
+            new LogSamples.Expected("mysql-slow/slow015.txt", 2, "malformed User@Host"),     // '# User@Host: truncated'
+            new LogSamples.Expected("mysql-slow/slow017.txt", 2, "malformed Query_time"),    // 18446744073708.796870.000036
+            new LogSamples.Expected("mysql-slow/slow022.txt", 1, "malformed # Time"),        // '# Time: margdl 11:48:27'
+            new LogSamples.Expected("mysql-slow/slow022.txt", 8, "malformed # Time"),
+            new LogSamples.Expected("mysql-slow/slow022.txt", 15, "malformed # Time"),
+            new LogSamples.Expected("mysql-slow/slow022.txt", 23, "malformed # Time"),
+            new LogSamples.Expected("mysql-slow/slow022.txt", 30, "malformed # Time"),
+            new LogSamples.Expected("mysql-slow/slow022.txt", 38, "malformed # Time"),
+            new LogSamples.Expected("mysql-slow/slow041.txt", 1, "truncated entry"),         // admin command without header
             // The syslog message ends inside a quoted STATEMENT: the record was cut by the shipper.
-            new Expected("postgres-syslog/ibmcloud-pgaudit.txt", 1, "unterminated quoted field"),
-            new Expected("postgres-syslog/ibmcloud-pgaudit.txt", 4, "unterminated quoted field"));
+            new LogSamples.Expected("postgres-syslog/ibmcloud-pgaudit.txt", 1, "unterminated quoted field"),
+            new LogSamples.Expected("postgres-syslog/ibmcloud-pgaudit.txt", 4, "unterminated quoted field"));
 
     /** Files that hold no entry at all: Cloud SQL's dump has only autovacuum and connection messages. */
     private static final Set<String> NO_ENTRIES = Set.of("postgres-syslog/gcp-cloudsql-pgaudit-rubydebug.log");
 
     @Test
     void everySampleParsesAndOnlyMalformedEntriesAreRejected() throws IOException {
-        Path dir = SharedSamples.dir();
-        List<String> unexpected = new ArrayList<>();
-        List<Expected> seen = new ArrayList<>();
-        List<Path> files;
-        try (Stream<Path> s = Files.walk(dir)) {
-            files = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals("SOURCES.md")).sorted().toList();
-        }
-        int parsed = 0;
-        for (Path file : files) {
-            String rel = dir.relativize(file).toString().replace('\\', '/');
-            parsed++;
-            assertThat(FormatDetector.detect(file)).as("format of " + rel).isPresent();
-            SharedSamples.Parsed p = SharedSamples.parse(file);
-            for (ParseResult.Reject r : p.rejects()) {
-                Optional<Expected> e = MALFORMED_IN_FILE.stream().filter(x -> x.matches(rel, r)).findFirst();
-                if (e.isPresent()) {
-                    seen.add(e.get());
-                } else {
-                    unexpected.add(rel + ":" + r.line() + " " + r.reason());
-                }
-            }
-            if (!NO_ENTRIES.contains(rel)) {
-                assertThat(p.stats().events() + p.stats().rejects()).as("entries in " + rel).isPositive();
-            }
-            for (SpecificRecord rec : p.events(SpecificRecord.class)) {
-                assertThat(rec.toString()).as(rel).doesNotContain("\"source_format\": \"canonical\"");
-            }
-            for (DbAccessEvent e : p.events(DbAccessEvent.class)) {
-                // Every literal of every real statement became '?': no quote survives into a fingerprint.
-                String fp = e.getStatementFingerprint() == null ? "" : e.getStatementFingerprint();
-                assertThat(fp).as(rel + " fingerprint").doesNotContain("'").doesNotContain("\"");
-            }
-        }
-        assertThat(parsed).as("sample files parsed").isGreaterThan(80);
-        assertThat(unexpected).as("unexpected rejects").isEmpty();
-        assertThat(seen).as("expected rejects").containsExactlyInAnyOrderElementsOf(MALFORMED_IN_FILE);
+        Map<String, LogSamples.Parsed> parsed =
+                LogSamples.checkDirectory(SharedSamples.dir(), Map.of(), MALFORMED_IN_FILE, NO_ENTRIES);
+        assertThat(parsed).as("sample files parsed").hasSizeGreaterThan(80);
     }
 
     @Test
     void slowLogSampleGivesUserHostDatabaseAndTables() {
-        SharedSamples.Parsed p = SharedSamples.parse(SharedSamples.file("mysql-slow/mysql5.7.log"));
+        LogSamples.Parsed p = LogSamples.parse(SharedSamples.file("mysql-slow/mysql5.7.log"));
         DbAccessEvent e = p.events(DbAccessEvent.class).get(0);
         assertThat(e.getAccount()).isEqualTo("root");
         assertThat(e.getClientIp()).isEqualTo("127.0.0.1");
@@ -105,21 +63,21 @@ class SampleFilesTest {
 
     @Test
     void percona060GivesBytesSent() {
-        DbAccessEvent e = SharedSamples.parse(SharedSamples.file("mysql-slow/slow060.txt")).events(DbAccessEvent.class).get(0);
+        DbAccessEvent e = LogSamples.parse(SharedSamples.file("mysql-slow/slow060.txt")).events(DbAccessEvent.class).get(0);
         assertThat(e.getBytesReturned()).isEqualTo(64);
         assertThat(e.getRowsReturned()).isEqualTo(1);
     }
 
     @Test
     void gzippedSlowLogIsReadTransparently() {
-        SharedSamples.Parsed p = SharedSamples.parse(SharedSamples.file("mysql-slow/slow039.txt.gz"));
+        LogSamples.Parsed p = LogSamples.parse(SharedSamples.file("mysql-slow/slow039.txt.gz"));
         assertThat(p.rejects()).isEmpty();
         assertThat(p.stats().events()).isEqualTo(1);
     }
 
     @Test
     void pgauditRegressionOutputCountsRowsOnceForSessionAndObjectLines() {
-        SharedSamples.Parsed p = SharedSamples.parse(SharedSamples.file("pgaudit/pgaudit-regression-expected.out"));
+        LogSamples.Parsed p = LogSamples.parse(SharedSamples.file("pgaudit/pgaudit-regression-expected.out"));
         List<DbAccessEvent> events = p.events(DbAccessEvent.class);
         assertThat(events).isNotEmpty();
         // 'SELECT * FROM test3, test2' logged as SESSION then OBJECT (test2): one event with both tables.
@@ -133,7 +91,7 @@ class SampleFilesTest {
 
     @Test
     void ibmCloudSyslogGivesUserDatabaseClientAndTime() {
-        List<DbAccessEvent> events = SharedSamples.parse(SharedSamples.file("postgres-syslog/ibmcloud-pgaudit.txt"))
+        List<DbAccessEvent> events = LogSamples.parse(SharedSamples.file("postgres-syslog/ibmcloud-pgaudit.txt"))
                 .events(DbAccessEvent.class);
         assertThat(events).anySatisfy(e -> {
             assertThat(e.getAccount()).isEqualTo("admin");
@@ -148,7 +106,7 @@ class SampleFilesTest {
     void auroraDasGivesRowCountUserAndStatementTables() {
         List<DbAccessEvent> events = new ArrayList<>();
         for (Path f : SharedSamples.files("aurora-das")) {
-            events.addAll(SharedSamples.parse(f).events(DbAccessEvent.class));
+            events.addAll(LogSamples.parse(f).events(DbAccessEvent.class));
         }
         assertThat(events).hasSize(9);
         assertThat(events).anySatisfy(e -> {
@@ -161,7 +119,7 @@ class SampleFilesTest {
 
     @Test
     void mysqlEnterpriseAuditTableAccessGivesQualifiedTable() {
-        List<DbAccessEvent> events = SharedSamples.parse(SharedSamples.file("mysql-audit/mysql-guardium__audit_json.log"))
+        List<DbAccessEvent> events = LogSamples.parse(SharedSamples.file("mysql-audit/mysql-guardium__audit_json.log"))
                 .events(DbAccessEvent.class);
         assertThat(events).singleElement().satisfies(e -> {
             assertThat(e.getTables()).containsExactly("guardium_qa.pet");
@@ -174,7 +132,7 @@ class SampleFilesTest {
 
     @Test
     void zeekJsonWithUnderscoreNamesGivesOriginatorBytesOut() {
-        List<EgressEvent> events = SharedSamples.parse(SharedSamples.file("zeek/apt29-day2-UTICA-C_conn.log"))
+        List<EgressEvent> events = LogSamples.parse(SharedSamples.file("zeek/apt29-day2-UTICA-C_conn.log"))
                 .events(EgressEvent.class);
         EgressEvent first = events.get(0);
         assertThat(first.getSrcIp()).isEqualTo("10.0.1.5");
@@ -188,10 +146,10 @@ class SampleFilesTest {
 
     @Test
     void vpcFlowCustomLayoutUsesHeaderAndPacketAddresses() {
-        List<EgressEvent> events = SharedSamples.parse(SharedSamples.file("vpc-flow/aws_vpcflow_custom-nat-gateway.log"))
+        List<EgressEvent> events = LogSamples.parse(SharedSamples.file("vpc-flow/aws_vpcflow_custom-nat-gateway.log"))
                 .events(EgressEvent.class);
         assertThat(events).extracting(EgressEvent::getDstIp).contains("203.0.113.5");
-        List<EgressEvent> v2 = SharedSamples.parse(SharedSamples.file("vpc-flow/aws_vpcflow_accept-reject-traffic.log"))
+        List<EgressEvent> v2 = LogSamples.parse(SharedSamples.file("vpc-flow/aws_vpcflow_accept-reject-traffic.log"))
                 .events(EgressEvent.class);
         assertThat(v2.get(0).getBytesOut()).isEqualTo(4249);
         assertThat(v2.get(0).getProtocol()).isEqualTo("tcp");

@@ -6,12 +6,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 
-/** Locates ../shared/samples (system property {@code exfilguard.shared.dir}) and parses files from it in place. */
+/**
+ * Locates ../shared/samples (system property {@code exfilguard.shared.dir}); tests that need it skip when it is absent.
+ * Parsing and the checks shared with the repository's own fixtures are in {@link LogSamples}.
+ */
 final class SharedSamples {
 
     private SharedSamples() {
@@ -36,31 +37,5 @@ final class SharedSamples {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Everything a parse of one file produced. */
-    record Parsed(List<ParseResult> results, ParseStats stats) {
-        <T> List<T> events(Class<T> type) {
-            return results.stream().filter(r -> r instanceof ParseResult.Event)
-                    .map(r -> ((ParseResult.Event) r).record()).filter(type::isInstance).map(type::cast).toList();
-        }
-
-        List<ParseResult.Reject> rejects() {
-            return results.stream().filter(r -> r instanceof ParseResult.Reject).map(r -> (ParseResult.Reject) r).toList();
-        }
-    }
-
-    static Parsed parse(Path file, Optional<LogFormat> format) {
-        List<ParseResult> results = new ArrayList<>();
-        try {
-            ParseStats stats = new LogFileParser().parse(file, format, results::add);
-            return new Parsed(results, stats);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static Parsed parse(Path file) {
-        return parse(file, Optional.empty());
     }
 }
