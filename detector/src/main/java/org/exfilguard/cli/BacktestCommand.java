@@ -308,13 +308,34 @@ public final class BacktestCommand implements Callable<Integer> {
     }
 
     static List<ExfiltrationAlert> readAlerts(String bootstrap, String topic, SchemaRegistryClient client) {
+        List<ExfiltrationAlert> alerts = new ArrayList<>();
+        readCommitted(bootstrap, topic, new StringDeserializer(), AvroSerde.of(ExfiltrationAlert.class, client, false).deserializer(),
+                r -> alerts.add(r.value()), "the alerts topic");
+        return alerts;
+    }
+
+    /**
+     * Dead letters by reason, counted record by record: the topic's end offset also counts the transaction markers
+     * exactly-once writes after each commit.
+     */
+    static Map<String, Long> countDeadLetters(String bootstrap, String topic) {
+        Map<String, Long> byReason = new TreeMap<>();
+        readCommitted(bootstrap, topic, new ByteArrayDeserializer(), new ByteArrayDeserializer(), r -> {
+            String reason = DeadLetters.header(r.headers(), DeadLetters.REASON);
+            byReason.merge(reason == null ? "?" : reason, 1L, Long::sum);
+        }, "the dead-letter topic");
+        return byReason;
+    }
+
+    /** Every committed record of the topic, from its start to its last stable offset, within a minute. */
+    private static <K, V> void readCommitted(String bootstrap, String topic, org.apache.kafka.common.serialization.Deserializer<K> keys,
+                                             org.apache.kafka.common.serialization.Deserializer<V> values,
+                                             java.util.function.Consumer<ConsumerRecord<K, V>> each, String what) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<ExfiltrationAlert> alerts = new ArrayList<>();
-        try (KafkaConsumer<String, ExfiltrationAlert> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                AvroSerde.of(ExfiltrationAlert.class, client, false).deserializer())) {
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props, keys, values)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
@@ -324,44 +345,11 @@ public final class BacktestCommand implements Callable<Integer> {
             Instant deadline = Instant.now().plusSeconds(60);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
                 if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("could not read the alerts topic to its end");
+                    throw new IllegalStateException("could not read " + what + " to its end");
                 }
-                for (ConsumerRecord<String, ExfiltrationAlert> r : consumer.poll(Duration.ofMillis(200))) {
-                    alerts.add(r.value());
-                }
+                consumer.poll(Duration.ofMillis(200)).forEach(each);
             }
         }
-        return alerts;
-    }
-
-    /**
-     * Dead letters by reason, counted record by record: the topic's end offset also counts the transaction markers
-     * exactly-once writes after each commit.
-     */
-    static Map<String, Long> countDeadLetters(String bootstrap, String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        Map<String, Long> byReason = new TreeMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            Instant deadline = Instant.now().plusSeconds(60);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("could not read the dead-letter topic to its end");
-                }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    String reason = DeadLetters.header(r.headers(), DeadLetters.REASON);
-                    byReason.merge(reason == null ? "?" : reason, 1L, Long::sum);
-                }
-            }
-        }
-        return byReason;
     }
 
     static void writeAlerts(List<ExfiltrationAlert> alerts, Path file) throws IOException {

@@ -236,21 +236,22 @@ public final class SetupCommand implements Callable<Integer> {
     }
 
     private Map<String, TopicDescription> awaitTopics(Admin admin, List<String> names, String what) {
-        try {
-            return TopicsReady.await(admin, names, java.time.Duration.ofSeconds(timeoutSeconds));
-        } catch (ExecutionException e) {
-            throw new SetupException("cannot " + what + ": " + e.getCause().getMessage());
-        } catch (TimeoutException e) {
-            throw new SetupException("cannot " + what + ": no answer within " + timeoutSeconds + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SetupException("interrupted while trying to " + what);
-        }
+        return step(() -> TopicsReady.await(admin, names, java.time.Duration.ofSeconds(timeoutSeconds)), what);
     }
 
     private <T> T call(org.apache.kafka.common.KafkaFuture<T> future, String what) {
+        return step(() -> future.get(timeoutSeconds, TimeUnit.SECONDS), what);
+    }
+
+    /** A call to the cluster that may fail, time out or be interrupted. */
+    private interface Step<T> {
+        T run() throws InterruptedException, ExecutionException, TimeoutException;
+    }
+
+    /** Runs a step; a failure becomes a one-line {@link SetupException} that says what could not be done. */
+    private <T> T step(Step<T> step, String what) {
         try {
-            return future.get(timeoutSeconds, TimeUnit.SECONDS);
+            return step.run();
         } catch (ExecutionException e) {
             throw new SetupException("cannot " + what + ": " + e.getCause().getMessage());
         } catch (TimeoutException e) {
