@@ -3,8 +3,9 @@ package org.exfilguard.ingest;
 import java.util.function.Consumer;
 
 /**
- * Holds every event of a parser to {@link EventBounds}. A reject it makes names the line that completed the entry
- * (for a multi-line entry, its last line or the line that began the next one).
+ * Holds every event of a parser to {@link EventBounds} and to the event-time bound of {@link EventTimes}. A reject it
+ * makes names the line that completed the entry (for a multi-line entry, its last line or the line that began the
+ * next one).
  */
 final class BoundedParser implements LogParser {
 
@@ -20,12 +21,16 @@ final class BoundedParser implements LogParser {
     @Override
     public void accept(String line, Consumer<ParseResult> out) {
         lineNo++;
-        parser.accept(line, r -> out.accept(EventBounds.check(r, source, lineNo)));
+        parser.accept(line, r -> out.accept(bound(r)));
     }
 
     @Override
     public void finish(Consumer<ParseResult> out) {
-        parser.finish(r -> out.accept(EventBounds.check(r, source, lineNo)));
+        parser.finish(r -> out.accept(bound(r)));
+    }
+
+    private ParseResult bound(ParseResult r) {
+        return EventTimes.bound(EventBounds.check(r, source, lineNo), source, lineNo);
     }
 
     @Override

@@ -3,7 +3,6 @@ package org.exfilguard.ingest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
@@ -105,48 +104,17 @@ public final class EventTimes {
     }
 
     /**
-     * {@code parser} with every event dated outside the years 2000-2100 turned into a reject, so each format keeps
-     * the same bound without each parser restating it. The reject's line is the input line that completed the
-     * entry. Events without a time (the epoch, which the merge rejects as undated) pass through unchanged.
+     * The event as a reject when it is dated outside the years 2000-2100, so each format keeps the same bound without
+     * each parser restating it ({@link BoundedParser} applies it to every parser). Events without a time (the epoch,
+     * which the merge rejects as undated) pass through unchanged.
      */
-    static LogParser bounded(LogParser parser, String source) {
-        return new Bounded(parser, source);
-    }
-
-    private static final class Bounded implements LogParser {
-        private final LogParser parser;
-        private final String source;
-        private long lines;
-
-        Bounded(LogParser parser, String source) {
-            this.parser = parser;
-            this.source = source;
-        }
-
-        @Override
-        public void accept(String line, Consumer<ParseResult> out) {
-            lines++;
-            parser.accept(line, r -> out.accept(bound(r)));
-        }
-
-        @Override
-        public void finish(Consumer<ParseResult> out) {
-            parser.finish(r -> out.accept(bound(r)));
-        }
-
-        @Override
-        public LogFormat format() {
-            return parser.format();
-        }
-
-        private ParseResult bound(ParseResult r) {
-            if (r instanceof ParseResult.Event e) {
-                Instant t = of(e.record());
-                if (t != null && !t.equals(Instant.EPOCH) && !inYears(t)) {
-                    return new ParseResult.Reject(source, lines, OUTSIDE_YEARS, t.toString());
-                }
+    static ParseResult bound(ParseResult r, String source, long line) {
+        if (r instanceof ParseResult.Event e) {
+            Instant t = of(e.record());
+            if (t != null && !t.equals(Instant.EPOCH) && !inYears(t)) {
+                return new ParseResult.Reject(source, line, OUTSIDE_YEARS, t.toString());
             }
-            return r;
         }
+        return r;
     }
 }

@@ -29,7 +29,7 @@ public enum LogFormat {
      * held to {@link EventBounds} and to the event-time bound every format shares.
      */
     public LogParser newParser(String source, ParserOptions options) {
-        return EventTimes.bounded(new BoundedParser(formatParser(source, options), source), source);
+        return new BoundedParser(formatParser(source, options), source);
     }
 
     private LogParser formatParser(String source, ParserOptions options) {
