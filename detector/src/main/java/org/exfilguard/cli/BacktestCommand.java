@@ -186,6 +186,7 @@ public final class BacktestCommand implements Callable<Integer> {
                 try (ProgressBar bar = ProgressBar.start("backtest: feeding  ", err, () -> new ProgressBar.Snapshot(f.fed(), f.position(),
                         logs.totalBytes() == 0 ? Double.NaN : (double) logs.bytesRead() / logs.totalBytes()))) {
                     feeder.feed(logs);
+                    feeder.endOfInput(PARTITIONS, PARTITIONS);
                 }
                 counts = logs.counts();
                 late = logs.late();
@@ -235,17 +236,13 @@ public final class BacktestCommand implements Callable<Integer> {
         // Fewer, larger transactions: nobody watches the alerts live, and each commit costs a round of markers.
         flags.put("commit.interval.ms", "1000");
         flags.put("num.stream.threads", Integer.toString(Math.max(1, Math.min(PARTITIONS, Runtime.getRuntime().availableProcessors()))));
-        // A task waits for data on all its partitions before choosing the earliest record, rather than processing
-        // whichever partition's fetch came back first: the interleaving, and so the alerts, do not depend on timing.
-        // Kafka Streams also waits this long each time an internal partition (read signals, egress updates) runs
-        // empty, so their records, visible once the detector's transaction commits (every second), arrive before
-        // the task moves on. Two commit intervals suffice: 10 s gave the same alerts at 11.4k events/s, 2 s at
-        // 12.8k; 0 lost both read-then-egress escalations of the standard workload.
-        flags.put("max.task.idle.ms", "2000");
         // Historic logs arrive as fast as the broker serves them, so a busy account's profile is rewritten hundreds of
         // times per commit: coalescing those writes ran the standard workload (96% of it three service accounts)
         // 37% faster, with the same alerts byte for byte.
         flags.put(ExfilguardConfig.READ_PROFILE_WRITE_CACHE_BYTES, Long.toString(BACKTEST_PROFILE_WRITE_CACHE_BYTES));
+        // The correlation waits for both sides however long one takes (the input ends with an end-of-input record):
+        // what a busy machine delays, it does not change.
+        flags.put(ExfilguardConfig.CORRELATION_IDLE_SECONDS, "0");
         flags.putAll(settings);
         flags.put(ExfilguardConfig.BOOTSTRAP_SERVERS, bootstrap);
         flags.put(ExfilguardConfig.SCHEMA_REGISTRY_URL, registryUrl);

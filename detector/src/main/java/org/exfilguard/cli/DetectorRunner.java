@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
@@ -69,20 +70,26 @@ public final class DetectorRunner implements AutoCloseable {
                 .description("Allow-list file reloads").register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("exfil.allowlist.failed.reloads", allowList, AllowListSource::failedReloads)
                 .description("Allow-list edits refused as invalid (the previous list stays in force)").register(registry);
-        Topology topology = DetectorTopology.build(config.detectionSettings(), config.egressSettings(), config.topics(),
-                serdes, metrics, VersionProvider.version(), Clock.systemUTC(), allowList, normaliser, config.profileCacheBytes(),
-                config.profileWriteCacheBytes() > 0);
-        log.info("exfilguard {} configuration:\n{}", VersionProvider.version(), config.describe());
-        log.info("topology:\n{}", topology.describe());
-
         Properties props = StreamsSettings.of(config);
         props.put(org.exfilguard.topology.DeadLetterProductionHandler.METRICS, metrics);
+        int readPartitions;
         try (Admin admin = Admin.create(StreamsSettings.adminProperties(props))) {
             InternalTopics.ensure(admin, config.topics(), normaliser.isPresent());
+            // The egress side waits for a watermark from each read task: one per db-access partition.
+            readPartitions = admin.describeTopics(List.of(config.topics().dbAccess())).allTopicNames().get()
+                    .get(config.topics().dbAccess()).partitions().size();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating internal topics", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot describe topic " + config.topics().dbAccess() + ": " + e.getCause().getMessage(), e);
         }
+        Topology topology = DetectorTopology.build(config.detectionSettings(), config.egressSettings(), config.topics(),
+                serdes, metrics, VersionProvider.version(), Clock.systemUTC(), allowList, normaliser, config.profileCacheBytes(),
+                config.profileWriteCacheBytes() > 0, config.correlation(readPartitions));
+        log.info("exfilguard {} configuration:\n{}", VersionProvider.version(), config.describe());
+        log.info("topology:\n{}", topology.describe());
+
         streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(error -> {
             // Exactly-once makes a restart safe; the orchestrator (or the command) restarts the process.

@@ -115,6 +115,26 @@ final class EventFeeder {
         }
     }
 
+    /**
+     * Ends a finite input: an {@link org.exfilguard.topology.EndOfInput} record on every partition of both canonical
+     * topics, after the last event, so the detector judges the correlation to the end instead of waiting for more.
+     */
+    void endOfInput(int dbPartitions, int egressPartitions) {
+        long ts = last == null ? 0 : last.toEpochMilli();
+        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add(org.exfilguard.topology.EndOfInput.HEADER, new byte[0]);
+        for (int p = 0; p < dbPartitions; p++) {
+            producer.send(new ProducerRecord<>(topics.dbAccess(), p, ts, null, new byte[0], headers), this::onSent);
+        }
+        for (int p = 0; p < egressPartitions; p++) {
+            producer.send(new ProducerRecord<>(topics.egress(), p, ts, null, new byte[0], headers), this::onSent);
+        }
+        producer.flush();
+        if (sendFailure.get() != null) {
+            throw new IllegalStateException("the broker refused a record: " + sendFailure.get().getMessage(), sendFailure.get());
+        }
+    }
+
     private void onSent(Object metadata, Exception e) {
         if (e != null) {
             sendFailure.compareAndSet(null, e);

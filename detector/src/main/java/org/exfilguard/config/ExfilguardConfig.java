@@ -65,6 +65,8 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String EGRESS_MIN_UNUSUAL_BYTES = "egress.min.unusual.bytes";
     public static final String EGRESS_WINDOWS = "egress.windows";
     public static final String EGRESS_MAX_DESTINATIONS = "egress.max.destinations.per.host";
+    public static final String CORRELATION_IDLE_SECONDS = "correlation.idle.seconds";
+    public static final String CORRELATION_WATERMARK_INTERVAL_MS = "correlation.watermark.interval.ms";
     public static final String RAW_NORMALISE = "raw.normalise.enabled";
     public static final String RAW_DB_FORMAT = "raw.db.format";
     public static final String RAW_EGRESS_FORMAT = "raw.egress.format";
@@ -154,6 +156,13 @@ public final class ExfilguardConfig extends AbstractConfig {
                     Importance.LOW, "Windows of outbound bytes per host, as length:sub-buckets:min-bytes.")
             .define(EGRESS_MAX_DESTINATIONS, Type.INT, 512, Range.atLeast(8), Importance.LOW,
                     "Destinations remembered per host; beyond it the oldest is forgotten (and would count as new again).")
+            .define(CORRELATION_IDLE_SECONDS, Type.INT, org.exfilguard.topology.Correlation.DEFAULT_IDLE_SECONDS, Range.atLeast(0),
+                    Importance.LOW, "Read-then-egress correlation runs in event time, each side waiting for the other; a side (a "
+                    + "database log, a flow log) without input for this many seconds of wall time is no longer waited for. "
+                    + "0: always wait (backtest sets it, and ends its input instead).")
+            .define(CORRELATION_WATERMARK_INTERVAL_MS, Type.INT, org.exfilguard.topology.Correlation.DEFAULT_WATERMARK_INTERVAL_MS,
+                    Range.between(10, 60_000), Importance.LOW,
+                    "How often (wall time) each read task tells the egress side how far its reads have come.")
             .define(RAW_NORMALISE, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Parse raw log lines from shippers (topics topic.raw.db.logs, topic.raw.egress.logs) into the canonical topics; missing raw topics are created.")
             .define(RAW_DB_FORMAT, Type.STRING, NormaliserSettings.AUTO, ConfigDef.ValidString.in(NormaliserSettings.formatChoices()),
@@ -245,6 +254,12 @@ public final class ExfilguardConfig extends AbstractConfig {
                 org.exfilguard.ingest.InternalNetworks.of(getList(KNOWN_DESTINATIONS)),
                 Duration.ofMinutes(getInt(EGRESS_HORIZON_MINUTES)), getLong(EGRESS_MIN_UNUSUAL_BYTES), volume,
                 getInt(EGRESS_MAX_DESTINATIONS));
+    }
+
+    /** The correlation's settings for a db-access topic of {@code readPartitions} partitions. */
+    public org.exfilguard.topology.Correlation correlation(int readPartitions) {
+        return new org.exfilguard.topology.Correlation(readPartitions, Duration.ofSeconds(getInt(CORRELATION_IDLE_SECONDS)),
+                Duration.ofMillis(getInt(CORRELATION_WATERMARK_INTERVAL_MS)));
     }
 
     public Topics topics() {

@@ -1,23 +1,28 @@
 package org.exfilguard.detect;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
+import java.util.TreeSet;
 import org.exfilguard.profile.ScopeProfile;
 import org.exfilguard.schema.EgressDestination;
 import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.schema.EgressEvidence;
-import org.exfilguard.schema.state.FreshDestination;
-import org.exfilguard.schema.state.ReadSignal;
-import org.exfilguard.schema.state.WatchedRead;
 
 /**
- * Correlates a host's outbound traffic with the bulk reads made from it. Per source host it remembers the
- * destinations it has used, the bytes it sent to destinations it had never used before (within the horizon),
- * and the bulk-read incidents whose egress is being watched. Whichever arrives second, the read or the egress,
- * produces the evidence, so the outcome does not depend on which topic was consumed first.
+ * Correlates a host's outbound traffic with the bulk reads made from it, in event time. Per source host it remembers
+ * the destinations it has used, the bytes it sent to destinations it had never used before (by minute, see
+ * {@link FreshEntry}), and the bulk-read incidents whose egress is watched ({@link Watch}).
+ *
+ * <p>Flows and the read side's signals arrive in an order that depends on timing, so nothing is decided when they
+ * arrive. A watch is judged at minute boundaries, and only at a boundary that both sides have passed (the caller's
+ * {@code bound}): by then every signal before it is known and every flow before it counted, and the flows after it are
+ * kept apart by minute. Its first boundary at which the bytes sent to new destinations reach
+ * {@code egress.min.unusual.bytes} escalates the incident; once the read side has closed the incident and the horizon
+ * after its last read has passed, a final report carries the evidence (or says there was none). The same logs give
+ * the same reports whatever the load, the thread count and the order in which the two sides ran.
  */
 public final class EgressCorrelator {
 
@@ -26,16 +31,18 @@ public final class EgressCorrelator {
      * {@link #MAX_FRESH} of them: the read side may be processed hours or days of event time behind the egress side
      * (a backtest loads both topics at once), and the evidence must still be there when its read arrives.
      */
-    static final java.time.Duration FRESH_RETENTION = java.time.Duration.ofDays(8);
+    static final Duration FRESH_RETENTION = Duration.ofDays(8);
     static final int MAX_FRESH = 256;
-    static final int MAX_READS = 8;
+    static final int MAX_WATCHES = 8;
     static final int TOP_DESTINATIONS = 5;
-    /** A new report is worth sending when the evidence grew by this factor. */
-    static final double REPORT_GROWTH = 1.1;
+    static final long MINUTE = FreshEntry.MINUTE;
 
-    /** Evidence for one watched incident, with whether it is unusual enough to escalate. */
-    public record Finding(String account, String incidentId, String table, EgressEvidence evidence, boolean unusual,
-                          boolean complete) {
+    /**
+     * A report for a watched incident, at boundary {@code at}: an escalation (the egress became unusual; with the
+     * read side's record in force then) or the final report ({@code complete}; evidence null when nothing left).
+     */
+    public record Finding(String account, String incidentId, String table, long at, EgressEvidence evidence,
+                          boolean unusual, boolean complete, byte[] alert) {
     }
 
     private final EgressSettings settings;
@@ -56,168 +63,185 @@ public final class EgressCorrelator {
     }
 
     /**
-     * Adds one outbound flow (to an external destination that is not a known one). Returns the evidence that
-     * changed for watched reads, and whether the host's outbound volume alone crossed its threshold.
+     * Adds one outbound flow (to an external destination that is not a known one). Returns whether the host's
+     * outbound volume alone crossed its threshold with no bulk read watched on the host (counted, not alerted).
      */
-    public Outcome onEgress(EgressHost host, ScopeProfile volume, EgressEvent event, boolean firstInOrg,
-                            PeerBaselines peers) {
+    public boolean onEgress(EgressHost host, ScopeProfile volume, EgressEvent event, boolean firstInOrg, PeerBaselines peers) {
         Instant at = event.getEventTime();
-        List<Finding> findings = new ArrayList<>(completed(host, at));
-        expire(host, at);
+        long millis = at.toEpochMilli();
+        host.expireFresh(millis - FRESH_RETENTION.toMillis());
         String dst = event.getDstIp();
         HostDestinations destinations = host.destinations();
         // On the host's first day every destination is new: it learns them, none is evidence yet.
-        boolean learning = Math.floorDiv(at.toEpochMilli(), 86_400_000L) <= volume.firstDay();
+        boolean learning = Math.floorDiv(millis, 86_400_000L) <= volume.firstDay();
         boolean newForHost = !destinations.contains(dst);
         if (newForHost) {
-            destinations.add(dst, at.toEpochMilli(), settings.maxDestinations());
+            destinations.add(dst, millis, settings.maxDestinations());
         }
-        // The lookup is for a flow that adds no entry (a destination new for the host is appended below).
-        Optional<FreshDestination> fresh = newForHost && !learning ? Optional.empty() : freshEntry(host, dst);
         if (newForHost && !learning) {
-            host.freshAdded(FreshDestination.newBuilder().setDstIp(dst).setDstHost(event.getDstHost())
-                    .setDstPort(event.getDstPort()).setFirstSeenInOrg(firstInOrg).setFirst(at).setLast(at)
-                    .setBytes(event.getBytesOut()).setFlows(1).build());
+            host.freshAdded(FreshEntry.first(dst, event.getDstHost(), event.getDstPort(), firstInOrg, millis,
+                    event.getBytesOut(), host.settledTo()));
             if (host.fresh().size() > MAX_FRESH) {
-                host.fresh().sort(Comparator.comparing(FreshDestination::getLast));
+                host.fresh().sort(Comparator.comparingLong(FreshEntry::lastUsed));
                 host.fresh().remove(0);
                 host.freshOrderChanged();
             }
-        } else if (fresh.isPresent()) {
-            FreshDestination f = fresh.get();
-            host.freshEntryChanged(f);
-            f.setBytes(f.getBytes() + event.getBytesOut());
-            f.setFlows(f.getFlows() + 1);
-            if (at.isAfter(f.getLast())) {
-                f.setLast(at);
+        } else if (!newForHost) {
+            FreshEntry fresh = freshEntry(host, dst);
+            if (fresh != null) {
+                fresh.add(millis, event.getBytesOut(), host.settledTo());
+                host.freshEntryChanged(fresh);
             }
         }
         boolean volumeCrossed = volumeDetector.observe(volume, at, event.getBytesOut(), 0, peers).stream()
                 .anyMatch(v -> v.state() == WindowVerdict.State.CROSSED);
-        boolean volumeAbove = volumeAbove(volume);
-        for (WatchedRead read : host.reads()) {
-            if (!at.isBefore(read.getReadStart()) && !at.isAfter(read.getLastRead().plus(settings.horizon()))) {
-                report(host, read, volumeAbove).ifPresent(findings::add);
-            }
-        }
-        return new Outcome(findings, volumeCrossed && host.reads().isEmpty());
-    }
-
-    /** What one egress event produced. {@code egressOnly}: the host's volume crossed with no bulk read to explain it. */
-    public record Outcome(List<Finding> findings, boolean egressOnly) {
+        return volumeCrossed && host.watches().isEmpty();
     }
 
     /**
-     * Takes a bulk read to watch from the read side: a signal with an incident id. (Signals without one, account-seen
-     * signals of earlier builds, are dropped by the caller before the host's state is loaded.)
+     * Takes a signal of the read side: an incident's record to watch from (its checkpoint, read and alert), or its
+     * close. A close of an incident the host no longer watches starts a watch of its own, so that the read side,
+     * which waits for a final report from every host it asked, gets one.
      */
-    public List<Finding> onRead(EgressHost host, ScopeProfile volume, ReadSignal signal) {
-        Instant at = signal.getAt();
-        expire(host, at);
-        WatchedRead read = host.reads().stream().filter(r -> r.getIncidentId().equals(signal.getIncidentId()))
-                .findFirst().orElse(null);
-        if (read == null) {
-            read = WatchedRead.newBuilder().setIncidentId(signal.getIncidentId()).setAccount(signal.getAccount())
-                    .setTable(signal.getTable()).setReadStart(signal.getReadStart() == null ? at : signal.getReadStart())
-                    .setLastRead(at).setRows(signal.getRows()).build();
-            host.reads().add(read);
-            if (host.reads().size() > MAX_READS) {
-                host.reads().sort(Comparator.comparing(WatchedRead::getLastRead));
-                host.reads().remove(0);
-            }
-        } else {
-            if (at.isAfter(read.getLastRead())) {
-                read.setLastRead(at);
-            }
-            read.setRows(Math.max(read.getRows(), signal.getRows()));
+    public void onSignal(EgressHost host, String incidentId, String account, String table, long readStart,
+                         Watch.Signal signal, boolean closing, long lastActivity) {
+        List<Watch> watches = host.watches();
+        int i = 0;
+        while (i < watches.size() && !watches.get(i).incidentId().equals(incidentId)) {
+            i++;
         }
-        boolean volumeAbove = volumeAbove(volume);
-        return report(host, read, volumeAbove).map(List::of).orElse(List.of());
-    }
-
-    /** The host's outbound volume is above its threshold in some window (it alerted and has not fallen back). */
-    private static boolean volumeAbove(ScopeProfile volume) {
-        return volume.windows().stream().anyMatch(w -> !w.armed());
-    }
-
-    /** Evidence for a watched read, if it grew enough since the last report (or just became unusual). */
-    private Optional<Finding> report(EgressHost host, WatchedRead read, boolean volumeAbove) {
-        EgressEvidence evidence = evidence(host, read, settings.horizon());
-        if (evidence == null) {
-            return Optional.empty();
+        Watch watch = i < watches.size() ? watches.get(i)
+                : Watch.open(incidentId, account, table, readStart,
+                closing ? new Watch.Signal(signal.checkpoint(), lastActivity, signal.rows(), null) : signal);
+        if (closing) {
+            watch = watch.closing(signal.checkpoint(), lastActivity);
+        } else if (i < watches.size()) {
+            watch = watch.withSignal(signal);
         }
-        boolean unusual = evidence.getBytesOut() >= settings.minUnusualBytes() || volumeAbove;
-        boolean grew = evidence.getBytesOut() >= REPORT_GROWTH * read.getReportedBytes();
-        if (!grew && !(unusual && !read.getUnusualReported())) {
-            return Optional.empty();
+        if (i < watches.size()) {
+            watches.set(i, watch);
+            return;
         }
-        read.setReportedBytes(evidence.getBytesOut());
-        read.setUnusualReported(read.getUnusualReported() || unusual);
-        return Optional.of(new Finding(read.getAccount(), read.getIncidentId(), read.getTable(), evidence,
-                read.getUnusualReported(), false));
+        watches.add(watch);
+        if (watches.size() > MAX_WATCHES) {
+            // The open watch with the oldest record goes; a close of it later starts a new one.
+            Watch oldest = watches.stream().filter(w -> w.closeCheckpoint() == null)
+                    .min(Comparator.comparingLong(w -> w.signals().get(w.signals().size() - 1).checkpoint()))
+                    .orElse(watches.get(0));
+            watches.remove(oldest);
+        }
     }
 
     /**
-     * Final evidence of the reads whose horizon this host's egress has now passed: complete, whatever the order in
-     * which reads and flows were processed, so an incident that closed before its egress was seen (a replay runs the
-     * read side far ahead) is escalated with all of it.
+     * Judges the host's watches at the boundaries up to {@code bound}, which both sides have passed, and then settles
+     * the fresh entries' minutes before it (no watch is judged before it again).
      */
-    private List<Finding> completed(EgressHost host, Instant at) {
-        if (host.reads().isEmpty()) {
-            return List.of();
-        }
+    public List<Finding> judge(EgressHost host, long bound) {
         List<Finding> out = new ArrayList<>();
-        for (WatchedRead read : host.reads()) {
-            if (!read.getFinalReported() && at.isAfter(read.getLastRead().plus(settings.horizon()))) {
-                read.setFinalReported(true);
-                EgressEvidence evidence = evidence(host, read, settings.horizon());
-                if (evidence != null) {
-                    boolean unusual = read.getUnusualReported() || evidence.getBytesOut() >= settings.minUnusualBytes();
-                    out.add(new Finding(read.getAccount(), read.getIncidentId(), read.getTable(), evidence, unusual, true));
+        List<Watch> watches = host.watches();
+        for (int i = 0; i < watches.size(); i++) {
+            Watch w = watches.get(i);
+            if (bound <= w.evaluatedTo()) {
+                continue;
+            }
+            boolean escalatedNow = !w.escalated() && escalation(host, w, bound, out);
+            Watch judged = w.judgedTo(bound, escalatedNow);
+            if (judged.closeCheckpoint() != null) {
+                long until = judged.lastActivity() + settings.horizon().toMillis();
+                long end = Math.floorDiv(until, MINUTE) * MINUTE + MINUTE;
+                long due = Math.max(end, judged.closeCheckpoint());
+                if (bound >= due) {
+                    EgressEvidence evidence = evidence(host, judged.readStart(), until, end);
+                    boolean unusual = judged.escalated() || (evidence != null && evidence.getBytesOut() >= settings.minUnusualBytes());
+                    out.add(new Finding(w.account(), w.incidentId(), w.table(), due, evidence, unusual, true, null));
+                    watches.remove(i--);
+                    continue;
                 }
             }
+            watches.set(i, judged);
         }
+        host.settle(bound);
         return out;
     }
 
-    /**
-     * Bytes to destinations the host first used between the read's start and its horizon, largest first: new to
-     * the host when the data was read, whichever side was processed first.
-     */
-    static EgressEvidence evidence(EgressHost host, WatchedRead read, java.time.Duration horizon) {
-        Instant until = read.getLastRead().plus(horizon);
-        List<FreshDestination> after = host.fresh().stream()
-                .filter(f -> !f.getFirst().isBefore(read.getReadStart()) && !f.getFirst().isAfter(until))
-                .sorted(Comparator.comparingLong(FreshDestination::getBytes).reversed().thenComparing(FreshDestination::getDstIp))
-                .toList();
-        if (after.isEmpty()) {
-            return null;
+    /** The first boundary in the watch's next stretch at which its evidence is unusual, reported; false if none. */
+    private boolean escalation(EgressHost host, Watch w, long bound, List<Finding> out) {
+        long from = Math.max(w.evaluatedTo(), w.start() - 1);
+        TreeSet<Long> points = new TreeSet<>();
+        for (Watch.Signal s : w.signals()) {
+            if (s.checkpoint() > from && s.checkpoint() <= bound) {
+                points.add(s.checkpoint());
+            }
         }
-        long total = after.stream().mapToLong(FreshDestination::getBytes).sum();
-        Instant first = after.stream().map(FreshDestination::getFirst).min(Comparator.naturalOrder()).orElseThrow();
-        Instant last = after.stream().map(FreshDestination::getLast).max(Comparator.naturalOrder()).orElseThrow();
-        List<EgressDestination> top = after.stream().limit(TOP_DESTINATIONS).map(f -> EgressDestination.newBuilder()
-                .setDstIp(f.getDstIp()).setDstHost(f.getDstHost()).setBytesOut(f.getBytes())
-                .setFirstSeenFromHost(true).setFirstSeenInOrg(f.getFirstSeenInOrg()).setDstPort(f.getDstPort())
-                .setFlows(f.getFlows()).build()).toList();
-        return EgressEvidence.newBuilder().setSrcIp(host.srcIp()).setBytesOut(total).setFirstTime(first)
-                .setLastTime(last).setDestinations(top).build();
+        for (FreshEntry f : host.fresh()) {
+            if (f.first() >= w.readStart()) {
+                f.growthPoints(from, bound, points);
+            }
+        }
+        long horizon = settings.horizon().toMillis();
+        for (long c : points) {
+            Watch.Signal s = w.at(c);
+            if (s == null || s.alert() == null) {
+                continue;
+            }
+            long lastRead = 0;
+            for (Watch.Signal t : w.signals()) {
+                if (t.checkpoint() <= c) {
+                    lastRead = Math.max(lastRead, t.at());
+                }
+            }
+            if (c > lastRead + horizon + MINUTE) {
+                continue;
+            }
+            EgressEvidence evidence = evidence(host, w.readStart(), Math.min(c - 1, lastRead + horizon), c);
+            if (evidence != null && evidence.getBytesOut() >= settings.minUnusualBytes()) {
+                out.add(new Finding(w.account(), w.incidentId(), w.table(), c, evidence, true, false, s.alert()));
+                return true;
+            }
+        }
+        return false;
     }
 
-    private void expire(EgressHost host, Instant at) {
-        if (!host.reads().isEmpty()) {
-            host.reads().removeIf(r -> r.getLastRead().plus(settings.horizon()).isBefore(at));
+    /**
+     * Bytes sent before boundary {@code c} to the destinations the host first used between the read's start and
+     * {@code until}, largest first: new to the host when the data was read, whichever side was processed first.
+     */
+    static EgressEvidence evidence(EgressHost host, long readStart, long until, long c) {
+        record Sent(FreshEntry entry, long bytes) {
         }
-        host.expireFresh(at.minus(FRESH_RETENTION));
+        List<Sent> sent = new ArrayList<>();
+        for (FreshEntry f : host.fresh()) {
+            if (f.first() >= readStart && f.first() <= until && f.first() < c) {
+                sent.add(new Sent(f, f.bytesBefore(c)));
+            }
+        }
+        if (sent.isEmpty()) {
+            return null;
+        }
+        sent.sort(Comparator.comparingLong(Sent::bytes).reversed().thenComparing(s -> s.entry().dstIp()));
+        long total = 0;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        for (Sent s : sent) {
+            total = org.exfilguard.profile.WindowProfile.saturatedAdd(total, s.bytes());
+            first = Math.min(first, s.entry().first());
+            last = Math.max(last, s.entry().lastBefore(c));
+        }
+        List<EgressDestination> top = sent.stream().limit(TOP_DESTINATIONS).map(s -> EgressDestination.newBuilder()
+                .setDstIp(s.entry().dstIp()).setDstHost(s.entry().dstHost()).setBytesOut(s.bytes())
+                .setFirstSeenFromHost(true).setFirstSeenInOrg(s.entry().firstSeenInOrg()).setDstPort(s.entry().dstPort())
+                .setFlows(s.entry().flowsBefore(c)).build()).toList();
+        return EgressEvidence.newBuilder().setSrcIp(host.srcIp()).setBytesOut(total).setFirstTime(Instant.ofEpochMilli(first))
+                .setLastTime(Instant.ofEpochMilli(last)).setDestinations(top).build();
     }
 
     /** The host's first fresh entry for {@code dst}, if any (a destination forgotten and used again has two). */
-    private static Optional<FreshDestination> freshEntry(EgressHost host, String dst) {
-        for (FreshDestination f : host.fresh()) {
-            if (f.getDstIp().equals(dst)) {
-                return Optional.of(f);
+    private static FreshEntry freshEntry(EgressHost host, String dst) {
+        for (FreshEntry f : host.fresh()) {
+            if (f.dstIp().equals(dst)) {
+                return f;
             }
         }
-        return Optional.empty();
+        return null;
     }
 }

@@ -21,7 +21,8 @@ import org.exfilguard.schema.Severity;
 /**
  * One incident per (account, scope): OPENED when a window first crosses its threshold, UPDATED when the score
  * grows by the configured factor (paced) or the severity rises (at once), a bounded number of times, UPDATED with kind
- * READ_THEN_EGRESS when unusual egress from the reading host follows, CLOSED after a quiet period. At most
+ * READ_THEN_EGRESS when unusual egress from the reading host follows (see {@link #escalation}), CLOSED after a quiet
+ * period (with the egress evidence once the egress side has answered: {@link #closedWithEgress}). At most
  * {@code 2 + maxUpdates} records per incident, never one per event; one update is kept for the escalation.
  */
 public final class IncidentManager {
@@ -86,56 +87,28 @@ public final class IncidentManager {
     }
 
     /**
-     * Takes egress evidence for the scope's open incident. The first time it is unusual the incident escalates
-     * (kind READ_THEN_EGRESS, severity at least HIGH); later evidence is kept for the closing record.
+     * The escalation of an incident whose reads were followed by unusual egress from host number {@code host} of
+     * those it watched: the read side's record in force at boundary {@code at}, with the evidence, at least HIGH. Its
+     * id depends on the incident and the host alone (never on how many records came before it).
      */
-    public Optional<ExfiltrationAlert> onEgress(ScopeProfile profile, String incidentId, EgressEvidence evidence,
-                                                boolean unusual, boolean complete, Instant at) {
-        OpenIncident incident = profile.incident();
-        if (incident == null || !incident.incidentId().equals(incidentId)) {
-            // Only complete evidence escalates a closed incident: there is one record for it, it should say it all.
-            return complete ? lateEscalation(profile, incidentId, evidence, unusual, evidence.getLastTime()) : Optional.empty();
-        }
-        incident = incident.withEgressEvidence(evidences.encode(evidence));
-        profile.incident(incident);
-        if (!unusual || incident.escalated() || incident.alerts() > settings.maxUpdates()) {
-            return Optional.empty();
-        }
-        ExfiltrationAlert last = alerts.decode(incident.lastAlert());
-        Severity severity = escalated(last.getSeverity());
-        ExfiltrationAlert alert = ExfiltrationAlert.newBuilder(withEgress(last, evidence))
-                .setAlertId(Ids.alertId(incident.incidentId(), ESCALATION_SEQUENCE))
+    public ExfiltrationAlert escalation(ExfiltrationAlert read, EgressEvidence evidence, int host, Instant at) {
+        return ExfiltrationAlert.newBuilder(withEgress(read, evidence))
+                .setAlertId(Ids.alertId(read.getIncidentId(), ESCALATION_SEQUENCE + Math.max(0, host)))
                 .setStatus(AlertStatus.UPDATED)
-                .setSeverity(severity)
+                .setSeverity(escalated(read.getSeverity()))
                 .setDetectedAt(at)
                 .build();
-        profile.incident(new OpenIncident(incident.incidentId(), incident.openedAt(), incident.firstSeen(),
-                incident.lastActivity(), at, incident.alerts() + 1, incident.lastScore(), severity.name(),
-                alerts.encode(alert), true, incident.egressEvidence()));
-        return Optional.of(alert);
     }
 
     /**
-     * Egress evidence for an incident that already closed. A replay processes reads hours of event time ahead of
-     * the egress side's answer, so the escalation may arrive after the close: it is still published, as an UPDATED
-     * record of the closed incident, once.
+     * The closing record once every watched host has sent its final report: with the largest evidence and one level
+     * up when the egress was unusual, as it was when closed otherwise.
      */
-    private Optional<ExfiltrationAlert> lateEscalation(ScopeProfile profile, String incidentId, EgressEvidence evidence,
-                                                       boolean unusual, Instant at) {
-        ScopeProfile.ClosedIncident closed = profile.closed();
-        if (!unusual || closed == null || !closed.incidentId().equals(incidentId) || closed.escalated()) {
-            return Optional.empty();
+    public ExfiltrationAlert closedWithEgress(ExfiltrationAlert closed, EgressEvidence evidence, boolean unusual) {
+        if (!unusual || evidence == null) {
+            return closed;
         }
-        ExfiltrationAlert last = alerts.decode(closed.lastAlert());
-        Severity severity = escalated(last.getSeverity());
-        ExfiltrationAlert alert = ExfiltrationAlert.newBuilder(withEgress(last, evidence))
-                .setAlertId(Ids.alertId(incidentId, ESCALATION_SEQUENCE))
-                .setStatus(AlertStatus.UPDATED)
-                .setSeverity(severity)
-                .setDetectedAt(at)
-                .build();
-        profile.closed(new ScopeProfile.ClosedIncident(incidentId, closed.lastAlert(), true));
-        return Optional.of(alert);
+        return ExfiltrationAlert.newBuilder(withEgress(closed, evidence)).setSeverity(escalated(closed.getSeverity())).build();
     }
 
     /** Closes the scope's incident when nothing above threshold was read for the quiet period. */

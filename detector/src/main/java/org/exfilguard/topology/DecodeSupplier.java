@@ -79,6 +79,10 @@ final class DecodeSupplier<T extends SpecificRecord> implements ProcessorSupplie
         @Override
         public void process(Record<byte[], byte[]> record) {
             String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(source);
+            if (EndOfInput.marks(record.headers())) {
+                context.forward(new Record<Object, Object>(null, EndOfInput.INSTANCE, record.timestamp()), eventsChild);
+                return;
+            }
             T event;
             try {
                 if (record.value() == null) {

@@ -65,7 +65,7 @@ public final class DetectorTopology {
     public static Topology build(DetectionSettings settings, EgressSettings egress, Topics topics, DetectorSerdes serdes,
                                  DetectorMetrics metrics, String detectorVersion) {
         return build(settings, egress, topics, serdes, metrics, detectorVersion, Clock.systemUTC(), AllowListSource.none(),
-                Optional.empty(), DEFAULT_PROFILE_CACHE_BYTES, false);
+                Optional.empty(), DEFAULT_PROFILE_CACHE_BYTES, false, Correlation.exact(1));
     }
 
     /**
@@ -77,7 +77,8 @@ public final class DetectorTopology {
      */
     public static Topology build(DetectionSettings settings, EgressSettings egress, Topics topics, DetectorSerdes serdes,
                                  DetectorMetrics metrics, String detectorVersion, Clock wallClock, AllowListSource allowList,
-                                 Optional<NormaliserSettings> normaliser, long profileCacheBytes, boolean coalesceProfileWrites) {
+                                 Optional<NormaliserSettings> normaliser, long profileCacheBytes, boolean coalesceProfileWrites,
+                                 Correlation correlation) {
         EventValidator validator = new EventValidator(settings.maxFutureSkew());
         Topology topology = new Topology();
         // Bytes in: decoding happens in our processors so a bad record becomes a dead letter with a reason
@@ -95,9 +96,10 @@ public final class DetectorTopology {
                 EGRESS_PROFILE, DEAD_LETTER_SINK, false, longestWindow(egress.volume())), EGRESS_SOURCE);
         topology.addProcessor(READ_PROFILE,
                 new ReadProfileSupplier(settings, detectorVersion, metrics, allowList, profileCacheBytes, ALERTS_SINK, ALERTS_JSON_SINK,
-                        ALERTS_ECS_SINK, READ_SIGNALS_SINK, wallClock),
+                        ALERTS_ECS_SINK, READ_SIGNALS_SINK, wallClock, correlation),
                 DECODE_DB_ACCESS, EGRESS_UPDATES_SOURCE);
-        topology.addProcessor(EGRESS_PROFILE, new EgressProfileSupplier(egress, metrics), DECODE_EGRESS, READ_SIGNALS_SOURCE);
+        topology.addProcessor(EGRESS_PROFILE, new EgressProfileSupplier(egress, metrics, correlation.idle()), DECODE_EGRESS,
+                READ_SIGNALS_SOURCE);
 
         topology.addSink(DEAD_LETTER_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
                 DECODE_DB_ACCESS, DECODE_EGRESS);
@@ -106,8 +108,10 @@ public final class DetectorTopology {
         topology.addSink(ALERTS_JSON_SINK, topics.alertsJson(), new StringSerializer(), new StringSerializer(), READ_PROFILE);
         // And as Elastic Common Schema documents, for Elastic and the SIEMs that map ECS.
         topology.addSink(ALERTS_ECS_SINK, topics.alertsEcs(), new StringSerializer(), new StringSerializer(), READ_PROFILE);
+        // Signals go to their host's partition; the read side's watermarks to every partition (each egress task waits
+        // for the watermark of every read task).
         topology.addSink(READ_SIGNALS_SINK, topics.readSignals(), new StringSerializer(), new InternalSerde<>(ReadSignal.class),
-                READ_PROFILE);
+                new WatermarkPartitioner(), READ_PROFILE);
         topology.addSink(EGRESS_UPDATES_SINK, topics.egressUpdates(), new StringSerializer(),
                 new InternalSerde<>(EgressUpdate.class), EGRESS_PROFILE);
 
@@ -129,6 +133,9 @@ public final class DetectorTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.EVENT_CLOCK), Serdes.String(), Serdes.Long()),
                 DECODE_DB_ACCESS, READ_PROFILE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.INCIDENT_EGRESS), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled(), READ_PROFILE);
         // The egress stores use the record cache: a busy host's record and its fresh entries are rewritten by most of
         // its flows, and the cache turns that into one RocksDB put and one changelog record per commit (without it,
         // RocksDB.put took as much of the stream thread as all the Java code in `bench throughput --mix realistic`).
@@ -143,6 +150,12 @@ public final class DetectorTopology {
                 .withCachingEnabled(), EGRESS_PROFILE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.ORG_DESTINATIONS), Serdes.String(), Serdes.Long()), EGRESS_PROFILE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.EGRESS_CLOCK), Serdes.String(), Serdes.Long())
+                .withCachingEnabled(), EGRESS_PROFILE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.EGRESS_WATCHED), Serdes.String(), Serdes.Long())
+                .withCachingEnabled(), EGRESS_PROFILE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.EGRESS_PEER_BASELINES), Serdes.String(), Serdes.ByteArray())
                 .withCachingEnabled(), EGRESS_PROFILE);

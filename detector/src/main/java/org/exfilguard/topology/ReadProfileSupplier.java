@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.nio.ByteBuffer;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -54,13 +56,15 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
     /** Bytes of encoded profiles each task keeps in memory in front of its store. */
     private final long profileCacheBytes;
     private final Clock wallClock;
+    private final Correlation correlation;
     /** Shared by the supplier's tasks, so each piece of advice on the sources is logged once per process. */
     private final SourceAdvice sourceAdvice = new SourceAdvice();
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReadProfileSupplier.class);
 
     ReadProfileSupplier(DetectionSettings settings, String detectorVersion, DetectorMetrics metrics,
                         AllowListSource allowList, long profileCacheBytes, String alertsChild, String alertsJsonChild,
-                        String alertsEcsChild, String signalsChild, Clock wallClock) {
+                        String alertsEcsChild, String signalsChild, Clock wallClock, Correlation correlation) {
+        this.correlation = correlation;
         this.alertsEcsChild = alertsEcsChild;
         this.wallClock = wallClock;
         this.profileCacheBytes = profileCacheBytes;
@@ -84,7 +88,14 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
         private final IncidentManager incidents = new IncidentManager(settings, detectorVersion);
         private final ProfileCodec codec = new ProfileCodec(settings);
         private final AvroBytes<EgressEvidence> evidenceCodec = new AvroBytes<>(EgressEvidence.class);
+        private final AvroBytes<ExfiltrationAlert> alertCodec = new AvroBytes<>(ExfiltrationAlert.class);
         private ProcessorContext<Object, Object> context;
+        private KeyValueStore<String, byte[]> incidentEgress;
+        /** The watermark last sent to the egress side (every later signal has a checkpoint after it). */
+        private long watermarkSent = Long.MIN_VALUE;
+        private long lastReadWall = Long.MIN_VALUE;
+        private boolean idleSent;
+        private boolean ended;
         private KeyValueStore<String, byte[]> profiles;
         private OpenIncidentIndex openIncidents;
         private StorePeerBaselines peers;
@@ -109,6 +120,33 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             KeyValueStore<String, Long> clock = context.getStateStore(StoreNames.EVENT_CLOCK);
             Long stored = clock.get(EventClock.KEY);
             scannedTo = stored == null ? Long.MIN_VALUE : stored;
+            incidentEgress = context.getStateStore(StoreNames.INCIDENT_EGRESS);
+            watermarkSent = Long.MIN_VALUE;
+            idleSent = false;
+            ended = false;
+            lastReadWall = correlation.idle().isZero() ? 0 : context.currentSystemTimeMs();
+            context.schedule(correlation.watermarkInterval(), PunctuationType.WALL_CLOCK_TIME, this::sendWatermark);
+        }
+
+        /**
+         * Tells every egress task how far this task's reads have come: no later signal has a checkpoint at or before
+         * the minute its clock stands at. In a live run, a task without reads for the idle time says so instead, and
+         * the egress side stops waiting for it.
+         */
+        private void sendWatermark(long wallNow) {
+            boolean idle = !ended && !correlation.idle().isZero() && wallNow - lastReadWall >= correlation.idle().toMillis();
+            long mark = ended ? Long.MAX_VALUE : scannedTo;
+            if (idle ? idleSent : (!idleSent && mark <= watermarkSent) || mark == Long.MIN_VALUE) {
+                return;
+            }
+            ReadSignal signal = ReadSignal.newBuilder().setClientIp("").setAccount("").setAt(Instant.ofEpochMilli(Math.max(0, scannedTo)))
+                    .setWatermark(Instant.ofEpochMilli(mark)).setSource(context.taskId().partition())
+                    .setSources(correlation.readPartitions()).setIdle(idle).build();
+            context.forward(new Record<Object, Object>("", signal, Math.max(0, scannedTo)), signalsChild);
+            idleSent = idle;
+            if (!idle) {
+                watermarkSent = mark;
+            }
         }
 
         @Override
@@ -116,7 +154,13 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             try {
                 if (record.value() instanceof EgressUpdate update) {
                     onEgress(update);
+                } else if (record.value() instanceof EndOfInput) {
+                    ended = true;
+                    sendWatermark(lastReadWall);
                 } else {
+                    if (!correlation.idle().isZero()) {
+                        lastReadWall = context.currentSystemTimeMs();
+                    }
                     DbAccessEvent event = (DbAccessEvent) record.value();
                     onRead(event);
                     closeQuietIncidents(EventClock.tick(event.getEventTime().toEpochMilli()));
@@ -129,17 +173,35 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             }
         }
 
+        /** An egress report on an incident: an escalation is published; a final report may complete its close. */
         private void onEgress(EgressUpdate update) {
-            String key = key(update.getAccount(), update.getTable());
-            ScopeProfile profile = load(key, update.getAt());
-            if (profile == null) {
+            byte[] stored = incidentEgress.get(update.getIncidentId());
+            if (stored == null) {
+                // An incident this task no longer waits for (a report of an earlier build, or state reset).
+                metrics.suppression("stale_egress_report");
                 return;
             }
-            Optional<ExfiltrationAlert> alert = incidents.onEgress(profile, update.getIncidentId(),
-                    evidenceCodec.decode(AvroBytes.bytes(update.getEvidence())), update.getUnusual(),
-                    update.getFinalReport(), update.getAt());
-            save(key, profile, true);
-            alert.ifPresent(this::emit);
+            IncidentEgress state = IncidentEgress.decode(stored);
+            byte[] evidenceBytes = AvroBytes.bytes(update.getEvidence());
+            EgressEvidence evidence = evidenceBytes.length == 0 ? null : evidenceCodec.decode(evidenceBytes);
+            String host = update.getSrcIp() == null ? "" : update.getSrcIp();
+            if (!update.getFinalReport()) {
+                if (evidence != null && update.getAlert() != null) {
+                    ExfiltrationAlert read = alertCodec.decode(AvroBytes.bytes(update.getAlert()));
+                    publish(incidents.escalation(read, evidence, state.ips().indexOf(host), update.getAt()));
+                    incidentEgress.put(update.getIncidentId(), state.escalated().encode());
+                }
+                return;
+            }
+            state = state.answered(host, evidence == null ? null : evidenceBytes, evidence == null ? -1 : evidence.getBytesOut(),
+                    update.getUnusual());
+            if (state.complete()) {
+                EgressEvidence best = state.evidence() == null ? null : evidenceCodec.decode(state.evidence());
+                publish(incidents.closedWithEgress(alertCodec.decode(state.closing()), best, state.unusual()));
+                incidentEgress.delete(update.getIncidentId());
+            } else {
+                incidentEgress.put(update.getIncidentId(), state.encode());
+            }
         }
 
         private void onRead(DbAccessEvent event) {
@@ -169,7 +231,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
                         : stored;
                 boolean hadIncident = profile.incident() != null;
                 // An incident that went quiet before this read closes first, so this read can open a new one.
-                incidents.closeIfQuiet(profile, at).ifPresent(this::emit);
+                incidents.closeIfQuiet(profile, at).ifPresent(c -> close(c, at));
                 profile.noteEvidence(event.getClientIp(), event.getStatementFingerprint(), rows, at);
                 List<WindowVerdict> verdicts = detector.observe(profile, at, rows, bytes, peers);
                 // The open-incident scan runs only when the all-tables scope is about to open an incident.
@@ -207,7 +269,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
                 }
                 Optional<ExfiltrationAlert> closed = incidents.closeIfQuiet(profile, now);
                 save(key, profile, true);
-                closed.ifPresent(this::emit);
+                closed.ifPresent(c -> close(c, now));
             }
         }
 
@@ -242,10 +304,64 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             }
         }
 
+        /** A read-driven record: published, and the hosts it was read from are asked to watch its egress. */
         private void emit(ExfiltrationAlert unchecked) {
+            ExfiltrationAlert alert = publish(unchecked);
+            List<String> ips = alert.getClientIps().subList(0, Math.min(WATCHED_IPS, alert.getClientIps().size()));
+            if (ips.isEmpty()) {
+                return;
+            }
+            byte[] stored = incidentEgress.get(alert.getIncidentId());
+            IncidentEgress state = stored == null ? IncidentEgress.watching(ips) : IncidentEgress.decode(stored).withIps(ips);
+            incidentEgress.put(alert.getIncidentId(), state.encode());
+            long checkpoint = checkpoint(alert.getDetectedAt());
+            ByteBuffer encoded = ByteBuffer.wrap(alertCodec.encode(alert));
+            for (String ip : ips) {
+                ReadSignal signal = ReadSignal.newBuilder().setClientIp(ip).setAccount(alert.getAccount())
+                        .setAt(alert.getDetectedAt()).setIncidentId(alert.getIncidentId()).setTable(alert.getTable())
+                        .setReadStart(alert.getFirstSeen()).setRows(alert.getObservedRows())
+                        .setBytes(alert.getObservedBytes() == null ? 0 : alert.getObservedBytes())
+                        .setCheckpoint(Instant.ofEpochMilli(checkpoint)).setAlert(encoded.duplicate()).build();
+                context.forward(new Record<Object, Object>(ip, signal, alert.getDetectedAt().toEpochMilli()), signalsChild);
+            }
+        }
+
+        /**
+         * An incident's close: published at once when no host watches its egress; else held, and the hosts asked for
+         * their final reports (the last of which publishes it, with the evidence).
+         */
+        private void close(ExfiltrationAlert closed, Instant now) {
+            byte[] stored = incidentEgress.get(closed.getIncidentId());
+            if (stored == null) {
+                publish(closed);
+                return;
+            }
+            IncidentEgress state = IncidentEgress.decode(stored).closed(alertCodec.encode(closed));
+            incidentEgress.put(closed.getIncidentId(), state.encode());
+            Instant lastActivity = closed.getDetectedAt().minus(settings.quietPeriod());
+            long checkpoint = checkpoint(now);
+            for (String ip : state.ips()) {
+                ReadSignal signal = ReadSignal.newBuilder().setClientIp(ip).setAccount(closed.getAccount())
+                        .setAt(lastActivity).setIncidentId(closed.getIncidentId()).setTable(closed.getTable())
+                        .setReadStart(closed.getFirstSeen()).setRows(closed.getObservedRows())
+                        .setCheckpoint(Instant.ofEpochMilli(checkpoint)).setClosing(true).setLastActivity(lastActivity).build();
+                context.forward(new Record<Object, Object>(ip, signal, Math.max(0, checkpoint)), signalsChild);
+            }
+        }
+
+        /** The first minute boundary after the read at {@code at} that this task's watermark has not passed. */
+        private long checkpoint(Instant at) {
+            long floor = Math.max(EventClock.tick(at.toEpochMilli()), scannedTo);
+            if (watermarkSent != Long.MAX_VALUE) {
+                floor = Math.max(floor, watermarkSent);
+            }
+            return floor + EventClock.TICK_MILLIS;
+        }
+
+        /** Publishes a record (marked if an allow-list rule covers it) on the alert topics. */
+        private ExfiltrationAlert publish(ExfiltrationAlert unchecked) {
             ExfiltrationAlert alert = suppress(unchecked);
             metrics.alert(alert.getSeverity().name(), alert.getKind().name(), alert.getStatus().name());
-            long at = alert.getDetectedAt().toEpochMilli();
             // Alert records carry the wall time they were published, not the event time (that is in the payload,
             // detected_at): an alert topic ages its segments by record timestamp, and the alerts of a replay of
             // weeks-old logs stamped with event time would be deleted before a SIEM read them.
@@ -253,16 +369,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             context.forward(new Record<Object, Object>(alert.getAccount(), alert, published), alertsChild);
             context.forward(new Record<Object, Object>(alert.getAccount(), OcsfFinding.render(alert), published), alertsJsonChild);
             context.forward(new Record<Object, Object>(alert.getAccount(), EcsAlert.render(alert), published), alertsEcsChild);
-            if (alert.getStatus() != AlertStatus.CLOSED) {
-                // Ask the egress side to watch the reading hosts for the data leaving.
-                for (String ip : alert.getClientIps().subList(0, Math.min(WATCHED_IPS, alert.getClientIps().size()))) {
-                    ReadSignal signal = ReadSignal.newBuilder().setClientIp(ip).setAccount(alert.getAccount())
-                            .setAt(alert.getDetectedAt()).setIncidentId(alert.getIncidentId()).setTable(alert.getTable())
-                            .setReadStart(alert.getFirstSeen()).setRows(alert.getObservedRows())
-                            .setBytes(alert.getObservedBytes() == null ? 0 : alert.getObservedBytes()).build();
-                    context.forward(new Record<Object, Object>(ip, signal, at), signalsChild);
-                }
-            }
+            return alert;
         }
 
         /**

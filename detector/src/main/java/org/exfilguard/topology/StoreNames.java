@@ -25,6 +25,18 @@ public final class StoreNames {
     public static final String ORG_DESTINATIONS = "org-destinations";
     /** "egress"|window -> t-digest of hosts' clean daily outbound peaks. */
     public static final String EGRESS_PEER_BASELINES = "egress-peer-baselines";
+    /**
+     * Where an egress task's correlation stands in event time: "flows" -> the minute of its newest flow, "read/" + n ->
+     * the watermark of read task n, "sources" -> how many read tasks there are.
+     */
+    public static final String EGRESS_CLOCK = "egress-clock";
+    /** Source ip -> 1 for the hosts with watched incidents (judged when the correlation's bound moves). */
+    public static final String EGRESS_WATCHED = "egress-watched";
+    /**
+     * Incident id -> the hosts asked to watch its egress, and once it closed, its closing record waiting for their
+     * final reports (IncidentEgress' layout).
+     */
+    public static final String INCIDENT_EGRESS = "incident-egress";
     /** "clock" -> newest accepted event time of this task. */
     public static final String EVENT_CLOCK = "event-clock";
 

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.exfilguard.detect.EgressHost;
-import org.exfilguard.schema.state.FreshDestination;
+import org.exfilguard.detect.FreshEntry;
 
 /**
  * A host's fresh list in {@link StoreNames#EGRESS_FRESH}, one key per entry so that a flow to a fresh destination
@@ -22,7 +22,7 @@ final class StoredFresh {
      * The number each stored entry is kept under: the smallest free one when it was added, so numbers stay below
      * the list's bound and the order record's size does not grow with the host's history.
      */
-    private final Map<FreshDestination, Long> numbers = new IdentityHashMap<>();
+    private final Map<FreshEntry, Long> numbers = new IdentityHashMap<>();
 
     private StoredFresh(String srcIp) {
         this.srcIp = srcIp;
@@ -34,7 +34,7 @@ final class StoredFresh {
     }
 
     /** Reads the host's list from the store into {@code into}. */
-    static StoredFresh load(KeyValueStore<String, byte[]> store, EgressHostCodec codec, String srcIp, List<FreshDestination> into) {
+    static StoredFresh load(KeyValueStore<String, byte[]> store, EgressHostCodec codec, String srcIp, List<FreshEntry> into) {
         byte[] orderBytes = store.get(srcIp);
         if (orderBytes == null) {
             return none(srcIp);
@@ -49,7 +49,7 @@ final class StoredFresh {
                 throw new IllegalStateException("egress fresh-destination state of " + srcIp + " lists entry " + n
                         + ", which is not stored");
             }
-            FreshDestination f = codec.decodeFreshEntry(bytes);
+            FreshEntry f = codec.decodeFreshEntry(bytes);
             stored.numbers.put(f, n);
             into.add(f);
         }
@@ -58,24 +58,24 @@ final class StoredFresh {
 
     /** Writes what changed in the host's fresh list since it was loaded or last written. */
     void save(KeyValueStore<String, byte[]> store, EgressHostCodec codec, EgressHost host) {
-        List<FreshDestination> fresh = host.fresh();
+        List<FreshEntry> fresh = host.fresh();
         if (host.freshListChanged()) {
-            Map<FreshDestination, Boolean> present = new IdentityHashMap<>(fresh.size() * 2);
+            Map<FreshEntry, Boolean> present = new IdentityHashMap<>(fresh.size() * 2);
             fresh.forEach(f -> present.put(f, Boolean.TRUE));
-            List<FreshDestination> gone = new ArrayList<>();
-            for (FreshDestination f : numbers.keySet()) {
+            List<FreshEntry> gone = new ArrayList<>();
+            for (FreshEntry f : numbers.keySet()) {
                 if (!present.containsKey(f)) {
                     gone.add(f);
                 }
             }
-            for (FreshDestination f : gone) {
+            for (FreshEntry f : gone) {
                 store.delete(key(numbers.remove(f)));
             }
             BitSet used = new BitSet();
             numbers.values().forEach(n -> used.set(n.intValue()));
             long[] order = new long[fresh.size()];
             for (int i = 0; i < order.length; i++) {
-                FreshDestination f = fresh.get(i);
+                FreshEntry f = fresh.get(i);
                 Long n = numbers.get(f);
                 if (n == null) {
                     n = (long) used.nextClearBit(0);
@@ -90,7 +90,7 @@ final class StoredFresh {
                 store.put(srcIp, codec.encodeFreshOrder(order));
             }
         }
-        for (FreshDestination f : host.changedFreshEntries()) {
+        for (FreshEntry f : host.changedFreshEntries()) {
             Long n = numbers.get(f);
             if (n != null) {
                 store.put(key(n), codec.encodeFreshEntry(f));

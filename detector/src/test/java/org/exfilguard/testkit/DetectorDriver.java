@@ -45,6 +45,7 @@ public final class DetectorDriver implements AutoCloseable {
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, DbAccessEvent> dbAccess;
     private final TestInputTopic<byte[], byte[]> rawDbAccess;
+    private final TestInputTopic<byte[], byte[]> rawEgress;
     private final TestInputTopic<String, EgressEvent> egressInput;
     private final TestOutputTopic<String, String> alertsJson;
     private final TestOutputTopic<String, String> alertsEcs;
@@ -110,12 +111,14 @@ public final class DetectorDriver implements AutoCloseable {
                             events.serializer(), egressSerde.serializer()),
                     metrics, "test", wallClock, allowList,
                     java.util.Optional.of(new ExfilguardConfig(java.util.Map.of()).normaliserSettings()),
-                    DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES, coalesceProfileWrites), props);
+                    DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES, coalesceProfileWrites,
+                    org.exfilguard.topology.Correlation.exact(1)), props);
             alertsJson = driver.createOutputTopic(TOPICS.alertsJson(), new StringDeserializer(), new StringDeserializer());
             alertsEcs = driver.createOutputTopic(TOPICS.alertsEcs(), new StringDeserializer(), new StringDeserializer());
             egressInput = driver.createInputTopic(TOPICS.egress(), new StringSerializer(), egressSerde.serializer());
             dbAccess = driver.createInputTopic(TOPICS.dbAccess(), new StringSerializer(), events.serializer());
             rawDbAccess = driver.createInputTopic(TOPICS.dbAccess(), new ByteArraySerializer(), new ByteArraySerializer());
+            rawEgress = driver.createInputTopic(TOPICS.egress(), new ByteArraySerializer(), new ByteArraySerializer());
             alerts = driver.createOutputTopic(TOPICS.alerts(), new StringDeserializer(), alertSerde.deserializer());
             deadLetters = driver.createOutputTopic(TOPICS.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         } catch (java.io.IOException e) {
@@ -127,6 +130,7 @@ public final class DetectorDriver implements AutoCloseable {
     public DetectorDriver pipe(DbAccessEvent... events) {
         for (DbAccessEvent event : events) {
             dbAccess.pipeInput(event.getAccount(), event, event.getEventTime());
+            tick();
         }
         return this;
     }
@@ -140,7 +144,27 @@ public final class DetectorDriver implements AutoCloseable {
     public DetectorDriver pipeEgress(EgressEvent... events) {
         for (EgressEvent event : events) {
             egressInput.pipeInput(event.getSrcIp(), event, event.getEventTime());
+            tick();
         }
+        return this;
+    }
+
+    /** Wall time moves on by one watermark interval: the read side tells the egress side how far it has come. */
+    private void tick() {
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(org.exfilguard.topology.Correlation.DEFAULT_WATERMARK_INTERVAL_MS));
+    }
+
+    /**
+     * Ends the input as a backtest does: both sides then judge and report everything the read side has closed, and
+     * the closing records still waiting for their egress evidence are published.
+     */
+    public DetectorDriver endOfInput() {
+        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add(org.exfilguard.topology.EndOfInput.HEADER, new byte[0]);
+        rawDbAccess.pipeInput(new TestRecord<>(new byte[0], new byte[0], headers, java.time.Instant.EPOCH));
+        tick();
+        rawEgress.pipeInput(new TestRecord<>(new byte[0], new byte[0], headers, java.time.Instant.EPOCH));
+        tick();
         return this;
     }
 

@@ -152,6 +152,8 @@ class DetectorTopologyTest {
         // Someone else keeps reading, so stream time moves past the quiet period.
         driver.pipe(TestEvents.dbRead().account("other").rows(5).at(start.plus(Duration.ofHours(3))).build());
         driver.pipe(TestEvents.dbRead().account("other").rows(5).at(start.plus(Duration.ofHours(3)).plusSeconds(120)).build());
+        // No flow log: the close waits for the egress side until the input ends.
+        driver.endOfInput();
 
         List<ExfiltrationAlert> alerts = driver.alerts();
         assertThat(alerts).extracting(ExfiltrationAlert::getStatus)

@@ -60,6 +60,7 @@ class EgressCorrelationTest {
         // Time moves on so the incident closes.
         driver.pipe(TestEvents.dbRead().account("other").rows(1).at(start.plus(Duration.ofHours(4))).build());
         driver.pipe(TestEvents.dbRead().account("other").rows(1).at(start.plus(Duration.ofHours(4)).plusSeconds(90)).build());
+        driver.endOfInput();
 
         List<ExfiltrationAlert> jdoe = driver.alerts().stream().filter(a -> a.getAccount().equals("jdoe")).toList();
         ExfiltrationAlert escalation = jdoe.stream().filter(a -> a.getKind() == AlertKind.READ_THEN_EGRESS)
@@ -100,37 +101,110 @@ class EgressCorrelationTest {
         for (int i = 0; i < 20; i++) {
             driver.pipe(TestEvents.dbRead().account("jdoe").clientIp(HOST).rows(25_000).at(start.plusSeconds(30L * i)).build());
         }
+        driver.endOfInput();
         ExfiltrationAlert escalation = driver.alerts().stream().filter(a -> a.getKind() == AlertKind.READ_THEN_EGRESS)
                 .findFirst().orElseThrow(() -> new AssertionError("no READ_THEN_EGRESS alert"));
         assertThat(escalation.getEgress().getDestinations()).extracting(EgressDestination::getDstIp).containsExactly(DROP);
-        assertThat(escalation.getEgress().getBytesOut()).isEqualTo(75_000_000L);
+        assertThat(escalation.getEgress().getBytesOut()).as("judged at the first minute whose egress was unusual")
+                .isEqualTo(12_500_000L);
+        assertThat(escalation.getDetectedAt()).isEqualTo(start.plus(Duration.ofMinutes(21)));
     }
 
     @Test
-    void egressEvidenceArrivingAfterTheIncidentClosedStillEscalatesItOnce() {
+    void egressSeenAfterTheReadSideClosedTheIncidentEscalatesItAndItsCloseWaitsForTheEvidence() {
         learnNormal();
         Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
         for (int i = 0; i < 20; i++) {
             driver.pipe(TestEvents.dbRead().account("jdoe").clientIp(HOST).rows(25_000).at(start.plusSeconds(30L * i)).build());
         }
-        // The read side runs hours ahead (as in a fast replay) and closes the incident before the egress is seen.
+        // The read side runs hours ahead (as in a fast replay) and decides the close before the egress is seen.
         driver.pipe(TestEvents.dbRead().account("other").rows(1).at(start.plus(Duration.ofHours(4))).build());
         driver.pipe(TestEvents.dbRead().account("other").rows(1).at(start.plus(Duration.ofHours(4)).plusSeconds(90)).build());
+        assertThat(driver.alerts()).as("the close waits for the egress side").extracting(ExfiltrationAlert::getStatus)
+                .doesNotContain(AlertStatus.CLOSED);
         for (int i = 0; i < 6; i++) {
             driver.pipeEgress(TestFlows.flow().from(HOST).to(DROP).bytesOut(12_500_000)
                     .at(start.plus(Duration.ofMinutes(20 + 2L * i))).build());
         }
-        assertThat(driver.alerts()).as("partial evidence does not escalate a closed incident")
-                .noneMatch(a -> a.getKind() == AlertKind.READ_THEN_EGRESS);
-        // The host's next flow after the horizon completes the evidence.
-        driver.pipeEgress(TestFlows.flow().from(HOST).to("93.184.216.1").at(start.plus(Duration.ofHours(3))).build());
+        // The host's next flow after the close passes the horizon: the final report completes the close.
+        driver.pipeEgress(TestFlows.flow().from(HOST).to("93.184.216.1").at(start.plus(Duration.ofHours(5))).build());
         List<ExfiltrationAlert> jdoe = driver.alerts().stream().filter(a -> a.getAccount().equals("jdoe")).toList();
-        assertThat(jdoe).extracting(ExfiltrationAlert::getStatus).contains(AlertStatus.CLOSED);
-        List<ExfiltrationAlert> escalations = jdoe.stream().filter(a -> a.getKind() == AlertKind.READ_THEN_EGRESS).toList();
+        List<ExfiltrationAlert> escalations = jdoe.stream().filter(a -> a.getStatus() == AlertStatus.UPDATED
+                && a.getKind() == AlertKind.READ_THEN_EGRESS).toList();
         assertThat(escalations).hasSize(1);
-        assertThat(escalations.get(0).getStatus()).isEqualTo(AlertStatus.UPDATED);
         assertThat(escalations.get(0).getEgress().getDestinations()).extracting(EgressDestination::getDstIp).containsExactly(DROP);
-        assertThat(escalations.get(0).getEgress().getBytesOut()).as("all of the upload").isEqualTo(75_000_000L);
+        assertThat(escalations.get(0).getDetectedAt()).isEqualTo(start.plus(Duration.ofMinutes(21)));
+        ExfiltrationAlert closed = jdoe.get(jdoe.size() - 1);
+        assertThat(closed.getStatus()).isEqualTo(AlertStatus.CLOSED);
+        assertThat(closed.getKind()).isEqualTo(AlertKind.READ_THEN_EGRESS);
+        assertThat(closed.getEgress().getBytesOut()).as("all of the upload").isEqualTo(75_000_000L);
+    }
+
+    /**
+     * The same logs give the same records whichever side runs ahead: the flows all before the reads, the reads all
+     * before the flows, or both in time order (as a backtest under load, a slow broker or one thread may run them).
+     */
+    @Test
+    void theRecordsDoNotDependOnWhichSideWasProcessedFirst() {
+        Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
+        List<org.exfilguard.schema.DbAccessEvent> reads = new java.util.ArrayList<>(DetectorTopologyTest.analystDays("jdoe", HOST, 14, 3));
+        for (int i = 0; i < 20; i++) {
+            reads.add(TestEvents.dbRead().account("jdoe").clientIp(HOST).rows(25_000).at(start.plusSeconds(30L * i)).build());
+        }
+        for (int i = 0; i < 12; i++) {
+            reads.add(TestEvents.dbRead().account("jdoe").clientIp(HOST).rows(60_000).at(start.plus(Duration.ofMinutes(40 + 3L * i))).build());
+        }
+        reads.add(TestEvents.dbRead().account("other").rows(1).at(start.plus(Duration.ofHours(6))).build());
+        reads.add(TestEvents.dbRead().account("other").rows(1).at(start.plus(Duration.ofHours(6)).plusSeconds(90)).build());
+        List<org.exfilguard.schema.EgressEvent> flows = new java.util.ArrayList<>();
+        for (int d = 0; d < 15; d++) {
+            for (int h = 9; h < 17; h++) {
+                flows.add(TestFlows.flow().from(HOST).to("93.184.216." + (h % 3)).bytesOut(200_000)
+                        .at(DAY0.plus(Duration.ofDays(d)).plus(Duration.ofHours(h)).plusSeconds(17)).build());
+            }
+        }
+        for (int i = 0; i < 30; i++) {
+            flows.add(TestFlows.flow().from(HOST).to(i % 2 == 0 ? DROP : "203.0.113.77").port(443).bytesOut(4_000_000)
+                    .at(start.plus(Duration.ofMinutes(5 + 4L * i)).plusSeconds(7)).build());
+        }
+        flows.sort(java.util.Comparator.comparing(org.exfilguard.schema.EgressEvent::getEventTime));
+
+        List<String> flowsFirst = run(reads, flows, Order.FLOWS_FIRST);
+        List<String> readsFirst = run(reads, flows, Order.READS_FIRST);
+        List<String> byTime = run(reads, flows, Order.BY_TIME);
+        assertThat(flowsFirst).anyMatch(r -> r.contains("READ_THEN_EGRESS")).anyMatch(r -> r.contains("CLOSED"));
+        assertThat(readsFirst).isEqualTo(flowsFirst);
+        assertThat(byTime).isEqualTo(flowsFirst);
+    }
+
+    private enum Order { FLOWS_FIRST, READS_FIRST, BY_TIME }
+
+    private static List<String> run(List<org.exfilguard.schema.DbAccessEvent> reads, List<org.exfilguard.schema.EgressEvent> flows, Order order) {
+        try (DetectorDriver d = new DetectorDriver()) {
+            switch (order) {
+                case FLOWS_FIRST -> {
+                    flows.forEach(d::pipeEgress);
+                    d.pipe(reads);
+                }
+                case READS_FIRST -> {
+                    d.pipe(reads);
+                    flows.forEach(d::pipeEgress);
+                }
+                case BY_TIME -> {
+                    int f = 0;
+                    for (org.exfilguard.schema.DbAccessEvent r : reads) {
+                        while (f < flows.size() && !flows.get(f).getEventTime().isAfter(r.getEventTime())) {
+                            d.pipeEgress(flows.get(f++));
+                        }
+                        d.pipe(r);
+                    }
+                    flows.subList(f, flows.size()).forEach(d::pipeEgress);
+                }
+            }
+            d.endOfInput();
+            return d.alerts().stream().sorted(java.util.Comparator.comparing(ExfiltrationAlert::getDetectedAt)
+                    .thenComparing(ExfiltrationAlert::getAlertId)).map(ExfiltrationAlert::toString).toList();
+        }
     }
 
     @Test

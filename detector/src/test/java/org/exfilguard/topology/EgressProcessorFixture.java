@@ -42,7 +42,10 @@ final class EgressProcessorFixture {
         add(StoreNames.EGRESS_FRESH, Serdes.ByteArray());
         add(StoreNames.ORG_DESTINATIONS, Serdes.Long());
         add(StoreNames.EGRESS_PEER_BASELINES, Serdes.ByteArray());
-        processor = new EgressProfileSupplier(settings, new DetectorMetrics(new SimpleMeterRegistry()), hotHosts).get();
+        add(StoreNames.EGRESS_CLOCK, Serdes.Long());
+        add(StoreNames.EGRESS_WATCHED, Serdes.Long());
+        processor = new EgressProfileSupplier(settings, new DetectorMetrics(new SimpleMeterRegistry()), hotHosts,
+                java.time.Duration.ZERO).get();
         processor.init(context);
     }
 
@@ -82,6 +85,30 @@ final class EgressProcessorFixture {
         context.forwarded().forEach(f -> out.add(f.record().value()));
         context.resetForwards();
         return out;
+    }
+
+    /** The read side's watermark (one read task): no later signal applies at or before {@code at}. */
+    static org.exfilguard.schema.state.ReadSignal watermark(java.time.Instant at) {
+        return org.exfilguard.schema.state.ReadSignal.newBuilder().setClientIp("").setAccount("").setAt(at).setWatermark(at)
+                .setSource(0).setSources(1).build();
+    }
+
+    /** A bulk-read incident's record from {@code ip}, applying from the minute after {@code at}. */
+    static org.exfilguard.schema.state.ReadSignal signal(String ip, String incident, java.time.Instant readStart, java.time.Instant at,
+                                                        byte[] alert) {
+        return org.exfilguard.schema.state.ReadSignal.newBuilder().setClientIp(ip).setAccount("jdoe").setAt(at)
+                .setIncidentId(incident).setTable("coop.members").setReadStart(readStart).setRows(40_000)
+                .setCheckpoint(java.time.Instant.ofEpochMilli(Math.floorDiv(at.toEpochMilli(), 60_000L) * 60_000L + 60_000L))
+                .setAlert(java.nio.ByteBuffer.wrap(alert)).build();
+    }
+
+    /** The incident's close, its last read at {@code lastActivity}, sent when the read side's clock stood at {@code now}. */
+    static org.exfilguard.schema.state.ReadSignal closing(String ip, String incident, java.time.Instant readStart,
+                                                         java.time.Instant lastActivity, java.time.Instant now) {
+        return org.exfilguard.schema.state.ReadSignal.newBuilder().setClientIp(ip).setAccount("jdoe").setAt(lastActivity)
+                .setIncidentId(incident).setTable("coop.members").setReadStart(readStart).setRows(40_000)
+                .setCheckpoint(java.time.Instant.ofEpochMilli(Math.floorDiv(now.toEpochMilli(), 60_000L) * 60_000L + 60_000L))
+                .setClosing(true).setLastActivity(lastActivity).build();
     }
 
     @SuppressWarnings("unchecked")

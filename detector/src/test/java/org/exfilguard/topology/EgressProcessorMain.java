@@ -62,7 +62,7 @@ public final class EgressProcessorMain {
             store.init(context.getStateStoreContext(), store);
             context.addStateStore(store);
         }
-        Processor<Object, Object, String, EgressUpdate> processor = new EgressProfileSupplier(settings, metrics).get();
+        Processor<Object, Object, String, EgressUpdate> processor = new EgressProfileSupplier(settings, metrics, java.time.Duration.ZERO).get();
         processor.init(context);
 
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
@@ -97,7 +97,9 @@ public final class EgressProcessorMain {
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EGRESS_DESTINATIONS), Serdes.String(), Serdes.Long()),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EGRESS_FRESH), Serdes.String(), Serdes.ByteArray()),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ORG_DESTINATIONS), Serdes.String(), Serdes.Long()),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EGRESS_PEER_BASELINES), Serdes.String(), Serdes.ByteArray()));
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EGRESS_PEER_BASELINES), Serdes.String(), Serdes.ByteArray()),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EGRESS_CLOCK), Serdes.String(), Serdes.Long()),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EGRESS_WATCHED), Serdes.String(), Serdes.Long()));
     }
 
     /**

@@ -59,6 +59,8 @@ class EgressStateTest {
         long[] bytesAt = new long[10_001];
         for (int i = 0; i < 10_000; i++) {
             Instant at = start.plus(Duration.ofSeconds(86L * i));
+            // The read side's watermark follows a minute behind, as in a live run.
+            egress.process(EgressProcessorFixture.watermark(at.minusSeconds(60)), at.toEpochMilli());
             flow(egress, external(i), 30_000, at, updates);
             flow(egress, "93.184.216.1", 20_000, at.plusSeconds(1), updates);
             bytesAt[i + 1] = egress.bytesWritten();
@@ -139,23 +141,11 @@ class EgressStateTest {
         AvroBytes<EgressEvidence> evidence = new AvroBytes<>(EgressEvidence.class);
         List<EgressUpdate> updates = new ArrayList<>();
 
-        // The read watched by the previous build reports its evidence so far: the fresh entry of the previous build.
-        EgressUpdate known = flow(egress, "198.51.100.1", 50_000_000, readStart.plusSeconds(120), updates);
-        assertThat(known.getIncidentId()).isEqualTo("inc-1");
-        assertThat(known.getAccount()).isEqualTo("jdoe");
-        assertThat(evidence.decode(AvroBytes.bytes(known.getEvidence())).getDestinations())
-                .as("a destination the host used before the upgrade is not new")
-                .extracting(EgressDestination::getDstIp).containsExactly("198.51.100.2");
-        EgressUpdate first = flow(egress, "203.0.113.9", 20_000_000, readStart.plusSeconds(180), updates);
-        assertThat(first.getIncidentId()).isEqualTo("inc-1");
-        assertThat(first.getUnusual()).isTrue();
-        EgressUpdate second = flow(egress, "198.51.100.2", 5_000_000, readStart.plusSeconds(240), updates);
-        EgressEvidence grown = evidence.decode(AvroBytes.bytes(second.getEvidence()));
-        assertThat(grown.getBytesOut()).isEqualTo(25_001_000L);
-        EgressDestination kept = grown.getDestinations().stream().filter(d -> d.getDstIp().equals("198.51.100.2")).findFirst().orElseThrow();
-        assertThat(kept.getDstHost()).as("the fresh entry of the previous build, with its counters").isEqualTo("drop.example");
-        assertThat(kept.getFlows()).isEqualTo(2);
-        assertThat(kept.getBytesOut()).isEqualTo(5_001_000L);
+        egress.process(EgressProcessorFixture.watermark(readStart), readStart.toEpochMilli());
+        assertThat(flow(egress, "198.51.100.1", 50_000_000, readStart.plusSeconds(120), updates))
+                .as("a destination the host used before the upgrade is not new").isNull();
+        flow(egress, "203.0.113.9", 20_000_000, readStart.plusSeconds(180), updates);
+        flow(egress, "198.51.100.2", 5_000_000, readStart.plusSeconds(240), updates);
 
         byte[] now = egress.<byte[]>store(StoreNames.EGRESS_HOSTS).get(HOST);
         assertThat(now[0] & 0xFF).as("rewritten in the new layout").isEqualTo(EgressHostCodec.TAG);
@@ -163,18 +153,37 @@ class EgressStateTest {
         assertThat(egress.<Long>store(StoreNames.EGRESS_DESTINATIONS).get(StoredDestinations.key(HOST, "198.51.100.3")))
                 .isEqualTo(T0.plusSeconds(5).toEpochMilli());
         assertThat(egress.store(StoreNames.EGRESS_DESTINATIONS).approximateNumEntries()).isEqualTo(4);
-        // And a fresh processor (nothing cached) reads the moved state back.
+
+        // A fresh processor (nothing cached) reads the moved state back; the read the previous build watched closes,
+        // and once both sides are past its horizon the final report carries the previous build's fresh entry too.
         EgressProcessorFixture cold = new EgressProcessorFixture(settings, 0);
         copy(egress, cold);
-        assertThat(flow(cold, "198.51.100.3", 6_000_000, readStart.plusSeconds(300), updates))
-                .as("known before the upgrade, still known").isNull();
-        EgressUpdate third = flow(cold, "203.0.113.9", 6_000_000, readStart.plusSeconds(360), updates);
-        assertThat(evidence.decode(AvroBytes.bytes(third.getEvidence())).getBytesOut()).isEqualTo(31_001_000L);
+        flow(cold, "198.51.100.3", 6_000_000, readStart.plusSeconds(300), updates);
+        flow(cold, "203.0.113.9", 6_000_000, readStart.plusSeconds(360), updates);
+        Instant closed = readStart.plus(Duration.ofHours(2));
+        updates.addAll(cold.process(EgressProcessorFixture.closing(HOST, "inc-1", readStart, readStart, closed), closed.toEpochMilli()));
+        Instant after = readStart.plus(Duration.ofHours(3));
+        updates.addAll(cold.process(EgressProcessorFixture.watermark(after), after.toEpochMilli()));
+        assertThat(updates).isEmpty();
+        flow(cold, "93.184.216.1", 1_000, after, updates);
+        assertThat(updates).hasSize(1);
+        EgressUpdate report = updates.get(0);
+        assertThat(report.getIncidentId()).isEqualTo("inc-1");
+        assertThat(report.getAccount()).isEqualTo("jdoe");
+        assertThat(report.getFinalReport()).isTrue();
+        assertThat(report.getUnusual()).isTrue();
+        EgressEvidence grown = evidence.decode(AvroBytes.bytes(report.getEvidence()));
+        assertThat(grown.getBytesOut()).as("new destinations only: not 198.51.100.1 nor .3, known before the upgrade")
+                .isEqualTo(31_001_000L);
+        EgressDestination kept = grown.getDestinations().stream().filter(d -> d.getDstIp().equals("198.51.100.2")).findFirst().orElseThrow();
+        assertThat(kept.getDstHost()).as("the fresh entry of the previous build, with its counters").isEqualTo("drop.example");
+        assertThat(kept.getFlows()).isEqualTo(2);
+        assertThat(kept.getBytesOut()).isEqualTo(5_001_000L);
     }
 
     private static void copy(EgressProcessorFixture from, EgressProcessorFixture to) {
         for (String name : List.of(StoreNames.EGRESS_HOSTS, StoreNames.EGRESS_DESTINATIONS, StoreNames.EGRESS_FRESH,
-                StoreNames.ORG_DESTINATIONS, StoreNames.EGRESS_PEER_BASELINES)) {
+                StoreNames.ORG_DESTINATIONS, StoreNames.EGRESS_PEER_BASELINES, StoreNames.EGRESS_CLOCK, StoreNames.EGRESS_WATCHED)) {
             KeyValueStore<String, Object> target = to.store(name);
             try (var all = from.<Object>store(name).all()) {
                 all.forEachRemaining(kv -> target.put(kv.key, kv.value));
@@ -185,24 +194,26 @@ class EgressStateTest {
     @Test
     void stateOfANewerLayoutOrCorruptStateFailsWithAClearMessage() {
         EgressHostCodec codec = new EgressHostCodec();
-        byte[] host = codec.encodeHost(HOST, new byte[] {1, 2}, 3, List.of());
+        byte[] host = codec.encodeHost(HOST, new byte[] {1, 2}, 3, 0, List.of());
         assertThat(codec.decodeHost(host).destinations()).isEqualTo(3);
         byte[] newer = host.clone();
-        newer[1] = 2;
+        newer[1] = 3;
         assertThatThrownBy(() -> codec.decodeHost(newer)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("layout version 2").hasMessageContaining("this detector reads 1")
+                .hasMessageContaining("layout version 3").hasMessageContaining("this detector reads 1 to 2")
                 .hasMessageContaining("newer version");
         byte[] cut = java.util.Arrays.copyOf(host, host.length - 2);
         assertThatThrownBy(() -> codec.decodeHost(cut)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("corrupt egress host state");
-        byte[] entry = codec.encodeFreshEntry(FreshDestination.newBuilder().setDstIp("198.51.100.2").setDstHost(null).setDstPort(null)
-                .setFirstSeenInOrg(false).setFirst(T0).setLast(T0.plusSeconds(9)).setBytes(5).setFlows(2).build());
-        assertThat(codec.decodeFreshEntry(entry).getLast()).isEqualTo(T0.plusSeconds(9));
+        byte[] entry = codec.encodeFreshEntry(new org.exfilguard.detect.FreshEntry("198.51.100.2", null, null, false,
+                T0.toEpochMilli(), 5, 2, T0.plusSeconds(9).toEpochMilli(), List.of(new long[] {T0.plusSeconds(60).toEpochMilli(), 7, 1,
+                T0.plusSeconds(70).toEpochMilli()})));
+        assertThat(codec.decodeFreshEntry(entry).lastUsed()).isEqualTo(T0.plusSeconds(70).toEpochMilli());
+        assertThat(codec.decodeFreshEntry(entry).settledLast()).isEqualTo(T0.plusSeconds(9).toEpochMilli());
         byte[] longer = java.util.Arrays.copyOf(entry, entry.length + 1);
         assertThatThrownBy(() -> codec.decodeFreshEntry(longer)).hasMessageContaining("corrupt egress fresh-destination entry")
                 .hasMessageContaining("bytes left");
         assertThatThrownBy(() -> codec.decodeLegacy(new byte[] {2, 'x', 9})).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("neither layout 1 nor an earlier version's Avro EgressHostState");
+                .hasMessageContaining("neither layout 2 nor an earlier version's Avro EgressHostState");
     }
 
     @Test
@@ -255,8 +266,11 @@ class EgressStateTest {
             Instant at = start.plus(Duration.ofSeconds(40L * i - random.nextInt(600)));
             Object value;
             if (i % 500 == 250) {
-                value = ReadSignal.newBuilder().setClientIp(HOST).setAccount("jdoe").setAt(at).setIncidentId("inc-" + i / 1_000)
-                        .setTable("coop.members").setReadStart(at.minusSeconds(60)).setRows(40_000).build();
+                value = EgressProcessorFixture.signal(HOST, "inc-" + i / 1_000, at.minusSeconds(60), at, new byte[] {(byte) i});
+            } else if (i % 1_000 == 900) {
+                value = EgressProcessorFixture.closing(HOST, "inc-" + i / 1_000, at.minusSeconds(6_000), at.minusSeconds(5_000), at);
+            } else if (i % 50 == 0) {
+                value = EgressProcessorFixture.watermark(at.minusSeconds(600));
             } else {
                 String dst = random.nextInt(3) == 0 ? "198.51.100." + random.nextInt(40) : external(random.nextInt(3_000));
                 value = TestFlows.flow().from(HOST).to(dst).bytesOut(1_000 + random.nextInt(3_000_000)).at(at).build();

@@ -70,7 +70,8 @@ public final class ProcessorProfileMain {
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.READ_PROFILES), Serdes.String(), Serdes.ByteArray()),
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.PEER_BASELINES), Serdes.String(), Serdes.ByteArray()),
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.OPEN_INCIDENTS), Serdes.String(), Serdes.Long()),
-                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EVENT_CLOCK), Serdes.String(), Serdes.Long()))) {
+                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EVENT_CLOCK), Serdes.String(), Serdes.Long()),
+                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.INCIDENT_EGRESS), Serdes.String(), Serdes.ByteArray()))) {
                 KeyValueStore<String, ?> store = builder.withLoggingDisabled().withCachingDisabled().build();
                 store.init(readContext.getStateStoreContext(), store);
                 readContext.addStateStore(store);
@@ -81,7 +82,7 @@ public final class ProcessorProfileMain {
                     Clock.systemUTC(), metrics, "read", "dlq", true, Duration.ofDays(7)).get();
             long cacheBytes = Long.getLong("profile.cache.bytes", DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES);
             Processor<Object, Object, Object, Object> read = new ReadProfileSupplier(settings, "profile", metrics, AllowListSource.none(),
-                    cacheBytes, "alerts", "json", "ecs", "signals", java.time.Clock.systemUTC()).get();
+                    cacheBytes, "alerts", "json", "ecs", "signals", java.time.Clock.systemUTC(), Correlation.exact(1)).get();
             decode.init(decodeContext);
             read.init(readContext);
 

@@ -49,7 +49,8 @@ class QuietIncidentScanTest {
         ReadPath path = new ReadPath(stateDir);
         DetectorTopologyTest.analystDays("jdoe", "10.8.4.21", 14, 7).forEach(path::read);
         assertThat(path.read(dump("jdoe", BURST))).extracting(ExfiltrationAlert::getStatus).containsExactly(AlertStatus.OPENED);
-        assertThat(path.context.scheduledPunctuators()).as("no punctuator: nothing depends on when one would run").isEmpty();
+        assertThat(path.context.scheduledPunctuators()).as("no stream-time punctuator: nothing depends on when one would run")
+                .allSatisfy(p -> assertThat(p.getType()).isEqualTo(org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME));
 
         assertThat(path.read(other(DUE.minusSeconds(1)))).as("not quiet yet").isEmpty();
         List<ExfiltrationAlert> closed = path.read(other(DUE.plusSeconds(30)));
@@ -114,7 +115,8 @@ class QuietIncidentScanTest {
                         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.READ_PROFILES), Serdes.String(), Serdes.ByteArray()),
                         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.PEER_BASELINES), Serdes.String(), Serdes.ByteArray()),
                         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.OPEN_INCIDENTS), Serdes.String(), Serdes.Long()),
-                        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.EVENT_CLOCK), Serdes.String(), Serdes.Long()));
+                        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.EVENT_CLOCK), Serdes.String(), Serdes.Long()),
+                        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.INCIDENT_EGRESS), Serdes.String(), Serdes.ByteArray()));
                 stores = new java.util.ArrayList<>();
                 for (StoreBuilder<? extends KeyValueStore<String, ?>> builder : builders) {
                     KeyValueStore<String, ?> store = builder.withLoggingDisabled().build();
@@ -126,7 +128,7 @@ class QuietIncidentScanTest {
             }
             stores.forEach(context::addStateStore);
             processor = new ReadProfileSupplier(settings, "test", new DetectorMetrics(new SimpleMeterRegistry()),
-                    AllowListSource.none(), DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES, "alerts", "json", "ecs", "signals", java.time.Clock.systemUTC()).get();
+                    AllowListSource.none(), DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES, "alerts", "json", "ecs", "signals", java.time.Clock.systemUTC(), Correlation.exact(1)).get();
             processor.init(context);
         }
 
@@ -146,7 +148,20 @@ class QuietIncidentScanTest {
             }
             context.resetForwards();
             processor.process(new Record<>(event.getAccount(), event, at));
-            return context.forwarded("alerts").stream().map(f -> (ExfiltrationAlert) f.record().value()).toList();
+            List<ExfiltrationAlert> alerts = new java.util.ArrayList<>(
+                    context.forwarded("alerts").stream().map(f -> (ExfiltrationAlert) f.record().value()).toList());
+            // An egress side already past the horizon answers each close at once: nothing left the host.
+            List<org.exfilguard.schema.state.ReadSignal> closes = context.forwarded("signals").stream()
+                    .map(f -> (org.exfilguard.schema.state.ReadSignal) f.record().value()).filter(r -> r.getClosing()).toList();
+            for (org.exfilguard.schema.state.ReadSignal c : closes) {
+                context.resetForwards();
+                processor.process(new Record<>(c.getAccount(), org.exfilguard.schema.state.EgressUpdate.newBuilder()
+                        .setAccount(c.getAccount()).setIncidentId(c.getIncidentId()).setTable(c.getTable())
+                        .setAt(c.getCheckpoint()).setUnusual(false).setFinalReport(true)
+                        .setEvidence(java.nio.ByteBuffer.wrap(new byte[0])).setSrcIp(c.getClientIp()).build(), at));
+                context.forwarded("alerts").forEach(f -> alerts.add((ExfiltrationAlert) f.record().value()));
+            }
+            return alerts;
         }
     }
 }

@@ -1,0 +1,19 @@
+package org.exfilguard.topology;
+
+/**
+ * The end of a finite input (a backtest): a record with header {@value #HEADER} on every partition of the
+ * canonical topics, after the last event. The read side then sends its last watermark and the egress side judges
+ * every watch the read side has closed, so the last incidents' closing records are published with their evidence.
+ */
+public final class EndOfInput {
+
+    public static final String HEADER = "exfilguard-end-of-input";
+    static final EndOfInput INSTANCE = new EndOfInput();
+
+    private EndOfInput() {
+    }
+
+    static boolean marks(org.apache.kafka.common.header.Headers headers) {
+        return headers != null && headers.lastHeader(HEADER) != null;
+    }
+}

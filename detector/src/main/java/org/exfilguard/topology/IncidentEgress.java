@@ -1,0 +1,99 @@
+package org.exfilguard.topology;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the read side keeps of an incident's egress, in {@link StoreNames#INCIDENT_EGRESS} under the incident id: the
+ * hosts it asked to watch, and once the incident closed, its closing record, held until every one of those hosts has
+ * sent its final report; the largest evidence so far and whether any was unusual. Compact and versioned
+ * ({@link StateBytes}, tag 'I').
+ *
+ * @param closing   the encoded CLOSED record, or null while the incident is open
+ * @param evidence  the encoded largest final evidence so far, or null
+ * @param evidenceBytes its bytes out (-1 with none), and the host it came from
+ */
+record IncidentEgress(List<String> ips, byte[] closing, List<String> answered, byte[] evidence, long evidenceBytes,
+                      String evidenceHost, boolean unusual) {
+
+    static final int TAG = 0x49;
+    static final int VERSION = 1;
+
+    IncidentEgress {
+        ips = List.copyOf(ips);
+        answered = List.copyOf(answered);
+    }
+
+    static IncidentEgress watching(List<String> ips) {
+        return new IncidentEgress(ips, null, List.of(), null, -1, null, false);
+    }
+
+    IncidentEgress withIps(List<String> more) {
+        List<String> all = new ArrayList<>(ips);
+        more.stream().filter(ip -> !all.contains(ip)).forEach(all::add);
+        return all.size() == ips.size() ? this : new IncidentEgress(all, closing, answered, evidence, evidenceBytes, evidenceHost, unusual);
+    }
+
+    IncidentEgress closed(byte[] record) {
+        return new IncidentEgress(ips, record, answered, evidence, evidenceBytes, evidenceHost, unusual);
+    }
+
+    IncidentEgress escalated() {
+        return new IncidentEgress(ips, closing, answered, evidence, evidenceBytes, evidenceHost, true);
+    }
+
+    /** A host's final report: the larger evidence is kept (on a tie, the host first by address). */
+    IncidentEgress answered(String host, byte[] report, long bytes, boolean unusualReport) {
+        List<String> done = new ArrayList<>(answered);
+        if (!done.contains(host)) {
+            done.add(host);
+        }
+        boolean larger = report != null && (bytes > evidenceBytes
+                || (bytes == evidenceBytes && (evidenceHost == null || host.compareTo(evidenceHost) < 0)));
+        return new IncidentEgress(ips, closing, done, larger ? report : evidence, larger ? bytes : evidenceBytes,
+                larger ? host : evidenceHost, unusual || unusualReport);
+    }
+
+    /** Closed, and every watched host has answered. */
+    boolean complete() {
+        return closing != null && answered.containsAll(ips);
+    }
+
+    byte[] encode() {
+        StateBytes.Writer out = new StateBytes.Writer().writeByte(TAG).writeByte(VERSION).writeLong(ips.size());
+        ips.forEach(out::writeString);
+        out.writeOptionalBytes(closing).writeLong(answered.size());
+        answered.forEach(out::writeString);
+        out.writeOptionalBytes(evidence).writeLong(evidenceBytes).writeOptionalString(evidenceHost).writeBoolean(unusual);
+        return out.toByteArray();
+    }
+
+    static IncidentEgress decode(byte[] bytes) {
+        if (bytes.length < 2 || (bytes[0] & 0xFF) != TAG) {
+            throw new IllegalArgumentException("corrupt incident egress state (" + bytes.length + " bytes): no tag");
+        }
+        StateBytes.Reader in = new StateBytes.Reader(bytes, 1);
+        int version = in.readByte();
+        if (version != VERSION) {
+            throw new IllegalStateException("incident egress state has layout version " + version + "; this detector reads "
+                    + VERSION + " (state written by a newer version: roll back the upgrade, or reset the application)");
+        }
+        int n = in.readLength();
+        List<String> ips = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ips.add(in.readString());
+        }
+        byte[] closing = in.readOptionalBytes();
+        int m = in.readLength();
+        List<String> answered = new ArrayList<>(m);
+        for (int i = 0; i < m; i++) {
+            answered.add(in.readString());
+        }
+        IncidentEgress state = new IncidentEgress(ips, closing, answered, in.readOptionalBytes(), in.readLong(),
+                in.readOptionalString(), in.readBoolean());
+        if (!in.atEnd()) {
+            throw new IllegalArgumentException("corrupt incident egress state (" + bytes.length + " bytes): bytes left after its last field");
+        }
+        return state;
+    }
+}
