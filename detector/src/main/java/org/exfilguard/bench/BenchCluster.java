@@ -238,7 +238,7 @@ final class BenchCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         admin.close(Duration.ofSeconds(5));
         registry.close();
         broker.close();

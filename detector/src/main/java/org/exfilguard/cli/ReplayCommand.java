@@ -178,10 +178,8 @@ public final class ReplayCommand implements Callable<Integer> {
                         AvroSerde.of(DbAccessEvent.class, registry, false).serializer(),
                         AvroSerde.of(EgressEvent.class, registry, false).serializer(), pacer, Clock.systemUTC(), maxAhead,
                         rejectsOut::write);
-                try (ProgressBar bar = ProgressBar.start("replay", err, () -> new ProgressBar.Snapshot(feeder.fed(), feeder.position(),
-                        logs.totalBytes() == 0 ? Double.NaN : (double) logs.bytesRead() / logs.totalBytes()))) {
-                    feeder.feed(logs);
-                }
+                ProgressBar.during("replay", err, () -> new ProgressBar.Snapshot(feeder.fed(), feeder.position(),
+                        logs.totalBytes() == 0 ? Double.NaN : (double) logs.bytesRead() / logs.totalBytes()), () -> feeder.feed(logs));
                 Duration took = Duration.between(began, Instant.now());
                 out.printf(Locale.ROOT, "replayed %,d events (%,d to %s, %,d to %s) from %s to %s in %.1f s, %,.0f events/s%n",
                         feeder.fed(), feeder.dbEvents(), topics.dbAccess(), feeder.egressEvents(), topics.egress(),

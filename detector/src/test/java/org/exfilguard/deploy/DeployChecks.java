@@ -92,7 +92,7 @@ final class DeployChecks {
         Path base = tree.resolve("kubernetes/base");
         kubeEnv.putAll(containerEnv(base.resolve("statefulset.yaml")));
         for (JsonNode secret : DeployTree.yamlDocuments(base.resolve("secret.example.yaml"))) {
-            secret.path("stringData").fields().forEachRemaining(e -> {
+            secret.path("stringData").properties().forEach(e -> {
                 if (e.getKey().startsWith(ConfigLoader.ENV_PREFIX)) {
                     kubeEnv.put(e.getKey(), e.getValue().asText());
                 }
@@ -107,8 +107,8 @@ final class DeployChecks {
         bundles.put("systemd", new Bundle(Optional.empty(),
                 DeployTree.envFile(DeployTree.text(tree.resolve("systemd/exfilguard.env")))));
         Map<String, String> composeEnv = new LinkedHashMap<>();
-        compose().path("services").path("detector").path("environment").fields()
-                .forEachRemaining(e -> composeEnv.put(e.getKey(), e.getValue().asText()));
+        compose().path("services").path("detector").path("environment").properties()
+                .forEach(e -> composeEnv.put(e.getKey(), e.getValue().asText()));
         bundles.put("compose", new Bundle(Optional.empty(), composeEnv));
         return bundles;
     }
