@@ -92,10 +92,12 @@ public final class BacktestCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "Also write a self-contained HTML report.")
     Path report;
 
-    @Option(names = "--db-format", paramLabel = "F", description = "mysql-slow, pgaudit, aurora-das, mysql-audit or canonical (default: detected).")
+    @Option(names = "--db-format", paramLabel = "F", completionCandidates = FormatNames.Database.class,
+            description = "${COMPLETION-CANDIDATES} (default: detected).")
     String dbFormat;
 
-    @Option(names = "--egress-format", paramLabel = "F", description = "zeek-conn, vpc-flow or canonical (default: detected).")
+    @Option(names = "--egress-format", paramLabel = "F", completionCandidates = FormatNames.Egress.class,
+            description = "${COMPLETION-CANDIDATES} (default: detected).")
     String egressFormat;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file (detection settings).")

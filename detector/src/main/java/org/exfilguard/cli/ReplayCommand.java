@@ -59,10 +59,12 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--egress-log", arity = "1..*", paramLabel = "FILE", description = "Egress log files (format: --egress-format or detected).")
     List<Path> egressLogs = new ArrayList<>();
 
-    @Option(names = "--db-format", paramLabel = "F", description = "mysql-slow, pgaudit, aurora-das, mysql-audit or canonical.")
+    @Option(names = "--db-format", paramLabel = "F", completionCandidates = FormatNames.Database.class,
+            description = "${COMPLETION-CANDIDATES} (default: detected).")
     String dbFormat;
 
-    @Option(names = "--egress-format", paramLabel = "F", description = "zeek-conn, vpc-flow or canonical.")
+    @Option(names = "--egress-format", paramLabel = "F", completionCandidates = FormatNames.Egress.class,
+            description = "${COMPLETION-CANDIDATES} (default: detected).")
     String egressFormat;
 
     @Option(names = {"--bootstrap-servers", "--bootstrap-server"}, paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers.")
