@@ -1,10 +1,10 @@
 package org.exfilguard.bench;
 
-import org.exfilguard.cli.DetectorRunner;
-import org.exfilguard.config.ExfilguardConfig;
-
-/** A Kafka Streams application under measurement: started, checked while it runs, closed after the clock stops. */
-interface BenchApp extends AutoCloseable {
+/**
+ * A Kafka Streams application under measurement: started, checked while it runs, closed after the clock stops. The
+ * detector itself comes from the caller ({@link BenchOptions#detector()}), wired as {@code run} wires it.
+ */
+public interface BenchApp extends AutoCloseable {
 
     void start();
 
@@ -13,34 +13,4 @@ interface BenchApp extends AutoCloseable {
 
     @Override
     void close();
-
-    /** The detector's full topology, wired as {@code run} wires it. */
-    static BenchApp detector(ExfilguardConfig config) {
-        return new BenchApp() {
-            private DetectorRunner runner;
-
-            @Override
-            public void start() {
-                runner = new DetectorRunner(config).start();
-            }
-
-            @Override
-            public void check() {
-                if (runner.failure() != null) {
-                    throw new IllegalStateException("the detector failed", runner.failure());
-                }
-                String state = runner.state().name();
-                if (state.equals("ERROR") || state.equals("PENDING_ERROR")) {
-                    throw new IllegalStateException("the detector failed: " + state);
-                }
-            }
-
-            @Override
-            public void close() {
-                if (runner != null) {
-                    runner.close();
-                }
-            }
-        };
-    }
 }

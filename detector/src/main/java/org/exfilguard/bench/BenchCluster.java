@@ -26,6 +26,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.exfilguard.config.ExfilguardConfig;
+import org.exfilguard.embedded.BrokerProcess;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
@@ -58,7 +59,8 @@ final class BenchCluster implements AutoCloseable {
     }
 
     static BenchCluster start(Path workDir, String brokerHeap) throws IOException, InterruptedException {
-        BrokerProcess broker = BrokerProcess.start(workDir.resolve("broker"), brokerHeap, Duration.ofSeconds(90));
+        BrokerProcess broker = BrokerProcess.start(workDir.resolve("broker").resolve("data"), workDir.resolve("broker"), brokerHeap,
+                Duration.ofSeconds(90));
         return new BenchCluster(workDir, broker, EmbeddedSchemaRegistry.start());
     }
 
@@ -236,7 +238,7 @@ final class BenchCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         admin.close(Duration.ofSeconds(5));
         registry.close();
         broker.close();

@@ -3,6 +3,8 @@ package org.exfilguard.bench;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Function;
+import org.exfilguard.config.ExfilguardConfig;
 
 /**
  * What every benchmark mode shares: input size, key count, seed, partitions, where the broker and the state live.
@@ -15,9 +17,10 @@ import java.time.Instant;
  * @param timeout    give up on a run after this long
  * @param brokerHeap -Xmx of the broker JVM
  * @param mix        how row counts are drawn ({@link BenchWorkload.Mix})
+ * @param detector   the detector under measurement for a configuration, wired as {@code run} wires it
  */
 public record BenchOptions(long events, int keys, long seed, int partitions, Path workDir, Duration timeout, String brokerHeap,
-                           BenchWorkload.Mix mix) {
+                           BenchWorkload.Mix mix, Function<ExfilguardConfig, BenchApp> detector) {
 
     /** Event time of the first backlog event: a fixed Monday, so a seed fixes the input exactly. */
     public static final Instant BACKLOG_START = Instant.parse("2025-06-02T00:00:00Z");

@@ -69,7 +69,7 @@ public final class LatencyBench {
                     "latency-dlq", new java.util.LinkedHashMap<String, Object>(settings));
             commitIntervalMs = String.valueOf(org.exfilguard.config.StreamsSettings.of(config)
                     .get(org.apache.kafka.streams.StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
-            try (BenchApp detector = BenchApp.detector(config)) {
+            try (BenchApp detector = options.detector().apply(config)) {
                 RunResult history = Measurement.measure(cluster, "history catch-up", GROUP, INPUT, options.timeout(), List.of(detector));
                 out.printf(Locale.ROOT, "history of %,d events processed at %,.0f events/s%n", history.events(), history.eventsPerSecond());
                 return live(cluster, workload, detector);

@@ -32,7 +32,7 @@ final class Measurement {
         System.gc();
         boolean peakReset = ProcessStats.resetPeakRss();
         Duration cpu0 = ProcessStats.selfCpu();
-        Duration broker0 = cluster.broker().cpu();
+        Duration broker0 = ProcessStats.cpuOf(cluster.broker().pid());
         long t0 = System.nanoTime();
         for (BenchApp app : apps) {
             app.start();
@@ -40,7 +40,7 @@ final class Measurement {
         cluster.awaitCommitted(group, ends, timeout, () -> apps.forEach(BenchApp::check));
         Duration wall = Duration.ofNanos(System.nanoTime() - t0);
         Duration cpu = ProcessStats.selfCpu().minus(cpu0);
-        Duration broker = cluster.broker().cpu().minus(broker0);
+        Duration broker = ProcessStats.cpuOf(cluster.broker().pid()).minus(broker0);
         OptionalLong peak = peakReset ? ProcessStats.peakRssBytes() : OptionalLong.empty();
         return new RunResult(name, events, wall, cpu, broker, peak);
     }

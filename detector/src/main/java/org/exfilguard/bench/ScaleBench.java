@@ -50,15 +50,15 @@ public final class ScaleBench {
             ExfilguardConfig one = cluster.detectorConfig("bench-scale-one", options.workDir().resolve("state-one"), INPUT,
                     "scale-alerts-one", "scale-dlq-one", Map.of());
             RunResult single;
-            try (BenchApp app = BenchApp.detector(one)) {
+            try (BenchApp app = options.detector().apply(one)) {
                 single = Measurement.measure(cluster, "one instance", "bench-scale-one", INPUT, options.timeout(), List.of(app));
             }
             out.printf(Locale.ROOT, "one instance: %,.0f events/s%n", single.eventsPerSecond());
 
             String twoId = "bench-scale-two";
-            BenchApp first = BenchApp.detector(cluster.detectorConfig(twoId, options.workDir().resolve("state-two-a"), INPUT,
+            BenchApp first = options.detector().apply(cluster.detectorConfig(twoId, options.workDir().resolve("state-two-a"), INPUT,
                     "scale-alerts-two", "scale-dlq-two", Map.of()));
-            BenchApp second = BenchApp.detector(cluster.detectorConfig(twoId, options.workDir().resolve("state-two-b"), INPUT,
+            BenchApp second = options.detector().apply(cluster.detectorConfig(twoId, options.workDir().resolve("state-two-b"), INPUT,
                     "scale-alerts-two", "scale-dlq-two", Map.of()));
             RunResult pair;
             Map<String, List<Integer>> split;

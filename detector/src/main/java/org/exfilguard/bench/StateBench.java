@@ -58,7 +58,7 @@ public final class StateBench {
             long liveHeap;
             long rss;
             long cacheUsage;
-            try (BenchApp detector = BenchApp.detector(config)) {
+            try (BenchApp detector = options.detector().apply(config)) {
                 run = Measurement.measure(cluster, "detector over " + String.format(Locale.ROOT, "%,d", profiles) + " profiles",
                         GROUP, INPUT, options.timeout(), List.of(detector));
                 liveHeap = ProcessStats.liveHeapBytes();

@@ -55,7 +55,7 @@ public final class ThroughputBench {
                     INPUT, "bench-alerts", "bench-dlq", Map.of());
             out.println("(b) detector: full topology (decode, validate, read-profile over 4 windows, incidents), same settings ...");
             RunResult detector;
-            try (BenchApp app = BenchApp.detector(detectorConfig)) {
+            try (BenchApp app = options.detector().apply(detectorConfig)) {
                 detector = Measurement.measure(cluster, "(b) detector (full topology)", "bench-detector", INPUT,
                         options.timeout(), List.of(app));
             }
@@ -128,7 +128,7 @@ public final class ThroughputBench {
                     INPUT, "bench-alerts", "bench-dlq", both);
             out.println("(b) detector: full topology (reads and egress, correlation), same settings ...");
             RunResult detector;
-            try (BenchApp app = BenchApp.detector(detectorConfig)) {
+            try (BenchApp app = options.detector().apply(detectorConfig)) {
                 detector = Measurement.measure(cluster, "(b) detector (full topology)", "bench-detector", inputs,
                         options.timeout(), List.of(app));
             }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.exfilguard.bench.BenchOptions;
 import org.exfilguard.bench.BenchWorkload;
 import org.exfilguard.bench.LatencyBench;
+import org.exfilguard.bench.ParseBench;
 import org.exfilguard.bench.ScaleBench;
 import org.exfilguard.bench.StateBench;
 import org.exfilguard.bench.ThroughputBench;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure throughput, alert latency, state size per key and scale-out on a broker in its own JVM.",
                 "Kafka's own logs go to a new file per run, ${java.io.tmpdir}/exfilguard-<command>-<time>-<pid>.log, named on stderr (or the console with --verbose)."},
-        subcommands = {BenchCommand.Throughput.class, BenchCommand.Latency.class, BenchCommand.State.class, BenchCommand.Scale.class})
+        subcommands = {BenchCommand.Throughput.class, BenchCommand.Latency.class, BenchCommand.State.class, BenchCommand.Scale.class,
+            BenchCommand.Parse.class})
 public final class BenchCommand implements Runnable {
 
     @Override
@@ -60,7 +62,8 @@ public final class BenchCommand implements Runnable {
 
         BenchOptions options(long events) throws java.io.IOException {
             Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("exfilguard-bench");
-            return new BenchOptions(events, keys, seed, partitions, dir, Duration.ofSeconds(timeoutSeconds), brokerHeap, mix);
+            return new BenchOptions(events, keys, seed, partitions, dir, Duration.ofSeconds(timeoutSeconds), brokerHeap, mix,
+                    DetectorBenchApp::new);
         }
     }
 
@@ -138,6 +141,21 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             return new ScaleBench(common.options(events), System.out).run();
+        }
+    }
+
+    @Command(name = "parse", mixinStandardHelpOptions = true,
+            description = "Entries/s of the MySQL slow-log and Zeek conn parsers on generated lines in memory (no broker).")
+    static final class Parse implements java.util.concurrent.Callable<Integer> {
+        @Option(names = "--entries", defaultValue = "1000000", description = "Entries per parser and round (default ${DEFAULT-VALUE}).")
+        int entries;
+
+        @Option(names = "--rounds", defaultValue = "3", description = "Rounds; the first warms the JIT (default ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Override
+        public Integer call() {
+            return new ParseBench(entries, rounds, System.out).run();
         }
     }
 }

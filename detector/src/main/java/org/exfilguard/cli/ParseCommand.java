@@ -41,8 +41,8 @@ public final class ParseCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Log files to parse.")
     List<Path> files;
 
-    @Option(names = "--format", paramLabel = "F",
-            description = "mysql-slow, pgaudit, aurora-das, zeek-conn, vpc-flow or canonical (default: detect per file).")
+    @Option(names = "--format", paramLabel = "F", completionCandidates = FormatNames.Any.class,
+            description = "${COMPLETION-CANDIDATES} (default: detect per file).")
     String format;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write events here instead of stdout.")

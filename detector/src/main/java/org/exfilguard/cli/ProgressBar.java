@@ -40,6 +40,21 @@ public final class ProgressBar implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
+    /** Work drawn under a bar. */
+    public interface Work<E extends Exception> {
+        void run() throws E;
+    }
+
+    /** Runs {@code work} under a bar on {@code err}, closed (its last line printed) when the work ends. */
+    public static <E extends Exception> void during(String label, PrintStream err, Supplier<Snapshot> source, Work<E> work) throws E {
+        ProgressBar bar = start(label, err, source);
+        try {
+            work.run();
+        } finally {
+            bar.close();
+        }
+    }
+
     /** Starts redrawing; interactive when a console is attached. */
     public static ProgressBar start(String label, PrintStream err, Supplier<Snapshot> source) {
         return start(label, err, source, Terminals.interactive());

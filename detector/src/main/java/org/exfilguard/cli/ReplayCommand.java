@@ -59,10 +59,12 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--egress-log", arity = "1..*", paramLabel = "FILE", description = "Egress log files (format: --egress-format or detected).")
     List<Path> egressLogs = new ArrayList<>();
 
-    @Option(names = "--db-format", paramLabel = "F", description = "mysql-slow, pgaudit, aurora-das, mysql-audit or canonical.")
+    @Option(names = "--db-format", paramLabel = "F", completionCandidates = FormatNames.Database.class,
+            description = "${COMPLETION-CANDIDATES} (default: detected).")
     String dbFormat;
 
-    @Option(names = "--egress-format", paramLabel = "F", description = "zeek-conn, vpc-flow or canonical.")
+    @Option(names = "--egress-format", paramLabel = "F", completionCandidates = FormatNames.Egress.class,
+            description = "${COMPLETION-CANDIDATES} (default: detected).")
     String egressFormat;
 
     @Option(names = {"--bootstrap-servers", "--bootstrap-server"}, paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers.")
@@ -178,10 +180,8 @@ public final class ReplayCommand implements Callable<Integer> {
                         AvroSerde.of(DbAccessEvent.class, registry, false).serializer(),
                         AvroSerde.of(EgressEvent.class, registry, false).serializer(), pacer, Clock.systemUTC(), maxAhead,
                         rejectsOut::write);
-                try (ProgressBar bar = ProgressBar.start("replay", err, () -> new ProgressBar.Snapshot(feeder.fed(), feeder.position(),
-                        logs.totalBytes() == 0 ? Double.NaN : (double) logs.bytesRead() / logs.totalBytes()))) {
-                    feeder.feed(logs);
-                }
+                ProgressBar.during("replay", err, () -> new ProgressBar.Snapshot(feeder.fed(), feeder.position(),
+                        logs.totalBytes() == 0 ? Double.NaN : (double) logs.bytesRead() / logs.totalBytes()), () -> feeder.feed(logs));
                 Duration took = Duration.between(began, Instant.now());
                 out.printf(Locale.ROOT, "replayed %,d events (%,d to %s, %,d to %s) from %s to %s in %.1f s, %,.0f events/s%n",
                         feeder.fed(), feeder.dbEvents(), topics.dbAccess(), feeder.egressEvents(), topics.egress(),

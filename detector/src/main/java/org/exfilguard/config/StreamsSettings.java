@@ -36,21 +36,19 @@ public final class StreamsSettings {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.getString(ExfilguardConfig.PROCESSING_GUARANTEE));
         // Kafka Streams' record cache is enabled on the small, hot stores only (peer baselines, open incidents):
         // their few keys are rewritten by most events, and the cache turns that into one write (and changelog
-        // record) per key and commit; without it the peer pending lists alone cost 1.75x the CPU per event in the
-        // benchmark. The profile stores bypass it (their keys are many and each event touches its own; DESIGN.md
-        // measured the cache at a third of the stream thread for no gain on that pattern). The hanging changelog
-        // transactions after a broker SIGKILL (README, Reliability) occur with and without it.
+        // record) per key and commit. The profile stores bypass it: their keys are many and each event touches its
+        // own, so the cache would cost CPU and save no write (detector/PERFORMANCE.md has the measurements).
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, RECORD_CACHE_BYTES + config.profileWriteCacheBytes());
         // The classic group protocol reaches the first record in 0.6 s against 6 s for the streams protocol here.
         props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic");
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
-        // Do not hold a task back waiting for data on its quiet inputs (the internal egress-update and read-signal
-        // topics are mostly empty): the correlation gives the same result whichever side arrives first.
+        // No task waits for data on its quiet inputs (the internal egress-update topic is mostly empty): waiting
+        // would delay every alert, and the read-then-egress correlation does not depend on the interleaving (it is
+        // judged in event time at boundaries both sides have passed: EgressCorrelator).
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
-        // Exactly-once commits a transaction per interval, and an alert is visible once its transaction commits.
-        // 100 ms (the EOS default) starved a loaded 2-core machine with transaction retries, 250 ms doubled the
-        // latency tail at 20k events/s; 500 ms halved the median alert latency of 1 s (bench latency: p50 332 against
-        // 538 ms at 10k events/s) at the same throughput (bench throughput: 19,000 against 18,617 events/s).
+        // Exactly-once commits a transaction per interval, and an alert is visible once its transaction commits: the
+        // interval bounds alert latency from below. The EOS default of 100 ms spends a loaded 2-core machine on
+        // transaction retries; 500 ms keeps the latency well under a second at full throughput (PERFORMANCE.md).
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500L);
         // No global stores; set so Kafka Streams 4.4 does not warn about the 5.0 default on every start.
         props.put("processing.exception.handler.global.enabled", true);

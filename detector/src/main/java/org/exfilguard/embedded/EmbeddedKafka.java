@@ -340,7 +340,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    static int freePort() {
+    /** An ephemeral loopback port that was free a moment ago. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
             return socket.getLocalPort();
         } catch (IOException e) {

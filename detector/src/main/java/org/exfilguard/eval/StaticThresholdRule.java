@@ -42,11 +42,6 @@ public final class StaticThresholdRule {
         this.sensitiveTables = Set.copyOf(sensitiveTables.stream().map(t -> t.toLowerCase(Locale.ROOT)).toList());
     }
 
-    /** Rules over the default sensitive tables with the default threshold. */
-    public static StaticThresholdRule withDefaults() {
-        return new StaticThresholdRule(DEFAULT_THRESHOLD, Set.copyOf(org.exfilguard.sim.SimulationSpec.DEFAULT_SENSITIVE_TABLES));
-    }
-
     /** Feeds one event; returns an alert when this event takes the account's hour over the threshold. */
     public Optional<AlertRecord> accept(DbAccessEvent e) {
         if (e.getTables().stream().noneMatch(t -> sensitiveTables.contains(t.toLowerCase(Locale.ROOT)))) {

@@ -37,6 +37,8 @@ public final class CanonicalJsonParser implements LogParser {
 
     /** A field problem: becomes a reject with this message. */
     private static final class Invalid extends Exception {
+        private static final long serialVersionUID = 1L;
+
         Invalid(String message) {
             super(message, null, false, false);
         }

@@ -38,6 +38,8 @@ final class EventBounds {
 
     /** A problem that rejects the event. */
     private static final class Invalid extends Exception {
+        private static final long serialVersionUID = 1L;
+
         Invalid(String message) {
             super(message, null, false, false);
         }

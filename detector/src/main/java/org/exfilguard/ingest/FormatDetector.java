@@ -1,7 +1,6 @@
 package org.exfilguard.ingest;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,9 +18,9 @@ public final class FormatDetector {
     /** The format of {@code file}, read from its head as {@link LogFiles#open(java.io.InputStream, Optional)} does. */
     public static Optional<LogFormat> detect(Path file) throws IOException {
         LogFiles.Opened opened = LogFiles.open(Files.newInputStream(file), Optional.empty());
-        try (Reader r = opened.reader()) {
-            return opened.format();
-        }
+        // Only the head was read to detect the format: close the file behind it.
+        opened.reader().close();
+        return opened.format();
     }
 
     public static Optional<LogFormat> detect(List<String> head) {

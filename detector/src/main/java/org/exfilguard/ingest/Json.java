@@ -1,8 +1,8 @@
 package org.exfilguard.ingest;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 final class Json {
 
     static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             // {"account":"alice","account":"mallory"} is ambiguous (each reader picks a different one): refuse it.
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             // Exact decimals: Zeek's ts 1588317685.417361 must not turn into 1.588317685417361E9.

@@ -6,18 +6,32 @@ import java.util.Optional;
 
 /** The log formats ingest reads; {@link #id()} is what events carry in {@code source_format}. */
 public enum LogFormat {
-    MYSQL_SLOW("mysql-slow"),
-    PGAUDIT("pgaudit"),
-    AURORA_DAS("aurora-das"),
-    MYSQL_AUDIT("mysql-audit"),
-    ZEEK_CONN("zeek-conn"),
-    VPC_FLOW("vpc-flow"),
-    CANONICAL("canonical");
+    MYSQL_SLOW("mysql-slow", true, false),
+    PGAUDIT("pgaudit", true, false),
+    AURORA_DAS("aurora-das", true, false),
+    MYSQL_AUDIT("mysql-audit", true, false),
+    ZEEK_CONN("zeek-conn", false, true),
+    VPC_FLOW("vpc-flow", false, true),
+    CANONICAL("canonical", true, true);
 
     private final String id;
+    private final boolean database;
+    private final boolean egress;
 
-    LogFormat(String id) {
+    LogFormat(String id, boolean database, boolean egress) {
         this.id = id;
+        this.database = database;
+        this.egress = egress;
+    }
+
+    /** Whether this format carries database access events. */
+    public boolean database() {
+        return database;
+    }
+
+    /** Whether this format carries egress (network) events. */
+    public boolean egress() {
+        return egress;
     }
 
     public String id() {

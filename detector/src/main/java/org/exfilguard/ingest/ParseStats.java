@@ -154,15 +154,6 @@ public final class ParseStats {
         return bytesOut;
     }
 
-    /** Earliest dated event time, or null. */
-    public Instant firstEventTime() {
-        return first;
-    }
-
-    public Instant lastEventTime() {
-        return last;
-    }
-
     /** Input files counted with {@link #input(boolean, boolean)}. */
     public long files() {
         return files;

@@ -116,6 +116,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
   private record Reply(int status, JsonNode body) {}
 
   private static final class Refusal extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     final int status;
     final int errorCode;
 

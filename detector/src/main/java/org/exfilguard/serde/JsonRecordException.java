@@ -2,6 +2,7 @@ package org.exfilguard.serde;
 
 /** A JSON line could not be turned into an Avro record; {@link #field()} names the offending field path. */
 public class JsonRecordException extends IllegalArgumentException {
+  private static final long serialVersionUID = 1L;
 
   private final String field;
 

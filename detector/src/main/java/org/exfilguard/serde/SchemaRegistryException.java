@@ -9,6 +9,7 @@ package org.exfilguard.serde;
  * Messages never contain credentials.
  */
 public class SchemaRegistryException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
 
   /** Confluent error code: subject not found. */
   public static final int SUBJECT_NOT_FOUND = 40401;

@@ -8,6 +8,7 @@ import org.apache.kafka.common.errors.SerializationException;
  * the message says what was wrong in words.
  */
 public class WireFormatException extends SerializationException {
+  private static final long serialVersionUID = 1L;
 
   /** Why a record was refused. Codes are stable: they end up in dead-letter headers and dashboards. */
   public enum Reason {

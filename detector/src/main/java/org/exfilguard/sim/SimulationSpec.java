@@ -112,11 +112,6 @@ public record SimulationSpec(
                 memberRows, scenarios, scenarioWindowDays);
     }
 
-    public SimulationSpec withTables(List<String> sensitive, List<String> other) {
-        return new SimulationSpec(seed, start, days, zone, population, sensitive, other,
-                memberRows, scenarios, scenarioWindowDays);
-    }
-
     public SimulationSpec withScenarios(List<ScenarioSpec> newScenarios) {
         return new SimulationSpec(seed, start, days, zone, population, sensitiveTables, otherTables,
                 memberRows, newScenarios, scenarioWindowDays);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.exfilguard.cli.DetectorBenchApp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +24,8 @@ class ScaleOutIT {
     @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
     void twoInstancesPublishExactlyTheAlertsOfOne(@TempDir Path work) throws Exception {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        BenchOptions options = new BenchOptions(60_000, 4_000, 42, 4, work, Duration.ofMinutes(4), "512m", BenchWorkload.Mix.UNIFORM);
+        BenchOptions options = new BenchOptions(60_000, 4_000, 42, 4, work, Duration.ofMinutes(4), "512m", BenchWorkload.Mix.UNIFORM,
+                DetectorBenchApp::new);
         int exit;
         try (PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
             exit = new ScaleBench(options, out).run();

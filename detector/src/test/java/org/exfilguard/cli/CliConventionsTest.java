@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import org.exfilguard.Main;
+import org.exfilguard.ingest.LogFormat;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -22,6 +23,29 @@ class CliConventionsTest {
             }
         });
         assertThat(commands).contains("run", "setup", "alerts", "reset", "replay");
+    }
+
+    @Test
+    void everyFormatOptionListsTheFormatsOfItsSideFromTheEnum() {
+        List<String> checked = new ArrayList<>();
+        Main.commandLine().getSubcommands().forEach((name, command) -> {
+            for (String option : List.of("--format", "--db-format", "--egress-format")) {
+                CommandLine.Model.OptionSpec spec = command.getCommandSpec().findOption(option);
+                if (spec == null || name.equals("simulate")) {
+                    continue;
+                }
+                List<String> expected = java.util.Arrays.stream(LogFormat.values())
+                        .filter(f -> option.equals("--format") || (option.equals("--db-format") ? f.database() : f.egress()))
+                        .map(LogFormat::id).toList();
+                String help = String.join(" ", spec.description());
+                List<String> listed = java.util.Arrays.stream(LogFormat.values()).map(LogFormat::id)
+                        .filter(id -> java.util.regex.Pattern.compile("(^|[ ,])" + id + "([ ,]|$)").matcher(help).find()).toList();
+                assertThat(listed).as(name + " " + option + ": " + help).isEqualTo(expected);
+                checked.add(name + " " + option);
+            }
+        });
+        assertThat(checked).contains("parse --format", "replay --db-format", "replay --egress-format", "backtest --db-format",
+                "backtest --egress-format");
     }
 
     @Test

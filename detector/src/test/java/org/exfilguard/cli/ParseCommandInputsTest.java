@@ -1,20 +1,20 @@
 package org.exfilguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.exfilguard.testkit.TestLogs.fifo;
+import static org.exfilguard.testkit.TestLogs.gzip;
+import static org.exfilguard.testkit.TestLogs.slowLog;
+import static org.exfilguard.testkit.TestLogs.writeInto;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPOutputStream;
 
 import org.exfilguard.ingest.ParseResult;
 import org.junit.jupiter.api.Test;
@@ -45,26 +45,6 @@ class ParseCommandInputsTest {
         all[args.length + 3] = rejects.toString();
         int rc = new CommandLine(new ParseCommand(System.out, new PrintStream(err, true, StandardCharsets.UTF_8))).execute(all);
         return new Run(rc, err.toString(StandardCharsets.UTF_8), events, rejects);
-    }
-
-    static String slowLog(int n, String account) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            sb.append("# Time: 2024-03-05T10:").append(String.format("%02d:%02d", (i / 60) % 60, i % 60)).append("Z\n")
-                    .append("# User@Host: ").append(account).append('[').append(account).append("] @ web1 [10.0.0.7]  Id: ")
-                    .append(i).append('\n')
-                    .append("# Query_time: 1  Lock_time: 0  Rows_sent: 10  Rows_examined: 10\n")
-                    .append("SELECT * FROM coop.members WHERE id = ").append(i).append(";\n");
-        }
-        return sb.toString();
-    }
-
-    static byte[] gzip(String text) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (OutputStream out = new GZIPOutputStream(bytes)) {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
-        }
-        return bytes.toByteArray();
     }
 
     private static void assertNoStackTrace(String stderr) {
@@ -120,19 +100,8 @@ class ParseCommandInputsTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aFifoParsesLikeAFile() throws Exception {
-        Path fifo = dir.resolve("slow.fifo");
-        Process p = new ProcessBuilder("mkfifo", fifo.toString()).redirectErrorStream(true).start();
-        assumeTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "mkfifo not available");
-        byte[] log = slowLog(3_000, "app").getBytes(StandardCharsets.UTF_8);
-        Thread writer = new Thread(() -> {
-            try (OutputStream out = Files.newOutputStream(fifo)) {
-                out.write(log);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        writer.setDaemon(true);
-        writer.start();
+        Path fifo = fifo(dir.resolve("slow.fifo"));
+        writeInto(fifo, slowLog(3_000, "app").getBytes(StandardCharsets.UTF_8));
         Run run = parse(fifo.toString());
         assertThat(run.exit()).as(run.stderr()).isZero();
         assertThat(run.eventLines()).hasSize(3_000);

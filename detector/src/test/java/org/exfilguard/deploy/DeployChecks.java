@@ -92,7 +92,7 @@ final class DeployChecks {
         Path base = tree.resolve("kubernetes/base");
         kubeEnv.putAll(containerEnv(base.resolve("statefulset.yaml")));
         for (JsonNode secret : DeployTree.yamlDocuments(base.resolve("secret.example.yaml"))) {
-            secret.path("stringData").fields().forEachRemaining(e -> {
+            secret.path("stringData").properties().forEach(e -> {
                 if (e.getKey().startsWith(ConfigLoader.ENV_PREFIX)) {
                     kubeEnv.put(e.getKey(), e.getValue().asText());
                 }
@@ -107,8 +107,8 @@ final class DeployChecks {
         bundles.put("systemd", new Bundle(Optional.empty(),
                 DeployTree.envFile(DeployTree.text(tree.resolve("systemd/exfilguard.env")))));
         Map<String, String> composeEnv = new LinkedHashMap<>();
-        compose().path("services").path("detector").path("environment").fields()
-                .forEachRemaining(e -> composeEnv.put(e.getKey(), e.getValue().asText()));
+        compose().path("services").path("detector").path("environment").properties()
+                .forEach(e -> composeEnv.put(e.getKey(), e.getValue().asText()));
         bundles.put("compose", new Bundle(Optional.empty(), composeEnv));
         return bundles;
     }
@@ -226,10 +226,18 @@ final class DeployChecks {
         if (!created.equals(expected)) {
             problems.add("compose/docker-compose.yml: the topics service creates " + created + ", the detector uses " + expected);
         }
+        // The replay service feeds what the simulate service wrote, to the topics the detector reads (replay's defaults).
+        List<String> simulate = texts(services.path("simulate").path("command"));
         List<String> replay = texts(services.path("replay").path("command"));
-        Topics defaults = Topics.defaults();
-        if (replay.size() < 2 || !replay.subList(replay.size() - 2, replay.size()).equals(List.of(defaults.dbAccess(), defaults.egress()))) {
-            problems.add("compose/docker-compose.yml: the replay must write to " + defaults.dbAccess() + " and " + defaults.egress() + ", not " + replay);
+        String outDir = optionValue(simulate, "--out-dir").orElse("(none)");
+        for (String input : List.of("--db-log", "--egress-log")) {
+            String file = optionValue(replay, input).orElse("(none)");
+            if (!file.startsWith(outDir + "/")) {
+                problems.add("compose/docker-compose.yml: the replay's " + input + " " + file + " is not in the simulate service's --out-dir " + outDir);
+            }
+        }
+        if (replay.stream().anyMatch(arg -> arg.startsWith("topic.") || arg.equals("--config"))) {
+            problems.add("compose/docker-compose.yml: the replay must write to the default topics the detector reads, not " + replay);
         }
         return problems;
     }
@@ -248,6 +256,12 @@ final class DeployChecks {
                     List<String> args = texts(node.has("args") ? node.path("args") : node.path("command"));
                     if (args.isEmpty() || !subcommands.contains(args.get(0))) {
                         problems.add(tree.relative(file) + ": the detector container runs " + args + "; subcommands are " + subcommands);
+                        continue;
+                    }
+                    try {
+                        new CommandLine(new Main()).parseArgs(args.toArray(String[]::new));
+                    } catch (CommandLine.ParameterException e) {
+                        problems.add(tree.relative(file) + ": the detector container runs " + args + ": " + e.getMessage());
                     }
                 }
             }
@@ -448,6 +462,12 @@ final class DeployChecks {
 
     private List<Path> textFiles() {
         return tree.files().stream().filter(f -> !f.getFileName().toString().endsWith(".tar")).toList();
+    }
+
+    /** The value after {@code option} in a command's arguments. */
+    private static Optional<String> optionValue(List<String> args, String option) {
+        int at = args.indexOf(option);
+        return at >= 0 && at + 1 < args.size() ? Optional.of(args.get(at + 1)) : Optional.empty();
     }
 
     private static List<String> texts(JsonNode array) {

@@ -3,14 +3,11 @@ package org.exfilguard.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,19 +67,6 @@ class DeployManifestsTest {
         assertThat(used.keySet()).allMatch(n -> n.startsWith("exfil_") || n.startsWith("kafka_") || n.equals("up"));
     }
 
-    @Test
-    void composeReplayProgramCompilesAgainstTheDetector(@TempDir Path out) {
-        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        StringWriter errors = new StringWriter();
-        Path source = tree.resolve("compose/replay/ReplaySimulation.java");
-        boolean ok = compiler.getTask(errors, null, null,
-                List.of("-classpath", classpath, "-d", out.toString(), "-Xlint:none"), null,
-                compiler.getStandardFileManager(null, null, null).getJavaFileObjects(source.toFile())).call();
-        assertThat(ok).as(errors.toString()).isTrue();
-        assertThat(out.resolve("ReplaySimulation.class")).exists();
-    }
-
     // ---- the checks fail when a manifest is wrong: the same checks on a copy of deploy/ with one mistake
 
     @Test
@@ -121,6 +105,19 @@ class DeployManifestsTest {
     void reportsASubcommandTheDetectorLacks(@TempDir Path dir) throws IOException {
         DeployChecks broken = brokenCopy(dir, "kubernetes/base/statefulset.yaml", "args: [\"run\",", "args: [\"serve\",");
         assertThat(broken.commandProblems()).anyMatch(p -> p.contains("[serve, --config"));
+    }
+
+    @Test
+    void reportsAnOptionTheSubcommandLacks(@TempDir Path dir) throws IOException {
+        DeployChecks broken = brokenCopy(dir, "compose/docker-compose.yml", "[\"replay\", \"--bootstrap-servers\"",
+                "[\"replay\", \"--brokers\"");
+        assertThat(broken.commandProblems()).anyMatch(p -> p.contains("Unknown option: '--brokers'"));
+    }
+
+    @Test
+    void reportsAReplayOfFilesTheSimulationDidNotWrite(@TempDir Path dir) throws IOException {
+        DeployChecks broken = brokenCopy(dir, "compose/docker-compose.yml", "\"/var/lib/exfilguard/simulation\"]", "\"/var/lib/exfilguard/sim\"]");
+        assertThat(broken.topicProblems()).anyMatch(p -> p.contains("--db-log /var/lib/exfilguard/simulation/db-access.jsonl is not in"));
     }
 
     @Test

@@ -29,7 +29,7 @@ class DeploySiemTest {
             JsonNode config = DeployTree.JSON.readTree(DeployTree.text(sink)).get("config");
             assertThat(config.path("consumer.override.isolation.level").asText()).as(deploy.relative(sink)).isEqualTo("read_committed");
             assertThat(alertTopics).as(deploy.relative(sink)).contains(config.path("topics").asText());
-            config.fields().forEachRemaining(e -> {
+            config.properties().forEach(e -> {
                 if (e.getKey().endsWith("token") || e.getKey().endsWith("password")) {
                     assertThat(e.getValue().asText()).as(deploy.relative(sink) + " " + e.getKey()).startsWith("${file:");
                 }

@@ -1,11 +1,12 @@
 package org.exfilguard.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.exfilguard.testkit.TestLogs.fifo;
+import static org.exfilguard.testkit.TestLogs.gzip;
+import static org.exfilguard.testkit.TestLogs.slowLog;
+import static org.exfilguard.testkit.TestLogs.writeInto;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
@@ -17,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPOutputStream;
 
 import org.exfilguard.schema.DbAccessEvent;
 import org.junit.jupiter.api.Test;
@@ -29,48 +29,6 @@ class UnreadableAndPipedInputTest {
 
     @TempDir
     Path dir;
-
-    /** {@code n} slow-log entries, each returning 10 rows, about 200 bytes each. */
-    static String slowLog(int n, String account) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            sb.append("# Time: 2024-03-05T10:").append(String.format("%02d:%02d", (i / 60) % 60, i % 60)).append("Z\n")
-                    .append("# User@Host: ").append(account).append('[').append(account).append("] @ web1 [10.0.0.7]  Id: ")
-                    .append(i).append('\n')
-                    .append("# Query_time: 1  Lock_time: 0  Rows_sent: 10  Rows_examined: 10\n")
-                    .append("SELECT * FROM coop.members WHERE id = ").append(i).append(";\n");
-        }
-        return sb.toString();
-    }
-
-    static byte[] gzip(String text) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (OutputStream out = new GZIPOutputStream(bytes)) {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
-        }
-        return bytes.toByteArray();
-    }
-
-    /** A named pipe at {@code path}, or the test is skipped where mkfifo is missing. */
-    static Path fifo(Path path) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
-        assumeTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "mkfifo not available");
-        return path;
-    }
-
-    /** Writes {@code bytes} into the FIFO from another thread (opening a FIFO blocks until both ends are open). */
-    static Thread writeInto(Path fifo, byte[] bytes) {
-        Thread t = new Thread(() -> {
-            try (OutputStream out = Files.newOutputStream(fifo)) {
-                out.write(bytes);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, "fifo-writer");
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
 
     private static List<DbAccessEvent> events(List<ParseResult> rs) {
         return rs.stream().filter(r -> r instanceof ParseResult.Event).map(r -> (DbAccessEvent) ((ParseResult.Event) r).record()).toList();

@@ -20,12 +20,12 @@ import org.exfilguard.cli.RunCommand;
 import org.exfilguard.schema.AlertStatus;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.embedded.BrokerProcess;
 import org.exfilguard.serde.EmbeddedSchemaRegistry;
 import org.exfilguard.serde.RestSchemaRegistryClient;
 import org.exfilguard.sim.Population;
 import org.exfilguard.sim.SimulationSpec;
 import org.exfilguard.sim.WorkloadSimulator;
-import org.exfilguard.testkit.BrokerProcess;
 import org.exfilguard.testkit.DetectorProcess;
 import org.exfilguard.testkit.JavaProcess;
 import org.exfilguard.testkit.KafkaWorkload;
@@ -84,7 +84,7 @@ class DetectorRestartIT {
     @BeforeAll
     void startBrokerProduceAndRunUninterrupted() throws Exception {
         Instant began = Instant.now();
-        broker = BrokerProcess.start(work.resolve("broker"), work.resolve("logs"));
+        broker = BrokerProcess.start(work.resolve("broker"), work.resolve("logs"), "512m", Duration.ofSeconds(90));
         registry = EmbeddedSchemaRegistry.start();
         kafka = new KafkaWorkload(broker.bootstrapServers(), new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url())));
         kafka.createTopics(PARTITIONS, INPUT);
@@ -153,10 +153,10 @@ class DetectorRestartIT {
         // changelog partition with a transaction its coordinator no longer knew (Admin.describeProducers: open;
         // listTransactions: Empty), and every restore waited on it for good: a broker-side fault, caught in
         // production by the stall watch (exit 2), but not one a detector restart can repair.
-        broker.stop();
+        broker.stop(Duration.ofSeconds(60));
         // Longer than task.timeout.ms, request.timeout.ms and the transaction timeout above.
         Thread.sleep(15_000);
-        broker.start();
+        broker.restart();
         int restarts = 0;
         Instant deadline = Instant.now().plus(PROCESSING_TIMEOUT);
         while (kafka.committed("outage", INPUT) < events) {

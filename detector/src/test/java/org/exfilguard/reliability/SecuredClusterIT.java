@@ -26,7 +26,6 @@ import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.serde.EmbeddedSchemaRegistry;
 import org.exfilguard.serde.RestSchemaRegistryClient;
-import org.exfilguard.testkit.BrokerProcess;
 import org.exfilguard.testkit.JavaProcess;
 import org.exfilguard.testkit.KafkaWorkload;
 import org.exfilguard.testkit.LogCapture;
@@ -134,7 +133,7 @@ class SecuredClusterIT {
         settings.put("application.id", "secured-" + name);
         settings.put("state.dir", Files.createDirectories(work.resolve("state-" + name)).toString());
         settings.put("topic.alerts", "alerts-" + name);
-        settings.put("metrics.port", BrokerProcess.freePort());
+        settings.put("metrics.port", EmbeddedKafka.freePort());
         settings.put("metrics.token", METRICS_TOKEN);
         settings.put("commit.interval.ms", "1000");
         return settings;

@@ -1,16 +1,20 @@
-package org.exfilguard.ingest;
+package org.exfilguard.bench;
 
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.Consumer;
+import org.exfilguard.ingest.LogFormat;
+import org.exfilguard.ingest.LogParser;
+import org.exfilguard.ingest.ParseResult;
+import org.exfilguard.ingest.ParserOptions;
 
 /**
  * A throughput check, not a test: generates slow-log entries and Zeek conn lines in memory and prints how many each
- * parser takes per second. {@code java -cp exfilguard.jar org.exfilguard.ingest.ParseBench [entries]} (default 1M).
- * Entries cycle through a pool of statement shapes with varying literals, as real logs do, so the table cache works
+ * parser takes per second ({@code bench parse}). Entries cycle through a pool of statement shapes with varying literals, as real logs do, so the table cache works
  * as it would in production while fingerprinting still runs on every entry.
  */
 public final class ParseBench {
@@ -24,36 +28,44 @@ public final class ParseBench {
         "SELECT o.id FROM orders o WHERE o.member_id = (SELECT id FROM members WHERE email = 'user%d@example.com') LIMIT %d",
     };
 
-    private ParseBench() {
+    private final int entries;
+    private final int rounds;
+    private final PrintStream out;
+
+    public ParseBench(int entries, int rounds, PrintStream out) {
+        this.entries = entries;
+        this.rounds = rounds;
+        this.out = out;
     }
 
-    public static void main(String[] args) {
-        int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-        for (int round = 1; round <= 3; round++) {
+    public int run() {
+        for (int round = 1; round <= rounds; round++) {
             // Round 1 warms the JIT; later rounds are the numbers to read.
-            System.out.printf(Locale.ROOT, "round %d%n", round);
-            bench("mysql-slow", n, slowLog(n), LogFormat.MYSQL_SLOW);
-            bench("zeek-conn", n, zeek(n), LogFormat.ZEEK_CONN);
+            out.printf(Locale.ROOT, "round %d%n", round);
+            bench("mysql-slow", slowLog(entries), LogFormat.MYSQL_SLOW);
+            bench("zeek-conn", zeek(entries), LogFormat.ZEEK_CONN);
         }
+        return 0;
     }
 
     private interface Lines {
         void feed(LogParser p, Consumer<ParseResult> out);
     }
 
-    private static void bench(String name, int n, Lines lines, LogFormat format) {
+    private void bench(String name, Lines lines, LogFormat format) {
+        int n = entries;
         LogParser parser = format.newParser("bench", ParserOptions.defaults());
         long[] counts = new long[2];
-        Consumer<ParseResult> out = r -> counts[r instanceof ParseResult.Event ? 0 : 1]++;
+        Consumer<ParseResult> count = r -> counts[r instanceof ParseResult.Event ? 0 : 1]++;
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
-        lines.feed(parser, out);
-        parser.finish(out);
+        lines.feed(parser, count);
+        parser.finish(count);
         Duration wall = Duration.ofNanos(System.nanoTime() - start);
         Duration cpu = Duration.ofNanos(threads.getCurrentThreadCpuTime() - cpuStart);
         // Thread CPU time as well as wall time: on a shared 2-core machine other processes steal the wall clock.
-        System.out.printf(Locale.ROOT, "  %-10s %,d events (%d other): wall %.2f s = %,.0f entries/s; thread cpu %.2f s = %,.0f entries/s%n",
+        out.printf(Locale.ROOT, "  %-10s %,d events (%d other): wall %.2f s = %,.0f entries/s; thread cpu %.2f s = %,.0f entries/s%n",
                 name, counts[0], counts[1], wall.toNanos() / 1e9, counts[0] / (wall.toNanos() / 1e9),
                 cpu.toNanos() / 1e9, counts[0] / (cpu.toNanos() / 1e9));
         if (counts[0] != n) {
