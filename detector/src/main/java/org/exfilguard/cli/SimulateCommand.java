@@ -30,9 +30,12 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--out-dir", required = true, paramLabel = "DIR", description = "Directory for the output files.")
     Path outDir;
 
-    @Option(names = "--preset", defaultValue = "demo", paramLabel = "demo|standard",
+    @Option(names = "--preset", defaultValue = "demo", paramLabel = "demo|standard|extended",
             description = "demo: 15 days, 25 accounts, one smash-and-grab by jdoe on the last day. "
-                    + "standard: 28 days, 60 accounts, every scenario kind twice. Default: ${DEFAULT-VALUE}.")
+                    + "standard: 28 days, 60 accounts, each of the first seven scenario kinds twice. "
+                    + "extended: standard with 76 accounts, plus night-time reads, slow drifts, concurrent "
+                    + "readers, small reads then egress, first-day egress (twice each), and the benign "
+                    + "look-alikes: two late shifts and a period end. Default: ${DEFAULT-VALUE}.")
     String preset;
 
     @Option(names = "--seed", paramLabel = "N", description = "Random seed (default: the preset's).")
@@ -67,8 +70,9 @@ public final class SimulateCommand implements Callable<Integer> {
         switch (preset.toLowerCase(Locale.ROOT)) {
             case "demo" -> simSpec = SimulationSpec.demo();
             case "standard" -> simSpec = SimulationSpec.standard(seed == null ? 1L : seed);
+            case "extended" -> simSpec = SimulationSpec.extended(seed == null ? 1L : seed);
             default -> {
-                err.println("unknown preset '" + preset + "': use demo or standard");
+                err.println("unknown preset '" + preset + "': use demo, standard or extended");
                 return ExitCodes.USAGE;
             }
         }

@@ -1,6 +1,7 @@
 package org.exfilguard.eval;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -28,8 +29,14 @@ import org.exfilguard.sim.TruthEntry;
  *   <li>account-day precision = distinct (account, UTC day of detected_at) with a matching record / all
  *       alerting account-days; the rest are the false-alert account-days, the analyst's real workload.
  *       F1 uses this precision, so an incident that emits many updates is neither rewarded nor punished;</li>
- *   <li>time to detect = earliest matching detected_at − incident start (start taken to the whole second, as logs stamp it).</li>
+ *   <li>time to detect = earliest matching detected_at − incident start (start taken to the whole second, as logs stamp it);</li>
+ *   <li>escalated = incidents that sent data out and were matched by an alert whose kind names the egress.</li>
  * </ul>
+ *
+ * <p>Benign look-alikes in the truth ({@link ScenarioKind#benign()}) are not incidents: they count in no recall,
+ * an alert on one is a false alert, and each look-alike kind reports how many of its cases drew an alert (on the
+ * account, any table, in [start, end + grace]) and how many false-alert account-days they made. With a warm-up
+ * (a {@code scoredFrom} instant) everything before it is left out of the scores.
  */
 public final class Evaluation {
     public static final Duration DEFAULT_GRACE = Duration.ofHours(2);
@@ -42,11 +49,28 @@ public final class Evaluation {
     }
 
     public static EvaluationResult evaluate(List<TruthEntry> truth, List<AlertRecord> alerts, Duration grace) {
+        return evaluate(truth, alerts, grace, null);
+    }
+
+    /**
+     * Scores what happens from {@code scoredFrom} on (null: everything). Before it lies the warm-up, in which a
+     * detector is still learning: incidents that start in it are not scored, and detections in it count towards
+     * neither recall nor precision. Detections after it that match an incident of the warm-up are still true.
+     */
+    public static EvaluationResult evaluate(List<TruthEntry> truth, List<AlertRecord> alerts, Duration grace,
+                                            Instant scoredFrom) {
+        List<TruthEntry> incidents = truth.stream().filter(t -> !t.kind().benign()).toList();
+        List<TruthEntry> lookalikes = truth.stream().filter(t -> t.kind().benign()).toList();
         List<AlertRecord> detections = new ArrayList<>();
         int suppressed = 0;
         int closed = 0;
+        int warmupDetections = 0;
         for (AlertRecord a : alerts) {
-            if (a.suppressed()) {
+            if (scoredFrom != null && a.detectedAt().isBefore(scoredFrom)) {
+                if (!a.suppressed() && a.isDetection()) {
+                    warmupDetections++;
+                }
+            } else if (a.suppressed()) {
                 suppressed++;
             } else if (!a.isDetection()) {
                 closed++;
@@ -56,7 +80,7 @@ public final class Evaluation {
         }
         int suppressedMatching = 0;
         for (AlertRecord a : alerts) {
-            if (a.suppressed() && truth.stream().anyMatch(t -> matches(a, t, grace))) {
+            if (a.suppressed() && !warmup(a, scoredFrom) && incidents.stream().anyMatch(t -> matches(a, t, grace))) {
                 suppressedMatching++;
             }
         }
@@ -64,22 +88,14 @@ public final class Evaluation {
         List<IncidentOutcome> outcomes = new ArrayList<>();
         Set<AlertRecord> matched = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         Set<String> matchedIncidentIds = new HashSet<>();
-        for (TruthEntry t : truth) {
-            AlertRecord first = null;
-            for (AlertRecord a : detections) {
-                if (matches(a, t, grace)) {
-                    matched.add(a);
-                    if (a.incidentId() != null) {
-                        matchedIncidentIds.add(a.incidentId());
-                    }
-                    if (first == null || a.detectedAt().isBefore(first.detectedAt())) {
-                        first = a;
-                    }
-                }
+        int warmupIncidents = 0;
+        for (TruthEntry t : incidents) {
+            IncidentOutcome o = outcome(t, detections, grace, matched, matchedIncidentIds);
+            if (scoredFrom != null && t.start().isBefore(scoredFrom)) {
+                warmupIncidents++;
+            } else {
+                outcomes.add(o);
             }
-            // Never negative: an alert on the first statement may carry its whole second, before the labelled start.
-            Duration ttd = first == null ? null : max(Duration.ZERO, Duration.between(t.start(), first.detectedAt()));
-            outcomes.add(new IncidentOutcome(t, first != null, ttd, first == null ? null : first.alertId()));
         }
         for (AlertRecord a : detections) {
             if (a.incidentId() != null && matchedIncidentIds.contains(a.incidentId())) {
@@ -89,8 +105,7 @@ public final class Evaluation {
 
         Map<String, Boolean> accountDays = new LinkedHashMap<>();
         for (AlertRecord a : detections) {
-            String key = a.account() + "|" + LocalDate.ofInstant(a.detectedAt(), ZoneOffset.UTC);
-            accountDays.merge(key, matched.contains(a), Boolean::logicalOr);
+            accountDays.merge(accountDay(a), matched.contains(a), Boolean::logicalOr);
         }
         int trueDays = (int) accountDays.values().stream().filter(b -> b).count();
         int falseDays = accountDays.size() - trueDays;
@@ -103,11 +118,69 @@ public final class Evaluation {
         byKind.forEach((k, list) -> kinds.add(score(k.name(), list)));
         KindScore overall = score("ALL", outcomes);
 
+        // A look-alike is alerted on when an alert that matches no incident falls on its account in its span.
+        List<AlertRecord> unmatched = detections.stream().filter(a -> !matched.contains(a)).toList();
+        List<IncidentOutcome> lookalikeOutcomes = new ArrayList<>();
+        Map<ScenarioKind, Set<String>> falseDaysByLookalike = new EnumMap<>(ScenarioKind.class);
+        for (TruthEntry t : lookalikes) {
+            if (scoredFrom != null && t.start().isBefore(scoredFrom)) {
+                continue;
+            }
+            Set<String> days = falseDaysByLookalike.computeIfAbsent(t.kind(), k -> new HashSet<>());
+            List<AlertRecord> onIt = unmatched.stream().filter(a -> during(a, t, grace)).toList();
+            lookalikeOutcomes.add(outcome(t, onIt, grace, java.util.Collections.newSetFromMap(
+                    new java.util.IdentityHashMap<>()), new HashSet<>()));
+            onIt.forEach(a -> days.add(accountDay(a)));
+        }
+        List<LookalikeScore> lookalikeScores = new ArrayList<>();
+        Map<ScenarioKind, List<IncidentOutcome>> lookalikesByKind = new EnumMap<>(ScenarioKind.class);
+        lookalikeOutcomes.forEach(o -> lookalikesByKind.computeIfAbsent(o.incident().kind(), k -> new ArrayList<>()).add(o));
+        lookalikesByKind.forEach((k, list) -> lookalikeScores.add(new LookalikeScore(k.name(), list.size(),
+                (int) list.stream().filter(IncidentOutcome::detected).count(), falseDaysByLookalike.get(k).size())));
+
         double recordPrecision = ratio(matched.size(), detections.size());
         double dayPrecision = ratio(trueDays, accountDays.size());
         double f1 = f1(overall.recall(), dayPrecision);
         return new EvaluationResult(kinds, overall, alerts.size(), detections.size(), suppressed, suppressedMatching,
-                closed, matched.size(), recordPrecision, accountDays.size(), falseDays, dayPrecision, f1, outcomes);
+                closed, matched.size(), recordPrecision, accountDays.size(), falseDays, dayPrecision, f1, outcomes,
+                scoredFrom, warmupIncidents, warmupDetections, lookalikeScores, lookalikeOutcomes);
+    }
+
+    /** The first of {@code candidates} that matches {@code t}; every match is added to {@code matched}. */
+    private static IncidentOutcome outcome(TruthEntry t, List<AlertRecord> candidates, Duration grace,
+                                           Set<AlertRecord> matched, Set<String> matchedIncidentIds) {
+        AlertRecord first = null;
+        boolean escalated = false;
+        for (AlertRecord a : candidates) {
+            if (t.kind().benign() ? during(a, t, grace) : matches(a, t, grace)) {
+                matched.add(a);
+                if (a.incidentId() != null) {
+                    matchedIncidentIds.add(a.incidentId());
+                }
+                if (first == null || a.detectedAt().isBefore(first.detectedAt())) {
+                    first = a;
+                }
+                escalated |= a.kind() != null && a.kind().toUpperCase(java.util.Locale.ROOT).contains("EGRESS");
+            }
+        }
+        // Never negative: an alert on the first statement may carry its whole second, before the labelled start.
+        Duration ttd = first == null ? null : max(Duration.ZERO, Duration.between(t.start(), first.detectedAt()));
+        return new IncidentOutcome(t, first != null, ttd, first == null ? null : first.alertId(), escalated);
+    }
+
+    /** A look-alike draws any alert on its account in its span, whatever the table. */
+    private static boolean during(AlertRecord a, TruthEntry t, Duration grace) {
+        return a.account().equals(t.account())
+                && !a.detectedAt().isBefore(t.start().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                && !a.detectedAt().isAfter(t.end().plus(grace));
+    }
+
+    private static boolean warmup(AlertRecord a, Instant scoredFrom) {
+        return scoredFrom != null && a.detectedAt().isBefore(scoredFrom);
+    }
+
+    private static String accountDay(AlertRecord a) {
+        return a.account() + "|" + LocalDate.ofInstant(a.detectedAt(), ZoneOffset.UTC);
     }
 
     private static Duration max(Duration a, Duration b) {
@@ -123,7 +196,7 @@ public final class Evaluation {
                 && !a.detectedAt().isAfter(t.end().plus(grace));
     }
 
-    private static KindScore score(String name, List<IncidentOutcome> outcomes) {
+    static KindScore score(String name, List<IncidentOutcome> outcomes) {
         List<Duration> ttds = outcomes.stream().filter(IncidentOutcome::detected).map(IncidentOutcome::timeToDetect)
                 .sorted(Comparator.naturalOrder()).toList();
         Duration median = null;
@@ -134,7 +207,10 @@ public final class Evaluation {
             max = ttds.get(n - 1);
         }
         int detected = ttds.size();
-        return new KindScore(name, outcomes.size(), detected, ratio(detected, outcomes.size()), median, max);
+        int withEgress = (int) outcomes.stream().filter(o -> o.incident().egressDstIp() != null).count();
+        int escalated = (int) outcomes.stream().filter(o -> o.incident().egressDstIp() != null && o.escalated()).count();
+        return new KindScore(name, outcomes.size(), detected, ratio(detected, outcomes.size()), median, max,
+                withEgress, escalated);
     }
 
     /** NaN when there is nothing to divide: "no alerts" has no precision, which is not the same as zero. */

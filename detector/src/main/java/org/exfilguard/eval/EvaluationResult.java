@@ -1,12 +1,14 @@
 package org.exfilguard.eval;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * The score of one set of alerts against the truth. Ratios are NaN when undefined (no incidents, no alerts).
- * See {@link Evaluation} for the definitions.
+ * See {@link Evaluation} for the definitions. {@code scoredFrom} is the end of the warm-up (null: none);
+ * {@code warmupIncidents} and {@code warmupDetections} were left out because they fell in it.
  */
 public record EvaluationResult(
         List<KindScore> perKind,
@@ -22,7 +24,12 @@ public record EvaluationResult(
         int falseAlertAccountDays,
         double accountDayPrecision,
         double f1,
-        List<IncidentOutcome> incidents) {
+        List<IncidentOutcome> incidents,
+        Instant scoredFrom,
+        int warmupIncidents,
+        int warmupDetections,
+        List<LookalikeScore> lookalikes,
+        List<IncidentOutcome> lookalikeOutcomes) {
 
     /** A fixed-width text table for a terminal or a report. */
     public String render(String title) {
@@ -48,6 +55,56 @@ public record EvaluationResult(
         b.append(String.format(Locale.ROOT, "F1 (recall x account-day precision): %s%n",
                 Double.isNaN(f1) ? "-" : String.format(Locale.ROOT, "%.3f", f1)));
         return b.toString();
+    }
+
+    /**
+     * The per-kind report: recall, time to detect and escalation per kind, the look-alikes, and the
+     * false-alert account-days by cause, after the warm-up.
+     */
+    public String renderReport(String title) {
+        StringBuilder b = new StringBuilder();
+        b.append(title).append('\n');
+        if (scoredFrom != null) {
+            b.append(String.format(Locale.ROOT,
+                    "scored from %s (warm-up: %d incidents and %d detection records before it left out)%n",
+                    scoredFrom, warmupIncidents, warmupDetections));
+        }
+        String header = String.format(Locale.ROOT, "%-22s %9s %9s %8s %11s %11s %10s%n",
+                "kind", "incidents", "detected", "recall", "ttd_median", "ttd_max", "escalated");
+        b.append(header);
+        b.append("-".repeat(header.length() - 1)).append('\n');
+        for (KindScore k : perKind) {
+            reportRow(b, k);
+        }
+        b.append("-".repeat(header.length() - 1)).append('\n');
+        reportRow(b, overall);
+        if (!lookalikes.isEmpty()) {
+            b.append(String.format(Locale.ROOT, "%n%-22s %9s %9s %18s%n", "look-alike (benign)", "cases", "alerted",
+                    "false_account_days"));
+            for (LookalikeScore l : lookalikes) {
+                b.append(String.format(Locale.ROOT, "%-22s %9d %9d %18d%n", l.kind(), l.cases(), l.alerted(),
+                        l.falseAccountDays()));
+            }
+        }
+        int onLookalikes = lookalikes.stream().mapToInt(LookalikeScore::falseAccountDays).sum();
+        b.append(String.format(Locale.ROOT,
+                "%naccount-day precision: %s (%d alerting account-days, %d false: %d on look-alikes, %d on ordinary work)%n",
+                pct(accountDayPrecision), alertingAccountDays, falseAlertAccountDays, onLookalikes,
+                falseAlertAccountDays - onLookalikes));
+        b.append(String.format(Locale.ROOT, "record precision: %s (%d of %d detections match an incident)%n",
+                pct(recordPrecision), matchedRecords, detectionRecords));
+        b.append(String.format(Locale.ROOT, "F1 (recall x account-day precision): %s%n",
+                Double.isNaN(f1) ? "-" : String.format(Locale.ROOT, "%.3f", f1)));
+        return b.toString();
+    }
+
+    private static void reportRow(StringBuilder b, KindScore k) {
+        b.append(String.format(Locale.ROOT, "%-22s %9d %9d %8s %11s %11s %10s%n", k.kind(), k.incidents(),
+                k.detected(), pct(k.recall()), duration(k.ttdMedian()), duration(k.ttdMax()), escalation(k)));
+    }
+
+    static String escalation(KindScore k) {
+        return k.withEgress() == 0 ? "-" : k.escalated() + "/" + k.withEgress();
     }
 
     private static void row(StringBuilder b, KindScore k) {

@@ -3,6 +3,7 @@ package org.exfilguard.sim;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.exfilguard.sim.EventFactory.Destination;
 
@@ -20,6 +21,8 @@ final class AnalystModel implements ActorModel {
     private final double activity;
     private final double shift;
     private final List<Destination> habitual;
+    /** Hours added to the usual start on some days (a LATE_SHIFT look-alike); empty for most analysts. */
+    private final Map<Integer, Double> lateDays;
 
     AnalystModel(Account account, SimCalendar cal, TableCatalog tables, long seed) {
         this.account = account;
@@ -29,6 +32,25 @@ final class AnalystModel implements ActorModel {
         this.activity = 0.5 + traits.nextDouble();
         this.shift = traits.nextDouble(-0.5, 0.75);
         this.habitual = Destinations.habitualSet(traits);
+        this.lateDays = Map.of();
+    }
+
+    private AnalystModel(AnalystModel base, Map<Integer, Double> lateDays) {
+        this.account = base.account;
+        this.cal = base.cal;
+        this.tables = base.tables;
+        this.activity = base.activity;
+        this.shift = base.shift;
+        this.habitual = base.habitual;
+        this.lateDays = Map.copyOf(lateDays);
+    }
+
+    /**
+     * The same analyst, working {@code hours} later on the given days: the same queries, drawn from the same
+     * random stream, so every other day is unchanged.
+     */
+    AnalystModel withLateDays(Map<Integer, Double> hoursLaterByDay) {
+        return new AnalystModel(this, hoursLaterByDay);
     }
 
     @Override
@@ -53,9 +75,10 @@ final class AnalystModel implements ActorModel {
         if (queries == 0) {
             return out;
         }
+        double todayShift = shift + lateDays.getOrDefault(day, 0.0);
         String session = ActorModel.sessionId(account, day, 0);
         for (int i = 0; i < queries; i++) {
-            var t = cal.at(day, WorkingHours.sample(rng, shift));
+            var t = cal.at(day, WorkingHours.sample(rng, todayShift));
             if (rng.nextDouble() < MEMBER_LOOKUP_SHARE || tables.other().isEmpty()) {
                 String table = rng.nextDouble() < 0.7 ? tables.memberTable() : ActorModel.pick(rng, tables.sensitive());
                 long rows = 1 + rng.nextInt(50);
@@ -76,7 +99,7 @@ final class AnalystModel implements ActorModel {
         if (rng.nextDouble() < REPORT_PROBABILITY && !tables.other().isEmpty()) {
             String table = ActorModel.pick(rng, tables.other());
             long rows = 5_000 + rng.nextInt(15_001);
-            var t = cal.at(day, WorkingHours.sample(rng, shift));
+            var t = cal.at(day, WorkingHours.sample(rng, todayShift));
             if (rng.nextDouble() < 0.3) {
                 String member = tables.memberTable();
                 out.add(EventFactory.read(account, t, Fingerprints.reportJoin(table, member),
@@ -85,7 +108,7 @@ final class AnalystModel implements ActorModel {
                 out.add(EventFactory.read(account, t, Fingerprints.report(table), List.of(table), rows, rows * 2, session));
             }
         }
-        OfficeTraffic.addDay(out, account, cal, day, rng, habitual, shift, 20, 60);
+        OfficeTraffic.addDay(out, account, cal, day, rng, habitual, todayShift, 20, 60);
         out.sort(Comparator.comparing(SimEvent::time));
         return out;
     }

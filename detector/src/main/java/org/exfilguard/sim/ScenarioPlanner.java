@@ -5,10 +5,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.exfilguard.sim.EventFactory.Destination;
 
@@ -26,8 +28,13 @@ final class ScenarioPlanner {
     private final Map<String, ServiceAccountModel> services;
     private final Set<String> used = new HashSet<>();
 
-    /** Events and labels of all injected scenarios. */
-    record Plan(List<SimEvent> events, List<TruthEntry> truth) {
+    private final Map<String, Map<Integer, Double>> lateDays = new LinkedHashMap<>();
+
+    /**
+     * Events and labels of all injected scenarios, and the days on which an analyst's own workload moves
+     * later (hours later by day, per account), which the analyst's model generates.
+     */
+    record Plan(List<SimEvent> events, List<TruthEntry> truth, Map<String, Map<Integer, Double>> lateDays) {
     }
 
     ScenarioPlanner(SimulationSpec spec, SimCalendar cal, TableCatalog tables, List<Account> roster,
@@ -62,13 +69,20 @@ final class ScenarioPlanner {
                 case NEW_ACCOUNT -> newAccount(s, rng, b, i);
                 case MULTI_ACCOUNT -> multiAccount(s, rng, b);
                 case READ_THEN_EGRESS -> readThenEgress(s, rng, b, i);
+                case NIGHT_READ -> nightRead(s, rng, b, i);
+                case SLOW_DRIFT -> slowDrift(s, rng, b);
+                case CONCURRENT_READERS -> concurrentReaders(s, rng, b);
+                case SMALL_READ_EGRESS -> smallReadEgress(s, rng, b, i);
+                case FIRST_DAY_EGRESS -> firstDayEgress(s, rng, b, i);
+                case LATE_SHIFT -> lateShift(s, rng, b);
+                case PERIOD_END -> periodEnd(s, rng, b);
             }
             events.addAll(b.events);
             truth.addAll(b.truth());
         }
         events.sort(Comparator.comparing(SimEvent::time));
         truth.sort(Comparator.comparing(TruthEntry::start).thenComparing(TruthEntry::scenarioId).thenComparing(TruthEntry::account));
-        return new Plan(List.copyOf(events), List.copyOf(truth));
+        return new Plan(List.copyOf(events), List.copyOf(truth), Map.copyOf(lateDays));
     }
 
     private void smashAndGrab(ScenarioSpec s, SplittableRandom rng, Builder b) {
@@ -187,6 +201,159 @@ final class ScenarioPlanner {
         }
     }
 
+    private void nightRead(ScenarioSpec s, SplittableRandom rng, Builder b, int index) {
+        Account a = victim(s, rng, Account.Role.ANALYST);
+        String table = s.table() != null ? b.table : tables.sensitive().get(tables.sensitive().size() - 1);
+        Builder cards = b.onTable(table);
+        int day = day(s, rng, 1, false);
+        Instant start = start(s, day, 0.5 + rng.nextDouble() * 3.5);
+        long rows = rowsOr(s, 1_500 + rng.nextLong(7_501));
+        Duration span = Duration.ofMinutes(20 + rng.nextInt(21));
+        dump(cards, a, start, span, rows, 100 + rng.nextInt(401), Fingerprints.keysetChunk(table),
+                ActorModel.sessionId(a, day, 905), false);
+        upload(cards, a, start.plus(span).plus(Duration.ofMinutes(5 + rng.nextInt(26))),
+                Destinations.exfiltrationTarget(index), 5_000_000L + rng.nextLong(15_000_001L), 3 + rng.nextInt(6), rng);
+    }
+
+    private void slowDrift(ScenarioSpec s, SplittableRandom rng, Builder b) {
+        Account a = victim(s, rng, Account.Role.ANALYST);
+        int workingDays = 5;
+        int first = day(s, rng, Math.min(cal.days(), workingDays + 2), true);
+        long perHour = s.rows() != null ? Math.max(1, s.rows() / (workingDays * 8L)) : 150 + rng.nextLong(451);
+        String fp = Fingerprints.memberDetail(b.table);
+        b.beginAccount();
+        int worked = 0;
+        for (int d = first; d < cal.days() && worked < workingDays; d++) {
+            if (cal.isWeekend(d)) {
+                continue;
+            }
+            worked++;
+            String session = ActorModel.sessionId(a, d, 906);
+            for (int hour = 9; hour < 17; hour++) {
+                // A few statements per hour at random minutes, together perHour rows.
+                int statements = 2 + rng.nextInt(3);
+                List<Double> at = new ArrayList<>();
+                for (int k = 0; k < statements; k++) {
+                    at.add(hour + rng.nextDouble());
+                }
+                at.sort(Comparator.naturalOrder());
+                long done = 0;
+                for (int k = 0; k < statements; k++) {
+                    long n = k == statements - 1 ? perHour - done : perHour / statements;
+                    b.read(a, cal.at(d, at.get(k)), fp, n, n, session);
+                    done += n;
+                }
+            }
+        }
+    }
+
+    private void concurrentReaders(ScenarioSpec s, SplittableRandom rng, Builder b) {
+        int day = day(s, rng, 1, true);
+        Instant start = start(s, day, 10 + rng.nextDouble() * 5);
+        int accounts = 4 + rng.nextInt(5);
+        Duration span = Duration.ofMinutes(45 + rng.nextInt(76));
+        for (int k = 0; k < accounts; k++) {
+            Account a = k == 0 ? victim(s, rng, Account.Role.ANALYST) : victim(null, rng, Account.Role.ANALYST);
+            long perFiveMinutes = 600 + rng.nextLong(901);
+            Instant from = start.plusMillis(rng.nextLong(Duration.ofMinutes(5).toMillis()));
+            long rows = perFiveMinutes * span.toMinutes() / 5;
+            // One statement a minute: the rate of someone paging through results.
+            dump(b, a, from, span, rows, (int) Math.max(1, perFiveMinutes / 5), Fingerprints.memberDetail(b.table),
+                    ActorModel.sessionId(a, day, 907), false);
+        }
+    }
+
+    private void smallReadEgress(ScenarioSpec s, SplittableRandom rng, Builder b, int index) {
+        Account a = victim(s, rng, Account.Role.ANALYST);
+        int day = day(s, rng, 1, true);
+        Instant start = start(s, day, 10 + rng.nextDouble() * 6);
+        long rows = rowsOr(s, 2_000 + rng.nextLong(7_001));
+        Duration span = Duration.ofMinutes(5 + rng.nextInt(16));
+        dump(b, a, start, span, rows, 200 + rng.nextInt(801), Fingerprints.memberDetail(b.table),
+                ActorModel.sessionId(a, day, 908), false);
+        upload(b, a, start.plus(span).plus(Duration.ofMinutes(5 + rng.nextInt(26))),
+                Destinations.exfiltrationTarget(index), 2_000_000L + rng.nextLong(18_000_001L), 2 + rng.nextInt(7), rng);
+    }
+
+    private void firstDayEgress(ScenarioSpec s, SplittableRandom rng, Builder b, int index) {
+        Account usual = victim(s, rng, Account.Role.ANALYST);
+        // The same person on a workstation that has never sent a byte: its first day of egress history.
+        Account a = new Account(usual.name(), usual.role(), "10.20.251." + (10 + index % 200),
+                "ws-new-" + usual.name() + ".corp.coop.example", usual.firstDay(), usual.index());
+        int day = day(s, rng, 1, true);
+        Instant start = start(s, day, 10 + rng.nextDouble() * 6);
+        long rows = rowsOr(s, 100_000 + rng.nextLong(400_001));
+        Duration span = Duration.ofMinutes(10 + rng.nextInt(21));
+        dump(b, a, start, span, rows, 25_000, Fingerprints.offsetDump(b.table), ActorModel.sessionId(a, day, 909), true);
+        upload(b, a, start.plus(span).plus(Duration.ofMinutes(5 + rng.nextInt(26))),
+                Destinations.exfiltrationTarget(index), 50_000_000L + rng.nextLong(150_000_001L), 5 + rng.nextInt(16), rng);
+    }
+
+    /** Benign: the analyst's own workload, 6-9 hours later on five working days. Rows 0: nothing is taken. */
+    private void lateShift(ScenarioSpec s, SplittableRandom rng, Builder b) {
+        Account a = victim(s, rng, Account.Role.ANALYST);
+        int first = day(s, rng, Math.min(cal.days(), 7), true);
+        double hoursLater = 6 + rng.nextDouble() * 3;
+        TreeMap<Integer, Double> days = new TreeMap<>();
+        for (int d = first; d < cal.days() && days.size() < 5; d++) {
+            if (!cal.isWeekend(d)) {
+                days.put(d, hoursLater);
+            }
+        }
+        lateDays.merge(a.name(), days, (x, y) -> {
+            Map<Integer, Double> both = new TreeMap<>(x);
+            both.putAll(y);
+            return both;
+        });
+        int last = days.lastKey();
+        // The working day runs 08:00-18:00 before the analyst's own shift of at most +0.75 h.
+        b.label(a, cal.at(first, 7.5 + hoursLater), cal.at(last, 18.75 + hoursLater));
+    }
+
+    /** Benign: many analysts read the member table for reports on the period's last working day. */
+    private void periodEnd(ScenarioSpec s, SplittableRandom rng, Builder b) {
+        int day = s.day() != null ? day(s, rng, 1, true) : lastWorkingDay();
+        int accounts = 8 + rng.nextInt(9);
+        for (int k = 0; k < accounts; k++) {
+            Account a = k == 0 ? victim(s, rng, Account.Role.ANALYST) : victim(null, rng, Account.Role.ANALYST);
+            long rows = 3_000 + rng.nextLong(9_001);
+            int statements = 3 + rng.nextInt(6);
+            List<Double> at = new ArrayList<>();
+            for (int i = 0; i < statements; i++) {
+                at.add(9 + rng.nextDouble() * 8);
+            }
+            at.sort(Comparator.naturalOrder());
+            b.beginAccount();
+            String session = ActorModel.sessionId(a, day, 910);
+            long done = 0;
+            for (int i = 0; i < statements; i++) {
+                long n = i == statements - 1 ? rows - done : rows / statements;
+                b.read(a, cal.at(day, at.get(i)), Fingerprints.report(b.table), n, n * 2, session);
+                done += n;
+            }
+        }
+    }
+
+    private int lastWorkingDay() {
+        int d = cal.days() - 1;
+        while (d > 0 && cal.isWeekend(d)) {
+            d--;
+        }
+        return d;
+    }
+
+    /** An upload of {@code bytes} in {@code flows} flows, 30-120 s apart, starting at {@code t}. */
+    private static void upload(Builder b, Account a, Instant t, Destination target, long bytes, int flows,
+                               SplittableRandom rng) {
+        long sent = 0;
+        for (int i = 0; i < flows; i++) {
+            long n = i == flows - 1 ? bytes - sent : bytes / flows;
+            b.egress(a, t, target, n, 2_000 + rng.nextInt(8_000));
+            sent += n;
+            t = t.plusSeconds(30 + rng.nextInt(91));
+        }
+    }
+
     private void dump(Builder b, Account a, Instant start, Duration span, long rows, int chunk, String fp,
                       String session, boolean offsetScan) {
         b.beginAccount();
@@ -252,13 +419,32 @@ final class ScenarioPlanner {
         final String id;
         final ScenarioKind kind;
         final String table;
-        final List<SimEvent> events = new ArrayList<>();
-        private final List<List<SimEvent>> perAccount = new ArrayList<>();
+        final List<SimEvent> events;
+        private final List<List<SimEvent>> perAccount;
+        private final List<TruthEntry> labels;
 
         Builder(String id, ScenarioKind kind, String table) {
+            this(id, kind, table, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        }
+
+        private Builder(String id, ScenarioKind kind, String table, List<SimEvent> events,
+                        List<List<SimEvent>> perAccount, List<TruthEntry> labels) {
             this.id = id;
             this.kind = kind;
             this.table = table;
+            this.events = events;
+            this.perAccount = perAccount;
+            this.labels = labels;
+        }
+
+        /** The same scenario, reading another table (its events and truth are shared with this builder). */
+        Builder onTable(String other) {
+            return new Builder(id, kind, other, events, perAccount, labels);
+        }
+
+        /** A truth entry with no events of its own: a look-alike the account's model generates. */
+        void label(Account a, Instant start, Instant end) {
+            labels.add(new TruthEntry(id, kind, a.name(), table, start, end, a.clientIp(), null, 0));
         }
 
         void beginAccount() {
@@ -285,7 +471,7 @@ final class ScenarioPlanner {
         }
 
         List<TruthEntry> truth() {
-            List<TruthEntry> out = new ArrayList<>();
+            List<TruthEntry> out = new ArrayList<>(labels);
             for (List<SimEvent> evs : perAccount) {
                 if (evs.isEmpty()) {
                     continue;
@@ -305,9 +491,19 @@ final class ScenarioPlanner {
                         dst = eg.event().getDstIp();
                     }
                 }
-                out.add(new TruthEntry(id, kind, account, table, start, end, ip, dst, rows));
+                out.add(new TruthEntry(id, kind, account, tableOf(evs), start, end, ip, dst, rows));
             }
             return out;
+        }
+
+        /** The table the account's reads name (a scenario reads one table per account). */
+        private String tableOf(List<SimEvent> evs) {
+            for (SimEvent e : evs) {
+                if (e instanceof SimEvent.Db db) {
+                    return db.event().getTables().get(0);
+                }
+            }
+            return table;
         }
     }
 }

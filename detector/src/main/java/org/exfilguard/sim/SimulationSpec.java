@@ -33,6 +33,10 @@ public record SimulationSpec(
             List.of("coop.orders", "coop.products", "coop.stores", "shop.sessions", "shop.baskets");
     /** The analyst who runs the demo's smash-and-grab. */
     public static final String DEMO_CULPRIT = "jdoe";
+    /** The kinds of the standard preset, in its order; later kinds are added to the extended preset only. */
+    public static final List<ScenarioKind> STANDARD_KINDS = List.of(ScenarioKind.SMASH_AND_GRAB,
+            ScenarioKind.LOW_AND_SLOW, ScenarioKind.COMPROMISED_SERVICE, ScenarioKind.OFF_HOURS,
+            ScenarioKind.NEW_ACCOUNT, ScenarioKind.MULTI_ACCOUNT, ScenarioKind.READ_THEN_EGRESS);
     /** A Monday, so the weekly export and the working week line up with day 0. */
     public static final Instant DEFAULT_START = Instant.parse("2026-03-02T00:00:00Z");
 
@@ -83,12 +87,33 @@ public record SimulationSpec(
     public static SimulationSpec standard(long seed) {
         Population population = new Population(44, 3, 2, 3, 2, 6, 2_000, 0.04);
         List<ScenarioSpec> scenarios = new ArrayList<>();
-        for (ScenarioKind kind : ScenarioKind.values()) {
+        for (ScenarioKind kind : STANDARD_KINDS) {
             scenarios.add(ScenarioSpec.random(kind));
             scenarios.add(ScenarioSpec.random(kind));
         }
         return new SimulationSpec(seed, DEFAULT_START, 28, ZoneOffset.UTC, population,
                 DEFAULT_SENSITIVE_TABLES, DEFAULT_OTHER_TABLES, 0L, scenarios, 14);
+    }
+
+    /**
+     * The standard preset's organisation with 60 analysts, its scenarios, and every later kind: each
+     * extraction kind twice and the benign look-alikes (two late shifts, one period end), all in the last 14
+     * days, so a 7-day warm-up sees none of them. The new kinds draw their magnitudes from ranges, so a
+     * detector cannot be tuned to one number.
+     */
+    public static SimulationSpec extended(long seed) {
+        SimulationSpec standard = standard(seed);
+        List<ScenarioSpec> scenarios = new ArrayList<>(standard.scenarios());
+        for (ScenarioKind kind : ScenarioKind.values()) {
+            if (STANDARD_KINDS.contains(kind)) {
+                continue;
+            }
+            scenarios.add(ScenarioSpec.random(kind));
+            if (kind != ScenarioKind.PERIOD_END) {
+                scenarios.add(ScenarioSpec.random(kind));
+            }
+        }
+        return standard.withPopulation(standard.population().withAnalysts(60)).withScenarios(scenarios);
     }
 
     public SimulationSpec withSeed(long newSeed) {

@@ -51,6 +51,9 @@ public final class WorkloadSimulator {
             models.add(m);
         }
         this.plan = new ScenarioPlanner(spec, cal, tables, accounts, services).plan();
+        // A late shift changes when an analyst's own workload happens, so its model, not the planner, makes it.
+        models.replaceAll(m -> m instanceof AnalystModel analyst && plan.lateDays().containsKey(m.account().name())
+                ? analyst.withLateDays(plan.lateDays().get(m.account().name())) : m);
     }
 
     public SimulationSpec spec() {

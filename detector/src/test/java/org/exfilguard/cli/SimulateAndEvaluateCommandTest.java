@@ -84,4 +84,30 @@ class SimulateAndEvaluateCommandTest {
         assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err()).contains("line 1", "missing scenario_id");
     }
+
+    @Test
+    void evaluateScoresSeveralRunsAfterAWarmUpAndWantsOneAlertsFilePerTruth(@TempDir Path dir) throws Exception {
+        String truthLine = "{\"scenario_id\":\"S1\",\"kind\":\"NIGHT_READ\",\"account\":\"jdoe\","
+                + "\"table\":\"coop.member_cards\",\"start\":\"2026-03-20T01:00:00Z\",\"end\":\"2026-03-20T01:40:00Z\","
+                + "\"client_ip\":\"10.20.1.10\",\"egress_dst_ip\":null,\"rows\":3000}\n";
+        Path truth = Files.writeString(dir.resolve("t.jsonl"), truthLine);
+        Path alerts = Files.writeString(dir.resolve("a.jsonl"), "{\"account\":\"jdoe\",\"table\":\"coop.member_cards\","
+                + "\"detected_at\":\"2026-03-20T01:03:00Z\",\"status\":\"OPENED\",\"kind\":\"BULK_READ\"}\n"
+                + "{\"account\":\"bkp_nightly\",\"table\":\"coop.members\",\"detected_at\":\"2026-03-03T02:00:00Z\","
+                + "\"status\":\"OPENED\",\"kind\":\"BULK_READ\"}\n");
+        Path empty = Files.writeString(dir.resolve("none.jsonl"), "");
+
+        Run r = run(new EvaluateCommand(), "--truth", truth.toString(), "--alerts", alerts.toString(),
+                "--truth", truth.toString(), "--alerts", empty.toString(), "--warmup-days", "7");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("scored from 2026-03-09T00:00:00Z (warm-up: 0 incidents and 1 detection records",
+                "Detector alerts over 2 runs");
+        String night = r.out().lines().filter(l -> l.startsWith("NIGHT_READ")).reduce((a, b) -> b).orElseThrow();
+        assertThat(night.split("\\s+")).containsSubsequence("2", "2", "1", "50.0%", "0%-100%", "3m00s");
+
+        Run unpaired = run(new EvaluateCommand(), "--truth", truth.toString(), "--alerts", alerts.toString(),
+                "--truth", truth.toString());
+        assertThat(unpaired.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unpaired.err()).contains("one --alerts per --truth");
+    }
 }

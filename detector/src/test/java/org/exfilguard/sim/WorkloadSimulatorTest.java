@@ -93,9 +93,10 @@ class WorkloadSimulatorTest {
             assertThat(t.start()).isAfterOrEqualTo(windowStart);
             assertThat(t.rows()).isPositive();
         }
-        for (ScenarioKind k : ScenarioKind.values()) {
+        for (ScenarioKind k : SimulationSpec.STANDARD_KINDS) {
             assertThat(scenariosByKind.get(k)).as(k.name()).hasSizeGreaterThanOrEqualTo(2);
         }
+        assertThat(scenariosByKind).containsOnlyKeys(SimulationSpec.STANDARD_KINDS);
         assertThat(sim.truth()).filteredOn(t -> t.kind() == ScenarioKind.MULTI_ACCOUNT)
                 .extracting(TruthEntry::account).doesNotHaveDuplicates().hasSize(6);
         assertThat(sim.truth()).filteredOn(t -> t.kind() == ScenarioKind.READ_THEN_EGRESS)
