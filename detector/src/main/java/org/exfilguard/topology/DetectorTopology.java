@@ -20,6 +20,7 @@ import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.schema.state.EgressUpdate;
 import org.exfilguard.schema.state.ReadSignal;
+import org.exfilguard.suppress.AlertSuppressor;
 import org.exfilguard.suppress.AllowListSource;
 
 /**
@@ -85,17 +86,19 @@ public final class DetectorTopology {
         topology.addSource(DB_ACCESS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.dbAccess());
         topology.addSource(EGRESS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.egress());
         topology.addSource(READ_SIGNALS_SOURCE, new StringDeserializer(), new InternalSerde<>(ReadSignal.class), topics.readSignals());
-        topology.addSource(EGRESS_UPDATES_SOURCE, new StringDeserializer(), new InternalSerde<>(EgressUpdate.class), topics.egressUpdates());
+        topology.addSource(EGRESS_UPDATES_SOURCE, new StringDeserializer(),
+                ReadInput.egressUpdates(new InternalSerde<>(EgressUpdate.class)), topics.egressUpdates());
 
         topology.addProcessor(DECODE_DB_ACCESS, new DecodeSupplier<DbAccessEvent>(ReadProfileSupplier.SOURCE, serdes.dbAccess(),
                 validator::check, DbAccessEvent::getAccount, DbAccessEvent::getEventTime, wallClock, metrics,
-                READ_PROFILE, DEAD_LETTER_SINK, true, longestWindow(settings)), DB_ACCESS_SOURCE);
+                READ_PROFILE, ReadInput.Read::new, DEAD_LETTER_SINK, true, longestWindow(settings)), DB_ACCESS_SOURCE);
         topology.addProcessor(DECODE_EGRESS, new DecodeSupplier<EgressEvent>(EgressProfileSupplier.SOURCE, serdes.egress(),
                 validator::check, EgressEvent::getSrcIp, EgressEvent::getEventTime, wallClock, metrics,
-                EGRESS_PROFILE, DEAD_LETTER_SINK, false, longestWindow(egress.volume())), EGRESS_SOURCE);
+                EGRESS_PROFILE, event -> event, DEAD_LETTER_SINK, false, longestWindow(egress.volume())), EGRESS_SOURCE);
         topology.addProcessor(READ_PROFILE,
-                new ReadProfileSupplier(settings, detectorVersion, metrics, allowList, profileCacheBytes, ALERTS_SINK, ALERTS_JSON_SINK,
-                        ALERTS_ECS_SINK, READ_SIGNALS_SINK, wallClock),
+                new ReadProfileSupplier(settings, detectorVersion, profileCacheBytes,
+                        new AlertSuppressor(allowList, () -> metrics.suppression("allow_list")), metrics,
+                        new ReadProfileSupplier.Sinks(ALERTS_SINK, ALERTS_JSON_SINK, ALERTS_ECS_SINK, READ_SIGNALS_SINK), wallClock),
                 DECODE_DB_ACCESS, EGRESS_UPDATES_SOURCE);
         topology.addProcessor(EGRESS_PROFILE, new EgressProfileSupplier(egress, metrics), DECODE_EGRESS, READ_SIGNALS_SOURCE);
 

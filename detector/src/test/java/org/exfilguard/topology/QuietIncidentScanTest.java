@@ -24,6 +24,7 @@ import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.schema.AlertStatus;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.suppress.AlertSuppressor;
 import org.exfilguard.suppress.AllowListSource;
 import org.exfilguard.testkit.TestEvents;
 import org.junit.jupiter.api.Test;
@@ -95,9 +96,9 @@ class QuietIncidentScanTest {
     private static final class ReadPath {
         private final DetectionSettings settings = DetectionSettings.defaults(SensitiveTables.parse("coop.members,coop.member_cards"));
         private final Path dir;
-        private final MockProcessorContext<Object, Object> context;
+        private final MockProcessorContext<String, Object> context;
         private final List<KeyValueStore<String, ?>> stores;
-        private final Processor<Object, Object, Object, Object> processor;
+        private final Processor<String, ReadInput, String, Object> processor;
 
         ReadPath(Path dir) throws java.io.IOException {
             this(dir, null);
@@ -125,8 +126,9 @@ class QuietIncidentScanTest {
                 stores = existing;
             }
             stores.forEach(context::addStateStore);
-            processor = new ReadProfileSupplier(settings, "test", new DetectorMetrics(new SimpleMeterRegistry()),
-                    AllowListSource.none(), DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES, "alerts", "json", "ecs", "signals", java.time.Clock.systemUTC()).get();
+            processor = new ReadProfileSupplier(settings, "test", DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES,
+                    new AlertSuppressor(AllowListSource.none(), () -> { }), new DetectorMetrics(new SimpleMeterRegistry()),
+                    new ReadProfileSupplier.Sinks("alerts", "json", "ecs", "signals"), java.time.Clock.systemUTC()).get();
             processor.init(context);
         }
 
@@ -145,7 +147,7 @@ class QuietIncidentScanTest {
                 clock.put(EventClock.KEY, EventClock.tick(at));
             }
             context.resetForwards();
-            processor.process(new Record<>(event.getAccount(), event, at));
+            processor.process(new Record<>(event.getAccount(), new ReadInput.Read(event), at));
             return context.forwarded("alerts").stream().map(f -> (ExfiltrationAlert) f.record().value()).toList();
         }
     }
