@@ -57,11 +57,9 @@ public final class DetectorRunner implements AutoCloseable {
         SchemaRegistryClient client = new RestSchemaRegistryClient(config.registryClientConfig());
         boolean autoRegister = config.getBoolean(ExfilguardConfig.AUTO_REGISTER_SCHEMAS);
         DetectorSerdes serdes = new DetectorSerdes(
-                AvroSerde.of(DbAccessEvent.class, client, false, autoRegister).deserializer(),
-                AvroSerde.of(EgressEvent.class, client, false, autoRegister).deserializer(),
-                AvroSerde.of(ExfiltrationAlert.class, client, false, autoRegister).serializer(),
-                AvroSerde.of(DbAccessEvent.class, client, false, autoRegister).serializer(),
-                AvroSerde.of(EgressEvent.class, client, false, autoRegister).serializer());
+                AvroSerde.of(DbAccessEvent.class, client, false, autoRegister),
+                AvroSerde.of(EgressEvent.class, client, false, autoRegister),
+                AvroSerde.of(ExfiltrationAlert.class, client, false, autoRegister));
         java.util.Optional<org.exfilguard.topology.NormaliserSettings> normaliser = config.getBoolean(ExfilguardConfig.RAW_NORMALISE)
                 ? java.util.Optional.of(config.normaliserSettings()) : java.util.Optional.empty();
         allowList = allowList(config);
@@ -69,8 +67,8 @@ public final class DetectorRunner implements AutoCloseable {
                 .description("Allow-list file reloads").register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("exfil.allowlist.failed.reloads", allowList, AllowListSource::failedReloads)
                 .description("Allow-list edits refused as invalid (the previous list stays in force)").register(registry);
-        Topology topology = DetectorTopology.build(config.detectionSettings(), config.egressSettings(), config.topics(),
-                serdes, metrics, VersionProvider.version(), Clock.systemUTC(), allowList, normaliser, config.profileCacheBytes(),
+        Topology topology = DetectorTopology.build(config.detectionSettings(), config.egressSettings(),
+                new org.exfilguard.topology.TopicRegistry(config.topics(), serdes), metrics, VersionProvider.version(), Clock.systemUTC(), allowList, normaliser, config.profileCacheBytes(),
                 config.profileWriteCacheBytes() > 0);
         log.info("exfilguard {} configuration:\n{}", VersionProvider.version(), config.describe());
         log.info("topology:\n{}", topology.describe());

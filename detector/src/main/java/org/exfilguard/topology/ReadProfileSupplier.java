@@ -16,9 +16,8 @@ import org.exfilguard.detect.ReadDetector;
 import org.exfilguard.detect.ReadSignals;
 import org.exfilguard.detect.WindowVerdict;
 import org.exfilguard.incident.AvroBytes;
-import org.exfilguard.incident.EcsAlert;
+import org.exfilguard.incident.AlertFormat;
 import org.exfilguard.incident.IncidentManager;
-import org.exfilguard.incident.OcsfFinding;
 import org.exfilguard.ingest.SourceAdvice;
 import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.profile.ScopeProfile;
@@ -42,7 +41,11 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
     static final String SOURCE = "db-access";
 
     /** The child processors (sinks) the processor forwards to. */
-    record Sinks(String alerts, String alertsJson, String alertsEcs, String signals) {
+    record Sinks(String alerts, List<RenderingSink> renderings, String signals) {
+    }
+
+    /** A sink that takes the alerts rendered in a format. */
+    record RenderingSink(AlertFormat format, String child) {
     }
 
     private final DetectionSettings settings;
@@ -203,8 +206,10 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             // weeks-old logs stamped with event time would be deleted before a SIEM read them.
             long published = wallClock.millis();
             context.forward(new Record<String, Object>(alert.getAccount(), alert, published), sinks.alerts());
-            context.forward(new Record<String, Object>(alert.getAccount(), OcsfFinding.render(alert), published), sinks.alertsJson());
-            context.forward(new Record<String, Object>(alert.getAccount(), EcsAlert.render(alert), published), sinks.alertsEcs());
+            for (RenderingSink rendering : sinks.renderings()) {
+                context.forward(new Record<String, Object>(alert.getAccount(), rendering.format().render(alert), published),
+                        rendering.child());
+            }
             // Ask the egress side to watch the reading hosts for the data leaving.
             long at = alert.getDetectedAt().toEpochMilli();
             for (ReadSignal signal : ReadSignals.of(alert)) {

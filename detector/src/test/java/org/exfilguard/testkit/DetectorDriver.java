@@ -17,6 +17,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.exfilguard.detect.DetectionSettings;
+import org.exfilguard.incident.AlertFormat;
 import org.exfilguard.detect.SensitiveTables;
 import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.config.ExfilguardConfig;
@@ -31,6 +32,7 @@ import org.exfilguard.serde.RestSchemaRegistryClient;
 import org.exfilguard.serde.SchemaRegistryClient;
 import org.exfilguard.topology.DetectorSerdes;
 import org.exfilguard.topology.DetectorTopology;
+import org.exfilguard.topology.TopicRegistry;
 import org.exfilguard.topology.Topics;
 
 /**
@@ -105,14 +107,12 @@ public final class DetectorDriver implements AutoCloseable {
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("exfilguard-ttd").toString());
             props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, org.exfilguard.config.StreamsSettings.RECORD_CACHE_BYTES);
-            driver = new TopologyTestDriver(DetectorTopology.build(settings, egress, TOPICS,
-                    new DetectorSerdes(events.deserializer(), egressSerde.deserializer(), alertSerde.serializer(),
-                            events.serializer(), egressSerde.serializer()),
-                    metrics, "test", wallClock, allowList,
+            driver = new TopologyTestDriver(DetectorTopology.build(settings, egress,
+                    new TopicRegistry(TOPICS, new DetectorSerdes(events, egressSerde, alertSerde)), metrics, "test", wallClock, allowList,
                     java.util.Optional.of(new ExfilguardConfig(java.util.Map.of()).normaliserSettings()),
                     DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES, coalesceProfileWrites), props);
-            alertsJson = driver.createOutputTopic(TOPICS.alertsJson(), new StringDeserializer(), new StringDeserializer());
-            alertsEcs = driver.createOutputTopic(TOPICS.alertsEcs(), new StringDeserializer(), new StringDeserializer());
+            alertsJson = driver.createOutputTopic(TOPICS.rendering(AlertFormat.OCSF), new StringDeserializer(), new StringDeserializer());
+            alertsEcs = driver.createOutputTopic(TOPICS.rendering(AlertFormat.ECS), new StringDeserializer(), new StringDeserializer());
             egressInput = driver.createInputTopic(TOPICS.egress(), new StringSerializer(), egressSerde.serializer());
             dbAccess = driver.createInputTopic(TOPICS.dbAccess(), new StringSerializer(), events.serializer());
             rawDbAccess = driver.createInputTopic(TOPICS.dbAccess(), new ByteArraySerializer(), new ByteArraySerializer());

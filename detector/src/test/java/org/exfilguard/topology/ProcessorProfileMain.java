@@ -83,7 +83,8 @@ public final class ProcessorProfileMain {
             long cacheBytes = Long.getLong("profile.cache.bytes", DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES);
             Processor<String, ReadInput, String, Object> read = new ReadProfileSupplier(settings, "profile", cacheBytes,
                     new AlertSuppressor(AllowListSource.none(), () -> { }), metrics,
-                    new ReadProfileSupplier.Sinks("alerts", "json", "ecs", "signals"), java.time.Clock.systemUTC()).get();
+                    new ReadProfileSupplier.Sinks("alerts", java.util.List.of(new ReadProfileSupplier.RenderingSink(org.exfilguard.incident.AlertFormat.OCSF, "json"),
+                            new ReadProfileSupplier.RenderingSink(org.exfilguard.incident.AlertFormat.ECS, "ecs")), "signals"), java.time.Clock.systemUTC()).get();
             decode.init(decodeContext);
             read.init(readContext);
 

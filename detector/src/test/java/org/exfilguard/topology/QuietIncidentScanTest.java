@@ -128,7 +128,8 @@ class QuietIncidentScanTest {
             stores.forEach(context::addStateStore);
             processor = new ReadProfileSupplier(settings, "test", DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES,
                     new AlertSuppressor(AllowListSource.none(), () -> { }), new DetectorMetrics(new SimpleMeterRegistry()),
-                    new ReadProfileSupplier.Sinks("alerts", "json", "ecs", "signals"), java.time.Clock.systemUTC()).get();
+                    new ReadProfileSupplier.Sinks("alerts", java.util.List.of(new ReadProfileSupplier.RenderingSink(org.exfilguard.incident.AlertFormat.OCSF, "json"),
+                            new ReadProfileSupplier.RenderingSink(org.exfilguard.incident.AlertFormat.ECS, "ecs")), "signals"), java.time.Clock.systemUTC()).get();
             processor.init(context);
         }
 
