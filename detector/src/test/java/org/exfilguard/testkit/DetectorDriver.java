@@ -58,44 +58,57 @@ public final class DetectorDriver implements AutoCloseable {
 
     private static final DetectionSettings DEFAULT_SETTINGS = DetectionSettings.defaults(SensitiveTables.parse("coop.members,coop.member_cards"));
 
-    public DetectorDriver() {
-        this(DEFAULT_SETTINGS);
+    /** The detector with the default settings, no allow-list, profile writes past the record cache, the system clock. */
+    public static DetectorDriver withDefaults() {
+        return builder().build();
     }
 
-    /** The default settings, with profile writes through the record cache ({@code read.profile.write.cache.bytes} > 0). */
-    public static DetectorDriver coalescingProfileWrites() {
-        return new DetectorDriver(DEFAULT_SETTINGS, new ExfilguardConfig(java.util.Map.of()).egressSettings(), AllowListSource.none(), true);
+    public static Builder builder() {
+        return new Builder(DEFAULT_SETTINGS, new ExfilguardConfig(Map.of()).egressSettings(), AllowListSource.none(), false,
+                java.time.Clock.systemUTC());
     }
 
-    public DetectorDriver(DetectionSettings settings) {
-        this(settings, new ExfilguardConfig(java.util.Map.of()).egressSettings());
-    }
-
-    public DetectorDriver(DetectionSettings settings, EgressSettings egress) {
-        this(settings, egress, AllowListSource.none());
-    }
-
-    public DetectorDriver(AllowListSource allowList) {
-        this(DEFAULT_SETTINGS, new ExfilguardConfig(java.util.Map.of()).egressSettings(), allowList);
-    }
-
-    public DetectorDriver(DetectionSettings settings, EgressSettings egress, AllowListSource allowList) {
-        this(settings, egress, allowList, false);
-    }
-
-    /** As above; {@code coalesceProfileWrites} as {@code read.profile.write.cache.bytes} > 0 sets it. */
-    public DetectorDriver(DetectionSettings settings, EgressSettings egress, AllowListSource allowList,
-                          boolean coalesceProfileWrites) {
-        this(settings, egress, allowList, coalesceProfileWrites, java.time.Clock.systemUTC());
-    }
-
-    /** The default settings with an explicit wall clock (it stamps the alert records' Kafka timestamps). */
-    public DetectorDriver(java.time.Clock wallClock) {
-        this(DEFAULT_SETTINGS, new ExfilguardConfig(java.util.Map.of()).egressSettings(), AllowListSource.none(), false, wallClock);
-    }
-
-    public DetectorDriver(DetectionSettings settings, EgressSettings egress, AllowListSource allowList,
+    /**
+     * How the driver's topology is configured: immutable, each {@code with} a copy (bakdata streams-bootstrap's
+     * {@code TestTopologyFactory}), so a test names only what it changes.
+     *
+     * @param coalesceProfileWrites as {@code read.profile.write.cache.bytes} > 0 sets it
+     * @param wallClock             stamps the alert records' Kafka timestamps
+     */
+    public record Builder(DetectionSettings settings, EgressSettings egress, AllowListSource allowList,
                           boolean coalesceProfileWrites, java.time.Clock wallClock) {
+
+        public Builder withSettings(DetectionSettings settings) {
+            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock);
+        }
+
+        public Builder withEgress(EgressSettings egress) {
+            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock);
+        }
+
+        public Builder withAllowList(AllowListSource allowList) {
+            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock);
+        }
+
+        public Builder withCoalescedProfileWrites() {
+            return new Builder(settings, egress, allowList, true, wallClock);
+        }
+
+        public Builder withWallClock(java.time.Clock wallClock) {
+            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock);
+        }
+
+        public DetectorDriver build() {
+            return new DetectorDriver(this);
+        }
+    }
+
+    private DetectorDriver(Builder config) {
+        DetectionSettings settings = config.settings();
+        EgressSettings egress = config.egress();
+        AllowListSource allowList = config.allowList();
+        boolean coalesceProfileWrites = config.coalesceProfileWrites();
+        java.time.Clock wallClock = config.wallClock();
         try {
             registry = EmbeddedSchemaRegistry.start();
             client = new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url()));

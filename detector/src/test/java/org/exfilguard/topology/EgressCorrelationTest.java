@@ -23,7 +23,7 @@ class EgressCorrelationTest {
     static final String HOST = "10.8.4.21";
     static final String DROP = "198.51.100.240";
 
-    private final DetectorDriver driver = new DetectorDriver();
+    private final DetectorDriver driver = DetectorDriver.withDefaults();
 
     @AfterEach
     void close() {
