@@ -21,13 +21,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.exfilguard.config.ConfigLoader;
 import org.exfilguard.config.ExfilguardConfig;
-import org.exfilguard.incident.AlertText;
+import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.incident.ConsoleEscapes;
-import org.exfilguard.incident.EcsAlert;
-import org.exfilguard.incident.OcsfFinding;
 import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.serde.AvroSerde;
-import org.exfilguard.serde.JsonRecords;
 import org.exfilguard.serde.RestSchemaRegistryClient;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -84,6 +81,10 @@ public final class AlertsCommand implements Callable<Integer> {
 
         @Option(names = "--ecs", description = "One Elastic Common Schema document per line.")
         boolean ecs;
+
+        AlertFormat chosen() {
+            return ocsf ? AlertFormat.OCSF : ecs ? AlertFormat.ECS : json ? AlertFormat.JSON : AlertFormat.TEXT;
+        }
     }
 
     @Spec
@@ -108,10 +109,9 @@ public final class AlertsCommand implements Callable<Integer> {
         Deserializer<ExfiltrationAlert> alerts =
                 AvroSerde.of(ExfiltrationAlert.class, new RestSchemaRegistryClient(settings), false).deserializer();
         // JSON writers leave DEL, C1 and bidi controls raw; on a terminal they are as dangerous as an escape.
-        Function<ExfiltrationAlert, String> render = format.ocsf ? a -> ConsoleEscapes.json(OcsfFinding.render(a))
-                : format.ecs ? a -> ConsoleEscapes.json(EcsAlert.render(a))
-                : format.json ? a -> ConsoleEscapes.json(JsonRecords.toJson(a))
-                : AlertText::format; // multi-line, ends with a newline: alerts come out separated by a blank line
+        AlertFormat chosen = format.chosen();
+        // Text is multi-line and ends with a newline: alerts come out separated by a blank line.
+        Function<ExfiltrationAlert, String> render = chosen.json() ? a -> ConsoleEscapes.json(chosen.render(a)) : chosen::render;
 
         Map<String, Object> consumerSettings = consumerSettings(settings);
         // --timeout bounds the whole read, the cluster's metadata and end offsets included.

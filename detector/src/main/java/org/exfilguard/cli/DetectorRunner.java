@@ -58,11 +58,9 @@ public final class DetectorRunner implements AutoCloseable {
         SchemaRegistryClient client = new RestSchemaRegistryClient(config.registryClientConfig());
         boolean autoRegister = config.getBoolean(ExfilguardConfig.AUTO_REGISTER_SCHEMAS);
         DetectorSerdes serdes = new DetectorSerdes(
-                AvroSerde.of(DbAccessEvent.class, client, false, autoRegister).deserializer(),
-                AvroSerde.of(EgressEvent.class, client, false, autoRegister).deserializer(),
-                AvroSerde.of(ExfiltrationAlert.class, client, false, autoRegister).serializer(),
-                AvroSerde.of(DbAccessEvent.class, client, false, autoRegister).serializer(),
-                AvroSerde.of(EgressEvent.class, client, false, autoRegister).serializer());
+                AvroSerde.of(DbAccessEvent.class, client, false, autoRegister),
+                AvroSerde.of(EgressEvent.class, client, false, autoRegister),
+                AvroSerde.of(ExfiltrationAlert.class, client, false, autoRegister));
         java.util.Optional<org.exfilguard.topology.NormaliserSettings> normaliser = config.getBoolean(ExfilguardConfig.RAW_NORMALISE)
                 ? java.util.Optional.of(config.normaliserSettings()) : java.util.Optional.empty();
         allowList = allowList(config);
@@ -84,9 +82,10 @@ public final class DetectorRunner implements AutoCloseable {
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("cannot describe topic " + config.topics().dbAccess() + ": " + e.getCause().getMessage(), e);
         }
-        Topology topology = DetectorTopology.build(config.detectionSettings(), config.egressSettings(), config.topics(),
-                serdes, metrics, VersionProvider.version(), Clock.systemUTC(), allowList, normaliser, config.profileCacheBytes(),
-                config.profileWriteCacheBytes() > 0, config.correlation(readPartitions));
+        Topology topology = DetectorTopology.build(config.detectionSettings(), config.egressSettings(),
+                new org.exfilguard.topology.TopicRegistry(config.topics(), serdes), metrics, VersionProvider.version(), Clock.systemUTC(),
+                allowList, normaliser, config.profileCacheBytes(), config.profileWriteCacheBytes() > 0,
+                config.correlation(readPartitions));
         log.info("exfilguard {} configuration:\n{}", VersionProvider.version(), config.describe());
         log.info("topology:\n{}", topology.describe());
 

@@ -25,6 +25,7 @@ import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.serde.RestSchemaRegistryClient;
 import org.exfilguard.serde.SchemaRegistryClient;
 import org.exfilguard.serde.WireFormat;
+import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.topology.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -139,8 +140,11 @@ public final class SetupCommand implements Callable<Integer> {
             specs.add(new TopicSpec(t.rawEgressLogs(), partitions, Map.of(), "input: raw egress log records from shippers"));
         }
         specs.add(new TopicSpec(t.alerts(), partitions, alerts, "output: ExfiltrationAlert (Avro), keyed by account"));
-        specs.add(new TopicSpec(t.alertsJson(), partitions, alerts, "output: alerts as OCSF Detection Findings (JSON)"));
-        specs.add(new TopicSpec(t.alertsEcs(), partitions, alerts, "output: alerts as ECS documents (JSON)"));
+        for (AlertFormat format : AlertFormat.publishable()) {
+            if (t.alertRenderings().containsKey(format.id())) {
+                specs.add(new TopicSpec(t.rendering(format), partitions, alerts, "output: alerts as " + format.description() + " (JSON)"));
+            }
+        }
         specs.add(new TopicSpec(t.deadLetters(), partitions, alerts, "output: refused records with their reason in headers"));
         specs.add(new TopicSpec(t.readSignals(), partitions, keep, "internal: bulk reads to watch, keyed by client ip (partitions = egress)"));
         specs.add(new TopicSpec(t.egressUpdates(), partitions, keep, "internal: egress evidence, keyed by account (partitions = db-access)"));
@@ -162,8 +166,9 @@ public final class SetupCommand implements Callable<Integer> {
         Topics t = config.topics();
         String app = config.getString(ExfilguardConfig.APPLICATION_ID);
         List<String> read = new ArrayList<>(List.of(t.dbAccess(), t.egress(), t.readSignals(), t.egressUpdates()));
-        List<String> write = new ArrayList<>(List.of(t.alerts(), t.alertsJson(), t.alertsEcs(), t.deadLetters(),
-                t.readSignals(), t.egressUpdates()));
+        List<String> write = new ArrayList<>(List.of(t.alerts()));
+        write.addAll(t.alertRenderings().values());
+        write.addAll(List.of(t.deadLetters(), t.readSignals(), t.egressUpdates()));
         if (config.getBoolean(ExfilguardConfig.RAW_NORMALISE)) {
             read.addAll(List.of(t.rawDbLogs(), t.rawEgressLogs()));
             // The normaliser writes what it parsed to the canonical topics.

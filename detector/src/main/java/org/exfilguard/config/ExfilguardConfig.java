@@ -15,6 +15,7 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.types.Password;
 import org.exfilguard.detect.DetectionSettings;
+import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.detect.SensitiveTables;
 import org.exfilguard.profile.WindowSpec;
 import org.exfilguard.topology.NormaliserSettings;
@@ -51,8 +52,11 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String TOPIC_DB_ACCESS = "topic.db.access";
     public static final String TOPIC_EGRESS = "topic.egress";
     public static final String TOPIC_ALERTS = "topic.alerts";
-    public static final String TOPIC_ALERTS_JSON = "topic.alerts.json";
-    public static final String TOPIC_ALERTS_ECS = "topic.alerts.ecs";
+    /** The topic of alerts as OCSF findings. */
+    public static final String TOPIC_ALERTS_JSON = AlertFormat.OCSF.topic().orElseThrow().key();
+    /** The topic of alerts as ECS documents. */
+    public static final String TOPIC_ALERTS_ECS = AlertFormat.ECS.topic().orElseThrow().key();
+    public static final String ALERTS_JSON_FORMATS = "alerts.json.formats";
     public static final String TOPIC_DEAD_LETTERS = "topic.dead.letters";
     public static final String TOPIC_RAW_DB = "topic.raw.db.logs";
     public static final String TOPIC_RAW_EGRESS = "topic.raw.egress.logs";
@@ -133,10 +137,9 @@ public final class ExfilguardConfig extends AbstractConfig {
             .define(TOPIC_DB_ACCESS, Type.STRING, Topics.defaults().dbAccess(), Importance.MEDIUM, "Canonical DB access events (Avro, keyed by account).")
             .define(TOPIC_EGRESS, Type.STRING, Topics.defaults().egress(), Importance.MEDIUM, "Canonical egress events (Avro, keyed by source ip).")
             .define(TOPIC_ALERTS, Type.STRING, Topics.defaults().alerts(), Importance.MEDIUM, "Alerts (Avro ExfiltrationAlert, keyed by account).")
-            .define(TOPIC_ALERTS_JSON, Type.STRING, Topics.defaults().alertsJson(), Importance.LOW,
-                    "Alerts as OCSF Detection Findings (JSON), for SIEMs that map OCSF (Splunk).")
-            .define(TOPIC_ALERTS_ECS, Type.STRING, Topics.defaults().alertsEcs(), Importance.LOW,
-                    "Alerts as Elastic Common Schema documents (JSON), for Elastic, Splunk and other ECS consumers.")
+            .define(ALERTS_JSON_FORMATS, Type.LIST, String.join(",", publishableIds()),
+                    ConfigDef.ValidList.in(publishableIds().toArray(String[]::new)), Importance.LOW,
+                    "Alert formats published beside the Avro alerts, each to its topic (" + publishedTopicKeys() + ").")
             .define(TOPIC_DEAD_LETTERS, Type.STRING, Topics.defaults().deadLetters(), Importance.MEDIUM, "Dead letters: original bytes, reason in headers.")
             .define(TOPIC_RAW_DB, Type.STRING, Topics.defaults().rawDbLogs(), Importance.LOW, "Raw DB log lines from shippers.")
             .define(TOPIC_RAW_EGRESS, Type.STRING, Topics.defaults().rawEgressLogs(), Importance.LOW, "Raw egress log lines from shippers.")
@@ -203,6 +206,23 @@ public final class ExfilguardConfig extends AbstractConfig {
             .define(ROCKSDB_WRITE_BUFFER_BYTES, Type.LONG, BoundedRocksDbConfig.DEFAULT_WRITE_BUFFER_BYTES, Range.atLeast(1L << 20),
                     Importance.LOW, "The share of the block cache that RocksDB memtables of all stores may take together.");
 
+    static {
+        // Each publishable alert format names its own topic key (the format's class and test are all a new one needs).
+        for (AlertFormat format : AlertFormat.publishable()) {
+            AlertFormat.Topic topic = format.topic().orElseThrow();
+            DEFINITION.define(topic.key(), Type.STRING, topic.defaultName(), Importance.LOW, topic.doc());
+        }
+    }
+
+    private static List<String> publishableIds() {
+        return AlertFormat.publishable().stream().map(AlertFormat::id).toList();
+    }
+
+    private static String publishedTopicKeys() {
+        return AlertFormat.publishable().stream().map(f -> f.topic().orElseThrow().key() + " for " + f.id())
+                .collect(Collectors.joining(", "));
+    }
+
     /** Record cache added for profile writes (0: they bypass it). */
     public long profileWriteCacheBytes() {
         return getLong(READ_PROFILE_WRITE_CACHE_BYTES);
@@ -263,8 +283,12 @@ public final class ExfilguardConfig extends AbstractConfig {
     }
 
     public Topics topics() {
+        Map<String, String> renderings = new LinkedHashMap<>();
+        List<String> published = getList(ALERTS_JSON_FORMATS);
+        AlertFormat.publishable().stream().filter(f -> published.contains(f.id()))
+                .forEach(f -> renderings.put(f.id(), getString(f.topic().orElseThrow().key())));
         return new Topics(getString(TOPIC_DB_ACCESS), getString(TOPIC_EGRESS), getString(TOPIC_ALERTS),
-                getString(TOPIC_ALERTS_JSON), getString(TOPIC_ALERTS_ECS), getString(TOPIC_DEAD_LETTERS), getString(TOPIC_RAW_DB),
+                renderings, getString(TOPIC_DEAD_LETTERS), getString(TOPIC_RAW_DB),
                 getString(TOPIC_RAW_EGRESS), getString(TOPIC_READ_SIGNALS), getString(TOPIC_EGRESS_UPDATES));
     }
 

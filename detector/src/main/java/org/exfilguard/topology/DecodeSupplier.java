@@ -31,6 +31,8 @@ final class DecodeSupplier<T extends SpecificRecord> implements ProcessorSupplie
     private final Clock wallClock;
     private final DetectorMetrics metrics;
     private final String eventsChild;
+    /** What the events child receives for an event (the event itself, or the child's typed input wrapping it). */
+    private final Function<T, Object> forwardAs;
     private final String deadLetterChild;
     private final boolean tracksEventClock;
     private final java.time.Duration maxLateness;
@@ -41,7 +43,9 @@ final class DecodeSupplier<T extends SpecificRecord> implements ProcessorSupplie
      */
     DecodeSupplier(String source, Deserializer<T> deserializer, BiFunction<T, Instant, Optional<EventValidator.Rejection>> validator,
                    Function<T, String> key, Function<T, Instant> eventTime, Clock wallClock, DetectorMetrics metrics,
-                   String eventsChild, String deadLetterChild, boolean tracksEventClock, java.time.Duration maxLateness) {
+                   String eventsChild, Function<T, Object> forwardAs, String deadLetterChild, boolean tracksEventClock,
+                   java.time.Duration maxLateness) {
+        this.forwardAs = forwardAs;
         this.maxLateness = maxLateness;
         this.source = source;
         this.deserializer = deserializer;
@@ -118,7 +122,7 @@ final class DecodeSupplier<T extends SpecificRecord> implements ProcessorSupplie
                 }
             }
             metrics.eventTime(at);
-            context.forward(new Record<Object, Object>(key.apply(event), event, at, record.headers()), eventsChild);
+            context.forward(new Record<Object, Object>(key.apply(event), forwardAs.apply(event), at, record.headers()), eventsChild);
         }
 
         private void deadLetter(Record<byte[], byte[]> record, String stage, String reason, String message) {

@@ -1,12 +1,10 @@
 package org.exfilguard.topology;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -14,12 +12,13 @@ import org.apache.kafka.streams.state.Stores;
 import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.EgressSettings;
 import org.exfilguard.detect.EventValidator;
+import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.ingest.EventTimes;
 import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.schema.state.EgressUpdate;
-import org.exfilguard.schema.state.ReadSignal;
+import org.exfilguard.suppress.AlertSuppressor;
 import org.exfilguard.suppress.AllowListSource;
 
 /**
@@ -28,7 +27,7 @@ import org.exfilguard.suppress.AllowListSource;
  * and tests build the very same topology.
  *
  * <pre>
- * db-access ─▶ decode-db-access ─┬─▶ read-profile ─┬─▶ exfil-alerts, exfil-alerts-json (OCSF), exfil-alerts-ecs
+ * db-access ─▶ decode-db-access ─┬─▶ read-profile ─┬─▶ exfil-alerts, and per alerts.json.formats exfil-alerts-json (OCSF), exfil-alerts-ecs
  * exfil-egress-updates ──────────┼──────▲          └─▶ exfil-read-signals ─┐
  *                                └─▶ exfil-dlq                             │
  * egress ────▶ decode-egress ────┬─▶ egress-profile ◀──────────────────────┘
@@ -47,8 +46,6 @@ public final class DetectorTopology {
     public static final String READ_PROFILE = "read-profile";
     public static final String EGRESS_PROFILE = "egress-profile";
     public static final String ALERTS_SINK = "alerts-sink";
-    public static final String ALERTS_JSON_SINK = "alerts-json-sink";
-    public static final String ALERTS_ECS_SINK = "alerts-ecs-sink";
     public static final String READ_SIGNALS_SINK = "read-signals-sink";
     public static final String EGRESS_UPDATES_SINK = "egress-updates-sink";
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";
@@ -58,24 +55,23 @@ public final class DetectorTopology {
     private DetectorTopology() {
     }
 
+    /** The sink of a published alert format: alerts-ocsf-sink, alerts-ecs-sink. */
+    static String renderingSink(AlertFormat format) {
+        return "alerts-" + format.id() + "-sink";
+    }
+
     private static java.time.Duration longestWindow(DetectionSettings settings) {
         return settings.windows().stream().map(w -> w.length()).max(java.util.Comparator.naturalOrder()).orElseThrow();
     }
 
-    public static Topology build(DetectionSettings settings, EgressSettings egress, Topics topics, DetectorSerdes serdes,
-                                 DetectorMetrics metrics, String detectorVersion) {
-        return build(settings, egress, topics, serdes, metrics, detectorVersion, Clock.systemUTC(), AllowListSource.none(),
-                Optional.empty(), DEFAULT_PROFILE_CACHE_BYTES, false, Correlation.exact(1));
-    }
-
     /**
-     * As above, with the wall clock that bounds how far in the future an event may claim to be and stamps the alert
+     * The topology, with the wall clock that bounds how far in the future an event may claim to be and stamps the alert
      * records' Kafka timestamps (the only uses of wall time: every window, baseline and incident runs on event time,
      * and the alerts' content does not depend on it), and the bytes of encoded profiles each
      * task keeps in memory in front of its store (0: none), and whether profile writes go through Kafka Streams'
      * record cache (a profile rewritten many times between commits then reaches RocksDB and its changelog once).
      */
-    public static Topology build(DetectionSettings settings, EgressSettings egress, Topics topics, DetectorSerdes serdes,
+    public static Topology build(DetectionSettings settings, EgressSettings egress, TopicRegistry topics,
                                  DetectorMetrics metrics, String detectorVersion, Clock wallClock, AllowListSource allowList,
                                  Optional<NormaliserSettings> normaliser, long profileCacheBytes, boolean coalesceProfileWrites,
                                  Correlation correlation) {
@@ -83,37 +79,37 @@ public final class DetectorTopology {
         Topology topology = new Topology();
         // Bytes in: decoding happens in our processors so a bad record becomes a dead letter with a reason
         // instead of a deserialisation-handler log line.
-        topology.addSource(DB_ACCESS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.dbAccess());
-        topology.addSource(EGRESS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.egress());
-        topology.addSource(READ_SIGNALS_SOURCE, new StringDeserializer(), new InternalSerde<>(ReadSignal.class), topics.readSignals());
-        topology.addSource(EGRESS_UPDATES_SOURCE, new StringDeserializer(), new InternalSerde<>(EgressUpdate.class), topics.egressUpdates());
+        topology.addSource(DB_ACCESS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.dbAccess().name());
+        topology.addSource(EGRESS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.egress().name());
+        topics.readSignals().addSource(topology, READ_SIGNALS_SOURCE);
+        Topic<String, EgressUpdate> updates = topics.egressUpdates();
+        topology.addSource(EGRESS_UPDATES_SOURCE, updates.keySerde().deserializer(),
+                ReadInput.egressUpdates(updates.valueSerde().deserializer()), updates.name());
 
-        topology.addProcessor(DECODE_DB_ACCESS, new DecodeSupplier<DbAccessEvent>(ReadProfileSupplier.SOURCE, serdes.dbAccess(),
+        topology.addProcessor(DECODE_DB_ACCESS, new DecodeSupplier<DbAccessEvent>(ReadProfileSupplier.SOURCE, topics.dbAccess().valueSerde().deserializer(),
                 validator::check, DbAccessEvent::getAccount, DbAccessEvent::getEventTime, wallClock, metrics,
-                READ_PROFILE, DEAD_LETTER_SINK, true, longestWindow(settings)), DB_ACCESS_SOURCE);
-        topology.addProcessor(DECODE_EGRESS, new DecodeSupplier<EgressEvent>(EgressProfileSupplier.SOURCE, serdes.egress(),
+                READ_PROFILE, ReadInput.Read::new, DEAD_LETTER_SINK, true, longestWindow(settings)), DB_ACCESS_SOURCE);
+        topology.addProcessor(DECODE_EGRESS, new DecodeSupplier<EgressEvent>(EgressProfileSupplier.SOURCE, topics.egress().valueSerde().deserializer(),
                 validator::check, EgressEvent::getSrcIp, EgressEvent::getEventTime, wallClock, metrics,
-                EGRESS_PROFILE, DEAD_LETTER_SINK, false, longestWindow(egress.volume())), EGRESS_SOURCE);
+                EGRESS_PROFILE, event -> event, DEAD_LETTER_SINK, false, longestWindow(egress.volume())), EGRESS_SOURCE);
+        List<ReadProfileSupplier.RenderingSink> renderingSinks = topics.renderings().stream()
+                .map(r -> new ReadProfileSupplier.RenderingSink(r.format(), renderingSink(r.format()))).toList();
         topology.addProcessor(READ_PROFILE,
-                new ReadProfileSupplier(settings, detectorVersion, metrics, allowList, profileCacheBytes, ALERTS_SINK, ALERTS_JSON_SINK,
-                        ALERTS_ECS_SINK, READ_SIGNALS_SINK, wallClock, correlation),
+                new ReadProfileSupplier(settings, detectorVersion, profileCacheBytes,
+                        new AlertSuppressor(allowList, () -> metrics.suppression("allow_list")), metrics,
+                        new ReadProfileSupplier.Sinks(ALERTS_SINK, renderingSinks, READ_SIGNALS_SINK), wallClock, correlation),
                 DECODE_DB_ACCESS, EGRESS_UPDATES_SOURCE);
         topology.addProcessor(EGRESS_PROFILE, new EgressProfileSupplier(egress, metrics, correlation.idle()), DECODE_EGRESS,
                 READ_SIGNALS_SOURCE);
 
-        topology.addSink(DEAD_LETTER_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
-                DECODE_DB_ACCESS, DECODE_EGRESS);
-        topology.addSink(ALERTS_SINK, topics.alerts(), new StringSerializer(), serdes.alerts(), READ_PROFILE);
-        // The same alerts as OCSF Detection Findings (JSON), for SIEMs that read JSON rather than Avro.
-        topology.addSink(ALERTS_JSON_SINK, topics.alertsJson(), new StringSerializer(), new StringSerializer(), READ_PROFILE);
-        // And as Elastic Common Schema documents, for Elastic and the SIEMs that map ECS.
-        topology.addSink(ALERTS_ECS_SINK, topics.alertsEcs(), new StringSerializer(), new StringSerializer(), READ_PROFILE);
+        topics.deadLetters().addSink(topology, DEAD_LETTER_SINK, DECODE_DB_ACCESS, DECODE_EGRESS);
+        topics.alerts().addSink(topology, ALERTS_SINK, READ_PROFILE);
+        // The same alerts in each published format (alerts.json.formats): OCSF and ECS JSON for SIEMs by default.
+        topics.renderings().forEach(r -> r.topic().addSink(topology, renderingSink(r.format()), READ_PROFILE));
         // Signals go to their host's partition; the read side's watermarks to every partition (each egress task waits
         // for the watermark of every read task).
-        topology.addSink(READ_SIGNALS_SINK, topics.readSignals(), new StringSerializer(), new InternalSerde<>(ReadSignal.class),
-                new WatermarkPartitioner(), READ_PROFILE);
-        topology.addSink(EGRESS_UPDATES_SINK, topics.egressUpdates(), new StringSerializer(),
-                new InternalSerde<>(EgressUpdate.class), EGRESS_PROFILE);
+        topics.readSignals().addSink(topology, READ_SIGNALS_SINK, new WatermarkPartitioner(), READ_PROFILE);
+        topics.egressUpdates().addSink(topology, EGRESS_UPDATES_SINK, EGRESS_PROFILE);
 
         // Persistent, changelogged stores. Hosts bypass Kafka Streams' record cache, and so do profiles unless
         // read.profile.write.cache.bytes is set: when reads spread over many accounts each profile is written about
@@ -161,8 +157,7 @@ public final class DetectorTopology {
                 .withCachingEnabled(), EGRESS_PROFILE);
         // Raw lines from shippers, parsed into the canonical topics above (and so through the same detection).
         // The canonical topics are on the live cluster, whose brokers refuse a timestamp over an hour ahead by default.
-        normaliser.ifPresent(n -> NormaliserTopology.add(topology, topics, n, serdes.dbAccessOut(), serdes.egressOut(), metrics,
-                wallClock, EventTimes.sendLimit(EventTimes.KAFKA_DEFAULT_AHEAD, settings.maxFutureSkew())));
+        normaliser.ifPresent(n -> NormaliserTopology.add(topology, topics, n, metrics, wallClock, EventTimes.sendLimit(EventTimes.KAFKA_DEFAULT_AHEAD, settings.maxFutureSkew())));
         return topology;
     }
 }

@@ -5,12 +5,17 @@ package org.exfilguard.topology;
  * canonical topics, after the last event. The read side then sends its last watermark and the egress side judges
  * every watch the read side has closed, so the last incidents' closing records are published with their evidence.
  */
-public final class EndOfInput {
+public final class EndOfInput implements ReadInput {
 
     public static final String HEADER = "exfilguard-end-of-input";
     static final EndOfInput INSTANCE = new EndOfInput();
 
     private EndOfInput() {
+    }
+
+    @Override
+    public void dispatch(Handler handler) {
+        handler.onEnd();
     }
 
     static boolean marks(org.apache.kafka.common.header.Headers headers) {

@@ -2,15 +2,9 @@ package org.exfilguard.topology;
 
 import java.time.Clock;
 import java.time.Duration;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.exfilguard.ingest.EventTimes;
 import org.exfilguard.metrics.DetectorMetrics;
-import org.exfilguard.schema.DbAccessEvent;
-import org.exfilguard.schema.EgressEvent;
 
 /**
  * The raw-topic normaliser as part of the detector's topology: shippers (Filebeat, Vector, Fluent Bit) put raw log
@@ -43,19 +37,17 @@ public final class NormaliserTopology {
      * Adds the normaliser's sources, processors and sinks to {@code topology}. Events further than {@code maxAhead}
      * ahead of {@code wallClock} are dead-lettered rather than produced (see {@link EventTimes#sendLimit}).
      */
-    public static Topology add(Topology topology, Topics topics, NormaliserSettings settings,
-                               Serializer<DbAccessEvent> dbAccess, Serializer<EgressEvent> egress, DetectorMetrics metrics,
+    public static Topology add(Topology topology, TopicRegistry topics, NormaliserSettings settings, DetectorMetrics metrics,
                                Clock wallClock, Duration maxAhead) {
-        topology.addSource(RAW_DB_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.rawDbLogs());
-        topology.addSource(RAW_EGRESS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.rawEgressLogs());
+        topics.rawDbLogs().addSource(topology, RAW_DB_SOURCE);
+        topics.rawEgressLogs().addSource(topology, RAW_EGRESS_SOURCE);
         topology.addProcessor(NORMALISE_DB, new NormaliseSupplier("raw-db", settings.dbFormat(), settings.options(), metrics,
                 DB_ACCESS_SINK, EGRESS_SINK, DEAD_LETTER_SINK, wallClock, maxAhead), RAW_DB_SOURCE);
         topology.addProcessor(NORMALISE_EGRESS, new NormaliseSupplier("raw-egress", settings.egressFormat(), settings.options(), metrics,
                 DB_ACCESS_SINK, EGRESS_SINK, DEAD_LETTER_SINK, wallClock, maxAhead), RAW_EGRESS_SOURCE);
-        topology.addSink(DB_ACCESS_SINK, topics.dbAccess(), new StringSerializer(), dbAccess, NORMALISE_DB, NORMALISE_EGRESS);
-        topology.addSink(EGRESS_SINK, topics.egress(), new StringSerializer(), egress, NORMALISE_DB, NORMALISE_EGRESS);
-        topology.addSink(DEAD_LETTER_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
-                NORMALISE_DB, NORMALISE_EGRESS);
+        topics.dbAccess().addSink(topology, DB_ACCESS_SINK, NORMALISE_DB, NORMALISE_EGRESS);
+        topics.egress().addSink(topology, EGRESS_SINK, NORMALISE_DB, NORMALISE_EGRESS);
+        topics.deadLetters().addSink(topology, DEAD_LETTER_SINK, NORMALISE_DB, NORMALISE_EGRESS);
         return topology;
     }
 }

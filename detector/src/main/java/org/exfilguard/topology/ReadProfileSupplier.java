@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.nio.ByteBuffer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -15,106 +14,98 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.ReadDetector;
+import org.exfilguard.detect.ReadSignals;
 import org.exfilguard.detect.WindowVerdict;
+import org.exfilguard.incident.AvroBytes;
+import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.incident.IncidentManager;
+import org.exfilguard.ingest.SourceAdvice;
 import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.profile.ScopeProfile;
-import org.exfilguard.incident.AvroBytes;
-import org.exfilguard.incident.EcsAlert;
-import org.exfilguard.incident.OcsfFinding;
-import org.exfilguard.ingest.SourceAdvice;
-import org.exfilguard.suppress.AllowListSource;
-import org.exfilguard.suppress.AllowRule;
-import org.exfilguard.suppress.Candidate;
-import org.exfilguard.schema.AlertStatus;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvidence;
+import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.schema.state.EgressUpdate;
 import org.exfilguard.schema.state.ReadSignal;
-import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.suppress.AlertSuppressor;
 
 /**
  * The read-profile processor: per (account, sensitive table) and per account across all sensitive tables, adds
  * each read to the sliding windows, scores it against the learnt baseline and runs the incident lifecycle.
- * A thin adapter: the decisions are made by {@link ReadDetector} and {@link IncidentManager}.
+ * The supplier holds the configuration; each task's processor holds its {@link ProfileStore}. The decisions are
+ * made by {@link ReadDetector} and {@link IncidentManager}, suppression by {@link AlertSuppressor}, the egress
+ * side's watch requests by {@link ReadSignals}.
  */
-final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Object, Object> {
+final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, String, Object> {
 
-    /** Client ips of an incident whose egress is watched. */
-    static final int WATCHED_IPS = 3;
     /** The source tag of db-access events in metrics. */
     static final String SOURCE = "db-access";
 
+    /** The child processors (sinks) the processor forwards to. */
+    record Sinks(String alerts, List<RenderingSink> renderings, String signals) {
+    }
+
+    /** A sink that takes the alerts rendered in a format. */
+    record RenderingSink(AlertFormat format, String child) {
+    }
+
     private final DetectionSettings settings;
     private final String detectorVersion;
-    private final DetectorMetrics metrics;
-    private final AllowListSource allowList;
-    private final String alertsChild;
-    private final String alertsJsonChild;
-    private final String alertsEcsChild;
-    private final String signalsChild;
     /** Bytes of encoded profiles each task keeps in memory in front of its store. */
     private final long profileCacheBytes;
+    private final AlertSuppressor suppressor;
+    private final DetectorMetrics metrics;
+    private final Sinks sinks;
     private final Clock wallClock;
     private final Correlation correlation;
     /** Shared by the supplier's tasks, so each piece of advice on the sources is logged once per process. */
     private final SourceAdvice sourceAdvice = new SourceAdvice();
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReadProfileSupplier.class);
 
-    ReadProfileSupplier(DetectionSettings settings, String detectorVersion, DetectorMetrics metrics,
-                        AllowListSource allowList, long profileCacheBytes, String alertsChild, String alertsJsonChild,
-                        String alertsEcsChild, String signalsChild, Clock wallClock, Correlation correlation) {
+    ReadProfileSupplier(DetectionSettings settings, String detectorVersion, long profileCacheBytes, AlertSuppressor suppressor,
+                        DetectorMetrics metrics, Sinks sinks, Clock wallClock, Correlation correlation) {
         this.correlation = correlation;
-        this.alertsEcsChild = alertsEcsChild;
-        this.wallClock = wallClock;
-        this.profileCacheBytes = profileCacheBytes;
-        this.allowList = allowList;
-        this.alertsJsonChild = alertsJsonChild;
         this.settings = settings;
         this.detectorVersion = detectorVersion;
+        this.profileCacheBytes = profileCacheBytes;
+        this.suppressor = suppressor;
         this.metrics = metrics;
-        this.alertsChild = alertsChild;
-        this.signalsChild = signalsChild;
+        this.sinks = sinks;
+        this.wallClock = wallClock;
     }
 
     @Override
-    public Processor<Object, Object, Object, Object> get() {
+    public Processor<String, ReadInput, String, Object> get() {
         return new ReadProfileProcessor();
     }
 
-    private final class ReadProfileProcessor implements Processor<Object, Object, Object, Object> {
+    private final class ReadProfileProcessor implements Processor<String, ReadInput, String, Object>, ReadInput.Handler {
 
         private final ReadDetector detector = new ReadDetector(settings);
         private final IncidentManager incidents = new IncidentManager(settings, detectorVersion);
-        private final ProfileCodec codec = new ProfileCodec(settings);
         private final AvroBytes<EgressEvidence> evidenceCodec = new AvroBytes<>(EgressEvidence.class);
         private final AvroBytes<ExfiltrationAlert> alertCodec = new AvroBytes<>(ExfiltrationAlert.class);
-        private ProcessorContext<Object, Object> context;
+        private ProcessorContext<String, Object> context;
         private KeyValueStore<String, byte[]> incidentEgress;
         /** The watermark last sent to the egress side (every later signal has a checkpoint after it). */
         private long watermarkSent = Long.MIN_VALUE;
-        private long lastReadWall = Long.MIN_VALUE;
+        private long lastReadWall;
         private boolean idleSent;
         private boolean ended;
-        private KeyValueStore<String, byte[]> profiles;
-        private OpenIncidentIndex openIncidents;
+        private ProfileStore profiles;
         private StorePeerBaselines peers;
-        private final ProfileBytesCache cache = new ProfileBytesCache(profileCacheBytes);
-        private final HotProfiles hot = new HotProfiles(profileCacheBytes == 0 ? 0 : HotProfiles.CAPACITY);
         /** The event-clock minute up to which quiet incidents have been closed. */
         private long scannedTo;
 
         @Override
-        public void init(ProcessorContext<Object, Object> context) {
+        public void init(ProcessorContext<String, Object> context) {
             this.context = context;
-            this.profiles = context.getStateStore(StoreNames.READ_PROFILES);
-            this.openIncidents = new OpenIncidentIndex(context.getStateStore(StoreNames.OPEN_INCIDENTS));
+            this.profiles = new ProfileStore(context.getStateStore(StoreNames.READ_PROFILES),
+                    context.getStateStore(StoreNames.OPEN_INCIDENTS), new ProfileCodec(settings), profileCacheBytes,
+                    incidents::closeDue);
             this.peers = new StorePeerBaselines(context.getStateStore(StoreNames.PEER_BASELINES));
-            // A task (re)initialised from its changelog starts with an empty cache: the store is the truth.
-            cache.clear();
-            hot.clear();
             metrics.trackKeys(this, profiles::approximateNumEntries);
-            metrics.trackProfileCache(this, () -> hot.hits() + cache.hits(), cache::misses);
+            metrics.trackProfileCache(this, profiles::cacheHits, profiles::cacheMisses);
             // The task's stored clock is the minute its last scan closed up to (the scan runs with the read that moves
             // the clock, in the same transaction).
             KeyValueStore<String, Long> clock = context.getStateStore(StoreNames.EVENT_CLOCK);
@@ -136,13 +127,12 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
         private void sendWatermark(long wallNow) {
             boolean idle = !ended && !correlation.idle().isZero() && wallNow - lastReadWall >= correlation.idle().toMillis();
             long mark = ended ? Long.MAX_VALUE : scannedTo;
-            if (idle ? idleSent : (!idleSent && mark <= watermarkSent) || mark == Long.MIN_VALUE) {
+            boolean send = idle ? !idleSent : mark != Long.MIN_VALUE && (idleSent || mark > watermarkSent);
+            if (!send) {
                 return;
             }
-            ReadSignal signal = ReadSignal.newBuilder().setClientIp("").setAccount("").setAt(Instant.ofEpochMilli(Math.max(0, scannedTo)))
-                    .setWatermark(Instant.ofEpochMilli(mark)).setSource(context.taskId().partition())
-                    .setSources(correlation.readPartitions()).setIdle(idle).build();
-            context.forward(new Record<Object, Object>("", signal, Math.max(0, scannedTo)), signalsChild);
+            ReadSignal signal = ReadSignals.watermark(mark, scannedTo, context.taskId().partition(), correlation.readPartitions(), idle);
+            context.forward(new Record<String, Object>("", signal, Math.max(0, scannedTo)), sinks.signals());
             idleSent = idle;
             if (!idle) {
                 watermarkSent = mark;
@@ -150,31 +140,25 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
         }
 
         @Override
-        public void process(Record<Object, Object> record) {
+        public void onEnd() {
+            ended = true;
+            sendWatermark(lastReadWall);
+        }
+
+        @Override
+        public void process(Record<String, ReadInput> record) {
             try {
-                if (record.value() instanceof EgressUpdate update) {
-                    onEgress(update);
-                } else if (record.value() instanceof EndOfInput) {
-                    ended = true;
-                    sendWatermark(lastReadWall);
-                } else {
-                    if (!correlation.idle().isZero()) {
-                        lastReadWall = context.currentSystemTimeMs();
-                    }
-                    DbAccessEvent event = (DbAccessEvent) record.value();
-                    onRead(event);
-                    closeQuietIncidents(EventClock.tick(event.getEventTime().toEpochMilli()));
-                }
+                record.value().dispatch(this);
                 peers.flush();
             } catch (RuntimeException e) {
-                // A profile may have been changed and not written: the decoded copies are no longer the store's.
-                hot.clear();
+                profiles.invalidate();
                 throw e;
             }
         }
 
         /** An egress report on an incident: an escalation is published; a final report may complete its close. */
-        private void onEgress(EgressUpdate update) {
+        @Override
+        public void onEgress(EgressUpdate update) {
             byte[] stored = incidentEgress.get(update.getIncidentId());
             if (stored == null) {
                 // An incident this task no longer waits for (a report of an earlier build, or state reset).
@@ -204,7 +188,11 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             }
         }
 
-        private void onRead(DbAccessEvent event) {
+        @Override
+        public void onRead(DbAccessEvent event) {
+            if (!correlation.idle().isZero()) {
+                lastReadWall = context.currentSystemTimeMs();
+            }
             Optional<String> advice;
             synchronized (sourceAdvice) {
                 advice = sourceAdvice.observe(event);
@@ -215,17 +203,22 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
                 // A CALL on the member database may read the member table: counted apart, as blind spots.
                 boolean blind = Boolean.TRUE.equals(event.getTablesUndetermined()) && settings.sensitiveTables().coversDatabase(event.getDatabase());
                 metrics.event(SOURCE, blind ? "undetermined_on_sensitive_database" : "not_sensitive");
-                return;
+            } else {
+                metrics.event(SOURCE, "accepted");
+                profile(event, tables);
             }
-            metrics.event(SOURCE, "accepted");
+            closeQuietIncidents(EventClock.tick(event.getEventTime().toEpochMilli()));
+        }
+
+        private void profile(DbAccessEvent event, List<String> tables) {
             Instant at = event.getEventTime();
             long rows = event.getRowsReturned();
             long bytes = event.getBytesReturned() == null ? 0 : event.getBytesReturned();
             List<String> scopes = new ArrayList<>(tables);
             scopes.add(ScopeProfile.ALL_SENSITIVE);
             for (String scope : scopes) {
-                String key = key(event.getAccount(), scope);
-                ScopeProfile stored = load(key, at);
+                String key = ProfileStore.key(event.getAccount(), scope);
+                ScopeProfile stored = profiles.load(key, at);
                 ScopeProfile profile = stored == null
                         ? ScopeProfile.fresh(event.getAccount(), scope, settings.windows(), settings.historyDays(), at)
                         : stored;
@@ -235,17 +228,12 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
                 profile.noteEvidence(event.getClientIp(), event.getStatementFingerprint(), rows, at);
                 List<WindowVerdict> verdicts = detector.observe(profile, at, rows, bytes, peers);
                 // The open-incident scan runs only when the all-tables scope is about to open an incident.
-                BooleanSupplier mayOpen = () -> !ScopeProfile.ALL_SENSITIVE.equals(scope) || !tableIncidentOpen(event.getAccount(), at);
+                BooleanSupplier mayOpen = () -> !ScopeProfile.ALL_SENSITIVE.equals(scope)
+                        || !profiles.otherScopeIncidentOpen(event.getAccount(), ScopeProfile.ALL_SENSITIVE, at);
                 Optional<ExfiltrationAlert> alert = incidents.onRead(profile, verdicts, at, rows, mayOpen);
-                save(key, profile, hadIncident);
+                profiles.save(key, profile, hadIncident);
                 alert.ifPresent(this::emit);
             }
-        }
-
-        /** Whether another of the account's tables has an incident that is still open at {@code at} (not yet quiet). */
-        private boolean tableIncidentOpen(String account, Instant at) {
-            return openIncidents.anyOpenWithPrefixExcept(account + '\u0000', key(account, ScopeProfile.ALL_SENSITIVE),
-                    at.toEpochMilli());
         }
 
         /**
@@ -261,53 +249,22 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             }
             scannedTo = clockMinute;
             Instant now = Instant.ofEpochMilli(clockMinute);
-            for (String key : openIncidents.dueBy(clockMinute)) {
-                ScopeProfile profile = load(key, now);
+            for (String key : profiles.incidentsDueBy(clockMinute)) {
+                ScopeProfile profile = profiles.load(key, now);
                 if (profile == null) {
-                    openIncidents.remove(key);
+                    profiles.forgetIncident(key);
                     continue;
                 }
                 Optional<ExfiltrationAlert> closed = incidents.closeIfQuiet(profile, now);
-                save(key, profile, true);
+                profiles.save(key, profile, true);
                 closed.ifPresent(c -> close(c, now));
-            }
-        }
-
-        /**
-         * The stored profile of a key (null if none): the decoded copy when it is hot, else decoded from the cached or
-         * stored bytes ({@code at} only dates windows the stored profile lacks).
-         */
-        private ScopeProfile load(String key, Instant at) {
-            ScopeProfile decoded = hot.get(key);
-            if (decoded != null) {
-                return decoded;
-            }
-            byte[] bytes = cache.get(key);
-            if (bytes == null) {
-                bytes = profiles.get(key);
-                cache.put(key, bytes);
-            }
-            return bytes == null ? null : codec.decode(bytes, at);
-        }
-
-        private void save(String key, ScopeProfile profile, boolean hadIncident) {
-            byte[] encoded = codec.encode(profile);
-            profiles.put(key, encoded);
-            cache.put(key, encoded);
-            hot.put(key, profile);
-            if (profile.incident() == null) {
-                if (hadIncident) {
-                    openIncidents.remove(key);
-                }
-            } else {
-                openIncidents.put(key, incidents.closeDue(profile.incident()).toEpochMilli());
             }
         }
 
         /** A read-driven record: published, and the hosts it was read from are asked to watch its egress. */
         private void emit(ExfiltrationAlert unchecked) {
             ExfiltrationAlert alert = publish(unchecked);
-            List<String> ips = alert.getClientIps().subList(0, Math.min(WATCHED_IPS, alert.getClientIps().size()));
+            List<String> ips = ReadSignals.watched(alert);
             if (ips.isEmpty()) {
                 return;
             }
@@ -315,14 +272,10 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             IncidentEgress state = stored == null ? IncidentEgress.watching(ips) : IncidentEgress.decode(stored).withIps(ips);
             incidentEgress.put(alert.getIncidentId(), state.encode());
             long checkpoint = checkpoint(alert.getDetectedAt());
-            ByteBuffer encoded = ByteBuffer.wrap(alertCodec.encode(alert));
+            byte[] encoded = alertCodec.encode(alert);
             for (String ip : ips) {
-                ReadSignal signal = ReadSignal.newBuilder().setClientIp(ip).setAccount(alert.getAccount())
-                        .setAt(alert.getDetectedAt()).setIncidentId(alert.getIncidentId()).setTable(alert.getTable())
-                        .setReadStart(alert.getFirstSeen()).setRows(alert.getObservedRows())
-                        .setBytes(alert.getObservedBytes() == null ? 0 : alert.getObservedBytes())
-                        .setCheckpoint(Instant.ofEpochMilli(checkpoint)).setAlert(encoded.duplicate()).build();
-                context.forward(new Record<Object, Object>(ip, signal, alert.getDetectedAt().toEpochMilli()), signalsChild);
+                context.forward(new Record<String, Object>(ip, ReadSignals.watch(alert, ip, checkpoint, encoded),
+                        alert.getDetectedAt().toEpochMilli()), sinks.signals());
             }
         }
 
@@ -341,11 +294,8 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             Instant lastActivity = closed.getDetectedAt().minus(settings.quietPeriod());
             long checkpoint = checkpoint(now);
             for (String ip : state.ips()) {
-                ReadSignal signal = ReadSignal.newBuilder().setClientIp(ip).setAccount(closed.getAccount())
-                        .setAt(lastActivity).setIncidentId(closed.getIncidentId()).setTable(closed.getTable())
-                        .setReadStart(closed.getFirstSeen()).setRows(closed.getObservedRows())
-                        .setCheckpoint(Instant.ofEpochMilli(checkpoint)).setClosing(true).setLastActivity(lastActivity).build();
-                context.forward(new Record<Object, Object>(ip, signal, Math.max(0, checkpoint)), signalsChild);
+                context.forward(new Record<String, Object>(ip, ReadSignals.closing(closed, ip, lastActivity, checkpoint),
+                        Math.max(0, checkpoint)), sinks.signals());
             }
         }
 
@@ -360,38 +310,18 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
 
         /** Publishes a record (marked if an allow-list rule covers it) on the alert topics. */
         private ExfiltrationAlert publish(ExfiltrationAlert unchecked) {
-            ExfiltrationAlert alert = suppress(unchecked);
+            ExfiltrationAlert alert = suppressor.apply(unchecked);
             metrics.alert(alert.getSeverity().name(), alert.getKind().name(), alert.getStatus().name());
             // Alert records carry the wall time they were published, not the event time (that is in the payload,
             // detected_at): an alert topic ages its segments by record timestamp, and the alerts of a replay of
             // weeks-old logs stamped with event time would be deleted before a SIEM read them.
             long published = wallClock.millis();
-            context.forward(new Record<Object, Object>(alert.getAccount(), alert, published), alertsChild);
-            context.forward(new Record<Object, Object>(alert.getAccount(), OcsfFinding.render(alert), published), alertsJsonChild);
-            context.forward(new Record<Object, Object>(alert.getAccount(), EcsAlert.render(alert), published), alertsEcsChild);
-            return alert;
-        }
-
-        /**
-         * Marks an alert that an allow-list rule or maintenance window covers. It is still published, marked and
-         * counted: a suppression must stay visible to the analyst who owns the rule.
-         */
-        private ExfiltrationAlert suppress(ExfiltrationAlert alert) {
-            List<String> destinations = alert.getEgress() == null ? List.of()
-                    : alert.getEgress().getDestinations().stream().map(d -> d.getDstIp()).toList();
-            // Judged at the incident's start, so an incident that began inside a window stays suppressed in all
-            // its records, including the update or close that falls after the window.
-            Instant began = alert.getFirstSeen() != null ? alert.getFirstSeen() : alert.getDetectedAt();
-            Optional<AllowRule> rule = allowList.current().match(new Candidate(alert.getAccount(), alert.getTable(),
-                    alert.getClientIps(), destinations, began));
-            if (rule.isEmpty()) {
-                return alert;
+            context.forward(new Record<String, Object>(alert.getAccount(), alert, published), sinks.alerts());
+            for (RenderingSink rendering : sinks.renderings()) {
+                context.forward(new Record<String, Object>(alert.getAccount(), rendering.format().render(alert), published),
+                        rendering.child());
             }
-            metrics.suppression("allow_list");
-            AllowRule r = rule.get();
-            return ExfiltrationAlert.newBuilder(alert).setSuppressed(true)
-                    .setSuppressionReason("allow-list rule " + r.id() + " (owner " + r.owner() + "): " + r.reason())
-                    .build();
+            return alert;
         }
 
         @Override
@@ -399,9 +329,5 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
             metrics.untrackKeys(this);
             metrics.untrackProfileCache(this);
         }
-    }
-
-    static String key(String account, String scope) {
-        return account + '\u0000' + scope;
     }
 }

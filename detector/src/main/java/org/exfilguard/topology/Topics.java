@@ -1,17 +1,41 @@
 package org.exfilguard.topology;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.exfilguard.serde.AlertFormat;
 
 /**
- * The topics the detector reads and writes, in one place. Keys: {@code db-access} by account,
- * {@code egress} by source ip, alerts by account; dead letters keep the original key and value bytes.
+ * The names of the topics the detector reads and writes, as configured. Keys: {@code db-access} by account,
+ * {@code egress} by source ip, alerts and their renderings by account; dead letters keep the original key and value
+ * bytes. {@link DetectorTopicRegistry} pairs each name with its serdes.
+ *
+ * @param alertRenderings the alert formats published beside the Avro alerts (format id to topic), in
+ *                        {@link AlertFormat#ALL} order
  */
-public record Topics(String dbAccess, String egress, String alerts, String alertsJson, String alertsEcs, String deadLetters,
+public record Topics(String dbAccess, String egress, String alerts, Map<String, String> alertRenderings, String deadLetters,
                      String rawDbLogs, String rawEgressLogs, String readSignals, String egressUpdates) {
 
+    public Topics {
+        alertRenderings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(alertRenderings));
+    }
+
+    /** The default names, with every publishable format published. */
     public static Topics defaults() {
-        return new Topics("db-access", "egress", "exfil-alerts", "exfil-alerts-json", "exfil-alerts-ecs", "exfil-dlq",
+        Map<String, String> renderings = new LinkedHashMap<>();
+        AlertFormat.publishable().forEach(f -> renderings.put(f.id(), f.topic().orElseThrow().defaultName()));
+        return new Topics("db-access", "egress", "exfil-alerts", renderings, "exfil-dlq",
                 "raw-db-logs", "raw-egress-logs", "exfil-read-signals", "exfil-egress-updates");
+    }
+
+    /** The topic a format is published to; the format must be published. */
+    public String rendering(AlertFormat format) {
+        String topic = alertRenderings.get(format.id());
+        if (topic == null) {
+            throw new IllegalArgumentException("alerts as " + format.id() + " are not published (alerts.json.formats)");
+        }
+        return topic;
     }
 
     /**
@@ -24,10 +48,21 @@ public record Topics(String dbAccess, String egress, String alerts, String alert
 
     /** Topics the detector writes to and that must exist before it starts. */
     public List<String> outputs() {
-        return List.of(alerts, alertsJson, alertsEcs, deadLetters);
+        List<String> outputs = new ArrayList<>(List.of(alerts));
+        outputs.addAll(alertRenderings.values());
+        outputs.add(deadLetters);
+        return outputs;
     }
 
     public List<String> inputs() {
         return List.of(dbAccess, egress);
+    }
+
+    /** Every topic the detector reads or writes, raw-log topics included. */
+    public List<String> all() {
+        List<String> all = new ArrayList<>(List.of(dbAccess, egress, alerts));
+        all.addAll(alertRenderings.values());
+        all.addAll(List.of(deadLetters, rawDbLogs, rawEgressLogs, readSignals, egressUpdates));
+        return all;
     }
 }

@@ -1,7 +1,6 @@
 package org.exfilguard.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -144,18 +143,9 @@ final class DeployChecks {
 
     // ---------------------------------------------------------------- topics
 
-    /** Every topic of {@link Topics#defaults()}, read from the record's components so a new topic is not missed. */
+    /** Every topic of {@link Topics#defaults()}. */
     static Set<String> detectorTopics() {
-        Topics defaults = Topics.defaults();
-        Set<String> names = new TreeSet<>();
-        for (RecordComponent component : Topics.class.getRecordComponents()) {
-            try {
-                names.add((String) component.getAccessor().invoke(defaults));
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return names;
+        return new TreeSet<>(Topics.defaults().all());
     }
 
     /** Topics that must have the same partition count: the detector's internal topics and the inputs they join. */

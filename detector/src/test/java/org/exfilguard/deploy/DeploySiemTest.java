@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.topology.Topics;
 import org.junit.jupiter.api.Test;
 
@@ -18,8 +19,8 @@ import org.junit.jupiter.api.Test;
 class DeploySiemTest {
 
     private final DeployTree deploy = DeployTree.ofRepository();
-    private final List<String> alertTopics = List.of(Topics.defaults().alerts(), Topics.defaults().alertsJson(),
-            Topics.defaults().alertsEcs());
+    private final List<String> alertTopics = List.of(Topics.defaults().alerts(),
+            Topics.defaults().rendering(AlertFormat.OCSF), Topics.defaults().rendering(AlertFormat.ECS));
 
     @Test
     void everyKafkaConnectSinkReadsCommittedAlertsAndKeepsItsSecretsOutOfTheFile() throws Exception {

@@ -17,6 +17,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.exfilguard.detect.DetectionSettings;
+import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.detect.SensitiveTables;
 import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.config.ExfilguardConfig;
@@ -31,6 +32,7 @@ import org.exfilguard.serde.RestSchemaRegistryClient;
 import org.exfilguard.serde.SchemaRegistryClient;
 import org.exfilguard.topology.DetectorSerdes;
 import org.exfilguard.topology.DetectorTopology;
+import org.exfilguard.topology.TopicRegistry;
 import org.exfilguard.topology.Topics;
 
 /**
@@ -57,44 +59,57 @@ public final class DetectorDriver implements AutoCloseable {
 
     private static final DetectionSettings DEFAULT_SETTINGS = DetectionSettings.defaults(SensitiveTables.parse("coop.members,coop.member_cards"));
 
-    public DetectorDriver() {
-        this(DEFAULT_SETTINGS);
+    /** The detector with the default settings, no allow-list, profile writes past the record cache, the system clock. */
+    public static DetectorDriver withDefaults() {
+        return builder().build();
     }
 
-    /** The default settings, with profile writes through the record cache ({@code read.profile.write.cache.bytes} > 0). */
-    public static DetectorDriver coalescingProfileWrites() {
-        return new DetectorDriver(DEFAULT_SETTINGS, new ExfilguardConfig(java.util.Map.of()).egressSettings(), AllowListSource.none(), true);
+    public static Builder builder() {
+        return new Builder(DEFAULT_SETTINGS, new ExfilguardConfig(Map.of()).egressSettings(), AllowListSource.none(), false,
+                java.time.Clock.systemUTC());
     }
 
-    public DetectorDriver(DetectionSettings settings) {
-        this(settings, new ExfilguardConfig(java.util.Map.of()).egressSettings());
-    }
-
-    public DetectorDriver(DetectionSettings settings, EgressSettings egress) {
-        this(settings, egress, AllowListSource.none());
-    }
-
-    public DetectorDriver(AllowListSource allowList) {
-        this(DEFAULT_SETTINGS, new ExfilguardConfig(java.util.Map.of()).egressSettings(), allowList);
-    }
-
-    public DetectorDriver(DetectionSettings settings, EgressSettings egress, AllowListSource allowList) {
-        this(settings, egress, allowList, false);
-    }
-
-    /** As above; {@code coalesceProfileWrites} as {@code read.profile.write.cache.bytes} > 0 sets it. */
-    public DetectorDriver(DetectionSettings settings, EgressSettings egress, AllowListSource allowList,
-                          boolean coalesceProfileWrites) {
-        this(settings, egress, allowList, coalesceProfileWrites, java.time.Clock.systemUTC());
-    }
-
-    /** The default settings with an explicit wall clock (it stamps the alert records' Kafka timestamps). */
-    public DetectorDriver(java.time.Clock wallClock) {
-        this(DEFAULT_SETTINGS, new ExfilguardConfig(java.util.Map.of()).egressSettings(), AllowListSource.none(), false, wallClock);
-    }
-
-    public DetectorDriver(DetectionSettings settings, EgressSettings egress, AllowListSource allowList,
+    /**
+     * How the driver's topology is configured: immutable, each {@code with} a copy (bakdata streams-bootstrap's
+     * {@code TestTopologyFactory}), so a test names only what it changes.
+     *
+     * @param coalesceProfileWrites as {@code read.profile.write.cache.bytes} > 0 sets it
+     * @param wallClock             stamps the alert records' Kafka timestamps
+     */
+    public record Builder(DetectionSettings settings, EgressSettings egress, AllowListSource allowList,
                           boolean coalesceProfileWrites, java.time.Clock wallClock) {
+
+        public Builder withSettings(DetectionSettings settings) {
+            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock);
+        }
+
+        public Builder withEgress(EgressSettings egress) {
+            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock);
+        }
+
+        public Builder withAllowList(AllowListSource allowList) {
+            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock);
+        }
+
+        public Builder withCoalescedProfileWrites() {
+            return new Builder(settings, egress, allowList, true, wallClock);
+        }
+
+        public Builder withWallClock(java.time.Clock wallClock) {
+            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock);
+        }
+
+        public DetectorDriver build() {
+            return new DetectorDriver(this);
+        }
+    }
+
+    private DetectorDriver(Builder config) {
+        DetectionSettings settings = config.settings();
+        EgressSettings egress = config.egress();
+        AllowListSource allowList = config.allowList();
+        boolean coalesceProfileWrites = config.coalesceProfileWrites();
+        java.time.Clock wallClock = config.wallClock();
         try {
             registry = EmbeddedSchemaRegistry.start();
             client = new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url()));
@@ -106,15 +121,13 @@ public final class DetectorDriver implements AutoCloseable {
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("exfilguard-ttd").toString());
             props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, org.exfilguard.config.StreamsSettings.RECORD_CACHE_BYTES);
-            driver = new TopologyTestDriver(DetectorTopology.build(settings, egress, TOPICS,
-                    new DetectorSerdes(events.deserializer(), egressSerde.deserializer(), alertSerde.serializer(),
-                            events.serializer(), egressSerde.serializer()),
-                    metrics, "test", wallClock, allowList,
+            driver = new TopologyTestDriver(DetectorTopology.build(settings, egress,
+                    new TopicRegistry(TOPICS, new DetectorSerdes(events, egressSerde, alertSerde)), metrics, "test", wallClock, allowList,
                     java.util.Optional.of(new ExfilguardConfig(java.util.Map.of()).normaliserSettings()),
                     DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES, coalesceProfileWrites,
                     org.exfilguard.topology.Correlation.exact(1)), props);
-            alertsJson = driver.createOutputTopic(TOPICS.alertsJson(), new StringDeserializer(), new StringDeserializer());
-            alertsEcs = driver.createOutputTopic(TOPICS.alertsEcs(), new StringDeserializer(), new StringDeserializer());
+            alertsJson = driver.createOutputTopic(TOPICS.rendering(AlertFormat.OCSF), new StringDeserializer(), new StringDeserializer());
+            alertsEcs = driver.createOutputTopic(TOPICS.rendering(AlertFormat.ECS), new StringDeserializer(), new StringDeserializer());
             egressInput = driver.createInputTopic(TOPICS.egress(), new StringSerializer(), egressSerde.serializer());
             dbAccess = driver.createInputTopic(TOPICS.dbAccess(), new StringSerializer(), events.serializer());
             rawDbAccess = driver.createInputTopic(TOPICS.dbAccess(), new ByteArraySerializer(), new ByteArraySerializer());

@@ -19,7 +19,7 @@ class DeadLetterTopologyTest {
 
     static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
 
-    private final DetectorDriver driver = new DetectorDriver();
+    private final DetectorDriver driver = DetectorDriver.withDefaults();
 
     @AfterEach
     void close() {

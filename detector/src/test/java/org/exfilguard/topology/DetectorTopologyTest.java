@@ -22,7 +22,7 @@ class DetectorTopologyTest {
     /** A Monday. */
     static final Instant DAY0 = Instant.parse("2026-03-02T00:00:00Z");
 
-    private final DetectorDriver driver = new DetectorDriver();
+    private final DetectorDriver driver = DetectorDriver.withDefaults();
 
     @AfterEach
     void close() {
@@ -79,7 +79,7 @@ class DetectorTopologyTest {
     void alertRecordsCarryThePublishingWallTimeSoAReplaysAlertsOutliveTheTopicsRetention() {
         // Weeks after the events: the alert topic's 7-day retention must count from when the alert was raised.
         Instant wall = DAY0.plus(Duration.ofDays(60));
-        try (DetectorDriver replay = new DetectorDriver(java.time.Clock.fixed(wall, java.time.ZoneOffset.UTC))) {
+        try (DetectorDriver replay = DetectorDriver.builder().withWallClock(java.time.Clock.fixed(wall, java.time.ZoneOffset.UTC)).build()) {
             replay.pipe(analystDays("jdoe", "10.8.4.21", 14, 1));
             Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
             for (int i = 0; i < 40; i++) {

@@ -23,7 +23,7 @@ class EgressCorrelationTest {
     static final String HOST = "10.8.4.21";
     static final String DROP = "198.51.100.240";
 
-    private final DetectorDriver driver = new DetectorDriver();
+    private final DetectorDriver driver = DetectorDriver.withDefaults();
 
     @AfterEach
     void close() {
@@ -180,7 +180,7 @@ class EgressCorrelationTest {
     private enum Order { FLOWS_FIRST, READS_FIRST, BY_TIME }
 
     private static List<String> run(List<org.exfilguard.schema.DbAccessEvent> reads, List<org.exfilguard.schema.EgressEvent> flows, Order order) {
-        try (DetectorDriver d = new DetectorDriver()) {
+        try (DetectorDriver d = DetectorDriver.withDefaults()) {
             switch (order) {
                 case FLOWS_FIRST -> {
                     flows.forEach(d::pipeEgress);

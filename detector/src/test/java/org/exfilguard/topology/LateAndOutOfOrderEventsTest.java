@@ -29,7 +29,7 @@ class LateAndOutOfOrderEventsTest {
 
     @Test
     void lateReadInsideTheShortWindowCountsTowardsIt() {
-        try (DetectorDriver driver = new DetectorDriver()) {
+        try (DetectorDriver driver = DetectorDriver.withDefaults()) {
             driver.pipe(DetectorTopologyTest.analystDays("jdoe", "10.8.4.21", 14, 7));
             // 6,000 rows at 14:10 stay under the 10,000-row floor of every window: no alert yet.
             driver.pipe(read("jdoe", 6_000, BURST.plus(Duration.ofMinutes(10))));
@@ -50,7 +50,7 @@ class LateAndOutOfOrderEventsTest {
 
     @Test
     void lateReadOlderThanTheShortWindowCountsOnlyInTheLongerOnes() {
-        try (DetectorDriver driver = new DetectorDriver()) {
+        try (DetectorDriver driver = DetectorDriver.withDefaults()) {
             driver.pipe(DetectorTopologyTest.analystDays("jdoe", "10.8.4.21", 14, 7));
             driver.pipe(read("jdoe", 6_000, BURST.plus(Duration.ofMinutes(40))));
             // 35 minutes earlier: outside the 15-minute window, inside the hour.
@@ -92,7 +92,7 @@ class LateAndOutOfOrderEventsTest {
                 DetectorTopologyTest.analystDays("bwhite", "10.8.4.23", 15, 23)), new Random(5), Duration.ofMinutes(10));
         List<ExfiltrationAlert> writeThrough = run(events);
         assertThat(writeThrough).extracting(ExfiltrationAlert::getAccount).contains("jdoe", "asmith");
-        try (DetectorDriver driver = DetectorDriver.coalescingProfileWrites()) {
+        try (DetectorDriver driver = DetectorDriver.builder().withCoalescedProfileWrites().build()) {
             driver.pipe(events);
             assertThat(byId(driver.alerts())).isEqualTo(byId(writeThrough));
         }
@@ -127,7 +127,7 @@ class LateAndOutOfOrderEventsTest {
     }
 
     private static List<ExfiltrationAlert> run(List<DbAccessEvent> events) {
-        try (DetectorDriver driver = new DetectorDriver()) {
+        try (DetectorDriver driver = DetectorDriver.withDefaults()) {
             driver.pipe(events);
             return driver.alerts();
         }

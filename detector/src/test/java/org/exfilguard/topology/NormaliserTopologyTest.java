@@ -21,6 +21,7 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
+import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.serde.AvroSerde;
 import org.exfilguard.serde.EmbeddedSchemaRegistry;
 import org.exfilguard.serde.RestSchemaRegistryClient;
@@ -57,9 +58,9 @@ class NormaliserTopologyTest {
     }
 
     private TopologyTestDriver start(NormaliserSettings settings) throws Exception {
-        Topology topology = NormaliserTopology.add(new Topology(), TOPICS, settings,
-                AvroSerde.of(DbAccessEvent.class, client, false).serializer(),
-                AvroSerde.of(EgressEvent.class, client, false).serializer(), metrics,
+        TopicRegistry topics = new TopicRegistry(TOPICS, new DetectorSerdes(AvroSerde.of(DbAccessEvent.class, client, false),
+                AvroSerde.of(EgressEvent.class, client, false), AvroSerde.of(ExfiltrationAlert.class, client, false)));
+        Topology topology = NormaliserTopology.add(new Topology(), topics, settings, metrics,
                 java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC), java.time.Duration.ofMinutes(55));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "normaliser-test");

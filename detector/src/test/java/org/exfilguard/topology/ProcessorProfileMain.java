@@ -31,6 +31,7 @@ import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.serde.AvroSerde;
 import org.exfilguard.serde.EmbeddedSchemaRegistry;
 import org.exfilguard.serde.RestSchemaRegistryClient;
+import org.exfilguard.suppress.AlertSuppressor;
 import org.exfilguard.suppress.AllowListSource;
 
 /**
@@ -65,7 +66,7 @@ public final class ProcessorProfileMain {
             java.io.File stateDir = Files.createTempDirectory("exfilguard-profile").toFile();
             var task = new org.apache.kafka.streams.processor.TaskId(0, 0);
             MockProcessorContext<Object, Object> decodeContext = new MockProcessorContext<>(props, task, stateDir);
-            MockProcessorContext<Object, Object> readContext = new MockProcessorContext<>(props, task, stateDir);
+            MockProcessorContext<String, Object> readContext = new MockProcessorContext<>(props, task, stateDir);
             for (StoreBuilder<? extends KeyValueStore<String, ?>> builder : List.of(
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.READ_PROFILES), Serdes.String(), Serdes.ByteArray()),
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.PEER_BASELINES), Serdes.String(), Serdes.ByteArray()),
@@ -79,10 +80,12 @@ public final class ProcessorProfileMain {
             }
             Processor<byte[], byte[], Object, Object> decode = new DecodeSupplier<DbAccessEvent>("db-access", serde.deserializer(),
                     new EventValidator(Duration.ofMinutes(10))::check, DbAccessEvent::getAccount, DbAccessEvent::getEventTime,
-                    Clock.systemUTC(), metrics, "read", "dlq", true, Duration.ofDays(7)).get();
+                    Clock.systemUTC(), metrics, "read", ReadInput.Read::new, "dlq", true, Duration.ofDays(7)).get();
             long cacheBytes = Long.getLong("profile.cache.bytes", DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES);
-            Processor<Object, Object, Object, Object> read = new ReadProfileSupplier(settings, "profile", metrics, AllowListSource.none(),
-                    cacheBytes, "alerts", "json", "ecs", "signals", java.time.Clock.systemUTC(), Correlation.exact(1)).get();
+            Processor<String, ReadInput, String, Object> read = new ReadProfileSupplier(settings, "profile", cacheBytes,
+                    new AlertSuppressor(AllowListSource.none(), () -> { }), metrics,
+                    new ReadProfileSupplier.Sinks("alerts", java.util.List.of(new ReadProfileSupplier.RenderingSink(org.exfilguard.serde.AlertFormat.OCSF, "json"),
+                            new ReadProfileSupplier.RenderingSink(org.exfilguard.serde.AlertFormat.ECS, "ecs")), "signals"), java.time.Clock.systemUTC(), Correlation.exact(1)).get();
             decode.init(decodeContext);
             read.init(readContext);
 
@@ -92,7 +95,8 @@ public final class ProcessorProfileMain {
                 long at = times.get(i);
                 decode.process(new Record<>(null, input.get(i), at));
                 for (var forwarded : decodeContext.forwarded()) {
-                    read.process(new Record<>(forwarded.record().key(), forwarded.record().value(), forwarded.record().timestamp()));
+                    read.process(new Record<>((String) forwarded.record().key(), (ReadInput) forwarded.record().value(),
+                            forwarded.record().timestamp()));
                 }
                 decodeContext.resetForwards();
                 for (var forwarded : readContext.forwarded()) {

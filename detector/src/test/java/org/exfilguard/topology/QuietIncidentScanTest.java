@@ -24,6 +24,7 @@ import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.schema.AlertStatus;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.suppress.AlertSuppressor;
 import org.exfilguard.suppress.AllowListSource;
 import org.exfilguard.testkit.TestEvents;
 import org.junit.jupiter.api.Test;
@@ -96,9 +97,9 @@ class QuietIncidentScanTest {
     private static final class ReadPath {
         private final DetectionSettings settings = DetectionSettings.defaults(SensitiveTables.parse("coop.members,coop.member_cards"));
         private final Path dir;
-        private final MockProcessorContext<Object, Object> context;
+        private final MockProcessorContext<String, Object> context;
         private final List<KeyValueStore<String, ?>> stores;
-        private final Processor<Object, Object, Object, Object> processor;
+        private final Processor<String, ReadInput, String, Object> processor;
 
         ReadPath(Path dir) throws java.io.IOException {
             this(dir, null);
@@ -127,8 +128,10 @@ class QuietIncidentScanTest {
                 stores = existing;
             }
             stores.forEach(context::addStateStore);
-            processor = new ReadProfileSupplier(settings, "test", new DetectorMetrics(new SimpleMeterRegistry()),
-                    AllowListSource.none(), DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES, "alerts", "json", "ecs", "signals", java.time.Clock.systemUTC(), Correlation.exact(1)).get();
+            processor = new ReadProfileSupplier(settings, "test", DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES,
+                    new AlertSuppressor(AllowListSource.none(), () -> { }), new DetectorMetrics(new SimpleMeterRegistry()),
+                    new ReadProfileSupplier.Sinks("alerts", java.util.List.of(new ReadProfileSupplier.RenderingSink(org.exfilguard.serde.AlertFormat.OCSF, "json"),
+                            new ReadProfileSupplier.RenderingSink(org.exfilguard.serde.AlertFormat.ECS, "ecs")), "signals"), java.time.Clock.systemUTC(), Correlation.exact(1)).get();
             processor.init(context);
         }
 
@@ -147,7 +150,7 @@ class QuietIncidentScanTest {
                 clock.put(EventClock.KEY, EventClock.tick(at));
             }
             context.resetForwards();
-            processor.process(new Record<>(event.getAccount(), event, at));
+            processor.process(new Record<>(event.getAccount(), new ReadInput.Read(event), at));
             List<ExfiltrationAlert> alerts = new java.util.ArrayList<>(
                     context.forwarded("alerts").stream().map(f -> (ExfiltrationAlert) f.record().value()).toList());
             // An egress side already past the horizon answers each close at once: nothing left the host.
@@ -155,10 +158,10 @@ class QuietIncidentScanTest {
                     .map(f -> (org.exfilguard.schema.state.ReadSignal) f.record().value()).filter(r -> r.getClosing()).toList();
             for (org.exfilguard.schema.state.ReadSignal c : closes) {
                 context.resetForwards();
-                processor.process(new Record<>(c.getAccount(), org.exfilguard.schema.state.EgressUpdate.newBuilder()
+                processor.process(new Record<>(c.getAccount(), new ReadInput.Egress(org.exfilguard.schema.state.EgressUpdate.newBuilder()
                         .setAccount(c.getAccount()).setIncidentId(c.getIncidentId()).setTable(c.getTable())
                         .setAt(c.getCheckpoint()).setUnusual(false).setFinalReport(true)
-                        .setEvidence(java.nio.ByteBuffer.wrap(new byte[0])).setSrcIp(c.getClientIp()).build(), at));
+                        .setEvidence(java.nio.ByteBuffer.wrap(new byte[0])).setSrcIp(c.getClientIp()).build()), at));
                 context.forwarded("alerts").forEach(f -> alerts.add((ExfiltrationAlert) f.record().value()));
             }
             return alerts;

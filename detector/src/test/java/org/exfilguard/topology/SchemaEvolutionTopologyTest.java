@@ -39,7 +39,7 @@ class SchemaEvolutionTopologyTest {
     private static final String SUBJECT = "db-access-value";
     private static final Instant BURST = DetectorTopologyTest.DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
 
-    private final DetectorDriver driver = new DetectorDriver();
+    private final DetectorDriver driver = DetectorDriver.withDefaults();
     private final SchemaRegistryClient registry = driver.registryClient();
 
     @AfterEach

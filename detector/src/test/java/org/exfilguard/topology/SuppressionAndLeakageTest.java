@@ -42,7 +42,7 @@ class SuppressionAndLeakageTest {
                     reason: nightly full backup of the member table
                     owner: dba-team@example.com
                 """);
-        try (DetectorDriver driver = new DetectorDriver(AllowListSource.watch(rules, Duration.ofSeconds(1)))) {
+        try (DetectorDriver driver = DetectorDriver.builder().withAllowList(AllowListSource.watch(rules, Duration.ofSeconds(1))).build()) {
             for (int night = 0; night < 3; night++) {
                 Instant start = DAY0.plus(Duration.ofDays(night)).plus(Duration.ofHours(2));
                 for (int i = 0; i < 20; i++) {
@@ -73,7 +73,7 @@ class SuppressionAndLeakageTest {
         logs.start();
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.addAppender(logs);
-        try (DetectorDriver driver = new DetectorDriver()) {
+        try (DetectorDriver driver = DetectorDriver.withDefaults()) {
             driver.pipe(DetectorTopologyTest.analystDays("jdoe", "10.8.4.21", 10, 5));
             // Real slow-log entries whose statements carry member data as literals.
             List<DbAccessEvent> dump = new ArrayList<>();

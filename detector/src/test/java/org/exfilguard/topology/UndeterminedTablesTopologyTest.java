@@ -15,7 +15,7 @@ class UndeterminedTablesTopologyTest {
 
     private static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
 
-    private final DetectorDriver driver = new DetectorDriver();
+    private final DetectorDriver driver = DetectorDriver.withDefaults();
 
     @AfterEach
     void close() {
