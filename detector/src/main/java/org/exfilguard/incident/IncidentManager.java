@@ -3,19 +3,25 @@ package org.exfilguard.incident;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.WindowVerdict;
+import org.exfilguard.profile.IncidentTally;
 import org.exfilguard.profile.OpenIncident;
 import org.exfilguard.profile.ScopeProfile;
 import org.exfilguard.schema.AlertKind;
 import org.exfilguard.schema.AlertStatus;
+import org.exfilguard.schema.DbAccessEvent;
+import org.exfilguard.schema.EgressDestination;
 import org.exfilguard.schema.EgressEvidence;
 import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.schema.IncidentTotals;
 import org.exfilguard.schema.Severity;
 
 /**
@@ -23,6 +29,8 @@ import org.exfilguard.schema.Severity;
  * grows by the configured factor (paced) or the severity rises (at once), a bounded number of times, UPDATED with kind
  * READ_THEN_EGRESS when unusual egress from the reading host follows, CLOSED after a quiet period. At most
  * {@code 2 + maxUpdates} records per incident, never one per event; one update is kept for the escalation.
+ * Every record carries the incident's totals ({@link IncidentTally}): each read of the scope while the incident is
+ * open adds to them.
  */
 public final class IncidentManager {
 
@@ -53,18 +61,27 @@ public final class IncidentManager {
      * Decides what a read means for the scope's incident. {@code mayOpen} is false when a narrower incident
      * already covers the reads (the all-tables scope defers to an open per-table incident).
      */
-    public Optional<ExfiltrationAlert> onRead(ScopeProfile profile, List<WindowVerdict> verdicts, Instant at,
-                                              long rows, BooleanSupplier mayOpen) {
+    public Optional<ExfiltrationAlert> onRead(ScopeProfile profile, List<WindowVerdict> verdicts, DbAccessEvent read,
+                                              BooleanSupplier mayOpen) {
+        Instant at = read.getEventTime();
+        long rows = read.getRowsReturned();
         Optional<WindowVerdict> strongest = verdicts.stream().filter(WindowVerdict::alerting)
                 .max(Comparator.comparingDouble(WindowVerdict::score));
         OpenIncident incident = profile.incident();
+        if (incident != null) {
+            // Every read of an open incident counts in its totals, above the threshold or not.
+            IncidentTally tally = profile.tally(incident.incidentId());
+            if (tally != null) {
+                tally.addRead(at, rows, bytes(read), read.getClientIp(), read.getStatementFingerprint());
+            }
+        }
         if (strongest.isEmpty()) {
             return Optional.empty();
         }
         WindowVerdict top = strongest.get();
         if (incident == null) {
             boolean crossed = verdicts.stream().anyMatch(v -> v.state() == WindowVerdict.State.CROSSED);
-            return crossed && mayOpen.getAsBoolean() ? Optional.of(open(profile, top, at)) : Optional.empty();
+            return crossed && mayOpen.getAsBoolean() ? Optional.of(open(profile, top, read)) : Optional.empty();
         }
         if (rows > 0) {
             incident = incident.withActivity(at);
@@ -91,6 +108,10 @@ public final class IncidentManager {
      */
     public Optional<ExfiltrationAlert> onEgress(ScopeProfile profile, String incidentId, EgressEvidence evidence,
                                                 boolean unusual, boolean complete, Instant at) {
+        IncidentTally tally = profile.tally(incidentId);
+        if (tally != null) {
+            tally.addEgress(evidence.getSrcIp(), evidence.getBytesOut(), destinationBytes(evidence));
+        }
         OpenIncident incident = profile.incident();
         if (incident == null || !incident.incidentId().equals(incidentId)) {
             // Only complete evidence escalates a closed incident: there is one record for it, it should say it all.
@@ -108,6 +129,7 @@ public final class IncidentManager {
                 .setStatus(AlertStatus.UPDATED)
                 .setSeverity(severity)
                 .setDetectedAt(at)
+                .setTotals(totals(profile, incidentId))
                 .build();
         profile.incident(new OpenIncident(incident.incidentId(), incident.openedAt(), incident.firstSeen(),
                 incident.lastActivity(), at, incident.alerts() + 1, incident.lastScore(), severity.name(),
@@ -133,6 +155,7 @@ public final class IncidentManager {
                 .setStatus(AlertStatus.UPDATED)
                 .setSeverity(severity)
                 .setDetectedAt(at)
+                .setTotals(totals(profile, incidentId))
                 .build();
         profile.closed(new ScopeProfile.ClosedIncident(incidentId, closed.lastAlert(), true));
         return Optional.of(alert);
@@ -154,6 +177,7 @@ public final class IncidentManager {
                 .setDetectedAt(closeDue(incident))
                 .setReason(Reasons.closed(profile.account(), profile.scope(), incident.lastActivity(),
                         settings.quietPeriod(), last.getReason()))
+                .setTotals(totals(profile, incident.incidentId()))
                 .build();
         profile.incident(null);
         profile.closed(new ScopeProfile.ClosedIncident(incident.incidentId(), incident.lastAlert(), incident.escalated()));
@@ -184,14 +208,19 @@ public final class IncidentManager {
                 .build();
     }
 
-    private ExfiltrationAlert open(ScopeProfile profile, WindowVerdict top, Instant at) {
+    private ExfiltrationAlert open(ScopeProfile profile, WindowVerdict top, DbAccessEvent read) {
+        Instant at = read.getEventTime();
         String incidentId = Ids.incidentId(profile.account(), profile.scope(), at.toEpochMilli());
         Instant firstSeen = top.window().activeSince();
+        // The crossing window holds exactly the reads since first-seen, this one included: the totals start there.
+        profile.tally(IncidentTally.opened(incidentId, firstSeen, at, top.observedRows(), top.observedBytes(),
+                profile.clientIpsSince(firstSeen), read.getRowsReturned(), read.getClientIp(), read.getStatementFingerprint()));
         ExfiltrationAlert alert = base(profile, top, at, firstSeen)
                 .setAlertId(Ids.alertId(incidentId, 0))
                 .setIncidentId(incidentId)
                 .setStatus(AlertStatus.OPENED)
                 .setReason(Reasons.opened(profile.account(), profile.scope(), top, at, profile.recentClientIps()))
+                .setTotals(totals(profile, incidentId))
                 .build();
         profile.incident(new OpenIncident(incidentId, at, firstSeen, at, at, 1, top.score(),
                 alert.getSeverity().name(), alerts.encode(alert), false, null));
@@ -205,7 +234,8 @@ public final class IncidentManager {
                 .setIncidentId(incident.incidentId())
                 .setStatus(AlertStatus.UPDATED)
                 .setSeverity(severity)
-                .setReason(Reasons.updated(opening, top, at));
+                .setReason(Reasons.updated(opening, top, at))
+                .setTotals(totals(profile, incident.incidentId()));
         ExfiltrationAlert alert = builder.build();
         if (incident.escalated() && incident.egressEvidence() != null) {
             alert = withEgress(alert, evidences.decode(incident.egressEvidence()));
@@ -244,6 +274,37 @@ public final class IncidentManager {
                 .setSuppressed(false)
                 .setSuppressionReason(null)
                 .setDetectorVersion(detectorVersion);
+    }
+
+    private static long bytes(DbAccessEvent read) {
+        return read.getBytesReturned() == null ? 0 : read.getBytesReturned();
+    }
+
+    private static Map<String, Long> destinationBytes(EgressEvidence evidence) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (EgressDestination d : evidence.getDestinations()) {
+            out.merge(d.getDstIp(), d.getBytesOut(), Math::max);
+        }
+        return out;
+    }
+
+    /** The incident's totals as the alert carries them; null for an incident opened before this build kept them. */
+    static IncidentTotals totals(ScopeProfile profile, String incidentId) {
+        IncidentTally tally = profile.tally(incidentId);
+        if (tally == null) {
+            return null;
+        }
+        return IncidentTotals.newBuilder()
+                .setRows(tally.rows())
+                .setBytes(tally.bytes() > 0 ? tally.bytes() : null)
+                .setLargestReadRows(tally.largestRead())
+                .setFirstRead(tally.firstRead())
+                .setLastRead(tally.lastRead())
+                .setClientIps(tally.clientIpsByRows())
+                .setStatementFingerprints(tally.fingerprintsByRows())
+                .setEgressBytesOut(tally.egressBytes())
+                .setEgressDestinations(tally.destinationsByBytes())
+                .build();
     }
 
     /** Data that also left the network: one level up, and at least HIGH. */

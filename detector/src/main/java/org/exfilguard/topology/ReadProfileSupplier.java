@@ -174,7 +174,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<Object, Object, Obj
                 List<WindowVerdict> verdicts = detector.observe(profile, at, rows, bytes, peers);
                 // The open-incident scan runs only when the all-tables scope is about to open an incident.
                 BooleanSupplier mayOpen = () -> !ScopeProfile.ALL_SENSITIVE.equals(scope) || !tableIncidentOpen(event.getAccount(), at);
-                Optional<ExfiltrationAlert> alert = incidents.onRead(profile, verdicts, at, rows, mayOpen);
+                Optional<ExfiltrationAlert> alert = incidents.onRead(profile, verdicts, event, mayOpen);
                 save(key, profile, hadIncident);
                 alert.ifPresent(this::emit);
             }
