@@ -67,55 +67,71 @@ public final class BreachScope {
      * overlap {@code [from, to)} (each bound optional).
      */
     public static BreachScope of(List<ExfiltrationAlert> records, String incidentId, Instant from, Instant to) {
-        Map<String, ExfiltrationAlert> latest = new LinkedHashMap<>();
-        Map<String, ExfiltrationAlert> lastEgress = new LinkedHashMap<>();
-        Set<String> seen = new LinkedHashSet<>();
-        Comparator<ExfiltrationAlert> order = Comparator.comparing(ExfiltrationAlert::getDetectedAt)
-                .thenComparing(a -> a.getTotals() == null ? Long.MIN_VALUE : a.getTotals().getRows());
+        Map<String, List<ExfiltrationAlert>> byIncident = new LinkedHashMap<>();
         for (ExfiltrationAlert a : records) {
-            if (incidentId != null && !incidentId.equals(a.getIncidentId())) {
-                continue;
-            }
-            seen.add(a.getIncidentId());
-            if (a.getTotals() != null) {
-                latest.merge(a.getIncidentId(), a, (x, y) -> order.compare(x, y) >= 0 ? x : y);
-            }
-            if (a.getEgress() != null) {
-                lastEgress.merge(a.getIncidentId(), a, (x, y) -> order.compare(x, y) >= 0 ? x : y);
+            if (incidentId == null || incidentId.equals(a.getIncidentId())) {
+                byIncident.computeIfAbsent(a.getIncidentId(), k -> new ArrayList<>()).add(a);
             }
         }
         List<Incident> incidents = new ArrayList<>();
-        for (ExfiltrationAlert a : latest.values()) {
-            Incident incident = incident(a, lastEgress.get(a.getIncidentId()));
+        List<String> withoutTotals = new ArrayList<>();
+        byIncident.forEach((id, list) -> {
+            Incident incident = incident(list);
+            if (incident == null) {
+                withoutTotals.add(id);
+                return;
+            }
             boolean inRange = (from == null || !incident.lastRead().isBefore(from))
                     && (to == null || incident.firstRead().isBefore(to));
             if (incidentId != null || inRange) {
                 incidents.add(incident);
             }
-        }
+        });
         incidents.sort(Comparator.comparing(Incident::firstRead).thenComparing(Incident::incidentId));
-        List<String> withoutTotals = seen.stream().filter(id -> !latest.containsKey(id)).sorted().toList();
+        withoutTotals.sort(Comparator.naturalOrder());
         return new BreachScope(incidents, withoutTotals, from, to);
     }
 
-    private static Incident incident(ExfiltrationAlert a, ExfiltrationAlert egressRecord) {
-        IncidentTotals t = a.getTotals();
-        List<String> destinations = new ArrayList<>();
+    /**
+     * One incident from its records: the reads from the record whose totals reach furthest, the egress from the
+     * record that carries the most of it (an escalation that arrived after the close is published after the CLOSED
+     * record, but is dated at its evidence), the status of the last record and the highest severity. Null when no
+     * record carries totals.
+     */
+    private static Incident incident(List<ExfiltrationAlert> records) {
+        Comparator<ExfiltrationAlert> reach = Comparator.comparing((ExfiltrationAlert a) -> a.getTotals().getLastRead())
+                .thenComparingLong(a -> a.getTotals().getRows());
+        List<ExfiltrationAlert> withTotals = records.stream().filter(a -> a.getTotals() != null).toList();
+        if (withTotals.isEmpty()) {
+            return null;
+        }
+        ExfiltrationAlert reads = withTotals.stream().max(reach).orElseThrow();
+        ExfiltrationAlert egress = withTotals.stream()
+                .max(Comparator.comparingLong((ExfiltrationAlert a) -> a.getTotals().getEgressBytesOut())).orElseThrow();
+        ExfiltrationAlert last = records.stream().max(Comparator.comparing(ExfiltrationAlert::getDetectedAt)
+                .thenComparing(a -> a.getStatus().ordinal())).orElseThrow();
+        String kind = records.stream().anyMatch(a -> a.getKind() == org.exfilguard.schema.AlertKind.READ_THEN_EGRESS)
+                ? org.exfilguard.schema.AlertKind.READ_THEN_EGRESS.name() : last.getKind().name();
+        String severity = records.stream().map(ExfiltrationAlert::getSeverity).max(Comparator.naturalOrder()).orElseThrow().name();
         Map<String, String> names = new LinkedHashMap<>();
-        if (egressRecord != null) {
-            for (EgressDestination d : egressRecord.getEgress().getDestinations()) {
-                if (d.getDstHost() != null) {
-                    names.put(d.getDstIp(), d.getDstHost());
+        for (ExfiltrationAlert a : records) {
+            if (a.getEgress() != null) {
+                for (EgressDestination d : a.getEgress().getDestinations()) {
+                    if (d.getDstHost() != null) {
+                        names.put(d.getDstIp(), d.getDstHost());
+                    }
                 }
             }
         }
-        for (String ip : t.getEgressDestinations()) {
+        List<String> destinations = new ArrayList<>();
+        for (String ip : egress.getTotals().getEgressDestinations()) {
             destinations.add(names.containsKey(ip) ? ip + " (" + names.get(ip) + ")" : ip);
         }
-        return new Incident(a.getIncidentId(), a.getStatus().name(), a.getSeverity().name(), a.getKind().name(),
-                a.getAccount(), a.getTable(), t.getLargestReadRows(), t.getRows(), t.getBytes(), t.getFirstRead(),
-                t.getLastRead(), List.copyOf(t.getClientIps()), destinations, t.getEgressBytesOut(),
-                List.copyOf(t.getStatementFingerprints()), a.getSuppressed());
+        IncidentTotals t = reads.getTotals();
+        return new Incident(last.getIncidentId(), last.getStatus().name(), severity, kind, last.getAccount(), last.getTable(),
+                t.getLargestReadRows(), t.getRows(), t.getBytes(), t.getFirstRead(), t.getLastRead(),
+                List.copyOf(t.getClientIps()), destinations, egress.getTotals().getEgressBytesOut(),
+                List.copyOf(t.getStatementFingerprints()), records.stream().anyMatch(ExfiltrationAlert::getSuppressed));
     }
 
     private static List<Account> accounts(List<Incident> incidents) {
