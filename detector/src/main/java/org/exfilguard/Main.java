@@ -14,6 +14,7 @@ import org.exfilguard.cli.ExitCodes;
 import org.exfilguard.cli.ParseCommand;
 import org.exfilguard.cli.ReplayCommand;
 import org.exfilguard.cli.ResetCommand;
+import org.exfilguard.cli.ScopeCommand;
 import org.exfilguard.cli.RunLog;
 import org.exfilguard.cli.RunCommand;
 import org.exfilguard.cli.SetupCommand;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Command;
         description = "Streaming detector of bulk data extraction from database access and egress logs.",
         subcommands = {RunCommand.class, SetupCommand.class, DemoCommand.class, BacktestCommand.class, ReplayCommand.class, AlertsCommand.class,
                 ParseCommand.class, SimulateCommand.class, EvaluateCommand.class, BenchCommand.class, ResetCommand.class,
-                ConfigCommand.class, picocli.AutoComplete.GenerateCompletion.class,
+                ConfigCommand.class, ScopeCommand.class, picocli.AutoComplete.GenerateCompletion.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

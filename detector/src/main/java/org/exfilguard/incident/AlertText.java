@@ -3,7 +3,9 @@ package org.exfilguard.incident;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import org.exfilguard.schema.AlertStatus;
 import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.schema.IncidentTotals;
 
 /**
  * An alert as an analyst reads it on a console: who, which table, how much against what normal, when, why. Every
@@ -29,6 +31,17 @@ public final class AlertText {
                 safe(a.getBaselineMethod()), a.getBaselineHistoryDays()));
         if (!a.getClientIps().isEmpty()) {
             out.append("    from ").append(safe(String.join(", ", a.getClientIps()))).append('\n');
+        }
+        IncidentTotals t = a.getTotals();
+        if (t != null && a.getStatus() != AlertStatus.OPENED) {
+            out.append(String.format(Locale.ROOT, "    incident so far: %s rows%s in %s..%s from %d client ip(s)",
+                    Reasons.count(t.getRows()), t.getBytes() == null ? "" : " (" + Reasons.count(t.getBytes()) + " bytes)",
+                    TIME.format(t.getFirstRead()), TIME.format(t.getLastRead()), t.getClientIps().size()));
+            if (t.getEgressBytesOut() > 0) {
+                out.append(String.format(Locale.ROOT, "; %s bytes out to %d new destination(s)",
+                        Reasons.count(t.getEgressBytesOut()), t.getEgressDestinations().size()));
+            }
+            out.append('\n');
         }
         if (a.getSuppressed()) {
             out.append("    SUPPRESSED: ").append(safe(a.getSuppressionReason())).append('\n');

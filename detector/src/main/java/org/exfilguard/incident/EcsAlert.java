@@ -13,6 +13,7 @@ import org.exfilguard.schema.AlertStatus;
 import org.exfilguard.schema.EgressDestination;
 import org.exfilguard.schema.EgressEvidence;
 import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.schema.IncidentTotals;
 
 /**
  * An alert in the Elastic Common Schema, one JSON object per alert, for Elastic and other ECS consumers.
@@ -128,6 +129,9 @@ public final class EcsAlert {
 
     private static ObjectNode related(ExfiltrationAlert alert) {
         Set<String> ips = new LinkedHashSet<>(alert.getClientIps());
+        if (alert.getTotals() != null) {
+            ips.addAll(alert.getTotals().getClientIps());
+        }
         Set<String> hosts = new LinkedHashSet<>();
         if (alert.getEgress() != null) {
             ips.add(alert.getEgress().getSrcIp());
@@ -137,6 +141,9 @@ public final class EcsAlert {
                     hosts.add(d.getDstHost());
                 }
             }
+        }
+        if (alert.getTotals() != null) {
+            ips.addAll(alert.getTotals().getEgressDestinations());
         }
         ObjectNode related = MAPPER.createObjectNode();
         related.putArray("user").add(alert.getAccount());
@@ -203,6 +210,21 @@ public final class EcsAlert {
         d.put("suppressed", alert.getSuppressed());
         if (alert.getSuppressionReason() != null) {
             d.put("suppression_reason", alert.getSuppressionReason());
+        }
+        IncidentTotals totals = alert.getTotals();
+        if (totals != null) {
+            ObjectNode incident = d.putObject("incident");
+            incident.put("rows", totals.getRows());
+            if (totals.getBytes() != null) {
+                incident.put("bytes", totals.getBytes());
+            }
+            incident.put("largest_read_rows", totals.getLargestReadRows());
+            incident.put("first_read", totals.getFirstRead().toString());
+            incident.put("last_read", totals.getLastRead().toString());
+            totals.getClientIps().forEach(incident.putArray("client_ips")::add);
+            totals.getStatementFingerprints().forEach(incident.putArray("statement_fingerprints")::add);
+            incident.put("egress_bytes_out", totals.getEgressBytesOut());
+            totals.getEgressDestinations().forEach(incident.putArray("egress_destinations")::add);
         }
         return d;
     }

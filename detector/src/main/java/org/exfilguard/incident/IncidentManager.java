@@ -3,19 +3,25 @@ package org.exfilguard.incident;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.WindowVerdict;
+import org.exfilguard.profile.IncidentTally;
 import org.exfilguard.profile.OpenIncident;
 import org.exfilguard.profile.ScopeProfile;
 import org.exfilguard.schema.AlertKind;
 import org.exfilguard.schema.AlertStatus;
+import org.exfilguard.schema.DbAccessEvent;
+import org.exfilguard.schema.EgressDestination;
 import org.exfilguard.schema.EgressEvidence;
 import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.schema.IncidentTotals;
 import org.exfilguard.schema.Severity;
 
 /**
@@ -24,6 +30,8 @@ import org.exfilguard.schema.Severity;
  * READ_THEN_EGRESS when unusual egress from the reading host follows (see {@link #escalation}), CLOSED after a quiet
  * period (with the egress evidence once the egress side has answered: {@link #closedWithEgress}). At most
  * {@code 2 + maxUpdates} records per incident, never one per event; one update is kept for the escalation.
+ * Every record carries the incident's totals ({@link IncidentTally}): each read of the scope while the incident is
+ * open adds to them.
  */
 public final class IncidentManager {
 
@@ -54,18 +62,27 @@ public final class IncidentManager {
      * Decides what a read means for the scope's incident. {@code mayOpen} is false when a narrower incident
      * already covers the reads (the all-tables scope defers to an open per-table incident).
      */
-    public Optional<ExfiltrationAlert> onRead(ScopeProfile profile, List<WindowVerdict> verdicts, Instant at,
-                                              long rows, BooleanSupplier mayOpen) {
+    public Optional<ExfiltrationAlert> onRead(ScopeProfile profile, List<WindowVerdict> verdicts, DbAccessEvent read,
+                                              BooleanSupplier mayOpen) {
+        Instant at = read.getEventTime();
+        long rows = read.getRowsReturned();
         Optional<WindowVerdict> strongest = verdicts.stream().filter(WindowVerdict::alerting)
                 .max(Comparator.comparingDouble(WindowVerdict::score));
         OpenIncident incident = profile.incident();
+        if (incident != null) {
+            // Every read of an open incident counts in its totals, above the threshold or not.
+            IncidentTally tally = profile.tally(incident.incidentId());
+            if (tally != null) {
+                tally.addRead(at, rows, bytes(read), read.getClientIp(), read.getStatementFingerprint());
+            }
+        }
         if (strongest.isEmpty()) {
             return Optional.empty();
         }
         WindowVerdict top = strongest.get();
         if (incident == null) {
             boolean crossed = verdicts.stream().anyMatch(v -> v.state() == WindowVerdict.State.CROSSED);
-            return crossed && mayOpen.getAsBoolean() ? Optional.of(open(profile, top, at)) : Optional.empty();
+            return crossed && mayOpen.getAsBoolean() ? Optional.of(open(profile, top, read)) : Optional.empty();
         }
         if (rows > 0) {
             incident = incident.withActivity(at);
@@ -97,18 +114,36 @@ public final class IncidentManager {
                 .setStatus(AlertStatus.UPDATED)
                 .setSeverity(escalated(read.getSeverity()))
                 .setDetectedAt(at)
+                .setTotals(withEgress(read.getTotals(), evidence.getBytesOut(), destinations(evidence)))
                 .build();
     }
 
     /**
-     * The closing record once every watched host has sent its final report: with the largest evidence and one level
-     * up when the egress was unusual, as it was when closed otherwise.
+     * The closing record once every watched host has sent its final report: its totals with the bytes every watched
+     * host sent to new destinations ({@code egressBytes}, {@code destinations} most bytes first), and with the largest
+     * evidence and one level up when the egress was unusual.
      */
-    public ExfiltrationAlert closedWithEgress(ExfiltrationAlert closed, EgressEvidence evidence, boolean unusual) {
+    public ExfiltrationAlert closedWithEgress(ExfiltrationAlert closed, EgressEvidence evidence, boolean unusual,
+                                              long egressBytes, List<String> destinations) {
+        ExfiltrationAlert.Builder out = ExfiltrationAlert.newBuilder(closed)
+                .setTotals(withEgress(closed.getTotals(), egressBytes, destinations));
         if (!unusual || evidence == null) {
-            return closed;
+            return out.build();
         }
-        return ExfiltrationAlert.newBuilder(withEgress(closed, evidence)).setSeverity(escalated(closed.getSeverity())).build();
+        return ExfiltrationAlert.newBuilder(withEgress(out.build(), evidence)).setSeverity(escalated(closed.getSeverity())).build();
+    }
+
+    /** The evidence's destinations, most bytes first. */
+    public static List<String> destinations(EgressEvidence evidence) {
+        return evidence.getDestinations().stream().map(d -> d.getDstIp()).toList();
+    }
+
+    private static IncidentTotals withEgress(IncidentTotals totals, long bytes, List<String> destinations) {
+        if (totals == null || bytes <= 0) {
+            return totals;
+        }
+        return IncidentTotals.newBuilder(totals).setEgressBytesOut(bytes)
+                .setEgressDestinations(destinations.subList(0, Math.min(16, destinations.size()))).build();
     }
 
     /** Closes the scope's incident when nothing above threshold was read for the quiet period. */
@@ -127,6 +162,7 @@ public final class IncidentManager {
                 .setDetectedAt(closeDue(incident))
                 .setReason(Reasons.closed(profile.account(), profile.scope(), incident.lastActivity(),
                         settings.quietPeriod(), last.getReason()))
+                .setTotals(totals(profile, incident.incidentId()))
                 .build();
         profile.incident(null);
         profile.closed(new ScopeProfile.ClosedIncident(incident.incidentId(), incident.lastAlert(), incident.escalated()));
@@ -157,14 +193,19 @@ public final class IncidentManager {
                 .build();
     }
 
-    private ExfiltrationAlert open(ScopeProfile profile, WindowVerdict top, Instant at) {
+    private ExfiltrationAlert open(ScopeProfile profile, WindowVerdict top, DbAccessEvent read) {
+        Instant at = read.getEventTime();
         String incidentId = Ids.incidentId(profile.account(), profile.scope(), at.toEpochMilli());
         Instant firstSeen = top.window().activeSince();
+        // The crossing window holds exactly the reads since first-seen, this one included: the totals start there.
+        profile.tally(IncidentTally.opened(incidentId, firstSeen, at, top.observedRows(), top.observedBytes(),
+                profile.clientIpsSince(firstSeen), read.getRowsReturned(), read.getClientIp(), read.getStatementFingerprint()));
         ExfiltrationAlert alert = base(profile, top, at, firstSeen)
                 .setAlertId(Ids.alertId(incidentId, 0))
                 .setIncidentId(incidentId)
                 .setStatus(AlertStatus.OPENED)
                 .setReason(Reasons.opened(profile.account(), profile.scope(), top, at, profile.recentClientIps()))
+                .setTotals(totals(profile, incidentId))
                 .build();
         profile.incident(new OpenIncident(incidentId, at, firstSeen, at, at, 1, top.score(),
                 alert.getSeverity().name(), alerts.encode(alert), false, null));
@@ -178,7 +219,8 @@ public final class IncidentManager {
                 .setIncidentId(incident.incidentId())
                 .setStatus(AlertStatus.UPDATED)
                 .setSeverity(severity)
-                .setReason(Reasons.updated(opening, top, at));
+                .setReason(Reasons.updated(opening, top, at))
+                .setTotals(totals(profile, incident.incidentId()));
         ExfiltrationAlert alert = builder.build();
         if (incident.escalated() && incident.egressEvidence() != null) {
             alert = withEgress(alert, evidences.decode(incident.egressEvidence()));
@@ -217,6 +259,37 @@ public final class IncidentManager {
                 .setSuppressed(false)
                 .setSuppressionReason(null)
                 .setDetectorVersion(detectorVersion);
+    }
+
+    private static long bytes(DbAccessEvent read) {
+        return read.getBytesReturned() == null ? 0 : read.getBytesReturned();
+    }
+
+    private static Map<String, Long> destinationBytes(EgressEvidence evidence) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (EgressDestination d : evidence.getDestinations()) {
+            out.merge(d.getDstIp(), d.getBytesOut(), Math::max);
+        }
+        return out;
+    }
+
+    /** The incident's totals as the alert carries them; null for an incident opened before this build kept them. */
+    static IncidentTotals totals(ScopeProfile profile, String incidentId) {
+        IncidentTally tally = profile.tally(incidentId);
+        if (tally == null) {
+            return null;
+        }
+        return IncidentTotals.newBuilder()
+                .setRows(tally.rows())
+                .setBytes(tally.bytes() > 0 ? tally.bytes() : null)
+                .setLargestReadRows(tally.largestRead())
+                .setFirstRead(tally.firstRead())
+                .setLastRead(tally.lastRead())
+                .setClientIps(tally.clientIpsByRows())
+                .setStatementFingerprints(tally.fingerprintsByRows())
+                .setEgressBytesOut(tally.egressBytes())
+                .setEgressDestinations(tally.destinationsByBytes())
+                .build();
     }
 
     /** Data that also left the network: one level up, and at least HIGH. */

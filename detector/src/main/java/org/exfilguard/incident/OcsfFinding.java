@@ -15,6 +15,7 @@ import org.exfilguard.schema.AlertStatus;
 import org.exfilguard.schema.EgressDestination;
 import org.exfilguard.schema.EgressEvidence;
 import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.schema.IncidentTotals;
 
 /**
  * An alert as an OCSF Detection Finding (class 2004, category Findings), one JSON object per alert, for SIEMs
@@ -419,6 +420,27 @@ public final class OcsfFinding {
                         .put("first_seen_in_org", d.getFirstSeenInOrg()));
                 array.add(destination);
             }
+        }
+        IncidentTotals totals = alert.getTotals();
+        if (totals != null) {
+            // Last, so the observables' indexes into the other evidences stay where they were.
+            ObjectNode incident = MAPPER.createObjectNode().put("name", "incident totals");
+            incident.set("user", user(alert));
+            ObjectNode sums = MAPPER.createObjectNode()
+                    .put("table", alert.getTable())
+                    .put("rows", totals.getRows());
+            if (totals.getBytes() != null) {
+                sums.put("bytes", totals.getBytes());
+            }
+            sums.put("largest_read_rows", totals.getLargestReadRows())
+                    .put("first_read", millis(totals.getFirstRead()))
+                    .put("last_read", millis(totals.getLastRead()));
+            totals.getClientIps().forEach(sums.putArray("client_ips")::add);
+            totals.getStatementFingerprints().forEach(sums.putArray("statement_fingerprints")::add);
+            sums.put("egress_bytes_out", totals.getEgressBytesOut());
+            totals.getEgressDestinations().forEach(sums.putArray("egress_destinations")::add);
+            incident.set("data", sums);
+            array.add(incident);
         }
         return new Evidences(array, 0, firstClient, egress == null ? -1 : egressAt);
     }

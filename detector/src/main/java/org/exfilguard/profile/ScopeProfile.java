@@ -26,6 +26,8 @@ public final class ScopeProfile {
     private final Map<String, Long> recentFingerprints;
     private OpenIncident incident;
     private ClosedIncident closed;
+    /** The tally of the open incident, or of the last closed one (late egress evidence adds to it); may be null. */
+    private IncidentTally tally;
 
     /** The last incident closed: egress evidence can reach it late when a replay runs far ahead of the egress side. */
     public record ClosedIncident(String incidentId, byte[] lastAlert, boolean escalated) {
@@ -94,4 +96,18 @@ public final class ScopeProfile {
     public void incident(OpenIncident incident) { this.incident = incident; }
     public ClosedIncident closed() { return closed; }
     public void closed(ClosedIncident closed) { this.closed = closed; }
+    public IncidentTally tally() { return tally; }
+    public void tally(IncidentTally tally) { this.tally = tally; }
+
+    /** The tally of the incident with this id, if the profile holds it. */
+    public IncidentTally tally(String incidentId) {
+        return tally != null && tally.incidentId().equals(incidentId) ? tally : null;
+    }
+
+    /** Client ips seen at or after {@code since}, most recent first. */
+    public List<String> clientIpsSince(Instant since) {
+        return recentIps.entrySet().stream().filter(e -> e.getValue() >= since.toEpochMilli())
+                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
+                .map(Map.Entry::getKey).toList();
+    }
 }

@@ -12,46 +12,54 @@ import java.util.List;
  * @param closing   the encoded CLOSED record, or null while the incident is open
  * @param evidence  the encoded largest final evidence so far, or null
  * @param evidenceBytes its bytes out (-1 with none), and the host it came from
+ * @param egressTotal   bytes every host that answered sent to new destinations (the incident's totals)
+ * @param destinations  their destinations, at most {@link #MAX_DESTINATIONS}
  */
 record IncidentEgress(List<String> ips, byte[] closing, List<String> answered, byte[] evidence, long evidenceBytes,
-                      String evidenceHost, boolean unusual) {
+                      String evidenceHost, boolean unusual, long egressTotal, List<String> destinations) {
 
     static final int TAG = 0x49;
     static final int VERSION = 1;
+    static final int MAX_DESTINATIONS = 16;
 
     IncidentEgress {
         ips = List.copyOf(ips);
         answered = List.copyOf(answered);
+        destinations = List.copyOf(destinations);
     }
 
     static IncidentEgress watching(List<String> ips) {
-        return new IncidentEgress(ips, null, List.of(), null, -1, null, false);
+        return new IncidentEgress(ips, null, List.of(), null, -1, null, false, 0, List.of());
     }
 
     IncidentEgress withIps(List<String> more) {
         List<String> all = new ArrayList<>(ips);
         more.stream().filter(ip -> !all.contains(ip)).forEach(all::add);
-        return all.size() == ips.size() ? this : new IncidentEgress(all, closing, answered, evidence, evidenceBytes, evidenceHost, unusual);
+        return all.size() == ips.size() ? this : new IncidentEgress(all, closing, answered, evidence, evidenceBytes, evidenceHost, unusual, egressTotal, destinations);
     }
 
     IncidentEgress closed(byte[] record) {
-        return new IncidentEgress(ips, record, answered, evidence, evidenceBytes, evidenceHost, unusual);
+        return new IncidentEgress(ips, record, answered, evidence, evidenceBytes, evidenceHost, unusual, egressTotal, destinations);
     }
 
     IncidentEgress escalated() {
-        return new IncidentEgress(ips, closing, answered, evidence, evidenceBytes, evidenceHost, true);
+        return new IncidentEgress(ips, closing, answered, evidence, evidenceBytes, evidenceHost, true, egressTotal, destinations);
     }
 
     /** A host's final report: the larger evidence is kept (on a tie, the host first by address). */
-    IncidentEgress answered(String host, byte[] report, long bytes, boolean unusualReport) {
+    IncidentEgress answered(String host, byte[] report, long bytes, List<String> reportDestinations, boolean unusualReport) {
         List<String> done = new ArrayList<>(answered);
+        List<String> all = new ArrayList<>(destinations);
+        reportDestinations.stream().filter(d -> !all.contains(d)).forEach(all::add);
         if (!done.contains(host)) {
             done.add(host);
         }
         boolean larger = report != null && (bytes > evidenceBytes
                 || (bytes == evidenceBytes && (evidenceHost == null || host.compareTo(evidenceHost) < 0)));
         return new IncidentEgress(ips, closing, done, larger ? report : evidence, larger ? bytes : evidenceBytes,
-                larger ? host : evidenceHost, unusual || unusualReport);
+                larger ? host : evidenceHost, unusual || unusualReport,
+                report == null ? egressTotal : org.exfilguard.profile.WindowProfile.saturatedAdd(egressTotal, bytes),
+                all.subList(0, Math.min(MAX_DESTINATIONS, all.size())));
     }
 
     /** Closed, and every watched host has answered. */
@@ -64,7 +72,9 @@ record IncidentEgress(List<String> ips, byte[] closing, List<String> answered, b
         ips.forEach(out::writeString);
         out.writeOptionalBytes(closing).writeLong(answered.size());
         answered.forEach(out::writeString);
-        out.writeOptionalBytes(evidence).writeLong(evidenceBytes).writeOptionalString(evidenceHost).writeBoolean(unusual);
+        out.writeOptionalBytes(evidence).writeLong(evidenceBytes).writeOptionalString(evidenceHost).writeBoolean(unusual)
+                .writeLong(egressTotal).writeLong(destinations.size());
+        destinations.forEach(out::writeString);
         return out.toByteArray();
     }
 
@@ -89,8 +99,18 @@ record IncidentEgress(List<String> ips, byte[] closing, List<String> answered, b
         for (int i = 0; i < m; i++) {
             answered.add(in.readString());
         }
-        IncidentEgress state = new IncidentEgress(ips, closing, answered, in.readOptionalBytes(), in.readLong(),
-                in.readOptionalString(), in.readBoolean());
+        byte[] evidence = in.readOptionalBytes();
+        long evidenceBytes = in.readLong();
+        String evidenceHost = in.readOptionalString();
+        boolean unusual = in.readBoolean();
+        long egressTotal = in.readLong();
+        int d = in.readLength();
+        List<String> destinations = new ArrayList<>(d);
+        for (int i = 0; i < d; i++) {
+            destinations.add(in.readString());
+        }
+        IncidentEgress state = new IncidentEgress(ips, closing, answered, evidence, evidenceBytes, evidenceHost, unusual,
+                egressTotal, destinations);
         if (!in.atEnd()) {
             throw new IllegalArgumentException("corrupt incident egress state (" + bytes.length + " bytes): bytes left after its last field");
         }

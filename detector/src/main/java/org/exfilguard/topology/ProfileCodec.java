@@ -9,10 +9,12 @@ import java.util.Map;
 import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.incident.AvroBytes;
 import org.exfilguard.profile.AlertedDay;
+import org.exfilguard.profile.IncidentTally;
 import org.exfilguard.profile.OpenIncident;
 import org.exfilguard.profile.ScopeProfile;
 import org.exfilguard.profile.WindowProfile;
 import org.exfilguard.profile.WindowSpec;
+import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.schema.state.IncidentState;
 import org.exfilguard.schema.state.ProfileState;
 import org.exfilguard.schema.state.WindowState;
@@ -24,17 +26,25 @@ import org.exfilguard.schema.state.WindowState;
  * account), the second the layout version; state written by earlier versions as Avro {@code ProfileState} is
  * still read, so a rolling upgrade keeps every baseline. A window whose configuration changed (new window, other
  * sub-bucket count) starts afresh.
+ *
+ * <p>Layouts: 1 without, 2 with the incident tally at the end. The alerts kept in layout 1 (and in the Avro
+ * {@code ProfileState}) were written by the {@code ExfiltrationAlert} schema before its {@code totals} field: they
+ * are rewritten in the current schema as they are read, and their incidents go on without totals.
  */
 final class ProfileCodec {
 
     static final int TAG = 0;
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** The layout before the incident tally. */
+    static final int VERSION_WITHOUT_TALLY = 1;
     /** More sub-buckets than any sane window has: a stored count above this is corrupt state. */
     private static final int MAX_SUB_BUCKETS = 100_000;
 
     private final DetectionSettings settings;
     private final AvroBytes<ProfileState> legacy = new AvroBytes<>(ProfileState.class);
     private final StateBytes.Writer writer = new StateBytes.Writer();
+    private final AvroBytes<ExfiltrationAlert> alerts = new AvroBytes<>(ExfiltrationAlert.class);
+    private final PreviousAlerts previousAlerts = new PreviousAlerts();
 
     ProfileCodec(DetectionSettings settings) {
         this.settings = settings;
@@ -90,6 +100,17 @@ final class ProfileCodec {
         if (closed != null) {
             out.writeString(closed.incidentId()).writeBytes(closed.lastAlert()).writeBoolean(closed.escalated());
         }
+        IncidentTally tally = profile.tally();
+        out.writeBoolean(tally != null);
+        if (tally != null) {
+            out.writeString(tally.incidentId()).writeLong(tally.firstRead().toEpochMilli())
+                    .writeLong(tally.lastRead().toEpochMilli()).writeLong(tally.rows()).writeLong(tally.bytes())
+                    .writeLong(tally.largestRead());
+            writeMap(out, tally.clientIps());
+            writeMap(out, tally.fingerprints());
+            writeMap(out, tally.egressBySource());
+            writeMap(out, tally.destinations());
+        }
         return out.toByteArray();
     }
 
@@ -99,7 +120,7 @@ final class ProfileCodec {
         }
         StateBytes.Reader in = new StateBytes.Reader(bytes, 1);
         int version = in.readByte();
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_WITHOUT_TALLY) {
             throw new IllegalStateException("profile state has layout version " + version + "; this detector reads "
                     + VERSION + " (state written by a newer version: roll back the upgrade, or reset the application)");
         }
@@ -148,22 +169,34 @@ final class ProfileCodec {
         }
         Map<String, Long> ips = readMap(in);
         Map<String, Long> fingerprints = readMap(in);
+        boolean previous = version == VERSION_WITHOUT_TALLY;
         OpenIncident incident = null;
         if (in.readBoolean()) {
             incident = new OpenIncident(in.readString(), Instant.ofEpochMilli(in.readLong()), Instant.ofEpochMilli(in.readLong()),
                     Instant.ofEpochMilli(in.readLong()), Instant.ofEpochMilli(in.readLong()), in.readInt(), in.readDouble(),
-                    in.readString(), in.readBytes(), in.readBoolean(), in.readOptionalBytes());
+                    in.readString(), alert(in.readBytes(), previous), in.readBoolean(), in.readOptionalBytes());
         }
         ScopeProfile.ClosedIncident closed = null;
         if (in.readBoolean()) {
-            closed = new ScopeProfile.ClosedIncident(in.readString(), in.readBytes(), in.readBoolean());
+            closed = new ScopeProfile.ClosedIncident(in.readString(), alert(in.readBytes(), previous), in.readBoolean());
+        }
+        IncidentTally tally = null;
+        if (!previous && in.readBoolean()) {
+            tally = new IncidentTally(in.readString(), Instant.ofEpochMilli(in.readLong()), Instant.ofEpochMilli(in.readLong()),
+                    in.readLong(), in.readLong(), in.readLong(), readMap(in), readMap(in), readMap(in), readMap(in));
         }
         if (!in.atEnd()) {
             throw new IllegalArgumentException("profile state of " + bytes.length + " bytes has bytes left after its last field");
         }
         ScopeProfile profile = new ScopeProfile(account, scope, firstDay, configured(byName, now), ips, fingerprints, incident);
         profile.closed(closed);
+        profile.tally(tally);
         return profile;
+    }
+
+    /** A kept alert in the current schema: one written before the schema had totals is rewritten. */
+    private byte[] alert(byte[] bytes, boolean withoutTotals) {
+        return withoutTotals ? alerts.encode(previousAlerts.decode(bytes)) : bytes;
     }
 
     private WindowSpec spec(String name) {
@@ -230,13 +263,13 @@ final class ProfileCodec {
         }
         IncidentState i = state.getIncident();
         OpenIncident incident = i == null ? null : new OpenIncident(i.getIncidentId(), i.getOpenedAt(), i.getFirstSeen(),
-                i.getLastActivity(), i.getLastAlertAt(), i.getAlerts(), i.getLastScore(), i.getSeverity(), AvroBytes.bytes(i.getLastAlert()),
+                i.getLastActivity(), i.getLastAlertAt(), i.getAlerts(), i.getLastScore(), i.getSeverity(), alert(AvroBytes.bytes(i.getLastAlert()), true),
                 i.getEscalated(), i.getEgressEvidence() == null ? null : AvroBytes.bytes(i.getEgressEvidence()));
         ScopeProfile profile = new ScopeProfile(state.getAccount(), state.getScope(), state.getFirstDay(), configured(byName, now),
                 state.getRecentIps(), state.getRecentFingerprints(), incident);
         if (state.getClosedIncidentId() != null && state.getClosedLastAlert() != null) {
             profile.closed(new ScopeProfile.ClosedIncident(state.getClosedIncidentId(),
-                    AvroBytes.bytes(state.getClosedLastAlert()), state.getClosedEscalated()));
+                    alert(AvroBytes.bytes(state.getClosedLastAlert()), true), state.getClosedEscalated()));
         }
         return profile;
     }

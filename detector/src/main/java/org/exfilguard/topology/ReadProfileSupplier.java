@@ -178,10 +178,11 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                 return;
             }
             state = state.answered(host, evidence == null ? null : evidenceBytes, evidence == null ? -1 : evidence.getBytesOut(),
-                    update.getUnusual());
+                    evidence == null ? List.of() : IncidentManager.destinations(evidence), update.getUnusual());
             if (state.complete()) {
                 EgressEvidence best = state.evidence() == null ? null : evidenceCodec.decode(state.evidence());
-                publish(incidents.closedWithEgress(alertCodec.decode(state.closing()), best, state.unusual()));
+                publish(incidents.closedWithEgress(alertCodec.decode(state.closing()), best, state.unusual(), state.egressTotal(),
+                        state.destinations()));
                 incidentEgress.delete(update.getIncidentId());
             } else {
                 incidentEgress.put(update.getIncidentId(), state.encode());
@@ -230,7 +231,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                 // The open-incident scan runs only when the all-tables scope is about to open an incident.
                 BooleanSupplier mayOpen = () -> !ScopeProfile.ALL_SENSITIVE.equals(scope)
                         || !profiles.otherScopeIncidentOpen(event.getAccount(), ScopeProfile.ALL_SENSITIVE, at);
-                Optional<ExfiltrationAlert> alert = incidents.onRead(profile, verdicts, at, rows, mayOpen);
+                Optional<ExfiltrationAlert> alert = incidents.onRead(profile, verdicts, event, mayOpen);
                 profiles.save(key, profile, hadIncident);
                 alert.ifPresent(this::emit);
             }

@@ -38,4 +38,12 @@ class AlertTextTest {
         assertThat(ConsoleEscapes.json("{\"account\":\"a\u202Eb\u009bc\u007f\"}")).isEqualTo("{\"account\":\"a\\u202eb\\u009bc\\u007f\"}");
         assertThat(ConsoleEscapes.text("Łukasz_Ünal")).isEqualTo("Łukasz_Ünal");
     }
+
+    @Test
+    void updatedAndClosedRecordsSayWhatTheIncidentTookSoFar() {
+        String closed = AlertText.format(TestAlerts.alert().status(AlertStatus.CLOSED).withEgress().withTotals().build());
+        assertThat(closed).contains("incident so far: 1,200,000 rows (216,000,000 bytes) in 2026-03-13 23:47:00Z..2026-03-14 02:45:00Z"
+                + " from 2 client ip(s); 431,000,000 bytes out to 1 new destination(s)");
+        assertThat(AlertText.format(TestAlerts.alert().withTotals().build())).doesNotContain("incident so far");
+    }
 }

@@ -53,6 +53,8 @@ class EcsAlertTest {
         return Stream.of(TestAlerts.alert().build(), TestAlerts.alert().withEgress().build(),
                 TestAlerts.alert().status(AlertStatus.UPDATED).withEgress().build(),
                 TestAlerts.alert().status(AlertStatus.CLOSED).withEgress().build(),
+                TestAlerts.alert().status(AlertStatus.UPDATED).withTotals().build(),
+                TestAlerts.alert().status(AlertStatus.CLOSED).withEgress().withTotals().build(),
                 TestAlerts.alert().suppressed("allow-list rule r1 (owner soc): nightly export").build());
     }
 
@@ -161,5 +163,18 @@ class EcsAlertTest {
         JsonNode doc = JSON.readTree(EcsAlert.render(TestAlerts.alert().status(AlertStatus.UPDATED).build()));
         assertThat(doc.at("/event/kind").asText()).isEqualTo("alert");
         assertThat(doc.at("/event/type").toString()).isEqualTo("[\"change\"]");
+    }
+
+    @Test
+    void incidentTotalsAreCustomFieldsUnderTheIncidentNamespaceAndTheirHostsAreRelated() throws Exception {
+        JsonNode doc = JSON.readTree(EcsAlert.render(TestAlerts.alert().status(AlertStatus.CLOSED).withEgress().withTotals().build()));
+        assertThat(doc.at("/exfilguard/incident/rows").asLong()).isEqualTo(1_200_000);
+        assertThat(doc.at("/exfilguard/incident/bytes").asLong()).isEqualTo(216_000_000L);
+        assertThat(doc.at("/exfilguard/incident/largest_read_rows").asLong()).isEqualTo(25_000);
+        assertThat(doc.at("/exfilguard/incident/first_read").asText()).isEqualTo("2026-03-13T23:47:00Z");
+        assertThat(doc.at("/exfilguard/incident/egress_bytes_out").asLong()).isEqualTo(431_000_000L);
+        assertThat(doc.at("/exfilguard/incident/egress_destinations/0").asText()).isEqualTo("203.0.113.77");
+        assertThat(doc.at("/related/ip").toString()).contains("10.20.0.15", "203.0.113.77");
+        assertThat(JSON.readTree(EcsAlert.render(TestAlerts.alert().build())).at("/exfilguard/incident").isMissingNode()).isTrue();
     }
 }

@@ -277,4 +277,18 @@ class OcsfFindingTest {
         }
         throw new AssertionError("no " + parameter + " in " + measures);
     }
+
+    @Test
+    void incidentTotalsAreTheLastEvidenceSoTheObservablesStillPointAtTheirs() throws Exception {
+        JsonNode without = JSON.readTree(OcsfFinding.render(TestAlerts.alert().withEgress().build()));
+        JsonNode finding = JSON.readTree(OcsfFinding.render(TestAlerts.alert().withEgress().withTotals().build()));
+        JsonNode evidences = finding.get("evidences");
+        assertThat(evidences.size()).isEqualTo(without.get("evidences").size() + 1);
+        JsonNode totals = evidences.get(evidences.size() - 1);
+        assertThat(totals.get("name").asText()).isEqualTo("incident totals");
+        assertThat(totals.at("/data/rows").asLong()).isEqualTo(1_200_000);
+        assertThat(totals.at("/data/egress_bytes_out").asLong()).isEqualTo(431_000_000L);
+        assertThat(totals.at("/data/client_ips").size()).isEqualTo(2);
+        assertThat(finding.get("observables")).isEqualTo(without.get("observables"));
+    }
 }

@@ -50,6 +50,7 @@ class OcsfReleasedVersionTest {
         for (AlertStatus status : AlertStatus.values()) {
             alerts.add(TestAlerts.alert().status(status).build());
             alerts.add(TestAlerts.alert().status(status).withEgress().build());
+            alerts.add(TestAlerts.alert().status(status).withEgress().withTotals().build());
         }
         alerts.add(TestAlerts.alert().suppressed("allow-list rule r1").build());
         return alerts.stream();

@@ -9,6 +9,7 @@ import org.exfilguard.schema.AlertStatus;
 import org.exfilguard.schema.EgressDestination;
 import org.exfilguard.schema.EgressEvidence;
 import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.schema.IncidentTotals;
 import org.exfilguard.schema.Severity;
 
 /**
@@ -49,6 +50,7 @@ public final class TestAlerts {
                 "select * from coop.members where member_id > ? order by member_id limit ?",
                 "select email, phone from coop.members where region = ?"));
         private EgressEvidence egress;
+        private IncidentTotals totals;
         private List<String> techniques = new ArrayList<>(List.of("T1213"));
         private boolean suppressed;
         private String suppressionReason;
@@ -95,6 +97,22 @@ public final class TestAlerts {
             return this;
         }
 
+        /** The incident's totals: 1.2 million rows over three hours from two hosts, and the upload when there is one. */
+        public Alert withTotals() {
+            this.totals = IncidentTotals.newBuilder()
+                    .setRows(1_200_000)
+                    .setBytes(216_000_000L)
+                    .setLargestReadRows(25_000)
+                    .setFirstRead(detectedAt.minus(Duration.ofHours(3)))
+                    .setLastRead(detectedAt.minus(Duration.ofMinutes(2)))
+                    .setClientIps(List.of("10.20.0.14", "10.20.0.15"))
+                    .setStatementFingerprints(fingerprints)
+                    .setEgressBytesOut(egress == null ? 0 : egress.getBytesOut())
+                    .setEgressDestinations(egress == null ? List.of() : List.of("203.0.113.77"))
+                    .build();
+            return this;
+        }
+
         public ExfiltrationAlert build() {
             Instant windowStart = detectedAt.minus(Duration.ofHours(1));
             return ExfiltrationAlert.newBuilder()
@@ -127,6 +145,7 @@ public final class TestAlerts {
                     .setSuppressionReason(suppressionReason)
                     .setReason(reason)
                     .setDetectorVersion("0.3.0-test")
+                    .setTotals(totals)
                     .build();
         }
     }

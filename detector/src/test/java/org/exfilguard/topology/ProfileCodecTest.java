@@ -122,4 +122,65 @@ class ProfileCodecTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> codec.decode(longer, t0))
                 .hasMessageContaining("bytes left");
     }
+
+    /**
+     * Bytes the previous build (layout 1, commit 8999a05) wrote for a profile with an open and a closed incident; the
+     * alerts they keep were written by the alert schema before {@code totals}.
+     */
+    static final String LAYOUT_1 =
+            "0001086a646f6518636f6f702e6d656d62657273c4c002020631356d1eb086961cc4c0020001020280f10400000002103130" +
+            "2e302e302e3180a4ecdf9567023473656c656374202a2066726f6d20636f6f702e6d656d6265727380f104010a696e632d31" +
+            "80a4ecdf956780a4ecdf956780a4ecdf956780a4ecdf95670200000000000010400848494748c8020a616c722d310a696e63" +
+            "2d310000040000000000001040086a646f6518636f6f702e6d656d6265727380a4ecdf95670631356d80df85df9567c0cdf3" +
+            "df956780f104000000000000003e400000000000000000000000000000000026706572736f6e616c2d6461696c792d706561" +
+            "6b14000280a4ecdf9567021031302e302e302e310000000000002a6a646f6520726561642034302c30303020726f77730a30" +
+            "2e312e300000010a696e632d30c8020a616c722d310a696e632d310000040000000000001040086a646f6518636f6f702e6d" +
+            "656d6265727380a4ecdf95670631356d80df85df9567c0cdf3df956780f104000000000000003e4000000000000000000000" +
+            "00000000000026706572736f6e616c2d6461696c792d7065616b14000280a4ecdf9567021031302e302e302e310000000000" +
+            "002a6a646f6520726561642034302c30303020726f77730a302e312e3001";
+
+    @Test
+    void layoutOneOfThePreviousBuildIsReadAndItsKeptAlertsAreRewrittenInTheCurrentSchema() {
+        byte[] bytes = java.util.HexFormat.of().parseHex(LAYOUT_1);
+        assertThat(bytes[1]).isEqualTo((byte) ProfileCodec.VERSION_WITHOUT_TALLY);
+        ScopeProfile back = codec.decode(bytes, t0);
+        assertThat(back.account()).isEqualTo("jdoe");
+        assertThat(back.windows().get(0).sumRows()).isEqualTo(40_000);
+        assertThat(back.incident().incidentId()).isEqualTo("inc-1");
+        assertThat(back.tally()).as("incidents opened before totals go on without them").isNull();
+        var alerts = new org.exfilguard.incident.AvroBytes<>(org.exfilguard.schema.ExfiltrationAlert.class);
+        org.exfilguard.schema.ExfiltrationAlert kept = alerts.decode(back.incident().lastAlert());
+        assertThat(kept.getObservedRows()).isEqualTo(40_000);
+        assertThat(kept.getReason()).isEqualTo("jdoe read 40,000 rows");
+        assertThat(kept.getDetectorVersion()).isEqualTo("0.1.0");
+        assertThat(kept.getTotals()).isNull();
+        assertThat(alerts.decode(back.closed().lastAlert()).getIncidentId()).isEqualTo("inc-1");
+        byte[] again = codec.encode(back);
+        assertThat(again[1]).as("written back in the current layout").isEqualTo((byte) ProfileCodec.VERSION);
+        assertThat(codec.decode(again, t0).incident().lastAlert()).containsExactly(back.incident().lastAlert());
+    }
+
+    @Test
+    void incidentTallySurvivesEncodeAndDecode() {
+        ScopeProfile profile = ScopeProfile.fresh("jdoe", "coop.members", settings.windows(), settings.historyDays(), t0);
+        org.exfilguard.profile.IncidentTally tally = org.exfilguard.profile.IncidentTally.opened("inc-1", t0.minusSeconds(60),
+                t0, 40_000, 6_000_000, java.util.List.of("10.0.0.2"), 25_000, "10.0.0.1", "select * from coop.members");
+        tally.addRead(t0.plusSeconds(30), 5_000, 750_000, "10.0.0.3", "select id from coop.members");
+        tally.addEgress("10.0.0.1", 75_000_000, java.util.Map.of("198.51.100.240", 75_000_000L));
+        profile.tally(tally);
+
+        byte[] bytes = codec.encode(profile);
+        org.exfilguard.profile.IncidentTally back = codec.decode(bytes, t0).tally();
+        assertThat(back.incidentId()).isEqualTo("inc-1");
+        assertThat(back.firstRead()).isEqualTo(t0.minusSeconds(60));
+        assertThat(back.lastRead()).isEqualTo(t0.plusSeconds(30));
+        assertThat(back.rows()).isEqualTo(45_000);
+        assertThat(back.bytes()).isEqualTo(6_750_000);
+        assertThat(back.largestRead()).isEqualTo(25_000);
+        assertThat(back.clientIpsByRows()).containsExactly("10.0.0.1", "10.0.0.3", "10.0.0.2");
+        assertThat(back.fingerprintsByRows()).containsExactly("select * from coop.members", "select id from coop.members");
+        assertThat(back.egressBytes()).isEqualTo(75_000_000);
+        assertThat(back.destinationsByBytes()).containsExactly("198.51.100.240");
+        assertThat(codec.encode(codec.decode(bytes, t0))).isEqualTo(bytes);
+    }
 }

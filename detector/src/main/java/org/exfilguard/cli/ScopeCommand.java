@@ -1,0 +1,104 @@
+package org.exfilguard.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.exfilguard.incident.BreachScope;
+import org.exfilguard.incident.ConsoleEscapes;
+import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.serde.JsonRecordException;
+import org.exfilguard.serde.JsonRecords;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code scope}: the breach scope of one incident, or of the incidents in a time range, from alert records. */
+@Command(name = "scope", mixinStandardHelpOptions = true,
+        description = {"Print the breach scope an organisation must report, for one incident or all incidents whose "
+                + "reads overlap a time range: account, tables, rows at least and at most, time span, hosts, "
+                + "destinations and bytes out, from the incidents' latest records.",
+                "Rows at most: the sum of the rows the incident's reads returned, from its first read to its last "
+                        + "(a row read twice counts twice, so no more distinct rows were read). Rows at least: the most "
+                        + "rows one statement returned. Per account: at most the sum, at least the largest, of its incidents'.",
+                "Bytes out: bytes the reading hosts sent to destinations new for them within the egress horizon."})
+public final class ScopeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--alerts", required = true, paramLabel = "ALERTS_JSONL",
+            description = "Alert records as JSON lines (what backtest --alerts-out writes).")
+    Path alertsFile;
+
+    @Option(names = "--incident", paramLabel = "ID", description = "Only this incident.")
+    String incidentId;
+
+    @Option(names = "--from", paramLabel = "TIME", description = "Incidents whose reads end at or after this time (ISO-8601, e.g. 2026-03-02T00:00:00Z).")
+    Instant from;
+
+    @Option(names = "--to", paramLabel = "TIME", description = "Incidents whose reads begin before this time.")
+    Instant to;
+
+    @Option(names = "--format", defaultValue = "text", paramLabel = "text|json", description = "Default: ${DEFAULT-VALUE}.")
+    Format format;
+
+    enum Format { text, json }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (incidentId != null && (from != null || to != null)) {
+            err.println("give --incident or --from/--to, not both");
+            return ExitCodes.USAGE;
+        }
+        if (from != null && to != null && !from.isBefore(to)) {
+            err.println("--from must be before --to");
+            return ExitCodes.USAGE;
+        }
+        List<ExfiltrationAlert> records = new ArrayList<>();
+        int rejected = 0;
+        String firstReject = null;
+        try (BufferedReader r = Files.newBufferedReader(alertsFile, StandardCharsets.UTF_8)) {
+            String line;
+            int no = 0;
+            while ((line = r.readLine()) != null) {
+                no++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    records.add(JsonRecords.fromJson(line, ExfiltrationAlert.class));
+                } catch (JsonRecordException e) {
+                    rejected++;
+                    firstReject = firstReject == null ? alertsFile.getFileName() + ":" + no + ": " + e.getMessage() : firstReject;
+                }
+            }
+        } catch (IOException e) {
+            err.println("cannot read " + alertsFile + ": " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        if (rejected > 0) {
+            err.printf(Locale.ROOT, "%d alert lines rejected, first: %s%n", rejected, ConsoleEscapes.text(firstReject));
+        }
+        BreachScope scope = BreachScope.of(records, incidentId, from, to);
+        if (incidentId != null && scope.incidents().isEmpty()) {
+            err.println(scope.withoutTotals().isEmpty() ? "no incident " + ConsoleEscapes.text(incidentId) + " in " + alertsFile
+                    : "incident " + ConsoleEscapes.text(incidentId) + " has no totals (its records are of a build before totals)");
+            out.flush();
+            return 1;
+        }
+        out.print(format == Format.json ? scope.json().toPrettyString() + "\n" : scope.text());
+        out.flush();
+        return 0;
+    }
+}
