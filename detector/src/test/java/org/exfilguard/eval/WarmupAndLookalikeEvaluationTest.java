@@ -104,7 +104,7 @@ class WarmupAndLookalikeEvaluationTest {
     void summaryPoolsIncidentsOverRunsAndShowsTheSpreadOfRecall() {
         EvaluationResult all = Evaluation.evaluate(truth, alerts, GRACE, SCORED_FROM);
         EvaluationResult half = Evaluation.evaluate(truth, alerts.stream()
-                .filter(a -> !a.account().equals("fresh")).toList(), GRACE, SCORED_FROM);
+                .filter(a -> !a.getAccount().equals("fresh")).toList(), GRACE, SCORED_FROM);
         String text = EvaluationSummary.render("two runs", List.of(all, half));
         String fresh = text.lines().filter(l -> l.startsWith("FIRST_DAY_EGRESS")).findFirst().orElseThrow();
         assertThat(fresh.split("\\s+")).containsSubsequence("2", "2", "1", "50.0%", "0%-100%");
