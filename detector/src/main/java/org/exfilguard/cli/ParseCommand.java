@@ -20,7 +20,7 @@ import org.exfilguard.ingest.LogFormat;
 import org.exfilguard.ingest.ParseResult;
 import org.exfilguard.ingest.ParseStats;
 import org.exfilguard.ingest.ParserOptions;
-import org.exfilguard.serde.JsonRecords;
+import org.exfilguard.avro.JsonRecords;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.exfilguard.schema.ExfiltrationAlert;
-import org.exfilguard.serde.JsonRecords;
+import org.exfilguard.avro.JsonRecords;
 
 /**
  * A file of alert JSON lines as the detector writes them ({@link JsonRecords}), and the lines that could not be

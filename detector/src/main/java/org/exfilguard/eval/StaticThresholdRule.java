@@ -22,7 +22,7 @@ import org.exfilguard.schema.AlertStatus;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.schema.Severity;
-import org.exfilguard.serde.JsonRecords;
+import org.exfilguard.avro.JsonRecords;
 
 /**
  * The baseline a learnt detector must beat: alert when an account's rows returned from sensitive tables in a

@@ -13,7 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.exfilguard.serde.JsonRecords;
+import org.exfilguard.avro.JsonRecords;
 
 /** Streams a simulation to files in one pass: the real log formats, canonical JSON lines, and the truth. */
 public final class SimulationFiles {

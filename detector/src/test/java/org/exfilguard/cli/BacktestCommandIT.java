@@ -11,7 +11,7 @@ import java.util.EnumSet;
 import java.util.List;
 import org.exfilguard.schema.AlertStatus;
 import org.exfilguard.schema.ExfiltrationAlert;
-import org.exfilguard.serde.JsonRecords;
+import org.exfilguard.avro.JsonRecords;
 import org.exfilguard.sim.SimulationFiles;
 import org.exfilguard.sim.SimulationSpec;
 import org.exfilguard.sim.WorkloadSimulator;

@@ -26,7 +26,7 @@ import org.exfilguard.embedded.EmbeddedKafka;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.serde.AvroSerde;
 import org.exfilguard.serde.EmbeddedSchemaRegistry;
-import org.exfilguard.serde.JsonRecords;
+import org.exfilguard.avro.JsonRecords;
 import org.exfilguard.serde.RestSchemaRegistryClient;
 import org.exfilguard.testkit.TestEvents;
 import org.junit.jupiter.api.AfterAll;

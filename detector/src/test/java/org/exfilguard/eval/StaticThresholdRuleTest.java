@@ -12,7 +12,7 @@ import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.schema.Operation;
 import org.exfilguard.schema.Severity;
-import org.exfilguard.serde.JsonRecords;
+import org.exfilguard.avro.JsonRecords;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

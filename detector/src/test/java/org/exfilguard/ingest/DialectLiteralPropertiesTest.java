@@ -12,7 +12,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import org.exfilguard.serde.JsonRecords;
+import org.exfilguard.avro.JsonRecords;
 
 /**
  * Literal text made of the characters that end literals (quotes, backslashes, dollar signs, comment marks) around a

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.exfilguard.schema.DbAccessEvent;
-import org.exfilguard.serde.JsonRecords;
+import org.exfilguard.avro.JsonRecords;
 import org.junit.jupiter.api.Test;
 
 class MySqlSlowLogParserTest {

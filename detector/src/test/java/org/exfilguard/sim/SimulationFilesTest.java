@@ -9,7 +9,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.exfilguard.schema.DbAccessEvent;
-import org.exfilguard.serde.JsonRecords;
+import org.exfilguard.avro.JsonRecords;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

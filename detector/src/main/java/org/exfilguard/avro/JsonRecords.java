@@ -1,4 +1,4 @@
-package org.exfilguard.serde;
+package org.exfilguard.avro;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
