@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
+import org.exfilguard.avro.AvroTrust;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -44,7 +45,7 @@ public final class EgressProcessorMain {
         long flows = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
         int hosts = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
         long seed = args.length > 2 ? Long.parseLong(args[2]) : 42;
-        org.exfilguard.serde.AvroTrust.ensureTrusted();
+        org.exfilguard.avro.AvroTrust.ensureTrusted();
         EgressSettings settings = new ExfilguardConfig(Map.of(ExfilguardConfig.KNOWN_DESTINATIONS, EgressWorkload.KNOWN_DESTINATIONS))
                 .egressSettings();
         DetectorMetrics metrics = new DetectorMetrics(new SimpleMeterRegistry());
