@@ -21,6 +21,7 @@ import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.incident.IncidentManager;
 import org.exfilguard.ingest.SourceAdvice;
 import org.exfilguard.metrics.DetectorMetrics;
+import org.exfilguard.profile.ActiveHours;
 import org.exfilguard.profile.ScopeProfile;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvidence;
@@ -217,6 +218,9 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             long bytes = event.getBytesReturned() == null ? 0 : event.getBytesReturned();
             List<String> scopes = new ArrayList<>(tables);
             scopes.add(ScopeProfile.ALL_SENSITIVE);
+            // When the account reads is kept on its all-tables profile, judged last: the tables are judged by it first.
+            ScopeProfile all = profiles.load(ProfileStore.key(event.getAccount(), ScopeProfile.ALL_SENSITIVE), at);
+            ActiveHours accountHours = all == null ? null : all.activeHours();
             for (String scope : scopes) {
                 String key = ProfileStore.key(event.getAccount(), scope);
                 ScopeProfile stored = profiles.load(key, at);
@@ -227,7 +231,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                 // An incident that went quiet before this read closes first, so this read can open a new one.
                 incidents.closeIfQuiet(profile, at).ifPresent(c -> close(c, at));
                 profile.noteEvidence(event.getClientIp(), event.getStatementFingerprint(), rows, at);
-                List<WindowVerdict> verdicts = detector.observe(profile, at, rows, bytes, peers);
+                List<WindowVerdict> verdicts = detector.observe(profile, at, rows, bytes, peers, accountHours);
                 // The open-incident scan runs only when the all-tables scope is about to open an incident.
                 BooleanSupplier mayOpen = () -> !ScopeProfile.ALL_SENSITIVE.equals(scope)
                         || !profiles.otherScopeIncidentOpen(event.getAccount(), ScopeProfile.ALL_SENSITIVE, at);
