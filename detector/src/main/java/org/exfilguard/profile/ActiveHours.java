@@ -13,7 +13,8 @@ import java.util.Arrays;
  * day that starts or ends a little earlier, a clock change), on enough days of its history; the rest are hours it
  * never reads, whose norm is zero.
  *
- * <p>Presence, not volume: the volumes are judged by the windows. Every read is learnt, alerted or not, because
+ * <p>Presence, not volume: the volumes are judged by the windows. Every read is learnt, of any table (an analyst's
+ * working hours show in all its queries, while its sensitive reads are few) and alerted or not, because
  * the rule asks whether the account works at that hour, not how much it reads: an extraction at night makes the
  * night known only from the next day on, after it has alerted, and an analyst who moves to a late shift is known at
  * the new hours after one day. The day being read is never part of its own history.
@@ -45,8 +46,8 @@ public final class ActiveHours {
         return new ActiveHours(today, today, new long[BANDS]);
     }
 
-    /** Records a read at {@code at}. A read older than the band memory is ignored. */
-    public void record(Instant at, ZoneId zone) {
+    /** Records a read at {@code at}; true when its band was not yet marked for its day. Older than the memory: ignored. */
+    public boolean record(Instant at, ZoneId zone) {
         LocalDateTime local = LocalDateTime.ofInstant(at, zone);
         long d = local.toLocalDate().toEpochDay();
         if (d > day) {
@@ -57,9 +58,13 @@ public final class ActiveHours {
             day = d;
         }
         long back = day - d;
-        if (back <= MAX_DAYS) {
-            masks[band(local)] |= 1L << back;
+        if (back > MAX_DAYS) {
+            return false;
         }
+        int band = band(local);
+        long before = masks[band];
+        masks[band] |= 1L << back;
+        return masks[band] != before;
     }
 
     /** Whole local days since the first read recorded, before {@code at}'s day. */

@@ -202,6 +202,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             advice.ifPresent(a -> log.warn("{}", a));
             List<String> tables = settings.sensitiveTables().match(event.getTables(), event.getDatabase());
             if (tables.isEmpty()) {
+                notePresence(event);
                 // A CALL on the member database may read the member table: counted apart, as blind spots.
                 boolean blind = Boolean.TRUE.equals(event.getTablesUndetermined()) && settings.sensitiveTables().coversDatabase(event.getDatabase());
                 metrics.event(SOURCE, blind ? "undetermined_on_sensitive_database" : "not_sensitive");
@@ -210,6 +211,23 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                 profile(event, tables);
             }
             closeQuietIncidents(EventClock.tick(event.getEventTime().toEpochMilli()));
+        }
+
+        /**
+         * A read of no sensitive table still says when the account works: its active hours learn the hour (written only
+         * when the hour is new for the day, so at most once an hour per account). An account that has never read a
+         * sensitive table has none to learn in.
+         */
+        private void notePresence(DbAccessEvent event) {
+            if (settings.offHours() == null) {
+                return;
+            }
+            Instant at = event.getEventTime();
+            String key = ProfileStore.key(event.getAccount(), ScopeProfile.ALL_SENSITIVE);
+            ScopeProfile all = profiles.load(key, at);
+            if (all != null && all.activeHours() != null && all.activeHours().record(at, settings.offHours().zone())) {
+                profiles.save(key, all, all.incident() != null);
+            }
         }
 
         private void profile(DbAccessEvent event, List<String> tables) {
@@ -223,7 +241,8 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             ActiveHours accountHours = all == null ? null : all.activeHours();
             for (String scope : scopes) {
                 String key = ProfileStore.key(event.getAccount(), scope);
-                ScopeProfile stored = profiles.load(key, at);
+                // The all-tables profile was loaded above, and nothing since has changed it.
+                ScopeProfile stored = ScopeProfile.ALL_SENSITIVE.equals(scope) ? all : profiles.load(key, at);
                 ScopeProfile profile = stored == null
                         ? ScopeProfile.fresh(event.getAccount(), scope, settings.windows(), settings.historyDays(), at)
                         : stored;
