@@ -1,6 +1,7 @@
 package org.exfilguard.config;
 
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.apache.kafka.common.config.types.Password;
 import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.detect.SensitiveTables;
+import org.exfilguard.detect.TierFloors;
 import org.exfilguard.profile.WindowSpec;
 import org.exfilguard.topology.NormaliserSettings;
 import org.exfilguard.topology.Topics;
@@ -30,6 +32,11 @@ import org.exfilguard.topology.Topics;
 public final class ExfilguardConfig extends AbstractConfig {
 
     public static final String SENSITIVE_TABLES = "sensitive.tables";
+    public static final String SENSITIVE_TIERS = "sensitive.tiers";
+    public static final String TIER_FLOOR_FACTORS = "sensitive.tier.floor.factors";
+    public static final String OFF_HOURS_WINDOW = "off.hours.window";
+    public static final String OFF_HOURS_HABIT_DAYS = "off.hours.habit.days";
+    public static final String TIME_ZONE = "time.zone";
     public static final String WINDOWS = "windows";
     public static final String HISTORY_DAYS = "baseline.history.days";
     public static final String MIN_HISTORY_DAYS = "baseline.min.history.days";
@@ -97,7 +104,17 @@ public final class ExfilguardConfig extends AbstractConfig {
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(SENSITIVE_TABLES, Type.LIST, "coop.members,coop.member_cards", Importance.HIGH,
-                    "Sensitive tables to profile, db.table or a bare table name (any database); case-insensitive.")
+                    "Sensitive tables to profile, db.table or a bare table name (any database), case-insensitive; each may carry a sensitivity tier, table:tier with tier critical, high or standard (a plain name takes its tier from sensitive.tiers).")
+            .define(SENSITIVE_TIERS, Type.LIST, String.join(",", SensitiveTables.DEFAULT_TIERS), Importance.MEDIUM,
+                    "Tiers of the sensitive tables listed without one, as table:tier; a table in neither list is standard.")
+            .define(TIER_FLOOR_FACTORS, Type.LIST, String.join(",", TierFloors.DEFAULTS), Importance.MEDIUM,
+                    "Per tier, tier:bulk-factor:off-hours-factor: every window's min-rows (and the cold-start floor) times the bulk factor is the tier's floor; the off-hours window's min-rows times the off-hours factor is its floor at hours the account never reads. Reads across all tables together take the least sensitive tier's factors.")
+            .define(OFF_HOURS_WINDOW, Type.STRING, DetectionSettings.DEFAULT_OFF_HOURS_WINDOW, Importance.MEDIUM,
+                    "The off-hours window, length:sub-buckets:min-rows: the sliding sum of the rows an account reads at hours of the week it never reads (no reads in the hour or the hour either side, working days and weekends apart, on off.hours.habit.days days of its history), judged against min-rows times the table tier's off-hours factor once the account has baseline.min.history.days of history. Empty: off.")
+            .define(OFF_HOURS_HABIT_DAYS, Type.INT, 1, Range.between(1, 63), Importance.LOW,
+                    "Days with reads in (or beside) an hour band that make it one of the account's hours: 1 learns a new shift after its first day.")
+            .define(TIME_ZONE, Type.STRING, "UTC", Importance.MEDIUM,
+                    "The organisation's time zone (an IANA id such as Europe/London, or an offset): local hours and weekends for the off-hours rule.")
             .define(WINDOWS, Type.LIST, String.join(",", DetectionSettings.DEFAULT_WINDOWS), Importance.MEDIUM,
                     "Sliding windows as length:sub-buckets:min-rows, shortest first (minutes for smash-and-grab, days for low-and-slow); no window alerts below its min-rows.")
             .define(HISTORY_DAYS, Type.INT, 28, Range.between(1, 366), Importance.MEDIUM,
@@ -240,7 +257,7 @@ public final class ExfilguardConfig extends AbstractConfig {
     public DetectionSettings detectionSettings() {
         List<WindowSpec> windows = getList(WINDOWS).stream().map(WindowSpec::parse).toList();
         return new DetectionSettings(
-                SensitiveTables.of(getList(SENSITIVE_TABLES)),
+                SensitiveTables.of(getList(SENSITIVE_TABLES), getList(SENSITIVE_TIERS)),
                 windows,
                 getInt(HISTORY_DAYS),
                 getInt(MIN_HISTORY_DAYS),
@@ -258,7 +275,23 @@ public final class ExfilguardConfig extends AbstractConfig {
                 getInt(INCIDENT_MAX_UPDATES),
                 Duration.ofMinutes(getInt(INCIDENT_UPDATE_MINUTES)),
                 Duration.ofMinutes(getInt(INCIDENT_QUIET_MINUTES)),
-                Duration.ofHours(getInt(MAX_FUTURE_SKEW_HOURS)));
+                Duration.ofHours(getInt(MAX_FUTURE_SKEW_HOURS)),
+                TierFloors.parse(getList(TIER_FLOOR_FACTORS)),
+                offHours());
+    }
+
+    private DetectionSettings.OffHours offHours() {
+        String window = getString(OFF_HOURS_WINDOW).trim();
+        if (window.isEmpty()) {
+            return null;
+        }
+        ZoneId zone;
+        try {
+            zone = ZoneId.of(getString(TIME_ZONE).trim());
+        } catch (java.time.DateTimeException e) {
+            throw new org.apache.kafka.common.config.ConfigException(TIME_ZONE, getString(TIME_ZONE), e.getMessage());
+        }
+        return new DetectionSettings.OffHours(zone, WindowSpec.parse(window), getInt(OFF_HOURS_HABIT_DAYS));
     }
 
     public org.exfilguard.detect.EgressSettings egressSettings() {

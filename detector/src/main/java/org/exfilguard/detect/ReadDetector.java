@@ -3,6 +3,7 @@ package org.exfilguard.detect;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.exfilguard.profile.ActiveHours;
 import org.exfilguard.profile.AlertedDay;
 import org.exfilguard.profile.ScopeProfile;
 import org.exfilguard.profile.WindowProfile;
@@ -14,6 +15,28 @@ import org.exfilguard.profile.WindowProfile;
 public final class ReadDetector {
 
     private static final long MILLIS_PER_DAY = 86_400_000L;
+    private static final TierFloors.Factors NO_TIER = new TierFloors.Factors(1, 1);
+    /** The off-hours window has no peers: its norm is zero by definition. */
+    private static final PeerBaselines NO_PEERS = new PeerBaselines() {
+        @Override
+        public long count(String scope, String window) {
+            return 0;
+        }
+
+        @Override
+        public double quantile(String scope, String window, double q) {
+            return Double.NaN;
+        }
+
+        @Override
+        public double rank(String scope, String window, double value) {
+            return Double.NaN;
+        }
+
+        @Override
+        public void add(String scope, String window, double peak) {
+        }
+    };
 
     private final DetectionSettings settings;
 
@@ -23,7 +46,18 @@ public final class ReadDetector {
 
     /** Adds one read to every window of the profile and returns each window's verdict, shortest window first. */
     public List<WindowVerdict> observe(ScopeProfile profile, Instant at, long rows, long bytes, PeerBaselines peers) {
-        List<WindowVerdict> verdicts = new ArrayList<>(profile.windows().size());
+        return observe(profile, at, rows, bytes, peers, null);
+    }
+
+    /**
+     * Adds one read to every window of the profile and returns each window's verdict, shortest window first, then the
+     * off-hours window's when the rule is on. {@code accountHours} says when the account reads (its all-tables
+     * profile's {@link ActiveHours}; null when it has none yet): the all-tables profile uses and updates its own.
+     */
+    public List<WindowVerdict> observe(ScopeProfile profile, Instant at, long rows, long bytes, PeerBaselines peers,
+                                       ActiveHours accountHours) {
+        List<WindowVerdict> verdicts = new ArrayList<>(profile.windows().size() + 1);
+        boolean recurringJob = false;
         for (WindowProfile window : profile.windows()) {
             String name = window.spec().name();
             for (long closedPeak : window.rollDays(at, settings.recurrenceLookbackDays())) {
@@ -32,47 +66,111 @@ public final class ReadDetector {
                 }
             }
             Threshold threshold = threshold(window, profile.scope(), peers);
-            // What alerted before has left the window: the next crossing is a new one.
-            if (window.advance(at) <= threshold.value()) {
-                window.armed(true);
+            WindowVerdict.State state = judge(window, at, rows, bytes, true, threshold.value(), false);
+            recurringJob |= state == WindowVerdict.State.RECURRING;
+            verdicts.add(verdict(window, state, threshold, profile.scope(), peers));
+        }
+        DetectionSettings.OffHours rule = settings.offHours();
+        if (rule != null) {
+            boolean all = ScopeProfile.ALL_SENSITIVE.equals(profile.scope());
+            if (all && profile.activeHours() == null) {
+                profile.activeHours(ActiveHours.fresh(at, rule.zone()));
             }
-            window.add(at, rows, bytes);
-            long observed = window.sumRows();
-            double score = observed / Math.max(threshold.value(), 1.0);
-            WindowVerdict.State state;
-            if (observed <= threshold.value()) {
-                window.armed(true);
-                window.observeClean(observed);
-                state = WindowVerdict.State.BELOW;
-            } else if (recurring(window, at, observed)) {
-                window.observeClean(observed);
-                state = WindowVerdict.State.RECURRING;
-            } else if (window.armed()) {
-                window.armed(false);
-                window.recordAlert(at, observed);
-                state = WindowVerdict.State.CROSSED;
-            } else {
-                window.recordAlert(at, observed);
-                state = WindowVerdict.State.ABOVE;
+            ActiveHours hours = all ? profile.activeHours() : accountHours;
+            verdicts.add(offHours(profile, at, rows, bytes, hours, recurringJob));
+            // Learnt after judging: a read is never part of its own hour's history.
+            if (all) {
+                hours.record(at, rule.zone());
             }
-            // Where the sum ranks among the peers explains a cold-start alert; only alerts need it.
-            boolean alerting = state == WindowVerdict.State.CROSSED || state == WindowVerdict.State.ABOVE;
-            double peerRank = alerting && threshold.coldStart() && threshold.peerCount() > 0
-                    ? peers.rank(profile.scope(), name, observed) : Double.NaN;
-            verdicts.add(new WindowVerdict(window, state, observed, window.sumBytes(), threshold, score, peerRank));
         }
         return verdicts;
     }
 
+    /** Moves a window's state for one read and says where its sum stands against {@code limit}. */
+    private WindowVerdict.State judge(WindowProfile window, Instant at, long rows, long bytes, boolean counts,
+                                      double limit, boolean recurringJob) {
+        // What alerted before has left the window: the next crossing is a new one.
+        if (window.advance(at) <= limit) {
+            window.armed(true);
+        }
+        if (counts) {
+            window.add(at, rows, bytes);
+        }
+        long observed = window.sumRows();
+        if (observed <= limit) {
+            window.armed(true);
+            window.observeClean(observed);
+            return WindowVerdict.State.BELOW;
+        }
+        if (recurringJob || recurring(window, at, observed)) {
+            window.observeClean(observed);
+            return WindowVerdict.State.RECURRING;
+        }
+        window.recordAlert(at, observed);
+        if (window.armed()) {
+            window.armed(false);
+            return WindowVerdict.State.CROSSED;
+        }
+        return WindowVerdict.State.ABOVE;
+    }
+
+    private WindowVerdict verdict(WindowProfile window, WindowVerdict.State state, Threshold threshold, String scope,
+                                  PeerBaselines peers) {
+        long observed = window.sumRows();
+        double score = observed / Math.max(threshold.value(), 1.0);
+        // Where the sum ranks among the peers explains a cold-start alert; only alerts need it.
+        boolean alerting = state == WindowVerdict.State.CROSSED || state == WindowVerdict.State.ABOVE;
+        double peerRank = alerting && threshold.coldStart() && threshold.peerCount() > 0
+                ? peers.rank(scope, window.spec().name(), observed) : Double.NaN;
+        return new WindowVerdict(window, state, observed, window.sumBytes(), threshold, score, peerRank);
+    }
+
+    /**
+     * The off-hours window: the rows read at hours the account never reads, against the window's floor scaled by the
+     * table's tier. It waits for {@code minHistoryDays} of the account's history (before that, the peers judge a new
+     * account); a read that a longer window knows as a recurring job is not an off-hours read either.
+     */
+    private WindowVerdict offHours(ScopeProfile profile, Instant at, long rows, long bytes, ActiveHours hours,
+                                   boolean recurringJob) {
+        DetectionSettings.OffHours rule = settings.offHours();
+        WindowProfile window = profile.offHours();
+        if (window == null) {
+            window = new WindowProfile(rule.window(), 1, at);
+            profile.offHours(window);
+        }
+        window.rollDays(at, settings.recurrenceLookbackDays());
+        long watched = hours == null ? 0 : hours.daysWatched(at, rule.zone());
+        boolean unusualHour = watched >= settings.minHistoryDays()
+                && hours.daysReadAround(at, rule.zone(), settings.historyDays()) < rule.habitDays();
+        double limit = rule.window().minRows() * factors(profile.scope()).offHours();
+        Threshold threshold = new Threshold(limit, 0, 0, 0, Threshold.OFF_HOURS,
+                (int) Math.min(watched, settings.historyDays()), 0);
+        WindowVerdict.State state = judge(window, at, rows, bytes, unusualHour, limit, recurringJob);
+        return verdict(window, state, threshold, profile.scope(), NO_PEERS);
+    }
+
+    /**
+     * The factors of a scope's sensitivity tier: the table's own, the least sensitive table's for the all-tables
+     * scope (reads of the member table are never held to the card table's floors), none for other scopes.
+     */
+    private TierFloors.Factors factors(String scope) {
+        SensitivityTier tier = ScopeProfile.ALL_SENSITIVE.equals(scope) ? settings.sensitiveTables().leastSensitive()
+                : settings.sensitiveTables().tier(scope);
+        return tier == null ? NO_TIER : settings.tierFloors().of(tier);
+    }
+
     /**
      * The threshold for a window: from the account's own clean daily peaks once it has enough history;
-     * before that from its peers' daily peaks for the same table (cold start), never waved through.
+     * before that from its peers' daily peaks for the same table (cold start), never waved through. The floors
+     * follow the table's sensitivity tier.
      */
     public Threshold threshold(WindowProfile window, String scope, PeerBaselines peers) {
+        double tier = factors(scope).bulk();
+        double floor = window.spec().minRows() * tier;
         RobustStats stats = window.historyDerived(RobustStats.class, RobustStats::of);
         double personal = Math.max(Math.max(settings.ratioOverTypical() * stats.median(),
                         stats.median() + settings.madMultiplier() * stats.spread()),
-                Math.max(settings.overPeakFactor() * stats.max(), window.spec().minRows()));
+                Math.max(settings.overPeakFactor() * stats.max(), floor));
         if (stats.n() >= settings.minHistoryDays()) {
             return new Threshold(personal, stats.median(), stats.spread(), stats.max(), Threshold.PERSONAL, stats.n(), 0);
         }
@@ -82,10 +180,10 @@ public final class ReadDetector {
         long peerCount = peers.count(scope, name);
         if (peerCount >= settings.minPeers()) {
             double q = peers.quantile(scope, name, settings.peerQuantile());
-            double value = Math.max(Math.max(settings.peerFactor() * q, window.spec().minRows()), ownSoFar);
+            double value = Math.max(Math.max(settings.peerFactor() * q, floor), ownSoFar);
             return new Threshold(value, q, 0, stats.max(), Threshold.PEER, stats.n(), peerCount);
         }
-        double value = Math.max(settings.coldStartMinRows(), ownSoFar);
+        double value = Math.max(settings.coldStartMinRows() * tier, ownSoFar);
         return new Threshold(value, stats.median(), stats.spread(), stats.max(), Threshold.FLOOR, stats.n(), peerCount);
     }
 

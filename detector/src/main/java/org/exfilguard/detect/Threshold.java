@@ -7,7 +7,7 @@ package org.exfilguard.detect;
  * @param typical      the typical value compared with (median daily peak, or the peer quantile)
  * @param spread       scaled MAD of the daily peaks (0 for peer baselines)
  * @param highest      largest clean daily peak in the history (0 when none)
- * @param method       {@link #PERSONAL}, {@link #PEER} or {@link #FLOOR}
+ * @param method       {@link #PERSONAL}, {@link #PEER}, {@link #FLOOR} or {@link #OFF_HOURS}
  * @param historyDays  days of the account's own history
  * @param peerCount    peer account-days behind a peer baseline
  */
@@ -17,8 +17,10 @@ public record Threshold(double value, double typical, double spread, double high
     public static final String PERSONAL = "personal-daily-peak";
     public static final String PEER = "peer-quantile";
     public static final String FLOOR = "cold-start-floor";
+    /** Rows read at hours the account never reads (norm zero), against the table tier's off-hours floor. */
+    public static final String OFF_HOURS = "off-hours-floor";
 
     public boolean coldStart() {
-        return !PERSONAL.equals(method);
+        return !PERSONAL.equals(method) && !OFF_HOURS.equals(method);
     }
 }

@@ -28,6 +28,8 @@ final class Reasons {
                     + "that is above the " + percentile(v.peerRank()) + " percentile of " + count(t.peerCount())
                     + " peer account-days (the typical peer reads " + count(t.typical()) + " rows); alert threshold "
                     + count(t.value());
+            case Threshold.OFF_HOURS -> " at an hour it has not read at (nor the hour either side) in " + t.historyDays()
+                    + " days of history, where its norm is zero; off-hours threshold for the table's tier " + count(t.value());
             default -> "; with " + t.historyDays() + " days of its own history and too few peers to compare with, "
                     + "it is above the cold-start floor of " + count(t.value()) + " rows";
         };

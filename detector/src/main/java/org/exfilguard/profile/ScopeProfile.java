@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Everything the detector keeps for one (account, scope): one {@link WindowProfile} per configured window,
- * bounded recent evidence (client ips, statement fingerprints) and the open incident, if any.
+ * bounded recent evidence (client ips, statement fingerprints) and the open incident, if any; the all-tables profile
+ * also keeps the account's {@link ActiveHours}, and every read profile the off-hours window.
  * Scope is a sensitive table ({@code db.table}) or {@link #ALL_SENSITIVE}.
  */
 public final class ScopeProfile {
@@ -34,6 +35,10 @@ public final class ScopeProfile {
     private ClosedIncident closed;
     /** The tally of the open incident, or of the last closed one (late egress evidence adds to it); may be null. */
     private IncidentTally tally;
+    /** When the account reads: kept on the {@link #ALL_SENSITIVE} profile only; null elsewhere and before the first read. */
+    private ActiveHours activeHours;
+    /** The sliding sum of the rows read at hours the account never reads; null until configured and first needed. */
+    private WindowProfile offHours;
 
     /** The last incident closed: egress evidence can reach it late when a replay runs far ahead of the egress side. */
     public record ClosedIncident(String incidentId, byte[] lastAlert, boolean escalated) {
@@ -104,6 +109,10 @@ public final class ScopeProfile {
     public void closed(ClosedIncident closed) { this.closed = closed; }
     public IncidentTally tally() { return tally; }
     public void tally(IncidentTally tally) { this.tally = tally; }
+    public ActiveHours activeHours() { return activeHours; }
+    public void activeHours(ActiveHours activeHours) { this.activeHours = activeHours; }
+    public WindowProfile offHours() { return offHours; }
+    public void offHours(WindowProfile offHours) { this.offHours = offHours; }
 
     /** The tally of the incident with this id, if the profile holds it. */
     public IncidentTally tally(String incidentId) {

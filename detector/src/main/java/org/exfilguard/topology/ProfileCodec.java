@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.incident.AvroBytes;
+import org.exfilguard.profile.ActiveHours;
 import org.exfilguard.profile.AlertedDay;
 import org.exfilguard.profile.IncidentTally;
 import org.exfilguard.profile.OpenIncident;
@@ -27,15 +28,18 @@ import org.exfilguard.schema.state.WindowState;
  * still read, so a rolling upgrade keeps every baseline. A window whose configuration changed (new window, other
  * sub-bucket count) starts afresh.
  *
- * <p>Layouts: 1 without, 2 with the incident tally at the end. The alerts kept are AvroBytes' (single-object
- * encoding with the writer's schema fingerprint); those of layout 1 (and of the Avro {@code ProfileState}), written
- * before that, are read with the first schema of {@code schemas/history}, which had no totals: their incidents go on
- * without totals.
+ * <p>Layouts: 1 without, 2 with the incident tally at the end; 3 adds the account's active hours and the off-hours
+ * window after it (state of layouts 1 and 2 starts them afresh, so the off-hours rule waits for a new history). The
+ * alerts kept are AvroBytes' (single-object encoding with the writer's schema fingerprint); those of layout 1 (and of
+ * the Avro {@code ProfileState}), written before that, are read with the first schema of {@code schemas/history},
+ * which had no totals: their incidents go on without totals.
  */
 final class ProfileCodec {
 
     static final int TAG = 0;
-    static final int VERSION = 2;
+    static final int VERSION = 3;
+    /** The layout before the account's active hours and the off-hours window. */
+    static final int VERSION_WITHOUT_HOURS = 2;
     /** The layout before the incident tally. */
     static final int VERSION_WITHOUT_TALLY = 1;
     /** More sub-buckets than any sane window has: a stored count above this is corrupt state. */
@@ -54,34 +58,7 @@ final class ProfileCodec {
         out.writeString(profile.account()).writeString(profile.scope()).writeLong(profile.firstDay());
         out.writeLong(profile.windows().size());
         for (WindowProfile w : profile.windows()) {
-            int slots = w.spec().subBuckets();
-            out.writeString(w.spec().name()).writeLong(slots).writeLong(w.head()).writeLong(w.day())
-                    .writeLong(w.dayPeak()).writeBoolean(w.armed());
-            // Sparse: most sub-buckets are empty. The count of used slots, then each as (gap from the last, rows, bytes).
-            int used = 0;
-            for (int i = 0; i < slots; i++) {
-                if (w.rowsAt(i) != 0 || w.bytesAt(i) != 0) {
-                    used++;
-                }
-            }
-            out.writeLong(used);
-            int last = -1;
-            for (int i = 0; i < slots; i++) {
-                if (w.rowsAt(i) != 0 || w.bytesAt(i) != 0) {
-                    out.writeLong(i - last).writeLong(w.rowsAt(i)).writeLong(w.bytesAt(i));
-                    last = i;
-                }
-            }
-            // Daily peaks are sums of whole rows; stored as such.
-            out.writeLong(w.historySize());
-            for (int i = 0; i < w.historySize(); i++) {
-                out.writeLong(Math.round(w.historyAt(i)));
-            }
-            out.writeLong(w.alertedDayCount());
-            for (int i = 0; i < w.alertedDayCount(); i++) {
-                AlertedDay d = w.alertedDay(i);
-                out.writeLong(d.epochDay()).writeLong(d.minuteOfDay()).writeLong(d.peak());
-            }
+            writeWindow(out, w);
         }
         writeMap(out, profile.recentIps());
         writeMap(out, profile.recentFingerprints());
@@ -110,7 +87,61 @@ final class ProfileCodec {
             writeMap(out, tally.egressBySource());
             writeMap(out, tally.destinations());
         }
+        ActiveHours hours = profile.activeHours();
+        out.writeBoolean(hours != null);
+        if (hours != null) {
+            out.writeLong(hours.firstDay()).writeLong(hours.day());
+            long[] masks = hours.masks();
+            int used = 0;
+            for (long m : masks) {
+                used += m != 0 ? 1 : 0;
+            }
+            out.writeLong(used);
+            int last = -1;
+            for (int i = 0; i < masks.length; i++) {
+                if (masks[i] != 0) {
+                    out.writeLong(i - last).writeLong(masks[i]);
+                    last = i;
+                }
+            }
+        }
+        WindowProfile offHours = profile.offHours();
+        out.writeBoolean(offHours != null);
+        if (offHours != null) {
+            writeWindow(out, offHours);
+        }
         return out.toByteArray();
+    }
+
+    private static void writeWindow(StateBytes.Writer out, WindowProfile w) {
+        int slots = w.spec().subBuckets();
+        out.writeString(w.spec().name()).writeLong(slots).writeLong(w.head()).writeLong(w.day())
+                .writeLong(w.dayPeak()).writeBoolean(w.armed());
+        // Sparse: most sub-buckets are empty. The count of used slots, then each as (gap from the last, rows, bytes).
+        int used = 0;
+        for (int i = 0; i < slots; i++) {
+            if (w.rowsAt(i) != 0 || w.bytesAt(i) != 0) {
+                used++;
+            }
+        }
+        out.writeLong(used);
+        int last = -1;
+        for (int i = 0; i < slots; i++) {
+            if (w.rowsAt(i) != 0 || w.bytesAt(i) != 0) {
+                out.writeLong(i - last).writeLong(w.rowsAt(i)).writeLong(w.bytesAt(i));
+                last = i;
+            }
+        }
+        // Daily peaks are sums of whole rows; stored as such.
+        out.writeLong(w.historySize());
+        for (int i = 0; i < w.historySize(); i++) {
+            out.writeLong(Math.round(w.historyAt(i)));
+        }
+        out.writeLong(w.alertedDayCount());
+        for (int i = 0; i < w.alertedDayCount(); i++) {
+            AlertedDay d = w.alertedDay(i);
+            out.writeLong(d.epochDay()).writeLong(d.minuteOfDay()).writeLong(d.peak());
+        }
     }
 
     ScopeProfile decode(byte[] bytes, Instant now) {
@@ -119,7 +150,7 @@ final class ProfileCodec {
         }
         StateBytes.Reader in = new StateBytes.Reader(bytes, 1);
         int version = in.readByte();
-        if (version != VERSION && version != VERSION_WITHOUT_TALLY) {
+        if (version != VERSION && version != VERSION_WITHOUT_HOURS && version != VERSION_WITHOUT_TALLY) {
             throw new IllegalStateException("profile state has layout version " + version + "; this detector reads "
                     + VERSION + " (state written by a newer version: roll back the upgrade, or reset the application)");
         }
@@ -129,46 +160,16 @@ final class ProfileCodec {
         int stored = in.readLength();
         Map<String, WindowProfile> byName = new HashMap<>();
         for (int n = 0; n < stored; n++) {
-            String name = in.readString();
-            int slots = in.readInt();
-            if (slots < 1 || slots > MAX_SUB_BUCKETS) {
-                throw new IllegalArgumentException("profile state: window " + name + " has " + slots + " sub-buckets");
-            }
-            long head = in.readLong();
-            long day = in.readLong();
-            long dayPeak = in.readLong();
-            boolean armed = in.readBoolean();
-            long[] rows = new long[slots];
-            long[] sums = new long[slots];
-            int used = in.readLength();
-            int slot = -1;
-            for (int i = 0; i < used; i++) {
-                slot += in.readInt();
-                if (slot < 0 || slot >= slots) {
-                    throw new IllegalArgumentException("profile state: window " + name + " has a sub-bucket at slot " + slot
-                            + " of " + slots);
-                }
-                rows[slot] = in.readLong();
-                sums[slot] = in.readLong();
-            }
-            int historySize = in.readLength();
-            long[] history = new long[historySize];
-            for (int i = 0; i < historySize; i++) {
-                history[i] = in.readLong();
-            }
-            int alertedCount = in.readLength();
-            List<AlertedDay> alerted = new ArrayList<>(alertedCount);
-            for (int i = 0; i < alertedCount; i++) {
-                alerted.add(new AlertedDay(in.readLong(), in.readInt(), in.readLong()));
-            }
-            WindowSpec spec = spec(name);
-            if (spec != null && spec.subBuckets() == slots) {
-                byName.put(name, window(spec, rows, sums, head, day, dayPeak, armed, history, alerted));
+            StoredWindow w = readWindow(in);
+            WindowSpec spec = spec(w.name());
+            if (spec != null && spec.subBuckets() == w.rows().length) {
+                byName.put(w.name(), w.restore(spec, settings.historyDays()));
             }
         }
         Map<String, Long> ips = readMap(in);
         Map<String, Long> fingerprints = readMap(in);
         boolean previous = version == VERSION_WITHOUT_TALLY;
+        boolean withHours = version >= VERSION;
         OpenIncident incident = null;
         if (in.readBoolean()) {
             incident = new OpenIncident(in.readString(), Instant.ofEpochMilli(in.readLong()), Instant.ofEpochMilli(in.readLong()),
@@ -184,15 +185,85 @@ final class ProfileCodec {
             tally = new IncidentTally(in.readString(), Instant.ofEpochMilli(in.readLong()), Instant.ofEpochMilli(in.readLong()),
                     in.readLong(), in.readLong(), in.readLong(), readMap(in), readMap(in), readMap(in), readMap(in));
         }
+        ActiveHours hours = null;
+        WindowProfile offHours = null;
+        if (withHours && in.readBoolean()) {
+            long first = in.readLong();
+            long day = in.readLong();
+            long[] masks = new long[48];
+            int used = in.readLength();
+            int band = -1;
+            for (int i = 0; i < used; i++) {
+                band += in.readInt();
+                if (band < 0 || band >= masks.length) {
+                    throw new IllegalArgumentException("profile state: active hours have a band " + band);
+                }
+                masks[band] = in.readLong();
+            }
+            hours = new ActiveHours(first, day, masks);
+        }
+        if (withHours && in.readBoolean()) {
+            StoredWindow w = readWindow(in);
+            WindowSpec spec = settings.offHours() == null ? null : settings.offHours().window();
+            // A reshaped off-hours window starts afresh, as the others do.
+            if (spec != null && spec.name().equals(w.name()) && spec.subBuckets() == w.rows().length) {
+                offHours = w.restore(spec, 1);
+            }
+        }
         if (!in.atEnd()) {
             throw new IllegalArgumentException("profile state of " + bytes.length + " bytes has bytes left after its last field");
         }
         ScopeProfile profile = new ScopeProfile(account, scope, firstDay, configured(byName, now), ips, fingerprints, incident);
         profile.closed(closed);
         profile.tally(tally);
+        profile.activeHours(hours);
+        profile.offHours(offHours);
         return profile;
     }
 
+    /** A window as stored, before it is matched with the configuration. */
+    private record StoredWindow(String name, long[] rows, long[] bytes, long head, long day, long dayPeak, boolean armed,
+                                long[] history, List<AlertedDay> alerted) {
+        WindowProfile restore(WindowSpec spec, int historyDays) {
+            return window(spec, historyDays, rows, bytes, head, day, dayPeak, armed, history, alerted);
+        }
+    }
+
+    private static StoredWindow readWindow(StateBytes.Reader in) {
+        String name = in.readString();
+        int slots = in.readInt();
+        if (slots < 1 || slots > MAX_SUB_BUCKETS) {
+            throw new IllegalArgumentException("profile state: window " + name + " has " + slots + " sub-buckets");
+        }
+        long head = in.readLong();
+        long day = in.readLong();
+        long dayPeak = in.readLong();
+        boolean armed = in.readBoolean();
+        long[] rows = new long[slots];
+        long[] sums = new long[slots];
+        int used = in.readLength();
+        int slot = -1;
+        for (int i = 0; i < used; i++) {
+            slot += in.readInt();
+            if (slot < 0 || slot >= slots) {
+                throw new IllegalArgumentException("profile state: window " + name + " has a sub-bucket at slot " + slot
+                        + " of " + slots);
+            }
+            rows[slot] = in.readLong();
+            sums[slot] = in.readLong();
+        }
+        int historySize = in.readLength();
+        long[] history = new long[historySize];
+        for (int i = 0; i < historySize; i++) {
+            history[i] = in.readLong();
+        }
+        int alertedCount = in.readLength();
+        List<AlertedDay> alerted = new ArrayList<>(alertedCount);
+        for (int i = 0; i < alertedCount; i++) {
+            alerted.add(new AlertedDay(in.readLong(), in.readInt(), in.readLong()));
+        }
+        return new StoredWindow(name, rows, sums, head, day, dayPeak, armed, history, alerted);
+    }
 
     private WindowSpec spec(String name) {
         for (WindowSpec spec : settings.windows()) {
@@ -214,9 +285,9 @@ final class ProfileCodec {
     }
 
     /** A stored window; of a history longer than the configured one, the newest days are kept. */
-    private WindowProfile window(WindowSpec spec, long[] rows, long[] bytes, long head, long day, long dayPeak, boolean armed,
-                                 long[] storedHistory, List<AlertedDay> alerted) {
-        double[] history = new double[settings.historyDays()];
+    private static WindowProfile window(WindowSpec spec, int historyDays, long[] rows, long[] bytes, long head, long day,
+                                        long dayPeak, boolean armed, long[] storedHistory, List<AlertedDay> alerted) {
+        double[] history = new double[historyDays];
         int keep = Math.min(storedHistory.length, history.length);
         for (int i = 0; i < keep; i++) {
             history[i] = storedHistory[storedHistory.length - keep + i];
@@ -251,7 +322,7 @@ final class ProfileCodec {
                 continue;
             }
             byte[] packedHistory = AvroBytes.bytes(w.getHistory());
-            byName.put(spec.name(), window(spec, Varints.unpack(rows, spec.subBuckets()),
+            byName.put(spec.name(), window(spec, settings.historyDays(), Varints.unpack(rows, spec.subBuckets()),
                     Varints.unpack(AvroBytes.bytes(w.getBucketBytes()), spec.subBuckets()), w.getHead(), w.getDay(),
                     w.getDayPeak(), w.getArmed(), Varints.unpack(packedHistory, Varints.count(packedHistory)),
                     w.getAlertedDays().stream().map(d -> new AlertedDay(d.getDay(), d.getMinuteOfDay(), d.getPeak())).toList()));

@@ -21,6 +21,7 @@ import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.incident.IncidentManager;
 import org.exfilguard.ingest.SourceAdvice;
 import org.exfilguard.metrics.DetectorMetrics;
+import org.exfilguard.profile.ActiveHours;
 import org.exfilguard.profile.ScopeProfile;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvidence;
@@ -201,6 +202,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             advice.ifPresent(a -> log.warn("{}", a));
             List<String> tables = settings.sensitiveTables().match(event.getTables(), event.getDatabase());
             if (tables.isEmpty()) {
+                notePresence(event);
                 // A CALL on the member database may read the member table: counted apart, as blind spots.
                 boolean blind = Boolean.TRUE.equals(event.getTablesUndetermined()) && settings.sensitiveTables().coversDatabase(event.getDatabase());
                 metrics.event(SOURCE, blind ? "undetermined_on_sensitive_database" : "not_sensitive");
@@ -216,15 +218,36 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             closeQuietIncidents(EventClock.tick(event.getEventTime().toEpochMilli()));
         }
 
+        /**
+         * A read of no sensitive table still says when the account works: its active hours learn the hour (written only
+         * when the hour is new for the day, so at most once an hour per account). An account that has never read a
+         * sensitive table has none to learn in.
+         */
+        private void notePresence(DbAccessEvent event) {
+            if (settings.offHours() == null) {
+                return;
+            }
+            Instant at = event.getEventTime();
+            String key = ProfileStore.key(event.getAccount(), ScopeProfile.ALL_SENSITIVE);
+            ScopeProfile all = profiles.load(key, at);
+            if (all != null && all.activeHours() != null && all.activeHours().record(at, settings.offHours().zone())) {
+                profiles.save(key, all, all.incident() != null);
+            }
+        }
+
         private void profile(DbAccessEvent event, List<String> tables) {
             Instant at = event.getEventTime();
             long rows = event.getRowsReturned();
             long bytes = event.getBytesReturned() == null ? 0 : event.getBytesReturned();
             List<String> scopes = new ArrayList<>(tables);
             scopes.add(ScopeProfile.ALL_SENSITIVE);
+            // When the account reads is kept on its all-tables profile, judged last: the tables are judged by it first.
+            ScopeProfile all = profiles.load(ProfileStore.key(event.getAccount(), ScopeProfile.ALL_SENSITIVE), at);
+            ActiveHours accountHours = all == null ? null : all.activeHours();
             for (String scope : scopes) {
                 String key = ProfileStore.key(event.getAccount(), scope);
-                ScopeProfile stored = profiles.load(key, at);
+                // The all-tables profile was loaded above, and nothing since has changed it.
+                ScopeProfile stored = ScopeProfile.ALL_SENSITIVE.equals(scope) ? all : profiles.load(key, at);
                 ScopeProfile profile = stored == null
                         ? ScopeProfile.fresh(event.getAccount(), scope, settings.windows(), settings.historyDays(), at)
                         : stored;
@@ -232,7 +255,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                 // An incident that went quiet before this read closes first, so this read can open a new one.
                 incidents.closeIfQuiet(profile, at).ifPresent(c -> close(c, at));
                 profile.noteEvidence(event.getClientIp(), event.getStatementFingerprint(), rows, at);
-                List<WindowVerdict> verdicts = detector.observe(profile, at, rows, bytes, peers);
+                List<WindowVerdict> verdicts = detector.observe(profile, at, rows, bytes, peers, accountHours);
                 // The open-incident scan runs only when the all-tables scope is about to open an incident.
                 BooleanSupplier mayOpen = () -> !ScopeProfile.ALL_SENSITIVE.equals(scope)
                         || !profiles.otherScopeIncidentOpen(event.getAccount(), ScopeProfile.ALL_SENSITIVE, at);

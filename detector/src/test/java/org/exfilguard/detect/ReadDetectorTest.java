@@ -114,4 +114,23 @@ class ReadDetectorTest {
         assertThat(floor.method()).isEqualTo(Threshold.FLOOR);
         assertThat(floor.value()).isEqualTo(100_000);
     }
+
+    @Test
+    void floorsFollowTheTablesTier() {
+        ReadDetector tiered = new ReadDetector(DetectionSettings.defaults(
+                SensitiveTables.parse("coop.member_cards:critical,coop.members:high,coop.notes")));
+        ScopeProfile cards = ScopeProfile.fresh("jdoe", "coop.member_cards", settings.windows(), settings.historyDays(), DAY0);
+        ListPeers peers = new ListPeers();
+        for (int d = 0; d < 10; d++) {
+            tiered.observe(cards, DAY0.plus(Duration.ofDays(d)).plus(Duration.ofHours(10)), 10, 0, peers);
+        }
+        assertThat(tiered.threshold(cards.windows().get(0), "coop.member_cards", peers).value())
+                .as("half the 15m floor for a critical table").isEqualTo(5_000);
+        assertThat(tiered.threshold(cards.windows().get(0), "coop.members", peers).value()).isEqualTo(10_000);
+        assertThat(tiered.threshold(cards.windows().get(0), "coop.notes", peers).value()).isEqualTo(10_000);
+        assertThat(tiered.threshold(new ScopeProfile("jdoe", "coop.member_cards", 0, List.of(
+                new org.exfilguard.profile.WindowProfile(settings.windows().get(0), 28, DAY0)), Map.of(), Map.of(), null)
+                .windows().get(0), "coop.member_cards", new ListPeers()).value())
+                .as("the cold-start floor too").isEqualTo(50_000);
+    }
 }

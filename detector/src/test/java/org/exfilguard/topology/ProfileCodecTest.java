@@ -183,4 +183,54 @@ class ProfileCodecTest {
         assertThat(back.destinationsByBytes()).containsExactly("198.51.100.240");
         assertThat(codec.encode(codec.decode(bytes, t0))).isEqualTo(bytes);
     }
+
+    /**
+     * Bytes the build before the account's active hours (layout 2, commit 4c14df5) wrote for the all-tables profile of
+     * an account with three days of history in every window.
+     */
+    static final String LAYOUT_2 =
+            "0002086a646f65022ac4c002080631356d1eb0b3961cc8c002cc01010202cc01d00f04c801ca010004316818f0a3d105c8c0" +
+            "02cc01010202cc01d00f04c801ca010004316430d48d3cc8c002cc01010216cc01d00f04c801ca010004376438a2820ac8c0" +
+            "02de04010624c801d00f08ca01d00f08cc01d00f04c801920300021031302e302e302e3180a4ecdf9567024e73656c656374" +
+            "202a2066726f6d20636f6f702e6d656d62657273207768657265206964203d203fc801000000";
+
+    @Test
+    void layoutTwoOfThePreviousBuildIsReadWithItsHistoryAndStartsItsHoursAfresh() {
+        byte[] bytes = java.util.HexFormat.of().parseHex(LAYOUT_2);
+        assertThat(bytes[1]).isEqualTo((byte) ProfileCodec.VERSION_WITHOUT_HOURS);
+        ScopeProfile back = codec.decode(bytes, t0);
+        assertThat(back.account()).isEqualTo("jdoe");
+        assertThat(back.scope()).isEqualTo(ScopeProfile.ALL_SENSITIVE);
+        assertThat(back.windows().get(0).history()).containsExactly(100, 101);
+        assertThat(back.recentClientIps()).containsExactly("10.0.0.1");
+        assertThat(back.activeHours()).as("learnt anew: the off-hours rule waits for a new history").isNull();
+        assertThat(back.offHours()).isNull();
+        byte[] again = codec.encode(back);
+        assertThat(again[1]).isEqualTo((byte) ProfileCodec.VERSION);
+        assertThat(codec.decode(again, t0).windows().get(0).history()).containsExactly(100, 101);
+    }
+
+    @Test
+    void activeHoursAndTheOffHoursWindowSurviveEncodeAndDecode() {
+        ScopeProfile profile = ScopeProfile.fresh("jdoe", ScopeProfile.ALL_SENSITIVE, settings.windows(), settings.historyDays(), t0);
+        java.time.ZoneId zone = settings.offHours().zone();
+        org.exfilguard.profile.ActiveHours hours = org.exfilguard.profile.ActiveHours.fresh(t0, zone);
+        for (int d = 0; d < 10; d++) {
+            hours.record(t0.plus(Duration.ofDays(d)), zone);
+        }
+        profile.activeHours(hours);
+        WindowProfile off = new WindowProfile(settings.offHours().window(), 1, t0);
+        off.add(t0.plusSeconds(60), 250, 4_000);
+        off.recordAlert(t0.plusSeconds(60), 250);
+        profile.offHours(off);
+
+        ScopeProfile back = codec.decode(codec.encode(profile), t0.plusSeconds(120));
+        assertThat(back.activeHours().firstDay()).isEqualTo(hours.firstDay());
+        assertThat(back.activeHours().masks()).containsExactly(hours.masks());
+        Instant later = t0.plus(Duration.ofDays(10));
+        assertThat(back.activeHours().daysReadAround(later, zone, 28)).as("the working days of the ten").isEqualTo(8);
+        assertThat(back.offHours().spec()).isEqualTo(settings.offHours().window());
+        assertThat(back.offHours().sumRows()).isEqualTo(250);
+        assertThat(back.offHours().alertedDays()).hasSize(1);
+    }
 }
