@@ -85,7 +85,7 @@ public final class DetectorRunner implements AutoCloseable {
         Topology topology = DetectorTopology.build(config.detectionSettings(), config.egressSettings(),
                 new org.exfilguard.topology.TopicRegistry(config.topics(), serdes), metrics, VersionProvider.version(), Clock.systemUTC(),
                 allowList, normaliser, config.profileCacheBytes(), config.profileWriteCacheBytes() > 0,
-                config.correlation(readPartitions));
+                config.correlation(readPartitions), config.driftSettings());
         log.info("exfilguard {} configuration:\n{}", VersionProvider.version(), config.describe());
         log.info("topology:\n{}", topology.describe());
 

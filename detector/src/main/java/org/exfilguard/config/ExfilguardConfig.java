@@ -55,6 +55,14 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String INCIDENT_QUIET_MINUTES = "incident.quiet.minutes";
     public static final String INCIDENT_UPDATE_MINUTES = "incident.update.interval.minutes";
     public static final String MAX_FUTURE_SKEW_HOURS = "event.max.future.skew.hours";
+    public static final String DRIFT_ENABLED = "drift.enabled";
+    public static final String DRIFT_HISTORY_DAYS = "drift.history.days";
+    public static final String DRIFT_MIN_HISTORY_DAYS = "drift.min.history.days";
+    public static final String DRIFT_RELATIVE_EXCESS = "drift.relative.excess";
+    public static final String DRIFT_MAD_MULTIPLIER = "drift.mad.multiplier";
+    public static final String DRIFT_MIN_EXCESS_ROWS = "drift.min.excess.rows";
+    public static final String DRIFT_MIN_HOURS = "drift.min.hours";
+    public static final String DRIFT_MAX_GAP_DAYS = "drift.max.gap.days";
 
     public static final String TOPIC_DB_ACCESS = "topic.db.access";
     public static final String TOPIC_EGRESS = "topic.egress";
@@ -151,6 +159,28 @@ public final class ExfilguardConfig extends AbstractConfig {
                     "An incident CLOSES after this many minutes (event time) without reads above threshold.")
             .define(MAX_FUTURE_SKEW_HOURS, Type.INT, 24, Range.atLeast(0), Importance.LOW,
                     "Events whose time is further ahead of the wall clock go to the dead-letter topic.")
+            // Slow drifts: a CUSUM of each account's daily rows of a sensitive scope against its own norm.
+            .define(DRIFT_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Whether the slow-drift detector runs: sustained growth of an account's daily reads of a sensitive"
+                            + " table over days (a one-sided CUSUM against the account's own daily norm), alerted as SLOW_DRIFT.")
+            .define(DRIFT_HISTORY_DAYS, Type.INT, 28, Range.between(1, 366), Importance.LOW,
+                    "Days (empty ones included) the drift detector's daily norm (median and MAD) is learnt from.")
+            .define(DRIFT_MIN_HISTORY_DAYS, Type.INT, 7, Range.between(1, 366), Importance.LOW,
+                    "Days of an account's history before its drift is judged.")
+            .define(DRIFT_RELATIVE_EXCESS, Type.DOUBLE, 0.25, Range.atLeast(0.0), Importance.MEDIUM,
+                    "A day counts towards a drift when it is above the account's daily norm by at least this fraction of"
+                            + " the norm (and the MADs and rows below); the drift alarms after two such days.")
+            .define(DRIFT_MAD_MULTIPLIER, Type.DOUBLE, 3.0, Range.atLeast(0.0), Importance.LOW,
+                    "... and by at least this many scaled MADs of the account's daily totals.")
+            .define(DRIFT_MIN_EXCESS_ROWS, Type.LONG, 500L, Range.atLeast(1), Importance.MEDIUM,
+                    "... and by at least this many rows a day: a noise guard for accounts that read almost nothing"
+                            + " (a drift of a few hundred rows an hour over a working day is well above it).")
+            .define(DRIFT_MIN_HOURS, Type.INT, 4, Range.between(1, 24), Importance.LOW,
+                    "A day's growth counts towards a drift only when its reads span this many distinct hours: a drift is"
+                            + " spread out, one large read is the sliding windows' case.")
+            .define(DRIFT_MAX_GAP_DAYS, Type.INT, 3, Range.between(1, 366), Importance.LOW,
+                    "The drift detector forgets a growing run after more than this many days in a row without reads"
+                            + " (3 keeps a drift across a weekend).")
             .define(TOPIC_DB_ACCESS, Type.STRING, Topics.defaults().dbAccess(), Importance.MEDIUM, "Canonical DB access events (Avro, keyed by account).")
             .define(TOPIC_EGRESS, Type.STRING, Topics.defaults().egress(), Importance.MEDIUM, "Canonical egress events (Avro, keyed by source ip).")
             .define(TOPIC_ALERTS, Type.STRING, Topics.defaults().alerts(), Importance.MEDIUM, "Alerts (Avro ExfiltrationAlert, keyed by account).")
@@ -292,6 +322,12 @@ public final class ExfilguardConfig extends AbstractConfig {
             throw new org.apache.kafka.common.config.ConfigException(TIME_ZONE, getString(TIME_ZONE), e.getMessage());
         }
         return new DetectionSettings.OffHours(zone, WindowSpec.parse(window), getInt(OFF_HOURS_HABIT_DAYS));
+    }
+
+    public org.exfilguard.detect.DriftSettings driftSettings() {
+        return new org.exfilguard.detect.DriftSettings(getBoolean(DRIFT_ENABLED), getInt(DRIFT_HISTORY_DAYS),
+                getInt(DRIFT_MIN_HISTORY_DAYS), getDouble(DRIFT_RELATIVE_EXCESS), getDouble(DRIFT_MAD_MULTIPLIER),
+                getLong(DRIFT_MIN_EXCESS_ROWS), getInt(DRIFT_MIN_HOURS), getInt(DRIFT_MAX_GAP_DAYS));
     }
 
     public org.exfilguard.detect.EgressSettings egressSettings() {

@@ -205,6 +205,7 @@ public final class OcsfFinding {
                     + (alert.getEgress() == null ? "" : " from " + alert.getEgress().getSrcIp());
             case EGRESS_ONLY -> "Unusual egress" + (alert.getEgress() == null ? "" : " from " + alert.getEgress().getSrcIp())
                     + " (" + alert.getAccount() + ")";
+            case SLOW_DRIFT -> "Slow drift in reads of " + table + " by " + alert.getAccount();
             case UNDETERMINED_TABLES -> "Bulk read by " + alert.getAccount() + " through statements whose tables could not be"
                     + " determined";
             default -> "Bulk read of " + table + " by " + alert.getAccount();
@@ -217,6 +218,7 @@ public final class OcsfFinding {
             case UNDETERMINED_TABLES -> "Bulk Read Of Undetermined Tables";
             case READ_THEN_EGRESS -> "Bulk Read Then Egress";
             case EGRESS_ONLY -> "Unusual Egress";
+            case SLOW_DRIFT -> "Slow Drift";
             case UNKNOWN -> "Data Exfiltration";
         };
     }
@@ -229,8 +231,11 @@ public final class OcsfFinding {
                 // Analytic.type_id 3: a volume compared with a robust baseline of the account's own history.
                 .put("type_id", 3)
                 .put("type", "Statistical")
-                .put("desc", "Sliding-window volume per account and sensitive table compared with the account's"
-                        + " robust baseline (median and MAD of daily peaks) or, on cold start, its peers' quantile.");
+                .put("desc", alert.getKind() == AlertKind.SLOW_DRIFT
+                        ? "One-sided CUSUM of the account's daily rows of the sensitive table against its own robust daily"
+                                + " norm (median and MAD of its last days): growth sustained over days."
+                        : "Sliding-window volume per account and sensitive table compared with the account's"
+                                + " robust baseline (median and MAD of daily peaks) or, on cold start, its peers' quantile.");
     }
 
     private static ArrayNode attacks(ExfiltrationAlert alert) {

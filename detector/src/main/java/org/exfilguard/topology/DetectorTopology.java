@@ -10,6 +10,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.exfilguard.detect.DetectionSettings;
+import org.exfilguard.detect.DriftSettings;
 import org.exfilguard.detect.EgressSettings;
 import org.exfilguard.detect.EventValidator;
 import org.exfilguard.serde.AlertFormat;
@@ -75,6 +76,15 @@ public final class DetectorTopology {
                                  DetectorMetrics metrics, String detectorVersion, Clock wallClock, AllowListSource allowList,
                                  Optional<NormaliserSettings> normaliser, long profileCacheBytes, boolean coalesceProfileWrites,
                                  Correlation correlation) {
+        return build(settings, egress, topics, metrics, detectorVersion, wallClock, allowList, normaliser, profileCacheBytes,
+                coalesceProfileWrites, correlation, DriftSettings.defaults());
+    }
+
+    /** The topology, with the slow-drift detector's settings (the overload above uses its defaults). */
+    public static Topology build(DetectionSettings settings, EgressSettings egress, TopicRegistry topics,
+                                 DetectorMetrics metrics, String detectorVersion, Clock wallClock, AllowListSource allowList,
+                                 Optional<NormaliserSettings> normaliser, long profileCacheBytes, boolean coalesceProfileWrites,
+                                 Correlation correlation, DriftSettings drift) {
         EventValidator validator = new EventValidator(settings.maxFutureSkew());
         Topology topology = new Topology();
         // Bytes in: decoding happens in our processors so a bad record becomes a dead letter with a reason
@@ -97,7 +107,7 @@ public final class DetectorTopology {
         topology.addProcessor(READ_PROFILE,
                 new ReadProfileSupplier(settings, detectorVersion, profileCacheBytes,
                         new AlertSuppressor(allowList, () -> metrics.suppression("allow_list")), metrics,
-                        new ReadProfileSupplier.Sinks(ALERTS_SINK, renderingSinks, READ_SIGNALS_SINK), wallClock, correlation),
+                        new ReadProfileSupplier.Sinks(ALERTS_SINK, renderingSinks, READ_SIGNALS_SINK), wallClock, correlation, drift),
                 DECODE_DB_ACCESS, EGRESS_UPDATES_SOURCE);
         topology.addProcessor(EGRESS_PROFILE, new EgressProfileSupplier(egress, metrics, correlation.idle()), DECODE_EGRESS,
                 READ_SIGNALS_SOURCE);
@@ -125,6 +135,11 @@ public final class DetectorTopology {
                 .withCachingEnabled(), READ_PROFILE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.OPEN_INCIDENTS), Serdes.String(), Serdes.Long())
+                .withCachingEnabled(), READ_PROFILE);
+        // Drift state: one small record per (account, scope), rewritten by each of its reads; the record cache turns
+        // a busy account's reads into one write per commit.
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.DRIFT_STATE), Serdes.String(), Serdes.ByteArray())
                 .withCachingEnabled(), READ_PROFILE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.EVENT_CLOCK), Serdes.String(), Serdes.Long()),

@@ -13,6 +13,7 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.exfilguard.detect.DetectionSettings;
+import org.exfilguard.detect.DriftSettings;
 import org.exfilguard.detect.ReadDetector;
 import org.exfilguard.detect.ReadSignals;
 import org.exfilguard.detect.WindowVerdict;
@@ -59,13 +60,15 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
     private final Sinks sinks;
     private final Clock wallClock;
     private final Correlation correlation;
+    private final DriftSettings drift;
     /** Shared by the supplier's tasks, so each piece of advice on the sources is logged once per process. */
     private final SourceAdvice sourceAdvice = new SourceAdvice();
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReadProfileSupplier.class);
 
     ReadProfileSupplier(DetectionSettings settings, String detectorVersion, long profileCacheBytes, AlertSuppressor suppressor,
-                        DetectorMetrics metrics, Sinks sinks, Clock wallClock, Correlation correlation) {
+                        DetectorMetrics metrics, Sinks sinks, Clock wallClock, Correlation correlation, DriftSettings drift) {
         this.correlation = correlation;
+        this.drift = drift;
         this.settings = settings;
         this.detectorVersion = detectorVersion;
         this.profileCacheBytes = profileCacheBytes;
@@ -95,6 +98,8 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
         private boolean ended;
         private ProfileStore profiles;
         private StorePeerBaselines peers;
+        /** Null when the drift detector is off. */
+        private DriftScopes drifts;
         /** The event-clock minute up to which quiet incidents have been closed. */
         private long scannedTo;
 
@@ -105,6 +110,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                     context.getStateStore(StoreNames.OPEN_INCIDENTS), new ProfileCodec(settings), profileCacheBytes,
                     incidents::closeDue);
             this.peers = new StorePeerBaselines(context.getStateStore(StoreNames.PEER_BASELINES));
+            this.drifts = drift.enabled() ? new DriftScopes(drift, detectorVersion, context.getStateStore(StoreNames.DRIFT_STATE)) : null;
             metrics.trackKeys(this, profiles::approximateNumEntries);
             metrics.trackProfileCache(this, profiles::cacheHits, profiles::cacheMisses);
             // The task's stored clock is the minute its last scan closed up to (the scan runs with the read that moves
@@ -214,6 +220,10 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             } else {
                 metrics.event(SOURCE, "accepted");
                 profile(event, tables);
+                if (drifts != null) {
+                    // A drift's records are published only: its reads are days old, too late to watch their egress.
+                    drifts.observe(event, tables).forEach(this::publish);
+                }
             }
             closeQuietIncidents(EventClock.tick(event.getEventTime().toEpochMilli()));
         }

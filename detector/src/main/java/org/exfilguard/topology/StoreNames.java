@@ -37,6 +37,8 @@ public final class StoreNames {
      * final reports (IncidentEgress' layout).
      */
     public static final String INCIDENT_EGRESS = "incident-egress";
+    /** (account, scope) -> the slow-drift detector's daily totals, CUSUM and open drift (DriftStateCodec's layout). */
+    public static final String DRIFT_STATE = "drift-state";
     /** "clock" -> newest accepted event time of this task. */
     public static final String EVENT_CLOCK = "event-clock";
 

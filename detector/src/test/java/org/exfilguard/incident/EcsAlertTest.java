@@ -55,7 +55,8 @@ class EcsAlertTest {
                 TestAlerts.alert().status(AlertStatus.CLOSED).withEgress().build(),
                 TestAlerts.alert().status(AlertStatus.UPDATED).withTotals().build(),
                 TestAlerts.alert().status(AlertStatus.CLOSED).withEgress().withTotals().build(),
-                TestAlerts.alert().suppressed("allow-list rule r1 (owner soc): nightly export").build());
+                TestAlerts.alert().suppressed("allow-list rule r1 (owner soc): nightly export").build(),
+                DriftAlertsTest.opened(), DriftAlertsTest.closed());
     }
 
     @ParameterizedTest

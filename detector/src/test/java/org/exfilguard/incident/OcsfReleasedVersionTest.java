@@ -53,6 +53,8 @@ class OcsfReleasedVersionTest {
             alerts.add(TestAlerts.alert().status(status).withEgress().withTotals().build());
         }
         alerts.add(TestAlerts.alert().suppressed("allow-list rule r1").build());
+        alerts.add(DriftAlertsTest.opened());
+        alerts.add(DriftAlertsTest.closed());
         return alerts.stream();
     }
 

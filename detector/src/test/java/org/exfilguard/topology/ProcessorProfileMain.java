@@ -72,7 +72,8 @@ public final class ProcessorProfileMain {
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.PEER_BASELINES), Serdes.String(), Serdes.ByteArray()),
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.OPEN_INCIDENTS), Serdes.String(), Serdes.Long()),
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EVENT_CLOCK), Serdes.String(), Serdes.Long()),
-                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.INCIDENT_EGRESS), Serdes.String(), Serdes.ByteArray()))) {
+                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.INCIDENT_EGRESS), Serdes.String(), Serdes.ByteArray()),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.DRIFT_STATE), Serdes.String(), Serdes.ByteArray()))) {
                 KeyValueStore<String, ?> store = builder.withLoggingDisabled().withCachingDisabled().build();
                 store.init(readContext.getStateStoreContext(), store);
                 readContext.addStateStore(store);
@@ -85,7 +86,8 @@ public final class ProcessorProfileMain {
             Processor<String, ReadInput, String, Object> read = new ReadProfileSupplier(settings, "profile", cacheBytes,
                     new AlertSuppressor(AllowListSource.none(), () -> { }), metrics,
                     new ReadProfileSupplier.Sinks("alerts", java.util.List.of(new ReadProfileSupplier.RenderingSink(org.exfilguard.serde.AlertFormat.OCSF, "json"),
-                            new ReadProfileSupplier.RenderingSink(org.exfilguard.serde.AlertFormat.ECS, "ecs")), "signals"), java.time.Clock.systemUTC(), Correlation.exact(1)).get();
+                            new ReadProfileSupplier.RenderingSink(org.exfilguard.serde.AlertFormat.ECS, "ecs")), "signals"), java.time.Clock.systemUTC(), Correlation.exact(1),
+                    org.exfilguard.detect.DriftSettings.defaults()).get();
             decode.init(decodeContext);
             read.init(readContext);
 

@@ -117,7 +117,8 @@ class QuietIncidentScanTest {
                         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.PEER_BASELINES), Serdes.String(), Serdes.ByteArray()),
                         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.OPEN_INCIDENTS), Serdes.String(), Serdes.Long()),
                         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.EVENT_CLOCK), Serdes.String(), Serdes.Long()),
-                        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.INCIDENT_EGRESS), Serdes.String(), Serdes.ByteArray()));
+                        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.INCIDENT_EGRESS), Serdes.String(), Serdes.ByteArray()),
+                        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.DRIFT_STATE), Serdes.String(), Serdes.ByteArray()));
                 stores = new java.util.ArrayList<>();
                 for (StoreBuilder<? extends KeyValueStore<String, ?>> builder : builders) {
                     KeyValueStore<String, ?> store = builder.withLoggingDisabled().build();
@@ -131,7 +132,8 @@ class QuietIncidentScanTest {
             processor = new ReadProfileSupplier(settings, "test", DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES,
                     new AlertSuppressor(AllowListSource.none(), () -> { }), new DetectorMetrics(new SimpleMeterRegistry()),
                     new ReadProfileSupplier.Sinks("alerts", java.util.List.of(new ReadProfileSupplier.RenderingSink(org.exfilguard.serde.AlertFormat.OCSF, "json"),
-                            new ReadProfileSupplier.RenderingSink(org.exfilguard.serde.AlertFormat.ECS, "ecs")), "signals"), java.time.Clock.systemUTC(), Correlation.exact(1)).get();
+                            new ReadProfileSupplier.RenderingSink(org.exfilguard.serde.AlertFormat.ECS, "ecs")), "signals"), java.time.Clock.systemUTC(), Correlation.exact(1),
+                    org.exfilguard.detect.DriftSettings.defaults()).get();
             processor.init(context);
         }
 
