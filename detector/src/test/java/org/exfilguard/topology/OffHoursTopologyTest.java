@@ -92,7 +92,10 @@ class OffHoursTopologyTest {
         }
         driver.endOfInput();
 
-        List<ExfiltrationAlert> opened = driver.alerts().stream().filter(a -> a.getStatus() == AlertStatus.OPENED).toList();
+        // The late days also read ten times the analyst's usual daily rows, which the slow-drift rule reports on its
+        // own (from the second day); the time-of-week rule is what this test is about.
+        List<ExfiltrationAlert> opened = driver.alerts().stream().filter(a -> a.getStatus() == AlertStatus.OPENED)
+                .filter(a -> a.getKind() != org.exfilguard.schema.AlertKind.SLOW_DRIFT).toList();
         assertThat(opened).extracting(a -> Duration.between(DAY0, a.getDetectedAt()).toDays()).containsOnly(14L);
         assertThat(opened).hasSizeLessThanOrEqualTo(2);
     }
