@@ -14,6 +14,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 import org.exfilguard.config.ExfilguardConfig;
 import org.exfilguard.profile.ScopeProfile;
 import org.exfilguard.schema.EgressEvent;
@@ -304,6 +305,7 @@ class EgressCorrelatorTest {
         assertThat(run(reads, flows, order)).isEqualTo(readsFirst);
         assertThat(run(reads, flows, allFlowsFirst)).isEqualTo(readsFirst);
         assertThat(readsFirst).as("every watch ends in a final report").last().asString().contains("complete=true");
+        Statistics.label("escalated").collect(readsFirst.stream().anyMatch(x -> x.contains("complete=false")));
     }
 
     /**
