@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class Layering {
 
-    static final List<String> DOMAIN = List.of("schema", "ingest", "profile", "detect", "incident", "suppress", "sim", "eval",
+    static final List<String> DOMAIN = List.of("schema", "avro", "ingest", "profile", "detect", "incident", "suppress", "sim", "eval",
             "report", "metrics");
     static final List<String> ADAPTERS = List.of("topology", "serde", "config", "embedded");
 

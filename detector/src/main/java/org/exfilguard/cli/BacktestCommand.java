@@ -43,7 +43,7 @@ import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.serde.AvroSerde;
 import org.exfilguard.serde.EmbeddedSchemaRegistry;
-import org.exfilguard.serde.JsonRecords;
+import org.exfilguard.avro.JsonRecords;
 import org.exfilguard.serde.RestSchemaRegistryClient;
 import org.exfilguard.serde.SchemaRegistryClient;
 import org.exfilguard.topology.DeadLetters;

@@ -13,7 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.exfilguard.eval.AlertJson;
+import org.exfilguard.eval.AlertFile;
 import org.exfilguard.eval.Evaluation;
 import org.exfilguard.eval.EvaluationResult;
 import org.exfilguard.eval.EvaluationSummary;
@@ -115,7 +115,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "truth: %d incidents from %s, grace %s%n%n", truth.size(), truthFile, grace);
             if (!alertFiles.isEmpty()) {
                 Path alertsFile = alertFiles.get(i);
-                AlertJson.ReadResult read = AlertJson.read(alertsFile);
+                AlertFile read = AlertFile.read(alertsFile);
                 if (!read.rejects().isEmpty()) {
                     err.printf(Locale.ROOT, "%d alert lines rejected, first: %s%n", read.rejects().size(),
                             org.exfilguard.incident.ConsoleEscapes.text(String.valueOf(read.rejects().get(0))));
@@ -131,7 +131,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 StaticThresholdRule.RunResult run = rule.runOnCanonicalJson(staticEvents);
                 if (staticAlertsOut != null) {
                     try (BufferedWriter w = Files.newBufferedWriter(staticAlertsOut, StandardCharsets.UTF_8)) {
-                        AlertJson.write(w, run.alerts());
+                        AlertFile.write(w, run.alerts());
                     }
                 }
                 EvaluationResult r = Evaluation.evaluate(truth, run.alerts(), grace, scoredFrom);

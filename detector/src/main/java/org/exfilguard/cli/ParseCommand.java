@@ -14,13 +14,13 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import org.exfilguard.ingest.EventJson;
 import org.exfilguard.ingest.LogFileCursor;
 import org.exfilguard.ingest.LogFileParser;
 import org.exfilguard.ingest.LogFormat;
 import org.exfilguard.ingest.ParseResult;
 import org.exfilguard.ingest.ParseStats;
 import org.exfilguard.ingest.ParserOptions;
+import org.exfilguard.avro.JsonRecords;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -117,7 +117,8 @@ public final class ParseCommand implements Callable<Integer> {
     private void write(ParseResult r, Writer events, RejectWriter rejects) {
         try {
             if (r instanceof ParseResult.Event e) {
-                EventJson.writeLine(e.record(), events);
+                events.write(JsonRecords.toJson(e.record()));
+                events.write('\n');
             } else if (r instanceof ParseResult.Reject j) {
                 rejects.write(j);
                 if (j.reason().startsWith(LogFileCursor.CANNOT_READ)) {

@@ -12,6 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.exfilguard.profile.ScopeProfile;
+import org.exfilguard.schema.AlertStatus;
+import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.sim.ScenarioKind;
 import org.exfilguard.sim.TruthEntry;
 
@@ -44,11 +47,11 @@ public final class Evaluation {
     private Evaluation() {
     }
 
-    public static EvaluationResult evaluate(List<TruthEntry> truth, List<AlertRecord> alerts) {
+    public static EvaluationResult evaluate(List<TruthEntry> truth, List<ExfiltrationAlert> alerts) {
         return evaluate(truth, alerts, DEFAULT_GRACE);
     }
 
-    public static EvaluationResult evaluate(List<TruthEntry> truth, List<AlertRecord> alerts, Duration grace) {
+    public static EvaluationResult evaluate(List<TruthEntry> truth, List<ExfiltrationAlert> alerts, Duration grace) {
         return evaluate(truth, alerts, grace, null);
     }
 
@@ -57,36 +60,36 @@ public final class Evaluation {
      * detector is still learning: incidents that start in it are not scored, and detections in it count towards
      * neither recall nor precision. Detections after it that match an incident of the warm-up are still true.
      */
-    public static EvaluationResult evaluate(List<TruthEntry> truth, List<AlertRecord> alerts, Duration grace,
+    public static EvaluationResult evaluate(List<TruthEntry> truth, List<ExfiltrationAlert> alerts, Duration grace,
                                             Instant scoredFrom) {
         List<TruthEntry> incidents = truth.stream().filter(t -> !t.kind().benign()).toList();
         List<TruthEntry> lookalikes = truth.stream().filter(t -> t.kind().benign()).toList();
-        List<AlertRecord> detections = new ArrayList<>();
+        List<ExfiltrationAlert> detections = new ArrayList<>();
         int suppressed = 0;
         int closed = 0;
         int warmupDetections = 0;
-        for (AlertRecord a : alerts) {
-            if (scoredFrom != null && a.detectedAt().isBefore(scoredFrom)) {
-                if (!a.suppressed() && a.isDetection()) {
+        for (ExfiltrationAlert a : alerts) {
+            if (scoredFrom != null && a.getDetectedAt().isBefore(scoredFrom)) {
+                if (!a.getSuppressed() && isDetection(a)) {
                     warmupDetections++;
                 }
-            } else if (a.suppressed()) {
+            } else if (a.getSuppressed()) {
                 suppressed++;
-            } else if (!a.isDetection()) {
+            } else if (!isDetection(a)) {
                 closed++;
             } else {
                 detections.add(a);
             }
         }
         int suppressedMatching = 0;
-        for (AlertRecord a : alerts) {
-            if (a.suppressed() && !warmup(a, scoredFrom) && incidents.stream().anyMatch(t -> matches(a, t, grace))) {
+        for (ExfiltrationAlert a : alerts) {
+            if (a.getSuppressed() && !warmup(a, scoredFrom) && incidents.stream().anyMatch(t -> matches(a, t, grace))) {
                 suppressedMatching++;
             }
         }
 
         List<IncidentOutcome> outcomes = new ArrayList<>();
-        Set<AlertRecord> matched = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<ExfiltrationAlert> matched = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         Set<String> matchedIncidentIds = new HashSet<>();
         int warmupIncidents = 0;
         for (TruthEntry t : incidents) {
@@ -97,14 +100,14 @@ public final class Evaluation {
                 outcomes.add(o);
             }
         }
-        for (AlertRecord a : detections) {
-            if (a.incidentId() != null && matchedIncidentIds.contains(a.incidentId())) {
+        for (ExfiltrationAlert a : detections) {
+            if (a.getIncidentId() != null && matchedIncidentIds.contains(a.getIncidentId())) {
                 matched.add(a);
             }
         }
 
         Map<String, Boolean> accountDays = new LinkedHashMap<>();
-        for (AlertRecord a : detections) {
+        for (ExfiltrationAlert a : detections) {
             accountDays.merge(accountDay(a), matched.contains(a), Boolean::logicalOr);
         }
         int trueDays = (int) accountDays.values().stream().filter(b -> b).count();
@@ -119,7 +122,7 @@ public final class Evaluation {
         KindScore overall = score("ALL", outcomes);
 
         // A look-alike is alerted on when an alert that matches no incident falls on its account in its span.
-        List<AlertRecord> unmatched = detections.stream().filter(a -> !matched.contains(a)).toList();
+        List<ExfiltrationAlert> unmatched = detections.stream().filter(a -> !matched.contains(a)).toList();
         List<IncidentOutcome> lookalikeOutcomes = new ArrayList<>();
         Map<ScenarioKind, Set<String>> falseDaysByLookalike = new EnumMap<>(ScenarioKind.class);
         for (TruthEntry t : lookalikes) {
@@ -127,7 +130,7 @@ public final class Evaluation {
                 continue;
             }
             Set<String> days = falseDaysByLookalike.computeIfAbsent(t.kind(), k -> new HashSet<>());
-            List<AlertRecord> onIt = unmatched.stream().filter(a -> during(a, t, grace)).toList();
+            List<ExfiltrationAlert> onIt = unmatched.stream().filter(a -> during(a, t, grace)).toList();
             lookalikeOutcomes.add(outcome(t, onIt, grace, java.util.Collections.newSetFromMap(
                     new java.util.IdentityHashMap<>()), new HashSet<>()));
             onIt.forEach(a -> days.add(accountDay(a)));
@@ -147,53 +150,63 @@ public final class Evaluation {
     }
 
     /** The first of {@code candidates} that matches {@code t}; every match is added to {@code matched}. */
-    private static IncidentOutcome outcome(TruthEntry t, List<AlertRecord> candidates, Duration grace,
-                                           Set<AlertRecord> matched, Set<String> matchedIncidentIds) {
-        AlertRecord first = null;
+    private static IncidentOutcome outcome(TruthEntry t, List<ExfiltrationAlert> candidates, Duration grace,
+                                           Set<ExfiltrationAlert> matched, Set<String> matchedIncidentIds) {
+        ExfiltrationAlert first = null;
         boolean escalated = false;
-        for (AlertRecord a : candidates) {
+        for (ExfiltrationAlert a : candidates) {
             if (t.kind().benign() ? during(a, t, grace) : matches(a, t, grace)) {
                 matched.add(a);
-                if (a.incidentId() != null) {
-                    matchedIncidentIds.add(a.incidentId());
+                if (a.getIncidentId() != null) {
+                    matchedIncidentIds.add(a.getIncidentId());
                 }
-                if (first == null || a.detectedAt().isBefore(first.detectedAt())) {
+                if (first == null || a.getDetectedAt().isBefore(first.getDetectedAt())) {
                     first = a;
                 }
-                escalated |= a.kind() != null && a.kind().toUpperCase(java.util.Locale.ROOT).contains("EGRESS");
+                escalated |= a.getKind().name().contains("EGRESS");
             }
         }
         // Never negative: an alert on the first statement may carry its whole second, before the labelled start.
-        Duration ttd = first == null ? null : max(Duration.ZERO, Duration.between(t.start(), first.detectedAt()));
-        return new IncidentOutcome(t, first != null, ttd, first == null ? null : first.alertId(), escalated);
+        Duration ttd = first == null ? null : max(Duration.ZERO, Duration.between(t.start(), first.getDetectedAt()));
+        return new IncidentOutcome(t, first != null, ttd, first == null ? null : first.getAlertId(), escalated);
     }
 
     /** A look-alike draws any alert on its account in its span, whatever the table. */
-    private static boolean during(AlertRecord a, TruthEntry t, Duration grace) {
-        return a.account().equals(t.account())
-                && !a.detectedAt().isBefore(t.start().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
-                && !a.detectedAt().isAfter(t.end().plus(grace));
+    private static boolean during(ExfiltrationAlert a, TruthEntry t, Duration grace) {
+        return a.getAccount().equals(t.account())
+                && !a.getDetectedAt().isBefore(t.start().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                && !a.getDetectedAt().isAfter(t.end().plus(grace));
     }
 
-    private static boolean warmup(AlertRecord a, Instant scoredFrom) {
-        return scoredFrom != null && a.detectedAt().isBefore(scoredFrom);
+    private static boolean warmup(ExfiltrationAlert a, Instant scoredFrom) {
+        return scoredFrom != null && a.getDetectedAt().isBefore(scoredFrom);
     }
 
-    private static String accountDay(AlertRecord a) {
-        return a.account() + "|" + LocalDate.ofInstant(a.detectedAt(), ZoneOffset.UTC);
+    private static String accountDay(ExfiltrationAlert a) {
+        return a.getAccount() + "|" + LocalDate.ofInstant(a.getDetectedAt(), ZoneOffset.UTC);
     }
 
     private static Duration max(Duration a, Duration b) {
         return a.compareTo(b) >= 0 ? a : b;
     }
 
-    static boolean matches(AlertRecord a, TruthEntry t, Duration grace) {
+    /** CLOSED records report the end of an incident, not a detection. */
+    static boolean isDetection(ExfiltrationAlert a) {
+        return a.getStatus() != AlertStatus.CLOSED;
+    }
+
+    /** An alert on the account's reads across all sensitive tables covers each of them. */
+    static boolean coversTable(ExfiltrationAlert a, String table) {
+        return ScopeProfile.ALL_SENSITIVE.equals(a.getTable()) || a.getTable().equalsIgnoreCase(table);
+    }
+
+    static boolean matches(ExfiltrationAlert a, TruthEntry t, Duration grace) {
         // Real logs stamp whole seconds (a slow log's "# Time:", SET timestamp), the truth has milliseconds: an
         // alert on the scenario's first statement carries its second, which may sort before the labelled start.
-        return a.account().equals(t.account())
-                && a.coversTable(t.table())
-                && !a.detectedAt().isBefore(t.start().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
-                && !a.detectedAt().isAfter(t.end().plus(grace));
+        return a.getAccount().equals(t.account())
+                && coversTable(a, t.table())
+                && !a.getDetectedAt().isBefore(t.start().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                && !a.getDetectedAt().isAfter(t.end().plus(grace));
     }
 
     static KindScore score(String name, List<IncidentOutcome> outcomes) {

@@ -16,8 +16,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.exfilguard.profile.ScopeProfile;
+import org.exfilguard.schema.AlertKind;
+import org.exfilguard.schema.AlertStatus;
 import org.exfilguard.schema.DbAccessEvent;
-import org.exfilguard.sim.CanonicalJson;
+import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.schema.Severity;
+import org.exfilguard.avro.JsonRecords;
 
 /**
  * The baseline a learnt detector must beat: alert when an account's rows returned from sensitive tables in a
@@ -26,6 +31,8 @@ import org.exfilguard.sim.CanonicalJson;
  */
 public final class StaticThresholdRule {
     public static final long DEFAULT_THRESHOLD = 100_000;
+    /** Names this rule as the baseline and the detector of its alerts. */
+    static final String BASELINE_METHOD = "static-threshold";
     /** Hours older than this behind the newest event are forgotten; tolerates mildly unordered input. */
     private static final Duration RETAIN = Duration.ofHours(2);
 
@@ -43,7 +50,7 @@ public final class StaticThresholdRule {
     }
 
     /** Feeds one event; returns an alert when this event takes the account's hour over the threshold. */
-    public Optional<AlertRecord> accept(DbAccessEvent e) {
+    public Optional<ExfiltrationAlert> accept(DbAccessEvent e) {
         if (e.getTables().stream().noneMatch(t -> sensitiveTables.contains(t.toLowerCase(Locale.ROOT)))) {
             return Optional.empty();
         }
@@ -65,8 +72,8 @@ public final class StaticThresholdRule {
         return Optional.empty();
     }
 
-    public List<AlertRecord> run(Iterator<DbAccessEvent> events) {
-        List<AlertRecord> out = new ArrayList<>();
+    public List<ExfiltrationAlert> run(Iterator<DbAccessEvent> events) {
+        List<ExfiltrationAlert> out = new ArrayList<>();
         while (events.hasNext()) {
             accept(events.next()).ifPresent(out::add);
         }
@@ -75,7 +82,7 @@ public final class StaticThresholdRule {
 
     /** Alerts over a canonical JSON lines file; lines that are not db events (egress, bad lines) are counted. */
     public RunResult runOnCanonicalJson(Path file) throws IOException {
-        List<AlertRecord> out = new ArrayList<>();
+        List<ExfiltrationAlert> out = new ArrayList<>();
         long events = 0;
         long skipped = 0;
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -86,7 +93,7 @@ public final class StaticThresholdRule {
                 }
                 DbAccessEvent e;
                 try {
-                    e = CanonicalJson.parseDbEvent(line);
+                    e = JsonRecords.fromJson(line, DbAccessEvent.class);
                 } catch (IllegalArgumentException ex) {
                     skipped++;
                     continue;
@@ -99,16 +106,20 @@ public final class StaticThresholdRule {
     }
 
     /** Alerts of a file run, with how many lines were used and skipped. */
-    public record RunResult(List<AlertRecord> alerts, long events, long skippedLines) {
+    public record RunResult(List<ExfiltrationAlert> alerts, long events, long skippedLines) {
     }
 
-    private AlertRecord alert(DbAccessEvent e, Instant hour, long rows) {
+    private ExfiltrationAlert alert(DbAccessEvent e, Instant hour, long rows) {
         String id = "static-" + e.getAccount() + "-" + hour.getEpochSecond();
-        return new AlertRecord(id, id, "OPENED", "BULK_READ", rows > 10 * threshold ? "CRITICAL" : "HIGH",
-                (double) rows / threshold, e.getAccount(), AlertRecord.ALL_SENSITIVE_TABLES, e.getEventTime(),
-                hour, hour.plus(Duration.ofHours(1)), rows, threshold,
-                String.format(Locale.ROOT, "%s read %d sensitive rows in the hour from %s, over the fixed limit of %d",
-                        e.getAccount(), rows, hour, threshold),
-                false);
+        return ExfiltrationAlert.newBuilder().setAlertId(id).setIncidentId(id).setStatus(AlertStatus.OPENED)
+                .setKind(AlertKind.BULK_READ).setSeverity(rows > 10 * threshold ? Severity.CRITICAL : Severity.HIGH)
+                .setScore((double) rows / threshold).setAccount(e.getAccount()).setTable(ScopeProfile.ALL_SENSITIVE)
+                .setDetectedAt(e.getEventTime()).setWindow("1h").setWindowStart(hour).setWindowEnd(hour.plus(Duration.ofHours(1)))
+                .setObservedRows(rows).setBaselineRows(threshold).setThresholdRows(threshold)
+                .setBaselineMethod(BASELINE_METHOD).setBaselineHistoryDays(0)
+                .setReason(String.format(Locale.ROOT, "%s read %d sensitive rows in the hour from %s, over the fixed limit of %d",
+                        e.getAccount(), rows, hour, threshold))
+                .setDetectorVersion(BASELINE_METHOD)
+                .build();
     }
 }

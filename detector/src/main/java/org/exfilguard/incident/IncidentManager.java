@@ -234,7 +234,7 @@ public final class IncidentManager {
     private ExfiltrationAlert.Builder base(ScopeProfile profile, WindowVerdict top, Instant at, Instant firstSeen) {
         double rank = top.peerRank();
         return ExfiltrationAlert.newBuilder()
-                .setKind(AlertKind.BULK_READ)
+                .setKind(ScopeProfile.UNDETERMINED.equals(profile.scope()) ? AlertKind.UNDETERMINED_TABLES : AlertKind.BULK_READ)
                 .setSeverity(severity(top.score()))
                 .setScore(Math.round(top.score() * 100) / 100.0)
                 .setAccount(profile.account())

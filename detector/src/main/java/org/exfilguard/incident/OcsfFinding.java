@@ -205,6 +205,8 @@ public final class OcsfFinding {
                     + (alert.getEgress() == null ? "" : " from " + alert.getEgress().getSrcIp());
             case EGRESS_ONLY -> "Unusual egress" + (alert.getEgress() == null ? "" : " from " + alert.getEgress().getSrcIp())
                     + " (" + alert.getAccount() + ")";
+            case UNDETERMINED_TABLES -> "Bulk read by " + alert.getAccount() + " through statements whose tables could not be"
+                    + " determined";
             default -> "Bulk read of " + table + " by " + alert.getAccount();
         };
     }
@@ -212,6 +214,7 @@ public final class OcsfFinding {
     private static String kindCaption(AlertKind kind) {
         return switch (kind) {
             case BULK_READ -> "Bulk Read";
+            case UNDETERMINED_TABLES -> "Bulk Read Of Undetermined Tables";
             case READ_THEN_EGRESS -> "Bulk Read Then Egress";
             case EGRESS_ONLY -> "Unusual Egress";
             case UNKNOWN -> "Data Exfiltration";
@@ -487,8 +490,9 @@ public final class OcsfFinding {
         return MAPPER.createObjectNode().put("name", name).put("type_id", typeId).put("type", type).put("value", value);
     }
 
+    /** Not one table: all sensitive tables together, or tables that could not be determined. */
     private static boolean isAllTables(ExfiltrationAlert alert) {
-        return ScopeProfile.ALL_SENSITIVE.equals(alert.getTable());
+        return ScopeProfile.ALL_SENSITIVE.equals(alert.getTable()) || ScopeProfile.UNDETERMINED.equals(alert.getTable());
     }
 
     private static String database(ExfiltrationAlert alert) {

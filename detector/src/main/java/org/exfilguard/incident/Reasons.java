@@ -70,6 +70,9 @@ final class Reasons {
     }
 
     static String tableName(String scope) {
+        if (ScopeProfile.UNDETERMINED.equals(scope)) {
+            return "a sensitive database through statements whose tables could not be determined";
+        }
         return ScopeProfile.ALL_SENSITIVE.equals(scope) ? "all sensitive tables together" : scope;
     }
 

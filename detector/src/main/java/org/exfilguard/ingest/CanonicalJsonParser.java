@@ -14,7 +14,7 @@ import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.schema.Operation;
 
 /**
- * Our own canonical events as JSON lines, with the schema's field names (what {@link EventJson} writes).
+ * Our own canonical events as JSON lines, with the schema's field names (what {@link org.exfilguard.avro.JsonRecords} writes).
  * A line with {@code dst_ip} is an {@link EgressEvent}, otherwise a {@link DbAccessEvent}. {@code event_time} is
  * ISO-8601 or epoch milliseconds. A supplied {@code statement_fingerprint} is fingerprinted again, so a producer that
  * put a raw statement there cannot push literals downstream.

@@ -15,6 +15,12 @@ public final class ScopeProfile {
 
     /** The scope of an account's reads across all its sensitive tables together. */
     public static final String ALL_SENSITIVE = "*";
+    /**
+     * The scope of statements on a sensitive database whose tables could not be determined (a CALL, a HANDLER, a
+     * statement the parser could not read): their rows are profiled apart, as a table of their own, and in the
+     * all-tables scope.
+     */
+    public static final String UNDETERMINED = "?";
 
     static final int MAX_EVIDENCE = 8;
 

@@ -3,6 +3,7 @@ package org.exfilguard.serde;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import org.exfilguard.avro.JsonRecords;
 import org.exfilguard.incident.AlertText;
 import org.exfilguard.incident.EcsAlert;
 import org.exfilguard.incident.OcsfFinding;

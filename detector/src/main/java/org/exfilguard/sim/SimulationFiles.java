@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.exfilguard.avro.JsonRecords;
 
 /** Streams a simulation to files in one pass: the real log formats, canonical JSON lines, and the truth. */
 public final class SimulationFiles {
@@ -72,7 +73,7 @@ public final class SimulationFiles {
                         slow.write(d.event());
                     }
                     if (dbJson != null) {
-                        dbJson.write(CanonicalJson.toJson(d.event()));
+                        dbJson.write(JsonRecords.toJson(d.event()));
                         dbJson.write('\n');
                     }
                 } else if (e instanceof SimEvent.Egress g) {
@@ -81,7 +82,7 @@ public final class SimulationFiles {
                         conn.write(g.event());
                     }
                     if (egJson != null) {
-                        egJson.write(CanonicalJson.toJson(g.event()));
+                        egJson.write(JsonRecords.toJson(g.event()));
                         egJson.write('\n');
                     }
                 }

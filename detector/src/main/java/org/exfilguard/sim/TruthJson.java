@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,12 +48,21 @@ public final class TruthJson {
             }
             return new TruthEntry(n.get("scenario_id").asText(), ScenarioKind.valueOf(n.get("kind").asText()),
                     n.get("account").asText(), n.get("table").asText(),
-                    CanonicalJson.parseTime(n.get("start")), CanonicalJson.parseTime(n.get("end")),
+                    time(n.get("start")), time(n.get("end")),
                     n.hasNonNull("client_ip") ? n.get("client_ip").asText() : null,
                     n.hasNonNull("egress_dst_ip") ? n.get("egress_dst_ip").asText() : null,
                     n.path("rows").asLong(0));
         } catch (IOException ex) {
             throw new IllegalArgumentException("not JSON: " + ex.getMessage());
+        }
+    }
+
+    /** ISO-8601 text, or epoch milliseconds as a number. */
+    private static Instant time(JsonNode n) {
+        try {
+            return n.isNumber() ? Instant.ofEpochMilli(n.asLong()) : Instant.parse(n.asText());
+        } catch (DateTimeParseException ex) {
+            throw new IllegalArgumentException("bad timestamp " + n.asText());
         }
     }
 

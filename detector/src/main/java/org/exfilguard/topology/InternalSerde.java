@@ -6,8 +6,9 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.exfilguard.incident.AvroBytes;
 
 /**
- * Plain Avro binary for the topics between the detector's own processors: written and read by the same
- * application version (or its successor, with defaulted fields), so no registry round trip is needed.
+ * The topics between the detector's own processors, as {@link AvroBytes} (Avro single-object encoding): a record
+ * names its writer schema by fingerprint and the schema history travels with the jar, so a successor reads what a
+ * predecessor left on the topic during a rolling upgrade without a registry round trip.
  */
 final class InternalSerde<T extends SpecificRecord> implements Serializer<T>, Deserializer<T> {
 
@@ -29,7 +30,7 @@ final class InternalSerde<T extends SpecificRecord> implements Serializer<T>, De
 
     @Override
     public void configure(java.util.Map<String, ?> configs, boolean isKey) {
-        // nothing to configure: the schema is the generated class's
+        // nothing to configure: the schemas are the generated class's and its history
     }
 
     @Override

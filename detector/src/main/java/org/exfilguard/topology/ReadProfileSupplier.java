@@ -204,6 +204,11 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                 // A CALL on the member database may read the member table: counted apart, as blind spots.
                 boolean blind = Boolean.TRUE.equals(event.getTablesUndetermined()) && settings.sensitiveTables().coversDatabase(event.getDatabase());
                 metrics.event(SOURCE, blind ? "undetermined_on_sensitive_database" : "not_sensitive");
+                if (blind) {
+                    // Rows read this way are profiled as a table of their own (and in the all-tables scope): an
+                    // extraction that hides its table still crosses the same thresholds, as its own alert kind.
+                    profile(event, List.of(ScopeProfile.UNDETERMINED));
+                }
             } else {
                 metrics.event(SOURCE, "accepted");
                 profile(event, tables);

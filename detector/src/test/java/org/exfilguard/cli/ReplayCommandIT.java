@@ -23,10 +23,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.exfilguard.embedded.EmbeddedKafka;
-import org.exfilguard.ingest.EventJson;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.serde.AvroSerde;
 import org.exfilguard.serde.EmbeddedSchemaRegistry;
+import org.exfilguard.avro.JsonRecords;
 import org.exfilguard.serde.RestSchemaRegistryClient;
 import org.exfilguard.testkit.TestEvents;
 import org.junit.jupiter.api.AfterAll;
@@ -64,8 +64,8 @@ class ReplayCommandIT {
         Instant first = Instant.now().minus(age).truncatedTo(ChronoUnit.SECONDS);
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (int i = 0; i < n; i++) {
-                EventJson.writeLine(TestEvents.dbRead().account(i % 2 == 0 ? "alice" : "bob").rows(i)
-                        .at(first.plus(Duration.ofMinutes(i))).build(), w);
+                w.write(JsonRecords.toJson(TestEvents.dbRead().account(i % 2 == 0 ? "alice" : "bob").rows(i)
+                        .at(first.plus(Duration.ofMinutes(i))).build()) + "\n");
             }
         }
         return file;

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.exfilguard.schema.AlertStatus;
 import org.exfilguard.schema.ExfiltrationAlert;
-import org.exfilguard.serde.JsonRecords;
+import org.exfilguard.avro.JsonRecords;
 import org.exfilguard.testkit.TestAlerts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -91,10 +91,8 @@ class SimulateAndEvaluateCommandTest {
                 + "\"table\":\"coop.member_cards\",\"start\":\"2026-03-20T01:00:00Z\",\"end\":\"2026-03-20T01:40:00Z\","
                 + "\"client_ip\":\"10.20.1.10\",\"egress_dst_ip\":null,\"rows\":3000}\n";
         Path truth = Files.writeString(dir.resolve("t.jsonl"), truthLine);
-        Path alerts = Files.writeString(dir.resolve("a.jsonl"), "{\"account\":\"jdoe\",\"table\":\"coop.member_cards\","
-                + "\"detected_at\":\"2026-03-20T01:03:00Z\",\"status\":\"OPENED\",\"kind\":\"BULK_READ\"}\n"
-                + "{\"account\":\"bkp_nightly\",\"table\":\"coop.members\",\"detected_at\":\"2026-03-03T02:00:00Z\","
-                + "\"status\":\"OPENED\",\"kind\":\"BULK_READ\"}\n");
+        Path alerts = Files.writeString(dir.resolve("a.jsonl"), alertLine("jdoe", "coop.member_cards", "2026-03-20T01:03:00Z")
+                + alertLine("bkp_nightly", "coop.members", "2026-03-03T02:00:00Z"));
         Path empty = Files.writeString(dir.resolve("none.jsonl"), "");
 
         Run r = run(new EvaluateCommand(), "--truth", truth.toString(), "--alerts", alerts.toString(),
@@ -109,5 +107,14 @@ class SimulateAndEvaluateCommandTest {
                 "--truth", truth.toString());
         assertThat(unpaired.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(unpaired.err()).contains("one --alerts per --truth");
+    }
+
+    /** An alert line as the detector writes it (evaluate reads alerts through the one JSON codec). */
+    private static String alertLine(String account, String table, String detectedAt) {
+        return "{\"alert_id\":\"a-" + account + "\",\"incident_id\":\"i-" + account + "\",\"status\":\"OPENED\","
+                + "\"kind\":\"BULK_READ\",\"severity\":\"HIGH\",\"score\":2.0,\"account\":\"" + account + "\","
+                + "\"table\":\"" + table + "\",\"detected_at\":\"" + detectedAt + "\",\"window_start\":\"" + detectedAt + "\","
+                + "\"window_end\":\"" + detectedAt + "\",\"observed_rows\":5000,\"baseline_rows\":100.0,"
+                + "\"baseline_method\":\"floor\",\"baseline_history_days\":0,\"reason\":\"test\",\"detector_version\":\"test\"}\n";
     }
 }

@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.within;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.exfilguard.schema.AlertKind;
+import org.exfilguard.schema.AlertStatus;
+import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.schema.Severity;
 import org.exfilguard.sim.ScenarioKind;
 import org.exfilguard.sim.TruthEntry;
 import org.junit.jupiter.api.Test;
@@ -17,14 +21,17 @@ class EvaluationTest {
         return new TruthEntry(id, kind, account, "coop.members", start, start.plus(length), "10.20.1.10", null, 1_000_000);
     }
 
-    private static AlertRecord alert(String id, String incident, String account, String table, Instant at) {
+    private static ExfiltrationAlert alert(String id, String incident, String account, String table, Instant at) {
         return alert(id, incident, account, table, at, "OPENED", false);
     }
 
-    private static AlertRecord alert(String id, String incident, String account, String table, Instant at,
-                                     String status, boolean suppressed) {
-        return new AlertRecord(id, incident, status, "BULK_READ", "HIGH", 2.0, account, table, at,
-                at.minus(Duration.ofMinutes(15)), at, 500_000, 1_000, "test", suppressed);
+    private static ExfiltrationAlert alert(String id, String incident, String account, String table, Instant at,
+                                           String status, boolean suppressed) {
+        return ExfiltrationAlert.newBuilder().setAlertId(id).setIncidentId(incident).setStatus(AlertStatus.valueOf(status))
+                .setKind(AlertKind.BULK_READ).setSeverity(Severity.HIGH).setScore(2.0).setAccount(account).setTable(table)
+                .setDetectedAt(at).setWindowStart(at.minus(Duration.ofMinutes(15))).setWindowEnd(at).setObservedRows(500_000)
+                .setBaselineRows(1_000).setBaselineMethod("personal-daily-peak").setBaselineHistoryDays(28).setReason("test")
+                .setSuppressed(suppressed).setDetectorVersion("test").build();
     }
 
     private final List<TruthEntry> truth = List.of(
@@ -35,7 +42,7 @@ class EvaluationTest {
 
     @Test
     void computesRecallPrecisionAndTimeToDetect() {
-        List<AlertRecord> alerts = List.of(
+        List<ExfiltrationAlert> alerts = List.of(
                 // S1 detected after 4 minutes, then updated twice (same incident id)
                 alert("a1", "i1", "jdoe", "coop.members", T0.plus(Duration.ofMinutes(4))),
                 alert("a2", "i1", "jdoe", "coop.members", T0.plus(Duration.ofMinutes(10)), "UPDATED", false),
@@ -87,7 +94,7 @@ class EvaluationTest {
 
     @Test
     void alertsBeforeTheStartOrAfterTheGraceDoNotDetect() {
-        List<AlertRecord> alerts = List.of(
+        List<ExfiltrationAlert> alerts = List.of(
                 alert("early", "x", "jdoe", "coop.members", T0.minusSeconds(1)),
                 alert("late", "y", "jdoe", "coop.members", T0.plus(Duration.ofMinutes(20)).plus(Duration.ofHours(2)).plusSeconds(1)));
         EvaluationResult r = Evaluation.evaluate(truth.subList(0, 1), alerts, Duration.ofHours(2));
@@ -107,24 +114,25 @@ class EvaluationTest {
 
     @Test
     void renderShowsOneRowPerKindAndTheOverallLine() {
-        List<AlertRecord> alerts = List.of(alert("a1", "i1", "jdoe", "coop.members", T0.plus(Duration.ofSeconds(95))));
+        List<ExfiltrationAlert> alerts = List.of(alert("a1", "i1", "jdoe", "coop.members", T0.plus(Duration.ofSeconds(95))));
         String text = Evaluation.evaluate(truth, alerts).render("title");
         assertThat(text).contains("SMASH_AND_GRAB", "OFF_HOURS", "LOW_AND_SLOW", "1m35s", "25.0%");
         assertThat(text.lines().filter(l -> l.startsWith("ALL"))).hasSize(1);
     }
 
     @Test
-    void alertJsonRoundTripsAndRejectsBadLines(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        AlertRecord a = alert("a1", "i1", "jdoe", "*", T0);
+    void alertFileReadsTheDetectorsJsonAndRejectsBadLines(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        ExfiltrationAlert a = alert("a1", "i1", "jdoe", "*", T0);
         java.nio.file.Path f = dir.resolve("alerts.jsonl");
-        java.nio.file.Files.writeString(f, AlertJson.toJson(a) + "\nnot json\n{\"account\":\"x\"}\n"
-                + "{\"account\":\"x\",\"table\":\"*\",\"detected_at\":1773136800000}\n");
-        AlertJson.ReadResult read = AlertJson.read(f);
-        assertThat(read.alerts()).hasSize(2);
-        assertThat(read.alerts().get(0)).isEqualTo(a);
-        assertThat(read.alerts().get(1).detectedAt()).isEqualTo(Instant.ofEpochMilli(1773136800000L));
+        java.io.StringWriter written = new java.io.StringWriter();
+        AlertFile.write(written, List.of(a));
+        java.nio.file.Files.writeString(f, written + "not json\n{\"account\":\"x\"}\n"
+                + written.toString().replace("\"2026-03-10T10:00:00Z\"", "1773136800000"));
+        AlertFile read = AlertFile.read(f);
+        assertThat(read.alerts()).containsExactly(a, a);
         assertThat(read.rejects()).hasSize(2);
-        assertThat(read.rejects().get(0)).contains(":2:", "not JSON");
-        assertThat(read.rejects().get(1)).contains(":3:", "missing table");
+        assertThat(read.rejects().get(0)).contains(":2:", "not valid JSON");
+        assertThat(read.rejects().get(1)).contains(":3:", "field 'alert_id'", "missing");
     }
 }

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.exfilguard.schema.AlertKind;
+import org.exfilguard.schema.AlertStatus;
+import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.schema.Severity;
 import org.exfilguard.sim.ScenarioKind;
 import org.exfilguard.sim.TruthEntry;
 import org.junit.jupiter.api.Test;
@@ -20,9 +24,12 @@ class WarmupAndLookalikeEvaluationTest {
                 kind.benign() ? 0 : 5_000);
     }
 
-    private static AlertRecord alert(String id, String incident, String kind, String account, String table, Instant at) {
-        return new AlertRecord(id, incident, "OPENED", kind, "HIGH", 2.0, account, table, at,
-                at.minus(Duration.ofMinutes(15)), at, 5_000, 100, "test", false);
+    private static ExfiltrationAlert alert(String id, String incident, String kind, String account, String table, Instant at) {
+        return ExfiltrationAlert.newBuilder().setAlertId(id).setIncidentId(incident).setStatus(AlertStatus.OPENED)
+                .setKind(AlertKind.valueOf(kind)).setSeverity(Severity.HIGH).setScore(2.0).setAccount(account).setTable(table)
+                .setDetectedAt(at).setWindowStart(at.minus(Duration.ofMinutes(15))).setWindowEnd(at).setObservedRows(5_000)
+                .setBaselineRows(100).setBaselineMethod("personal-daily-peak").setBaselineHistoryDays(28).setReason("test")
+                .setDetectorVersion("test").build();
     }
 
     private static Instant day(int d, int hour) {
@@ -37,7 +44,7 @@ class WarmupAndLookalikeEvaluationTest {
             entry("S4", ScenarioKind.LATE_SHIFT, "owl", day(11, 14), Duration.ofDays(4), null),
             entry("S5", ScenarioKind.PERIOD_END, "quarter", day(12, 9), Duration.ofHours(7), null));
 
-    private final List<AlertRecord> alerts = List.of(
+    private final List<ExfiltrationAlert> alerts = List.of(
             alert("a1", "i1", "BULK_READ", "bkp_nightly", "coop.members", day(1, 2)),  // warm-up noise
             alert("a2", "i2", "BULK_READ", "early", "coop.members", day(4, 10)),       // warm-up, before S1
             alert("a3", "i3", "BULK_READ", "early", "coop.members", day(7, 11)),       // after warm-up, on S1
@@ -97,7 +104,7 @@ class WarmupAndLookalikeEvaluationTest {
     void summaryPoolsIncidentsOverRunsAndShowsTheSpreadOfRecall() {
         EvaluationResult all = Evaluation.evaluate(truth, alerts, GRACE, SCORED_FROM);
         EvaluationResult half = Evaluation.evaluate(truth, alerts.stream()
-                .filter(a -> !a.account().equals("fresh")).toList(), GRACE, SCORED_FROM);
+                .filter(a -> !a.getAccount().equals("fresh")).toList(), GRACE, SCORED_FROM);
         String text = EvaluationSummary.render("two runs", List.of(all, half));
         String fresh = text.lines().filter(l -> l.startsWith("FIRST_DAY_EGRESS")).findFirst().orElseThrow();
         assertThat(fresh.split("\\s+")).containsSubsequence("2", "2", "1", "50.0%", "0%-100%");

@@ -17,6 +17,7 @@ import org.exfilguard.cli.ParseCommand;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.schema.Operation;
+import org.exfilguard.avro.JsonRecords;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -37,9 +38,9 @@ class CanonicalAndDetectionTest {
         EgressEvent eg = EgressEvent.newBuilder().setEventTime(Instant.parse("2025-05-02T03:20:00Z")).setSrcIp("10.2.3.4")
                 .setDstIp("203.0.113.9").setDstPort(443).setProtocol("tcp").setBytesOut(9_000_000).setSourceFormat("zeek-conn").build();
         CanonicalJsonParser p = new CanonicalJsonParser("c", ParserOptions.defaults());
-        List<ParseResult> rs = p.parseRecord(EventJson.toJson(DB) + "\n" + EventJson.toJson(eg));
+        List<ParseResult> rs = p.parseRecord(JsonRecords.toJson(DB) + "\n" + JsonRecords.toJson(eg));
         assertThat(rs).containsExactly(new ParseResult.Event(DB), new ParseResult.Event(eg));
-        assertThat(EventJson.toJson(DB)).contains("\"event_time\":\"2025-05-02T03:14:07.123Z\"");
+        assertThat(JsonRecords.toJson(DB)).contains("\"event_time\":\"2025-05-02T03:14:07.123Z\"");
     }
 
     @Test
@@ -59,7 +60,7 @@ class CanonicalAndDetectionTest {
         assertThat(FormatDetector.detect(List.of("{\"ts\":1,\"id_orig_h\":\"1.2.3.4\"}"))).contains(LogFormat.ZEEK_CONN);
         assertThat(FormatDetector.detect(List.of("version account-id interface-id srcaddr dstaddr"))).contains(LogFormat.VPC_FLOW);
         assertThat(FormatDetector.detect(List.of("{", "  \"databaseActivityEventList\":["))).contains(LogFormat.AURORA_DAS);
-        assertThat(FormatDetector.detect(List.of(EventJson.toJson(DB)))).contains(LogFormat.CANONICAL);
+        assertThat(FormatDetector.detect(List.of(JsonRecords.toJson(DB)))).contains(LogFormat.CANONICAL);
         assertThat(FormatDetector.detect(List.of("hello"))).isEmpty();
     }
 

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.exfilguard.schema.DbAccessEvent;
+import org.exfilguard.avro.JsonRecords;
 import org.exfilguard.testkit.TestEvents;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +28,7 @@ class MergedLogsTest {
         Path p = dir.resolve(name);
         try (Writer w = Files.newBufferedWriter(p, StandardCharsets.UTF_8)) {
             for (int s : seconds) {
-                EventJson.writeLine(TestEvents.dbRead().account(name).at(T0.plusSeconds(s)).build(), w);
+                w.write(JsonRecords.toJson(TestEvents.dbRead().account(name).at(T0.plusSeconds(s)).build()) + "\n");
             }
         }
         return p;
@@ -85,7 +86,7 @@ class MergedLogsTest {
         Path bad = dir.resolve("bad.log");
         Files.writeString(bad, "nothing here looks like a log\n");
         Path a = dir.resolve("a.jsonl");
-        Files.writeString(a, EventJson.toJson(TestEvents.dbRead().at(T0).build()) + "\n{\"event_time\":\"x\",\"account\":\"u\"}\n");
+        Files.writeString(a, JsonRecords.toJson(TestEvents.dbRead().at(T0).build()) + "\n{\"event_time\":\"x\",\"account\":\"u\"}\n");
         List<ParseResult.Reject> rejects = new ArrayList<>();
         try (MergedLogs logs = new MergedLogs(inputs(bad, a), ParserOptions.defaults(), 8, rejects::add)) {
             assertThat(drain(logs)).hasSize(1);

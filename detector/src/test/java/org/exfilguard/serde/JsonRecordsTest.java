@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.exfilguard.avro.JsonRecords;
+import org.exfilguard.avro.JsonRecordException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.LogicalTypes;
@@ -31,7 +33,17 @@ class JsonRecordsTest {
             + "\"client_host\":null,\"database\":\"coop\",\"tables\":[\"coop.members\"],\"operation\":\"SELECT\","
             + "\"rows_returned\":2400000,\"rows_examined\":2400000,\"bytes_returned\":512000000,"
             + "\"statement_fingerprint\":\"select * from members where region = ?\",\"session_id\":\"s-42\","
-            + "\"source_format\":\"pgaudit\",\"tables_undetermined\":null}");
+            + "\"source_format\":\"pgaudit\"}");
+  }
+
+  @Test
+  void writesAFieldMarkedOmitNullOnlyWhenSetSoEarlierCanonicalFilesKeepTheirBytes() {
+    DbAccessEvent undetermined = DbAccessEvent.newBuilder(SerdeFixtures.dbRead()).setTablesUndetermined(true).build();
+
+    assertThat(JsonRecords.toJson(undetermined)).endsWith(",\"source_format\":\"pgaudit\",\"tables_undetermined\":true}");
+    assertThat(JsonRecords.fromJson(JsonRecords.toJson(undetermined), DbAccessEvent.class)).isEqualTo(undetermined);
+    assertThat(JsonRecords.fromJson(JsonRecords.toJson(SerdeFixtures.dbRead()), DbAccessEvent.class))
+        .isEqualTo(SerdeFixtures.dbRead());
   }
 
   @Test

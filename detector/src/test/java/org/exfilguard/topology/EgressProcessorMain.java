@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
+import org.exfilguard.avro.AvroTrust;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -44,7 +45,7 @@ public final class EgressProcessorMain {
         long flows = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
         int hosts = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
         long seed = args.length > 2 ? Long.parseLong(args[2]) : 42;
-        org.exfilguard.serde.AvroTrust.ensureTrusted();
+        org.exfilguard.avro.AvroTrust.ensureTrusted();
         EgressSettings settings = new ExfilguardConfig(Map.of(ExfilguardConfig.KNOWN_DESTINATIONS, EgressWorkload.KNOWN_DESTINATIONS))
                 .egressSettings();
         DetectorMetrics metrics = new DetectorMetrics(new SimpleMeterRegistry());
@@ -104,7 +105,8 @@ public final class EgressProcessorMain {
 
     /**
      * Flows evenly over the bench's fortnight, and now and then a bulk-read signal from a host (busy hosts among
-     * them), repeated three times over ten minutes as an open incident's reads are.
+     * them), repeated three times over ten minutes as an open incident's reads are, and its close two hours later; the
+     * read side's watermark every minute.
      */
     static List<Record<Object, Object>> input(long flows, int hosts, long seed) {
         EgressWorkload workload = new EgressWorkload(hosts, seed);
@@ -113,8 +115,16 @@ public final class EgressProcessorMain {
         long startMillis = BenchOptions.BACKLOG_START.toEpochMilli();
         List<Record<Object, Object>> input = new ArrayList<>((int) (flows + flows / FLOWS_PER_SIGNAL * 3 + 16));
         List<ReadSignal> pending = new ArrayList<>();
+        long minute = Long.MIN_VALUE;
         for (long i = 0; i < flows; i++) {
             Instant at = Instant.ofEpochMilli(startMillis + (long) ((double) i * span / flows));
+            // The read side's watermark, a minute behind the flows, as a live read task sends it.
+            long now = Math.floorDiv(at.toEpochMilli(), 60_000L) * 60_000L;
+            if (now > minute) {
+                minute = now;
+                input.add(new Record<>("", ReadSignal.newBuilder().setClientIp("").setAccount("").setAt(Instant.ofEpochMilli(now - 60_000))
+                        .setWatermark(Instant.ofEpochMilli(now - 60_000)).setSource(0).setSources(1).build(), now - 60_000));
+            }
             pending.removeIf(s -> {
                 if (s.getAt().isAfter(at)) {
                     return false;
@@ -128,10 +138,20 @@ public final class EgressProcessorMain {
                 int h = signals.nextInt(4) == 0 ? signals.nextInt(4) : signals.nextInt(hosts);
                 String incident = "inc-" + i;
                 for (int r = 0; r < 3; r++) {
+                    Instant read = at.plus(Duration.ofMinutes(5L * r));
                     pending.add(ReadSignal.newBuilder().setClientIp(EgressWorkload.host(h)).setAccount("acct-" + h)
-                            .setAt(at.plus(Duration.ofMinutes(5L * r))).setIncidentId(incident).setTable("coop.members")
-                            .setReadStart(at).setRows(50_000L * (r + 1)).setBytes(0).build());
+                            .setAt(read).setIncidentId(incident).setTable("coop.members")
+                            .setReadStart(at).setRows(50_000L * (r + 1)).setBytes(0)
+                            .setCheckpoint(Instant.ofEpochMilli(Math.floorDiv(read.toEpochMilli(), 60_000L) * 60_000L + 60_000L))
+                            .setAlert(java.nio.ByteBuffer.wrap(incident.getBytes(java.nio.charset.StandardCharsets.UTF_8))).build());
                 }
+                // The incident closes two hours after its last read: the egress side then sends its final report.
+                Instant last = at.plus(Duration.ofMinutes(10));
+                Instant closed = last.plus(Duration.ofHours(2));
+                pending.add(ReadSignal.newBuilder().setClientIp(EgressWorkload.host(h)).setAccount("acct-" + h).setAt(closed)
+                        .setIncidentId(incident).setTable("coop.members").setReadStart(at).setRows(150_000L).setBytes(0)
+                        .setCheckpoint(Instant.ofEpochMilli(Math.floorDiv(closed.toEpochMilli(), 60_000L) * 60_000L + 60_000L))
+                        .setClosing(true).setLastActivity(last).build());
             }
         }
         pending.forEach(s -> input.add(new Record<>(s.getClientIp(), s, s.getAt().toEpochMilli())));

@@ -18,7 +18,7 @@ import org.exfilguard.ingest.ParserOptions;
 import org.exfilguard.schema.AlertStatus;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
-import org.exfilguard.serde.JsonRecords;
+import org.exfilguard.avro.JsonRecords;
 import org.exfilguard.suppress.AllowListSource;
 import org.exfilguard.testkit.DetectorDriver;
 import org.exfilguard.testkit.TestEvents;

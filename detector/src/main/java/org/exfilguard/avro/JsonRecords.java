@@ -1,4 +1,4 @@
-package org.exfilguard.serde;
+package org.exfilguard.avro;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -27,15 +27,22 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * One-line JSON renderings of Avro records, for the console, alert files and SIEMs, and the
- * reverse for hand-written or exported events.
+ * The one JSON codec of the detector's records: canonical events ({@code simulate}'s and
+ * {@code parse}'s JSON lines), alerts (console, alert files, SIEMs, {@code evaluate}), and the
+ * reverse for hand-written or exported records.
  *
  * <p>Fields appear in schema order under their schema names; timestamps are ISO-8601 UTC
  * ({@code 2026-03-01T02:15:00Z}, with millis only when non-zero); enums are their symbol;
  * unions are unwrapped (no Avro-JSON {@code {"string": ...}} wrappers), so the output is what a
- * person or a SIEM expects rather than Avro's own JSON encoding.
+ * person or a SIEM expects rather than Avro's own JSON encoding. A null field is written as
+ * {@code null}, except one whose schema sets {@value #OMIT_NULL}: a field added to a record after
+ * files of it were written and read elsewhere, which appears only when set so those files keep
+ * their bytes.
  */
 public final class JsonRecords {
+
+  /** Field property: leave the field out while it is null. */
+  static final String OMIT_NULL = "exfilguard.json.omit_null";
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonFactory FACTORY = MAPPER.getFactory();
@@ -56,8 +63,12 @@ public final class JsonRecords {
   private static void writeRecord(JsonGenerator out, Schema schema, IndexedRecord record) throws IOException {
     out.writeStartObject();
     for (Schema.Field field : schema.getFields()) {
+      Object value = record.get(field.pos());
+      if (value == null && Boolean.TRUE.equals(field.getObjectProp(OMIT_NULL))) {
+        continue;
+      }
       out.writeFieldName(field.name());
-      writeValue(out, field.schema(), record.get(field.pos()));
+      writeValue(out, field.schema(), value);
     }
     out.writeEndObject();
   }

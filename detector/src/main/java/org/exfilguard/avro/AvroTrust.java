@@ -1,4 +1,4 @@
-package org.exfilguard.serde;
+package org.exfilguard.avro;
 
 import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.avro.util.ClassSecurityValidator.ClassSecurityPredicate;

@@ -1,4 +1,4 @@
-package org.exfilguard.serde;
+package org.exfilguard.avro;
 
 /** A JSON line could not be turned into an Avro record; {@link #field()} names the offending field path. */
 public class JsonRecordException extends IllegalArgumentException {

@@ -1,0 +1,48 @@
+package org.exfilguard.eval;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.avro.JsonRecords;
+
+/**
+ * A file of alert JSON lines as the detector writes them ({@link JsonRecords}), and the lines that could not be
+ * read, each with its reason.
+ */
+public record AlertFile(List<ExfiltrationAlert> alerts, List<String> rejects) {
+
+    /** Reads every line it can; unreadable lines are returned as rejects, never thrown. */
+    public static AlertFile read(Path file) throws IOException {
+        List<ExfiltrationAlert> alerts = new ArrayList<>();
+        List<String> rejects = new ArrayList<>();
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            int no = 0;
+            while ((line = r.readLine()) != null) {
+                no++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    alerts.add(JsonRecords.fromJson(line, ExfiltrationAlert.class));
+                } catch (IllegalArgumentException ex) {
+                    rejects.add(file.getFileName() + ":" + no + ": " + ex.getMessage());
+                }
+            }
+        }
+        return new AlertFile(List.copyOf(alerts), List.copyOf(rejects));
+    }
+
+    public static void write(Writer out, List<ExfiltrationAlert> alerts) throws IOException {
+        for (ExfiltrationAlert a : alerts) {
+            out.write(JsonRecords.toJson(a));
+            out.write('\n');
+        }
+    }
+}
