@@ -27,9 +27,10 @@ import org.exfilguard.schema.state.WindowState;
  * still read, so a rolling upgrade keeps every baseline. A window whose configuration changed (new window, other
  * sub-bucket count) starts afresh.
  *
- * <p>Layouts: 1 without, 2 with the incident tally at the end. The alerts kept in layout 1 (and in the Avro
- * {@code ProfileState}) were written by the {@code ExfiltrationAlert} schema before its {@code totals} field: they
- * are rewritten in the current schema as they are read, and their incidents go on without totals.
+ * <p>Layouts: 1 without, 2 with the incident tally at the end. The alerts kept are AvroBytes' (single-object
+ * encoding with the writer's schema fingerprint); those of layout 1 (and of the Avro {@code ProfileState}), written
+ * before that, are read with the first schema of {@code schemas/history}, which had no totals: their incidents go on
+ * without totals.
  */
 final class ProfileCodec {
 
@@ -43,8 +44,6 @@ final class ProfileCodec {
     private final DetectionSettings settings;
     private final AvroBytes<ProfileState> legacy = new AvroBytes<>(ProfileState.class);
     private final StateBytes.Writer writer = new StateBytes.Writer();
-    private final AvroBytes<ExfiltrationAlert> alerts = new AvroBytes<>(ExfiltrationAlert.class);
-    private final PreviousAlerts previousAlerts = new PreviousAlerts();
 
     ProfileCodec(DetectionSettings settings) {
         this.settings = settings;
@@ -174,11 +173,11 @@ final class ProfileCodec {
         if (in.readBoolean()) {
             incident = new OpenIncident(in.readString(), Instant.ofEpochMilli(in.readLong()), Instant.ofEpochMilli(in.readLong()),
                     Instant.ofEpochMilli(in.readLong()), Instant.ofEpochMilli(in.readLong()), in.readInt(), in.readDouble(),
-                    in.readString(), alert(in.readBytes(), previous), in.readBoolean(), in.readOptionalBytes());
+                    in.readString(), in.readBytes(), in.readBoolean(), in.readOptionalBytes());
         }
         ScopeProfile.ClosedIncident closed = null;
         if (in.readBoolean()) {
-            closed = new ScopeProfile.ClosedIncident(in.readString(), alert(in.readBytes(), previous), in.readBoolean());
+            closed = new ScopeProfile.ClosedIncident(in.readString(), in.readBytes(), in.readBoolean());
         }
         IncidentTally tally = null;
         if (!previous && in.readBoolean()) {
@@ -194,10 +193,6 @@ final class ProfileCodec {
         return profile;
     }
 
-    /** A kept alert in the current schema: one written before the schema had totals is rewritten. */
-    private byte[] alert(byte[] bytes, boolean withoutTotals) {
-        return withoutTotals ? alerts.encode(previousAlerts.decode(bytes)) : bytes;
-    }
 
     private WindowSpec spec(String name) {
         for (WindowSpec spec : settings.windows()) {
@@ -263,13 +258,13 @@ final class ProfileCodec {
         }
         IncidentState i = state.getIncident();
         OpenIncident incident = i == null ? null : new OpenIncident(i.getIncidentId(), i.getOpenedAt(), i.getFirstSeen(),
-                i.getLastActivity(), i.getLastAlertAt(), i.getAlerts(), i.getLastScore(), i.getSeverity(), alert(AvroBytes.bytes(i.getLastAlert()), true),
+                i.getLastActivity(), i.getLastAlertAt(), i.getAlerts(), i.getLastScore(), i.getSeverity(), AvroBytes.bytes(i.getLastAlert()),
                 i.getEscalated(), i.getEgressEvidence() == null ? null : AvroBytes.bytes(i.getEgressEvidence()));
         ScopeProfile profile = new ScopeProfile(state.getAccount(), state.getScope(), state.getFirstDay(), configured(byName, now),
                 state.getRecentIps(), state.getRecentFingerprints(), incident);
         if (state.getClosedIncidentId() != null && state.getClosedLastAlert() != null) {
             profile.closed(new ScopeProfile.ClosedIncident(state.getClosedIncidentId(),
-                    alert(AvroBytes.bytes(state.getClosedLastAlert()), true), state.getClosedEscalated()));
+                    AvroBytes.bytes(state.getClosedLastAlert()), state.getClosedEscalated()));
         }
         return profile;
     }
