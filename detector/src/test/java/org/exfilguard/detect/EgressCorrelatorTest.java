@@ -11,6 +11,7 @@ import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -292,7 +293,7 @@ class EgressCorrelatorTest {
                 + " evidence=" + f.evidence() + " alert=" + Arrays.toString(f.alert());
     }
 
-    @Property(tries = 300)
+    @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
     void theFindingsDoNotDependOnTheInterleavingOfFlowsAndSignals(@ForAll("flows") List<Flow> flows,
             @ForAll("updateMinute") int updateMinute, @ForAll("order") List<Boolean> order) {
         List<ReadItem> reads = readSide(updateMinute);
@@ -336,10 +337,10 @@ class EgressCorrelatorTest {
     Arbitrary<List<Flow>> flows() {
         Arbitrary<Flow> flow = Combinators.combine(
                 Arbitraries.of("203.0.113.1", "203.0.113.2", "203.0.113.3", "198.51.100.1"),
-                Arbitraries.longs().between(-30, 5 * 60 * 60),
-                Arbitraries.longs().between(1, MIN_UNUSUAL / 3)).as((dst, second, bytes) ->
+                Arbitraries.longs().between(-30, 3 * 60 * 60),
+                Arbitraries.longs().between(MIN_UNUSUAL / 20, MIN_UNUSUAL)).as((dst, second, bytes) ->
                 new Flow(dst, READ.plusSeconds(second), bytes));
-        return flow.list().ofMinSize(1).ofMaxSize(40).map(list -> {
+        return flow.list().ofMinSize(1).ofMaxSize(30).map(list -> {
             List<Flow> sorted = new ArrayList<>(list);
             sorted.sort((a, b) -> a.at().compareTo(b.at()));
             // The host's learning day comes first: it knew 198.51.100.1 before the read.
