@@ -28,6 +28,7 @@ import org.exfilguard.serde.AvroSerde;
 import org.exfilguard.serde.RestSchemaRegistryClient;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -48,11 +49,8 @@ public final class AlertsCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file with client settings (TLS, SASL, registry).")
     Path configFile;
 
-    @Option(names = {"--bootstrap-servers", "--bootstrap-server"}, paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers.")
-    String bootstrapServers;
-
-    @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Schema registry URL(s).")
-    String schemaRegistryUrl;
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
 
     @Option(names = "--topic", paramLabel = "TOPIC",
             description = "Alerts topic (default: topic.alerts from the configuration, exfil-alerts).")
@@ -94,11 +92,9 @@ public final class AlertsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Map<String, String> flags = new LinkedHashMap<>();
-        RunCommand.putIfSet(flags, ExfilguardConfig.BOOTSTRAP_SERVERS, bootstrapServers);
-        RunCommand.putIfSet(flags, ExfilguardConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
-        RunCommand.putIfSet(flags, ExfilguardConfig.TOPIC_ALERTS, topic);
-        ExfilguardConfig config = ConfigLoader.load(configFile, System.getenv(), flags);
+        Map<String, String> flags = cluster.flags();
+        flags.put(ExfilguardConfig.TOPIC_ALERTS, topic);
+        ExfilguardConfig config = ConfigLoader.load(configFile, System.getenv(), ConfigOptions.given(flags));
         Map<String, Object> settings = config.originals();
         if (!settings.containsKey(ExfilguardConfig.BOOTSTRAP_SERVERS) || !settings.containsKey(ExfilguardConfig.SCHEMA_REGISTRY_URL)) {
             err.println("alerts: --bootstrap-servers and --schema-registry-url are required (or bootstrap.servers and "

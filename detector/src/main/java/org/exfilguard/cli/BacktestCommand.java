@@ -32,7 +32,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.exfilguard.config.ConfigLoader;
 import org.exfilguard.config.ExfilguardConfig;
 import org.exfilguard.embedded.EmbeddedKafka;
 import org.exfilguard.ingest.MergedLogs;
@@ -50,6 +49,7 @@ import org.exfilguard.serde.SchemaRegistryClient;
 import org.exfilguard.topology.DeadLetters;
 import org.exfilguard.topology.Topics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -57,7 +57,7 @@ import picocli.CommandLine.Option;
  * alerts to a JSON-lines file (sorted, so the same input gives the same bytes), an optional HTML report, and a
  * summary. The events reach the topology exactly as {@code replay} sends them to a real cluster.
  */
-@Command(name = "backtest", mixinStandardHelpOptions = true,
+@Command(name = "backtest", mixinStandardHelpOptions = true, resourceBundle = "org.exfilguard.cli.OptionTexts",
         description = {"Run log files through the detector on an embedded Kafka broker and schema registry; write the alerts "
                 + "as JSON lines (sorted by detected_at, then alert_id) and optionally an HTML report.",
                 "Kafka's own logs go to a new file per run, ${java.io.tmpdir}/exfilguard-<command>-<time>-<pid>.log, named on stderr (or the console with --verbose)."},
@@ -80,8 +80,8 @@ public final class BacktestCommand implements Callable<Integer> {
     @Option(names = "--db-log", arity = "1..*", required = true, paramLabel = "FILE", description = "Database log files.")
     List<Path> dbLogs = new ArrayList<>();
 
-    @Option(names = "--egress-log", arity = "1..*", paramLabel = "FILE", description = "Egress log files.")
-    List<Path> egressLogs = new ArrayList<>();
+    @Mixin
+    LogInputOptions logInputs = new LogInputOptions();
 
     @Option(names = "--sensitive-tables", paramLabel = "TABLES", description = "Comma-separated sensitive tables (db.table or table).")
     String sensitiveTables;
@@ -92,30 +92,11 @@ public final class BacktestCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "Also write a self-contained HTML report.")
     Path report;
 
-    @Option(names = "--db-format", paramLabel = "F", completionCandidates = FormatNames.Database.class,
-            description = "${COMPLETION-CANDIDATES} (default: detected).")
-    String dbFormat;
+    @Mixin
+    ConfigOptions configOptions = new ConfigOptions();
 
-    @Option(names = "--egress-format", paramLabel = "F", completionCandidates = FormatNames.Egress.class,
-            description = "${COMPLETION-CANDIDATES} (default: detected).")
-    String egressFormat;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file (detection settings).")
-    Path configFile;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any configuration key, repeatable (thresholds, windows).")
-    Map<String, String> settings = new LinkedHashMap<>();
-
-    @Option(names = "--rejects", paramLabel = "FILE", description = "Write rejected entries here (file, line, reason; tab separated).")
-    Path rejects;
-
-    @Option(names = "--max-rejects", paramLabel = "N", defaultValue = "" + RejectWriter.DEFAULT_MAX,
-            description = RejectWriter.MAX_OPTION_DESCRIPTION)
-    long maxRejects;
-
-    @Option(names = "--reorder-window", paramLabel = "N", defaultValue = "10000",
-            description = "Events buffered per file to put nearly-ordered logs in event-time order (default: ${DEFAULT-VALUE}).")
-    int reorderWindow;
+    @Mixin
+    RejectOptions rejects = new RejectOptions();
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "1800",
             description = "Give up if the detector has not processed the input within this many seconds (default: ${DEFAULT-VALUE}).")
@@ -141,7 +122,7 @@ public final class BacktestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<MergedLogs.Input> inputs;
         try {
-            inputs = ReplayCommand.inputs(List.of(), dbLogs, dbFormat, egressLogs, egressFormat);
+            inputs = logInputs.inputs(List.of(), dbLogs);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return ExitCodes.USAGE;
@@ -149,7 +130,7 @@ public final class BacktestCommand implements Callable<Integer> {
         Map<String, Path> outputs = new LinkedHashMap<>();
         outputs.put("--alerts-out", alertsOut);
         outputs.put("--report", report);
-        outputs.put("--rejects", rejects);
+        outputs.put("--rejects", rejects.file);
         Optional<String> unwritable = OutputPaths.check(outputs);
         if (unwritable.isPresent()) {
             err.println(unwritable.get());
@@ -177,8 +158,8 @@ public final class BacktestCommand implements Callable<Integer> {
             List<MergedLogs.InputCounts> counts;
             long late;
             RejectWriter rejectsWritten;
-            try (RejectWriter rejectsOut = new RejectWriter(rejects, maxRejects);
-                 MergedLogs logs = new MergedLogs(inputs, ParserOptions.defaults(), reorderWindow, rejectsOut::write);
+            try (RejectWriter rejectsOut = rejects.open();
+                 MergedLogs logs = new MergedLogs(inputs, ParserOptions.defaults(), logInputs.reorderWindow, rejectsOut::write);
                  KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(kafka.bootstrapServers()),
                          new StringSerializer(), new ByteArraySerializer())) {
                 feeder = new EventFeeder(producer, topics, AvroSerde.of(DbAccessEvent.class, client, false).serializer(),
@@ -245,13 +226,13 @@ public final class BacktestCommand implements Callable<Integer> {
         // The correlation waits for both sides however long one takes (the input ends with an end-of-input record):
         // what a busy machine delays, it does not change.
         flags.put(ExfilguardConfig.CORRELATION_IDLE_SECONDS, "0");
-        flags.putAll(settings);
+        flags.putAll(configOptions.settings);
         flags.put(ExfilguardConfig.BOOTSTRAP_SERVERS, bootstrap);
         flags.put(ExfilguardConfig.SCHEMA_REGISTRY_URL, registryUrl);
         if (sensitiveTables != null) {
             flags.put(ExfilguardConfig.SENSITIVE_TABLES, sensitiveTables);
         }
-        return ConfigLoader.load(configFile, Map.of(), flags);
+        return configOptions.load(Map.of(), flags);
     }
 
     static void createTopics(EmbeddedKafka kafka, Topics topics) {

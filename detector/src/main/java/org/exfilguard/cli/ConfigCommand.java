@@ -1,16 +1,13 @@
 package org.exfilguard.cli;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.config.ConfigDef;
-import org.exfilguard.config.ConfigLoader;
 import org.exfilguard.config.ExfilguardConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -18,7 +15,7 @@ import picocli.CommandLine.Option;
  * {@code --markdown}: the reference in detector/CONFIGURATION.md is this output), or the effective configuration
  * after file, environment and flags ({@code --effective}), secrets masked as in the start-up log.
  */
-@Command(name = "config", mixinStandardHelpOptions = true,
+@Command(name = "config", mixinStandardHelpOptions = true, resourceBundle = "org.exfilguard.cli.OptionTexts",
         description = {"List the detector's configuration keys (type, default, valid values, meaning), or print the effective "
                 + "configuration with secrets masked."})
 public final class ConfigCommand implements Callable<Integer> {
@@ -37,17 +34,14 @@ public final class ConfigCommand implements Callable<Integer> {
     @Option(names = "--markdown", description = "With --list: a Markdown table (the reference in detector/CONFIGURATION.md).")
     boolean markdown;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file, as for run.")
-    Path configFile;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any configuration key, repeatable, as for run.")
-    Map<String, String> settings = new LinkedHashMap<>();
+    @Mixin
+    ConfigOptions configOptions = new ConfigOptions();
 
     @Override
     public Integer call() {
         PrintStream out = System.out;
         if (mode.effective) {
-            ExfilguardConfig config = ConfigLoader.load(configFile, System.getenv(), settings);
+            ExfilguardConfig config = configOptions.load(System.getenv(), configOptions.settings);
             out.println(config.describe().lines().map(String::strip).reduce((a, b) -> a + "\n" + b).orElse(""));
         } else if (markdown) {
             out.print(markdown());

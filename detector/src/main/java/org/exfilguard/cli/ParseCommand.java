@@ -22,6 +22,7 @@ import org.exfilguard.ingest.ParseStats;
 import org.exfilguard.ingest.ParserOptions;
 import org.exfilguard.avro.JsonRecords;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -29,7 +30,7 @@ import picocli.CommandLine.Parameters;
  * {@code parse FILE...}: log files to canonical events as JSON lines, with a summary on stderr. Every readable file
  * is parsed to its end whatever happens to the others; the exit status then says whether some input was lost.
  */
-@Command(name = "parse", mixinStandardHelpOptions = true,
+@Command(name = "parse", mixinStandardHelpOptions = true, resourceBundle = "org.exfilguard.cli.OptionTexts",
         description = "Parse log files (format given or detected; .gz read transparently; pipes and FIFOs work) into "
                 + "canonical events as JSON lines.",
         exitCodeListHeading = "Exit status:%n",
@@ -48,11 +49,8 @@ public final class ParseCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Write events here instead of stdout.")
     Path out;
 
-    @Option(names = "--rejects", paramLabel = "FILE", description = "Write rejects here (file, line, reason; tab separated).")
-    Path rejects;
-
-    @Option(names = "--max-rejects", paramLabel = "N", description = RejectWriter.MAX_OPTION_DESCRIPTION)
-    long maxRejects = RejectWriter.DEFAULT_MAX;
+    @Mixin
+    RejectOptions rejects = new RejectOptions();
 
     @Option(names = "--max-entry-chars", paramLabel = "N",
             description = "Reject a single entry longer than this (default: ${DEFAULT-VALUE}).")
@@ -82,7 +80,7 @@ public final class ParseCommand implements Callable<Integer> {
             }
         }
         ParserOptions options = ParserOptions.defaults().withMaxEntryChars(maxEntryChars);
-        if (maxRejects < 0) {
+        if (rejects.max < 0) {
             stderr.println("--max-rejects must not be negative");
             return ExitCodes.USAGE;
         }
@@ -91,7 +89,7 @@ public final class ParseCommand implements Callable<Integer> {
         try (Writer events = out == null
                 ? new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16)
                 : Files.newBufferedWriter(out, StandardCharsets.UTF_8);
-             RejectWriter rw = new RejectWriter(rejects, maxRejects)) {
+             RejectWriter rw = rejects.open()) {
             rejectsOut = rw;
             stats = new LogFileParser(options).parse(files, fmt, r -> write(r, events, rw));
             events.flush();

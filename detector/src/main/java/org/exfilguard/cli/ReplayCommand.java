@@ -1,7 +1,6 @@
 package org.exfilguard.cli;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,11 +18,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.exfilguard.config.ConfigLoader;
 import org.exfilguard.config.ExfilguardConfig;
 import org.exfilguard.ingest.EventTimes;
 import org.exfilguard.ingest.LogFileCursor;
-import org.exfilguard.ingest.LogFormat;
 import org.exfilguard.ingest.MergedLogs;
 import org.exfilguard.ingest.ParserOptions;
 import org.exfilguard.schema.DbAccessEvent;
@@ -33,6 +30,7 @@ import org.exfilguard.serde.RestSchemaRegistryClient;
 import org.exfilguard.serde.SchemaRegistryClient;
 import org.exfilguard.topology.Topics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -40,7 +38,7 @@ import picocli.CommandLine.Parameters;
  * {@code replay}: log files to the canonical topics of a real cluster, merged in event-time order, each record
  * stamped with its event time, at a chosen pace. Checks first that the topics keep records that old.
  */
-@Command(name = "replay", mixinStandardHelpOptions = true,
+@Command(name = "replay", mixinStandardHelpOptions = true, resourceBundle = "org.exfilguard.cli.OptionTexts",
         description = {"Replay log files into the canonical topics (db-access, egress) of a Kafka cluster, in event-time order, "
                 + "record timestamp = event time, for `run` to consume.",
                 "Checks each topic's retention against the age of the oldest event: creates missing topics with retention.ms=-1 "
@@ -56,28 +54,14 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--db-log", arity = "1..*", paramLabel = "FILE", description = "Database log files (format: --db-format or detected).")
     List<Path> dbLogs = new ArrayList<>();
 
-    @Option(names = "--egress-log", arity = "1..*", paramLabel = "FILE", description = "Egress log files (format: --egress-format or detected).")
-    List<Path> egressLogs = new ArrayList<>();
+    @Mixin
+    LogInputOptions logInputs = new LogInputOptions();
 
-    @Option(names = "--db-format", paramLabel = "F", completionCandidates = FormatNames.Database.class,
-            description = "${COMPLETION-CANDIDATES} (default: detected).")
-    String dbFormat;
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
 
-    @Option(names = "--egress-format", paramLabel = "F", completionCandidates = FormatNames.Egress.class,
-            description = "${COMPLETION-CANDIDATES} (default: detected).")
-    String egressFormat;
-
-    @Option(names = {"--bootstrap-servers", "--bootstrap-server"}, paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers.")
-    String bootstrapServers;
-
-    @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Schema registry URL(s).")
-    String schemaRegistryUrl;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file (topic names, TLS/SASL client settings).")
-    Path configFile;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any configuration key, repeatable.")
-    Map<String, String> settings = new LinkedHashMap<>();
+    @Mixin
+    ConfigOptions configOptions = new ConfigOptions();
 
     @Option(names = "--speed", paramLabel = "X", description = "Replay at X times real time (60 = an hour of logs a minute).")
     Double speed;
@@ -93,16 +77,8 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "Partitions of topics it creates (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--rejects", paramLabel = "FILE", description = "Write rejected entries here (file, line, reason; tab separated).")
-    Path rejects;
-
-    @Option(names = "--max-rejects", paramLabel = "N", defaultValue = "" + RejectWriter.DEFAULT_MAX,
-            description = RejectWriter.MAX_OPTION_DESCRIPTION)
-    long maxRejects;
-
-    @Option(names = "--reorder-window", paramLabel = "N", defaultValue = "10000",
-            description = "Events buffered per file to put nearly-ordered logs in event-time order (default: ${DEFAULT-VALUE}).")
-    int reorderWindow;
+    @Mixin
+    RejectOptions rejects = new RejectOptions();
 
     @Option(names = "--verbose", description = "Show Kafka's logs on the console.")
     boolean verbose;
@@ -128,7 +104,7 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         List<MergedLogs.Input> inputs;
         try {
-            inputs = inputs(files, dbLogs, dbFormat, egressLogs, egressFormat);
+            inputs = logInputs.inputs(files, dbLogs);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return ExitCodes.USAGE;
@@ -138,22 +114,19 @@ public final class ReplayCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         Map<String, Path> outputs = new LinkedHashMap<>();
-        outputs.put("--rejects", rejects);
+        outputs.put("--rejects", rejects.file);
         Optional<String> unwritable = OutputPaths.check(outputs);
         if (unwritable.isPresent()) {
             err.println(unwritable.get());
             return ExitCodes.USAGE;
         }
-        Map<String, String> flags = new LinkedHashMap<>(settings);
-        RunCommand.putIfSet(flags, ExfilguardConfig.BOOTSTRAP_SERVERS, bootstrapServers);
-        RunCommand.putIfSet(flags, ExfilguardConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
-        ExfilguardConfig config = ConfigLoader.load(configFile, System.getenv(), flags);
+        ExfilguardConfig config = configOptions.load(System.getenv(), configOptions.flags(cluster.flags()));
         Topics topics = config.topics();
         Pacer pacer = speed != null ? Pacer.speed(speed) : maxRate != null ? Pacer.maxRate(maxRate) : Pacer.unlimited();
 
         Instant began = Instant.now();
-        try (RejectWriter rejectsOut = new RejectWriter(rejects, maxRejects);
-             MergedLogs logs = new MergedLogs(inputs, ParserOptions.defaults(), reorderWindow, rejectsOut::write);
+        try (RejectWriter rejectsOut = rejects.open();
+             MergedLogs logs = new MergedLogs(inputs, ParserOptions.defaults(), logInputs.reorderWindow, rejectsOut::write);
              Admin admin = Admin.create(clientSettings(config, AdminClientConfig.configNames()))) {
             Instant oldest = logs.peekTime();
             if (oldest == null) {
@@ -230,31 +203,6 @@ public final class ReplayCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  %s (%s): %,d events, %,d rejected, %,d skipped%n",
                     c.source(), c.format(), c.events(), c.rejects(), c.skipped());
         }
-    }
-
-    /** Positional files are detected; --db-log and --egress-log files use their format option when given. */
-    static List<MergedLogs.Input> inputs(List<Path> detected, List<Path> db, String dbFormat, List<Path> egress, String egressFormat) {
-        Optional<LogFormat> dbF = format(dbFormat);
-        Optional<LogFormat> egF = format(egressFormat);
-        List<MergedLogs.Input> inputs = new ArrayList<>();
-        db.forEach(f -> inputs.add(new MergedLogs.Input(f, dbF)));
-        egress.forEach(f -> inputs.add(new MergedLogs.Input(f, egF)));
-        detected.forEach(f -> inputs.add(new MergedLogs.Input(f, Optional.empty())));
-        for (MergedLogs.Input in : inputs) {
-            if (!Files.isReadable(in.file()) || Files.isDirectory(in.file())) {
-                // Refused up front, before a long run: a misspelt path is a usage error, not lost input.
-                throw new IllegalArgumentException("cannot read " + in.file()
-                        + (Files.isDirectory(in.file()) ? ": is a directory" : Files.exists(in.file()) ? ": permission denied" : ": no such file"));
-            }
-        }
-        return inputs;
-    }
-
-    private static Optional<LogFormat> format(String name) {
-        if (name == null || name.equalsIgnoreCase("auto")) {
-            return Optional.empty();
-        }
-        return Optional.of(LogFormat.byName(name).orElseThrow(() -> new IllegalArgumentException("unknown format: " + name)));
     }
 
     /** The bootstrap servers and any pass-through setting the client knows (TLS, SASL, timeouts). */

@@ -25,9 +25,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
-import org.exfilguard.config.ConfigLoader;
 import org.exfilguard.config.ExfilguardConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
  * {@code <state.dir>/<application.id>}. Kafka's own StreamsResetter lives in kafka-tools, which the detector does
  * not ship; the Admin API does the same for a topology without intermediate user topics.
  */
-@Command(name = "reset", mixinStandardHelpOptions = true,
+@Command(name = "reset", mixinStandardHelpOptions = true, resourceBundle = "org.exfilguard.cli.OptionTexts",
         description = {"Delete the detector's state for an application id (offsets, internal topics, local state).",
                 "Deletes the consumer group offsets, the internal changelog and repartition topics, and the local state",
                 "directory. Every instance must be stopped first.",
@@ -47,8 +47,8 @@ public final class ResetCommand implements Callable<Integer> {
     /** Exit code when the reset was refused or not confirmed. */
     public static final int EXIT_NOT_RESET = 1;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file (the one run uses).")
-    Path configFile;
+    @Mixin
+    ConfigOptions configOptions = new ConfigOptions();
 
     @Option(names = {"--bootstrap-servers", "--bootstrap-server"}, paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers.")
     String bootstrapServers;
@@ -58,9 +58,6 @@ public final class ResetCommand implements Callable<Integer> {
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = "State directory the detector ran with.")
     String stateDir;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any configuration key, repeatable.")
-    Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(names = "--yes", description = "Do not ask for confirmation.")
     boolean yes;
@@ -79,11 +76,11 @@ public final class ResetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> flags = new LinkedHashMap<>(settings);
-        RunCommand.putIfSet(flags, ExfilguardConfig.BOOTSTRAP_SERVERS, bootstrapServers);
-        RunCommand.putIfSet(flags, ExfilguardConfig.APPLICATION_ID, applicationId);
-        RunCommand.putIfSet(flags, ExfilguardConfig.STATE_DIR, stateDir);
-        ExfilguardConfig config = ConfigLoader.load(configFile, System.getenv(), flags);
+        Map<String, String> own = new LinkedHashMap<>();
+        own.put(ExfilguardConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+        own.put(ExfilguardConfig.APPLICATION_ID, applicationId);
+        own.put(ExfilguardConfig.STATE_DIR, stateDir);
+        ExfilguardConfig config = configOptions.load(System.getenv(), configOptions.flags(own));
         String appId = config.getString(ExfilguardConfig.APPLICATION_ID);
         // Kafka Streams keeps each application's stores under <state.dir>/<application.id>: only that goes.
         Path localState = Path.of(config.getString(ExfilguardConfig.STATE_DIR)).resolve(appId);

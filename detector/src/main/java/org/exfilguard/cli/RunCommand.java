@@ -1,17 +1,15 @@
 package org.exfilguard.cli;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.exfilguard.config.ConfigLoader;
 import org.exfilguard.config.ExfilguardConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code run}: the detector against a real Kafka cluster and schema registry, until stopped. */
@@ -34,14 +32,11 @@ public final class RunCommand implements Callable<Integer> {
      */
     public static final int EXIT_RESTART = ExitCodes.RESTART;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file.")
-    Path configFile;
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
 
-    @Option(names = {"--bootstrap-servers", "--bootstrap-server"}, paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers.")
-    String bootstrapServers;
-
-    @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Schema registry URL(s).")
-    String schemaRegistryUrl;
+    @Mixin
+    ConfigOptions configOptions = new ConfigOptions();
 
     @Option(names = "--sensitive-tables", paramLabel = "TABLES", description = "Comma-separated sensitive tables (db.table or table).")
     String sensitiveTables;
@@ -51,9 +46,6 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = "RocksDB state directory.")
     String stateDir;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any configuration key, repeatable.")
-    Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(names = "--verbose", description = "More logging.")
     boolean verbose;
@@ -71,13 +63,11 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> flags = new LinkedHashMap<>(settings);
-        putIfSet(flags, ExfilguardConfig.BOOTSTRAP_SERVERS, bootstrapServers);
-        putIfSet(flags, ExfilguardConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
-        putIfSet(flags, ExfilguardConfig.SENSITIVE_TABLES, sensitiveTables);
-        putIfSet(flags, ExfilguardConfig.APPLICATION_ID, applicationId);
-        putIfSet(flags, ExfilguardConfig.STATE_DIR, stateDir);
-        ExfilguardConfig config = ConfigLoader.load(configFile, System.getenv(), flags);
+        Map<String, String> own = cluster.flags();
+        own.put(ExfilguardConfig.SENSITIVE_TABLES, sensitiveTables);
+        own.put(ExfilguardConfig.APPLICATION_ID, applicationId);
+        own.put(ExfilguardConfig.STATE_DIR, stateDir);
+        ExfilguardConfig config = configOptions.load(System.getenv(), configOptions.flags(own));
 
         CountDownLatch stopped = new CountDownLatch(1);
         DetectorRunner runner = new DetectorRunner(config);
@@ -142,11 +132,4 @@ public final class RunCommand implements Callable<Integer> {
         String outer = failure.getClass().getSimpleName() + ": " + failure.getMessage();
         return root == failure ? outer : outer + "; caused by " + root.getClass().getSimpleName() + ": " + root.getMessage();
     }
-
-    static void putIfSet(Map<String, String> flags, String key, String value) {
-        if (value != null) {
-            flags.put(key, value);
-        }
-    }
-
 }

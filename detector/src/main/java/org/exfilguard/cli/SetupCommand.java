@@ -2,9 +2,7 @@ package org.exfilguard.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,7 +14,6 @@ import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.exfilguard.config.ConfigLoader;
 import org.exfilguard.config.ExfilguardConfig;
 import org.exfilguard.config.StreamsSettings;
 import org.exfilguard.schema.DbAccessEvent;
@@ -28,6 +25,7 @@ import org.exfilguard.serde.WireFormat;
 import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.topology.Topics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,7 +35,7 @@ import picocli.CommandLine.Option;
  * {@code --dry-run} changes nothing and prints the equivalent {@code kafka-topics.sh}, registry and
  * {@code kafka-acls.sh} commands for a change process that wants to review them.
  */
-@Command(name = "setup", mixinStandardHelpOptions = true,
+@Command(name = "setup", mixinStandardHelpOptions = true, resourceBundle = "org.exfilguard.cli.OptionTexts",
         description = {"Create the detector's topics, register its schemas and print the ACLs it needs; idempotent.",
                 "Run it once per cluster (and again after adding a topic.* setting); --dry-run prints the commands instead."})
 public final class SetupCommand implements Callable<Integer> {
@@ -46,17 +44,11 @@ public final class SetupCommand implements Callable<Integer> {
     static final long DEFAULT_ALERT_RETENTION_DAYS = 90;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file (the one run uses).")
-    Path configFile;
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
 
-    @Option(names = {"--bootstrap-servers", "--bootstrap-server"}, paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers.")
-    String bootstrapServers;
-
-    @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Schema registry URL(s).")
-    String schemaRegistryUrl;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any configuration key (topic.*, application.id, ...), repeatable.")
-    Map<String, String> settings = new LinkedHashMap<>();
+    @Mixin
+    ConfigOptions configOptions = new ConfigOptions();
 
     @Option(names = "--partitions", defaultValue = "6", paramLabel = "N",
             description = "Partitions of db-access and egress (and so of every topic keyed like them); the most instances that share the work. Default ${DEFAULT-VALUE}.")
@@ -96,10 +88,7 @@ public final class SetupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, String> flags = new LinkedHashMap<>(settings);
-        RunCommand.putIfSet(flags, ExfilguardConfig.BOOTSTRAP_SERVERS, bootstrapServers);
-        RunCommand.putIfSet(flags, ExfilguardConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
-        ExfilguardConfig config = ConfigLoader.load(configFile, System.getenv(), flags);
+        ExfilguardConfig config = configOptions.load(System.getenv(), configOptions.flags(cluster.flags()));
         List<TopicSpec> topics = topics(config, partitions, alertRetentionDays);
         List<SubjectSpec> subjects = subjects(config.topics());
         List<String> acls = acls(config, principal);

@@ -16,61 +16,14 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@code rowCount} and {@code logTime}. Documents may be pretty-printed over many lines or one per line.
  * Heartbeat entries are skipped.
  */
-public final class AuroraDasParser implements LogParser {
+final class AuroraDasParser extends JsonDocumentParser {
 
-    private final String source;
-    private final DbEventFactory events;
-    private final JsonDocumentAssembler assembler;
-    private final ParserOptions options;
-    private long lineNo;
-
-    public AuroraDasParser(String source, ParserOptions options) {
-        this.source = source;
-        this.options = options;
-        this.events = new DbEventFactory(options, LogFormat.AURORA_DAS);
-        this.assembler = new JsonDocumentAssembler(options.maxEntryChars());
+    AuroraDasParser(String source, ParserOptions options) {
+        super(source, options, LogFormat.AURORA_DAS, "document");
     }
 
     @Override
-    public LogFormat format() {
-        return LogFormat.AURORA_DAS;
-    }
-
-    @Override
-    public void accept(String line, Consumer<ParseResult> out) {
-        lineNo++;
-        try {
-            JsonDocumentAssembler.Status status = assembler.feed(line, lineNo);
-            long torn = assembler.takeTorn();
-            if (torn > 0) {
-                // Reported at the line where it began; the record that showed it torn is read as usual.
-                out.accept(new ParseResult.Reject(source, torn, "unterminated JSON document (the next one began before it closed)",
-                        DbEventFactory.safeExcerpt(assembler.tornExcerpt())));
-            }
-            switch (status) {
-                case COMPLETE -> document(assembler.document(), assembler.startLine(), out);
-                case OVERFLOW -> out.accept(new ParseResult.Reject(source, assembler.startLine(),
-                        "entry exceeds " + options.maxEntryChars() + " characters", ""));
-                case STRAY -> out.accept(new ParseResult.Reject(source, lineNo, "text outside a JSON document",
-                        DbEventFactory.safeExcerpt(line)));
-                default -> {
-                }
-            }
-        } catch (RuntimeException e) {
-            assembler.reset();
-            out.accept(new ParseResult.Reject(source, lineNo, "internal parser error: " + e.getClass().getSimpleName(),
-                    DbEventFactory.safeExcerpt(line)));
-        }
-    }
-
-    private void document(String json, long line, Consumer<ParseResult> out) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(json);
-        } catch (Exception e) {
-            out.accept(new ParseResult.Reject(source, line, Json.malformed(e), DbEventFactory.safeExcerpt(json)));
-            return;
-        }
+    void document(JsonNode root, String json, long line, Consumer<ParseResult> out) {
         JsonNode record = root;
         JsonNode wrapped = root.get("databaseActivityEvents");
         if (wrapped != null && wrapped.isObject()) {
@@ -81,7 +34,7 @@ public final class AuroraDasParser implements LogParser {
         }
         JsonNode list = record.get("databaseActivityEventList");
         if (list == null || !list.isArray()) {
-            out.accept(new ParseResult.Reject(source, line, "no databaseActivityEventList", DbEventFactory.safeExcerpt(json)));
+            out.accept(new ParseResult.Reject(source, line, "no databaseActivityEventList", Excerpt.of(json)));
             return;
         }
         for (JsonNode e : list) {
@@ -153,15 +106,6 @@ public final class AuroraDasParser implements LogParser {
             return LocalDateTime.parse(t).atZone(options.logZone()).toInstant();
         } catch (DateTimeException e) {
             return null;
-        }
-    }
-
-    @Override
-    public void finish(Consumer<ParseResult> out) {
-        if (assembler.inProgress()) {
-            out.accept(new ParseResult.Reject(source, assembler.startLine(), "truncated JSON document at end of input",
-                    DbEventFactory.safeExcerpt(assembler.pendingExcerpt())));
-            assembler.reset();
         }
     }
 }

@@ -19,13 +19,13 @@ import org.exfilguard.schema.Operation;
  * ISO-8601 or epoch milliseconds. A supplied {@code statement_fingerprint} is fingerprinted again, so a producer that
  * put a raw statement there cannot push literals downstream.
  */
-public final class CanonicalJsonParser implements LogParser {
+final class CanonicalJsonParser implements FormatParser {
 
     private final String source;
     private final ParserOptions options;
     private long lineNo;
 
-    public CanonicalJsonParser(String source, ParserOptions options) {
+    CanonicalJsonParser(String source, ParserOptions options) {
         this.source = source;
         this.options = options;
     }
@@ -66,10 +66,7 @@ public final class CanonicalJsonParser implements LogParser {
             SpecificRecord r = n.has("dst_ip") ? egress(n) : db(n);
             out.accept(new ParseResult.Event(r));
         } catch (Invalid e) {
-            out.accept(new ParseResult.Reject(source, lineNo, e.getMessage(), DbEventFactory.safeExcerpt(line)));
-        } catch (RuntimeException e) {
-            out.accept(new ParseResult.Reject(source, lineNo, "internal parser error: " + e.getClass().getSimpleName(),
-                    DbEventFactory.safeExcerpt(line)));
+            out.accept(new ParseResult.Reject(source, lineNo, e.getMessage(), Excerpt.of(line)));
         }
     }
 

@@ -67,9 +67,4 @@ final class DbEventFactory {
     static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
     }
-
-    /** A display excerpt with literals masked: rejects leave the parser, literals must not. */
-    static String safeExcerpt(String text) {
-        return text == null ? "" : Fingerprint.maskForDisplay(text, ParseResult.MAX_EXCERPT);
-    }
 }

@@ -40,13 +40,19 @@ public enum LogFormat {
 
     /**
      * A new parser for one stream named {@code source} (a file name or topic-partition, used in rejects), its events
-     * held to {@link EventBounds} and to the event-time bound every format shares.
+     * held to {@link EventBounds} and to the event-time bound every format shares; a line the format's parser throws
+     * on becomes a reject ({@link GuardedParser}).
      */
     public LogParser newParser(String source, ParserOptions options) {
-        return new BoundedParser(formatParser(source, options), source);
+        return made(formatParser(source, options), source);
     }
 
-    private LogParser formatParser(String source, ParserOptions options) {
+    /** What every format's parser is wrapped in where it is made: the guard inside, the bounds outside. */
+    static LogParser made(FormatParser parser, String source) {
+        return new BoundedParser(new GuardedParser(parser, source), source);
+    }
+
+    FormatParser formatParser(String source, ParserOptions options) {
         return switch (this) {
             case MYSQL_SLOW -> new MySqlSlowLogParser(source, options);
             case PGAUDIT -> new PgAuditParser(source, options);

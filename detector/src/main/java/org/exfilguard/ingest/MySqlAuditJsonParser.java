@@ -16,65 +16,19 @@ import org.exfilguard.schema.Operation;
  * statement fingerprint; connection and general records are skipped, since every table a statement touches has its
  * own table_access record. The format has no row counts: rows_returned is 0.
  */
-public final class MySqlAuditJsonParser implements LogParser {
+final class MySqlAuditJsonParser extends JsonDocumentParser {
 
-    private final String source;
-    private final ParserOptions options;
-    private final DbEventFactory events;
-    private final JsonDocumentAssembler assembler;
-    private long lineNo;
-
-    public MySqlAuditJsonParser(String source, ParserOptions options) {
-        this.source = source;
-        this.options = options;
-        this.events = new DbEventFactory(options, LogFormat.MYSQL_AUDIT);
-        this.assembler = new JsonDocumentAssembler(options.maxEntryChars());
+    MySqlAuditJsonParser(String source, ParserOptions options) {
+        super(source, options, LogFormat.MYSQL_AUDIT, "record");
     }
 
     @Override
-    public LogFormat format() {
-        return LogFormat.MYSQL_AUDIT;
+    boolean framing(String stripped) {
+        return stripped.equals("[") || stripped.equals("]") || stripped.equals("],");
     }
 
     @Override
-    public void accept(String line, Consumer<ParseResult> out) {
-        lineNo++;
-        try {
-            String t = line.strip();
-            if (!assembler.inProgress() && (t.equals("[") || t.equals("]") || t.equals("],"))) {
-                return;
-            }
-            JsonDocumentAssembler.Status status = assembler.feed(line, lineNo);
-            long torn = assembler.takeTorn();
-            if (torn > 0) {
-                // Reported at the line where it began; the record that showed it torn is read as usual.
-                out.accept(new ParseResult.Reject(source, torn, "unterminated JSON record (the next one began before it closed)",
-                        DbEventFactory.safeExcerpt(assembler.tornExcerpt())));
-            }
-            switch (status) {
-                case COMPLETE -> record(assembler.document(), assembler.startLine(), out);
-                case OVERFLOW -> out.accept(new ParseResult.Reject(source, assembler.startLine(),
-                        "entry exceeds " + options.maxEntryChars() + " characters", ""));
-                case STRAY -> out.accept(new ParseResult.Reject(source, lineNo, "text outside a JSON record",
-                        DbEventFactory.safeExcerpt(line)));
-                default -> {
-                }
-            }
-        } catch (RuntimeException e) {
-            assembler.reset();
-            out.accept(new ParseResult.Reject(source, lineNo, "internal parser error: " + e.getClass().getSimpleName(),
-                    DbEventFactory.safeExcerpt(line)));
-        }
-    }
-
-    private void record(String json, long line, Consumer<ParseResult> out) {
-        JsonNode n;
-        try {
-            n = Json.MAPPER.readTree(json);
-        } catch (Exception e) {
-            out.accept(new ParseResult.Reject(source, line, Json.malformed(e), DbEventFactory.safeExcerpt(json)));
-            return;
-        }
+    void document(JsonNode n, String json, long line, Consumer<ParseResult> out) {
         String cls = Json.text(n, "class");
         if (!"table_access".equals(cls)) {
             out.accept(new ParseResult.Skipped(cls == null ? "audit record without class" : cls + " record"));
@@ -119,14 +73,6 @@ public final class MySqlAuditJsonParser implements LogParser {
             return LocalDateTime.parse(s.trim().replace(' ', 'T')).atZone(options.logZone()).toInstant();
         } catch (DateTimeException e) {
             return null;
-        }
-    }
-
-    @Override
-    public void finish(Consumer<ParseResult> out) {
-        if (assembler.inProgress()) {
-            out.accept(new ParseResult.Reject(source, assembler.startLine(), "truncated JSON record at end of input", ""));
-            assembler.reset();
         }
     }
 }

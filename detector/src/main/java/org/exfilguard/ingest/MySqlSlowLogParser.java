@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * statement, multi-line statements, server start-up banners anywhere in the file.
  * An entry without any time gets the last time seen in the stream, or the epoch when there was none.
  */
-public final class MySqlSlowLogParser implements LogParser {
+final class MySqlSlowLogParser implements FormatParser {
 
     private final String source;
     private final int maxEntryChars;
@@ -26,7 +26,7 @@ public final class MySqlSlowLogParser implements LogParser {
     private Instant lastTime;
     private Entry entry;
 
-    public MySqlSlowLogParser(String source, ParserOptions options) {
+    MySqlSlowLogParser(String source, ParserOptions options) {
         this.source = source;
         this.options = options;
         this.maxEntryChars = options.maxEntryChars();
@@ -82,16 +82,6 @@ public final class MySqlSlowLogParser implements LogParser {
     @Override
     public void accept(String line, Consumer<ParseResult> out) {
         lineNo++;
-        try {
-            acceptLine(line, out);
-        } catch (RuntimeException e) {
-            out.accept(new ParseResult.Reject(source, lineNo, "internal parser error: " + e.getClass().getSimpleName(),
-                    DbEventFactory.safeExcerpt(line)));
-            entry = null;
-        }
-    }
-
-    private void acceptLine(String line, Consumer<ParseResult> out) {
         if (line.length() > maxEntryChars) {
             Entry e = ensureEntry(out);
             fail(e, "entry exceeds " + maxEntryChars + " characters", line);
@@ -366,7 +356,7 @@ public final class MySqlSlowLogParser implements LogParser {
         if (entry == null || !entry.started) {
             if (!line.isBlank()) {
                 out.accept(new ParseResult.Reject(source, lineNo, "statement text outside any entry",
-                        DbEventFactory.safeExcerpt(line)));
+                        Excerpt.of(line)));
             }
             return;
         }
@@ -438,18 +428,18 @@ public final class MySqlSlowLogParser implements LogParser {
         if (e.error == null) {
             e.error = reason;
             e.errorLine = lineNo;
-            e.errorExcerpt = excerpt.startsWith("#") ? excerpt : DbEventFactory.safeExcerpt(excerpt);
+            e.errorExcerpt = excerpt.startsWith("#") ? excerpt : Excerpt.of(excerpt);
         }
     }
 
     @Override
     public void finish(Consumer<ParseResult> out) {
-        try {
-            flush(out);
-        } catch (RuntimeException ex) {
-            out.accept(new ParseResult.Reject(source, lineNo, "internal parser error: " + ex.getClass().getSimpleName(), ""));
-            entry = null;
-        }
+        flush(out);
+    }
+
+    @Override
+    public void abandonEntry() {
+        entry = null;
     }
 
     private void flush(Consumer<ParseResult> out) {

@@ -25,16 +25,12 @@ public sealed interface ParseResult {
     }
 
     /**
-     * Input that could not be turned into an event. {@code excerpt} is for display only: it is truncated and
-     * has quoted literals masked, so callers must not parse it.
+     * Input that could not be turned into an event. {@code excerpt} is for display only: it is cut and escaped
+     * ({@link Excerpt}), and parsers mask the literals of statements in it, so callers must not parse it.
      */
     record Reject(String source, long line, String reason, String excerpt) implements ParseResult {
         public Reject {
-            excerpt = excerpt == null ? "" : truncate(excerpt);
-        }
-
-        private static String truncate(String s) {
-            return s.length() <= MAX_EXCERPT ? s : s.substring(0, MAX_EXCERPT);
+            excerpt = Excerpt.bounded(excerpt);
         }
     }
 

@@ -31,7 +31,7 @@ import org.exfilguard.schema.Operation;
  * followed it, when more than {@value #MAX_OPEN_SESSIONS} sessions are open, or at the end of input. Unqualified table
  * names are qualified with schema {@code public} (the default search path), as pgaudit's OBJECT_NAME is.
  */
-public final class PgAuditParser implements LogParser {
+final class PgAuditParser implements FormatParser {
 
     private static final String MARK = "AUDIT: ";
     private static final Pattern TIME = Pattern.compile(
@@ -61,7 +61,7 @@ public final class PgAuditParser implements LogParser {
     /** Characters held by the open statements, bounded so that many sessions cannot hold many large statements. */
     private long heldChars;
 
-    public PgAuditParser(String source, ParserOptions options) {
+    PgAuditParser(String source, ParserOptions options) {
         this.source = source;
         this.options = options;
         this.events = new DbEventFactory(options, LogFormat.PGAUDIT);
@@ -89,20 +89,10 @@ public final class PgAuditParser implements LogParser {
     @Override
     public void accept(String line, Consumer<ParseResult> out) {
         lineNo++;
-        try {
-            acceptLine(line, out);
-        } catch (RuntimeException e) {
-            pendingCsv = null;
-            out.accept(new ParseResult.Reject(source, lineNo, "internal parser error: " + e.getClass().getSimpleName(),
-                    DbEventFactory.safeExcerpt(line)));
-        }
-    }
-
-    private void acceptLine(String line, Consumer<ParseResult> out) {
         if (pendingCsv != null && line.contains(":  " + MARK)) {
             // A new audit line while a quote is open: the open one was cut off. Reject it rather than swallow the log.
             out.accept(new ParseResult.Reject(source, pendingLine, "unterminated quoted field",
-                    DbEventFactory.safeExcerpt(pendingCsv.toString())));
+                    Excerpt.of(pendingCsv.toString())));
             pendingCsv = null;
         }
         if (pendingCsv != null) {
@@ -142,7 +132,7 @@ public final class PgAuditParser implements LogParser {
                         : Json.MAPPER.readValue('"' + line.substring(escapedBrace) + '"', String.class);
                 node = Json.MAPPER.readTree(json);
             } catch (Exception e) {
-                out.accept(new ParseResult.Reject(source, lineNo, "malformed JSON envelope", DbEventFactory.safeExcerpt(line)));
+                out.accept(new ParseResult.Reject(source, lineNo, "malformed JSON envelope", Excerpt.of(line)));
                 return;
             }
             JsonNode msg = findAuditText(node, 0);
@@ -157,7 +147,7 @@ public final class PgAuditParser implements LogParser {
                 text = Json.MAPPER.readValue(ruby.group(1), String.class);
                 enveloped = true;
             } catch (Exception e) {
-                out.accept(new ParseResult.Reject(source, lineNo, "malformed rubydebug payload", DbEventFactory.safeExcerpt(line)));
+                out.accept(new ParseResult.Reject(source, lineNo, "malformed rubydebug payload", Excerpt.of(line)));
                 return;
             }
         }
@@ -171,7 +161,7 @@ public final class PgAuditParser implements LogParser {
         if (!quotesBalanced(csv)) {
             if (enveloped) {
                 // An envelope holds one whole log message: an open quote here is a truncated record.
-                out.accept(new ParseResult.Reject(source, lineNo, "unterminated quoted field", DbEventFactory.safeExcerpt(csv)));
+                out.accept(new ParseResult.Reject(source, lineNo, "unterminated quoted field", Excerpt.of(csv)));
                 return;
             }
             pendingCsv = new StringBuilder(csv);
@@ -212,19 +202,19 @@ public final class PgAuditParser implements LogParser {
     private void record(String prefix, String csv, long line, Consumer<ParseResult> out) {
         List<String> f = parseCsv(csv);
         if (f == null) {
-            out.accept(new ParseResult.Reject(source, line, "malformed CSV quoting", DbEventFactory.safeExcerpt(csv)));
+            out.accept(new ParseResult.Reject(source, line, "malformed CSV quoting", Excerpt.of(csv)));
             return;
         }
         if (f.size() != 9 && f.size() != 10) {
             out.accept(new ParseResult.Reject(source, line, "expected 9 or 10 audit fields, got " + f.size(),
-                    DbEventFactory.safeExcerpt(csv)));
+                    Excerpt.of(csv)));
             return;
         }
         long rows = 0;
         if (f.size() == 10) {
             rows = parseRows(f.get(9));
             if (rows < 0) {
-                out.accept(new ParseResult.Reject(source, line, "malformed ROWS field", DbEventFactory.safeExcerpt(csv)));
+                out.accept(new ParseResult.Reject(source, line, "malformed ROWS field", Excerpt.of(csv)));
                 return;
             }
         }
@@ -233,7 +223,7 @@ public final class PgAuditParser implements LogParser {
             time = prefixTime(prefix);
         } catch (DateTimeException e) {
             out.accept(new ParseResult.Reject(source, line, "malformed timestamp in log line prefix",
-                    DbEventFactory.safeExcerpt(prefix)));
+                    Excerpt.of(prefix)));
             return;
         }
         LogLinePrefix fields = LogLinePrefix.parse(prefix);
@@ -413,17 +403,24 @@ public final class PgAuditParser implements LogParser {
 
     @Override
     public void finish(Consumer<ParseResult> out) {
-        try {
-            if (pendingCsv != null) {
-                out.accept(new ParseResult.Reject(source, pendingLine, "unterminated quoted field at end of input",
-                        DbEventFactory.safeExcerpt(pendingCsv.toString())));
-                pendingCsv = null;
-            }
-            flushAll(out);
-        } catch (RuntimeException e) {
-            open.clear();
-            heldChars = 0;
-            out.accept(new ParseResult.Reject(source, lineNo, "internal parser error: " + e.getClass().getSimpleName(), ""));
+        if (pendingCsv != null) {
+            out.accept(new ParseResult.Reject(source, pendingLine, "unterminated quoted field at end of input",
+                    Excerpt.of(pendingCsv.toString())));
+            pendingCsv = null;
         }
+        flushAll(out);
+    }
+
+    /** A line that threw drops only the quoted field it may have left open; statements of other sessions stay. */
+    @Override
+    public void abandonEntry() {
+        pendingCsv = null;
+    }
+
+    @Override
+    public void abandonAll() {
+        pendingCsv = null;
+        open.clear();
+        heldChars = 0;
     }
 }

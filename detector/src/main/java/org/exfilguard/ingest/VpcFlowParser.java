@@ -15,7 +15,7 @@ import org.exfilguard.schema.EgressEvent;
  * A layout without {@code start} gives the last time seen in the stream, or the epoch. {@code REJECT} records are
  * skipped (counted): their bytes did not leave.
  */
-public final class VpcFlowParser implements LogParser {
+final class VpcFlowParser implements FormatParser {
 
     private static final String DEFAULT_HEADER =
             "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status";
@@ -27,7 +27,7 @@ public final class VpcFlowParser implements LogParser {
     private Map<String, Integer> idx;
     private int width;
 
-    public VpcFlowParser(String source, ParserOptions options) {
+    VpcFlowParser(String source, ParserOptions options) {
         this.source = source;
         this.options = options;
         layout(DEFAULT_HEADER.split(" "));
@@ -49,14 +49,6 @@ public final class VpcFlowParser implements LogParser {
     @Override
     public void accept(String line, Consumer<ParseResult> out) {
         lineNo++;
-        try {
-            acceptLine(line, out);
-        } catch (RuntimeException e) {
-            out.accept(new ParseResult.Reject(source, lineNo, "internal parser error: " + e.getClass().getSimpleName(), line));
-        }
-    }
-
-    private void acceptLine(String line, Consumer<ParseResult> out) {
         String trimmed = line.strip();
         if (trimmed.isEmpty()) {
             return;

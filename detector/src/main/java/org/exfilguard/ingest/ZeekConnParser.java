@@ -15,7 +15,7 @@ import org.exfilguard.schema.EgressEvent;
  * ({@code orig_bytes}), bytes_in the responder's; protocol is the detected service when Zeek knows it, else the
  * transport. Without a {@code #fields} header, TSV lines are read in Zeek's default conn.log column order.
  */
-public final class ZeekConnParser implements LogParser {
+final class ZeekConnParser implements FormatParser {
 
     private static final String[] DEFAULT_FIELDS = {"ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p",
         "proto", "service", "duration", "orig_bytes", "resp_bytes", "conn_state", "local_orig", "local_resp",
@@ -37,7 +37,7 @@ public final class ZeekConnParser implements LogParser {
     private int respBytes;
     private int width;
 
-    public ZeekConnParser(String source, ParserOptions options) {
+    ZeekConnParser(String source, ParserOptions options) {
         this.source = source;
         this.options = options;
         fields(DEFAULT_FIELDS);
@@ -68,20 +68,16 @@ public final class ZeekConnParser implements LogParser {
     @Override
     public void accept(String line, Consumer<ParseResult> out) {
         lineNo++;
-        try {
-            if (line.length() > options.maxEntryChars()) {
-                out.accept(new ParseResult.Reject(source, lineNo, "entry exceeds " + options.maxEntryChars() + " characters", ""));
-            } else if (line.isEmpty()) {
-                return;
-            } else if (line.charAt(0) == '#') {
-                header(line, out);
-            } else if (line.charAt(0) == '{') {
-                json(line, out);
-            } else {
-                tsv(line, out);
-            }
-        } catch (RuntimeException e) {
-            out.accept(new ParseResult.Reject(source, lineNo, "internal parser error: " + e.getClass().getSimpleName(), line));
+        if (line.length() > options.maxEntryChars()) {
+            out.accept(new ParseResult.Reject(source, lineNo, "entry exceeds " + options.maxEntryChars() + " characters", ""));
+        } else if (line.isEmpty()) {
+            return;
+        } else if (line.charAt(0) == '#') {
+            header(line, out);
+        } else if (line.charAt(0) == '{') {
+            json(line, out);
+        } else {
+            tsv(line, out);
         }
     }
 
