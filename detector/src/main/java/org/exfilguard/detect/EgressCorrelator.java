@@ -72,13 +72,14 @@ public final class EgressCorrelator {
         host.expireFresh(millis - FRESH_RETENTION.toMillis());
         String dst = event.getDstIp();
         HostDestinations destinations = host.destinations();
-        // On the host's first day every destination is new: it learns them, none is evidence yet.
+        // On the host's first day every destination is new to it: it learns them, and only those the organisation
+        // has never used either are evidence (a fresh workstation's first upload to a new drop is not learnt away).
         boolean learning = Math.floorDiv(millis, 86_400_000L) <= volume.firstDay();
         boolean newForHost = !destinations.contains(dst);
         if (newForHost) {
             destinations.add(dst, millis, settings.maxDestinations());
         }
-        if (newForHost && !learning) {
+        if (newForHost && (!learning || firstInOrg)) {
             host.freshAdded(FreshEntry.first(dst, event.getDstHost(), event.getDstPort(), firstInOrg, millis,
                     event.getBytesOut(), host.settledTo()));
             if (host.fresh().size() > MAX_FRESH) {

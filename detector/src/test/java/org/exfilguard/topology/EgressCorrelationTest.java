@@ -207,6 +207,38 @@ class EgressCorrelationTest {
         }
     }
 
+    /**
+     * A host whose flow log starts on the day of the extraction (a new workstation, or a backtest whose flows begin
+     * then): its first day's destinations are learnt, but one the organisation has never used is still evidence.
+     */
+    @Test
+    void aHostOnItsFirstDayOfEgressEscalatesAnUploadToADestinationNewToTheOrganisation() {
+        driver.pipe(DetectorTopologyTest.analystDays("jdoe", HOST, 14, 3));
+        // Other hosts have long used the usual sites; this host's flows start on the day of the extraction.
+        for (int d = 0; d < 14; d++) {
+            driver.pipeEgress(TestFlows.flow().from("10.8.4.99").to("93.184.216.1").bytesOut(200_000)
+                    .at(DAY0.plus(Duration.ofDays(d)).plus(Duration.ofHours(10))).build());
+        }
+        Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
+        driver.pipeEgress(TestFlows.flow().from(HOST).to("93.184.216.1").bytesOut(100_000).at(start.minus(Duration.ofHours(4))).build());
+        for (int i = 0; i < 20; i++) {
+            driver.pipe(TestEvents.dbRead().account("jdoe").clientIp(HOST).rows(25_000).at(start.plusSeconds(30L * i)).build());
+        }
+        for (int i = 0; i < 6; i++) {
+            driver.pipeEgress(TestFlows.flow().from(HOST).to(DROP).port(443).bytesOut(20_000_000)
+                    .at(start.plus(Duration.ofMinutes(20 + 2L * i))).build());
+            // The usual site, new to this young host but known to the organisation, is learnt, not evidence.
+            driver.pipeEgress(TestFlows.flow().from(HOST).to("93.184.216.1").bytesOut(30_000_000)
+                    .at(start.plus(Duration.ofMinutes(21 + 2L * i))).build());
+        }
+        driver.pipe(TestEvents.dbRead().account("other").rows(1).at(start.plus(Duration.ofHours(4))).build());
+        driver.endOfInput();
+        List<ExfiltrationAlert> escalations = driver.alerts().stream().filter(a -> a.getKind() == AlertKind.READ_THEN_EGRESS).toList();
+        assertThat(escalations).isNotEmpty();
+        assertThat(escalations).allSatisfy(a -> assertThat(a.getEgress().getDestinations())
+                .extracting(EgressDestination::getDstIp).containsExactly(DROP));
+    }
+
     @Test
     void egressAloneIsCountedButDoesNotAlert() {
         learnNormal();
