@@ -74,6 +74,7 @@ public final class EgressCorrelator {
         HostDestinations destinations = host.destinations();
         // On the host's first day every destination is new to it: it learns them, and only those the organisation
         // has never used either are evidence (a fresh workstation's first upload to a new drop is not learnt away).
+        // {@code firstInOrg} is false while the organisation's own destinations are still being learnt.
         boolean learning = Math.floorDiv(millis, 86_400_000L) <= volume.firstDay();
         boolean newForHost = !destinations.contains(dst);
         if (newForHost) {

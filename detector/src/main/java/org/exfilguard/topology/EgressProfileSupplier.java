@@ -45,6 +45,7 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
     static final String SOURCE = "egress";
     static final String VOLUME_SCOPE = "egress";
     private static final String FLOWS = "flows";
+    private static final String FIRST_DAY = "first-day";
     private static final String SOURCES = "sources";
     private static final String READ = "read/";
 
@@ -95,6 +96,8 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
         private StorePeerBaselines peers;
         /** The minute of the newest flow; the read tasks' watermarks (idle ones absent from the bound). */
         private long flowsAt;
+        /** The day of this task's first flow: the organisation's destinations are being learnt until it is over. */
+        private long firstDay;
         private final Map<Integer, Long> readMarks = new java.util.HashMap<>();
         private final java.util.Set<Integer> idleReads = new java.util.HashSet<>();
         private int sources;
@@ -116,6 +119,8 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
             hot.clear();
             readMarks.clear();
             idleReads.clear();
+            Long first = clock.get(FIRST_DAY);
+            firstDay = first == null ? Long.MAX_VALUE : first;
             Long flows = clock.get(FLOWS);
             flowsAt = flows == null ? Long.MIN_VALUE : flows;
             Long count = clock.get(SOURCES);
@@ -258,6 +263,11 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
 
         private void onEgress(EgressEvent event) {
             long minute = Math.floorDiv(event.getEventTime().toEpochMilli(), 60_000L) * 60_000L;
+            long day = Math.floorDiv(minute, 86_400_000L);
+            if (day < firstDay) {
+                firstDay = day;
+                clock.put(FIRST_DAY, day);
+            }
             if (minute > flowsAt) {
                 flowsAt = minute;
                 clock.put(FLOWS, minute);
@@ -285,7 +295,9 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
                 // Every watch was judged up to here: the minutes before it are one sum from now on.
                 host.state().settle(judgedTo);
             }
-            boolean egressOnly = correlator.onEgress(host.state(), host.volume(), event, firstInOrg, peers);
+            // New to the organisation means something once the organisation's own destinations have had a day to be seen.
+            boolean organisationLearning = Math.floorDiv(at.toEpochMilli(), 86_400_000L) <= firstDay;
+            boolean egressOnly = correlator.onEgress(host.state(), host.volume(), event, firstInOrg && !organisationLearning, peers);
             save(host);
             if (egressOnly) {
                 // Egress alone is a weaker signal: counted, not alerted (no bulk read explains or implicates it).

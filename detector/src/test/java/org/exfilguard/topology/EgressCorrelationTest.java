@@ -239,6 +239,22 @@ class EgressCorrelationTest {
                 .extracting(EgressDestination::getDstIp).containsExactly(DROP));
     }
 
+    /** On the day the detector first sees flows, nothing is new to the organisation yet: a nightly backup is learnt. */
+    @Test
+    void onTheOrganisationsFirstDayOfFlowsAnUploadToAnUnseenTargetIsLearntNotEvidence() {
+        for (int i = 0; i < 40; i++) {
+            driver.pipe(TestEvents.dbRead().account("bkp_nightly").clientIp(HOST).rows(100_000).at(DAY0.plus(Duration.ofHours(2)).plusSeconds(20L * i)).build());
+        }
+        for (int i = 0; i < 10; i++) {
+            driver.pipeEgress(TestFlows.flow().from(HOST).to(DROP).port(443).bytesOut(25_000_000)
+                    .at(DAY0.plus(Duration.ofHours(2)).plus(Duration.ofMinutes(10 + i))).build());
+        }
+        driver.pipe(TestEvents.dbRead().account("other").rows(1).at(DAY0.plus(Duration.ofHours(7))).build());
+        driver.endOfInput();
+        assertThat(driver.alerts()).extracting(ExfiltrationAlert::getAccount).contains("bkp_nightly");
+        assertThat(driver.alerts()).noneMatch(a -> a.getKind() == AlertKind.READ_THEN_EGRESS);
+    }
+
     @Test
     void egressAloneIsCountedButDoesNotAlert() {
         learnNormal();
