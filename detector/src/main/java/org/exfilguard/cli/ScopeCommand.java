@@ -1,21 +1,16 @@
 package org.exfilguard.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.exfilguard.eval.AlertFile;
 import org.exfilguard.incident.BreachScope;
 import org.exfilguard.incident.ConsoleEscapes;
 import org.exfilguard.schema.ExfiltrationAlert;
-import org.exfilguard.avro.JsonRecordException;
-import org.exfilguard.avro.JsonRecords;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -65,30 +60,17 @@ public final class ScopeCommand implements Callable<Integer> {
             err.println("--from must be before --to");
             return ExitCodes.USAGE;
         }
-        List<ExfiltrationAlert> records = new ArrayList<>();
-        int rejected = 0;
-        String firstReject = null;
-        try (BufferedReader r = Files.newBufferedReader(alertsFile, StandardCharsets.UTF_8)) {
-            String line;
-            int no = 0;
-            while ((line = r.readLine()) != null) {
-                no++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    records.add(JsonRecords.fromJson(line, ExfiltrationAlert.class));
-                } catch (JsonRecordException e) {
-                    rejected++;
-                    firstReject = firstReject == null ? alertsFile.getFileName() + ":" + no + ": " + e.getMessage() : firstReject;
-                }
-            }
+        AlertFile file;
+        try {
+            file = AlertFile.read(alertsFile);
         } catch (IOException e) {
             err.println("cannot read " + alertsFile + ": " + e.getMessage());
             return ExitCodes.USAGE;
         }
-        if (rejected > 0) {
-            err.printf(Locale.ROOT, "%d alert lines rejected, first: %s%n", rejected, ConsoleEscapes.text(firstReject));
+        List<ExfiltrationAlert> records = file.alerts();
+        if (!file.rejects().isEmpty()) {
+            err.printf(Locale.ROOT, "%d alert lines rejected, first: %s%n", file.rejects().size(),
+                    ConsoleEscapes.text(file.rejects().get(0)));
         }
         BreachScope scope = BreachScope.of(records, incidentId, from, to);
         if (incidentId != null && scope.incidents().isEmpty()) {

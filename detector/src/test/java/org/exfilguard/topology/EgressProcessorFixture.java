@@ -89,8 +89,7 @@ final class EgressProcessorFixture {
 
     /** The read side's watermark (one read task): no later signal applies at or before {@code at}. */
     static org.exfilguard.schema.state.ReadSignal watermark(java.time.Instant at) {
-        return org.exfilguard.schema.state.ReadSignal.newBuilder().setClientIp("").setAccount("").setAt(at).setWatermark(at)
-                .setSource(0).setSources(1).build();
+        return org.exfilguard.detect.ReadSignals.watermark(at.toEpochMilli(), at.toEpochMilli(), 0, 1, false);
     }
 
     /** A bulk-read incident's record from {@code ip}, applying from the minute after {@code at}. */
