@@ -14,28 +14,45 @@ import org.exfilguard.cli.ExitCodes;
 import org.exfilguard.cli.ParseCommand;
 import org.exfilguard.cli.ReplayCommand;
 import org.exfilguard.cli.ResetCommand;
-import org.exfilguard.cli.ScopeCommand;
-import org.exfilguard.cli.RunLog;
 import org.exfilguard.cli.RunCommand;
+import org.exfilguard.cli.RunLog;
+import org.exfilguard.cli.ScopeCommand;
 import org.exfilguard.cli.SetupCommand;
-import org.exfilguard.cli.Terminals;
 import org.exfilguard.cli.SimulateCommand;
+import org.exfilguard.cli.Terminals;
 import org.exfilguard.cli.VersionProvider;
 import org.exfilguard.embedded.BrokerClasses;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Parses the command line and hands over to a subcommand; nothing else. */
-@Command(name = "exfilguard", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "exfilguard",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Streaming detector of bulk data extraction from database access and egress logs.",
-        subcommands = {RunCommand.class, SetupCommand.class, DemoCommand.class, BacktestCommand.class, ReplayCommand.class, AlertsCommand.class,
-                ParseCommand.class, SimulateCommand.class, EvaluateCommand.class, BenchCommand.class, ResetCommand.class,
-                ConfigCommand.class, ScopeCommand.class, picocli.AutoComplete.GenerateCompletion.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            RunCommand.class,
+            SetupCommand.class,
+            DemoCommand.class,
+            BacktestCommand.class,
+            ReplayCommand.class,
+            AlertsCommand.class,
+            ParseCommand.class,
+            SimulateCommand.class,
+            EvaluateCommand.class,
+            BenchCommand.class,
+            ResetCommand.class,
+            ConfigCommand.class,
+            ScopeCommand.class,
+            picocli.AutoComplete.GenerateCompletion.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
 
     /** Commands whose console tells a story: Kafka's logs go to a file unless --verbose. */
-    private static final Set<String> QUIET_COMMANDS = Set.of("demo", "backtest", "simulate", "evaluate", "parse", "replay", "alerts", "bench", "setup");
+    private static final Set<String> QUIET_COMMANDS =
+            Set.of("demo", "backtest", "simulate", "evaluate", "parse", "replay", "alerts", "bench", "setup");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -70,11 +87,17 @@ public final class Main implements Runnable {
         });
         return commandLine.setExecutionStrategy(parsed -> {
             CommandLine.ParseResult sub = parsed.subcommand();
-            if (sub != null && BROKER_COMMANDS.contains(sub.commandSpec().name()) && !BrokerClasses.present()
-                    && !sub.isUsageHelpRequested() && !sub.isVersionHelpRequested()) {
-                parsed.commandSpec().commandLine().getErr().println("exfilguard: " + sub.commandSpec().name()
-                        + " starts an embedded Kafka broker, which this jar (exfilguard-runtime.jar, for run) leaves out;"
-                        + " use exfilguard.jar");
+            if (sub != null
+                    && BROKER_COMMANDS.contains(sub.commandSpec().name())
+                    && !BrokerClasses.present()
+                    && !sub.isUsageHelpRequested()
+                    && !sub.isVersionHelpRequested()) {
+                parsed.commandSpec()
+                        .commandLine()
+                        .getErr()
+                        .println("exfilguard: " + sub.commandSpec().name()
+                                + " starts an embedded Kafka broker, which this jar (exfilguard-runtime.jar, for run) leaves out;"
+                                + " use exfilguard.jar");
                 return 1;
             }
             return new CommandLine.RunLast().execute(parsed);
@@ -109,19 +132,25 @@ public final class Main implements Runnable {
         boolean help = all.contains("--help") || all.contains("-h") || all.contains("--version") || all.contains("-V");
         // A command this jar refuses (no embedded broker) runs nothing worth a log file.
         boolean refused = args.length > 0 && BROKER_COMMANDS.contains(args[0]) && !BrokerClasses.present();
-        if (args.length > 0 && QUIET_COMMANDS.contains(args[0]) && !verbose
+        if (args.length > 0
+                && QUIET_COMMANDS.contains(args[0])
+                && !verbose
                 && System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "logback-quiet.xml");
             if (!help && !refused && System.getProperty(RunLog.PROPERTY) == null) {
                 try {
-                    Path log = RunLog.create(Path.of(System.getProperty("java.io.tmpdir")), args[0], Instant.now(),
+                    Path log = RunLog.create(
+                            Path.of(System.getProperty("java.io.tmpdir")),
+                            args[0],
+                            Instant.now(),
                             ProcessHandle.current().pid());
                     System.setProperty(RunLog.PROPERTY, log.toString());
                     System.err.println("exfilguard: logs in " + log);
                 } catch (IOException e) {
                     // No file, no file logging: the command itself still runs and reports on the console.
                     System.setProperty("logback.configurationFile", "logback-errors-only.xml");
-                    System.err.println("exfilguard: cannot create a log file (" + e.getMessage() + "); logging errors to the console only");
+                    System.err.println("exfilguard: cannot create a log file (" + e.getMessage()
+                            + "); logging errors to the console only");
                 }
             }
         }

@@ -15,16 +15,29 @@ import java.util.List;
  */
 final class Layering {
 
-    static final List<String> DOMAIN = List.of("schema", "avro", "ingest", "profile", "detect", "incident", "suppress", "sim", "eval",
-            "report", "metrics");
+    static final List<String> DOMAIN = List.of(
+            "schema",
+            "avro",
+            "ingest",
+            "profile",
+            "detect",
+            "incident",
+            "suppress",
+            "sim",
+            "eval",
+            "report",
+            "metrics");
     static final List<String> ADAPTERS = List.of("topology", "serde", "config", "embedded");
 
-    private Layering() {
-    }
+    private Layering() {}
 
     static ArchRule domainImportsNoKafka(String root) {
-        return noClasses().that().resideInAnyPackage(packages(root, DOMAIN))
-                .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "kafka..")
+        return noClasses()
+                .that()
+                .resideInAnyPackage(packages(root, DOMAIN))
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.apache.kafka..", "kafka..")
                 .because("domain logic is plain Java, tested without Kafka (STYLE.md, habit 3)");
     }
 
@@ -33,16 +46,25 @@ final class Layering {
     }
 
     static ArchRule layers(String root) {
-        return layeredArchitecture().consideringOnlyDependenciesInLayers()
+        return layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
                 .withOptionalLayers(true)
-                .layer("Main").definedBy(root)
-                .layer("Cli").definedBy(root + ".cli..")
-                .layer("Tools").definedBy(root + ".bench..")
-                .layer("Adapters").definedBy(packages(root, ADAPTERS))
-                .layer("Domain").definedBy(packages(root, DOMAIN))
-                .whereLayer("Cli").mayOnlyBeAccessedByLayers("Main")
-                .whereLayer("Tools").mayOnlyBeAccessedByLayers("Cli")
-                .whereLayer("Adapters").mayOnlyBeAccessedByLayers("Main", "Cli", "Tools");
+                .layer("Main")
+                .definedBy(root)
+                .layer("Cli")
+                .definedBy(root + ".cli..")
+                .layer("Tools")
+                .definedBy(root + ".bench..")
+                .layer("Adapters")
+                .definedBy(packages(root, ADAPTERS))
+                .layer("Domain")
+                .definedBy(packages(root, DOMAIN))
+                .whereLayer("Cli")
+                .mayOnlyBeAccessedByLayers("Main")
+                .whereLayer("Tools")
+                .mayOnlyBeAccessedByLayers("Cli")
+                .whereLayer("Adapters")
+                .mayOnlyBeAccessedByLayers("Main", "Cli", "Tools");
     }
 
     static List<ArchRule> all(String root) {

@@ -35,7 +35,8 @@ class LayeringTest {
     @Test
     void reportsADomainClassThatImportsKafka() {
         assertThat(violations(Layering.domainImportsNoKafka(FIXTURE)))
-                .anyMatch(v -> v.contains(FIXTURE + ".detect.KafkaScore") && v.contains("org.apache.kafka.common.utils.Bytes"))
+                .anyMatch(v ->
+                        v.contains(FIXTURE + ".detect.KafkaScore") && v.contains("org.apache.kafka.common.utils.Bytes"))
                 .noneMatch(v -> v.contains(".ingest.") || v.contains(".bench."));
     }
 
@@ -49,15 +50,18 @@ class LayeringTest {
     @Test
     void reportsAToolThatUsesTheCommandLineAndADomainClassThatUsesAnAdapter() {
         List<String> violations = violations(Layering.layers(FIXTURE));
-        assertThat(violations).anyMatch(v -> v.contains(FIXTURE + ".bench.Bench") && v.contains(FIXTURE + ".cli.Command"));
-        assertThat(violations).anyMatch(v -> v.contains(FIXTURE + ".detect.ReadsTopics") && v.contains(FIXTURE + ".topology.Wiring"));
+        assertThat(violations)
+                .anyMatch(v -> v.contains(FIXTURE + ".bench.Bench") && v.contains(FIXTURE + ".cli.Command"));
+        assertThat(violations)
+                .anyMatch(v -> v.contains(FIXTURE + ".detect.ReadsTopics") && v.contains(FIXTURE + ".topology.Wiring"));
         // The command line may use the tools: that direction is not reported.
         assertThat(violations).noneMatch(v -> v.startsWith("Method <" + FIXTURE + ".cli.Command"));
     }
 
     private static Path classDirectory(Class<?> type) {
         try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Path.of(
+                    type.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

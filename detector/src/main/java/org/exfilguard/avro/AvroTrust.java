@@ -15,35 +15,35 @@ import org.apache.avro.util.ClassSecurityValidator.ClassSecurityPredicate;
  */
 public final class AvroTrust {
 
-  /** The package of the classes generated from {@code schemas/*.avsc}. */
-  public static final String SCHEMA_PACKAGE = "org.exfilguard.schema";
+    /** The package of the classes generated from {@code schemas/*.avsc}. */
+    public static final String SCHEMA_PACKAGE = "org.exfilguard.schema";
 
-  private AvroTrust() {}
+    private AvroTrust() {}
 
-  /** Installs the trust; idempotent and safe to call from every serde constructor. */
-  public static synchronized void ensureTrusted() {
-    ClassSecurityPredicate current = ClassSecurityValidator.getGlobal();
-    if (current instanceof TrustSchemaPackage) {
-      return;
-    }
-    ClassSecurityValidator.setGlobal(new TrustSchemaPackage(current));
-  }
-
-  /** True when Avro would instantiate the class. */
-  public static boolean isTrusted(Class<?> type) {
-    return ClassSecurityValidator.getGlobal().isTrusted(type);
-  }
-
-  /** Trusts our package and defers to what was trusted before for everything else. */
-  private record TrustSchemaPackage(ClassSecurityPredicate previous) implements ClassSecurityPredicate {
-    @Override
-    public boolean isTrusted(Class<?> type) {
-      return type.getName().startsWith(SCHEMA_PACKAGE + ".") || previous.isTrusted(type);
+    /** Installs the trust; idempotent and safe to call from every serde constructor. */
+    public static synchronized void ensureTrusted() {
+        ClassSecurityPredicate current = ClassSecurityValidator.getGlobal();
+        if (current instanceof TrustSchemaPackage) {
+            return;
+        }
+        ClassSecurityValidator.setGlobal(new TrustSchemaPackage(current));
     }
 
-    @Override
-    public void forbiddenClass(String className) {
-      previous.forbiddenClass(className);
+    /** True when Avro would instantiate the class. */
+    public static boolean isTrusted(Class<?> type) {
+        return ClassSecurityValidator.getGlobal().isTrusted(type);
     }
-  }
+
+    /** Trusts our package and defers to what was trusted before for everything else. */
+    private record TrustSchemaPackage(ClassSecurityPredicate previous) implements ClassSecurityPredicate {
+        @Override
+        public boolean isTrusted(Class<?> type) {
+            return type.getName().startsWith(SCHEMA_PACKAGE + ".") || previous.isTrusted(type);
+        }
+
+        @Override
+        public void forbiddenClass(String className) {
+            previous.forbiddenClass(className);
+        }
+    }
 }

@@ -59,7 +59,10 @@ final class BenchCluster implements AutoCloseable {
     }
 
     static BenchCluster start(Path workDir, String brokerHeap) throws IOException, InterruptedException {
-        BrokerProcess broker = BrokerProcess.start(workDir.resolve("broker").resolve("data"), workDir.resolve("broker"), brokerHeap,
+        BrokerProcess broker = BrokerProcess.start(
+                workDir.resolve("broker").resolve("data"),
+                workDir.resolve("broker"),
+                brokerHeap,
                 Duration.ofSeconds(90));
         return new BenchCluster(workDir, broker, EmbeddedSchemaRegistry.start());
     }
@@ -91,7 +94,10 @@ final class BenchCluster implements AutoCloseable {
         props.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        return new KafkaProducer<>(props, new StringSerializer(), AvroSerde.of(DbAccessEvent.class, client, false).serializer());
+        return new KafkaProducer<>(
+                props,
+                new StringSerializer(),
+                AvroSerde.of(DbAccessEvent.class, client, false).serializer());
     }
 
     static ProducerRecord<String, DbAccessEvent> record(String topic, DbAccessEvent event) {
@@ -121,10 +127,13 @@ final class BenchCluster implements AutoCloseable {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        try (KafkaProducer<String, EgressEvent> producer = new KafkaProducer<>(props, new StringSerializer(),
+        try (KafkaProducer<String, EgressEvent> producer = new KafkaProducer<>(
+                props,
+                new StringSerializer(),
                 AvroSerde.of(EgressEvent.class, client, false).serializer())) {
             source.accept(flow -> {
-                producer.send(new ProducerRecord<>(topic, null, flow.getEventTime().toEpochMilli(), flow.getSrcIp(), flow));
+                producer.send(
+                        new ProducerRecord<>(topic, null, flow.getEventTime().toEpochMilli(), flow.getSrcIp(), flow));
                 count.incrementAndGet();
             });
             producer.flush();
@@ -139,7 +148,12 @@ final class BenchCluster implements AutoCloseable {
     }
 
     Map<TopicPartition, Long> endOffsets(String topic) throws ExecutionException, InterruptedException {
-        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        int partitions = admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get()
+                .get(topic)
+                .partitions()
+                .size();
         Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
         for (int p = 0; p < partitions; p++) {
             latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
@@ -150,12 +164,14 @@ final class BenchCluster implements AutoCloseable {
     }
 
     /** Waits until the group's committed offsets reach {@code ends}: every event consumed and committed. */
-    void awaitCommitted(String group, Map<TopicPartition, Long> ends, Duration timeout, Runnable check) throws Exception {
+    void awaitCommitted(String group, Map<TopicPartition, Long> ends, Duration timeout, Runnable check)
+            throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             check.run();
-            Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get();
             boolean done = ends.entrySet().stream().allMatch(e -> {
                 OffsetAndMetadata c = committed.get(e.getKey());
                 return e.getValue() == 0 || (c != null && c.offset() >= e.getValue());
@@ -170,11 +186,15 @@ final class BenchCluster implements AutoCloseable {
 
     /** Events of {@code topic} the group has not yet committed: how far behind the input it is. */
     long lag(String group, String topic) throws ExecutionException, InterruptedException {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-        return endOffsets(topic).entrySet().stream().mapToLong(e -> {
-            OffsetAndMetadata c = committed.get(e.getKey());
-            return Math.max(0, e.getValue() - (c == null ? 0 : c.offset()));
-        }).sum();
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get();
+        return endOffsets(topic).entrySet().stream()
+                .mapToLong(e -> {
+                    OffsetAndMetadata c = committed.get(e.getKey());
+                    return Math.max(0, e.getValue() - (c == null ? 0 : c.offset()));
+                })
+                .sum();
     }
 
     /** Every committed alert on a topic, in order per partition. */
@@ -199,15 +219,27 @@ final class BenchCluster implements AutoCloseable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
-        return new KafkaConsumer<>(props, new StringDeserializer(), AvroSerde.of(ExfiltrationAlert.class, client, false).deserializer());
+        return new KafkaConsumer<>(
+                props,
+                new StringDeserializer(),
+                AvroSerde.of(ExfiltrationAlert.class, client, false).deserializer());
     }
 
     /** Which input partitions each member of a group holds, by client id. */
     Map<String, List<Integer>> assignments(String group, String topic) throws ExecutionException, InterruptedException {
         Map<String, List<Integer>> byClient = new java.util.TreeMap<>();
-        admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().forEach(member ->
-                byClient.put(member.clientId(), member.assignment().topicPartitions().stream()
-                        .filter(tp -> tp.topic().equals(topic)).map(TopicPartition::partition).sorted().toList()));
+        admin.describeConsumerGroups(List.of(group))
+                .all()
+                .get()
+                .get(group)
+                .members()
+                .forEach(member -> byClient.put(
+                        member.clientId(),
+                        member.assignment().topicPartitions().stream()
+                                .filter(tp -> tp.topic().equals(topic))
+                                .map(TopicPartition::partition)
+                                .sorted()
+                                .toList()));
         return byClient;
     }
 
@@ -216,8 +248,13 @@ final class BenchCluster implements AutoCloseable {
     }
 
     /** The detector's configuration for one measured application: its own id, state dir and output topics. */
-    ExfilguardConfig detectorConfig(String applicationId, Path stateDir, String input, String alerts, String deadLetters,
-                                    Map<String, Object> extra) {
+    ExfilguardConfig detectorConfig(
+            String applicationId,
+            Path stateDir,
+            String input,
+            String alerts,
+            String deadLetters,
+            Map<String, Object> extra) {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put(ExfilguardConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
         values.put(ExfilguardConfig.SCHEMA_REGISTRY_URL, registry.url());

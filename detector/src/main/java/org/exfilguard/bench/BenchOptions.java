@@ -19,8 +19,16 @@ import org.exfilguard.config.ExfilguardConfig;
  * @param mix        how row counts are drawn ({@link BenchWorkload.Mix})
  * @param detector   the detector under measurement for a configuration, wired as {@code run} wires it
  */
-public record BenchOptions(long events, int keys, long seed, int partitions, Path workDir, Duration timeout, String brokerHeap,
-                           BenchWorkload.Mix mix, Function<ExfilguardConfig, BenchApp> detector) {
+public record BenchOptions(
+        long events,
+        int keys,
+        long seed,
+        int partitions,
+        Path workDir,
+        Duration timeout,
+        String brokerHeap,
+        BenchWorkload.Mix mix,
+        Function<ExfilguardConfig, BenchApp> detector) {
 
     /** Event time of the first backlog event: a fixed Monday, so a seed fixes the input exactly. */
     public static final Instant BACKLOG_START = Instant.parse("2025-06-02T00:00:00Z");
@@ -32,7 +40,15 @@ public record BenchOptions(long events, int keys, long seed, int partitions, Pat
     }
 
     public String describe() {
-        return String.format(java.util.Locale.ROOT, "%,d events over %,d account/table keys (%,d accounts), %d days of event time, %s mix, seed %d, %d partitions",
-                events, keys, workload().accounts(), BACKLOG_SPAN.toDays(), mix.name().toLowerCase(java.util.Locale.ROOT), seed, partitions);
+        return String.format(
+                java.util.Locale.ROOT,
+                "%,d events over %,d account/table keys (%,d accounts), %d days of event time, %s mix, seed %d, %d partitions",
+                events,
+                keys,
+                workload().accounts(),
+                BACKLOG_SPAN.toDays(),
+                mix.name().toLowerCase(java.util.Locale.ROOT),
+                seed,
+                partitions);
     }
 }

@@ -40,7 +40,9 @@ public final class BenchWorkload {
      * them {@value #FLOWS_PER_READ} network flows per read on the egress topic ({@link EgressWorkload}).
      */
     public enum Mix {
-        UNIFORM, ROLES, REALISTIC
+        UNIFORM,
+        ROLES,
+        REALISTIC
     }
 
     /** Flows per read in the REALISTIC mix. */
@@ -109,7 +111,8 @@ public final class BenchWorkload {
         int key = nextKey();
         int accountIndex = key / 2;
         boolean sensitive = random.nextDouble() < sensitiveShare;
-        String table = sensitive ? SENSITIVE_TABLES.get(key % 2) : OTHER_TABLES.get(random.nextInt(OTHER_TABLES.size()));
+        String table =
+                sensitive ? SENSITIVE_TABLES.get(key % 2) : OTHER_TABLES.get(random.nextInt(OTHER_TABLES.size()));
         double kind = random.nextDouble();
         if (mix != Mix.UNIFORM) {
             return roleRead(accountIndex, table, kind, at);
@@ -211,7 +214,8 @@ public final class BenchWorkload {
         return DbAccessEvent.newBuilder()
                 .setEventTime(at)
                 .setAccount(account(accountIndex))
-                .setClientIp("10." + ((accountIndex >> 16) & 0xff) + "." + ((accountIndex >> 8) & 0xff) + "." + (accountIndex & 0xff))
+                .setClientIp("10." + ((accountIndex >> 16) & 0xff) + "." + ((accountIndex >> 8) & 0xff) + "."
+                        + (accountIndex & 0xff))
                 .setDatabase(table.substring(0, table.indexOf('.')))
                 .setTables(List.of(table))
                 .setOperation(Operation.SELECT)

@@ -18,12 +18,14 @@ public final class EgressWorkload {
 
     /** The known destinations of the mix (configure them as {@code egress.known.destinations}). */
     public static final String KNOWN_DESTINATIONS = "52.96.0.0/14";
+
     static final int INTERNAL_PERCENT = 60;
     static final int KNOWN_PERCENT = 25;
     static final int BUSY_HOSTS = 4;
     static final int BUSY_PERCENT = 30;
     /** Public sites shared by all hosts; each host uses a handful of them. */
     private static final int POPULAR_SITES = 400;
+
     private static final int USUAL_SITES_PER_HOST = 12;
 
     private final int hosts;
@@ -62,16 +64,28 @@ public final class EgressWorkload {
             // A new destination: a busy host's long tail is longer than an ordinary host's.
             boolean tail = random.nextInt(100) < (busy ? 12 : 3);
             if (tail) {
-                dst = (100 + random.nextInt(120)) + "." + random.nextInt(256) + "." + random.nextInt(256) + "." + random.nextInt(256);
+                dst = (100 + random.nextInt(120)) + "." + random.nextInt(256) + "." + random.nextInt(256) + "."
+                        + random.nextInt(256);
             } else {
-                int site = (int) Long.remainderUnsigned(mix(h * 31L + random.nextInt(USUAL_SITES_PER_HOST)), POPULAR_SITES);
+                int site = (int)
+                        Long.remainderUnsigned(mix(h * 31L + random.nextInt(USUAL_SITES_PER_HOST)), POPULAR_SITES);
                 dst = "93.184." + (site >> 8) + "." + (site & 0xff);
             }
             bytesOut = random.nextInt(50) == 0 ? 1_000_000 + random.nextInt(20_000_000) : 300 + random.nextInt(40_000);
         }
-        return EgressEvent.newBuilder().setEventTime(at).setSrcIp(host(h)).setSrcHost(null).setAccount(null)
-                .setDstIp(dst).setDstHost(null).setDstPort(port).setProtocol("tcp").setBytesOut(bytesOut)
-                .setBytesIn(bytesOut / 8).setSourceFormat(BenchWorkload.SOURCE_FORMAT).build();
+        return EgressEvent.newBuilder()
+                .setEventTime(at)
+                .setSrcIp(host(h))
+                .setSrcHost(null)
+                .setAccount(null)
+                .setDstIp(dst)
+                .setDstHost(null)
+                .setDstPort(port)
+                .setProtocol("tcp")
+                .setBytesOut(bytesOut)
+                .setBytesIn(bytesOut / 8)
+                .setSourceFormat(BenchWorkload.SOURCE_FORMAT)
+                .build();
     }
 
     /** SplitMix64's finaliser. */

@@ -30,6 +30,7 @@ public final class LatencyBench {
     static final String GROUP = "bench-latency";
     /** History ends a day before the live phase, so every incident it opened has closed when the live phase starts. */
     static final Duration HISTORY_GAP = Duration.ofDays(1);
+
     static final Duration WARM_UP = Duration.ofSeconds(3);
     static final Duration DRAIN = Duration.ofSeconds(30);
 
@@ -40,12 +41,19 @@ public final class LatencyBench {
     private final long extractionRows;
     /** Detector configuration for the measured run, applied over the bench's own. */
     private final Map<String, String> settings;
+
     private final PrintStream out;
     /** The detector's commit interval, printed with the figures: an alert is visible once its transaction commits. */
     private String commitIntervalMs = "?";
 
-    public LatencyBench(BenchOptions options, int rate, int extractions, Duration interval, long extractionRows,
-                        Map<String, String> settings, PrintStream out) {
+    public LatencyBench(
+            BenchOptions options,
+            int rate,
+            int extractions,
+            Duration interval,
+            long extractionRows,
+            Map<String, String> settings,
+            PrintStream out) {
         this.options = options;
         this.settings = settings;
         this.rate = rate;
@@ -56,22 +64,40 @@ public final class LatencyBench {
     }
 
     public int run() throws Exception {
-        out.printf(Locale.ROOT, "bench latency: history %s; live %,d events/s, %d extractions of %,d rows every %d ms%n",
-                options.describe(), rate, extractions, extractionRows, interval.toMillis());
+        out.printf(
+                Locale.ROOT,
+                "bench latency: history %s; live %,d events/s, %d extractions of %,d rows every %d ms%n",
+                options.describe(),
+                rate,
+                extractions,
+                extractionRows,
+                interval.toMillis());
         try (BenchCluster cluster = BenchCluster.start(options.workDir(), options.brokerHeap())) {
             cluster.createTopics(options.partitions(), INPUT, ALERTS, "latency-dlq");
             BenchWorkload workload = options.workload();
             Instant liveStart = Instant.now();
             Instant historyStart = liveStart.minus(BenchOptions.BACKLOG_SPAN);
-            cluster.produce(INPUT, sink -> workload.backlog(options.events(), historyStart,
-                    BenchOptions.BACKLOG_SPAN.minus(HISTORY_GAP), sink));
-            ExfilguardConfig config = cluster.detectorConfig(GROUP, options.workDir().resolve("state-latency"), INPUT, ALERTS,
-                    "latency-dlq", new java.util.LinkedHashMap<String, Object>(settings));
+            cluster.produce(
+                    INPUT,
+                    sink -> workload.backlog(
+                            options.events(), historyStart, BenchOptions.BACKLOG_SPAN.minus(HISTORY_GAP), sink));
+            ExfilguardConfig config = cluster.detectorConfig(
+                    GROUP,
+                    options.workDir().resolve("state-latency"),
+                    INPUT,
+                    ALERTS,
+                    "latency-dlq",
+                    new java.util.LinkedHashMap<String, Object>(settings));
             commitIntervalMs = String.valueOf(org.exfilguard.config.StreamsSettings.of(config)
                     .get(org.apache.kafka.streams.StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
             try (BenchApp detector = options.detector().apply(config)) {
-                RunResult history = Measurement.measure(cluster, "history catch-up", GROUP, INPUT, options.timeout(), List.of(detector));
-                out.printf(Locale.ROOT, "history of %,d events processed at %,.0f events/s%n", history.events(), history.eventsPerSecond());
+                RunResult history = Measurement.measure(
+                        cluster, "history catch-up", GROUP, INPUT, options.timeout(), List.of(detector));
+                out.printf(
+                        Locale.ROOT,
+                        "history of %,d events processed at %,.0f events/s%n",
+                        history.events(),
+                        history.eventsPerSecond());
                 return live(cluster, workload, detector);
             }
         }
@@ -82,7 +108,8 @@ public final class LatencyBench {
         Map<String, Long> arrivedAt = new ConcurrentHashMap<>();
         Map<String, List<String>> recordsByAccount = new ConcurrentHashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
-        Thread watcher = new Thread(() -> watchAlerts(cluster, sentAt, arrivedAt, recordsByAccount, stop), "bench-alert-watcher");
+        Thread watcher = new Thread(
+                () -> watchAlerts(cluster, sentAt, arrivedAt, recordsByAccount, stop), "bench-alert-watcher");
         watcher.start();
         Thread.sleep(1000); // the watcher is assigned and positioned at the end before anything is injected
 
@@ -139,38 +166,85 @@ public final class LatencyBench {
         latencies.sort(Double::compare);
         int missed = sentAt.size() - latencies.size();
         out.println();
-        out.printf(Locale.ROOT, "live phase: %,d events in %.1f s (%,.0f/s offered, producer at most %.0f ms behind schedule)%n",
-                total + injected, liveSeconds, (total + injected) / liveSeconds, maxBehindNanos / 1e6);
-        out.printf(Locale.ROOT, "detector lag when the live phase ended: %,d events (%s)%n", lagAtEnd,
-                lagAtEnd <= rate ? "kept up" : String.format(Locale.ROOT, "fell behind by %.1f s of input", (double) lagAtEnd / rate));
-        out.printf(Locale.ROOT, "%-28s %8s %8s %8s %8s %8s%n", "extraction → alert", "n", "p50 ms", "p99 ms", "max ms", "missed");
-        out.printf(Locale.ROOT, "%-28s %8d %8.0f %8.0f %8.0f %8d%n", "wall time", latencies.size(),
-                percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0), missed);
+        out.printf(
+                Locale.ROOT,
+                "live phase: %,d events in %.1f s (%,.0f/s offered, producer at most %.0f ms behind schedule)%n",
+                total + injected,
+                liveSeconds,
+                (total + injected) / liveSeconds,
+                maxBehindNanos / 1e6);
+        out.printf(
+                Locale.ROOT,
+                "detector lag when the live phase ended: %,d events (%s)%n",
+                lagAtEnd,
+                lagAtEnd <= rate
+                        ? "kept up"
+                        : String.format(Locale.ROOT, "fell behind by %.1f s of input", (double) lagAtEnd / rate));
+        out.printf(
+                Locale.ROOT,
+                "%-28s %8s %8s %8s %8s %8s%n",
+                "extraction → alert",
+                "n",
+                "p50 ms",
+                "p99 ms",
+                "max ms",
+                "missed");
+        out.printf(
+                Locale.ROOT,
+                "%-28s %8d %8.0f %8.0f %8.0f %8d%n",
+                "wall time",
+                latencies.size(),
+                percentile(latencies, 0.50),
+                percentile(latencies, 0.99),
+                percentile(latencies, 1.0),
+                missed);
         // A miss is worth a look: name the extraction and every record its account did get.
-        sentAt.keySet().stream().filter(key -> !arrivedAt.containsKey(key)).sorted().forEach(key -> {
-            String account = key.substring(0, key.indexOf('@'));
-            out.printf(Locale.ROOT, "  missed %s at %s; records for the account during the run: %s%n", account,
-                    Instant.ofEpochMilli(Long.parseLong(key.substring(key.indexOf('@') + 1))),
-                    recordsByAccount.getOrDefault(account, List.of()));
-        });
+        sentAt.keySet().stream()
+                .filter(key -> !arrivedAt.containsKey(key))
+                .sorted()
+                .forEach(key -> {
+                    String account = key.substring(0, key.indexOf('@'));
+                    out.printf(
+                            Locale.ROOT,
+                            "  missed %s at %s; records for the account during the run: %s%n",
+                            account,
+                            Instant.ofEpochMilli(Long.parseLong(key.substring(key.indexOf('@') + 1))),
+                            recordsByAccount.getOrDefault(account, List.of()));
+                });
         out.println();
         out.println("README-ready:");
         out.println();
-        out.printf(Locale.ROOT, "Alert latency (`bench latency --rate %d --extractions %d --interval-ms %d`): with input at %,d events/s "
+        out.printf(
+                Locale.ROOT,
+                "Alert latency (`bench latency --rate %d --extractions %d --interval-ms %d`): with input at %,d events/s "
                         + "and %d extractions of %,d rows injected, the wall time from producing the crossing event to its alert being "
                         + "readable (read_committed) on the alerts topic was p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d of %d alerted; "
                         + "exactly_once_v2 with commit.interval.ms=%s, so an alert waits for its transaction to commit).%n",
-                rate, extractions, interval.toMillis(), rate, extractions, extractionRows, percentile(latencies, 0.50),
-                percentile(latencies, 0.99), percentile(latencies, 1.0), latencies.size(), sentAt.size(),
+                rate,
+                extractions,
+                interval.toMillis(),
+                rate,
+                extractions,
+                extractionRows,
+                percentile(latencies, 0.50),
+                percentile(latencies, 0.99),
+                percentile(latencies, 1.0),
+                latencies.size(),
+                sentAt.size(),
                 commitIntervalMs);
         return missed == 0 ? 0 : 1;
     }
 
-    private void watchAlerts(BenchCluster cluster, Map<String, Long> sentAt, Map<String, Long> arrivedAt,
-                             Map<String, List<String>> recordsByAccount, AtomicBoolean stop) {
+    private void watchAlerts(
+            BenchCluster cluster,
+            Map<String, Long> sentAt,
+            Map<String, Long> arrivedAt,
+            Map<String, List<String>> recordsByAccount,
+            AtomicBoolean stop) {
         try (KafkaConsumer<String, ExfiltrationAlert> consumer = cluster.alertConsumer()) {
             List<TopicPartition> partitions = consumer.partitionsFor(ALERTS).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position);
@@ -178,8 +252,10 @@ public final class LatencyBench {
                 for (ConsumerRecord<String, ExfiltrationAlert> record : consumer.poll(Duration.ofMillis(20))) {
                     long now = System.nanoTime();
                     ExfiltrationAlert alert = record.value();
-                    recordsByAccount.computeIfAbsent(alert.getAccount(), a -> new java.util.concurrent.CopyOnWriteArrayList<>())
-                            .add(alert.getStatus() + " " + alert.getTable() + " at " + alert.getDetectedAt() + " (" + alert.getObservedRows() + " rows)");
+                    recordsByAccount
+                            .computeIfAbsent(alert.getAccount(), a -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                            .add(alert.getStatus() + " " + alert.getTable() + " at " + alert.getDetectedAt() + " ("
+                                    + alert.getObservedRows() + " rows)");
                     String key = matchKey(alert.getAccount(), alert.getDetectedAt());
                     if (sentAt.containsKey(key)) {
                         arrivedAt.putIfAbsent(key, now);

@@ -9,21 +9,32 @@ import org.apache.kafka.common.TopicPartition;
 /** Times applications from start until their group has committed the end of the input topic. */
 final class Measurement {
 
-    private Measurement() {
-    }
+    private Measurement() {}
 
     /**
      * Starts the apps (instances of one application id), waits until {@code group} has committed every offset of
      * {@code topic}, and stops the clock. The apps are left running for the caller to inspect and close.
      */
-    static RunResult measure(BenchCluster cluster, String name, String group, String topic, Duration timeout,
-                             List<? extends BenchApp> apps) throws Exception {
+    static RunResult measure(
+            BenchCluster cluster,
+            String name,
+            String group,
+            String topic,
+            Duration timeout,
+            List<? extends BenchApp> apps)
+            throws Exception {
         return measure(cluster, name, group, List.of(topic), timeout, apps);
     }
 
     /** As above, until the group has committed the end of every one of {@code topics}. */
-    static RunResult measure(BenchCluster cluster, String name, String group, List<String> topics, Duration timeout,
-                             List<? extends BenchApp> apps) throws Exception {
+    static RunResult measure(
+            BenchCluster cluster,
+            String name,
+            String group,
+            List<String> topics,
+            Duration timeout,
+            List<? extends BenchApp> apps)
+            throws Exception {
         Map<TopicPartition, Long> ends = new java.util.LinkedHashMap<>();
         for (String topic : topics) {
             ends.putAll(cluster.endOffsets(topic));

@@ -65,9 +65,16 @@ public final class ParseBench {
         Duration wall = Duration.ofNanos(System.nanoTime() - start);
         Duration cpu = Duration.ofNanos(threads.getCurrentThreadCpuTime() - cpuStart);
         // Thread CPU time as well as wall time: on a shared 2-core machine other processes steal the wall clock.
-        out.printf(Locale.ROOT, "  %-10s %,d events (%d other): wall %.2f s = %,.0f entries/s; thread cpu %.2f s = %,.0f entries/s%n",
-                name, counts[0], counts[1], wall.toNanos() / 1e9, counts[0] / (wall.toNanos() / 1e9),
-                cpu.toNanos() / 1e9, counts[0] / (cpu.toNanos() / 1e9));
+        out.printf(
+                Locale.ROOT,
+                "  %-10s %,d events (%d other): wall %.2f s = %,.0f entries/s; thread cpu %.2f s = %,.0f entries/s%n",
+                name,
+                counts[0],
+                counts[1],
+                wall.toNanos() / 1e9,
+                counts[0] / (wall.toNanos() / 1e9),
+                cpu.toNanos() / 1e9,
+                counts[0] / (cpu.toNanos() / 1e9));
         if (counts[0] != n) {
             throw new IllegalStateException(name + ": expected " + n + " events, got " + counts[0]);
         }
@@ -83,8 +90,21 @@ public final class ParseBench {
             String stmt = String.format(Locale.ROOT, shape, rnd.nextInt(1_000_000), rnd.nextInt(28) + 1) + ";";
             entries[i] = new String[] {
                 String.format(Locale.ROOT, "# Time: 2025-05-02T03:%02d:%02d.%06dZ", (i / 60) % 60, i % 60, i),
-                String.format(Locale.ROOT, "# User@Host: app%d[app%d] @ web%d [10.0.%d.%d]  Id: %d", i % 7, i % 7, i % 5, i % 3, i % 250, i),
-                String.format(Locale.ROOT, "# Query_time: 0.%06d  Lock_time: 0.000010 Rows_sent: %d  Rows_examined: %d", i, i % 500, i),
+                String.format(
+                        Locale.ROOT,
+                        "# User@Host: app%d[app%d] @ web%d [10.0.%d.%d]  Id: %d",
+                        i % 7,
+                        i % 7,
+                        i % 5,
+                        i % 3,
+                        i % 250,
+                        i),
+                String.format(
+                        Locale.ROOT,
+                        "# Query_time: 0.%06d  Lock_time: 0.000010 Rows_sent: %d  Rows_examined: %d",
+                        i,
+                        i % 500,
+                        i),
                 i % 50 == 0 ? "use coop;" : "SET timestamp=" + (1746155647 + i) + ";",
                 stmt,
             };
@@ -103,16 +123,34 @@ public final class ParseBench {
         String[] lines = new String[pool];
         Random rnd = new Random(7);
         for (int i = 0; i < pool; i++) {
-            lines[i] = String.format(Locale.ROOT,
+            lines[i] = String.format(
+                    Locale.ROOT,
                     "%d.%06d\tC%08x\t10.0.%d.%d\t%d\t%d.%d.%d.%d\t%d\ttcp\tssl\t%.6f\t%d\t%d\tSF\t-\t-\t0\tShADadfF\t%d\t%d\t%d\t%d\t(empty)",
-                    1746155647 + i, rnd.nextInt(1_000_000), i, i % 4, i % 250, 40000 + i % 20000,
-                    rnd.nextInt(223) + 1, rnd.nextInt(256), rnd.nextInt(256), rnd.nextInt(256), i % 2 == 0 ? 443 : 80,
-                    rnd.nextDouble(), rnd.nextInt(10_000_000), rnd.nextInt(100_000), 6, 900, 7, 600);
+                    1746155647 + i,
+                    rnd.nextInt(1_000_000),
+                    i,
+                    i % 4,
+                    i % 250,
+                    40000 + i % 20000,
+                    rnd.nextInt(223) + 1,
+                    rnd.nextInt(256),
+                    rnd.nextInt(256),
+                    rnd.nextInt(256),
+                    i % 2 == 0 ? 443 : 80,
+                    rnd.nextDouble(),
+                    rnd.nextInt(10_000_000),
+                    rnd.nextInt(100_000),
+                    6,
+                    900,
+                    7,
+                    600);
         }
         return (p, out) -> {
             p.accept("#separator \\x09", out);
-            p.accept("#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\tresp_bytes"
-                    + "\tconn_state\tlocal_orig\tlocal_resp\tmissed_bytes\thistory\torig_pkts\torig_ip_bytes\tresp_pkts\tresp_ip_bytes\ttunnel_parents", out);
+            p.accept(
+                    "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\tresp_bytes"
+                            + "\tconn_state\tlocal_orig\tlocal_resp\tmissed_bytes\thistory\torig_pkts\torig_ip_bytes\tresp_pkts\tresp_ip_bytes\ttunnel_parents",
+                    out);
             for (int i = 0; i < n; i++) {
                 p.accept(lines[i % pool], out);
             }

@@ -16,8 +16,7 @@ final class ProcessStats {
     /** Linux reports process times in clock ticks; 100 per second on every common kernel configuration. */
     private static final long TICKS_PER_SECOND = 100;
 
-    private ProcessStats() {
-    }
+    private ProcessStats() {}
 
     /** CPU time (user + system, all threads) of this JVM. */
     static Duration selfCpu() {

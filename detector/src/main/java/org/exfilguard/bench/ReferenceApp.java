@@ -40,7 +40,8 @@ final class ReferenceApp implements BenchApp {
     /** With {@code withEgress}, the reference of the realistic mix: the same sum over the reads and the flows. */
     ReferenceApp(ExfilguardConfig config, SchemaRegistryClient client, boolean withEgress) {
         Properties props = StreamsSettings.of(config);
-        Topology topology = withEgress ? topology(config.topics().dbAccess(), config.topics().egress(), client)
+        Topology topology = withEgress
+                ? topology(config.topics().dbAccess(), config.topics().egress(), client)
                 : topology(config.topics().dbAccess(), client);
         this.streams = new KafkaStreams(topology, props);
     }
@@ -52,27 +53,46 @@ final class ReferenceApp implements BenchApp {
      */
     static Topology topology(String reads, String flows, SchemaRegistryClient client) {
         StreamsBuilder builder = new StreamsBuilder();
-        var rows = builder.stream(reads, Consumed.with(Serdes.String(), AvroSerde.of(DbAccessEvent.class, client, false))
-                .withName("reference-source")).mapValues(DbAccessEvent::getRowsReturned, Named.as("reference-rows"));
-        var bytes = builder.stream(flows, Consumed.with(Serdes.String(), AvroSerde.of(EgressEvent.class, client, false))
-                .withName("reference-egress-source")).mapValues(EgressEvent::getBytesOut, Named.as("reference-bytes"));
+        var rows = builder.stream(
+                        reads,
+                        Consumed.with(Serdes.String(), AvroSerde.of(DbAccessEvent.class, client, false))
+                                .withName("reference-source"))
+                .mapValues(DbAccessEvent::getRowsReturned, Named.as("reference-rows"));
+        var bytes = builder.stream(
+                        flows,
+                        Consumed.with(Serdes.String(), AvroSerde.of(EgressEvent.class, client, false))
+                                .withName("reference-egress-source"))
+                .mapValues(EgressEvent::getBytesOut, Named.as("reference-bytes"));
         rows.merge(bytes, Named.as("reference-merge"))
                 .groupByKey(Grouped.with("reference-group", Serdes.String(), Serdes.Long()))
                 .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofHours(1)))
-                .aggregate(() -> 0L, (key, value, sum) -> sum + value, Named.as(STORE),
+                .aggregate(
+                        () -> 0L,
+                        (key, value, sum) -> sum + value,
+                        Named.as(STORE),
                         Materialized.<String, Long, WindowStore<Bytes, byte[]>>as(STORE)
-                                .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()).withCachingDisabled());
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(Serdes.Long())
+                                .withCachingDisabled());
         return builder.build();
     }
 
     static Topology topology(String input, SchemaRegistryClient client) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(input, Consumed.with(Serdes.String(), AvroSerde.of(DbAccessEvent.class, client, false)).withName("reference-source"))
-                .groupByKey(Grouped.with("reference-group", Serdes.String(), AvroSerde.of(DbAccessEvent.class, client, false)))
+        builder.stream(
+                        input,
+                        Consumed.with(Serdes.String(), AvroSerde.of(DbAccessEvent.class, client, false))
+                                .withName("reference-source"))
+                .groupByKey(Grouped.with(
+                        "reference-group", Serdes.String(), AvroSerde.of(DbAccessEvent.class, client, false)))
                 .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofHours(1)))
-                .aggregate(() -> 0L, (account, event, sum) -> sum + event.getRowsReturned(), Named.as(STORE),
+                .aggregate(
+                        () -> 0L,
+                        (account, event, sum) -> sum + event.getRowsReturned(),
+                        Named.as(STORE),
                         Materialized.<String, Long, WindowStore<Bytes, byte[]>>as(STORE)
-                                .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long())
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(Serdes.Long())
                                 // Its best configuration: every record is a new window key, the cache would only cost.
                                 .withCachingDisabled());
         return builder.build();

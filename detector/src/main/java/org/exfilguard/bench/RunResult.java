@@ -7,7 +7,8 @@ import java.util.OptionalLong;
  * One measured run: events consumed, wall time from start to all offsets committed, CPU of the application's
  * JVM and of the broker's JVM over that time, and the application's peak RSS.
  */
-record RunResult(String name, long events, Duration wall, Duration appCpu, Duration brokerCpu, OptionalLong peakRssBytes) {
+record RunResult(
+        String name, long events, Duration wall, Duration appCpu, Duration brokerCpu, OptionalLong peakRssBytes) {
 
     double eventsPerSecond() {
         return events / seconds(wall);

@@ -43,31 +43,65 @@ public final class ScaleBench {
     public int run() throws Exception {
         out.println("bench scale: " + options.describe());
         try (BenchCluster cluster = BenchCluster.start(options.workDir(), options.brokerHeap())) {
-            cluster.createTopics(options.partitions(), INPUT, "scale-alerts-one", "scale-alerts-two", "scale-dlq-one", "scale-dlq-two");
+            cluster.createTopics(
+                    options.partitions(),
+                    INPUT,
+                    "scale-alerts-one",
+                    "scale-alerts-two",
+                    "scale-dlq-one",
+                    "scale-dlq-two");
             BenchWorkload workload = options.workload();
-            cluster.produce(INPUT, sink -> workload.backlog(options.events(), BenchOptions.BACKLOG_START, BenchOptions.BACKLOG_SPAN, sink));
+            cluster.produce(
+                    INPUT,
+                    sink -> workload.backlog(
+                            options.events(), BenchOptions.BACKLOG_START, BenchOptions.BACKLOG_SPAN, sink));
 
-            ExfilguardConfig one = cluster.detectorConfig("bench-scale-one", options.workDir().resolve("state-one"), INPUT,
-                    "scale-alerts-one", "scale-dlq-one", Map.of());
+            ExfilguardConfig one = cluster.detectorConfig(
+                    "bench-scale-one",
+                    options.workDir().resolve("state-one"),
+                    INPUT,
+                    "scale-alerts-one",
+                    "scale-dlq-one",
+                    Map.of());
             RunResult single;
             try (BenchApp app = options.detector().apply(one)) {
-                single = Measurement.measure(cluster, "one instance", "bench-scale-one", INPUT, options.timeout(), List.of(app));
+                single = Measurement.measure(
+                        cluster, "one instance", "bench-scale-one", INPUT, options.timeout(), List.of(app));
             }
             out.printf(Locale.ROOT, "one instance: %,.0f events/s%n", single.eventsPerSecond());
 
             String twoId = "bench-scale-two";
-            BenchApp first = options.detector().apply(cluster.detectorConfig(twoId, options.workDir().resolve("state-two-a"), INPUT,
-                    "scale-alerts-two", "scale-dlq-two", Map.of()));
-            BenchApp second = options.detector().apply(cluster.detectorConfig(twoId, options.workDir().resolve("state-two-b"), INPUT,
-                    "scale-alerts-two", "scale-dlq-two", Map.of()));
+            BenchApp first = options.detector()
+                    .apply(cluster.detectorConfig(
+                            twoId,
+                            options.workDir().resolve("state-two-a"),
+                            INPUT,
+                            "scale-alerts-two",
+                            "scale-dlq-two",
+                            Map.of()));
+            BenchApp second = options.detector()
+                    .apply(cluster.detectorConfig(
+                            twoId,
+                            options.workDir().resolve("state-two-b"),
+                            INPUT,
+                            "scale-alerts-two",
+                            "scale-dlq-two",
+                            Map.of()));
             RunResult pair;
             Map<String, List<Integer>> split;
-            try (first; second) {
-                pair = Measurement.measure(cluster, "two instances, one application id", twoId, INPUT, options.timeout(),
+            try (first;
+                    second) {
+                pair = Measurement.measure(
+                        cluster,
+                        "two instances, one application id",
+                        twoId,
+                        INPUT,
+                        options.timeout(),
                         List.of(first, second));
                 split = cluster.assignments(twoId, INPUT);
             }
-            out.printf(Locale.ROOT, "two instances: %,.0f events/s; partitions held: %s%n", pair.eventsPerSecond(), split);
+            out.printf(
+                    Locale.ROOT, "two instances: %,.0f events/s; partitions held: %s%n", pair.eventsPerSecond(), split);
 
             List<ExfiltrationAlert> alertsOne = cluster.readAlerts("scale-alerts-one");
             List<ExfiltrationAlert> alertsTwo = cluster.readAlerts("scale-alerts-two");
@@ -82,22 +116,39 @@ public final class ScaleBench {
 
             out.println();
             Report.runTable(out, List.of(single, pair));
-            out.printf(Locale.ROOT, "alerts: one instance %,d records (%,d ids), two instances %,d records (%,d ids); "
+            out.printf(
+                    Locale.ROOT,
+                    "alerts: one instance %,d records (%,d ids), two instances %,d records (%,d ids); "
                             + "only in one: %d, only in two: %d -> %s%n",
-                    alertsOne.size(), idsOne.size(), alertsTwo.size(), idsTwo.size(), onlyOne.size(), onlyTwo.size(),
+                    alertsOne.size(),
+                    idsOne.size(),
+                    alertsTwo.size(),
+                    idsTwo.size(),
+                    onlyOne.size(),
+                    onlyTwo.size(),
                     same ? "IDENTICAL" : "DIFFERENT");
             describe("only in one instance's", alertsOne, onlyOne);
             describe("only in two instances'", alertsTwo, onlyTwo);
-            out.printf("partitions split between the two instances: %s -> %s%n", split, bothWorked ? "both worked" : "NOT SPLIT");
+            out.printf(
+                    "partitions split between the two instances: %s -> %s%n",
+                    split, bothWorked ? "both worked" : "NOT SPLIT");
             out.println();
             out.println("README-ready:");
             out.println();
-            out.printf(Locale.ROOT, "Scale-out (`bench scale --events %d --partitions %d`): two instances with one application id split the "
+            out.printf(
+                    Locale.ROOT,
+                    "Scale-out (`bench scale --events %d --partitions %d`): two instances with one application id split the "
                             + "%d partitions (%s) and published the same %,d alert ids as one instance (%s). On this machine both instances, "
                             + "the broker and the producer share 2 cores, so two instances ran at %,.0f events/s against %,.0f for one "
                             + "(%.2fx): splitting costs little, and the gain comes from the cores each instance brings on a real cluster.%n",
-                    options.events(), options.partitions(), options.partitions(), split.values(), idsTwo.size(),
-                    same ? "identical sets, no duplicates" : "DIFFERENT sets", pair.eventsPerSecond(), single.eventsPerSecond(),
+                    options.events(),
+                    options.partitions(),
+                    options.partitions(),
+                    split.values(),
+                    idsTwo.size(),
+                    same ? "identical sets, no duplicates" : "DIFFERENT sets",
+                    pair.eventsPerSecond(),
+                    single.eventsPerSecond(),
                     pair.eventsPerSecond() / single.eventsPerSecond());
             out.println();
             out.println(SCALING_GUIDE);
@@ -107,10 +158,21 @@ public final class ScaleBench {
 
     /** Names the first few records of a difference, so a failed comparison says which incidents differ. */
     private void describe(String which, List<ExfiltrationAlert> alerts, Set<String> ids) {
-        alerts.stream().filter(a -> ids.contains(a.getAlertId())).limit(10).forEach(a -> out.printf(Locale.ROOT,
-                "  %s alerts: %s %s %s account=%s table=%s window=%s detected=%s rows=%d%n", which, a.getAlertId(),
-                a.getStatus(), a.getSeverity(), a.getAccount(), a.getTable(), a.getWindow(), a.getDetectedAt(),
-                a.getObservedRows()));
+        alerts.stream()
+                .filter(a -> ids.contains(a.getAlertId()))
+                .limit(10)
+                .forEach(a -> out.printf(
+                        Locale.ROOT,
+                        "  %s alerts: %s %s %s account=%s table=%s window=%s detected=%s rows=%d%n",
+                        which,
+                        a.getAlertId(),
+                        a.getStatus(),
+                        a.getSeverity(),
+                        a.getAccount(),
+                        a.getTable(),
+                        a.getWindow(),
+                        a.getDetectedAt(),
+                        a.getObservedRows()));
     }
 
     private static Set<String> ids(List<ExfiltrationAlert> alerts) {

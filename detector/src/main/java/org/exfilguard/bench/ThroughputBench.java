@@ -1,7 +1,6 @@
 package org.exfilguard.bench;
 
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,29 +34,57 @@ public final class ThroughputBench {
             out.println("broker JVM pid " + cluster.broker().pid() + " on " + cluster.bootstrapServers());
             cluster.createTopics(options.partitions(), INPUT, "bench-alerts", "bench-dlq");
             BenchWorkload workload = options.workload();
-            BenchCluster.Produced produced = cluster.produce(INPUT,
-                    sink -> workload.backlog(options.events(), BenchOptions.BACKLOG_START, BenchOptions.BACKLOG_SPAN, sink));
-            out.printf(Locale.ROOT, "produced %,d events in %.1f s (%,.0f/s)%n", produced.events(),
-                    RunResult.seconds(produced.took()), produced.perSecond());
+            BenchCluster.Produced produced = cluster.produce(
+                    INPUT,
+                    sink -> workload.backlog(
+                            options.events(), BenchOptions.BACKLOG_START, BenchOptions.BACKLOG_SPAN, sink));
+            out.printf(
+                    Locale.ROOT,
+                    "produced %,d events in %.1f s (%,.0f/s)%n",
+                    produced.events(),
+                    RunResult.seconds(produced.took()),
+                    produced.perSecond());
 
-            ExfilguardConfig referenceConfig = cluster.detectorConfig("bench-reference", options.workDir().resolve("state-reference"),
-                    INPUT, "bench-alerts", "bench-dlq", Map.of());
+            ExfilguardConfig referenceConfig = cluster.detectorConfig(
+                    "bench-reference",
+                    options.workDir().resolve("state-reference"),
+                    INPUT,
+                    "bench-alerts",
+                    "bench-dlq",
+                    Map.of());
             out.println("(a) reference: DSL groupByKey().windowedBy(1 h, no grace).aggregate(sum of rows), "
-                    + ReferenceApp.processingGuarantee(StreamsSettings.of(referenceConfig)) + ", window store without the record cache ...");
+                    + ReferenceApp.processingGuarantee(StreamsSettings.of(referenceConfig))
+                    + ", window store without the record cache ...");
             RunResult reference;
             try (ReferenceApp app = new ReferenceApp(referenceConfig, cluster.registryClient())) {
-                reference = Measurement.measure(cluster, "(a) DSL windowed sum (reference)", "bench-reference", INPUT,
-                        options.timeout(), List.of(app));
+                reference = Measurement.measure(
+                        cluster,
+                        "(a) DSL windowed sum (reference)",
+                        "bench-reference",
+                        INPUT,
+                        options.timeout(),
+                        List.of(app));
             }
             out.printf(Locale.ROOT, "    %,.0f events/s%n", reference.eventsPerSecond());
 
-            ExfilguardConfig detectorConfig = cluster.detectorConfig("bench-detector", options.workDir().resolve("state-detector"),
-                    INPUT, "bench-alerts", "bench-dlq", Map.of());
-            out.println("(b) detector: full topology (decode, validate, read-profile over 4 windows, incidents), same settings ...");
+            ExfilguardConfig detectorConfig = cluster.detectorConfig(
+                    "bench-detector",
+                    options.workDir().resolve("state-detector"),
+                    INPUT,
+                    "bench-alerts",
+                    "bench-dlq",
+                    Map.of());
+            out.println(
+                    "(b) detector: full topology (decode, validate, read-profile over 4 windows, incidents), same settings ...");
             RunResult detector;
             try (BenchApp app = options.detector().apply(detectorConfig)) {
-                detector = Measurement.measure(cluster, "(b) detector (full topology)", "bench-detector", INPUT,
-                        options.timeout(), List.of(app));
+                detector = Measurement.measure(
+                        cluster,
+                        "(b) detector (full topology)",
+                        "bench-detector",
+                        INPUT,
+                        options.timeout(),
+                        List.of(app));
             }
             long alerts = cluster.readAlerts("bench-alerts").size();
             out.printf(Locale.ROOT, "    %,.0f events/s, %,d alert records%n", detector.eventsPerSecond(), alerts);
@@ -65,17 +92,30 @@ public final class ThroughputBench {
             double ratio = detector.eventsPerSecond() / reference.eventsPerSecond();
             out.println();
             Report.runTable(out, List.of(reference, detector));
-            out.printf(Locale.ROOT, "ratio b/a: %.2f (throughput), CPU per event b/a: %.2f%n", ratio,
+            out.printf(
+                    Locale.ROOT,
+                    "ratio b/a: %.2f (throughput), CPU per event b/a: %.2f%n",
+                    ratio,
                     detector.cpuMicrosPerEvent() / reference.cpuMicrosPerEvent());
             out.println();
             out.println("README-ready:");
             out.println();
-            out.printf(Locale.ROOT, "Throughput (`bench throughput --events %d --keys %d --seed %d`; %s; broker in its own JVM on the same %d cores; "
+            out.printf(
+                    Locale.ROOT,
+                    "Throughput (`bench throughput --events %d --keys %d --seed %d`; %s; broker in its own JVM on the same %d cores; "
                             + "both runs exactly_once_v2, bounded RocksDB, no record cache on the reference's window store or the detector's profiles):%n%n",
-                    options.events(), options.keys(), options.seed(), options.describe(), Runtime.getRuntime().availableProcessors());
+                    options.events(),
+                    options.keys(),
+                    options.seed(),
+                    options.describe(),
+                    Runtime.getRuntime().availableProcessors());
             Report.markdownRuns(out, List.of(reference, detector));
-            out.printf(Locale.ROOT, "%nThe detector runs at %.2f times the reference's rate (%,d alert records); producer %,.0f events/s.%n",
-                    ratio, alerts, produced.perSecond());
+            out.printf(
+                    Locale.ROOT,
+                    "%nThe detector runs at %.2f times the reference's rate (%,d alert records); producer %,.0f events/s.%n",
+                    ratio,
+                    alerts,
+                    produced.perSecond());
             return 0;
         }
     }
@@ -90,57 +130,110 @@ public final class ThroughputBench {
         BenchWorkload workload = options.workload();
         int hosts = Math.max(EgressWorkload.BUSY_HOSTS + 1, Math.min(workload.accounts(), 20_000));
         out.println("bench throughput: " + options.describe());
-        out.printf(Locale.ROOT, "realistic mix: %,d reads on %s and %,d flows on %s (%d flows per read) over %,d hosts: "
+        out.printf(
+                Locale.ROOT,
+                "realistic mix: %,d reads on %s and %,d flows on %s (%d flows per read) over %,d hosts: "
                         + "%d%% internal, %d%% to known destinations (%s), the rest a long tail; %d busy hosts carry %d%% of the flows%n",
-                reads, INPUT, flows, EGRESS_INPUT, BenchWorkload.FLOWS_PER_READ, hosts, EgressWorkload.INTERNAL_PERCENT,
-                EgressWorkload.KNOWN_PERCENT, EgressWorkload.KNOWN_DESTINATIONS, EgressWorkload.BUSY_HOSTS, EgressWorkload.BUSY_PERCENT);
+                reads,
+                INPUT,
+                flows,
+                EGRESS_INPUT,
+                BenchWorkload.FLOWS_PER_READ,
+                hosts,
+                EgressWorkload.INTERNAL_PERCENT,
+                EgressWorkload.KNOWN_PERCENT,
+                EgressWorkload.KNOWN_DESTINATIONS,
+                EgressWorkload.BUSY_HOSTS,
+                EgressWorkload.BUSY_PERCENT);
         try (BenchCluster cluster = BenchCluster.start(options.workDir(), options.brokerHeap())) {
             out.println("broker JVM pid " + cluster.broker().pid() + " on " + cluster.bootstrapServers());
             cluster.createTopics(options.partitions(), INPUT, EGRESS_INPUT, "bench-alerts", "bench-dlq");
-            BenchCluster.Produced producedReads = cluster.produce(INPUT,
+            BenchCluster.Produced producedReads = cluster.produce(
+                    INPUT,
                     sink -> workload.backlog(reads, BenchOptions.BACKLOG_START, BenchOptions.BACKLOG_SPAN, sink));
             EgressWorkload egress = new EgressWorkload(hosts, options.seed());
             long span = BenchOptions.BACKLOG_SPAN.toMillis();
             long start = BenchOptions.BACKLOG_START.toEpochMilli();
             BenchCluster.Produced producedFlows = cluster.produceEgress(EGRESS_INPUT, sink -> {
                 for (long i = 0; i < flows; i++) {
-                    sink.accept(egress.next(java.time.Instant.ofEpochMilli(start + (long) ((double) i * span / flows))));
+                    sink.accept(
+                            egress.next(java.time.Instant.ofEpochMilli(start + (long) ((double) i * span / flows))));
                 }
             });
-            out.printf(Locale.ROOT, "produced %,d reads in %.1f s and %,d flows in %.1f s%n", producedReads.events(),
-                    RunResult.seconds(producedReads.took()), producedFlows.events(), RunResult.seconds(producedFlows.took()));
-            Map<String, Object> both = Map.of(ExfilguardConfig.TOPIC_EGRESS, EGRESS_INPUT,
-                    ExfilguardConfig.KNOWN_DESTINATIONS, EgressWorkload.KNOWN_DESTINATIONS);
+            out.printf(
+                    Locale.ROOT,
+                    "produced %,d reads in %.1f s and %,d flows in %.1f s%n",
+                    producedReads.events(),
+                    RunResult.seconds(producedReads.took()),
+                    producedFlows.events(),
+                    RunResult.seconds(producedFlows.took()));
+            Map<String, Object> both = Map.of(
+                    ExfilguardConfig.TOPIC_EGRESS,
+                    EGRESS_INPUT,
+                    ExfilguardConfig.KNOWN_DESTINATIONS,
+                    EgressWorkload.KNOWN_DESTINATIONS);
             List<String> inputs = List.of(INPUT, EGRESS_INPUT);
 
-            ExfilguardConfig referenceConfig = cluster.detectorConfig("bench-reference", options.workDir().resolve("state-reference"),
-                    INPUT, "bench-alerts", "bench-dlq", both);
+            ExfilguardConfig referenceConfig = cluster.detectorConfig(
+                    "bench-reference",
+                    options.workDir().resolve("state-reference"),
+                    INPUT,
+                    "bench-alerts",
+                    "bench-dlq",
+                    both);
             out.println("(a) reference: DSL merge(reads, flows).groupByKey().windowedBy(1 h, no grace).aggregate(sum), "
-                    + ReferenceApp.processingGuarantee(StreamsSettings.of(referenceConfig)) + ", window store without the record cache ...");
+                    + ReferenceApp.processingGuarantee(StreamsSettings.of(referenceConfig))
+                    + ", window store without the record cache ...");
             RunResult reference;
             try (ReferenceApp app = new ReferenceApp(referenceConfig, cluster.registryClient(), true)) {
-                reference = Measurement.measure(cluster, "(a) DSL windowed sum of both topics (reference)", "bench-reference", inputs,
-                        options.timeout(), List.of(app));
+                reference = Measurement.measure(
+                        cluster,
+                        "(a) DSL windowed sum of both topics (reference)",
+                        "bench-reference",
+                        inputs,
+                        options.timeout(),
+                        List.of(app));
             }
             out.printf(Locale.ROOT, "    %,.0f events/s%n", reference.eventsPerSecond());
 
-            ExfilguardConfig detectorConfig = cluster.detectorConfig("bench-detector", options.workDir().resolve("state-detector"),
-                    INPUT, "bench-alerts", "bench-dlq", both);
+            ExfilguardConfig detectorConfig = cluster.detectorConfig(
+                    "bench-detector",
+                    options.workDir().resolve("state-detector"),
+                    INPUT,
+                    "bench-alerts",
+                    "bench-dlq",
+                    both);
             out.println("(b) detector: full topology (reads and egress, correlation), same settings ...");
             RunResult detector;
             try (BenchApp app = options.detector().apply(detectorConfig)) {
-                detector = Measurement.measure(cluster, "(b) detector (full topology)", "bench-detector", inputs,
-                        options.timeout(), List.of(app));
+                detector = Measurement.measure(
+                        cluster,
+                        "(b) detector (full topology)",
+                        "bench-detector",
+                        inputs,
+                        options.timeout(),
+                        List.of(app));
             }
             List<org.exfilguard.schema.ExfiltrationAlert> alerts = cluster.readAlerts("bench-alerts");
-            long escalated = alerts.stream().filter(a -> a.getKind() == org.exfilguard.schema.AlertKind.READ_THEN_EGRESS).count();
-            out.printf(Locale.ROOT, "    %,.0f events/s, %,d alert records (%,d READ_THEN_EGRESS)%n", detector.eventsPerSecond(),
-                    alerts.size(), escalated);
+            long escalated = alerts.stream()
+                    .filter(a -> a.getKind() == org.exfilguard.schema.AlertKind.READ_THEN_EGRESS)
+                    .count();
+            out.printf(
+                    Locale.ROOT,
+                    "    %,.0f events/s, %,d alert records (%,d READ_THEN_EGRESS)%n",
+                    detector.eventsPerSecond(),
+                    alerts.size(),
+                    escalated);
             double ratio = detector.eventsPerSecond() / reference.eventsPerSecond();
             out.println();
             Report.runTable(out, List.of(reference, detector));
-            out.printf(Locale.ROOT, "ratio b/a: %.2f (throughput), CPU per event: %.1f µs (a), %.1f µs (b), b/a %.2f%n", ratio,
-                    reference.cpuMicrosPerEvent(), detector.cpuMicrosPerEvent(), detector.cpuMicrosPerEvent() / reference.cpuMicrosPerEvent());
+            out.printf(
+                    Locale.ROOT,
+                    "ratio b/a: %.2f (throughput), CPU per event: %.1f µs (a), %.1f µs (b), b/a %.2f%n",
+                    ratio,
+                    reference.cpuMicrosPerEvent(),
+                    detector.cpuMicrosPerEvent(),
+                    detector.cpuMicrosPerEvent() / reference.cpuMicrosPerEvent());
             return 0;
         }
     }

@@ -21,9 +21,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.exfilguard.config.ConfigLoader;
 import org.exfilguard.config.ExfilguardConfig;
-import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.incident.ConsoleEscapes;
 import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.serde.AvroSerde;
 import org.exfilguard.serde.RestSchemaRegistryClient;
 import picocli.CommandLine.ArgGroup;
@@ -38,31 +38,45 @@ import picocli.CommandLine.Spec;
  * scripts, or OCSF Detection Findings for a SIEM. Reads committed records only (the detector writes in
  * transactions), by manual assignment: it joins no consumer group and commits nothing.
  */
-@Command(name = "alerts", mixinStandardHelpOptions = true,
-        description = {"Print the alerts on the alerts topic: text (default), --json, --ocsf or --ecs.",
-                "Without --follow: every alert on the topic, from the beginning up to its current end, then exit.",
-                "With --follow: wait for new alerts until stopped (Ctrl-C); add --from-beginning to print the history first.",
-                "Client settings (security.protocol, ssl.*, sasl.*, schema.registry.*) come from --config and EXFILGUARD_* "
-                        + "environment variables (EXFILGUARD_SASL_JAAS_CONFIG is sasl.jaas.config), as for run."})
+@Command(
+        name = "alerts",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print the alerts on the alerts topic: text (default), --json, --ocsf or --ecs.",
+            "Without --follow: every alert on the topic, from the beginning up to its current end, then exit.",
+            "With --follow: wait for new alerts until stopped (Ctrl-C); add --from-beginning to print the history first.",
+            "Client settings (security.protocol, ssl.*, sasl.*, schema.registry.*) come from --config and EXFILGUARD_* "
+                    + "environment variables (EXFILGUARD_SASL_JAAS_CONFIG is sasl.jaas.config), as for run."
+        })
 public final class AlertsCommand implements Callable<Integer> {
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with client settings (TLS, SASL, registry).")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "Properties file with client settings (TLS, SASL, registry).")
     Path configFile;
 
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
 
-    @Option(names = "--topic", paramLabel = "TOPIC",
+    @Option(
+            names = "--topic",
+            paramLabel = "TOPIC",
             description = "Alerts topic (default: topic.alerts from the configuration, exfil-alerts).")
     String topic;
 
-    @Option(names = "--follow", description = "Keep waiting for new alerts (starts at the end unless --from-beginning).")
+    @Option(
+            names = "--follow",
+            description = "Keep waiting for new alerts (starts at the end unless --from-beginning).")
     boolean follow;
 
     @Option(names = "--from-beginning", description = "With --follow, print the alerts already on the topic first.")
     boolean fromBeginning;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "60",
             description = "Without --follow: give up if the end of the topic is not reached within this many seconds.")
     int timeoutSeconds;
 
@@ -71,7 +85,9 @@ public final class AlertsCommand implements Callable<Integer> {
 
     /** One output format at most; text when none is given. */
     static final class Format {
-        @Option(names = "--json", description = "One JSON object per line (the alert's own fields, snake_case), for scripts.")
+        @Option(
+                names = "--json",
+                description = "One JSON object per line (the alert's own fields, snake_case), for scripts.")
         boolean json;
 
         @Option(names = "--ocsf", description = "One OCSF Detection Finding (class 2004) per line, for SIEMs.")
@@ -96,31 +112,36 @@ public final class AlertsCommand implements Callable<Integer> {
         flags.put(ExfilguardConfig.TOPIC_ALERTS, topic);
         ExfilguardConfig config = ConfigLoader.load(configFile, System.getenv(), ConfigOptions.given(flags));
         Map<String, Object> settings = config.originals();
-        if (!settings.containsKey(ExfilguardConfig.BOOTSTRAP_SERVERS) || !settings.containsKey(ExfilguardConfig.SCHEMA_REGISTRY_URL)) {
+        if (!settings.containsKey(ExfilguardConfig.BOOTSTRAP_SERVERS)
+                || !settings.containsKey(ExfilguardConfig.SCHEMA_REGISTRY_URL)) {
             err.println("alerts: --bootstrap-servers and --schema-registry-url are required (or bootstrap.servers and "
                     + "schema.registry.url in --config)");
             return ExitCodes.USAGE;
         }
         String alertsTopic = config.topics().alerts();
-        Deserializer<ExfiltrationAlert> alerts =
-                AvroSerde.of(ExfiltrationAlert.class, new RestSchemaRegistryClient(settings), false).deserializer();
+        Deserializer<ExfiltrationAlert> alerts = AvroSerde.of(
+                        ExfiltrationAlert.class, new RestSchemaRegistryClient(settings), false)
+                .deserializer();
         // JSON writers leave DEL, C1 and bidi controls raw; on a terminal they are as dangerous as an escape.
         AlertFormat chosen = format.chosen();
         // Text is multi-line and ends with a newline: alerts come out separated by a blank line.
-        Function<ExfiltrationAlert, String> render = chosen.json() ? a -> ConsoleEscapes.json(chosen.render(a)) : chosen::render;
+        Function<ExfiltrationAlert, String> render =
+                chosen.json() ? a -> ConsoleEscapes.json(chosen.render(a)) : chosen::render;
 
         Map<String, Object> consumerSettings = consumerSettings(settings);
         // --timeout bounds the whole read, the cluster's metadata and end offsets included.
-        consumerSettings.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, timeoutSeconds * 1000L));
+        consumerSettings.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int)
+                Math.min(Integer.MAX_VALUE, timeoutSeconds * 1000L));
         Instant deadline = Instant.now().plusSeconds(timeoutSeconds);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerSettings,
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(consumerSettings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions;
             try {
                 partitions = partitions(consumer, alertsTopic, Duration.ofSeconds(timeoutSeconds));
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                err.println("alerts: no answer from the Kafka cluster at " + settings.get(ExfilguardConfig.BOOTSTRAP_SERVERS)
-                        + " within " + timeoutSeconds + " s (--timeout)");
+                err.println("alerts: no answer from the Kafka cluster at "
+                        + settings.get(ExfilguardConfig.BOOTSTRAP_SERVERS) + " within " + timeoutSeconds
+                        + " s (--timeout)");
                 return ExitCodes.FAILED;
             }
             if (partitions.isEmpty()) {
@@ -158,16 +179,25 @@ public final class AlertsCommand implements Callable<Integer> {
 
     private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic, Duration timeout) {
         List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-        return infos == null ? List.of() : infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        return infos == null
+                ? List.of()
+                : infos.stream()
+                        .map(p -> new TopicPartition(topic, p.partition()))
+                        .toList();
     }
 
-    private int readToEnd(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Printer printer,
-                          Instant deadline) {
-        // Under read_committed the end offsets are the last stable offsets: an open transaction's alerts are not waited for.
+    private int readToEnd(
+            KafkaConsumer<byte[], byte[]> consumer,
+            List<TopicPartition> partitions,
+            Printer printer,
+            Instant deadline) {
+        // Under read_committed the end offsets are the last stable offsets: an open transaction's alerts are not waited
+        // for.
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
         while (!reached(consumer, ends)) {
             if (Instant.now().isAfter(deadline)) {
-                printer.err.println("alerts: the end of " + printer.topic + " was not reached within " + timeoutSeconds + " s");
+                printer.err.println(
+                        "alerts: the end of " + printer.topic + " was not reached within " + timeoutSeconds + " s");
                 return 1;
             }
             printer.print(consumer.poll(Duration.ofMillis(500)));
@@ -181,14 +211,16 @@ public final class AlertsCommand implements Callable<Integer> {
 
     private static int follow(KafkaConsumer<byte[], byte[]> consumer, Printer printer) throws InterruptedException {
         CountDownLatch closed = new CountDownLatch(1);
-        Thread stopper = new Thread(() -> {
-            consumer.wakeup();
-            try {
-                closed.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "exfilguard-alerts-stop");
+        Thread stopper = new Thread(
+                () -> {
+                    consumer.wakeup();
+                    try {
+                        closed.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "exfilguard-alerts-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
         try {
             while (true) {
@@ -209,8 +241,12 @@ public final class AlertsCommand implements Callable<Integer> {
         final PrintWriter out;
         final PrintWriter err;
 
-        Printer(String topic, Deserializer<ExfiltrationAlert> alerts, Function<ExfiltrationAlert, String> render,
-                PrintWriter out, PrintWriter err) {
+        Printer(
+                String topic,
+                Deserializer<ExfiltrationAlert> alerts,
+                Function<ExfiltrationAlert, String> render,
+                PrintWriter out,
+                PrintWriter err) {
             this.topic = topic;
             this.alerts = alerts;
             this.render = render;
@@ -224,7 +260,8 @@ public final class AlertsCommand implements Callable<Integer> {
                 try {
                     alert = alerts.deserialize(record.topic(), record.headers(), record.value());
                 } catch (RuntimeException e) {
-                    err.printf("alerts: skipped %s-%d@%d: not a readable alert (%s)%n",
+                    err.printf(
+                            "alerts: skipped %s-%d@%d: not a readable alert (%s)%n",
                             record.topic(), record.partition(), record.offset(), ConsoleEscapes.text(e.getMessage()));
                     continue;
                 }

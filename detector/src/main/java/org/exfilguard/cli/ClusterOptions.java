@@ -8,7 +8,10 @@ import picocli.CommandLine.Option;
 /** Where the Kafka cluster and the schema registry are, for the commands that talk to them. */
 final class ClusterOptions {
 
-    @Option(names = {"--bootstrap-servers", "--bootstrap-server"}, paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers.")
+    @Option(
+            names = {"--bootstrap-servers", "--bootstrap-server"},
+            paramLabel = "HOST:PORT,...",
+            description = "Kafka bootstrap servers.")
     String bootstrapServers;
 
     @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Schema registry URL(s).")

@@ -16,7 +16,11 @@ final class ConfigOptions {
     @Option(names = "--config", paramLabel = "FILE", descriptionKey = "config", description = "Properties file.")
     Path file;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", descriptionKey = "set", description = "Any configuration key, repeatable.")
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            descriptionKey = "set",
+            description = "Any configuration key, repeatable.")
     Map<String, String> settings = new LinkedHashMap<>();
 
     /** The {@code --set} values, with {@code flags} over them where not null: flags name what the command's own options set. */

@@ -46,19 +46,30 @@ import picocli.CommandLine.Option;
  * fortnight of database reads (analysts, a service account, a nightly backup of the member table) with one
  * member-table extraction on the last day. Prints each alert as the detector publishes it, then checks the story.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the detector on an embedded Kafka broker against a simulated workload with one injected extraction.",
-                "Kafka's own logs go to a new file per run, ${java.io.tmpdir}/exfilguard-<command>-<time>-<pid>.log, named on stderr (or the console with --verbose)."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the detector on an embedded Kafka broker against a simulated workload with one injected extraction.",
+            "Kafka's own logs go to a new file per run, ${java.io.tmpdir}/exfilguard-<command>-<time>-<pid>.log, named on stderr (or the console with --verbose)."
+        })
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--verbose", description = "Show Kafka's logs on the console.")
     boolean verbose;
 
-    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "-1",
-            description = "Serve /metrics and /health on 127.0.0.1:PORT while the demo runs (0 = any free port, -1 = off).")
+    @Option(
+            names = "--metrics-port",
+            paramLabel = "PORT",
+            defaultValue = "-1",
+            description =
+                    "Serve /metrics and /health on 127.0.0.1:PORT while the demo runs (0 = any free port, -1 = off).")
     int metricsPort;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "150",
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "150",
             description = "Give up if the detector has not processed the workload within this many seconds.")
     int timeoutSeconds;
 
@@ -69,12 +80,13 @@ public final class DemoCommand implements Callable<Integer> {
         Instant began = Instant.now();
         SimulationSpec spec = SimulationSpec.demo();
         WorkloadSimulator simulator = new WorkloadSimulator(spec);
-        out.println("exfilguard demo: " + spec.days() + " days of simulated database reads by " + simulator.accounts().size()
-                + " accounts, one member-table extraction on the last day.");
+        out.println("exfilguard demo: " + spec.days() + " days of simulated database reads by "
+                + simulator.accounts().size() + " accounts, one member-table extraction on the last day.");
         Path stateDir = Files.createTempDirectory("exfilguard-demo-state");
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start();
-             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
-            out.printf("Kafka broker (KRaft, in-process) on %s, started in %.1f s; schema registry on %s%n",
+                EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
+            out.printf(
+                    "Kafka broker (KRaft, in-process) on %s, started in %.1f s; schema registry on %s%n",
                     kafka.bootstrapServers(), kafka.startupTime().toMillis() / 1000.0, registry.url());
             ExfilguardConfig config = demoConfig(kafka.bootstrapServers(), registry.url(), stateDir, metricsPort);
             // Replayed events are days old: retention must cover them or the broker deletes them on arrival.
@@ -93,9 +105,11 @@ public final class DemoCommand implements Callable<Integer> {
                 if (detector.metricsPort() > 0) {
                     out.printf("metrics: http://127.0.0.1:%d/metrics%n", detector.metricsPort());
                 }
-                Thread printer = new Thread(() -> printAlerts(kafka.bootstrapServers(), config, client, alerts, stop), "demo-alerts");
+                Thread printer = new Thread(
+                        () -> printAlerts(kafka.bootstrapServers(), config, client, alerts, stop), "demo-alerts");
                 printer.start();
-                out.println("Feeding the workload (event time " + spec.start() + " onwards); alerts appear as the detector publishes them:");
+                out.println("Feeding the workload (event time " + spec.start()
+                        + " onwards); alerts appear as the detector publishes them:");
                 out.println();
                 long produced = produce(simulator, kafka.bootstrapServers(), config, client);
                 Instant fed = Instant.now();
@@ -121,8 +135,8 @@ public final class DemoCommand implements Callable<Integer> {
         return new ExfilguardConfig(values);
     }
 
-
-    private long produce(WorkloadSimulator simulator, String bootstrap, ExfilguardConfig config, SchemaRegistryClient client) {
+    private long produce(
+            WorkloadSimulator simulator, String bootstrap, ExfilguardConfig config, SchemaRegistryClient client) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
@@ -131,16 +145,23 @@ public final class DemoCommand implements Callable<Integer> {
         AtomicLong count = new AtomicLong();
         String topic = config.topics().dbAccess();
         String egressTopic = config.topics().egress();
-        try (KafkaProducer<String, DbAccessEvent> producer = new KafkaProducer<>(props, new StringSerializer(),
-                AvroSerde.of(DbAccessEvent.class, client, false).serializer());
-             KafkaProducer<String, EgressEvent> egressProducer = new KafkaProducer<>(props, new StringSerializer(),
-                AvroSerde.of(EgressEvent.class, client, false).serializer())) {
+        try (KafkaProducer<String, DbAccessEvent> producer = new KafkaProducer<>(
+                        props,
+                        new StringSerializer(),
+                        AvroSerde.of(DbAccessEvent.class, client, false).serializer());
+                KafkaProducer<String, EgressEvent> egressProducer = new KafkaProducer<>(
+                        props,
+                        new StringSerializer(),
+                        AvroSerde.of(EgressEvent.class, client, false).serializer())) {
             // Keyed by account (reads) and source ip (flows), stamped with event time, as replay produces them.
-            simulator.forEach(event -> {
-                producer.send(new ProducerRecord<>(topic, null, event.getEventTime().toEpochMilli(), event.getAccount(), event));
-                count.incrementAndGet();
-            }, flow -> egressProducer.send(new ProducerRecord<>(egressTopic, null, flow.getEventTime().toEpochMilli(),
-                    flow.getSrcIp(), flow)));
+            simulator.forEach(
+                    event -> {
+                        producer.send(new ProducerRecord<>(
+                                topic, null, event.getEventTime().toEpochMilli(), event.getAccount(), event));
+                        count.incrementAndGet();
+                    },
+                    flow -> egressProducer.send(new ProducerRecord<>(
+                            egressTopic, null, flow.getEventTime().toEpochMilli(), flow.getSrcIp(), flow)));
             producer.flush();
             egressProducer.flush();
         }
@@ -148,18 +169,27 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private void awaitProcessed(EmbeddedKafka kafka, ExfilguardConfig config, Duration timeout) throws Exception {
-        Processing.awaitCommitted(kafka.admin(), config.getString(ExfilguardConfig.APPLICATION_ID),
-                List.of(config.topics().dbAccess()), timeout);
+        Processing.awaitCommitted(
+                kafka.admin(),
+                config.getString(ExfilguardConfig.APPLICATION_ID),
+                List.of(config.topics().dbAccess()),
+                timeout);
     }
 
-    private void printAlerts(String bootstrap, ExfilguardConfig config, SchemaRegistryClient client,
-                             List<ExfiltrationAlert> alerts, AtomicBoolean stop) {
+    private void printAlerts(
+            String bootstrap,
+            ExfilguardConfig config,
+            SchemaRegistryClient client,
+            List<ExfiltrationAlert> alerts,
+            AtomicBoolean stop) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "exfilguard-demo-console");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, ExfiltrationAlert> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+        try (KafkaConsumer<String, ExfiltrationAlert> consumer = new KafkaConsumer<>(
+                props,
+                new StringDeserializer(),
                 AvroSerde.of(ExfiltrationAlert.class, client, false).deserializer())) {
             consumer.subscribe(List.of(config.topics().alerts()));
             while (!stop.get()) {
@@ -172,38 +202,63 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private int summarise(WorkloadSimulator simulator, List<ExfiltrationAlert> alerts, long produced,
-                          Duration total, Duration processing) {
+    private int summarise(
+            WorkloadSimulator simulator,
+            List<ExfiltrationAlert> alerts,
+            long produced,
+            Duration total,
+            Duration processing) {
         out.println("Summary");
-        out.printf("  %,d database events over %d days; processed in %.1f s after the last was fed; demo took %.0f s%n",
+        out.printf(
+                "  %,d database events over %d days; processed in %.1f s after the last was fed; demo took %.0f s%n",
                 produced, simulator.spec().days(), processing.toMillis() / 1000.0, total.toMillis() / 1000.0);
-        long incidents = alerts.stream().map(ExfiltrationAlert::getIncidentId).distinct().count();
+        long incidents =
+                alerts.stream().map(ExfiltrationAlert::getIncidentId).distinct().count();
         out.printf("  %d alert records in %d incidents%n", alerts.size(), incidents);
         boolean allDetected = true;
         for (TruthEntry truth : simulator.truth()) {
             var hit = alerts.stream()
-                    .filter(a -> a.getStatus() == AlertStatus.OPENED && a.getAccount().equals(truth.account())
-                            && (a.getTable().equals(truth.table()) || a.getTable().equals("*"))
+                    .filter(a -> a.getStatus() == AlertStatus.OPENED
+                            && a.getAccount().equals(truth.account())
+                            && (a.getTable().equals(truth.table())
+                                    || a.getTable().equals("*"))
                             && !a.getDetectedAt().isBefore(truth.start()))
                     .findFirst();
             if (hit.isPresent()) {
-                out.printf("  injected %s by %s on %s at %s: DETECTED %s later (%s rows at detection, score %.1f)%n",
-                        truth.kind(), ConsoleEscapes.text(truth.account()), ConsoleEscapes.text(truth.table()), truth.start(),
+                out.printf(
+                        "  injected %s by %s on %s at %s: DETECTED %s later (%s rows at detection, score %.1f)%n",
+                        truth.kind(),
+                        ConsoleEscapes.text(truth.account()),
+                        ConsoleEscapes.text(truth.table()),
+                        truth.start(),
                         humanDuration(Duration.between(truth.start(), hit.get().getDetectedAt())),
-                        String.format("%,d", hit.get().getObservedRows()), hit.get().getScore());
+                        String.format("%,d", hit.get().getObservedRows()),
+                        hit.get().getScore());
             } else {
                 allDetected = false;
-                out.printf("  injected %s by %s on %s at %s: NOT DETECTED%n", truth.kind(), ConsoleEscapes.text(truth.account()),
-                        ConsoleEscapes.text(truth.table()), truth.start());
+                out.printf(
+                        "  injected %s by %s on %s at %s: NOT DETECTED%n",
+                        truth.kind(),
+                        ConsoleEscapes.text(truth.account()),
+                        ConsoleEscapes.text(truth.table()),
+                        truth.start());
             }
         }
-        for (Account backup : simulator.accounts().stream().filter(a -> a.role() == Account.Role.BACKUP).toList()) {
+        for (Account backup : simulator.accounts().stream()
+                .filter(a -> a.role() == Account.Role.BACKUP)
+                .toList()) {
             Instant firstNightEnds = simulator.spec().start().plus(Duration.ofDays(backup.firstDay() + 1));
-            long later = alerts.stream().filter(a -> a.getAccount().equals(backup.name()) && a.getStatus() == AlertStatus.OPENED
-                    && !a.getDetectedAt().isBefore(firstNightEnds)).count();
-            out.printf("  nightly backup %s: %s%n", ConsoleEscapes.text(backup.name()), later == 0
-                    ? "no alert after its first night (learnt as a job that recurs at the same time)"
-                    : later + " alert(s) after its first night");
+            long later = alerts.stream()
+                    .filter(a -> a.getAccount().equals(backup.name())
+                            && a.getStatus() == AlertStatus.OPENED
+                            && !a.getDetectedAt().isBefore(firstNightEnds))
+                    .count();
+            out.printf(
+                    "  nightly backup %s: %s%n",
+                    ConsoleEscapes.text(backup.name()),
+                    later == 0
+                            ? "no alert after its first night (learnt as a job that recurs at the same time)"
+                            : later + " alert(s) after its first night");
         }
         return allDetected ? 0 : 1;
     }

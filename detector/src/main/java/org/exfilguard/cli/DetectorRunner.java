@@ -24,9 +24,9 @@ import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.serde.AvroSerde;
 import org.exfilguard.serde.RestSchemaRegistryClient;
 import org.exfilguard.serde.SchemaRegistryClient;
-import org.exfilguard.topology.DetectorSerdes;
 import org.exfilguard.suppress.AllowListException;
 import org.exfilguard.suppress.AllowListSource;
+import org.exfilguard.topology.DetectorSerdes;
 import org.exfilguard.topology.DetectorTopology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,31 +61,53 @@ public final class DetectorRunner implements AutoCloseable {
                 AvroSerde.of(DbAccessEvent.class, client, false, autoRegister),
                 AvroSerde.of(EgressEvent.class, client, false, autoRegister),
                 AvroSerde.of(ExfiltrationAlert.class, client, false, autoRegister));
-        java.util.Optional<org.exfilguard.topology.NormaliserSettings> normaliser = config.getBoolean(ExfilguardConfig.RAW_NORMALISE)
-                ? java.util.Optional.of(config.normaliserSettings()) : java.util.Optional.empty();
+        java.util.Optional<org.exfilguard.topology.NormaliserSettings> normaliser =
+                config.getBoolean(ExfilguardConfig.RAW_NORMALISE)
+                        ? java.util.Optional.of(config.normaliserSettings())
+                        : java.util.Optional.empty();
         allowList = allowList(config);
-        io.micrometer.core.instrument.FunctionCounter.builder("exfil.allowlist.reloads", allowList, AllowListSource::reloads)
-                .description("Allow-list file reloads").register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("exfil.allowlist.failed.reloads", allowList, AllowListSource::failedReloads)
-                .description("Allow-list edits refused as invalid (the previous list stays in force)").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        "exfil.allowlist.reloads", allowList, AllowListSource::reloads)
+                .description("Allow-list file reloads")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        "exfil.allowlist.failed.reloads", allowList, AllowListSource::failedReloads)
+                .description("Allow-list edits refused as invalid (the previous list stays in force)")
+                .register(registry);
         Properties props = StreamsSettings.of(config);
         props.put(org.exfilguard.topology.DeadLetterProductionHandler.METRICS, metrics);
         int readPartitions;
         try (Admin admin = Admin.create(StreamsSettings.adminProperties(props))) {
             InternalTopics.ensure(admin, config.topics(), normaliser.isPresent());
             // The egress side waits for a watermark from each read task: one per db-access partition.
-            readPartitions = admin.describeTopics(List.of(config.topics().dbAccess())).allTopicNames().get()
-                    .get(config.topics().dbAccess()).partitions().size();
+            readPartitions = admin.describeTopics(List.of(config.topics().dbAccess()))
+                    .allTopicNames()
+                    .get()
+                    .get(config.topics().dbAccess())
+                    .partitions()
+                    .size();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating internal topics", e);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("cannot describe topic " + config.topics().dbAccess() + ": " + e.getCause().getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot describe topic " + config.topics().dbAccess() + ": "
+                            + e.getCause().getMessage(),
+                    e);
         }
-        Topology topology = DetectorTopology.build(config.detectionSettings(), config.egressSettings(),
-                new org.exfilguard.topology.TopicRegistry(config.topics(), serdes), metrics, VersionProvider.version(), Clock.systemUTC(),
-                allowList, normaliser, config.profileCacheBytes(), config.profileWriteCacheBytes() > 0,
-                config.correlation(readPartitions), config.driftSettings());
+        Topology topology = DetectorTopology.build(
+                config.detectionSettings(),
+                config.egressSettings(),
+                new org.exfilguard.topology.TopicRegistry(config.topics(), serdes),
+                metrics,
+                VersionProvider.version(),
+                Clock.systemUTC(),
+                allowList,
+                normaliser,
+                config.profileCacheBytes(),
+                config.profileWriteCacheBytes() > 0,
+                config.correlation(readPartitions),
+                config.driftSettings());
         log.info("exfilguard {} configuration:\n{}", VersionProvider.version(), config.describe());
         log.info("topology:\n{}", topology.describe());
 
@@ -96,7 +118,8 @@ public final class DetectorRunner implements AutoCloseable {
             fatal = error;
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-        stallWatch = new StallWatch(Duration.ofSeconds(config.getInt(ExfilguardConfig.STALL_TIMEOUT_SECONDS)), System.currentTimeMillis());
+        stallWatch = new StallWatch(
+                Duration.ofSeconds(config.getInt(ExfilguardConfig.STALL_TIMEOUT_SECONDS)), System.currentTimeMillis());
         streams.setGlobalStateRestoreListener(stallWatch);
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
@@ -108,7 +131,10 @@ public final class DetectorRunner implements AutoCloseable {
                     .bearerToken(config.metricsToken())
                     .health(this::health)
                     .start();
-            log.info("metrics on http://{}:{}/metrics", config.getString(ExfilguardConfig.METRICS_HOST), metricsServer.port());
+            log.info(
+                    "metrics on http://{}:{}/metrics",
+                    config.getString(ExfilguardConfig.METRICS_HOST),
+                    metricsServer.port());
         }
         streams.start();
         return this;
@@ -120,7 +146,8 @@ public final class DetectorRunner implements AutoCloseable {
             return AllowListSource.none();
         }
         try {
-            return AllowListSource.watch(Path.of(file), Duration.ofSeconds(config.getInt(ExfilguardConfig.ALLOWLIST_CHECK_SECONDS)));
+            return AllowListSource.watch(
+                    Path.of(file), Duration.ofSeconds(config.getInt(ExfilguardConfig.ALLOWLIST_CHECK_SECONDS)));
         } catch (AllowListException e) {
             throw new IllegalArgumentException("allow-list " + file + ": " + e.getMessage(), e);
         }
@@ -130,12 +157,14 @@ public final class DetectorRunner implements AutoCloseable {
     public void awaitRunning(Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (streams.state() != KafkaStreams.State.RUNNING) {
-            if (fatal != null || streams.state() == KafkaStreams.State.ERROR
+            if (fatal != null
+                    || streams.state() == KafkaStreams.State.ERROR
                     || streams.state() == KafkaStreams.State.NOT_RUNNING) {
                 throw new IllegalStateException("the detector stopped while starting: " + streams.state(), fatal);
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("the detector did not reach RUNNING within " + timeout + " (state " + streams.state() + ")");
+                throw new IllegalStateException(
+                        "the detector did not reach RUNNING within " + timeout + " (state " + streams.state() + ")");
             }
             Thread.sleep(50);
         }
@@ -144,7 +173,8 @@ public final class DetectorRunner implements AutoCloseable {
     HealthStatus health() {
         KafkaStreams.State state = streams == null ? KafkaStreams.State.CREATED : streams.state();
         return state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING
-                ? HealthStatus.up() : HealthStatus.down("kafka streams state " + state);
+                ? HealthStatus.up()
+                : HealthStatus.down("kafka streams state " + state);
     }
 
     public KafkaStreams.State state() {

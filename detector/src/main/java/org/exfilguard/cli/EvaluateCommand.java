@@ -27,7 +27,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code evaluate}: scores alerts (and optionally a static-threshold baseline) against simulation truth. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
         description = "Score alerts against the truth of a simulation: recall, precision and time to detect per "
                 + "scenario kind. Optionally score a fixed per-hour threshold on the same events for comparison.")
 public final class EvaluateCommand implements Callable<Integer> {
@@ -35,38 +37,60 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--truth", required = true, paramLabel = "TRUTH_JSONL",
+    @Option(
+            names = "--truth",
+            required = true,
+            paramLabel = "TRUTH_JSONL",
             description = "truth.jsonl from simulate. Repeat with --alerts to score several runs (seeds): each "
                     + "pair is reported, then one table over all.")
     List<Path> truthFiles;
 
-    @Option(names = "--alerts", paramLabel = "ALERTS_JSONL",
+    @Option(
+            names = "--alerts",
+            paramLabel = "ALERTS_JSONL",
             description = "Alerts as JSON lines; the n-th goes with the n-th --truth.")
     List<Path> alertsFiles;
 
-    @Option(names = "--warmup-days", paramLabel = "N",
+    @Option(
+            names = "--warmup-days",
+            paramLabel = "N",
             description = "Leave the first N days after --workload-start out of every score (the detector is still "
                     + "learning), and print the per-kind report: recall, time to detect, escalation, look-alikes.")
     Integer warmupDays;
 
-    @Option(names = "--workload-start", paramLabel = "INSTANT", defaultValue = "2026-03-02T00:00:00Z",
+    @Option(
+            names = "--workload-start",
+            paramLabel = "INSTANT",
+            defaultValue = "2026-03-02T00:00:00Z",
             description = "Start of the simulated workload, from which the warm-up counts "
                     + "(simulate's --start). Default: ${DEFAULT-VALUE}.")
     Instant workloadStart;
 
-    @Option(names = "--static-threshold-from", paramLabel = "EVENTS_JSONL",
+    @Option(
+            names = "--static-threshold-from",
+            paramLabel = "EVENTS_JSONL",
             description = "Canonical db-access.jsonl to run the static-threshold baseline over.")
     Path staticEvents;
 
-    @Option(names = "--threshold", defaultValue = "100000", paramLabel = "N",
+    @Option(
+            names = "--threshold",
+            defaultValue = "100000",
+            paramLabel = "N",
             description = "Static baseline: sensitive rows per account per clock hour. Default: ${DEFAULT-VALUE}.")
     long threshold;
 
-    @Option(names = "--sensitive-tables", split = ",", paramLabel = "TABLES",
-            defaultValue = "coop.members,coop.member_cards", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--sensitive-tables",
+            split = ",",
+            paramLabel = "TABLES",
+            defaultValue = "coop.members,coop.member_cards",
+            description = "Default: ${DEFAULT-VALUE}.")
     List<String> sensitiveTables;
 
-    @Option(names = "--grace", defaultValue = "PT2H", paramLabel = "DURATION",
+    @Option(
+            names = "--grace",
+            defaultValue = "PT2H",
+            paramLabel = "DURATION",
             description = "How long after an incident's end an alert still counts. Default: ${DEFAULT-VALUE}.")
     Duration grace;
 
@@ -84,8 +108,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         boolean severalRuns = truthFiles.size() > 1;
         if (severalRuns && alertFiles.size() != truthFiles.size()) {
-            err.printf(Locale.ROOT, "%d --truth files but %d --alerts files: give one --alerts per --truth%n",
-                    truthFiles.size(), alertFiles.size());
+            err.printf(
+                    Locale.ROOT,
+                    "%d --truth files but %d --alerts files: give one --alerts per --truth%n",
+                    truthFiles.size(),
+                    alertFiles.size());
             return ExitCodes.USAGE;
         }
         if (!severalRuns && alertFiles.size() > 1) {
@@ -117,17 +144,24 @@ public final class EvaluateCommand implements Callable<Integer> {
                 Path alertsFile = alertFiles.get(i);
                 AlertFile read = AlertFile.read(alertsFile);
                 if (!read.rejects().isEmpty()) {
-                    err.printf(Locale.ROOT, "%d alert lines rejected, first: %s%n", read.rejects().size(),
-                            org.exfilguard.incident.ConsoleEscapes.text(String.valueOf(read.rejects().get(0))));
+                    err.printf(
+                            Locale.ROOT,
+                            "%d alert lines rejected, first: %s%n",
+                            read.rejects().size(),
+                            org.exfilguard.incident.ConsoleEscapes.text(
+                                    String.valueOf(read.rejects().get(0))));
                 }
                 EvaluationResult r = Evaluation.evaluate(truth, read.alerts(), grace, scoredFrom);
-                String title = "Detector alerts (" + alertsFile + ", " + read.alerts().size() + " records)";
+                String title =
+                        "Detector alerts (" + alertsFile + ", " + read.alerts().size() + " records)";
                 out.println(report ? r.renderReport(title) : r.render(title));
                 runs.add(r);
             }
             if (staticEvents != null) {
-                StaticThresholdRule rule = new StaticThresholdRule(threshold, new HashSet<>(
-                        sensitiveTables == null ? SimulationSpec.DEFAULT_SENSITIVE_TABLES : sensitiveTables));
+                StaticThresholdRule rule = new StaticThresholdRule(
+                        threshold,
+                        new HashSet<>(
+                                sensitiveTables == null ? SimulationSpec.DEFAULT_SENSITIVE_TABLES : sensitiveTables));
                 StaticThresholdRule.RunResult run = rule.runOnCanonicalJson(staticEvents);
                 if (staticAlertsOut != null) {
                     try (BufferedWriter w = Files.newBufferedWriter(staticAlertsOut, StandardCharsets.UTF_8)) {
@@ -135,15 +169,23 @@ public final class EvaluateCommand implements Callable<Integer> {
                     }
                 }
                 EvaluationResult r = Evaluation.evaluate(truth, run.alerts(), grace, scoredFrom);
-                String title = String.format(Locale.ROOT,
+                String title = String.format(
+                        Locale.ROOT,
                         "Static threshold: > %,d sensitive rows per account-hour (%,d events, %,d lines skipped)",
-                        threshold, run.events(), run.skippedLines());
+                        threshold,
+                        run.events(),
+                        run.skippedLines());
                 out.println(report ? r.renderReport(title) : r.render(title));
             }
         }
         if (severalRuns) {
-            out.println(EvaluationSummary.render(String.format(Locale.ROOT, "Detector alerts over %d runs%s",
-                    runs.size(), scoredFrom == null ? "" : ", each scored from " + scoredFrom), runs));
+            out.println(EvaluationSummary.render(
+                    String.format(
+                            Locale.ROOT,
+                            "Detector alerts over %d runs%s",
+                            runs.size(),
+                            scoredFrom == null ? "" : ", each scored from " + scoredFrom),
+                    runs));
         }
         out.flush();
         return 0;

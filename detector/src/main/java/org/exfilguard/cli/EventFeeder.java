@@ -57,9 +57,15 @@ final class EventFeeder {
     private Instant first;
     private Instant last;
 
-    EventFeeder(Producer<String, byte[]> producer, Topics topics, Serializer<DbAccessEvent> dbSerializer,
-                Serializer<EgressEvent> egressSerializer, Pacer pacer, Clock wallClock, Duration maxAhead,
-                Consumer<ParseResult.Reject> rejects) {
+    EventFeeder(
+            Producer<String, byte[]> producer,
+            Topics topics,
+            Serializer<DbAccessEvent> dbSerializer,
+            Serializer<EgressEvent> egressSerializer,
+            Pacer pacer,
+            Clock wallClock,
+            Duration maxAhead,
+            Consumer<ParseResult.Reject> rejects) {
         this.producer = producer;
         this.topics = topics;
         this.dbSerializer = dbSerializer;
@@ -77,7 +83,10 @@ final class EventFeeder {
             Optional<EventTimes.Refusal> refusal = EventTimes.check(t.time(), wallClock.instant(), maxAhead);
             if (refusal.isPresent()) {
                 refused.merge(refusal.get().reason(), 1L, Long::sum);
-                rejects.accept(new ParseResult.Reject(logs.counts().get(t.input()).source(), 0, refusal.get().reason(),
+                rejects.accept(new ParseResult.Reject(
+                        logs.counts().get(t.input()).source(),
+                        0,
+                        refusal.get().reason(),
                         refusal.get().message()));
                 continue;
             }
@@ -85,12 +94,24 @@ final class EventFeeder {
             long ts = t.time().toEpochMilli();
             if (t.event() instanceof DbAccessEvent d) {
                 advice.observe(d);
-                producer.send(new ProducerRecord<>(topics.dbAccess(), null, ts, d.getAccount(),
-                        dbSerializer.serialize(topics.dbAccess(), d)), this::onSent);
+                producer.send(
+                        new ProducerRecord<>(
+                                topics.dbAccess(),
+                                null,
+                                ts,
+                                d.getAccount(),
+                                dbSerializer.serialize(topics.dbAccess(), d)),
+                        this::onSent);
                 dbEvents++;
             } else if (t.event() instanceof EgressEvent g) {
-                producer.send(new ProducerRecord<>(topics.egress(), null, ts, g.getSrcIp(),
-                        egressSerializer.serialize(topics.egress(), g)), this::onSent);
+                producer.send(
+                        new ProducerRecord<>(
+                                topics.egress(),
+                                null,
+                                ts,
+                                g.getSrcIp(),
+                                egressSerializer.serialize(topics.egress(), g)),
+                        this::onSent);
                 egressEvents++;
             }
             if (first == null) {
@@ -111,7 +132,8 @@ final class EventFeeder {
         }
         producer.flush();
         if (sendFailure.get() != null) {
-            throw new IllegalStateException("the broker refused a record: " + sendFailure.get().getMessage(), sendFailure.get());
+            throw new IllegalStateException(
+                    "the broker refused a record: " + sendFailure.get().getMessage(), sendFailure.get());
         }
     }
 
@@ -121,7 +143,8 @@ final class EventFeeder {
      */
     void endOfInput(int dbPartitions, int egressPartitions) {
         long ts = last == null ? 0 : last.toEpochMilli();
-        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        org.apache.kafka.common.header.internals.RecordHeaders headers =
+                new org.apache.kafka.common.header.internals.RecordHeaders();
         headers.add(org.exfilguard.topology.EndOfInput.HEADER, new byte[0]);
         for (int p = 0; p < dbPartitions; p++) {
             producer.send(new ProducerRecord<>(topics.dbAccess(), p, ts, null, new byte[0], headers), this::onSent);
@@ -131,7 +154,8 @@ final class EventFeeder {
         }
         producer.flush();
         if (sendFailure.get() != null) {
-            throw new IllegalStateException("the broker refused a record: " + sendFailure.get().getMessage(), sendFailure.get());
+            throw new IllegalStateException(
+                    "the broker refused a record: " + sendFailure.get().getMessage(), sendFailure.get());
         }
     }
 

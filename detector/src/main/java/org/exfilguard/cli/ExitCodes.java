@@ -20,6 +20,5 @@ public final class ExitCodes {
     /** The cluster's or the registry's set-up refuses the work (a topic's retention, a missing topic) (EX_CONFIG). */
     public static final int CONFIG = 78;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 }

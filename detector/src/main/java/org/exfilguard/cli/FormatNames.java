@@ -19,7 +19,10 @@ abstract class FormatNames implements Iterable<String> {
 
     @Override
     public Iterator<String> iterator() {
-        return Arrays.stream(LogFormat.values()).filter(accepted).map(LogFormat::id).iterator();
+        return Arrays.stream(LogFormat.values())
+                .filter(accepted)
+                .map(LogFormat::id)
+                .iterator();
     }
 
     static final class Any extends FormatNames {

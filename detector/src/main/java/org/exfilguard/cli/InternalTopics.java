@@ -25,8 +25,7 @@ public final class InternalTopics {
      */
     static final Map<String, String> CONFIGS = Map.of("retention.ms", "-1", "retention.bytes", Long.toString(1L << 30));
 
-    private InternalTopics() {
-    }
+    private InternalTopics() {}
 
     public static void ensure(Admin admin, Topics topics, boolean rawTopics) throws InterruptedException {
         try {
@@ -38,38 +37,61 @@ public final class InternalTopics {
             if (!existing.contains(topics.egress())) {
                 // Egress logs are optional: without them the detector still profiles reads, and the topic exists
                 // for the day flow logs are shipped. Same partitions as db-access, broker-default retention.
-                int partitions = admin.describeTopics(List.of(topics.dbAccess())).allTopicNames().get()
-                        .get(topics.dbAccess()).partitions().size();
-                log.warn("input topic {} does not exist; creating it empty ({} partitions) so reads are profiled without egress",
-                        topics.egress(), partitions);
-                admin.createTopics(List.of(new NewTopic(topics.egress(), partitions, (short) -1))).all().get();
+                int partitions = admin.describeTopics(List.of(topics.dbAccess()))
+                        .allTopicNames()
+                        .get()
+                        .get(topics.dbAccess())
+                        .partitions()
+                        .size();
+                log.warn(
+                        "input topic {} does not exist; creating it empty ({} partitions) so reads are profiled without egress",
+                        topics.egress(),
+                        partitions);
+                admin.createTopics(List.of(new NewTopic(topics.egress(), partitions, (short) -1)))
+                        .all()
+                        .get();
             }
             Map<String, TopicDescription> inputs = admin.describeTopics(List.of(topics.dbAccess(), topics.egress()))
-                    .allTopicNames().get();
+                    .allTopicNames()
+                    .get();
             List<NewTopic> missing = new ArrayList<>();
             if (!existing.contains(topics.readSignals())) {
-                missing.add(new NewTopic(topics.readSignals(), inputs.get(topics.egress()).partitions().size(), (short) -1)
+                missing.add(new NewTopic(
+                                topics.readSignals(),
+                                inputs.get(topics.egress()).partitions().size(),
+                                (short) -1)
                         .configs(CONFIGS));
             }
             if (!existing.contains(topics.egressUpdates())) {
-                missing.add(new NewTopic(topics.egressUpdates(), inputs.get(topics.dbAccess()).partitions().size(), (short) -1)
+                missing.add(new NewTopic(
+                                topics.egressUpdates(),
+                                inputs.get(topics.dbAccess()).partitions().size(),
+                                (short) -1)
                         .configs(CONFIGS));
             }
             if (rawTopics) {
                 // Shippers may start later than the detector; the raw topics match the canonical topic they feed.
                 if (!existing.contains(topics.rawDbLogs())) {
-                    missing.add(new NewTopic(topics.rawDbLogs(), inputs.get(topics.dbAccess()).partitions().size(), (short) -1));
+                    missing.add(new NewTopic(
+                            topics.rawDbLogs(),
+                            inputs.get(topics.dbAccess()).partitions().size(),
+                            (short) -1));
                 }
                 if (!existing.contains(topics.rawEgressLogs())) {
-                    missing.add(new NewTopic(topics.rawEgressLogs(), inputs.get(topics.egress()).partitions().size(), (short) -1));
+                    missing.add(new NewTopic(
+                            topics.rawEgressLogs(),
+                            inputs.get(topics.egress()).partitions().size(),
+                            (short) -1));
                 }
             }
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get();
             }
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create the detector's internal topics " + topics.internal()
-                    + " (do the input topics " + topics.inputs() + " exist?): " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "cannot create the detector's internal topics " + topics.internal() + " (do the input topics "
+                            + topics.inputs() + " exist?): " + e.getCause().getMessage(),
+                    e.getCause());
         }
     }
 }

@@ -15,19 +15,34 @@ import picocli.CommandLine.Option;
  */
 final class LogInputOptions {
 
-    @Option(names = "--egress-log", arity = "1..*", paramLabel = "FILE", descriptionKey = "egress-log", description = "Egress log files.")
+    @Option(
+            names = "--egress-log",
+            arity = "1..*",
+            paramLabel = "FILE",
+            descriptionKey = "egress-log",
+            description = "Egress log files.")
     List<Path> egressLogs = new ArrayList<>();
 
-    @Option(names = "--db-format", paramLabel = "F", completionCandidates = FormatNames.Database.class,
+    @Option(
+            names = "--db-format",
+            paramLabel = "F",
+            completionCandidates = FormatNames.Database.class,
             description = "${COMPLETION-CANDIDATES} (default: detected).")
     String dbFormat;
 
-    @Option(names = "--egress-format", paramLabel = "F", completionCandidates = FormatNames.Egress.class,
+    @Option(
+            names = "--egress-format",
+            paramLabel = "F",
+            completionCandidates = FormatNames.Egress.class,
             description = "${COMPLETION-CANDIDATES} (default: detected).")
     String egressFormat;
 
-    @Option(names = "--reorder-window", paramLabel = "N", defaultValue = "10000",
-            description = "Events buffered per file to put nearly-ordered logs in event-time order (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--reorder-window",
+            paramLabel = "N",
+            defaultValue = "10000",
+            description =
+                    "Events buffered per file to put nearly-ordered logs in event-time order (default: ${DEFAULT-VALUE}).")
     int reorderWindow;
 
     /**
@@ -45,7 +60,9 @@ final class LogInputOptions {
             if (!Files.isReadable(in.file()) || Files.isDirectory(in.file())) {
                 // Refused up front, before a long run: a misspelt path is a usage error, not lost input.
                 throw new IllegalArgumentException("cannot read " + in.file()
-                        + (Files.isDirectory(in.file()) ? ": is a directory" : Files.exists(in.file()) ? ": permission denied" : ": no such file"));
+                        + (Files.isDirectory(in.file())
+                                ? ": is a directory"
+                                : Files.exists(in.file()) ? ": permission denied" : ": no such file"));
             }
         }
         return inputs;
@@ -55,6 +72,7 @@ final class LogInputOptions {
         if (name == null || name.equalsIgnoreCase("auto")) {
             return Optional.empty();
         }
-        return Optional.of(LogFormat.byName(name).orElseThrow(() -> new IllegalArgumentException("unknown format: " + name)));
+        return Optional.of(
+                LogFormat.byName(name).orElseThrow(() -> new IllegalArgumentException("unknown format: " + name)));
     }
 }

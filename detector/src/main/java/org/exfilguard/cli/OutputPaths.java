@@ -11,8 +11,7 @@ import java.util.Optional;
  */
 final class OutputPaths {
 
-    private OutputPaths() {
-    }
+    private OutputPaths() {}
 
     /** The first problem with the given option-to-file pairs (null files are skipped), as one line. */
     static Optional<String> check(Map<String, Path> outputs) {
@@ -22,11 +21,13 @@ final class OutputPaths {
                 continue;
             }
             Path parent = file.toAbsolutePath().getParent();
-            String problem = Files.isDirectory(file) ? "it is a directory"
-                    : parent == null || !Files.isDirectory(parent) ? "directory " + parent + " does not exist"
-                    : !Files.isWritable(parent) ? "directory " + parent + " is not writable"
-                    : Files.exists(file) && !Files.isWritable(file) ? "the file is not writable"
-                    : null;
+            String problem = Files.isDirectory(file)
+                    ? "it is a directory"
+                    : parent == null || !Files.isDirectory(parent)
+                            ? "directory " + parent + " does not exist"
+                            : !Files.isWritable(parent)
+                                    ? "directory " + parent + " is not writable"
+                                    : Files.exists(file) && !Files.isWritable(file) ? "the file is not writable" : null;
             if (problem != null) {
                 return Optional.of("cannot write " + e.getKey() + " " + file + ": " + problem);
             }

@@ -10,7 +10,7 @@ public interface Pacer {
     void await(Instant eventTime, long count) throws InterruptedException;
 
     static Pacer unlimited() {
-        return (eventTime, count) -> { };
+        return (eventTime, count) -> {};
     }
 
     /** {@code factor} times real time: event-time gaps shrink by that factor (60 = an hour of logs a minute). */

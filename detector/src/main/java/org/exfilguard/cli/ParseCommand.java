@@ -13,14 +13,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-
+import org.exfilguard.avro.JsonRecords;
 import org.exfilguard.ingest.LogFileCursor;
 import org.exfilguard.ingest.LogFileParser;
 import org.exfilguard.ingest.LogFormat;
 import org.exfilguard.ingest.ParseResult;
 import org.exfilguard.ingest.ParseStats;
 import org.exfilguard.ingest.ParserOptions;
-import org.exfilguard.avro.JsonRecords;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,19 +29,28 @@ import picocli.CommandLine.Parameters;
  * {@code parse FILE...}: log files to canonical events as JSON lines, with a summary on stderr. Every readable file
  * is parsed to its end whatever happens to the others; the exit status then says whether some input was lost.
  */
-@Command(name = "parse", mixinStandardHelpOptions = true, resourceBundle = "org.exfilguard.cli.OptionTexts",
+@Command(
+        name = "parse",
+        mixinStandardHelpOptions = true,
+        resourceBundle = "org.exfilguard.cli.OptionTexts",
         description = "Parse log files (format given or detected; .gz read transparently; pipes and FIFOs work) into "
                 + "canonical events as JSON lines.",
         exitCodeListHeading = "Exit status:%n",
-        exitCodeList = {"0:every file was read (rejected entries are counted, not failures)",
+        exitCodeList = {
+            "0:every file was read (rejected entries are counted, not failures)",
             "1:some file could not be opened or read to its end (the others were still parsed), or output failed",
-            "64:usage error", "65:no file was in a known log format"})
+            "64:usage error",
+            "65:no file was in a known log format"
+        })
 public final class ParseCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Log files to parse.")
     List<Path> files;
 
-    @Option(names = "--format", paramLabel = "F", completionCandidates = FormatNames.Any.class,
+    @Option(
+            names = "--format",
+            paramLabel = "F",
+            completionCandidates = FormatNames.Any.class,
             description = "${COMPLETION-CANDIDATES} (default: detect per file).")
     String format;
 
@@ -52,7 +60,9 @@ public final class ParseCommand implements Callable<Integer> {
     @Mixin
     RejectOptions rejects = new RejectOptions();
 
-    @Option(names = "--max-entry-chars", paramLabel = "N",
+    @Option(
+            names = "--max-entry-chars",
+            paramLabel = "N",
             description = "Reject a single entry longer than this (default: ${DEFAULT-VALUE}).")
     int maxEntryChars = ParserOptions.DEFAULT_MAX_ENTRY_CHARS;
 
@@ -87,9 +97,9 @@ public final class ParseCommand implements Callable<Integer> {
         ParseStats stats;
         RejectWriter rejectsOut;
         try (Writer events = out == null
-                ? new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16)
-                : Files.newBufferedWriter(out, StandardCharsets.UTF_8);
-             RejectWriter rw = rejects.open()) {
+                        ? new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16)
+                        : Files.newBufferedWriter(out, StandardCharsets.UTF_8);
+                RejectWriter rw = rejects.open()) {
             rejectsOut = rw;
             stats = new LogFileParser(options).parse(files, fmt, r -> write(r, events, rw));
             events.flush();
@@ -103,8 +113,11 @@ public final class ParseCommand implements Callable<Integer> {
             stderr.println(written);
         }
         if (stats.unreadableFiles() > 0) {
-            stderr.printf(Locale.ROOT, "%d of %d input files could not be read to their end (see above)%n",
-                    stats.unreadableFiles(), stats.files());
+            stderr.printf(
+                    Locale.ROOT,
+                    "%d of %d input files could not be read to their end (see above)%n",
+                    stats.unreadableFiles(),
+                    stats.files());
             return 1;
         }
         if (stats.unknownFormatFiles() == stats.files()) {

@@ -20,14 +20,14 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class Processing {
 
-    private Processing() {
-    }
+    private Processing() {}
 
     /** The end offsets of every partition of {@code topics}, now. */
     public static Map<TopicPartition, Long> endOffsets(Admin admin, Collection<String> topics)
             throws ExecutionException, InterruptedException {
         Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
-        for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get().values()) {
+        for (TopicDescription d :
+                admin.describeTopics(topics).allTopicNames().get().values()) {
             d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
         }
         Map<TopicPartition, Long> ends = new LinkedHashMap<>();
@@ -42,16 +42,23 @@ public final class Processing {
      *
      * @throws IllegalStateException when {@code timeout} passes first or {@code failed} turns true
      */
-    public static void awaitCommitted(Admin admin, String group, Collection<String> topics, Duration timeout,
-                                      LongConsumer progress, BooleanSupplier failed) throws Exception {
+    public static void awaitCommitted(
+            Admin admin,
+            String group,
+            Collection<String> topics,
+            Duration timeout,
+            LongConsumer progress,
+            BooleanSupplier failed)
+            throws Exception {
         Map<TopicPartition, Long> ends = endOffsets(admin, topics);
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (failed.getAsBoolean()) {
                 throw new IllegalStateException("the detector stopped before it had processed its input");
             }
-            Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get();
             long done = 0;
             boolean all = true;
             for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
@@ -76,8 +83,9 @@ public final class Processing {
      * past: a partition counts as drained at one below its end offset (an unread data record would be followed by
      * its transaction's marker, leaving the committed offset at least two below the end).
      */
-    public static void awaitDrained(Admin admin, String group, Collection<String> topics, Duration timeout,
-                                    BooleanSupplier failed) throws Exception {
+    public static void awaitDrained(
+            Admin admin, String group, Collection<String> topics, Duration timeout, BooleanSupplier failed)
+            throws Exception {
         if (topics.isEmpty()) {
             return;
         }
@@ -87,8 +95,9 @@ public final class Processing {
             if (failed.getAsBoolean()) {
                 throw new IllegalStateException("the detector stopped before it had processed its input");
             }
-            Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get();
             boolean all = ends.entrySet().stream().allMatch(e -> {
                 OffsetAndMetadata c = committed.get(e.getKey());
                 return e.getValue() == 0 || (c != null && c.offset() >= e.getValue() - 1);
@@ -109,7 +118,11 @@ public final class Processing {
     public static java.util.SortedSet<String> assignedTopics(Admin admin, String group)
             throws ExecutionException, InterruptedException {
         java.util.SortedSet<String> topics = new java.util.TreeSet<>();
-        admin.describeConsumerGroups(java.util.List.of(group)).describedGroups().get(group).get().members()
+        admin.describeConsumerGroups(java.util.List.of(group))
+                .describedGroups()
+                .get(group)
+                .get()
+                .members()
                 .forEach(m -> m.assignment().topicPartitions().forEach(tp -> topics.add(tp.topic())));
         return topics;
     }
@@ -117,6 +130,6 @@ public final class Processing {
     /** As above without progress reporting or an abort condition. */
     public static void awaitCommitted(Admin admin, String group, Collection<String> topics, Duration timeout)
             throws Exception {
-        awaitCommitted(admin, group, topics, timeout, done -> { }, () -> false);
+        awaitCommitted(admin, group, topics, timeout, done -> {}, () -> false);
     }
 }

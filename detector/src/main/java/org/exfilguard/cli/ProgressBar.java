@@ -15,11 +15,10 @@ import java.util.function.Supplier;
 public final class ProgressBar implements AutoCloseable {
 
     /** Where a long job is: events done, the event time reached (null if none yet), fraction done (NaN if unknown). */
-    public record Snapshot(long events, Instant eventTime, double fraction) {
-    }
+    public record Snapshot(long events, Instant eventTime, double fraction) {}
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final int WIDTH = 24;
 
     private final String label;
@@ -46,7 +45,8 @@ public final class ProgressBar implements AutoCloseable {
     }
 
     /** Runs {@code work} under a bar on {@code err}, closed (its last line printed) when the work ends. */
-    public static <E extends Exception> void during(String label, PrintStream err, Supplier<Snapshot> source, Work<E> work) throws E {
+    public static <E extends Exception> void during(
+            String label, PrintStream err, Supplier<Snapshot> source, Work<E> work) throws E {
         ProgressBar bar = start(label, err, source);
         try {
             work.run();
@@ -101,7 +101,10 @@ public final class ProgressBar implements AutoCloseable {
         double f = known ? Math.max(0, Math.min(1, s.fraction())) : 0;
         if (known) {
             int filled = (int) Math.round(f * WIDTH);
-            sb.append('[').append("#".repeat(filled)).append("-".repeat(WIDTH - filled)).append("] ")
+            sb.append('[')
+                    .append("#".repeat(filled))
+                    .append("-".repeat(WIDTH - filled))
+                    .append("] ")
                     .append(String.format(Locale.ROOT, "%3.0f%% ", f * 100));
         }
         sb.append(String.format(Locale.ROOT, "%,d events  %,.0f/s", s.events(), s.events() / seconds));
@@ -117,7 +120,8 @@ public final class ProgressBar implements AutoCloseable {
 
     static String clock(Duration d) {
         long s = d.toSeconds();
-        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+        return s >= 3600
+                ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
                 : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-
 import org.exfilguard.ingest.ParseResult;
 
 /**
@@ -37,7 +36,9 @@ final class RejectWriter implements Closeable {
         }
         this.file = file;
         this.max = max;
-        this.out = file == null ? Writer.nullWriter() : new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), 1 << 16);
+        this.out = file == null
+                ? Writer.nullWriter()
+                : new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), 1 << 16);
     }
 
     void write(ParseResult.Reject r) {
@@ -71,8 +72,13 @@ final class RejectWriter implements Closeable {
         }
         return notWritten == 0
                 ? String.format(Locale.ROOT, "rejects written to %s: %,d", file, written)
-                : String.format(Locale.ROOT, "rejects written to %s: %,d; %,d more not written (--max-rejects %,d)",
-                        file, written, notWritten, max);
+                : String.format(
+                        Locale.ROOT,
+                        "rejects written to %s: %,d; %,d more not written (--max-rejects %,d)",
+                        file,
+                        written,
+                        notWritten,
+                        max);
     }
 
     /** Cut at {@link #MAX_FIELD_CHARS}; tabs, line breaks and other control characters become {@code ?}. */

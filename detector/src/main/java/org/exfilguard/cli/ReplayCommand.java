@@ -38,20 +38,36 @@ import picocli.CommandLine.Parameters;
  * {@code replay}: log files to the canonical topics of a real cluster, merged in event-time order, each record
  * stamped with its event time, at a chosen pace. Checks first that the topics keep records that old.
  */
-@Command(name = "replay", mixinStandardHelpOptions = true, resourceBundle = "org.exfilguard.cli.OptionTexts",
-        description = {"Replay log files into the canonical topics (db-access, egress) of a Kafka cluster, in event-time order, "
-                + "record timestamp = event time, for `run` to consume.",
-                "Checks each topic's retention against the age of the oldest event: creates missing topics with retention.ms=-1 "
-                        + "and refuses where the existing retention would let the broker delete the replayed records."},
+@Command(
+        name = "replay",
+        mixinStandardHelpOptions = true,
+        resourceBundle = "org.exfilguard.cli.OptionTexts",
+        description = {
+            "Replay log files into the canonical topics (db-access, egress) of a Kafka cluster, in event-time order, "
+                    + "record timestamp = event time, for `run` to consume.",
+            "Checks each topic's retention against the age of the oldest event: creates missing topics with retention.ms=-1 "
+                    + "and refuses where the existing retention would let the broker delete the replayed records."
+        },
         exitCodeListHeading = "Exit status:%n",
-        exitCodeList = {"0:done", "1:done with every readable input, but some file could not be read to its end",
-                "64:usage error or an output path it cannot write", "78:refused: a topic's retention would delete the replayed events"})
+        exitCodeList = {
+            "0:done",
+            "1:done with every readable input, but some file could not be read to its end",
+            "64:usage error or an output path it cannot write",
+            "78:refused: a topic's retention would delete the replayed events"
+        })
 public final class ReplayCommand implements Callable<Integer> {
 
-    @Parameters(arity = "0..*", paramLabel = "FILE", description = "Log files, format detected per file (database or egress).")
+    @Parameters(
+            arity = "0..*",
+            paramLabel = "FILE",
+            description = "Log files, format detected per file (database or egress).")
     List<Path> files = new ArrayList<>();
 
-    @Option(names = "--db-log", arity = "1..*", paramLabel = "FILE", description = "Database log files (format: --db-format or detected).")
+    @Option(
+            names = "--db-log",
+            arity = "1..*",
+            paramLabel = "FILE",
+            description = "Database log files (format: --db-format or detected).")
     List<Path> dbLogs = new ArrayList<>();
 
     @Mixin
@@ -63,17 +79,30 @@ public final class ReplayCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions = new ConfigOptions();
 
-    @Option(names = "--speed", paramLabel = "X", description = "Replay at X times real time (60 = an hour of logs a minute).")
+    @Option(
+            names = "--speed",
+            paramLabel = "X",
+            description = "Replay at X times real time (60 = an hour of logs a minute).")
     Double speed;
 
-    @Option(names = "--max-rate", paramLabel = "N", description = "At most N events a second. Default: as fast as possible.")
+    @Option(
+            names = "--max-rate",
+            paramLabel = "N",
+            description = "At most N events a second. Default: as fast as possible.")
     Double maxRate;
 
-    @Option(names = "--create-topics", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(
+            names = "--create-topics",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "Create missing topics with retention.ms=-1 (default: ${DEFAULT-VALUE}).")
     boolean createTopics;
 
-    @Option(names = "--partitions", paramLabel = "N", defaultValue = "" + BacktestCommand.PARTITIONS,
+    @Option(
+            names = "--partitions",
+            paramLabel = "N",
+            defaultValue = "" + BacktestCommand.PARTITIONS,
             description = "Partitions of topics it creates (default: ${DEFAULT-VALUE}).")
     int partitions;
 
@@ -126,8 +155,9 @@ public final class ReplayCommand implements Callable<Integer> {
 
         Instant began = Instant.now();
         try (RejectWriter rejectsOut = rejects.open();
-             MergedLogs logs = new MergedLogs(inputs, ParserOptions.defaults(), logInputs.reorderWindow, rejectsOut::write);
-             Admin admin = Admin.create(clientSettings(config, AdminClientConfig.configNames()))) {
+                MergedLogs logs =
+                        new MergedLogs(inputs, ParserOptions.defaults(), logInputs.reorderWindow, rejectsOut::write);
+                Admin admin = Admin.create(clientSettings(config, AdminClientConfig.configNames()))) {
             Instant oldest = logs.peekTime();
             if (oldest == null) {
                 err.println("no events in the input files");
@@ -135,32 +165,64 @@ public final class ReplayCommand implements Callable<Integer> {
                 reportUnreadable(logs.counts(), err);
                 return 1;
             }
-            TopicRetention.Outcome topicsOk = TopicRetention.ensure(admin, List.of(topics.dbAccess(), topics.egress()),
-                    oldest, Instant.now(), createTopics, partitions);
-            topicsOk.created().forEach(t -> out.println("created topic " + t + " (" + partitions + " partitions, retention.ms=-1)"));
+            TopicRetention.Outcome topicsOk = TopicRetention.ensure(
+                    admin,
+                    List.of(topics.dbAccess(), topics.egress()),
+                    oldest,
+                    Instant.now(),
+                    createTopics,
+                    partitions);
+            topicsOk.created()
+                    .forEach(t ->
+                            out.println("created topic " + t + " (" + partitions + " partitions, retention.ms=-1)"));
             if (!topicsOk.ok()) {
                 err.println("replay refused:");
                 topicsOk.problems().forEach(p -> err.println("  " + p));
                 return ExitCodes.CONFIG;
             }
-            Duration maxAhead = EventTimes.sendLimit(TopicRetention.acceptedAhead(admin, List.of(topics.dbAccess(), topics.egress())),
+            Duration maxAhead = EventTimes.sendLimit(
+                    TopicRetention.acceptedAhead(admin, List.of(topics.dbAccess(), topics.egress())),
                     config.detectionSettings().maxFutureSkew());
             SchemaRegistryClient registry = new RestSchemaRegistryClient(config.registryClientConfig());
             Map<String, Object> producerProps = clientSettings(config, ProducerConfig.configNames());
             producerTuning(producerProps);
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
-                EventFeeder feeder = new EventFeeder(producer, topics,
+            try (KafkaProducer<String, byte[]> producer =
+                    new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
+                EventFeeder feeder = new EventFeeder(
+                        producer,
+                        topics,
                         AvroSerde.of(DbAccessEvent.class, registry, false).serializer(),
-                        AvroSerde.of(EgressEvent.class, registry, false).serializer(), pacer, Clock.systemUTC(), maxAhead,
+                        AvroSerde.of(EgressEvent.class, registry, false).serializer(),
+                        pacer,
+                        Clock.systemUTC(),
+                        maxAhead,
                         rejectsOut::write);
-                ProgressBar.during("replay", err, () -> new ProgressBar.Snapshot(feeder.fed(), feeder.position(),
-                        logs.totalBytes() == 0 ? Double.NaN : (double) logs.bytesRead() / logs.totalBytes()), () -> feeder.feed(logs));
+                ProgressBar.during(
+                        "replay",
+                        err,
+                        () -> new ProgressBar.Snapshot(
+                                feeder.fed(),
+                                feeder.position(),
+                                logs.totalBytes() == 0 ? Double.NaN : (double) logs.bytesRead() / logs.totalBytes()),
+                        () -> feeder.feed(logs));
                 Duration took = Duration.between(began, Instant.now());
-                out.printf(Locale.ROOT, "replayed %,d events (%,d to %s, %,d to %s) from %s to %s in %.1f s, %,.0f events/s%n",
-                        feeder.fed(), feeder.dbEvents(), topics.dbAccess(), feeder.egressEvents(), topics.egress(),
-                        feeder.first(), feeder.last(), took.toMillis() / 1000.0, feeder.fed() / Math.max(0.001, took.toMillis() / 1000.0));
+                out.printf(
+                        Locale.ROOT,
+                        "replayed %,d events (%,d to %s, %,d to %s) from %s to %s in %.1f s, %,.0f events/s%n",
+                        feeder.fed(),
+                        feeder.dbEvents(),
+                        topics.dbAccess(),
+                        feeder.egressEvents(),
+                        topics.egress(),
+                        feeder.first(),
+                        feeder.last(),
+                        took.toMillis() / 1000.0,
+                        feeder.fed() / Math.max(0.001, took.toMillis() / 1000.0));
                 if (logs.late() > 0) {
-                    out.printf(Locale.ROOT, "  %,d events were further out of order than --reorder-window and went out late%n", logs.late());
+                    out.printf(
+                            Locale.ROOT,
+                            "  %,d events were further out of order than --reorder-window and went out late%n",
+                            logs.late());
                 }
                 printRefused(out, feeder, maxAhead);
                 printAdvice(out, feeder);
@@ -181,8 +243,13 @@ public final class ReplayCommand implements Callable<Integer> {
     /** Events the feeder would not send because of their time, if any, and the bound they broke. */
     static void printRefused(PrintStream out, EventFeeder feeder, Duration maxAhead) {
         if (feeder.refusedTotal() > 0) {
-            out.printf(Locale.ROOT, "  %,d events rejected for their time, not sent %s (bounds: years 2000-2100, at most %s ahead of "
-                    + "the wall clock); --rejects lists them%n", feeder.refusedTotal(), feeder.refused(), TopicRetention.human(maxAhead));
+            out.printf(
+                    Locale.ROOT,
+                    "  %,d events rejected for their time, not sent %s (bounds: years 2000-2100, at most %s ahead of "
+                            + "the wall clock); --rejects lists them%n",
+                    feeder.refusedTotal(),
+                    feeder.refused(),
+                    TopicRetention.human(maxAhead));
         }
     }
 
@@ -191,7 +258,8 @@ public final class ReplayCommand implements Callable<Integer> {
         boolean any = false;
         for (MergedLogs.InputCounts c : counts) {
             if (c.unreadable().isPresent()) {
-                err.println(RejectWriter.field(c.source()) + ": " + LogFileCursor.CANNOT_READ + ": " + c.unreadable().get());
+                err.println(RejectWriter.field(c.source()) + ": " + LogFileCursor.CANNOT_READ + ": "
+                        + c.unreadable().get());
                 any = true;
             }
         }
@@ -200,8 +268,14 @@ public final class ReplayCommand implements Callable<Integer> {
 
     private void printCounts(MergedLogs logs) {
         for (MergedLogs.InputCounts c : logs.counts()) {
-            out.printf(Locale.ROOT, "  %s (%s): %,d events, %,d rejected, %,d skipped%n",
-                    c.source(), c.format(), c.events(), c.rejects(), c.skipped());
+            out.printf(
+                    Locale.ROOT,
+                    "  %s (%s): %,d events, %,d rejected, %,d skipped%n",
+                    c.source(),
+                    c.format(),
+                    c.events(),
+                    c.rejects(),
+                    c.skipped());
         }
     }
 

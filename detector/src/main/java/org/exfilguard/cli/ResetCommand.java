@@ -37,11 +37,16 @@ import picocli.CommandLine.Option;
  * {@code <state.dir>/<application.id>}. Kafka's own StreamsResetter lives in kafka-tools, which the detector does
  * not ship; the Admin API does the same for a topology without intermediate user topics.
  */
-@Command(name = "reset", mixinStandardHelpOptions = true, resourceBundle = "org.exfilguard.cli.OptionTexts",
-        description = {"Delete the detector's state for an application id (offsets, internal topics, local state).",
-                "Deletes the consumer group offsets, the internal changelog and repartition topics, and the local state",
-                "directory. Every instance must be stopped first.",
-                "Configuration as for run: --config file < EXFILGUARD_* environment < flags."})
+@Command(
+        name = "reset",
+        mixinStandardHelpOptions = true,
+        resourceBundle = "org.exfilguard.cli.OptionTexts",
+        description = {
+            "Delete the detector's state for an application id (offsets, internal topics, local state).",
+            "Deletes the consumer group offsets, the internal changelog and repartition topics, and the local state",
+            "directory. Every instance must be stopped first.",
+            "Configuration as for run: --config file < EXFILGUARD_* environment < flags."
+        })
 public final class ResetCommand implements Callable<Integer> {
 
     /** Exit code when the reset was refused or not confirmed. */
@@ -50,10 +55,16 @@ public final class ResetCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions = new ConfigOptions();
 
-    @Option(names = {"--bootstrap-servers", "--bootstrap-server"}, paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers.")
+    @Option(
+            names = {"--bootstrap-servers", "--bootstrap-server"},
+            paramLabel = "HOST:PORT,...",
+            description = "Kafka bootstrap servers.")
     String bootstrapServers;
 
-    @Option(names = "--application-id", paramLabel = "ID", description = "Application id to reset (default exfilguard).")
+    @Option(
+            names = "--application-id",
+            paramLabel = "ID",
+            description = "Application id to reset (default exfilguard).")
     String applicationId;
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = "State directory the detector ran with.")
@@ -86,11 +97,18 @@ public final class ResetCommand implements Callable<Integer> {
         Path localState = Path.of(config.getString(ExfilguardConfig.STATE_DIR)).resolve(appId);
 
         try (Admin admin = Admin.create(adminConfig(config))) {
-            List<String> topics = internalTopics(admin.listTopics(new ListTopicsOptions().listInternal(false)).names()
-                    .get(60, TimeUnit.SECONDS), appId);
-            out.printf("Reset of application id '%s' on %s will delete:%n", appId, config.getString(ExfilguardConfig.BOOTSTRAP_SERVERS));
+            List<String> topics = internalTopics(
+                    admin.listTopics(new ListTopicsOptions().listInternal(false))
+                            .names()
+                            .get(60, TimeUnit.SECONDS),
+                    appId);
+            out.printf(
+                    "Reset of application id '%s' on %s will delete:%n",
+                    appId, config.getString(ExfilguardConfig.BOOTSTRAP_SERVERS));
             out.printf("  consumer group %s (committed offsets: the next run starts from the earliest input)%n", appId);
-            out.printf("  %d internal topic(s)%s%n", topics.size(), topics.isEmpty() ? "" : ": " + String.join(", ", topics));
+            out.printf(
+                    "  %d internal topic(s)%s%n",
+                    topics.size(), topics.isEmpty() ? "" : ": " + String.join(", ", topics));
             out.printf("  local state %s%s%n", localState, Files.exists(localState) ? "" : " (absent)");
             if (!yes && !confirmed()) {
                 out.println("Not reset.");
@@ -101,8 +119,10 @@ public final class ResetCommand implements Callable<Integer> {
                 out.printf("deleted consumer group %s%n", appId);
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof GroupNotEmptyException) {
-                    out.printf("consumer group %s still has members: stop every instance of the detector first (a stopped"
-                            + " instance stays a member until its session.timeout.ms passes, 45 s by default). Not reset.%n", appId);
+                    out.printf(
+                            "consumer group %s still has members: stop every instance of the detector first (a stopped"
+                                    + " instance stays a member until its session.timeout.ms passes, 45 s by default). Not reset.%n",
+                            appId);
                     return EXIT_NOT_RESET;
                 }
                 if (!(e.getCause() instanceof GroupIdNotFoundException)) {

@@ -13,14 +13,21 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code run}: the detector against a real Kafka cluster and schema registry, until stopped. */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run the detector against a Kafka cluster until stopped (SIGTERM closes it cleanly).",
-                "Configuration: defaults < --config file < EXFILGUARD_* environment (EXFILGUARD_SASL_JAAS_CONFIG is sasl.jaas.config) < --set and the flags below.",
-                "Any Kafka Streams or client setting passes through (security.protocol, ssl.*, sasl.*)."},
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the detector against a Kafka cluster until stopped (SIGTERM closes it cleanly).",
+            "Configuration: defaults < --config file < EXFILGUARD_* environment (EXFILGUARD_SASL_JAAS_CONFIG is sasl.jaas.config) < --set and the flags below.",
+            "Any Kafka Streams or client setting passes through (security.protocol, ssl.*, sasl.*)."
+        },
         exitCodeListHeading = "Exit status:%n",
-        exitCodeList = {"0:stopped by SIGTERM, cleanly", "64:a bad flag or configuration key (restarting will not help)",
-                "75:stopped on an error a restart may cure (the cluster unreachable, a stream thread died, a stall): "
-                        + "a supervisor should restart it"})
+        exitCodeList = {
+            "0:stopped by SIGTERM, cleanly",
+            "64:a bad flag or configuration key (restarting will not help)",
+            "75:stopped on an error a restart may cure (the cluster unreachable, a stream thread died, a stall): "
+                    + "a supervisor should restart it"
+        })
 public final class RunCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -38,10 +45,16 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions = new ConfigOptions();
 
-    @Option(names = "--sensitive-tables", paramLabel = "TABLES", description = "Comma-separated sensitive tables (db.table or table).")
+    @Option(
+            names = "--sensitive-tables",
+            paramLabel = "TABLES",
+            description = "Comma-separated sensitive tables (db.table or table).")
     String sensitiveTables;
 
-    @Option(names = "--application-id", paramLabel = "ID", description = "Kafka Streams application id (default exfilguard).")
+    @Option(
+            names = "--application-id",
+            paramLabel = "ID",
+            description = "Kafka Streams application id (default exfilguard).")
     String applicationId;
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = "RocksDB state directory.")
@@ -71,11 +84,13 @@ public final class RunCommand implements Callable<Integer> {
 
         CountDownLatch stopped = new CountDownLatch(1);
         DetectorRunner runner = new DetectorRunner(config);
-        Thread hook = new Thread(() -> {
-            log.info("shutting down");
-            runner.close();
-            stopped.countDown();
-        }, "exfilguard-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    log.info("shutting down");
+                    runner.close();
+                    stopped.countDown();
+                },
+                "exfilguard-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             runner.start();
@@ -95,8 +110,8 @@ public final class RunCommand implements Callable<Integer> {
             Optional<String> stall = failure == null ? runner.stalled() : Optional.empty();
             if (failure != null || stall.isPresent()) {
                 String message = (failure != null
-                        ? "the detector stopped after an unrecoverable error (" + describe(failure) + ")"
-                        : "the detector is stalled: " + stall.get())
+                                ? "the detector stopped after an unrecoverable error (" + describe(failure) + ")"
+                                : "the detector is stalled: " + stall.get())
                         + "; exiting with code " + EXIT_RESTART + " so that a supervisor restarts it";
                 log.error(message);
                 err.println("exfilguard: " + message);
@@ -119,8 +134,8 @@ public final class RunCommand implements Callable<Integer> {
         if (!(root instanceof org.apache.kafka.common.errors.TimeoutException)) {
             return Optional.empty();
         }
-        return Optional.of("cannot reach the Kafka cluster at " + bootstrap + " (" + root.getMessage() + "); exiting with code "
-                + EXIT_RESTART + " so that a supervisor restarts it");
+        return Optional.of("cannot reach the Kafka cluster at " + bootstrap + " (" + root.getMessage()
+                + "); exiting with code " + EXIT_RESTART + " so that a supervisor restarts it");
     }
 
     /** The innermost cause names what went wrong (a timeout, an authentication failure); outer layers wrap it. */
@@ -130,6 +145,8 @@ public final class RunCommand implements Callable<Integer> {
             root = root.getCause();
         }
         String outer = failure.getClass().getSimpleName() + ": " + failure.getMessage();
-        return root == failure ? outer : outer + "; caused by " + root.getClass().getSimpleName() + ": " + root.getMessage();
+        return root == failure
+                ? outer
+                : outer + "; caused by " + root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }

@@ -24,11 +24,11 @@ public final class RunLog {
     /** System property logback-quiet.xml reads the file name from. */
     public static final String PROPERTY = "exfilguard.log.file";
 
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final int ATTEMPTS = 100;
 
-    private RunLog() {
-    }
+    private RunLog() {}
 
     /** Creates the run's log file in {@code dir}; another name when one is taken (a second run in the same second). */
     public static Path create(Path dir, String command, Instant now, long pid) throws IOException {
@@ -38,10 +38,18 @@ public final class RunLog {
             Path file = dir.resolve(i == 0 ? base + ".log" : base + "-" + i + ".log");
             try {
                 FileAttribute<?>[] attrs = posix
-                        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                        ? new FileAttribute<?>[] {
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
+                        }
                         : new FileAttribute<?>[0];
-                Files.newByteChannel(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                        LinkOption.NOFOLLOW_LINKS), attrs).close();
+                Files.newByteChannel(
+                                file,
+                                java.util.Set.of(
+                                        StandardOpenOption.CREATE_NEW,
+                                        StandardOpenOption.WRITE,
+                                        LinkOption.NOFOLLOW_LINKS),
+                                attrs)
+                        .close();
                 return file;
             } catch (FileAlreadyExistsException e) {
                 // Taken (or a link planted there): try the next name.

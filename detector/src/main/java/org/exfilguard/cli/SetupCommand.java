@@ -19,10 +19,10 @@ import org.exfilguard.config.StreamsSettings;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.serde.RestSchemaRegistryClient;
 import org.exfilguard.serde.SchemaRegistryClient;
 import org.exfilguard.serde.WireFormat;
-import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.topology.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,13 +35,19 @@ import picocli.CommandLine.Option;
  * {@code --dry-run} changes nothing and prints the equivalent {@code kafka-topics.sh}, registry and
  * {@code kafka-acls.sh} commands for a change process that wants to review them.
  */
-@Command(name = "setup", mixinStandardHelpOptions = true, resourceBundle = "org.exfilguard.cli.OptionTexts",
-        description = {"Create the detector's topics, register its schemas and print the ACLs it needs; idempotent.",
-                "Run it once per cluster (and again after adding a topic.* setting); --dry-run prints the commands instead."})
+@Command(
+        name = "setup",
+        mixinStandardHelpOptions = true,
+        resourceBundle = "org.exfilguard.cli.OptionTexts",
+        description = {
+            "Create the detector's topics, register its schemas and print the ACLs it needs; idempotent.",
+            "Run it once per cluster (and again after adding a topic.* setting); --dry-run prints the commands instead."
+        })
 public final class SetupCommand implements Callable<Integer> {
 
     /** Alerts are the record of what happened: a SIEM outage and a quarter of look-back (as deploy/kubernetes keeps them). */
     static final long DEFAULT_ALERT_RETENTION_DAYS = 90;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Mixin
@@ -50,41 +56,63 @@ public final class SetupCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions = new ConfigOptions();
 
-    @Option(names = "--partitions", defaultValue = "6", paramLabel = "N",
-            description = "Partitions of db-access and egress (and so of every topic keyed like them); the most instances that share the work. Default ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--partitions",
+            defaultValue = "6",
+            paramLabel = "N",
+            description =
+                    "Partitions of db-access and egress (and so of every topic keyed like them); the most instances that share the work. Default ${DEFAULT-VALUE}.")
     int partitions;
 
-    @Option(names = "--replication-factor", defaultValue = "-1", paramLabel = "R",
-            description = "Replication factor of every topic created; -1 (default) takes the broker's default.replication.factor.")
+    @Option(
+            names = "--replication-factor",
+            defaultValue = "-1",
+            paramLabel = "R",
+            description =
+                    "Replication factor of every topic created; -1 (default) takes the broker's default.replication.factor.")
     short replicationFactor;
 
-    @Option(names = "--alert-retention-days", defaultValue = "" + DEFAULT_ALERT_RETENTION_DAYS, paramLabel = "DAYS",
+    @Option(
+            names = "--alert-retention-days",
+            defaultValue = "" + DEFAULT_ALERT_RETENTION_DAYS,
+            paramLabel = "DAYS",
             description = "Retention of the alert and dead-letter topics. Default ${DEFAULT-VALUE}.")
     long alertRetentionDays;
 
-    @Option(names = "--principal", defaultValue = "User:exfilguard", paramLabel = "PRINCIPAL",
-            description = "The principal the detector authenticates as, for the ACLs printed. Default ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--principal",
+            defaultValue = "User:exfilguard",
+            paramLabel = "PRINCIPAL",
+            description =
+                    "The principal the detector authenticates as, for the ACLs printed. Default ${DEFAULT-VALUE}.")
     String principal;
 
-    @Option(names = "--skip-topics", description = "Leave the topics alone (managed elsewhere: Strimzi KafkaTopic resources, Terraform); register the schemas and print the ACLs.")
+    @Option(
+            names = "--skip-topics",
+            description =
+                    "Leave the topics alone (managed elsewhere: Strimzi KafkaTopic resources, Terraform); register the schemas and print the ACLs.")
     boolean skipTopics;
 
-    @Option(names = "--dry-run", description = "Change nothing; print the kafka-topics.sh, registry (curl) and kafka-acls.sh commands.")
+    @Option(
+            names = "--dry-run",
+            description = "Change nothing; print the kafka-topics.sh, registry (curl) and kafka-acls.sh commands.")
     boolean dryRun;
 
-    @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS", description = "Per Kafka admin call. Default ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--timeout",
+            defaultValue = "30",
+            paramLabel = "SECONDS",
+            description = "Per Kafka admin call. Default ${DEFAULT-VALUE}.")
     int timeoutSeconds;
 
     @Option(names = "--verbose", description = "More logging.")
     boolean verbose;
 
     /** One topic the detector reads or writes: its name, partitions, configs and what it is for. */
-    record TopicSpec(String name, int partitions, Map<String, String> configs, String purpose) {
-    }
+    record TopicSpec(String name, int partitions, Map<String, String> configs, String purpose) {}
 
     /** One subject and the schema registered under it. */
-    record SubjectSpec(String subject, Schema schema) {
-    }
+    record SubjectSpec(String subject, Schema schema) {}
 
     @Override
     public Integer call() {
@@ -107,7 +135,8 @@ public final class SetupCommand implements Callable<Integer> {
             return 1;
         }
         out.println();
-        out.println("ACLs the principal " + principal + " needs (kafka-acls.sh --add; setup --dry-run prints the commands):");
+        out.println("ACLs the principal " + principal
+                + " needs (kafka-acls.sh --add; setup --dry-run prints the commands):");
         acls.forEach(a -> out.println("  " + a));
         return 0;
     }
@@ -125,24 +154,40 @@ public final class SetupCommand implements Callable<Integer> {
         specs.add(new TopicSpec(t.dbAccess(), partitions, Map.of(), "input: DbAccessEvent (Avro), keyed by account"));
         specs.add(new TopicSpec(t.egress(), partitions, Map.of(), "input: EgressEvent (Avro), keyed by source ip"));
         if (config.getBoolean(ExfilguardConfig.RAW_NORMALISE)) {
-            specs.add(new TopicSpec(t.rawDbLogs(), partitions, Map.of(), "input: raw database log records from shippers"));
-            specs.add(new TopicSpec(t.rawEgressLogs(), partitions, Map.of(), "input: raw egress log records from shippers"));
+            specs.add(new TopicSpec(
+                    t.rawDbLogs(), partitions, Map.of(), "input: raw database log records from shippers"));
+            specs.add(new TopicSpec(
+                    t.rawEgressLogs(), partitions, Map.of(), "input: raw egress log records from shippers"));
         }
         specs.add(new TopicSpec(t.alerts(), partitions, alerts, "output: ExfiltrationAlert (Avro), keyed by account"));
         for (AlertFormat format : AlertFormat.publishable()) {
             if (t.alertRenderings().containsKey(format.id())) {
-                specs.add(new TopicSpec(t.rendering(format), partitions, alerts, "output: alerts as " + format.description() + " (JSON)"));
+                specs.add(new TopicSpec(
+                        t.rendering(format),
+                        partitions,
+                        alerts,
+                        "output: alerts as " + format.description() + " (JSON)"));
             }
         }
-        specs.add(new TopicSpec(t.deadLetters(), partitions, alerts, "output: refused records with their reason in headers"));
-        specs.add(new TopicSpec(t.readSignals(), partitions, keep, "internal: bulk reads to watch, keyed by client ip (partitions = egress)"));
-        specs.add(new TopicSpec(t.egressUpdates(), partitions, keep, "internal: egress evidence, keyed by account (partitions = db-access)"));
+        specs.add(new TopicSpec(
+                t.deadLetters(), partitions, alerts, "output: refused records with their reason in headers"));
+        specs.add(new TopicSpec(
+                t.readSignals(),
+                partitions,
+                keep,
+                "internal: bulk reads to watch, keyed by client ip (partitions = egress)"));
+        specs.add(new TopicSpec(
+                t.egressUpdates(),
+                partitions,
+                keep,
+                "internal: egress evidence, keyed by account (partitions = db-access)"));
         return specs;
     }
 
     /** The value subjects (TopicNameStrategy) the detector reads or writes with Avro. */
     static List<SubjectSpec> subjects(Topics t) {
-        return List.of(new SubjectSpec(WireFormat.subject(t.dbAccess(), false), DbAccessEvent.getClassSchema()),
+        return List.of(
+                new SubjectSpec(WireFormat.subject(t.dbAccess(), false), DbAccessEvent.getClassSchema()),
                 new SubjectSpec(WireFormat.subject(t.egress(), false), EgressEvent.getClassSchema()),
                 new SubjectSpec(WireFormat.subject(t.alerts(), false), ExfiltrationAlert.getClassSchema()));
     }
@@ -176,7 +221,8 @@ public final class SetupCommand implements Callable<Integer> {
     }
 
     private static String acl(String principal, String operations, String resourceType, String name, boolean prefixed) {
-        return "allow " + principal + " " + operations + " on " + resourceType + " " + name + (prefixed ? " (prefixed)" : "");
+        return "allow " + principal + " " + operations + " on " + resourceType + " " + name
+                + (prefixed ? " (prefixed)" : "");
     }
 
     private void createTopics(ExfilguardConfig config, List<TopicSpec> topics, PrintStream out) {
@@ -193,12 +239,16 @@ public final class SetupCommand implements Callable<Integer> {
             if (!missing.isEmpty()) {
                 call(admin.createTopics(missing).all(), "create topics on " + bootstrap);
             }
-            Map<String, TopicDescription> described = awaitTopics(admin, topics.stream().map(TopicSpec::name).toList(),
-                    "describe the topics on " + bootstrap);
+            Map<String, TopicDescription> described = awaitTopics(
+                    admin, topics.stream().map(TopicSpec::name).toList(), "describe the topics on " + bootstrap);
             for (TopicSpec spec : topics) {
                 String state = existing.contains(spec.name()) ? "exists " : "created";
-                out.printf("topic %s %-24s %2d partitions  %s%n", state, spec.name(),
-                        described.get(spec.name()).partitions().size(), spec.purpose());
+                out.printf(
+                        "topic %s %-24s %2d partitions  %s%n",
+                        state,
+                        spec.name(),
+                        described.get(spec.name()).partitions().size(),
+                        spec.purpose());
             }
             Topics t = config.topics();
             requireSamePartitions(described, t.readSignals(), t.egress());
@@ -211,7 +261,8 @@ public final class SetupCommand implements Callable<Integer> {
         int b = described.get(input).partitions().size();
         if (a != b) {
             throw new SetupException("topic " + internal + " has " + a + " partitions but " + input + " has " + b
-                    + ": they are co-partitioned; delete " + internal + " (it holds only in-flight records) and run setup again");
+                    + ": they are co-partitioned; delete " + internal
+                    + " (it holds only in-flight records) and run setup again");
         }
     }
 
@@ -220,10 +271,13 @@ public final class SetupCommand implements Callable<Integer> {
             for (SubjectSpec s : subjects) {
                 try {
                     int id = client.register(s.subject(), s.schema());
-                    out.printf("subject %-28s schema %s, id %d%n", s.subject(), s.schema().getFullName(), id);
+                    out.printf(
+                            "subject %-28s schema %s, id %d%n",
+                            s.subject(), s.schema().getFullName(), id);
                 } catch (RuntimeException e) {
-                    throw new SetupException("cannot register " + s.schema().getFullName() + " under subject " + s.subject()
-                            + " at " + config.getString(ExfilguardConfig.SCHEMA_REGISTRY_URL) + ": " + e.getMessage());
+                    throw new SetupException(
+                            "cannot register " + s.schema().getFullName() + " under subject " + s.subject() + " at "
+                                    + config.getString(ExfilguardConfig.SCHEMA_REGISTRY_URL) + ": " + e.getMessage());
                 }
             }
         }
@@ -256,26 +310,38 @@ public final class SetupCommand implements Callable<Integer> {
         }
     }
 
-    static void printCommands(PrintStream out, ExfilguardConfig config, List<TopicSpec> topics, List<SubjectSpec> subjects,
-                              List<String> acls, short replicationFactor) {
+    static void printCommands(
+            PrintStream out,
+            ExfilguardConfig config,
+            List<TopicSpec> topics,
+            List<SubjectSpec> subjects,
+            List<String> acls,
+            short replicationFactor) {
         String bootstrap = config.getString(ExfilguardConfig.BOOTSTRAP_SERVERS);
         out.println("# topics");
         for (TopicSpec spec : topics) {
-            StringBuilder cmd = new StringBuilder("kafka-topics.sh --bootstrap-server " + bootstrap + " --create --if-not-exists --topic "
-                    + spec.name() + " --partitions " + spec.partitions());
+            StringBuilder cmd = new StringBuilder("kafka-topics.sh --bootstrap-server " + bootstrap
+                    + " --create --if-not-exists --topic " + spec.name() + " --partitions " + spec.partitions());
             if (replicationFactor > 0) {
                 cmd.append(" --replication-factor ").append(replicationFactor);
             }
-            spec.configs().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                    .forEach(e -> cmd.append(" --config ").append(e.getKey()).append('=').append(e.getValue()));
+            spec.configs().entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> cmd.append(" --config ")
+                            .append(e.getKey())
+                            .append('=')
+                            .append(e.getValue()));
             out.println(cmd);
         }
         out.println("# schemas (Confluent REST API: Confluent Schema Registry, Apicurio ccompat, Karapace, Redpanda)");
-        String registry = config.getString(ExfilguardConfig.SCHEMA_REGISTRY_URL).split(",")[0].trim();
+        String registry = config.getString(ExfilguardConfig.SCHEMA_REGISTRY_URL)
+                .split(",")[0]
+                .trim();
         for (SubjectSpec s : subjects) {
-            String body = JSON.createObjectNode().put("schema", s.schema().toString()).toString();
-            out.println("curl -sf -X POST -H 'Content-Type: application/vnd.schemaregistry.v1+json' " + registry + "/subjects/"
-                    + s.subject() + "/versions --data '" + body.replace("'", "'\\''") + "'");
+            String body =
+                    JSON.createObjectNode().put("schema", s.schema().toString()).toString();
+            out.println("curl -sf -X POST -H 'Content-Type: application/vnd.schemaregistry.v1+json' " + registry
+                    + "/subjects/" + s.subject() + "/versions --data '" + body.replace("'", "'\\''") + "'");
         }
         out.println("# ACLs");
         for (String acl : acls) {
@@ -291,7 +357,8 @@ public final class SetupCommand implements Callable<Integer> {
         String type = words[4];
         String name = words[5];
         boolean prefixed = acl.endsWith("(prefixed)");
-        StringBuilder cmd = new StringBuilder("kafka-acls.sh --bootstrap-server " + bootstrap + " --add --allow-principal " + principal);
+        StringBuilder cmd = new StringBuilder(
+                "kafka-acls.sh --bootstrap-server " + bootstrap + " --add --allow-principal " + principal);
         for (String op : operations.split(",")) {
             cmd.append(" --operation ").append(op);
         }

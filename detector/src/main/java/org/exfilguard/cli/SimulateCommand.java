@@ -19,7 +19,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code simulate}: writes a labelled workload (database log, egress log, truth) for replay and evaluation. */
-@Command(name = "simulate", mixinStandardHelpOptions = true,
+@Command(
+        name = "simulate",
+        mixinStandardHelpOptions = true,
         description = "Generate a labelled workload: a database access log, an egress log and the truth of the "
                 + "injected extractions. The same seed gives the same bytes.")
 public final class SimulateCommand implements Callable<Integer> {
@@ -30,7 +32,10 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--out-dir", required = true, paramLabel = "DIR", description = "Directory for the output files.")
     Path outDir;
 
-    @Option(names = "--preset", defaultValue = "demo", paramLabel = "demo|standard|extended",
+    @Option(
+            names = "--preset",
+            defaultValue = "demo",
+            paramLabel = "demo|standard|extended",
             description = "demo: 15 days, 25 accounts, one smash-and-grab by jdoe on the last day. "
                     + "standard: 28 days, 60 accounts, each of the first seven scenario kinds twice. "
                     + "extended: standard with 76 accounts, plus night-time reads, slow drifts, concurrent "
@@ -53,11 +58,17 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--service-accounts", paramLabel = "N", description = "Number of service accounts.")
     Integer serviceAccounts;
 
-    @Option(names = "--service-peak-per-hour", paramLabel = "N",
+    @Option(
+            names = "--service-peak-per-hour",
+            paramLabel = "N",
             description = "Statements per hour at peak for the busiest service account.")
     Integer servicePeak;
 
-    @Option(names = "--format", split = ",", defaultValue = "slowlog,canonical", paramLabel = "slowlog|canonical",
+    @Option(
+            names = "--format",
+            split = ",",
+            defaultValue = "slowlog,canonical",
+            paramLabel = "slowlog|canonical",
             description = "slowlog: mysql-slow.log + conn.log (Zeek); canonical: db-access.jsonl + egress.jsonl. "
                     + "Default: ${DEFAULT-VALUE}.")
     List<String> formats;
@@ -110,14 +121,34 @@ public final class SimulateCommand implements Callable<Integer> {
             WorkloadSimulator sim = new WorkloadSimulator(simSpec);
             SimulationFiles.Summary s = SimulationFiles.write(sim, outDir, fmt);
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            out.printf(Locale.ROOT, "simulated %s preset, seed %d, %d days from %s, %d accounts%n",
-                    preset, simSpec.seed(), simSpec.days(), simSpec.start(), sim.accounts().size());
-            out.printf(Locale.ROOT, "events: %,d database, %,d egress, %s .. %s (%.1f s)%n",
-                    s.dbEvents(), s.egressEvents(), s.firstEvent(), s.lastEvent(), took.toMillis() / 1000.0);
+            out.printf(
+                    Locale.ROOT,
+                    "simulated %s preset, seed %d, %d days from %s, %d accounts%n",
+                    preset,
+                    simSpec.seed(),
+                    simSpec.days(),
+                    simSpec.start(),
+                    sim.accounts().size());
+            out.printf(
+                    Locale.ROOT,
+                    "events: %,d database, %,d egress, %s .. %s (%.1f s)%n",
+                    s.dbEvents(),
+                    s.egressEvents(),
+                    s.firstEvent(),
+                    s.lastEvent(),
+                    took.toMillis() / 1000.0);
             out.printf(Locale.ROOT, "incidents: %d %s%n", s.truth().size(), s.incidentsByKind());
-            s.truth().forEach(t -> out.printf(Locale.ROOT, "  %-26s %-20s %-14s %s .. %s %,d rows%s%n",
-                    t.scenarioId(), t.account(), t.table(), t.start(), t.end(), t.rows(),
-                    t.egressDstIp() == null ? "" : " -> " + t.egressDstIp()));
+            s.truth()
+                    .forEach(t -> out.printf(
+                            Locale.ROOT,
+                            "  %-26s %-20s %-14s %s .. %s %,d rows%s%n",
+                            t.scenarioId(),
+                            t.account(),
+                            t.table(),
+                            t.start(),
+                            t.end(),
+                            t.rows(),
+                            t.egressDstIp() == null ? "" : " -> " + t.egressDstIp()));
             s.files().forEach(f -> out.println("wrote " + f));
             out.flush();
             return 0;

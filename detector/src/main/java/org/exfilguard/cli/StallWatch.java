@@ -46,8 +46,12 @@ final class StallWatch implements StateRestoreListener {
         if (restoring.get() > 0) {
             // Restoring can take long, but each batch restored is progress; none for the timeout is a stall too.
             long stalled = nowMillis - Math.max(restoredAtMillis, progressAtMillis);
-            return stalled < timeout.toMillis() ? Optional.empty() : Optional.of(String.format(java.util.Locale.ROOT,
-                    "restoring state, but no changelog record restored for %d s", stalled / 1000));
+            return stalled < timeout.toMillis()
+                    ? Optional.empty()
+                    : Optional.of(String.format(
+                            java.util.Locale.ROOT,
+                            "restoring state, but no changelog record restored for %d s",
+                            stalled / 1000));
         }
         double processed = sum(metrics, "stream-thread-metrics", "process-total");
         double lag = max(metrics, "consumer-fetch-manager-metrics", "records-lag-max");
@@ -61,14 +65,19 @@ final class StallWatch implements StateRestoreListener {
         if (stalled < timeout.toMillis()) {
             return Optional.empty();
         }
-        return Optional.of(String.format(java.util.Locale.ROOT,
-                "no record processed for %d s while input waits (consumer lag up to %.0f records)", stalled / 1000, lag));
+        return Optional.of(String.format(
+                java.util.Locale.ROOT,
+                "no record processed for %d s while input waits (consumer lag up to %.0f records)",
+                stalled / 1000,
+                lag));
     }
 
     private static double sum(Map<MetricName, ? extends Metric> metrics, String group, String name) {
         double total = 0;
         for (Map.Entry<MetricName, ? extends Metric> e : metrics.entrySet()) {
-            if (e.getKey().group().equals(group) && e.getKey().name().equals(name) && e.getValue().metricValue() instanceof Number n) {
+            if (e.getKey().group().equals(group)
+                    && e.getKey().name().equals(name)
+                    && e.getValue().metricValue() instanceof Number n) {
                 total += n.doubleValue();
             }
         }
@@ -78,9 +87,12 @@ final class StallWatch implements StateRestoreListener {
     private static double max(Map<MetricName, ? extends Metric> metrics, String group, String name) {
         double max = Double.NaN;
         for (Map.Entry<MetricName, ? extends Metric> e : metrics.entrySet()) {
-            if (e.getKey().group().equals(group) && e.getKey().name().equals(name) && !e.getKey().tags().containsKey("topic")
+            if (e.getKey().group().equals(group)
+                    && e.getKey().name().equals(name)
+                    && !e.getKey().tags().containsKey("topic")
                     && !e.getKey().tags().getOrDefault("client-id", "").endsWith("restore-consumer")
-                    && e.getValue().metricValue() instanceof Number n && !Double.isNaN(n.doubleValue())) {
+                    && e.getValue().metricValue() instanceof Number n
+                    && !Double.isNaN(n.doubleValue())) {
                 max = Double.isNaN(max) ? n.doubleValue() : Math.max(max, n.doubleValue());
             }
         }

@@ -10,8 +10,7 @@ import java.lang.reflect.Method;
  */
 public final class Terminals {
 
-    private Terminals() {
-    }
+    private Terminals() {}
 
     public static boolean interactive() {
         Console console = System.console();

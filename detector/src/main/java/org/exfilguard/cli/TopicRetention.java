@@ -41,16 +41,17 @@ final class TopicRetention {
         }
     }
 
-    private TopicRetention() {
-    }
+    private TopicRetention() {}
 
-    static Outcome ensure(Admin admin, Collection<String> topics, Instant oldestEvent, Instant now,
-                          boolean create, int partitions) throws ExecutionException, InterruptedException {
+    static Outcome ensure(
+            Admin admin, Collection<String> topics, Instant oldestEvent, Instant now, boolean create, int partitions)
+            throws ExecutionException, InterruptedException {
         Duration needed = Duration.between(oldestEvent, now).plus(MARGIN);
         List<String> created = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         List<String> existing = new ArrayList<>();
-        Map<String, KafkaFuture<?>> described = new LinkedHashMap<>(admin.describeTopics(topics).topicNameValues());
+        Map<String, KafkaFuture<?>> described =
+                new LinkedHashMap<>(admin.describeTopics(topics).topicNameValues());
         for (String topic : topics) {
             try {
                 described.get(topic).get();
@@ -60,12 +61,15 @@ final class TopicRetention {
                     throw e;
                 }
                 if (!create) {
-                    problems.add("topic '" + topic + "' does not exist; create it with retention.ms=-1 or run with --create-topics");
+                    problems.add("topic '" + topic
+                            + "' does not exist; create it with retention.ms=-1 or run with --create-topics");
                     continue;
                 }
                 try {
                     admin.createTopics(List.of(new NewTopic(topic, partitions, (short) -1)
-                            .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")))).all().get();
+                                    .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"))))
+                            .all()
+                            .get();
                     created.add(topic);
                 } catch (ExecutionException ce) {
                     if (!(ce.getCause() instanceof TopicExistsException)) {
@@ -79,13 +83,16 @@ final class TopicRetention {
             try {
                 TopicsReady.await(admin, created, Duration.ofSeconds(30));
             } catch (java.util.concurrent.TimeoutException e) {
-                throw new ExecutionException("the brokers did not report the new topics " + created + " within 30 s", e);
+                throw new ExecutionException(
+                        "the brokers did not report the new topics " + created + " within 30 s", e);
             }
         }
         if (!existing.isEmpty()) {
             List<ConfigResource> resources = existing.stream()
-                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
-            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();
+                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
+                    .toList();
+            Map<ConfigResource, Config> configs =
+                    admin.describeConfigs(resources).all().get();
             for (ConfigResource r : resources) {
                 problems.addAll(check(r.name(), configs.get(r), oldestEvent, now, needed));
             }
@@ -98,16 +105,24 @@ final class TopicRetention {
         Duration age = Duration.between(oldestEvent, now);
         long retention = millis(config, TopicConfig.RETENTION_MS_CONFIG);
         if (retention >= 0 && retention < needed.toMillis()) {
-            problems.add(String.format("topic '%s' keeps records for %s (retention.ms=%d), but the oldest event to replay is %s old "
+            problems.add(String.format(
+                    "topic '%s' keeps records for %s (retention.ms=%d), but the oldest event to replay is %s old "
                             + "(%s): the broker ages segments by record timestamp and would delete the replayed records older than %s "
                             + "within minutes. Raise it first, e.g. kafka-configs.sh --bootstrap-server HOST:PORT --alter "
                             + "--entity-type topics --entity-name %s --add-config retention.ms=-1 (or at least %d), or replay newer logs.",
-                    topic, human(Duration.ofMillis(retention)), retention, human(age), oldestEvent,
-                    human(Duration.ofMillis(retention)), topic, needed.toMillis()));
+                    topic,
+                    human(Duration.ofMillis(retention)),
+                    retention,
+                    human(age),
+                    oldestEvent,
+                    human(Duration.ofMillis(retention)),
+                    topic,
+                    needed.toMillis()));
         }
         long before = millis(config, "message.timestamp.before.max.ms");
         if (before >= 0 && before < needed.toMillis()) {
-            problems.add(String.format("topic '%s' refuses records whose timestamp is more than %s old "
+            problems.add(String.format(
+                    "topic '%s' refuses records whose timestamp is more than %s old "
                             + "(message.timestamp.before.max.ms=%d), and the oldest event is %s old. Raise it "
                             + "(--add-config message.timestamp.before.max.ms=%d) before replaying.",
                     topic, human(Duration.ofMillis(before)), before, human(age), Long.MAX_VALUE));
@@ -133,7 +148,9 @@ final class TopicRetention {
      * cannot be read (no DescribeConfigs permission) counts with the broker default.
      */
     static Duration acceptedAhead(Admin admin, Collection<String> topics) throws InterruptedException {
-        List<ConfigResource> resources = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        List<ConfigResource> resources = topics.stream()
+                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
+                .toList();
         Map<ConfigResource, Config> configs;
         try {
             configs = admin.describeConfigs(resources).all().get();

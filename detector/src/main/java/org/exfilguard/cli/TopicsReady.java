@@ -19,8 +19,7 @@ final class TopicsReady {
 
     private static final long PAUSE_MILLIS = 50;
 
-    private TopicsReady() {
-    }
+    private TopicsReady() {}
 
     /** The descriptions of the topics once every one of them can be described, or an exception after the timeout. */
     static Map<String, TopicDescription> await(Admin admin, Collection<String> topics, Duration timeout)

@@ -28,20 +28,22 @@ public final class BoundedRocksDbConfig implements RocksDBConfigSetter {
 
     /** Fraction of the cache reserved for index and filter blocks, which must stay resident for reads to be fast. */
     private static final double INDEX_FILTER_RATIO = 0.1;
+
     private static final long BLOCK_SIZE = 16 * 1024;
     private static final int MEMTABLES_PER_STORE = 2;
 
     /** The cache and write-buffer manager shared by every store of one size: one pair per process in practice. */
-    public record Shared(long cacheBytes, long writeBufferBytes, Cache cache, WriteBufferManager writeBufferManager) {
-    }
+    public record Shared(long cacheBytes, long writeBufferBytes, Cache cache, WriteBufferManager writeBufferManager) {}
 
     private static final Map<String, Shared> SHARED = new ConcurrentHashMap<>();
 
     @Override
     public void setConfig(String storeName, Options options, Map<String, Object> configs) {
-        Shared shared = shared(bytes(configs, BLOCK_CACHE_BYTES, DEFAULT_BLOCK_CACHE_BYTES),
+        Shared shared = shared(
+                bytes(configs, BLOCK_CACHE_BYTES, DEFAULT_BLOCK_CACHE_BYTES),
                 bytes(configs, WRITE_BUFFER_BYTES, DEFAULT_WRITE_BUFFER_BYTES));
-        BlockBasedTableConfigWithAccessibleCache table = (BlockBasedTableConfigWithAccessibleCache) options.tableFormatConfig();
+        BlockBasedTableConfigWithAccessibleCache table =
+                (BlockBasedTableConfigWithAccessibleCache) options.tableFormatConfig();
         table.setBlockCache(shared.cache());
         table.setCacheIndexAndFilterBlocks(true);
         table.setCacheIndexAndFilterBlocksWithHighPriority(true);
@@ -62,8 +64,8 @@ public final class BoundedRocksDbConfig implements RocksDBConfigSetter {
     /** The shared cache and manager for these sizes, created on first use. */
     public static Shared shared(long cacheBytes, long writeBufferBytes) {
         if (writeBufferBytes > cacheBytes) {
-            throw new IllegalArgumentException(WRITE_BUFFER_BYTES + " (" + writeBufferBytes
-                    + ") must not exceed " + BLOCK_CACHE_BYTES + " (" + cacheBytes + "): memtables are charged to the cache");
+            throw new IllegalArgumentException(WRITE_BUFFER_BYTES + " (" + writeBufferBytes + ") must not exceed "
+                    + BLOCK_CACHE_BYTES + " (" + cacheBytes + "): memtables are charged to the cache");
         }
         return SHARED.computeIfAbsent(cacheBytes + "/" + writeBufferBytes, ignored -> {
             Cache cache = new LRUCache(cacheBytes, -1, false, INDEX_FILTER_RATIO);
@@ -76,7 +78,9 @@ public final class BoundedRocksDbConfig implements RocksDBConfigSetter {
         if (value == null) {
             return fallback;
         }
-        long bytes = value instanceof Number n ? n.longValue() : Long.parseLong(value.toString().trim());
+        long bytes = value instanceof Number n
+                ? n.longValue()
+                : Long.parseLong(value.toString().trim());
         if (bytes <= 0) {
             throw new IllegalArgumentException(key + " must be positive, got " + bytes);
         }

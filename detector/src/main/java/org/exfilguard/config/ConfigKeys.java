@@ -28,14 +28,17 @@ public final class ConfigKeys {
     private static final Set<String> OWN = ExfilguardConfig.DEFINITION.names();
     private static final Set<String> STREAMS = StreamsConfig.configDef().names();
     private static final Set<String> CLIENTS = clientKeys();
-    private static final List<String> CLIENT_PREFIXES = List.of(StreamsConfig.MAIN_CONSUMER_PREFIX,
-            StreamsConfig.RESTORE_CONSUMER_PREFIX, StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX,
-            StreamsConfig.PRODUCER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX);
+    private static final List<String> CLIENT_PREFIXES = List.of(
+            StreamsConfig.MAIN_CONSUMER_PREFIX,
+            StreamsConfig.RESTORE_CONSUMER_PREFIX,
+            StreamsConfig.GLOBAL_CONSUMER_PREFIX,
+            StreamsConfig.CONSUMER_PREFIX,
+            StreamsConfig.PRODUCER_PREFIX,
+            StreamsConfig.ADMIN_CLIENT_PREFIX);
     private static final Set<String> REGISTRY = registryKeys();
     private static final Set<String> PASSWORDS = passwordKeys();
 
-    private ConfigKeys() {
-    }
+    private ConfigKeys() {}
 
     /** True for a key the detector, Kafka Streams, a Kafka client or the registry client reads. */
     public static boolean accepted(String key) {
@@ -51,7 +54,8 @@ public final class ConfigKeys {
                 && LogConfig.configNames().contains(key.substring(StreamsConfig.TOPIC_PREFIX.length()))) {
             return true;
         }
-        return key.startsWith(StreamsConfig.CLIENT_TAG_PREFIX) && key.length() > StreamsConfig.CLIENT_TAG_PREFIX.length();
+        return key.startsWith(StreamsConfig.CLIENT_TAG_PREFIX)
+                && key.length() > StreamsConfig.CLIENT_TAG_PREFIX.length();
     }
 
     /** The detector's own key closest to a mistyped one, if one is close enough to be what was meant. */
@@ -66,7 +70,8 @@ public final class ConfigKeys {
 
     /** True when Kafka (or the detector) defines the key, bare or client-prefixed, with type PASSWORD. */
     static boolean isPasswordType(String key) {
-        return PASSWORDS.contains(key) || unprefixed(key).filter(PASSWORDS::contains).isPresent()
+        return PASSWORDS.contains(key)
+                || unprefixed(key).filter(PASSWORDS::contains).isPresent()
                 || key.startsWith("schema.registry.") && PASSWORDS.contains(key.substring("schema.registry.".length()));
     }
 
@@ -79,8 +84,7 @@ public final class ConfigKeys {
         return Optional.empty();
     }
 
-    private record Candidate(String key, int distance) {
-    }
+    private record Candidate(String key, int distance) {}
 
     /** Levenshtein distance: insertions, deletions and substitutions of one character each cost one. */
     static int distance(String a, String b) {
@@ -111,9 +115,15 @@ public final class ConfigKeys {
 
     private static Set<String> passwordKeys() {
         Set<String> keys = new HashSet<>();
-        for (ConfigDef def : List.of(ProducerConfig.configDef(), ConsumerConfig.configDef(),
-                AdminClientConfig.configDef(), StreamsConfig.configDef(), ExfilguardConfig.DEFINITION)) {
-            def.configKeys().values().stream().filter(k -> k.type == ConfigDef.Type.PASSWORD).forEach(k -> keys.add(k.name));
+        for (ConfigDef def : List.of(
+                ProducerConfig.configDef(),
+                ConsumerConfig.configDef(),
+                AdminClientConfig.configDef(),
+                StreamsConfig.configDef(),
+                ExfilguardConfig.DEFINITION)) {
+            def.configKeys().values().stream()
+                    .filter(k -> k.type == ConfigDef.Type.PASSWORD)
+                    .forEach(k -> keys.add(k.name));
         }
         return Set.copyOf(keys);
     }

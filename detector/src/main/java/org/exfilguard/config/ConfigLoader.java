@@ -24,8 +24,7 @@ public final class ConfigLoader {
 
     public static final String ENV_PREFIX = "EXFILGUARD_";
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     public static ExfilguardConfig load(Path file, Map<String, String> environment, Map<String, String> flags) {
         return new ExfilguardConfig(merge(file, environment, flags));
@@ -48,9 +47,11 @@ public final class ConfigLoader {
             }
         });
         if (!unknown.isEmpty()) {
-            throw new ConfigException("unknown configuration key" + (unknown.size() > 1 ? "s " : " ")
-                    + String.join(", ", unknown) + ": a key must be the detector's own or a Kafka Streams, producer, "
-                    + "consumer or admin client setting (also prefixed: producer., consumer., main.consumer., admin., topic.)");
+            throw new ConfigException(
+                    "unknown configuration key" + (unknown.size() > 1 ? "s " : " ")
+                            + String.join(", ", unknown)
+                            + ": a key must be the detector's own or a Kafka Streams, producer, "
+                            + "consumer or admin client setting (also prefixed: producer., consumer., main.consumer., admin., topic.)");
         }
         return values;
     }
@@ -58,14 +59,18 @@ public final class ConfigLoader {
     private static void check(List<String> unknown, String key, String where) {
         if (!ConfigKeys.accepted(key)) {
             unknown.add("'" + key + "' (" + where
-                    + ConfigKeys.suggestion(key).map(s -> ", did you mean '" + s + "'?").orElse("") + ")");
+                    + ConfigKeys.suggestion(key)
+                            .map(s -> ", did you mean '" + s + "'?")
+                            .orElse("") + ")");
         }
     }
 
     /** The key an {@code EXFILGUARD_} variable sets: {@code EXFILGUARD_SASL_JAAS_CONFIG} is {@code sasl.jaas.config}. */
     public static Optional<String> keyOf(String variable) {
         if (variable.startsWith(ENV_PREFIX) && variable.length() > ENV_PREFIX.length()) {
-            return Optional.of(variable.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'));
+            return Optional.of(variable.substring(ENV_PREFIX.length())
+                    .toLowerCase(Locale.ROOT)
+                    .replace('_', '.'));
         }
         return Optional.empty();
     }
@@ -84,7 +89,9 @@ public final class ConfigLoader {
             throw new UncheckedIOException("cannot read configuration file " + file + ": " + e.getMessage(), e);
         }
         Map<String, String> values = new LinkedHashMap<>();
-        properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k).trim()));
+        properties
+                .stringPropertyNames()
+                .forEach(k -> values.put(k, properties.getProperty(k).trim()));
         return values;
     }
 }

@@ -20,8 +20,7 @@ public final class ConfigSecrets {
     /** A URL's user information: {@code scheme://user:password@host}. */
     private static final Pattern URL_USER_INFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+._-]*://)[^/\\s@,;]+@");
 
-    private ConfigSecrets() {
-    }
+    private ConfigSecrets() {}
 
     /** True when the value of {@code key} must not be shown. */
     public static boolean isSecret(String key) {

@@ -16,10 +16,10 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.types.Password;
 import org.exfilguard.detect.DetectionSettings;
-import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.detect.SensitiveTables;
 import org.exfilguard.detect.TierFloors;
 import org.exfilguard.profile.WindowSpec;
+import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.topology.NormaliserSettings;
 import org.exfilguard.topology.Topics;
 
@@ -68,9 +68,12 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String TOPIC_EGRESS = "topic.egress";
     public static final String TOPIC_ALERTS = "topic.alerts";
     /** The topic of alerts as OCSF findings. */
-    public static final String TOPIC_ALERTS_JSON = AlertFormat.OCSF.topic().orElseThrow().key();
+    public static final String TOPIC_ALERTS_JSON =
+            AlertFormat.OCSF.topic().orElseThrow().key();
     /** The topic of alerts as ECS documents. */
-    public static final String TOPIC_ALERTS_ECS = AlertFormat.ECS.topic().orElseThrow().key();
+    public static final String TOPIC_ALERTS_ECS =
+            AlertFormat.ECS.topic().orElseThrow().key();
+
     public static final String ALERTS_JSON_FORMATS = "alerts.json.formats";
     public static final String TOPIC_DEAD_LETTERS = "topic.dead.letters";
     public static final String TOPIC_RAW_DB = "topic.raw.db.logs";
@@ -111,147 +114,456 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String ROCKSDB_WRITE_BUFFER_BYTES = BoundedRocksDbConfig.WRITE_BUFFER_BYTES;
 
     public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(SENSITIVE_TABLES, Type.LIST, "coop.members,coop.member_cards", Importance.HIGH,
+            .define(
+                    SENSITIVE_TABLES,
+                    Type.LIST,
+                    "coop.members,coop.member_cards",
+                    Importance.HIGH,
                     "Sensitive tables to profile, db.table or a bare table name (any database), case-insensitive; each may carry a sensitivity tier, table:tier with tier critical, high or standard (a plain name takes its tier from sensitive.tiers).")
-            .define(SENSITIVE_TIERS, Type.LIST, String.join(",", SensitiveTables.DEFAULT_TIERS), Importance.MEDIUM,
+            .define(
+                    SENSITIVE_TIERS,
+                    Type.LIST,
+                    String.join(",", SensitiveTables.DEFAULT_TIERS),
+                    Importance.MEDIUM,
                     "Tiers of the sensitive tables listed without one, as table:tier; a table in neither list is standard.")
-            .define(TIER_FLOOR_FACTORS, Type.LIST, String.join(",", TierFloors.DEFAULTS), Importance.MEDIUM,
+            .define(
+                    TIER_FLOOR_FACTORS,
+                    Type.LIST,
+                    String.join(",", TierFloors.DEFAULTS),
+                    Importance.MEDIUM,
                     "Per tier, tier:bulk-factor:off-hours-factor: every window's min-rows (and the cold-start floor) times the bulk factor is the tier's floor; the off-hours window's min-rows times the off-hours factor is its floor at hours the account never reads. Reads across all tables together take the least sensitive tier's factors.")
-            .define(OFF_HOURS_WINDOW, Type.STRING, DetectionSettings.DEFAULT_OFF_HOURS_WINDOW, Importance.MEDIUM,
+            .define(
+                    OFF_HOURS_WINDOW,
+                    Type.STRING,
+                    DetectionSettings.DEFAULT_OFF_HOURS_WINDOW,
+                    Importance.MEDIUM,
                     "The off-hours window, length:sub-buckets:min-rows: the sliding sum of the rows an account reads at hours of the week it never reads (no reads in the hour or the hour either side, working days and weekends apart, on off.hours.habit.days days of its history), judged against min-rows times the table tier's off-hours factor once the account has baseline.min.history.days of history. Empty: off.")
-            .define(OFF_HOURS_HABIT_DAYS, Type.INT, 1, Range.between(1, 63), Importance.LOW,
+            .define(
+                    OFF_HOURS_HABIT_DAYS,
+                    Type.INT,
+                    1,
+                    Range.between(1, 63),
+                    Importance.LOW,
                     "Days with reads in (or beside) an hour band that make it one of the account's hours: 1 learns a new shift after its first day.")
-            .define(TIME_ZONE, Type.STRING, "UTC", Importance.MEDIUM,
+            .define(
+                    TIME_ZONE,
+                    Type.STRING,
+                    "UTC",
+                    Importance.MEDIUM,
                     "The organisation's time zone (an IANA id such as Europe/London, or an offset): local hours and weekends for the off-hours rule.")
-            .define(WINDOWS, Type.LIST, String.join(",", DetectionSettings.DEFAULT_WINDOWS), Importance.MEDIUM,
+            .define(
+                    WINDOWS,
+                    Type.LIST,
+                    String.join(",", DetectionSettings.DEFAULT_WINDOWS),
+                    Importance.MEDIUM,
                     "Sliding windows as length:sub-buckets:min-rows, shortest first (minutes for smash-and-grab, days for low-and-slow); no window alerts below its min-rows.")
-            .define(HISTORY_DAYS, Type.INT, 28, Range.between(1, 366), Importance.MEDIUM,
+            .define(
+                    HISTORY_DAYS,
+                    Type.INT,
+                    28,
+                    Range.between(1, 366),
+                    Importance.MEDIUM,
                     "Clean daily peaks kept per window: the baseline's memory.")
-            .define(MIN_HISTORY_DAYS, Type.INT, 7, Range.between(1, 366), Importance.MEDIUM,
+            .define(
+                    MIN_HISTORY_DAYS,
+                    Type.INT,
+                    7,
+                    Range.between(1, 366),
+                    Importance.MEDIUM,
                     "Days of an account's own history before its baseline replaces the peer (cold-start) baseline.")
-            .define(RATIO_OVER_TYPICAL, Type.DOUBLE, 4.0, Range.atLeast(1.0), Importance.MEDIUM,
+            .define(
+                    RATIO_OVER_TYPICAL,
+                    Type.DOUBLE,
+                    4.0,
+                    Range.atLeast(1.0),
+                    Importance.MEDIUM,
                     "A window alerts only above this many times the account's median daily peak.")
-            .define(MAD_MULTIPLIER, Type.DOUBLE, 6.0, Range.atLeast(0.0), Importance.MEDIUM,
+            .define(
+                    MAD_MULTIPLIER,
+                    Type.DOUBLE,
+                    6.0,
+                    Range.atLeast(0.0),
+                    Importance.MEDIUM,
                     "... and above the median daily peak plus this many robust standard deviations (scaled MAD).")
-            .define(OVER_PEAK_FACTOR, Type.DOUBLE, 1.5, Range.atLeast(1.0), Importance.MEDIUM,
+            .define(
+                    OVER_PEAK_FACTOR,
+                    Type.DOUBLE,
+                    1.5,
+                    Range.atLeast(1.0),
+                    Importance.MEDIUM,
                     "... and above this many times the largest clean daily peak of the history.")
-            .define(PEER_QUANTILE, Type.DOUBLE, 0.75, Range.between(0.5, 1.0), Importance.LOW,
+            .define(
+                    PEER_QUANTILE,
+                    Type.DOUBLE,
+                    0.75,
+                    Range.between(0.5, 1.0),
+                    Importance.LOW,
                     "Cold start: the quantile of peers' daily peaks compared with (a typical account's, not the heaviest jobs').")
-            .define(PEER_FACTOR, Type.DOUBLE, 2.0, Range.atLeast(1.0), Importance.LOW,
+            .define(
+                    PEER_FACTOR,
+                    Type.DOUBLE,
+                    2.0,
+                    Range.atLeast(1.0),
+                    Importance.LOW,
                     "Cold start: threshold is this many times the peer quantile.")
-            .define(PEER_MIN_COUNT, Type.INT, 5, Range.atLeast(1), Importance.LOW,
+            .define(
+                    PEER_MIN_COUNT,
+                    Type.INT,
+                    5,
+                    Range.atLeast(1),
+                    Importance.LOW,
                     "Cold start: peer account-days needed before the peer baseline is used.")
-            .define(COLD_START_MIN_ROWS, Type.LONG, 100_000L, Range.atLeast(0L), Importance.LOW,
+            .define(
+                    COLD_START_MIN_ROWS,
+                    Type.LONG,
+                    100_000L,
+                    Range.atLeast(0L),
+                    Importance.LOW,
                     "Cold start with too few peers: the threshold.")
-            .define(RECURRENCE_TOLERANCE_MINUTES, Type.INT, 90, Range.between(0, 720), Importance.LOW,
+            .define(
+                    RECURRENCE_TOLERANCE_MINUTES,
+                    Type.INT,
+                    90,
+                    Range.between(0, 720),
+                    Importance.LOW,
                     "A volume that alerted on an earlier day within this many minutes of the time of day is a recurring job.")
-            .define(RECURRENCE_FACTOR, Type.DOUBLE, 2.5, Range.atLeast(1.0), Importance.LOW,
+            .define(
+                    RECURRENCE_FACTOR,
+                    Type.DOUBLE,
+                    2.5,
+                    Range.atLeast(1.0),
+                    Importance.LOW,
                     "... if it is at most this many times that day's peak.")
-            .define(RECURRENCE_LOOKBACK_DAYS, Type.INT, 8, Range.between(1, 60), Importance.LOW,
+            .define(
+                    RECURRENCE_LOOKBACK_DAYS,
+                    Type.INT,
+                    8,
+                    Range.between(1, 60),
+                    Importance.LOW,
                     "How many days back a recurring job is looked for (8 covers a weekly job).")
-            .define(INCIDENT_GROWTH_FACTOR, Type.DOUBLE, 2.0, Range.atLeast(1.0), Importance.LOW,
+            .define(
+                    INCIDENT_GROWTH_FACTOR,
+                    Type.DOUBLE,
+                    2.0,
+                    Range.atLeast(1.0),
+                    Importance.LOW,
                     "An open incident is UPDATED when its score grows by this factor.")
-            .define(INCIDENT_MAX_UPDATES, Type.INT, 3, Range.between(0, 100), Importance.LOW,
+            .define(
+                    INCIDENT_MAX_UPDATES,
+                    Type.INT,
+                    3,
+                    Range.between(0, 100),
+                    Importance.LOW,
                     "At most this many UPDATED records per incident.")
-            .define(INCIDENT_UPDATE_MINUTES, Type.INT, 15, Range.atLeast(0), Importance.LOW,
+            .define(
+                    INCIDENT_UPDATE_MINUTES,
+                    Type.INT,
+                    15,
+                    Range.atLeast(0),
+                    Importance.LOW,
                     "... and at least this many minutes (event time) after its previous record.")
-            .define(INCIDENT_QUIET_MINUTES, Type.INT, 120, Range.atLeast(1), Importance.LOW,
+            .define(
+                    INCIDENT_QUIET_MINUTES,
+                    Type.INT,
+                    120,
+                    Range.atLeast(1),
+                    Importance.LOW,
                     "An incident CLOSES after this many minutes (event time) without reads above threshold.")
-            .define(MAX_FUTURE_SKEW_HOURS, Type.INT, 24, Range.atLeast(0), Importance.LOW,
+            .define(
+                    MAX_FUTURE_SKEW_HOURS,
+                    Type.INT,
+                    24,
+                    Range.atLeast(0),
+                    Importance.LOW,
                     "Events whose time is further ahead of the wall clock go to the dead-letter topic.")
             // Slow drifts: a CUSUM of each account's daily rows of a sensitive scope against its own norm.
-            .define(DRIFT_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+            .define(
+                    DRIFT_ENABLED,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.MEDIUM,
                     "Whether the slow-drift detector runs: sustained growth of an account's daily reads of a sensitive"
                             + " table over days (a one-sided CUSUM against the account's own daily norm), alerted as SLOW_DRIFT.")
-            .define(DRIFT_HISTORY_DAYS, Type.INT, 28, Range.between(1, 366), Importance.LOW,
+            .define(
+                    DRIFT_HISTORY_DAYS,
+                    Type.INT,
+                    28,
+                    Range.between(1, 366),
+                    Importance.LOW,
                     "Days (empty ones included) the drift detector's daily norm (median and MAD) is learnt from.")
-            .define(DRIFT_MIN_HISTORY_DAYS, Type.INT, 7, Range.between(1, 366), Importance.LOW,
+            .define(
+                    DRIFT_MIN_HISTORY_DAYS,
+                    Type.INT,
+                    7,
+                    Range.between(1, 366),
+                    Importance.LOW,
                     "Days of an account's history before its drift is judged.")
-            .define(DRIFT_RELATIVE_EXCESS, Type.DOUBLE, 0.25, Range.atLeast(0.0), Importance.MEDIUM,
+            .define(
+                    DRIFT_RELATIVE_EXCESS,
+                    Type.DOUBLE,
+                    0.25,
+                    Range.atLeast(0.0),
+                    Importance.MEDIUM,
                     "A day counts towards a drift when it is above the account's daily norm by at least this fraction of"
                             + " the norm (and the MADs and rows below); the drift alarms after two such days.")
-            .define(DRIFT_MAD_MULTIPLIER, Type.DOUBLE, 3.0, Range.atLeast(0.0), Importance.LOW,
+            .define(
+                    DRIFT_MAD_MULTIPLIER,
+                    Type.DOUBLE,
+                    3.0,
+                    Range.atLeast(0.0),
+                    Importance.LOW,
                     "... and by at least this many scaled MADs of the account's daily totals.")
-            .define(DRIFT_MIN_EXCESS_ROWS, Type.LONG, 500L, Range.atLeast(1), Importance.MEDIUM,
+            .define(
+                    DRIFT_MIN_EXCESS_ROWS,
+                    Type.LONG,
+                    500L,
+                    Range.atLeast(1),
+                    Importance.MEDIUM,
                     "... and by at least this many rows a day: a noise guard for accounts that read almost nothing"
                             + " (a drift of a few hundred rows an hour over a working day is well above it).")
-            .define(DRIFT_MIN_HOURS, Type.INT, 4, Range.between(1, 24), Importance.LOW,
+            .define(
+                    DRIFT_MIN_HOURS,
+                    Type.INT,
+                    4,
+                    Range.between(1, 24),
+                    Importance.LOW,
                     "A day's growth counts towards a drift only when its reads span this many distinct hours: a drift is"
                             + " spread out, one large read is the sliding windows' case.")
-            .define(DRIFT_MAX_GAP_DAYS, Type.INT, 3, Range.between(1, 366), Importance.LOW,
+            .define(
+                    DRIFT_MAX_GAP_DAYS,
+                    Type.INT,
+                    3,
+                    Range.between(1, 366),
+                    Importance.LOW,
                     "The drift detector forgets a growing run after more than this many days in a row without reads"
                             + " (3 keeps a drift across a weekend).")
-            .define(TOPIC_DB_ACCESS, Type.STRING, Topics.defaults().dbAccess(), Importance.MEDIUM, "Canonical DB access events (Avro, keyed by account).")
-            .define(TOPIC_EGRESS, Type.STRING, Topics.defaults().egress(), Importance.MEDIUM, "Canonical egress events (Avro, keyed by source ip).")
-            .define(TOPIC_ALERTS, Type.STRING, Topics.defaults().alerts(), Importance.MEDIUM, "Alerts (Avro ExfiltrationAlert, keyed by account).")
-            .define(ALERTS_JSON_FORMATS, Type.LIST, String.join(",", publishableIds()),
-                    ConfigDef.ValidList.in(publishableIds().toArray(String[]::new)), Importance.LOW,
+            .define(
+                    TOPIC_DB_ACCESS,
+                    Type.STRING,
+                    Topics.defaults().dbAccess(),
+                    Importance.MEDIUM,
+                    "Canonical DB access events (Avro, keyed by account).")
+            .define(
+                    TOPIC_EGRESS,
+                    Type.STRING,
+                    Topics.defaults().egress(),
+                    Importance.MEDIUM,
+                    "Canonical egress events (Avro, keyed by source ip).")
+            .define(
+                    TOPIC_ALERTS,
+                    Type.STRING,
+                    Topics.defaults().alerts(),
+                    Importance.MEDIUM,
+                    "Alerts (Avro ExfiltrationAlert, keyed by account).")
+            .define(
+                    ALERTS_JSON_FORMATS,
+                    Type.LIST,
+                    String.join(",", publishableIds()),
+                    ConfigDef.ValidList.in(publishableIds().toArray(String[]::new)),
+                    Importance.LOW,
                     "Alert formats published beside the Avro alerts, each to its topic (" + publishedTopicKeys() + ").")
-            .define(TOPIC_DEAD_LETTERS, Type.STRING, Topics.defaults().deadLetters(), Importance.MEDIUM, "Dead letters: original bytes, reason in headers.")
-            .define(TOPIC_RAW_DB, Type.STRING, Topics.defaults().rawDbLogs(), Importance.LOW, "Raw DB log lines from shippers.")
-            .define(TOPIC_RAW_EGRESS, Type.STRING, Topics.defaults().rawEgressLogs(), Importance.LOW, "Raw egress log lines from shippers.")
-            .define(TOPIC_READ_SIGNALS, Type.STRING, Topics.defaults().readSignals(), Importance.LOW,
+            .define(
+                    TOPIC_DEAD_LETTERS,
+                    Type.STRING,
+                    Topics.defaults().deadLetters(),
+                    Importance.MEDIUM,
+                    "Dead letters: original bytes, reason in headers.")
+            .define(
+                    TOPIC_RAW_DB,
+                    Type.STRING,
+                    Topics.defaults().rawDbLogs(),
+                    Importance.LOW,
+                    "Raw DB log lines from shippers.")
+            .define(
+                    TOPIC_RAW_EGRESS,
+                    Type.STRING,
+                    Topics.defaults().rawEgressLogs(),
+                    Importance.LOW,
+                    "Raw egress log lines from shippers.")
+            .define(
+                    TOPIC_READ_SIGNALS,
+                    Type.STRING,
+                    Topics.defaults().readSignals(),
+                    Importance.LOW,
                     "Internal: bulk reads and accounts seen, keyed by client ip (as many partitions as the egress topic).")
-            .define(TOPIC_EGRESS_UPDATES, Type.STRING, Topics.defaults().egressUpdates(), Importance.LOW,
+            .define(
+                    TOPIC_EGRESS_UPDATES,
+                    Type.STRING,
+                    Topics.defaults().egressUpdates(),
+                    Importance.LOW,
                     "Internal: egress evidence for open incidents, keyed by account (as many partitions as db-access).")
-            .define(INTERNAL_NETWORKS, Type.LIST, String.join(",", org.exfilguard.ingest.InternalNetworks.DEFAULT_CIDRS),
-                    Importance.MEDIUM, "CIDRs of the organisation's own networks: traffic to them is not egress.")
-            .define(KNOWN_DESTINATIONS, Type.LIST, "", Importance.MEDIUM,
+            .define(
+                    INTERNAL_NETWORKS,
+                    Type.LIST,
+                    String.join(",", org.exfilguard.ingest.InternalNetworks.DEFAULT_CIDRS),
+                    Importance.MEDIUM,
+                    "CIDRs of the organisation's own networks: traffic to them is not egress.")
+            .define(
+                    KNOWN_DESTINATIONS,
+                    Type.LIST,
+                    "",
+                    Importance.MEDIUM,
                     "External destinations (ips or CIDRs) that are expected, e.g. backup targets and SaaS: never egress evidence.")
-            .define(EGRESS_HORIZON_MINUTES, Type.INT, 120, Range.atLeast(1), Importance.MEDIUM,
+            .define(
+                    EGRESS_HORIZON_MINUTES,
+                    Type.INT,
+                    120,
+                    Range.atLeast(1),
+                    Importance.MEDIUM,
                     "Egress up to this many minutes after an incident's last bulk read is correlated with it.")
-            .define(EGRESS_MIN_UNUSUAL_BYTES, Type.LONG, 10_000_000L, Range.atLeast(1L), Importance.MEDIUM,
+            .define(
+                    EGRESS_MIN_UNUSUAL_BYTES,
+                    Type.LONG,
+                    10_000_000L,
+                    Range.atLeast(1L),
+                    Importance.MEDIUM,
                     "Bytes to destinations new for the host that escalate a bulk-read incident on their own.")
-            .define(EGRESS_WINDOWS, Type.LIST, String.join(",", org.exfilguard.detect.EgressSettings.DEFAULT_WINDOWS),
-                    Importance.LOW, "Windows of outbound bytes per host, as length:sub-buckets:min-bytes.")
-            .define(EGRESS_MAX_DESTINATIONS, Type.INT, 512, Range.atLeast(8), Importance.LOW,
+            .define(
+                    EGRESS_WINDOWS,
+                    Type.LIST,
+                    String.join(",", org.exfilguard.detect.EgressSettings.DEFAULT_WINDOWS),
+                    Importance.LOW,
+                    "Windows of outbound bytes per host, as length:sub-buckets:min-bytes.")
+            .define(
+                    EGRESS_MAX_DESTINATIONS,
+                    Type.INT,
+                    512,
+                    Range.atLeast(8),
+                    Importance.LOW,
                     "Destinations remembered per host; beyond it the oldest is forgotten (and would count as new again).")
-            .define(CORRELATION_IDLE_SECONDS, Type.INT, org.exfilguard.topology.Correlation.DEFAULT_IDLE_SECONDS, Range.atLeast(0),
-                    Importance.LOW, "Read-then-egress correlation runs in event time, each side waiting for the other; a side (a "
-                    + "database log, a flow log) without input for this many seconds of wall time is no longer waited for. "
-                    + "0: always wait (backtest sets it, and ends its input instead).")
-            .define(CORRELATION_WATERMARK_INTERVAL_MS, Type.INT, org.exfilguard.topology.Correlation.DEFAULT_WATERMARK_INTERVAL_MS,
-                    Range.between(10, 60_000), Importance.LOW,
+            .define(
+                    CORRELATION_IDLE_SECONDS,
+                    Type.INT,
+                    org.exfilguard.topology.Correlation.DEFAULT_IDLE_SECONDS,
+                    Range.atLeast(0),
+                    Importance.LOW,
+                    "Read-then-egress correlation runs in event time, each side waiting for the other; a side (a "
+                            + "database log, a flow log) without input for this many seconds of wall time is no longer waited for. "
+                            + "0: always wait (backtest sets it, and ends its input instead).")
+            .define(
+                    CORRELATION_WATERMARK_INTERVAL_MS,
+                    Type.INT,
+                    org.exfilguard.topology.Correlation.DEFAULT_WATERMARK_INTERVAL_MS,
+                    Range.between(10, 60_000),
+                    Importance.LOW,
                     "How often (wall time) each read task tells the egress side how far its reads have come.")
-            .define(RAW_NORMALISE, Type.BOOLEAN, true, Importance.MEDIUM,
+            .define(
+                    RAW_NORMALISE,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.MEDIUM,
                     "Parse raw log lines from shippers (topics topic.raw.db.logs, topic.raw.egress.logs) into the canonical topics; missing raw topics are created.")
-            .define(RAW_DB_FORMAT, Type.STRING, NormaliserSettings.AUTO, ConfigDef.ValidString.in(NormaliserSettings.formatChoices()),
-                    Importance.LOW, "Format of the raw DB log topic's records: auto (detected per record) or a format id such as mysql-slow or pgaudit.")
-            .define(RAW_EGRESS_FORMAT, Type.STRING, NormaliserSettings.AUTO, ConfigDef.ValidString.in(NormaliserSettings.formatChoices()),
-                    Importance.LOW, "Format of the raw egress log topic's records: auto, zeek-conn, vpc-flow or canonical.")
+            .define(
+                    RAW_DB_FORMAT,
+                    Type.STRING,
+                    NormaliserSettings.AUTO,
+                    ConfigDef.ValidString.in(NormaliserSettings.formatChoices()),
+                    Importance.LOW,
+                    "Format of the raw DB log topic's records: auto (detected per record) or a format id such as mysql-slow or pgaudit.")
+            .define(
+                    RAW_EGRESS_FORMAT,
+                    Type.STRING,
+                    NormaliserSettings.AUTO,
+                    ConfigDef.ValidString.in(NormaliserSettings.formatChoices()),
+                    Importance.LOW,
+                    "Format of the raw egress log topic's records: auto, zeek-conn, vpc-flow or canonical.")
             .define(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", Importance.HIGH, "Kafka bootstrap servers.")
-            .define(APPLICATION_ID, Type.STRING, "exfilguard", Importance.HIGH,
+            .define(
+                    APPLICATION_ID,
+                    Type.STRING,
+                    "exfilguard",
+                    Importance.HIGH,
                     "Kafka Streams application id: instances with the same id share the work; it prefixes internal topics.")
-            .define(STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/exfilguard-state", Importance.MEDIUM,
+            .define(
+                    STATE_DIR,
+                    Type.STRING,
+                    System.getProperty("java.io.tmpdir") + "/exfilguard-state",
+                    Importance.MEDIUM,
                     "Directory of the RocksDB state stores (a persistent volume in production).")
-            .define(PROCESSING_GUARANTEE, Type.STRING, "exactly_once_v2",
-                    ConfigDef.ValidString.in("exactly_once_v2", "at_least_once"), Importance.MEDIUM,
+            .define(
+                    PROCESSING_GUARANTEE,
+                    Type.STRING,
+                    "exactly_once_v2",
+                    ConfigDef.ValidString.in("exactly_once_v2", "at_least_once"),
+                    Importance.MEDIUM,
                     "exactly_once_v2: no alert lost or repeated across crashes; at_least_once: duplicates with the same ids possible.")
-            .define(SCHEMA_REGISTRY_URL, Type.STRING, "http://localhost:8081", Importance.HIGH,
+            .define(
+                    SCHEMA_REGISTRY_URL,
+                    Type.STRING,
+                    "http://localhost:8081",
+                    Importance.HIGH,
                     "Schema registry (Confluent REST API: Confluent, Apicurio ccompat, Karapace, Redpanda); comma-separated for fail-over.")
-            .define(AUTO_REGISTER_SCHEMAS, Type.BOOLEAN, true, Importance.LOW, "Register the alert schema on first use.")
-            .define(ALLOWLIST_FILE, Type.STRING, "", Importance.MEDIUM,
+            .define(
+                    AUTO_REGISTER_SCHEMAS,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.LOW,
+                    "Register the alert schema on first use.")
+            .define(
+                    ALLOWLIST_FILE,
+                    Type.STRING,
+                    "",
+                    Importance.MEDIUM,
                     "YAML allow-list (accounts, tables, hosts, destinations, time windows, expiry, reason, owner); re-read when it changes, no restart. Empty: none.")
-            .define(ALLOWLIST_CHECK_SECONDS, Type.INT, 10, Range.atLeast(1), Importance.LOW,
+            .define(
+                    ALLOWLIST_CHECK_SECONDS,
+                    Type.INT,
+                    10,
+                    Range.atLeast(1),
+                    Importance.LOW,
                     "How often the allow-list file is checked for changes (an edit applies after it has been stable this long).")
-            .define(METRICS_HOST, Type.STRING, "127.0.0.1", Importance.LOW, "Address the /metrics and /health endpoint binds to.")
-            .define(STALL_TIMEOUT_SECONDS, Type.INT, 600, Range.atLeast(0), Importance.LOW,
+            .define(
+                    METRICS_HOST,
+                    Type.STRING,
+                    "127.0.0.1",
+                    Importance.LOW,
+                    "Address the /metrics and /health endpoint binds to.")
+            .define(
+                    STALL_TIMEOUT_SECONDS,
+                    Type.INT,
+                    600,
+                    Range.atLeast(0),
+                    Importance.LOW,
                     "Exit with code 75 (for a supervisor to restart the detector) when input waits but nothing has been processed, or a state restoration has restored nothing, for this long; 0 never.")
-            .define(METRICS_PORT, Type.INT, 9464, Range.between(-1, 65535), Importance.LOW,
+            .define(
+                    METRICS_PORT,
+                    Type.INT,
+                    9464,
+                    Range.between(-1, 65535),
+                    Importance.LOW,
                     "Port of the /metrics and /health endpoint; 0 picks a free one, -1 disables it.")
             .define(METRICS_TOKEN, Type.PASSWORD, null, Importance.LOW, "Bearer token required by /metrics when set.")
-            .define(ROCKSDB_BLOCK_CACHE_BYTES, Type.LONG, BoundedRocksDbConfig.DEFAULT_BLOCK_CACHE_BYTES, Range.atLeast(1L << 20),
-                    Importance.MEDIUM, "Off-heap memory of all RocksDB stores of the process together: one shared block cache, memtables included.")
-            .define(READ_PROFILE_CACHE_BYTES, Type.LONG, org.exfilguard.topology.DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES,
-                    Range.atLeast(0L), Importance.LOW,
+            .define(
+                    ROCKSDB_BLOCK_CACHE_BYTES,
+                    Type.LONG,
+                    BoundedRocksDbConfig.DEFAULT_BLOCK_CACHE_BYTES,
+                    Range.atLeast(1L << 20),
+                    Importance.MEDIUM,
+                    "Off-heap memory of all RocksDB stores of the process together: one shared block cache, memtables included.")
+            .define(
+                    READ_PROFILE_CACHE_BYTES,
+                    Type.LONG,
+                    org.exfilguard.topology.DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES,
+                    Range.atLeast(0L),
+                    Importance.LOW,
                     "Heap each task (input partition) spends on a copy of the encoded profiles it used last, in front of RocksDB; 0 turns it off, "
-                    + "and with it the task's decoded copies of its 1,024 hottest profiles.")
-            .define(READ_PROFILE_WRITE_CACHE_BYTES, Type.LONG, 0L, Range.atLeast(0L), Importance.LOW,
+                            + "and with it the task's decoded copies of its 1,024 hottest profiles.")
+            .define(
+                    READ_PROFILE_WRITE_CACHE_BYTES,
+                    Type.LONG,
+                    0L,
+                    Range.atLeast(0L),
+                    Importance.LOW,
                     "Kafka Streams record cache added for the profile store (per process), so a profile rewritten many times "
-                    + "between commits reaches RocksDB and its changelog once per commit; worth it when a few busy accounts "
-                    + "carry most reads, a cost when reads spread over many accounts. 0: every profile write goes through.")
-            .define(ROCKSDB_WRITE_BUFFER_BYTES, Type.LONG, BoundedRocksDbConfig.DEFAULT_WRITE_BUFFER_BYTES, Range.atLeast(1L << 20),
-                    Importance.LOW, "The share of the block cache that RocksDB memtables of all stores may take together.");
+                            + "between commits reaches RocksDB and its changelog once per commit; worth it when a few busy accounts "
+                            + "carry most reads, a cost when reads spread over many accounts. 0: every profile write goes through.")
+            .define(
+                    ROCKSDB_WRITE_BUFFER_BYTES,
+                    Type.LONG,
+                    BoundedRocksDbConfig.DEFAULT_WRITE_BUFFER_BYTES,
+                    Range.atLeast(1L << 20),
+                    Importance.LOW,
+                    "The share of the block cache that RocksDB memtables of all stores may take together.");
 
     static {
         // Each publishable alert format names its own topic key (the format's class and test are all a new one needs).
@@ -266,7 +578,8 @@ public final class ExfilguardConfig extends AbstractConfig {
     }
 
     private static String publishedTopicKeys() {
-        return AlertFormat.publishable().stream().map(f -> f.topic().orElseThrow().key() + " for " + f.id())
+        return AlertFormat.publishable().stream()
+                .map(f -> f.topic().orElseThrow().key() + " for " + f.id())
                 .collect(Collectors.joining(", "));
     }
 
@@ -285,7 +598,8 @@ public final class ExfilguardConfig extends AbstractConfig {
     }
 
     public DetectionSettings detectionSettings() {
-        List<WindowSpec> windows = getList(WINDOWS).stream().map(WindowSpec::parse).toList();
+        List<WindowSpec> windows =
+                getList(WINDOWS).stream().map(WindowSpec::parse).toList();
         return new DetectionSettings(
                 SensitiveTables.of(getList(SENSITIVE_TABLES), getList(SENSITIVE_TIERS)),
                 windows,
@@ -325,40 +639,73 @@ public final class ExfilguardConfig extends AbstractConfig {
     }
 
     public org.exfilguard.detect.DriftSettings driftSettings() {
-        return new org.exfilguard.detect.DriftSettings(getBoolean(DRIFT_ENABLED), getInt(DRIFT_HISTORY_DAYS),
-                getInt(DRIFT_MIN_HISTORY_DAYS), getDouble(DRIFT_RELATIVE_EXCESS), getDouble(DRIFT_MAD_MULTIPLIER),
-                getLong(DRIFT_MIN_EXCESS_ROWS), getInt(DRIFT_MIN_HOURS), getInt(DRIFT_MAX_GAP_DAYS));
+        return new org.exfilguard.detect.DriftSettings(
+                getBoolean(DRIFT_ENABLED),
+                getInt(DRIFT_HISTORY_DAYS),
+                getInt(DRIFT_MIN_HISTORY_DAYS),
+                getDouble(DRIFT_RELATIVE_EXCESS),
+                getDouble(DRIFT_MAD_MULTIPLIER),
+                getLong(DRIFT_MIN_EXCESS_ROWS),
+                getInt(DRIFT_MIN_HOURS),
+                getInt(DRIFT_MAX_GAP_DAYS));
     }
 
     public org.exfilguard.detect.EgressSettings egressSettings() {
         DetectionSettings reads = detectionSettings();
-        DetectionSettings volume = new DetectionSettings(reads.sensitiveTables(),
-                getList(EGRESS_WINDOWS).stream().map(WindowSpec::parse).toList(), reads.historyDays(),
-                reads.minHistoryDays(), reads.ratioOverTypical(), reads.madMultiplier(), reads.overPeakFactor(),
-                reads.peerQuantile(), reads.peerFactor(), reads.minPeers(), 1_000_000_000L, reads.recurrenceTolerance(),
-                reads.recurrenceFactor(), reads.recurrenceLookbackDays(), reads.growthFactor(), reads.maxUpdates(),
-                reads.updateInterval(), reads.quietPeriod(), reads.maxFutureSkew());
+        DetectionSettings volume = new DetectionSettings(
+                reads.sensitiveTables(),
+                getList(EGRESS_WINDOWS).stream().map(WindowSpec::parse).toList(),
+                reads.historyDays(),
+                reads.minHistoryDays(),
+                reads.ratioOverTypical(),
+                reads.madMultiplier(),
+                reads.overPeakFactor(),
+                reads.peerQuantile(),
+                reads.peerFactor(),
+                reads.minPeers(),
+                1_000_000_000L,
+                reads.recurrenceTolerance(),
+                reads.recurrenceFactor(),
+                reads.recurrenceLookbackDays(),
+                reads.growthFactor(),
+                reads.maxUpdates(),
+                reads.updateInterval(),
+                reads.quietPeriod(),
+                reads.maxFutureSkew());
         return new org.exfilguard.detect.EgressSettings(
                 org.exfilguard.ingest.InternalNetworks.of(getList(INTERNAL_NETWORKS)),
                 org.exfilguard.ingest.InternalNetworks.of(getList(KNOWN_DESTINATIONS)),
-                Duration.ofMinutes(getInt(EGRESS_HORIZON_MINUTES)), getLong(EGRESS_MIN_UNUSUAL_BYTES), volume,
+                Duration.ofMinutes(getInt(EGRESS_HORIZON_MINUTES)),
+                getLong(EGRESS_MIN_UNUSUAL_BYTES),
+                volume,
                 getInt(EGRESS_MAX_DESTINATIONS));
     }
 
     /** The correlation's settings for a db-access topic of {@code readPartitions} partitions. */
     public org.exfilguard.topology.Correlation correlation(int readPartitions) {
-        return new org.exfilguard.topology.Correlation(readPartitions, Duration.ofSeconds(getInt(CORRELATION_IDLE_SECONDS)),
+        return new org.exfilguard.topology.Correlation(
+                readPartitions,
+                Duration.ofSeconds(getInt(CORRELATION_IDLE_SECONDS)),
                 Duration.ofMillis(getInt(CORRELATION_WATERMARK_INTERVAL_MS)));
     }
 
     public Topics topics() {
         Map<String, String> renderings = new LinkedHashMap<>();
         List<String> published = getList(ALERTS_JSON_FORMATS);
-        AlertFormat.publishable().stream().filter(f -> published.contains(f.id()))
-                .forEach(f -> renderings.put(f.id(), getString(f.topic().orElseThrow().key())));
-        return new Topics(getString(TOPIC_DB_ACCESS), getString(TOPIC_EGRESS), getString(TOPIC_ALERTS),
-                renderings, getString(TOPIC_DEAD_LETTERS), getString(TOPIC_RAW_DB),
-                getString(TOPIC_RAW_EGRESS), getString(TOPIC_READ_SIGNALS), getString(TOPIC_EGRESS_UPDATES));
+        AlertFormat.publishable().stream()
+                .filter(f -> published.contains(f.id()))
+                .forEach(f ->
+                        renderings.put(f.id(), getString(f.topic().orElseThrow().key())));
+        return new Topics(
+                getString(TOPIC_DB_ACCESS),
+                getString(TOPIC_EGRESS),
+                getString(TOPIC_ALERTS),
+                renderings,
+                getString(TOPIC_DEAD_LETTERS),
+                getString(TOPIC_RAW_DB),
+                getString(TOPIC_RAW_EGRESS),
+                getString(TOPIC_READ_SIGNALS),
+                getString(TOPIC_EGRESS_UPDATES));
     }
 
     /** How the raw-topic normaliser reads each raw topic. */
@@ -407,8 +754,10 @@ public final class ExfilguardConfig extends AbstractConfig {
         values().forEach((k, v) -> all.put(k, v));
         passThrough().forEach(all::put);
         return all.entrySet().stream()
-                .map(e -> e.getKey() + "=" + (e.getValue() instanceof Password
-                        ? ConfigSecrets.HIDDEN : ConfigSecrets.display(e.getKey(), render(e.getValue()))))
+                .map(e -> e.getKey() + "="
+                        + (e.getValue() instanceof Password
+                                ? ConfigSecrets.HIDDEN
+                                : ConfigSecrets.display(e.getKey(), render(e.getValue()))))
                 .collect(Collectors.joining("\n  ", "  ", ""));
     }
 

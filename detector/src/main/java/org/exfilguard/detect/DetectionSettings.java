@@ -68,7 +68,8 @@ public record DetectionSettings(
             java.util.Objects.requireNonNull(zone, "zone");
             // Named apart from the configured window of the same length, so an alert says which rule fired.
             if (!window.name().startsWith(NAME_PREFIX)) {
-                window = new WindowSpec(NAME_PREFIX + window.name(), window.length(), window.subBuckets(), window.minRows());
+                window = new WindowSpec(
+                        NAME_PREFIX + window.name(), window.length(), window.subBuckets(), window.minRows());
             }
             if (habitDays < 1) {
                 throw new IllegalArgumentException("off-hours habit days must be at least 1");
@@ -86,15 +87,48 @@ public record DetectionSettings(
     public static final String DEFAULT_OFF_HOURS_WINDOW = "1h:12:10000";
 
     /** Settings without tiers (every factor 1) and without the off-hours rule: the egress volume windows. */
-    public DetectionSettings(SensitiveTables sensitiveTables, List<WindowSpec> windows, int historyDays, int minHistoryDays,
-                             double ratioOverTypical, double madMultiplier, double overPeakFactor, double peerQuantile,
-                             double peerFactor, int minPeers, long coldStartMinRows, Duration recurrenceTolerance,
-                             double recurrenceFactor, int recurrenceLookbackDays, double growthFactor, int maxUpdates,
-                             Duration updateInterval, Duration quietPeriod, Duration maxFutureSkew) {
-        this(sensitiveTables, windows, historyDays, minHistoryDays, ratioOverTypical, madMultiplier, overPeakFactor,
-                peerQuantile, peerFactor, minPeers, coldStartMinRows, recurrenceTolerance, recurrenceFactor,
-                recurrenceLookbackDays, growthFactor, maxUpdates, updateInterval, quietPeriod, maxFutureSkew,
-                TierFloors.defaults(), null);
+    public DetectionSettings(
+            SensitiveTables sensitiveTables,
+            List<WindowSpec> windows,
+            int historyDays,
+            int minHistoryDays,
+            double ratioOverTypical,
+            double madMultiplier,
+            double overPeakFactor,
+            double peerQuantile,
+            double peerFactor,
+            int minPeers,
+            long coldStartMinRows,
+            Duration recurrenceTolerance,
+            double recurrenceFactor,
+            int recurrenceLookbackDays,
+            double growthFactor,
+            int maxUpdates,
+            Duration updateInterval,
+            Duration quietPeriod,
+            Duration maxFutureSkew) {
+        this(
+                sensitiveTables,
+                windows,
+                historyDays,
+                minHistoryDays,
+                ratioOverTypical,
+                madMultiplier,
+                overPeakFactor,
+                peerQuantile,
+                peerFactor,
+                minPeers,
+                coldStartMinRows,
+                recurrenceTolerance,
+                recurrenceFactor,
+                recurrenceLookbackDays,
+                growthFactor,
+                maxUpdates,
+                updateInterval,
+                quietPeriod,
+                maxFutureSkew,
+                TierFloors.defaults(),
+                null);
     }
 
     public DetectionSettings {
@@ -109,17 +143,35 @@ public record DetectionSettings(
     }
 
     /** Window length, sub-buckets, and the fewest rows each alerts on. */
-    public static final List<String> DEFAULT_WINDOWS = List.of("15m:15:10000", "1h:12:10000", "1d:24:25000", "7d:28:50000");
+    public static final List<String> DEFAULT_WINDOWS =
+            List.of("15m:15:10000", "1h:12:10000", "1d:24:25000", "7d:28:50000");
 
     /**
      * The defaults documented in README: 15m, 1h, 1d and 7d windows, 28 days of history, 7 days to learn, the default
      * tier floors and the off-hours rule in UTC.
      */
     public static DetectionSettings defaults(SensitiveTables tables) {
-        return new DetectionSettings(tables,
+        return new DetectionSettings(
+                tables,
                 DEFAULT_WINDOWS.stream().map(WindowSpec::parse).toList(),
-                28, 7, 4.0, 6.0, 1.5, 0.75, 2.0, 5, 100_000,
-                Duration.ofMinutes(90), 2.5, 8, 2.0, 3, Duration.ofMinutes(15), Duration.ofHours(2), Duration.ofDays(1),
-                TierFloors.defaults(), OffHours.defaults());
+                28,
+                7,
+                4.0,
+                6.0,
+                1.5,
+                0.75,
+                2.0,
+                5,
+                100_000,
+                Duration.ofMinutes(90),
+                2.5,
+                8,
+                2.0,
+                3,
+                Duration.ofMinutes(15),
+                Duration.ofHours(2),
+                Duration.ofDays(1),
+                TierFloors.defaults(),
+                OffHours.defaults());
     }
 }

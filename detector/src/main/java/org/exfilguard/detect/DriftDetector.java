@@ -32,13 +32,13 @@ public final class DriftDetector {
     }
 
     /** The norm the state's history gives: median, scaled MAD, and the shift worth detecting. */
-    public record Norm(double typical, double spread, double shift, int historyDays) {
-    }
+    public record Norm(double typical, double spread, double shift, int historyDays) {}
 
     public Norm norm(DriftState state) {
         double[] values = Arrays.stream(state.history).asDoubleStream().toArray();
         RobustStats stats = RobustStats.of(values);
-        double shift = Math.max(Math.max(settings.madMultiplier() * stats.spread(), settings.relativeExcess() * stats.median()),
+        double shift = Math.max(
+                Math.max(settings.madMultiplier() * stats.spread(), settings.relativeExcess() * stats.median()),
                 settings.minExcessRows());
         return new Norm(stats.median(), stats.spread(), shift, values.length);
     }
@@ -64,21 +64,38 @@ public final class DriftDetector {
             state.hours |= 1 << (int) Math.floorMod(Math.floorDiv(millis, HOUR_MILLIS), 24L);
             state.dayFirstRead = Math.min(state.dayFirstRead, millis);
         }
-        if (!settings.enabled() || openId == null || state.incidentOpen() || state.history.length < settings.minHistoryDays()) {
+        if (!settings.enabled()
+                || openId == null
+                || state.incidentOpen()
+                || state.history.length < settings.minHistoryDays()) {
             return out;
         }
         Norm norm = norm(state);
         double today = state.dayRows;
         double running = Math.max(0, state.cusum + increment(norm, today, Integer.bitCount(state.hours)));
         double alarm = 2 * norm.shift();
-        if (running >= alarm && today >= norm.typical() + norm.shift() && Integer.bitCount(state.hours) >= settings.minHours()) {
+        if (running >= alarm
+                && today >= norm.typical() + norm.shift()
+                && Integer.bitCount(state.hours) >= settings.minHours()) {
             long since = state.runStart == DriftState.NONE ? state.dayFirstRead : state.runStart;
             int days = state.runDays + 1;
             long runRows = saturatedAdd(state.runRows, state.dayRows);
             state.incidentId = openId.apply(at);
             state.openedAt = millis;
-            out.add(new DriftVerdict(true, at, state.incidentId, Instant.ofEpochMilli(since), days, runRows, norm.typical(),
-                    norm.spread(), norm.shift(), running, alarm, norm.historyDays(), state.dayRows));
+            out.add(new DriftVerdict(
+                    true,
+                    at,
+                    state.incidentId,
+                    Instant.ofEpochMilli(since),
+                    days,
+                    runRows,
+                    norm.typical(),
+                    norm.spread(),
+                    norm.shift(),
+                    running,
+                    alarm,
+                    norm.historyDays(),
+                    state.dayRows));
         }
         return out;
     }
@@ -139,9 +156,20 @@ public final class DriftDetector {
 
     private void reset(DriftState state, Norm norm, long day, List<DriftVerdict> out) {
         if (state.incidentOpen()) {
-            out.add(new DriftVerdict(false, Instant.ofEpochMilli((day + 1) * DAY_MILLIS), state.incidentId,
-                    Instant.ofEpochMilli(state.runStart == DriftState.NONE ? state.openedAt : state.runStart), state.runDays,
-                    state.runRows, norm.typical(), norm.spread(), norm.shift(), 0, 2 * norm.shift(), norm.historyDays(), 0));
+            out.add(new DriftVerdict(
+                    false,
+                    Instant.ofEpochMilli((day + 1) * DAY_MILLIS),
+                    state.incidentId,
+                    Instant.ofEpochMilli(state.runStart == DriftState.NONE ? state.openedAt : state.runStart),
+                    state.runDays,
+                    state.runRows,
+                    norm.typical(),
+                    norm.spread(),
+                    norm.shift(),
+                    0,
+                    2 * norm.shift(),
+                    norm.historyDays(),
+                    0));
             state.incidentId = null;
             state.openedAt = DriftState.NONE;
         }

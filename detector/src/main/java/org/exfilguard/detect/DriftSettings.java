@@ -16,8 +16,15 @@ package org.exfilguard.detect;
  *                        spread out; one large read in one hour is the sliding windows' to judge)
  * @param maxGapDays      the CUSUM forgets after this many consecutive days without reads of the scope
  */
-public record DriftSettings(boolean enabled, int historyDays, int minHistoryDays, double relativeExcess,
-                            double madMultiplier, long minExcessRows, int minHours, int maxGapDays) {
+public record DriftSettings(
+        boolean enabled,
+        int historyDays,
+        int minHistoryDays,
+        double relativeExcess,
+        double madMultiplier,
+        long minExcessRows,
+        int minHours,
+        int maxGapDays) {
 
     public DriftSettings {
         if (historyDays < minHistoryDays || minHistoryDays < 1) {

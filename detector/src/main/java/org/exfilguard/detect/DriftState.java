@@ -17,25 +17,38 @@ public final class DriftState {
     long dayFirstRead = NONE;
     /** Closed days' totals, oldest first. */
     long[] history = new long[0];
+
     double cusum;
     /** First read of the run of days the CUSUM has grown over (NONE while it is zero), and their rows so far. */
     long runStart = NONE;
+
     long runRows;
     int runDays;
     int idleDays;
     /** The open drift incident (null when none) and when it opened. */
     String incidentId;
+
     long openedAt = NONE;
     /** In an account's all-tables scope: how many of its single-table scopes have a drift open. */
     int tableDrifts;
 
-    public DriftState() {
-    }
+    public DriftState() {}
 
     /** A state as stored; the arrays are copied. */
-    public static DriftState of(long day, long dayRows, int hours, long dayFirstRead, long[] history, double cusum,
-                                long runStart, long runRows, int runDays, int idleDays, String incidentId, long openedAt,
-                                int tableDrifts) {
+    public static DriftState of(
+            long day,
+            long dayRows,
+            int hours,
+            long dayFirstRead,
+            long[] history,
+            double cusum,
+            long runStart,
+            long runRows,
+            int runDays,
+            int idleDays,
+            String incidentId,
+            long openedAt,
+            int tableDrifts) {
         DriftState s = new DriftState();
         s.day = day;
         s.dayRows = dayRows;
@@ -122,11 +135,20 @@ public final class DriftState {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof DriftState s && day == s.day && dayRows == s.dayRows && hours == s.hours
-                && dayFirstRead == s.dayFirstRead && Arrays.equals(history, s.history)
-                && Double.compare(cusum, s.cusum) == 0 && runStart == s.runStart && runRows == s.runRows
-                && runDays == s.runDays && idleDays == s.idleDays && java.util.Objects.equals(incidentId, s.incidentId)
-                && openedAt == s.openedAt && tableDrifts == s.tableDrifts;
+        return o instanceof DriftState s
+                && day == s.day
+                && dayRows == s.dayRows
+                && hours == s.hours
+                && dayFirstRead == s.dayFirstRead
+                && Arrays.equals(history, s.history)
+                && Double.compare(cusum, s.cusum) == 0
+                && runStart == s.runStart
+                && runRows == s.runRows
+                && runDays == s.runDays
+                && idleDays == s.idleDays
+                && java.util.Objects.equals(incidentId, s.incidentId)
+                && openedAt == s.openedAt
+                && tableDrifts == s.tableDrifts;
     }
 
     @Override

@@ -19,8 +19,20 @@ import java.time.Instant;
  * @param historyDays days of history behind the norm
  * @param todayRows   rows of the current day so far (on open)
  */
-public record DriftVerdict(boolean opened, Instant at, String incidentId, Instant since, int days, long runRows, double norm,
-                           double spread, double shift, double cusum, double alarm, int historyDays, long todayRows) {
+public record DriftVerdict(
+        boolean opened,
+        Instant at,
+        String incidentId,
+        Instant since,
+        int days,
+        long runRows,
+        double norm,
+        double spread,
+        double shift,
+        double cusum,
+        double alarm,
+        int historyDays,
+        long todayRows) {
 
     /** Rows above the norm over the run. */
     public double excess() {

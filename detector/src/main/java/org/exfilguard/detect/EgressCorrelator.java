@@ -32,6 +32,7 @@ public final class EgressCorrelator {
      * (a backtest loads both topics at once), and the evidence must still be there when its read arrives.
      */
     static final Duration FRESH_RETENTION = Duration.ofDays(8);
+
     static final int MAX_FRESH = 256;
     static final int MAX_WATCHES = 8;
     static final int TOP_DESTINATIONS = 5;
@@ -41,9 +42,15 @@ public final class EgressCorrelator {
      * A report for a watched incident, at boundary {@code at}: an escalation (the egress became unusual; with the
      * read side's record in force then) or the final report ({@code complete}; evidence null when nothing left).
      */
-    public record Finding(String account, String incidentId, String table, long at, EgressEvidence evidence,
-                          boolean unusual, boolean complete, byte[] alert) {
-    }
+    public record Finding(
+            String account,
+            String incidentId,
+            String table,
+            long at,
+            EgressEvidence evidence,
+            boolean unusual,
+            boolean complete,
+            byte[] alert) {}
 
     private final EgressSettings settings;
     private final ReadDetector volumeDetector;
@@ -66,7 +73,8 @@ public final class EgressCorrelator {
      * Adds one outbound flow (to an external destination that is not a known one). Returns whether the host's
      * outbound volume alone crossed its threshold with no bulk read watched on the host (counted, not alerted).
      */
-    public boolean onEgress(EgressHost host, ScopeProfile volume, EgressEvent event, boolean firstInOrg, PeerBaselines peers) {
+    public boolean onEgress(
+            EgressHost host, ScopeProfile volume, EgressEvent event, boolean firstInOrg, PeerBaselines peers) {
         Instant at = event.getEventTime();
         long millis = at.toEpochMilli();
         host.expireFresh(millis - FRESH_RETENTION.toMillis());
@@ -81,8 +89,14 @@ public final class EgressCorrelator {
             destinations.add(dst, millis, settings.maxDestinations());
         }
         if (newForHost && (!learning || firstInOrg)) {
-            host.freshAdded(FreshEntry.first(dst, event.getDstHost(), event.getDstPort(), firstInOrg, millis,
-                    event.getBytesOut(), host.settledTo()));
+            host.freshAdded(FreshEntry.first(
+                    dst,
+                    event.getDstHost(),
+                    event.getDstPort(),
+                    firstInOrg,
+                    millis,
+                    event.getBytesOut(),
+                    host.settledTo()));
             if (host.fresh().size() > MAX_FRESH) {
                 host.fresh().sort(Comparator.comparingLong(FreshEntry::lastUsed));
                 host.fresh().remove(0);
@@ -105,16 +119,28 @@ public final class EgressCorrelator {
      * close. A close of an incident the host no longer watches starts a watch of its own, so that the read side,
      * which waits for a final report from every host it asked, gets one.
      */
-    public void onSignal(EgressHost host, String incidentId, String account, String table, long readStart,
-                         Watch.Signal signal, boolean closing, long lastActivity) {
+    public void onSignal(
+            EgressHost host,
+            String incidentId,
+            String account,
+            String table,
+            long readStart,
+            Watch.Signal signal,
+            boolean closing,
+            long lastActivity) {
         List<Watch> watches = host.watches();
         int i = 0;
         while (i < watches.size() && !watches.get(i).incidentId().equals(incidentId)) {
             i++;
         }
-        Watch watch = i < watches.size() ? watches.get(i)
-                : Watch.open(incidentId, account, table, readStart,
-                closing ? new Watch.Signal(signal.checkpoint(), lastActivity, signal.rows(), null) : signal);
+        Watch watch = i < watches.size()
+                ? watches.get(i)
+                : Watch.open(
+                        incidentId,
+                        account,
+                        table,
+                        readStart,
+                        closing ? new Watch.Signal(signal.checkpoint(), lastActivity, signal.rows(), null) : signal);
         if (closing) {
             watch = watch.closing(signal.checkpoint(), lastActivity);
         } else if (i < watches.size()) {
@@ -127,8 +153,10 @@ public final class EgressCorrelator {
         watches.add(watch);
         if (watches.size() > MAX_WATCHES) {
             // The open watch with the oldest record goes; a close of it later starts a new one.
-            Watch oldest = watches.stream().filter(w -> w.closeCheckpoint() == null)
-                    .min(Comparator.comparingLong(w -> w.signals().get(w.signals().size() - 1).checkpoint()))
+            Watch oldest = watches.stream()
+                    .filter(w -> w.closeCheckpoint() == null)
+                    .min(Comparator.comparingLong(
+                            w -> w.signals().get(w.signals().size() - 1).checkpoint()))
                     .orElse(watches.get(0));
             watches.remove(oldest);
         }
@@ -154,7 +182,8 @@ public final class EgressCorrelator {
                 long due = Math.max(end, judged.closeCheckpoint());
                 if (bound >= due) {
                     EgressEvidence evidence = evidence(host, judged.readStart(), until, end);
-                    boolean unusual = judged.escalated() || (evidence != null && evidence.getBytesOut() >= settings.minUnusualBytes());
+                    boolean unusual = judged.escalated()
+                            || (evidence != null && evidence.getBytesOut() >= settings.minUnusualBytes());
                     out.add(new Finding(w.account(), w.incidentId(), w.table(), due, evidence, unusual, true, null));
                     watches.remove(i--);
                     continue;
@@ -209,8 +238,7 @@ public final class EgressCorrelator {
      * {@code until}, largest first: new to the host when the data was read, whichever side was processed first.
      */
     static EgressEvidence evidence(EgressHost host, long readStart, long until, long c) {
-        record Sent(FreshEntry entry, long bytes) {
-        }
+        record Sent(FreshEntry entry, long bytes) {}
         List<Sent> sent = new ArrayList<>();
         for (FreshEntry f : host.fresh()) {
             if (f.first() >= readStart && f.first() <= until && f.first() < c) {
@@ -220,7 +248,9 @@ public final class EgressCorrelator {
         if (sent.isEmpty()) {
             return null;
         }
-        sent.sort(Comparator.comparingLong(Sent::bytes).reversed().thenComparing(s -> s.entry().dstIp()));
+        sent.sort(Comparator.comparingLong(Sent::bytes)
+                .reversed()
+                .thenComparing(s -> s.entry().dstIp()));
         long total = 0;
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
@@ -229,12 +259,25 @@ public final class EgressCorrelator {
             first = Math.min(first, s.entry().first());
             last = Math.max(last, s.entry().lastBefore(c));
         }
-        List<EgressDestination> top = sent.stream().limit(TOP_DESTINATIONS).map(s -> EgressDestination.newBuilder()
-                .setDstIp(s.entry().dstIp()).setDstHost(s.entry().dstHost()).setBytesOut(s.bytes())
-                .setFirstSeenFromHost(true).setFirstSeenInOrg(s.entry().firstSeenInOrg()).setDstPort(s.entry().dstPort())
-                .setFlows(s.entry().flowsBefore(c)).build()).toList();
-        return EgressEvidence.newBuilder().setSrcIp(host.srcIp()).setBytesOut(total).setFirstTime(Instant.ofEpochMilli(first))
-                .setLastTime(Instant.ofEpochMilli(last)).setDestinations(top).build();
+        List<EgressDestination> top = sent.stream()
+                .limit(TOP_DESTINATIONS)
+                .map(s -> EgressDestination.newBuilder()
+                        .setDstIp(s.entry().dstIp())
+                        .setDstHost(s.entry().dstHost())
+                        .setBytesOut(s.bytes())
+                        .setFirstSeenFromHost(true)
+                        .setFirstSeenInOrg(s.entry().firstSeenInOrg())
+                        .setDstPort(s.entry().dstPort())
+                        .setFlows(s.entry().flowsBefore(c))
+                        .build())
+                .toList();
+        return EgressEvidence.newBuilder()
+                .setSrcIp(host.srcIp())
+                .setBytesOut(total)
+                .setFirstTime(Instant.ofEpochMilli(first))
+                .setLastTime(Instant.ofEpochMilli(last))
+                .setDestinations(top)
+                .build();
     }
 
     /** The host's first fresh entry for {@code dst}, if any (a destination forgotten and used again has two). */

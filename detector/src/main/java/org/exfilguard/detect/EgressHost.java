@@ -24,9 +24,11 @@ public final class EgressHost {
     private boolean freshOrderChanged;
     /** No fresh entry was last used before this (a lower bound): expiry scans the list only when it may remove some. */
     private long freshLastFloor;
+
     private long settledTo;
 
-    public EgressHost(String srcIp, HostDestinations destinations, List<FreshEntry> fresh, List<Watch> watches, long settledTo) {
+    public EgressHost(
+            String srcIp, HostDestinations destinations, List<FreshEntry> fresh, List<Watch> watches, long settledTo) {
         this.srcIp = srcIp;
         this.destinations = destinations;
         this.fresh = new ArrayList<>(fresh);

@@ -14,8 +14,13 @@ import org.exfilguard.ingest.InternalNetworks;
  * @param volume               detection settings of the per-host outbound-byte windows (baseline as for reads)
  * @param maxDestinations      destinations remembered per host (the oldest first-seen is forgotten first)
  */
-public record EgressSettings(InternalNetworks internalNetworks, InternalNetworks knownDestinations, Duration horizon,
-                             long minUnusualBytes, DetectionSettings volume, int maxDestinations) {
+public record EgressSettings(
+        InternalNetworks internalNetworks,
+        InternalNetworks knownDestinations,
+        Duration horizon,
+        long minUnusualBytes,
+        DetectionSettings volume,
+        int maxDestinations) {
 
     /** Outbound bytes per host: an hour and a day, with floors of 100 MB and 1 GB. */
     public static final List<String> DEFAULT_WINDOWS = List.of("1h:12:100000000", "1d:24:1000000000");

@@ -14,11 +14,11 @@ public final class EventValidator {
 
     /** Earliest and latest event times taken at all: the bound parsers and producers apply too. */
     public static final Instant EARLIEST = EventTimes.EARLIEST;
+
     public static final Instant LATEST = EventTimes.LATEST;
 
     /** Why an event was refused; the code goes into the dead-letter headers and the metric's tag. */
-    public record Rejection(String code, String message) {
-    }
+    public record Rejection(String code, String message) {}
 
     private final Duration maxFutureSkew;
 
@@ -49,7 +49,10 @@ public final class EventValidator {
 
     /** Checks one egress event: addresses present, counters not negative, time plausible. */
     public Optional<Rejection> check(org.exfilguard.schema.EgressEvent event, Instant now) {
-        if (event.getSrcIp() == null || event.getSrcIp().isBlank() || event.getDstIp() == null || event.getDstIp().isBlank()) {
+        if (event.getSrcIp() == null
+                || event.getSrcIp().isBlank()
+                || event.getDstIp() == null
+                || event.getDstIp().isBlank()) {
             return reject("missing_address", "egress event without source or destination address");
         }
         if (event.getBytesOut() < 0 || event.getBytesIn() < 0) {
@@ -60,11 +63,13 @@ public final class EventValidator {
 
     private Optional<Rejection> checkTime(Instant at, Instant now) {
         if (at == null || at.isBefore(EARLIEST) || !at.isBefore(LATEST)) {
-            return reject("event_time_out_of_range", "event_time " + at + " is outside [" + EARLIEST + ", " + LATEST + ")");
+            return reject(
+                    "event_time_out_of_range", "event_time " + at + " is outside [" + EARLIEST + ", " + LATEST + ")");
         }
         if (at.isAfter(now.plus(maxFutureSkew))) {
-            return reject("event_time_in_future", "event_time " + at + " is more than " + maxFutureSkew
-                    + " ahead of the wall clock (" + now + ")");
+            return reject(
+                    "event_time_in_future",
+                    "event_time " + at + " is more than " + maxFutureSkew + " ahead of the wall clock (" + now + ")");
         }
         return Optional.empty();
     }

@@ -28,8 +28,16 @@ public final class FreshEntry {
     /** Minute buckets after the settled boundary, ascending: {minute, bytes, flows, last}. */
     private final List<long[]> pending;
 
-    public FreshEntry(String dstIp, String dstHost, Integer dstPort, boolean firstSeenInOrg, long first, long bytes,
-                      int flows, long last, List<long[]> pending) {
+    public FreshEntry(
+            String dstIp,
+            String dstHost,
+            Integer dstPort,
+            boolean firstSeenInOrg,
+            long first,
+            long bytes,
+            int flows,
+            long last,
+            List<long[]> pending) {
         this.dstIp = dstIp;
         this.dstHost = dstHost;
         this.dstPort = dstPort;
@@ -42,8 +50,14 @@ public final class FreshEntry {
     }
 
     /** A new entry for the flow that first used the destination. */
-    static FreshEntry first(String dstIp, String dstHost, Integer dstPort, boolean firstSeenInOrg, long at, long bytesOut,
-                            long settledTo) {
+    static FreshEntry first(
+            String dstIp,
+            String dstHost,
+            Integer dstPort,
+            boolean firstSeenInOrg,
+            long at,
+            long bytesOut,
+            long settledTo) {
         FreshEntry entry = new FreshEntry(dstIp, dstHost, dstPort, firstSeenInOrg, at, 0, 0, 0, List.of());
         entry.add(at, bytesOut, settledTo);
         return entry;

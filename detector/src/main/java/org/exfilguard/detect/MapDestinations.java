@@ -27,7 +27,8 @@ public final class MapDestinations implements HostDestinations {
         while (firstSeen.size() > max) {
             String oldest = firstSeen.entrySet().stream()
                     .min(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
-                    .orElseThrow().getKey();
+                    .orElseThrow()
+                    .getKey();
             firstSeen.remove(oldest);
         }
     }

@@ -34,8 +34,7 @@ public final class ReadDetector {
         }
 
         @Override
-        public void add(String scope, String window, double peak) {
-        }
+        public void add(String scope, String window, double peak) {}
     };
 
     private final DetectionSettings settings;
@@ -54,8 +53,8 @@ public final class ReadDetector {
      * off-hours window's when the rule is on. {@code accountHours} says when the account reads (its all-tables
      * profile's {@link ActiveHours}; null when it has none yet): the all-tables profile uses and updates its own.
      */
-    public List<WindowVerdict> observe(ScopeProfile profile, Instant at, long rows, long bytes, PeerBaselines peers,
-                                       ActiveHours accountHours) {
+    public List<WindowVerdict> observe(
+            ScopeProfile profile, Instant at, long rows, long bytes, PeerBaselines peers, ActiveHours accountHours) {
         List<WindowVerdict> verdicts = new ArrayList<>(profile.windows().size() + 1);
         boolean recurringJob = false;
         for (WindowProfile window : profile.windows()) {
@@ -87,8 +86,14 @@ public final class ReadDetector {
     }
 
     /** Moves a window's state for one read and says where its sum stands against {@code limit}. */
-    private WindowVerdict.State judge(WindowProfile window, Instant at, long rows, long bytes, boolean counts,
-                                      double limit, boolean recurringJob) {
+    private WindowVerdict.State judge(
+            WindowProfile window,
+            Instant at,
+            long rows,
+            long bytes,
+            boolean counts,
+            double limit,
+            boolean recurringJob) {
         // What alerted before has left the window: the next crossing is a new one.
         if (window.advance(at) <= limit) {
             window.armed(true);
@@ -114,14 +119,15 @@ public final class ReadDetector {
         return WindowVerdict.State.ABOVE;
     }
 
-    private WindowVerdict verdict(WindowProfile window, WindowVerdict.State state, Threshold threshold, String scope,
-                                  PeerBaselines peers) {
+    private WindowVerdict verdict(
+            WindowProfile window, WindowVerdict.State state, Threshold threshold, String scope, PeerBaselines peers) {
         long observed = window.sumRows();
         double score = observed / Math.max(threshold.value(), 1.0);
         // Where the sum ranks among the peers explains a cold-start alert; only alerts need it.
         boolean alerting = state == WindowVerdict.State.CROSSED || state == WindowVerdict.State.ABOVE;
         double peerRank = alerting && threshold.coldStart() && threshold.peerCount() > 0
-                ? peers.rank(scope, window.spec().name(), observed) : Double.NaN;
+                ? peers.rank(scope, window.spec().name(), observed)
+                : Double.NaN;
         return new WindowVerdict(window, state, observed, window.sumBytes(), threshold, score, peerRank);
     }
 
@@ -130,8 +136,8 @@ public final class ReadDetector {
      * table's tier. It waits for {@code minHistoryDays} of the account's history (before that, the peers judge a new
      * account); a read that a longer window knows as a recurring job is not an off-hours read either.
      */
-    private WindowVerdict offHours(ScopeProfile profile, Instant at, long rows, long bytes, ActiveHours hours,
-                                   boolean recurringJob) {
+    private WindowVerdict offHours(
+            ScopeProfile profile, Instant at, long rows, long bytes, ActiveHours hours, boolean recurringJob) {
         DetectionSettings.OffHours rule = settings.offHours();
         WindowProfile window = profile.offHours();
         if (window == null) {
@@ -143,8 +149,8 @@ public final class ReadDetector {
         boolean unusualHour = watched >= settings.minHistoryDays()
                 && hours.daysReadAround(at, rule.zone(), settings.historyDays()) < rule.habitDays();
         double limit = rule.window().minRows() * factors(profile.scope()).offHours();
-        Threshold threshold = new Threshold(limit, 0, 0, 0, Threshold.OFF_HOURS,
-                (int) Math.min(watched, settings.historyDays()), 0);
+        Threshold threshold =
+                new Threshold(limit, 0, 0, 0, Threshold.OFF_HOURS, (int) Math.min(watched, settings.historyDays()), 0);
         WindowVerdict.State state = judge(window, at, rows, bytes, unusualHour, limit, recurringJob);
         return verdict(window, state, threshold, profile.scope(), NO_PEERS);
     }
@@ -154,7 +160,8 @@ public final class ReadDetector {
      * scope (reads of the member table are never held to the card table's floors), none for other scopes.
      */
     private TierFloors.Factors factors(String scope) {
-        SensitivityTier tier = ScopeProfile.ALL_SENSITIVE.equals(scope) ? settings.sensitiveTables().leastSensitive()
+        SensitivityTier tier = ScopeProfile.ALL_SENSITIVE.equals(scope)
+                ? settings.sensitiveTables().leastSensitive()
                 : settings.sensitiveTables().tier(scope);
         return tier == null ? NO_TIER : settings.tierFloors().of(tier);
     }
@@ -168,11 +175,14 @@ public final class ReadDetector {
         double tier = factors(scope).bulk();
         double floor = window.spec().minRows() * tier;
         RobustStats stats = window.historyDerived(RobustStats.class, RobustStats::of);
-        double personal = Math.max(Math.max(settings.ratioOverTypical() * stats.median(),
+        double personal = Math.max(
+                Math.max(
+                        settings.ratioOverTypical() * stats.median(),
                         stats.median() + settings.madMultiplier() * stats.spread()),
                 Math.max(settings.overPeakFactor() * stats.max(), floor));
         if (stats.n() >= settings.minHistoryDays()) {
-            return new Threshold(personal, stats.median(), stats.spread(), stats.max(), Threshold.PERSONAL, stats.n(), 0);
+            return new Threshold(
+                    personal, stats.median(), stats.spread(), stats.max(), Threshold.PERSONAL, stats.n(), 0);
         }
         // Cold start: what the account has shown so far may only raise the bar, never lower it below its peers'.
         double ownSoFar = stats.n() > 0 ? personal : 0;

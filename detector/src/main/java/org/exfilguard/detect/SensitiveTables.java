@@ -35,7 +35,8 @@ public final class SensitiveTables {
             if (colon > 0) {
                 fallback.put(entry.substring(0, colon).trim(), SensitivityTier.parse(entry.substring(colon + 1)));
             } else if (!entry.isEmpty()) {
-                throw new IllegalArgumentException("default tier '" + raw.trim() + "': expected table:tier, e.g. coop.member_cards:critical");
+                throw new IllegalArgumentException(
+                        "default tier '" + raw.trim() + "': expected table:tier, e.g. coop.member_cards:critical");
             }
         }
         for (String raw : entries) {
@@ -101,7 +102,8 @@ public final class SensitiveTables {
         for (String raw : tables) {
             String table = normalise(raw);
             String qualifiedName = table.contains(".") || database == null || database.isEmpty()
-                    ? table : normalise(database) + "." + table;
+                    ? table
+                    : normalise(database) + "." + table;
             String bare = qualifiedName.substring(qualifiedName.lastIndexOf('.') + 1);
             if ((qualified.contains(qualifiedName) || anyDatabase.contains(bare)) && !scopes.contains(qualifiedName)) {
                 scopes.add(qualifiedName);

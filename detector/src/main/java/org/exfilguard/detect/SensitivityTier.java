@@ -18,7 +18,8 @@ public enum SensitivityTier {
         try {
             return valueOf(text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown sensitivity tier '" + text.trim() + "' (use critical, high or standard)");
+            throw new IllegalArgumentException(
+                    "unknown sensitivity tier '" + text.trim() + "' (use critical, high or standard)");
         }
     }
 

@@ -11,8 +11,8 @@ package org.exfilguard.detect;
  * @param historyDays  days of the account's own history
  * @param peerCount    peer account-days behind a peer baseline
  */
-public record Threshold(double value, double typical, double spread, double highest, String method,
-                        int historyDays, long peerCount) {
+public record Threshold(
+        double value, double typical, double spread, double highest, String method, int historyDays, long peerCount) {
 
     public static final String PERSONAL = "personal-daily-peak";
     public static final String PEER = "peer-quantile";

@@ -53,10 +53,13 @@ public record TierFloors(Map<SensitivityTier, Factors> factors) {
             }
             String[] parts = entry.trim().split(":");
             if (parts.length != 3) {
-                throw new IllegalArgumentException("tier floors '" + entry + "': expected tier:bulk-factor:off-hours-factor, e.g. critical:0.5:0.01");
+                throw new IllegalArgumentException("tier floors '" + entry
+                        + "': expected tier:bulk-factor:off-hours-factor, e.g. critical:0.5:0.01");
             }
             try {
-                out.put(SensitivityTier.parse(parts[0]), new Factors(Double.parseDouble(parts[1].trim()), Double.parseDouble(parts[2].trim())));
+                out.put(
+                        SensitivityTier.parse(parts[0]),
+                        new Factors(Double.parseDouble(parts[1].trim()), Double.parseDouble(parts[2].trim())));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("tier floors '" + entry + "': factors must be numbers");
             }

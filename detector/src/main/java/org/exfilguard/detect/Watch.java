@@ -15,8 +15,16 @@ import java.util.List;
  * @param escalated       an escalation was sent
  * @param evaluatedTo     the boundary up to which the watch was judged
  */
-public record Watch(String incidentId, String account, String table, long readStart, List<Signal> signals,
-                    Long closeCheckpoint, long lastActivity, boolean escalated, long evaluatedTo) {
+public record Watch(
+        String incidentId,
+        String account,
+        String table,
+        long readStart,
+        List<Signal> signals,
+        Long closeCheckpoint,
+        long lastActivity,
+        boolean escalated,
+        long evaluatedTo) {
 
     static final int MAX_SIGNALS = 8;
 
@@ -24,8 +32,7 @@ public record Watch(String incidentId, String account, String table, long readSt
      * One record of the incident: the checkpoint from which it applies, the read it reported, and the record
      * itself (Avro bytes of the alert, so an escalation repeats what the read side published).
      */
-    public record Signal(long checkpoint, long at, long rows, byte[] alert) {
-    }
+    public record Signal(long checkpoint, long at, long rows, byte[] alert) {}
 
     public Watch {
         signals = List.copyOf(signals);
@@ -46,16 +53,26 @@ public record Watch(String incidentId, String account, String table, long readSt
             // The oldest but the first go: the first starts the watch, the latest say what it is now.
             next.remove(1);
         }
-        return new Watch(incidentId, account, table, readStart, next, closeCheckpoint, lastActivity, escalated, evaluatedTo);
+        return new Watch(
+                incidentId, account, table, readStart, next, closeCheckpoint, lastActivity, escalated, evaluatedTo);
     }
 
     Watch closing(long checkpoint, long lastActivity) {
-        return new Watch(incidentId, account, table, readStart, signals, checkpoint, lastActivity, escalated, evaluatedTo);
+        return new Watch(
+                incidentId, account, table, readStart, signals, checkpoint, lastActivity, escalated, evaluatedTo);
     }
 
     Watch judgedTo(long to, boolean escalatedNow) {
-        return new Watch(incidentId, account, table, readStart, signals, closeCheckpoint, lastActivity,
-                escalated || escalatedNow, Math.max(evaluatedTo, to));
+        return new Watch(
+                incidentId,
+                account,
+                table,
+                readStart,
+                signals,
+                closeCheckpoint,
+                lastActivity,
+                escalated || escalatedNow,
+                Math.max(evaluatedTo, to));
     }
 
     /** The latest signal that applies at {@code c}, or null before the first. */

@@ -11,8 +11,14 @@ import org.exfilguard.profile.WindowProfile;
  * @param peerRank    for a cold-start threshold that the sum is above, the fraction of peer account-days at or below
  *                    the observed sum; NaN otherwise
  */
-public record WindowVerdict(WindowProfile window, State state, long observedRows, long observedBytes,
-                            Threshold threshold, double score, double peerRank) {
+public record WindowVerdict(
+        WindowProfile window,
+        State state,
+        long observedRows,
+        long observedBytes,
+        Threshold threshold,
+        double score,
+        double peerRank) {
 
     /** Where a window's sum stands. */
     public enum State {

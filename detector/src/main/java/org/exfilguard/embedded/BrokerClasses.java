@@ -9,8 +9,7 @@ public final class BrokerClasses {
 
     static final String BROKER_CLASS = "kafka.server.KafkaRaftServer";
 
-    private BrokerClasses() {
-    }
+    private BrokerClasses() {}
 
     public static boolean present() {
         try {

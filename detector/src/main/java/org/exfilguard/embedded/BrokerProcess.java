@@ -44,7 +44,8 @@ public final class BrokerProcess implements AutoCloseable {
      * @param logDir  where Kafka's log ({@code broker.log}) and the JVM's console output go
      * @param heap    -Xmx of the broker JVM, e.g. {@code 512m}
      */
-    public static BrokerProcess start(Path dataDir, Path logDir, String heap, Duration startTimeout) throws InterruptedException {
+    public static BrokerProcess start(Path dataDir, Path logDir, String heap, Duration startTimeout)
+            throws InterruptedException {
         BrokerProcess broker = new BrokerProcess(dataDir, logDir, EmbeddedKafka.freePort(), heap, startTimeout);
         broker.launch();
         return broker;
@@ -73,7 +74,10 @@ public final class BrokerProcess implements AutoCloseable {
             command.add(System.getProperty("java.class.path"));
             command.add(EmbeddedKafkaMain.class.getName());
             command.addAll(List.of("--port", Integer.toString(port), "--dir", dataDir.toString()));
-            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the broker JVM", e);
         }
@@ -87,7 +91,8 @@ public final class BrokerProcess implements AutoCloseable {
                 return;
             }
             if (!process.isAlive()) {
-                throw new IllegalStateException("the broker JVM exited with " + process.exitValue() + " before it was ready; see " + out);
+                throw new IllegalStateException(
+                        "the broker JVM exited with " + process.exitValue() + " before it was ready; see " + out);
             }
             Thread.sleep(50);
         }

@@ -21,7 +21,6 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -93,8 +92,11 @@ public final class EmbeddedKafka implements AutoCloseable {
                 if (attempt >= attempts) {
                     throw e;
                 }
-                log.warn("Embedded Kafka broker failed to start (attempt {} of {}), retrying: {}",
-                        attempt, attempts, e.getCause() == null ? e.toString() : e.getCause().toString());
+                log.warn(
+                        "Embedded Kafka broker failed to start (attempt {} of {}), retrying: {}",
+                        attempt,
+                        attempts,
+                        e.getCause() == null ? e.toString() : e.getCause().toString());
             }
         }
     }
@@ -214,10 +216,12 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private void shutdown(KafkaRaftServer raftServer) {
         // Shutdown blocks on the broker's own threads; a wedged broker must not hang the caller forever.
-        Thread stopper = new Thread(() -> {
-            raftServer.shutdown();
-            raftServer.awaitShutdown();
-        }, "embedded-kafka-shutdown");
+        Thread stopper = new Thread(
+                () -> {
+                    raftServer.shutdown();
+                    raftServer.awaitShutdown();
+                },
+                "embedded-kafka-shutdown");
         stopper.setDaemon(true);
         stopper.start();
         try {
@@ -249,8 +253,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("controller.quorum.voters", NODE_ID + "@" + LOOPBACK + ":" + controllerPort);
         props.put("controller.listener.names", CONTROLLER_LISTENER);
         props.put("inter.broker.listener.name", BROKER_LISTENER);
-        String listeners = BROKER_LISTENER + "://" + LOOPBACK + ":" + port
-                + "," + CONTROLLER_LISTENER + "://" + LOOPBACK + ":" + controllerPort;
+        String listeners = BROKER_LISTENER + "://" + LOOPBACK + ":" + port + "," + CONTROLLER_LISTENER + "://"
+                + LOOPBACK + ":" + controllerPort;
         String advertised = BROKER_LISTENER + "://" + LOOPBACK + ":" + port;
         String protocols = BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT";
         if (saslSsl.isPresent()) {
@@ -304,9 +308,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             formatter.run();
         } catch (Exception e) {
-            throw new IllegalStateException("formatting Kafka storage failed: " + output.toString(StandardCharsets.UTF_8), e);
+            throw new IllegalStateException(
+                    "formatting Kafka storage failed: " + output.toString(StandardCharsets.UTF_8), e);
         }
-        log.debug("Kafka storage format: {}", output.toString(StandardCharsets.UTF_8).strip());
+        log.debug(
+                "Kafka storage format: {}",
+                output.toString(StandardCharsets.UTF_8).strip());
     }
 
     private static boolean isFormatted(KafkaConfig config) {
@@ -366,7 +373,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     static void deleteRecursively(Path root) {
         try (var paths = Files.walk(root)) {
-            List<Path> deepestFirst = paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList();
+            List<Path> deepestFirst =
+                    paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList();
             for (Path path : deepestFirst) {
                 Files.deleteIfExists(path);
             }
@@ -384,8 +392,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private SaslSslListener saslSsl;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Sets or overrides any broker property, e.g. {@code log.retention.ms}; applied last. */
         public Builder brokerProperty(String key, String value) {

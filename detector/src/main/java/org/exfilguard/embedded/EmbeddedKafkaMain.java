@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,7 +15,9 @@ import picocli.CommandLine.Option;
  * <p>Prints {@code READY <bootstrap>} on stdout once the broker answers, then runs until SIGTERM or until stdin
  * closes (so the broker dies with the test that started it), unless {@code --ignore-stdin} is given.
  */
-@Command(name = "embedded-kafka", mixinStandardHelpOptions = true,
+@Command(
+        name = "embedded-kafka",
+        mixinStandardHelpOptions = true,
         description = "Runs a single-node KRaft broker on 127.0.0.1.")
 public final class EmbeddedKafkaMain implements Callable<Integer> {
 
@@ -38,12 +39,19 @@ public final class EmbeddedKafkaMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        EmbeddedKafka kafka = EmbeddedKafka.builder().port(port).controllerPort(controllerPort).dataDir(dir).build();
+        EmbeddedKafka kafka = EmbeddedKafka.builder()
+                .port(port)
+                .controllerPort(controllerPort)
+                .dataDir(dir)
+                .build();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            kafka.close();
-            stopped.countDown();
-        }, "embedded-kafka-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            kafka.close();
+                            stopped.countDown();
+                        },
+                        "embedded-kafka-stop"));
         kafka.start();
         System.out.println("READY " + kafka.bootstrapServers());
         System.out.flush();

@@ -54,12 +54,39 @@ final class SaslSslListener {
                 String secret = HexFormat.of().formatHex(random);
                 // Passwords go to keytool in a file, not on a command line that any process can list.
                 Files.writeString(passwordFile, secret);
-                keytool("-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1",
-                        "-validity", "3650", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-                        "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                        "-storepass:file", passwordFile.toString(), "-keypass:file", passwordFile.toString());
-                keytool("-exportcert", "-rfc", "-alias", "broker", "-keystore", keystore.toString(),
-                        "-storepass:file", passwordFile.toString(), "-file", certFile.toString());
+                keytool(
+                        "-genkeypair",
+                        "-alias",
+                        "broker",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-validity",
+                        "3650",
+                        "-dname",
+                        "CN=127.0.0.1",
+                        "-ext",
+                        "SAN=ip:127.0.0.1,dns:localhost",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        keystore.toString(),
+                        "-storepass:file",
+                        passwordFile.toString(),
+                        "-keypass:file",
+                        passwordFile.toString());
+                keytool(
+                        "-exportcert",
+                        "-rfc",
+                        "-alias",
+                        "broker",
+                        "-keystore",
+                        keystore.toString(),
+                        "-storepass:file",
+                        passwordFile.toString(),
+                        "-file",
+                        certFile.toString());
             }
             keystorePassword = Files.readString(passwordFile).strip();
             certificatePem = Files.readString(certFile);
@@ -75,7 +102,8 @@ final class SaslSslListener {
     Map<String, String> brokerConfig() {
         Map<String, String> config = new LinkedHashMap<>();
         config.put(PREFIX + "sasl.enabled.mechanisms", MECHANISM);
-        config.put(PREFIX + "scram-sha-512.sasl.jaas.config",
+        config.put(
+                PREFIX + "scram-sha-512.sasl.jaas.config",
                 "org.apache.kafka.common.security.scram.ScramLoginModule required;");
         config.put(PREFIX + "ssl.keystore.type", "PKCS12");
         config.put(PREFIX + "ssl.keystore.location", keystore.toString());
@@ -94,8 +122,10 @@ final class SaslSslListener {
         config.put("bootstrap.servers", "127.0.0.1:" + port);
         config.put("security.protocol", "SASL_SSL");
         config.put("sasl.mechanism", MECHANISM);
-        config.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
-                + " username=\"" + username + "\" password=\"" + password + "\";");
+        config.put(
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required" + " username=\"" + username
+                        + "\" password=\"" + password + "\";");
         config.put("ssl.truststore.type", "PEM");
         config.put("ssl.truststore.certificates", certificatePem);
         return config;

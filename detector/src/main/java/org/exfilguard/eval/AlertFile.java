@@ -8,8 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.avro.JsonRecords;
+import org.exfilguard.schema.ExfiltrationAlert;
 
 /**
  * A file of alert JSON lines as the detector writes them ({@link JsonRecords}), and the lines that could not be

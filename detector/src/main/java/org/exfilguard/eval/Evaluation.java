@@ -44,8 +44,7 @@ import org.exfilguard.sim.TruthEntry;
 public final class Evaluation {
     public static final Duration DEFAULT_GRACE = Duration.ofHours(2);
 
-    private Evaluation() {
-    }
+    private Evaluation() {}
 
     public static EvaluationResult evaluate(List<TruthEntry> truth, List<ExfiltrationAlert> alerts) {
         return evaluate(truth, alerts, DEFAULT_GRACE);
@@ -60,10 +59,12 @@ public final class Evaluation {
      * detector is still learning: incidents that start in it are not scored, and detections in it count towards
      * neither recall nor precision. Detections after it that match an incident of the warm-up are still true.
      */
-    public static EvaluationResult evaluate(List<TruthEntry> truth, List<ExfiltrationAlert> alerts, Duration grace,
-                                            Instant scoredFrom) {
-        List<TruthEntry> incidents = truth.stream().filter(t -> !t.kind().benign()).toList();
-        List<TruthEntry> lookalikes = truth.stream().filter(t -> t.kind().benign()).toList();
+    public static EvaluationResult evaluate(
+            List<TruthEntry> truth, List<ExfiltrationAlert> alerts, Duration grace, Instant scoredFrom) {
+        List<TruthEntry> incidents =
+                truth.stream().filter(t -> !t.kind().benign()).toList();
+        List<TruthEntry> lookalikes =
+                truth.stream().filter(t -> t.kind().benign()).toList();
         List<ExfiltrationAlert> detections = new ArrayList<>();
         int suppressed = 0;
         int closed = 0;
@@ -83,7 +84,9 @@ public final class Evaluation {
         }
         int suppressedMatching = 0;
         for (ExfiltrationAlert a : alerts) {
-            if (a.getSuppressed() && !warmup(a, scoredFrom) && incidents.stream().anyMatch(t -> matches(a, t, grace))) {
+            if (a.getSuppressed()
+                    && !warmup(a, scoredFrom)
+                    && incidents.stream().anyMatch(t -> matches(a, t, grace))) {
                 suppressedMatching++;
             }
         }
@@ -122,7 +125,8 @@ public final class Evaluation {
         KindScore overall = score("ALL", outcomes);
 
         // A look-alike is alerted on when an alert that matches no incident falls on its account in its span.
-        List<ExfiltrationAlert> unmatched = detections.stream().filter(a -> !matched.contains(a)).toList();
+        List<ExfiltrationAlert> unmatched =
+                detections.stream().filter(a -> !matched.contains(a)).toList();
         List<IncidentOutcome> lookalikeOutcomes = new ArrayList<>();
         Map<ScenarioKind, Set<String>> falseDaysByLookalike = new EnumMap<>(ScenarioKind.class);
         for (TruthEntry t : lookalikes) {
@@ -130,28 +134,59 @@ public final class Evaluation {
                 continue;
             }
             Set<String> days = falseDaysByLookalike.computeIfAbsent(t.kind(), k -> new HashSet<>());
-            List<ExfiltrationAlert> onIt = unmatched.stream().filter(a -> during(a, t, grace)).toList();
-            lookalikeOutcomes.add(outcome(t, onIt, grace, java.util.Collections.newSetFromMap(
-                    new java.util.IdentityHashMap<>()), new HashSet<>()));
+            List<ExfiltrationAlert> onIt =
+                    unmatched.stream().filter(a -> during(a, t, grace)).toList();
+            lookalikeOutcomes.add(outcome(
+                    t,
+                    onIt,
+                    grace,
+                    java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()),
+                    new HashSet<>()));
             onIt.forEach(a -> days.add(accountDay(a)));
         }
         List<LookalikeScore> lookalikeScores = new ArrayList<>();
         Map<ScenarioKind, List<IncidentOutcome>> lookalikesByKind = new EnumMap<>(ScenarioKind.class);
-        lookalikeOutcomes.forEach(o -> lookalikesByKind.computeIfAbsent(o.incident().kind(), k -> new ArrayList<>()).add(o));
-        lookalikesByKind.forEach((k, list) -> lookalikeScores.add(new LookalikeScore(k.name(), list.size(),
-                (int) list.stream().filter(IncidentOutcome::detected).count(), falseDaysByLookalike.get(k).size())));
+        lookalikeOutcomes.forEach(o -> lookalikesByKind
+                .computeIfAbsent(o.incident().kind(), k -> new ArrayList<>())
+                .add(o));
+        lookalikesByKind.forEach((k, list) -> lookalikeScores.add(new LookalikeScore(
+                k.name(),
+                list.size(),
+                (int) list.stream().filter(IncidentOutcome::detected).count(),
+                falseDaysByLookalike.get(k).size())));
 
         double recordPrecision = ratio(matched.size(), detections.size());
         double dayPrecision = ratio(trueDays, accountDays.size());
         double f1 = f1(overall.recall(), dayPrecision);
-        return new EvaluationResult(kinds, overall, alerts.size(), detections.size(), suppressed, suppressedMatching,
-                closed, matched.size(), recordPrecision, accountDays.size(), falseDays, dayPrecision, f1, outcomes,
-                scoredFrom, warmupIncidents, warmupDetections, lookalikeScores, lookalikeOutcomes);
+        return new EvaluationResult(
+                kinds,
+                overall,
+                alerts.size(),
+                detections.size(),
+                suppressed,
+                suppressedMatching,
+                closed,
+                matched.size(),
+                recordPrecision,
+                accountDays.size(),
+                falseDays,
+                dayPrecision,
+                f1,
+                outcomes,
+                scoredFrom,
+                warmupIncidents,
+                warmupDetections,
+                lookalikeScores,
+                lookalikeOutcomes);
     }
 
     /** The first of {@code candidates} that matches {@code t}; every match is added to {@code matched}. */
-    private static IncidentOutcome outcome(TruthEntry t, List<ExfiltrationAlert> candidates, Duration grace,
-                                           Set<ExfiltrationAlert> matched, Set<String> matchedIncidentIds) {
+    private static IncidentOutcome outcome(
+            TruthEntry t,
+            List<ExfiltrationAlert> candidates,
+            Duration grace,
+            Set<ExfiltrationAlert> matched,
+            Set<String> matchedIncidentIds) {
         ExfiltrationAlert first = null;
         boolean escalated = false;
         for (ExfiltrationAlert a : candidates) {
@@ -210,20 +245,29 @@ public final class Evaluation {
     }
 
     static KindScore score(String name, List<IncidentOutcome> outcomes) {
-        List<Duration> ttds = outcomes.stream().filter(IncidentOutcome::detected).map(IncidentOutcome::timeToDetect)
-                .sorted(Comparator.naturalOrder()).toList();
+        List<Duration> ttds = outcomes.stream()
+                .filter(IncidentOutcome::detected)
+                .map(IncidentOutcome::timeToDetect)
+                .sorted(Comparator.naturalOrder())
+                .toList();
         Duration median = null;
         Duration max = null;
         if (!ttds.isEmpty()) {
             int n = ttds.size();
-            median = n % 2 == 1 ? ttds.get(n / 2) : ttds.get(n / 2 - 1).plus(ttds.get(n / 2)).dividedBy(2);
+            median = n % 2 == 1
+                    ? ttds.get(n / 2)
+                    : ttds.get(n / 2 - 1).plus(ttds.get(n / 2)).dividedBy(2);
             max = ttds.get(n - 1);
         }
         int detected = ttds.size();
-        int withEgress = (int) outcomes.stream().filter(o -> o.incident().egressDstIp() != null).count();
-        int escalated = (int) outcomes.stream().filter(o -> o.incident().egressDstIp() != null && o.escalated()).count();
-        return new KindScore(name, outcomes.size(), detected, ratio(detected, outcomes.size()), median, max,
-                withEgress, escalated);
+        int withEgress = (int) outcomes.stream()
+                .filter(o -> o.incident().egressDstIp() != null)
+                .count();
+        int escalated = (int) outcomes.stream()
+                .filter(o -> o.incident().egressDstIp() != null && o.escalated())
+                .count();
+        return new KindScore(
+                name, outcomes.size(), detected, ratio(detected, outcomes.size()), median, max, withEgress, escalated);
     }
 
     /** NaN when there is nothing to divide: "no alerts" has no precision, which is not the same as zero. */

@@ -35,8 +35,15 @@ public record EvaluationResult(
     public String render(String title) {
         StringBuilder b = new StringBuilder();
         b.append(title).append('\n');
-        String header = String.format(Locale.ROOT, "%-22s %9s %9s %8s %11s %11s%n",
-                "kind", "incidents", "detected", "recall", "ttd_median", "ttd_max");
+        String header = String.format(
+                Locale.ROOT,
+                "%-22s %9s %9s %8s %11s %11s%n",
+                "kind",
+                "incidents",
+                "detected",
+                "recall",
+                "ttd_median",
+                "ttd_max");
         b.append(header);
         b.append("-".repeat(header.length() - 1)).append('\n');
         for (KindScore k : perKind) {
@@ -44,15 +51,29 @@ public record EvaluationResult(
         }
         b.append("-".repeat(header.length() - 1)).append('\n');
         row(b, overall);
-        b.append(String.format(Locale.ROOT,
+        b.append(String.format(
+                Locale.ROOT,
                 "alert records: %d (%d detections, %d suppressed of which %d matched an incident, %d closed)%n",
-                alertRecords, detectionRecords, suppressedRecords, suppressedMatchingTruth, closedRecords));
-        b.append(String.format(Locale.ROOT, "record precision: %s (%d of %d detections match an incident)%n",
-                pct(recordPrecision), matchedRecords, detectionRecords));
-        b.append(String.format(Locale.ROOT,
+                alertRecords,
+                detectionRecords,
+                suppressedRecords,
+                suppressedMatchingTruth,
+                closedRecords));
+        b.append(String.format(
+                Locale.ROOT,
+                "record precision: %s (%d of %d detections match an incident)%n",
+                pct(recordPrecision),
+                matchedRecords,
+                detectionRecords));
+        b.append(String.format(
+                Locale.ROOT,
                 "account-day precision: %s (%d alerting account-days, %d false-alert account-days)%n",
-                pct(accountDayPrecision), alertingAccountDays, falseAlertAccountDays));
-        b.append(String.format(Locale.ROOT, "F1 (recall x account-day precision): %s%n",
+                pct(accountDayPrecision),
+                alertingAccountDays,
+                falseAlertAccountDays));
+        b.append(String.format(
+                Locale.ROOT,
+                "F1 (recall x account-day precision): %s%n",
                 Double.isNaN(f1) ? "-" : String.format(Locale.ROOT, "%.3f", f1)));
         return b.toString();
     }
@@ -65,12 +86,23 @@ public record EvaluationResult(
         StringBuilder b = new StringBuilder();
         b.append(title).append('\n');
         if (scoredFrom != null) {
-            b.append(String.format(Locale.ROOT,
+            b.append(String.format(
+                    Locale.ROOT,
                     "scored from %s (warm-up: %d incidents and %d detection records before it left out)%n",
-                    scoredFrom, warmupIncidents, warmupDetections));
+                    scoredFrom,
+                    warmupIncidents,
+                    warmupDetections));
         }
-        String header = String.format(Locale.ROOT, "%-22s %9s %9s %8s %11s %11s %10s%n",
-                "kind", "incidents", "detected", "recall", "ttd_median", "ttd_max", "escalated");
+        String header = String.format(
+                Locale.ROOT,
+                "%-22s %9s %9s %8s %11s %11s %10s%n",
+                "kind",
+                "incidents",
+                "detected",
+                "recall",
+                "ttd_median",
+                "ttd_max",
+                "escalated");
         b.append(header);
         b.append("-".repeat(header.length() - 1)).append('\n');
         for (KindScore k : perKind) {
@@ -79,28 +111,52 @@ public record EvaluationResult(
         b.append("-".repeat(header.length() - 1)).append('\n');
         reportRow(b, overall);
         if (!lookalikes.isEmpty()) {
-            b.append(String.format(Locale.ROOT, "%n%-22s %9s %9s %18s%n", "look-alike (benign)", "cases", "alerted",
+            b.append(String.format(
+                    Locale.ROOT,
+                    "%n%-22s %9s %9s %18s%n",
+                    "look-alike (benign)",
+                    "cases",
+                    "alerted",
                     "false_account_days"));
             for (LookalikeScore l : lookalikes) {
-                b.append(String.format(Locale.ROOT, "%-22s %9d %9d %18d%n", l.kind(), l.cases(), l.alerted(),
-                        l.falseAccountDays()));
+                b.append(String.format(
+                        Locale.ROOT, "%-22s %9d %9d %18d%n", l.kind(), l.cases(), l.alerted(), l.falseAccountDays()));
             }
         }
-        int onLookalikes = lookalikes.stream().mapToInt(LookalikeScore::falseAccountDays).sum();
-        b.append(String.format(Locale.ROOT,
+        int onLookalikes =
+                lookalikes.stream().mapToInt(LookalikeScore::falseAccountDays).sum();
+        b.append(String.format(
+                Locale.ROOT,
                 "%naccount-day precision: %s (%d alerting account-days, %d false: %d on look-alikes, %d on ordinary work)%n",
-                pct(accountDayPrecision), alertingAccountDays, falseAlertAccountDays, onLookalikes,
+                pct(accountDayPrecision),
+                alertingAccountDays,
+                falseAlertAccountDays,
+                onLookalikes,
                 falseAlertAccountDays - onLookalikes));
-        b.append(String.format(Locale.ROOT, "record precision: %s (%d of %d detections match an incident)%n",
-                pct(recordPrecision), matchedRecords, detectionRecords));
-        b.append(String.format(Locale.ROOT, "F1 (recall x account-day precision): %s%n",
+        b.append(String.format(
+                Locale.ROOT,
+                "record precision: %s (%d of %d detections match an incident)%n",
+                pct(recordPrecision),
+                matchedRecords,
+                detectionRecords));
+        b.append(String.format(
+                Locale.ROOT,
+                "F1 (recall x account-day precision): %s%n",
                 Double.isNaN(f1) ? "-" : String.format(Locale.ROOT, "%.3f", f1)));
         return b.toString();
     }
 
     private static void reportRow(StringBuilder b, KindScore k) {
-        b.append(String.format(Locale.ROOT, "%-22s %9d %9d %8s %11s %11s %10s%n", k.kind(), k.incidents(),
-                k.detected(), pct(k.recall()), duration(k.ttdMedian()), duration(k.ttdMax()), escalation(k)));
+        b.append(String.format(
+                Locale.ROOT,
+                "%-22s %9d %9d %8s %11s %11s %10s%n",
+                k.kind(),
+                k.incidents(),
+                k.detected(),
+                pct(k.recall()),
+                duration(k.ttdMedian()),
+                duration(k.ttdMax()),
+                escalation(k)));
     }
 
     static String escalation(KindScore k) {
@@ -108,8 +164,15 @@ public record EvaluationResult(
     }
 
     private static void row(StringBuilder b, KindScore k) {
-        b.append(String.format(Locale.ROOT, "%-22s %9d %9d %8s %11s %11s%n", k.kind(), k.incidents(), k.detected(),
-                pct(k.recall()), duration(k.ttdMedian()), duration(k.ttdMax())));
+        b.append(String.format(
+                Locale.ROOT,
+                "%-22s %9d %9d %8s %11s %11s%n",
+                k.kind(),
+                k.incidents(),
+                k.detected(),
+                pct(k.recall()),
+                duration(k.ttdMedian()),
+                duration(k.ttdMax())));
     }
 
     static String pct(double v) {

@@ -7,6 +7,12 @@ import java.time.Duration;
  * {@code withEgress} incidents sent data out; {@code escalated} of them were matched by an alert whose kind names
  * the egress (a read-then-egress alert), not only by a read alert.
  */
-public record KindScore(String kind, int incidents, int detected, double recall, Duration ttdMedian, Duration ttdMax,
-                        int withEgress, int escalated) {
-}
+public record KindScore(
+        String kind,
+        int incidents,
+        int detected,
+        double recall,
+        Duration ttdMedian,
+        Duration ttdMax,
+        int withEgress,
+        int escalated) {}

@@ -5,5 +5,4 @@ package org.exfilguard.eval;
  * {@code alerted} drew an alert on the account within the look-alike's span plus grace, which made
  * {@code falseAccountDays} false-alert account-days.
  */
-public record LookalikeScore(String kind, int cases, int alerted, int falseAccountDays) {
-}
+public record LookalikeScore(String kind, int cases, int alerted, int falseAccountDays) {}

@@ -16,13 +16,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.exfilguard.avro.JsonRecords;
 import org.exfilguard.profile.ScopeProfile;
 import org.exfilguard.schema.AlertKind;
 import org.exfilguard.schema.AlertStatus;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.schema.Severity;
-import org.exfilguard.avro.JsonRecords;
 
 /**
  * The baseline a learnt detector must beat: alert when an account's rows returned from sensitive tables in a
@@ -46,7 +46,8 @@ public final class StaticThresholdRule {
             throw new IllegalArgumentException("threshold must be positive");
         }
         this.threshold = threshold;
-        this.sensitiveTables = Set.copyOf(sensitiveTables.stream().map(t -> t.toLowerCase(Locale.ROOT)).toList());
+        this.sensitiveTables = Set.copyOf(
+                sensitiveTables.stream().map(t -> t.toLowerCase(Locale.ROOT)).toList());
     }
 
     /** Feeds one event; returns an alert when this event takes the account's hour over the threshold. */
@@ -62,8 +63,8 @@ public final class StaticThresholdRule {
                 hours.entrySet().removeIf(en -> en.getValue()[0] < cutoff);
             }
         }
-        long[] state = hours.computeIfAbsent(e.getAccount() + "|" + hour.toEpochMilli(),
-                k -> new long[] {hour.toEpochMilli(), 0, 0});
+        long[] state = hours.computeIfAbsent(
+                e.getAccount() + "|" + hour.toEpochMilli(), k -> new long[] {hour.toEpochMilli(), 0, 0});
         state[1] += e.getRowsReturned();
         if (state[2] == 0 && state[1] > threshold) {
             state[2] = 1;
@@ -106,19 +107,35 @@ public final class StaticThresholdRule {
     }
 
     /** Alerts of a file run, with how many lines were used and skipped. */
-    public record RunResult(List<ExfiltrationAlert> alerts, long events, long skippedLines) {
-    }
+    public record RunResult(List<ExfiltrationAlert> alerts, long events, long skippedLines) {}
 
     private ExfiltrationAlert alert(DbAccessEvent e, Instant hour, long rows) {
         String id = "static-" + e.getAccount() + "-" + hour.getEpochSecond();
-        return ExfiltrationAlert.newBuilder().setAlertId(id).setIncidentId(id).setStatus(AlertStatus.OPENED)
-                .setKind(AlertKind.BULK_READ).setSeverity(rows > 10 * threshold ? Severity.CRITICAL : Severity.HIGH)
-                .setScore((double) rows / threshold).setAccount(e.getAccount()).setTable(ScopeProfile.ALL_SENSITIVE)
-                .setDetectedAt(e.getEventTime()).setWindow("1h").setWindowStart(hour).setWindowEnd(hour.plus(Duration.ofHours(1)))
-                .setObservedRows(rows).setBaselineRows(threshold).setThresholdRows(threshold)
-                .setBaselineMethod(BASELINE_METHOD).setBaselineHistoryDays(0)
-                .setReason(String.format(Locale.ROOT, "%s read %d sensitive rows in the hour from %s, over the fixed limit of %d",
-                        e.getAccount(), rows, hour, threshold))
+        return ExfiltrationAlert.newBuilder()
+                .setAlertId(id)
+                .setIncidentId(id)
+                .setStatus(AlertStatus.OPENED)
+                .setKind(AlertKind.BULK_READ)
+                .setSeverity(rows > 10 * threshold ? Severity.CRITICAL : Severity.HIGH)
+                .setScore((double) rows / threshold)
+                .setAccount(e.getAccount())
+                .setTable(ScopeProfile.ALL_SENSITIVE)
+                .setDetectedAt(e.getEventTime())
+                .setWindow("1h")
+                .setWindowStart(hour)
+                .setWindowEnd(hour.plus(Duration.ofHours(1)))
+                .setObservedRows(rows)
+                .setBaselineRows(threshold)
+                .setThresholdRows(threshold)
+                .setBaselineMethod(BASELINE_METHOD)
+                .setBaselineHistoryDays(0)
+                .setReason(String.format(
+                        Locale.ROOT,
+                        "%s read %d sensitive rows in the hour from %s, over the fixed limit of %d",
+                        e.getAccount(),
+                        rows,
+                        hour,
+                        threshold))
                 .setDetectorVersion(BASELINE_METHOD)
                 .build();
     }

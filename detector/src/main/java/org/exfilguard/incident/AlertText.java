@@ -17,34 +17,60 @@ public final class AlertText {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
-    private AlertText() {
-    }
+    private AlertText() {}
 
     public static String format(ExfiltrationAlert a) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "[%s] %-7s %-8s %s on %s  (%s, score %.1f, incident %s)%n",
-                TIME.format(a.getDetectedAt()), a.getStatus(), a.getSeverity(), safe(a.getAccount()),
-                safe(Reasons.tableName(a.getTable())), a.getKind(), a.getScore(), safe(a.getIncidentId())));
-        out.append(String.format(Locale.ROOT, "    %s rows in the %s window %s..%s; threshold %s, typical %s (%s, %d days of history)%n",
-                Reasons.count(a.getObservedRows()), safe(a.getWindow()), TIME.format(a.getWindowStart()),
-                TIME.format(a.getWindowEnd()), Reasons.count(a.getThresholdRows()), Reasons.count(a.getBaselineRows()),
-                safe(a.getBaselineMethod()), a.getBaselineHistoryDays()));
+        out.append(String.format(
+                Locale.ROOT,
+                "[%s] %-7s %-8s %s on %s  (%s, score %.1f, incident %s)%n",
+                TIME.format(a.getDetectedAt()),
+                a.getStatus(),
+                a.getSeverity(),
+                safe(a.getAccount()),
+                safe(Reasons.tableName(a.getTable())),
+                a.getKind(),
+                a.getScore(),
+                safe(a.getIncidentId())));
+        out.append(String.format(
+                Locale.ROOT,
+                "    %s rows in the %s window %s..%s; threshold %s, typical %s (%s, %d days of history)%n",
+                Reasons.count(a.getObservedRows()),
+                safe(a.getWindow()),
+                TIME.format(a.getWindowStart()),
+                TIME.format(a.getWindowEnd()),
+                Reasons.count(a.getThresholdRows()),
+                Reasons.count(a.getBaselineRows()),
+                safe(a.getBaselineMethod()),
+                a.getBaselineHistoryDays()));
         if (!a.getClientIps().isEmpty()) {
-            out.append("    from ").append(safe(String.join(", ", a.getClientIps()))).append('\n');
+            out.append("    from ")
+                    .append(safe(String.join(", ", a.getClientIps())))
+                    .append('\n');
         }
         IncidentTotals t = a.getTotals();
         if (t != null && a.getStatus() != AlertStatus.OPENED) {
-            out.append(String.format(Locale.ROOT, "    incident so far: %s rows%s in %s..%s from %d client ip(s)",
-                    Reasons.count(t.getRows()), t.getBytes() == null ? "" : " (" + Reasons.count(t.getBytes()) + " bytes)",
-                    TIME.format(t.getFirstRead()), TIME.format(t.getLastRead()), t.getClientIps().size()));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "    incident so far: %s rows%s in %s..%s from %d client ip(s)",
+                    Reasons.count(t.getRows()),
+                    t.getBytes() == null ? "" : " (" + Reasons.count(t.getBytes()) + " bytes)",
+                    TIME.format(t.getFirstRead()),
+                    TIME.format(t.getLastRead()),
+                    t.getClientIps().size()));
             if (t.getEgressBytesOut() > 0) {
-                out.append(String.format(Locale.ROOT, "; %s bytes out to %d new destination(s)",
-                        Reasons.count(t.getEgressBytesOut()), t.getEgressDestinations().size()));
+                out.append(String.format(
+                        Locale.ROOT,
+                        "; %s bytes out to %d new destination(s)",
+                        Reasons.count(t.getEgressBytesOut()),
+                        t.getEgressDestinations().size()));
             }
             out.append('\n');
         }
         if (a.getSuppressed()) {
-            out.append("    SUPPRESSED: ").append(safe(a.getSuppressionReason())).append('\n');
+            out.append("    SUPPRESSED: ")
+                    .append(safe(a.getSuppressionReason()))
+                    .append('\n');
         }
         out.append("    why: ").append(safe(a.getReason())).append('\n');
         return out.toString();

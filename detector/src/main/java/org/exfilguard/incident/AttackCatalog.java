@@ -42,8 +42,7 @@ public final class AttackCatalog {
             "T1567", new Technique("T1567", "Exfiltration Over Web Service", EXFILTRATION),
             "T1030", new Technique("T1030", "Data Transfer Size Limits", EXFILTRATION));
 
-    private AttackCatalog() {
-    }
+    private AttackCatalog() {}
 
     public static Optional<Technique> technique(String uid) {
         return Optional.ofNullable(TECHNIQUES.get(uid));

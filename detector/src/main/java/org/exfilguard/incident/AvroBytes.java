@@ -52,9 +52,12 @@ public final class AvroBytes<T extends SpecificRecord> {
         this.header = header(current);
         this.writer = new SpecificDatumWriter<>(current, model);
         for (Schema written : history) {
-            readers.put(SchemaNormalization.parsingFingerprint64(written), new SpecificDatumReader<>(written, current, model));
+            readers.put(
+                    SchemaNormalization.parsingFingerprint64(written),
+                    new SpecificDatumReader<>(written, current, model));
         }
-        readers.putIfAbsent(SchemaNormalization.parsingFingerprint64(current), new SpecificDatumReader<>(current, current, model));
+        readers.putIfAbsent(
+                SchemaNormalization.parsingFingerprint64(current), new SpecificDatumReader<>(current, current, model));
         this.legacy = new SpecificDatumReader<>(history.get(0), current, model);
     }
 
@@ -85,12 +88,14 @@ public final class AvroBytes<T extends SpecificRecord> {
         if (bytes.length < HEADER_LENGTH || bytes[0] != MARKER_0 || bytes[1] != MARKER_1) {
             return read(legacy, bytes, 0);
         }
-        long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        long fingerprint =
+                ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         SpecificDatumReader<T> reader = readers.get(fingerprint);
         if (reader == null) {
-            throw new IllegalStateException(String.format("%s written with an unknown schema (fingerprint %016x): "
-                    + "a newer build, or a schema change without its entry under schemas/history", type.getSimpleName(),
-                    fingerprint));
+            throw new IllegalStateException(String.format(
+                    "%s written with an unknown schema (fingerprint %016x): "
+                            + "a newer build, or a schema change without its entry under schemas/history",
+                    type.getSimpleName(), fingerprint));
         }
         return read(reader, bytes, HEADER_LENGTH);
     }
@@ -104,7 +109,11 @@ public final class AvroBytes<T extends SpecificRecord> {
     }
 
     private static byte[] header(Schema schema) {
-        return ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN).put(MARKER_0).put(MARKER_1)
-                .putLong(SchemaNormalization.parsingFingerprint64(schema)).array();
+        return ByteBuffer.allocate(HEADER_LENGTH)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .put(MARKER_0)
+                .put(MARKER_1)
+                .putLong(SchemaNormalization.parsingFingerprint64(schema))
+                .array();
     }
 }

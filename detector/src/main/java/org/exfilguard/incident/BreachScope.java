@@ -37,16 +37,36 @@ public final class BreachScope {
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     /** One incident's scope, from its latest record that carries totals. */
-    public record Incident(String incidentId, String status, String severity, String kind, String account, String table,
-                           long rowsAtLeast, long rowsAtMost, Long bytesRead, Instant firstRead, Instant lastRead,
-                           List<String> hosts, List<String> destinations, long bytesOut, List<String> statements,
-                           boolean suppressed) {
-    }
+    public record Incident(
+            String incidentId,
+            String status,
+            String severity,
+            String kind,
+            String account,
+            String table,
+            long rowsAtLeast,
+            long rowsAtMost,
+            Long bytesRead,
+            Instant firstRead,
+            Instant lastRead,
+            List<String> hosts,
+            List<String> destinations,
+            long bytesOut,
+            List<String> statements,
+            boolean suppressed) {}
 
     /** An account's scope over its incidents. */
-    public record Account(String account, List<String> tables, List<String> incidents, long rowsAtLeast, long rowsAtMost,
-                          Instant firstRead, Instant lastRead, List<String> hosts, List<String> destinations, long bytesOut) {
-    }
+    public record Account(
+            String account,
+            List<String> tables,
+            List<String> incidents,
+            long rowsAtLeast,
+            long rowsAtMost,
+            Instant firstRead,
+            Instant lastRead,
+            List<String> hosts,
+            List<String> destinations,
+            long bytesOut) {}
 
     private final List<Incident> incidents;
     private final List<Account> accounts;
@@ -70,7 +90,9 @@ public final class BreachScope {
         Map<String, List<ExfiltrationAlert>> byIncident = new LinkedHashMap<>();
         for (ExfiltrationAlert a : records) {
             if (incidentId == null || incidentId.equals(a.getIncidentId())) {
-                byIncident.computeIfAbsent(a.getIncidentId(), k -> new ArrayList<>()).add(a);
+                byIncident
+                        .computeIfAbsent(a.getIncidentId(), k -> new ArrayList<>())
+                        .add(a);
             }
         }
         List<Incident> incidents = new ArrayList<>();
@@ -99,20 +121,31 @@ public final class BreachScope {
      * record carries totals.
      */
     private static Incident incident(List<ExfiltrationAlert> records) {
-        Comparator<ExfiltrationAlert> reach = Comparator.comparing((ExfiltrationAlert a) -> a.getTotals().getLastRead())
+        Comparator<ExfiltrationAlert> reach = Comparator.comparing(
+                        (ExfiltrationAlert a) -> a.getTotals().getLastRead())
                 .thenComparingLong(a -> a.getTotals().getRows());
-        List<ExfiltrationAlert> withTotals = records.stream().filter(a -> a.getTotals() != null).toList();
+        List<ExfiltrationAlert> withTotals =
+                records.stream().filter(a -> a.getTotals() != null).toList();
         if (withTotals.isEmpty()) {
             return null;
         }
         ExfiltrationAlert reads = withTotals.stream().max(reach).orElseThrow();
         ExfiltrationAlert egress = withTotals.stream()
-                .max(Comparator.comparingLong((ExfiltrationAlert a) -> a.getTotals().getEgressBytesOut())).orElseThrow();
-        ExfiltrationAlert last = records.stream().max(Comparator.comparing(ExfiltrationAlert::getDetectedAt)
-                .thenComparing(a -> a.getStatus().ordinal())).orElseThrow();
+                .max(Comparator.comparingLong(
+                        (ExfiltrationAlert a) -> a.getTotals().getEgressBytesOut()))
+                .orElseThrow();
+        ExfiltrationAlert last = records.stream()
+                .max(Comparator.comparing(ExfiltrationAlert::getDetectedAt)
+                        .thenComparing(a -> a.getStatus().ordinal()))
+                .orElseThrow();
         String kind = records.stream().anyMatch(a -> a.getKind() == org.exfilguard.schema.AlertKind.READ_THEN_EGRESS)
-                ? org.exfilguard.schema.AlertKind.READ_THEN_EGRESS.name() : last.getKind().name();
-        String severity = records.stream().map(ExfiltrationAlert::getSeverity).max(Comparator.naturalOrder()).orElseThrow().name();
+                ? org.exfilguard.schema.AlertKind.READ_THEN_EGRESS.name()
+                : last.getKind().name();
+        String severity = records.stream()
+                .map(ExfiltrationAlert::getSeverity)
+                .max(Comparator.naturalOrder())
+                .orElseThrow()
+                .name();
         Map<String, String> names = new LinkedHashMap<>();
         for (ExfiltrationAlert a : records) {
             if (a.getEgress() != null) {
@@ -128,10 +161,23 @@ public final class BreachScope {
             destinations.add(names.containsKey(ip) ? ip + " (" + names.get(ip) + ")" : ip);
         }
         IncidentTotals t = reads.getTotals();
-        return new Incident(last.getIncidentId(), last.getStatus().name(), severity, kind, last.getAccount(), last.getTable(),
-                t.getLargestReadRows(), t.getRows(), t.getBytes(), t.getFirstRead(), t.getLastRead(),
-                List.copyOf(t.getClientIps()), destinations, egress.getTotals().getEgressBytesOut(),
-                List.copyOf(t.getStatementFingerprints()), records.stream().anyMatch(ExfiltrationAlert::getSuppressed));
+        return new Incident(
+                last.getIncidentId(),
+                last.getStatus().name(),
+                severity,
+                kind,
+                last.getAccount(),
+                last.getTable(),
+                t.getLargestReadRows(),
+                t.getRows(),
+                t.getBytes(),
+                t.getFirstRead(),
+                t.getLastRead(),
+                List.copyOf(t.getClientIps()),
+                destinations,
+                egress.getTotals().getEgressBytesOut(),
+                List.copyOf(t.getStatementFingerprints()),
+                records.stream().anyMatch(ExfiltrationAlert::getSuppressed));
     }
 
     private static List<Account> accounts(List<Incident> incidents) {
@@ -159,52 +205,98 @@ public final class BreachScope {
                 first = first == null || i.firstRead().isBefore(first) ? i.firstRead() : first;
                 last = last == null || i.lastRead().isAfter(last) ? i.lastRead() : last;
             }
-            out.add(new Account(account, List.copyOf(tables), list.stream().map(Incident::incidentId).toList(), atLeast,
-                    atMost, first, last, List.copyOf(hosts), List.copyOf(destinations), bytesOut));
+            out.add(new Account(
+                    account,
+                    List.copyOf(tables),
+                    list.stream().map(Incident::incidentId).toList(),
+                    atLeast,
+                    atMost,
+                    first,
+                    last,
+                    List.copyOf(hosts),
+                    List.copyOf(destinations),
+                    bytesOut));
         });
         return out;
     }
 
-    public List<Incident> incidents() { return incidents; }
-    public List<Account> accounts() { return accounts; }
+    public List<Incident> incidents() {
+        return incidents;
+    }
+
+    public List<Account> accounts() {
+        return accounts;
+    }
     /** Incidents among the records whose records carry no totals (written by a build before totals). */
-    public List<String> withoutTotals() { return withoutTotals; }
+    public List<String> withoutTotals() {
+        return withoutTotals;
+    }
 
     /** The report as an analyst reads it; every text from the logs goes through {@link ConsoleEscapes}. */
     public String text() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "Breach scope: %d incident(s) of %d account(s)%s%n", incidents.size(),
-                accounts.size(), range()));
-        out.append("rows at least: the most rows one statement returned; at most: the sum of the rows all the incident's\n"
-                + "reads returned (a row read twice counts twice)\n");
+        out.append(String.format(
+                Locale.ROOT,
+                "Breach scope: %d incident(s) of %d account(s)%s%n",
+                incidents.size(),
+                accounts.size(),
+                range()));
+        out.append(
+                "rows at least: the most rows one statement returned; at most: the sum of the rows all the incident's\n"
+                        + "reads returned (a row read twice counts twice)\n");
         for (Incident i : incidents) {
-            out.append(String.format(Locale.ROOT, "%nincident %s  %s %s %s%s%n", safe(i.incidentId()), i.status(),
-                    i.severity(), i.kind(), i.suppressed() ? "  (suppressed by the allow-list)" : ""));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%nincident %s  %s %s %s%s%n",
+                    safe(i.incidentId()),
+                    i.status(),
+                    i.severity(),
+                    i.kind(),
+                    i.suppressed() ? "  (suppressed by the allow-list)" : ""));
             line(out, "account", safe(i.account()));
             line(out, "table", safe(Reasons.tableName(i.table())));
-            line(out, "rows", "at least " + Reasons.count(i.rowsAtLeast()) + ", at most " + Reasons.count(i.rowsAtMost()));
+            line(
+                    out,
+                    "rows",
+                    "at least " + Reasons.count(i.rowsAtLeast()) + ", at most " + Reasons.count(i.rowsAtMost()));
             if (i.bytesRead() != null) {
                 line(out, "bytes read", Reasons.count(i.bytesRead()));
             }
             line(out, "time span", span(i.firstRead(), i.lastRead()));
             line(out, "hosts", list(i.hosts()));
             line(out, "destinations", list(i.destinations()));
-            line(out, "bytes out", Reasons.count(i.bytesOut()) + (i.bytesOut() > 0 ? " to destinations new for the hosts" : ""));
+            line(
+                    out,
+                    "bytes out",
+                    Reasons.count(i.bytesOut()) + (i.bytesOut() > 0 ? " to destinations new for the hosts" : ""));
             line(out, "statements", list(i.statements()));
         }
         if (!accounts.isEmpty()) {
             out.append(String.format(Locale.ROOT, "%nper account%n"));
             for (Account a : accounts) {
-                out.append(String.format(Locale.ROOT, "  %s: %s; rows at least %s, at most %s; %s; hosts %s; "
+                out.append(String.format(
+                        Locale.ROOT,
+                        "  %s: %s; rows at least %s, at most %s; %s; hosts %s; "
                                 + "destinations %s; %s bytes out; %d incident(s)%n",
-                        safe(a.account()), safe(String.join(", ", a.tables().stream().map(Reasons::tableName).toList())),
-                        Reasons.count(a.rowsAtLeast()), Reasons.count(a.rowsAtMost()), span(a.firstRead(), a.lastRead()),
-                        list(a.hosts()), list(a.destinations()), Reasons.count(a.bytesOut()), a.incidents().size()));
+                        safe(a.account()),
+                        safe(String.join(
+                                ", ",
+                                a.tables().stream().map(Reasons::tableName).toList())),
+                        Reasons.count(a.rowsAtLeast()),
+                        Reasons.count(a.rowsAtMost()),
+                        span(a.firstRead(), a.lastRead()),
+                        list(a.hosts()),
+                        list(a.destinations()),
+                        Reasons.count(a.bytesOut()),
+                        a.incidents().size()));
             }
         }
         if (!withoutTotals.isEmpty()) {
-            out.append(String.format(Locale.ROOT, "%n%d incident(s) without totals (records of a build before totals): %s%n",
-                    withoutTotals.size(), safe(String.join(", ", withoutTotals))));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%n%d incident(s) without totals (records of a build before totals): %s%n",
+                    withoutTotals.size(),
+                    safe(String.join(", ", withoutTotals))));
         }
         return out.toString();
     }
@@ -218,13 +310,19 @@ public final class BreachScope {
         ArrayNode list = root.putArray("incidents");
         for (Incident i : incidents) {
             ObjectNode n = list.addObject();
-            n.put("incident_id", i.incidentId()).put("status", i.status()).put("severity", i.severity())
-                    .put("kind", i.kind()).put("account", i.account()).put("table", i.table())
-                    .put("rows_at_least", i.rowsAtLeast()).put("rows_at_most", i.rowsAtMost());
+            n.put("incident_id", i.incidentId())
+                    .put("status", i.status())
+                    .put("severity", i.severity())
+                    .put("kind", i.kind())
+                    .put("account", i.account())
+                    .put("table", i.table())
+                    .put("rows_at_least", i.rowsAtLeast())
+                    .put("rows_at_most", i.rowsAtMost());
             if (i.bytesRead() != null) {
                 n.put("bytes_read", i.bytesRead());
             }
-            n.put("first_read", i.firstRead().toString()).put("last_read", i.lastRead().toString());
+            n.put("first_read", i.firstRead().toString())
+                    .put("last_read", i.lastRead().toString());
             i.hosts().forEach(n.putArray("hosts")::add);
             i.destinations().forEach(n.putArray("destinations")::add);
             n.put("bytes_out", i.bytesOut());
@@ -237,8 +335,10 @@ public final class BreachScope {
             n.put("account", a.account());
             a.tables().forEach(n.putArray("tables")::add);
             a.incidents().forEach(n.putArray("incidents")::add);
-            n.put("rows_at_least", a.rowsAtLeast()).put("rows_at_most", a.rowsAtMost())
-                    .put("first_read", a.firstRead().toString()).put("last_read", a.lastRead().toString());
+            n.put("rows_at_least", a.rowsAtLeast())
+                    .put("rows_at_most", a.rowsAtMost())
+                    .put("first_read", a.firstRead().toString())
+                    .put("last_read", a.lastRead().toString());
             a.hosts().forEach(n.putArray("hosts")::add);
             a.destinations().forEach(n.putArray("destinations")::add);
             n.put("bytes_out", a.bytesOut());
@@ -251,7 +351,8 @@ public final class BreachScope {
         if (from == null && to == null) {
             return "";
         }
-        return " read in " + (from == null ? "..." : TIME.format(from)) + " .. " + (to == null ? "..." : TIME.format(to));
+        return " read in " + (from == null ? "..." : TIME.format(from)) + " .. "
+                + (to == null ? "..." : TIME.format(to));
     }
 
     private static void line(StringBuilder out, String name, String value) {

@@ -12,8 +12,7 @@ import java.util.Locale;
  */
 public final class ConsoleEscapes {
 
-    private ConsoleEscapes() {
-    }
+    private ConsoleEscapes() {}
 
     /** The text with every control and bidi character written as a visible escape; null stays null. */
     public static String text(CharSequence text) {
@@ -64,8 +63,13 @@ public final class ConsoleEscapes {
     }
 
     static boolean unsafe(int cp) {
-        return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)
-                || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)
-                || cp == 0x200E || cp == 0x200F || cp == 0x061C;
+        return cp < 0x20
+                || cp == 0x7F
+                || (cp >= 0x80 && cp <= 0x9F)
+                || (cp >= 0x202A && cp <= 0x202E)
+                || (cp >= 0x2066 && cp <= 0x2069)
+                || cp == 0x200E
+                || cp == 0x200F
+                || cp == 0x061C;
     }
 }

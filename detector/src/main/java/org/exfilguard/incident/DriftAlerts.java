@@ -43,9 +43,15 @@ public final class DriftAlerts {
                 .setClientIps(ips)
                 .setStatementFingerprints(fingerprints)
                 .setReason(openedReason(account, scope, v))
-                .setTotals(IncidentTotals.newBuilder().setRows(v.runRows()).setBytes(null).setLargestReadRows(0)
-                        .setFirstRead(v.since()).setLastRead(v.at()).setClientIps(ips)
-                        .setStatementFingerprints(fingerprints).build())
+                .setTotals(IncidentTotals.newBuilder()
+                        .setRows(v.runRows())
+                        .setBytes(null)
+                        .setLargestReadRows(0)
+                        .setFirstRead(v.since())
+                        .setLastRead(v.at())
+                        .setClientIps(ips)
+                        .setStatementFingerprints(fingerprints)
+                        .build())
                 .build();
     }
 
@@ -94,12 +100,14 @@ public final class DriftAlerts {
     }
 
     static String openedReason(String account, String scope, DriftVerdict v) {
-        return account + " has read more of " + Reasons.tableName(scope) + " than its norm for " + v.days() + " days, since "
+        return account + " has read more of " + Reasons.tableName(scope) + " than its norm for " + v.days()
+                + " days, since "
                 + v.since() + ": " + Reasons.count(v.runRows()) + " rows, " + Reasons.count(v.excess())
                 + " over its norm of " + Reasons.count(v.norm()) + " rows a day (median of " + v.historyDays()
                 + " days, spread " + Reasons.count(v.spread()) + "), " + Reasons.count(v.todayRows())
                 + " so far today; each day worth more than " + Reasons.count(v.shift())
-                + " rows over the norm counts, and the drift alarms after twice that (CUSUM " + Reasons.count(v.cusum()) + ").";
+                + " rows over the norm counts, and the drift alarms after twice that (CUSUM " + Reasons.count(v.cusum())
+                + ").";
     }
 
     private static LocalDate day(Instant at) {

@@ -28,8 +28,7 @@ public final class EcsAlert {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private EcsAlert() {
-    }
+    private EcsAlert() {}
 
     /** One JSON line (no trailing newline). */
     public static String render(ExfiltrationAlert alert) {
@@ -54,7 +53,8 @@ public final class EcsAlert {
             // source to the destination"); destination.bytes would be the reply, which the evidence does not hold.
             // Direction as ECS asks for network sensors (Zeek, VPC flow logs): outbound across the perimeter.
             EgressDestination top = egress.getDestinations().stream()
-                    .max((a, b) -> Long.compare(a.getBytesOut(), b.getBytesOut())).orElseThrow();
+                    .max((a, b) -> Long.compare(a.getBytesOut(), b.getBytesOut()))
+                    .orElseThrow();
             doc.putObject("source").put("ip", egress.getSrcIp()).put("bytes", top.getBytesOut());
             ObjectNode destination = doc.putObject("destination").put("ip", top.getDstIp());
             if (top.getDstPort() != null) {
@@ -69,10 +69,15 @@ public final class EcsAlert {
         }
         doc.set("related", related(alert));
         doc.putObject("rule")
-                .put("name", OcsfFinding.PRODUCT_NAME + (alert.getKind() == AlertKind.EGRESS_ONLY ? " egress-profile" : " read-profile"))
+                .put(
+                        "name",
+                        OcsfFinding.PRODUCT_NAME
+                                + (alert.getKind() == AlertKind.EGRESS_ONLY ? " egress-profile" : " read-profile"))
                 .put("ruleset", OcsfFinding.PRODUCT_NAME);
         doc.set("threat", threat(alert.getMitreTechniques()));
-        doc.putObject("observer").put("vendor", OcsfFinding.PRODUCT_NAME).put("product", OcsfFinding.PRODUCT_NAME)
+        doc.putObject("observer")
+                .put("vendor", OcsfFinding.PRODUCT_NAME)
+                .put("product", OcsfFinding.PRODUCT_NAME)
                 .put("version", alert.getDetectorVersion());
         if (alert.getSuppressed()) {
             doc.putArray("tags").add(SUPPRESSED_TAG);
@@ -94,11 +99,13 @@ public final class EcsAlert {
         if (alert.getEgress() != null) {
             category.add("network");
         }
-        ArrayNode type = event.putArray("type").add(switch (alert.getStatus()) {
-            case OPENED -> "start";
-            case UPDATED -> "change";
-            case CLOSED -> "end";
-        });
+        ArrayNode type = event.putArray("type")
+                .add(
+                        switch (alert.getStatus()) {
+                            case OPENED -> "start";
+                            case UPDATED -> "change";
+                            case CLOSED -> "end";
+                        });
         if (alert.getSuppressed()) {
             type.add("allowed");
         }

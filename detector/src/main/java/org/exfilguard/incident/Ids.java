@@ -8,8 +8,7 @@ import java.util.HexFormat;
 /** Deterministic ids: the same input logs give the same incident and alert ids, on a replay or a restart. */
 public final class Ids {
 
-    private Ids() {
-    }
+    private Ids() {}
 
     public static String incidentId(String account, String scope, long openedAtMillis) {
         return "inc-" + hash(account + '\u0000' + scope + '\u0000' + openedAtMillis);

@@ -62,12 +62,12 @@ public final class IncidentManager {
      * Decides what a read means for the scope's incident. {@code mayOpen} is false when a narrower incident
      * already covers the reads (the all-tables scope defers to an open per-table incident).
      */
-    public Optional<ExfiltrationAlert> onRead(ScopeProfile profile, List<WindowVerdict> verdicts, DbAccessEvent read,
-                                              BooleanSupplier mayOpen) {
+    public Optional<ExfiltrationAlert> onRead(
+            ScopeProfile profile, List<WindowVerdict> verdicts, DbAccessEvent read, BooleanSupplier mayOpen) {
         Instant at = read.getEventTime();
         long rows = read.getRowsReturned();
-        Optional<WindowVerdict> strongest = verdicts.stream().filter(WindowVerdict::alerting)
-                .max(Comparator.comparingDouble(WindowVerdict::score));
+        Optional<WindowVerdict> strongest =
+                verdicts.stream().filter(WindowVerdict::alerting).max(Comparator.comparingDouble(WindowVerdict::score));
         OpenIncident incident = profile.incident();
         if (incident != null) {
             // Every read of an open incident counts in its totals, above the threshold or not.
@@ -90,7 +90,8 @@ public final class IncidentManager {
         }
         Severity severity = severity(top.score());
         boolean grew = top.score() >= incident.lastScore() * settings.growthFactor();
-        boolean escalated = severity.ordinal() > Severity.valueOf(incident.severity()).ordinal();
+        boolean escalated =
+                severity.ordinal() > Severity.valueOf(incident.severity()).ordinal();
         // Growth is paced: a dump that doubles every few seconds is one story, not a record per doubling. A rise
         // in severity is not: an incident opened LOW by a modest read that turns into a CRITICAL dump a minute
         // later must say so then, not at the next read after the interval (there may be none until it closes).
@@ -123,14 +124,20 @@ public final class IncidentManager {
      * host sent to new destinations ({@code egressBytes}, {@code destinations} most bytes first), and with the largest
      * evidence and one level up when the egress was unusual.
      */
-    public ExfiltrationAlert closedWithEgress(ExfiltrationAlert closed, EgressEvidence evidence, boolean unusual,
-                                              long egressBytes, List<String> destinations) {
+    public ExfiltrationAlert closedWithEgress(
+            ExfiltrationAlert closed,
+            EgressEvidence evidence,
+            boolean unusual,
+            long egressBytes,
+            List<String> destinations) {
         ExfiltrationAlert.Builder out = ExfiltrationAlert.newBuilder(closed)
                 .setTotals(withEgress(closed.getTotals(), egressBytes, destinations));
         if (!unusual || evidence == null) {
             return out.build();
         }
-        return ExfiltrationAlert.newBuilder(withEgress(out.build(), evidence)).setSeverity(escalated(closed.getSeverity())).build();
+        return ExfiltrationAlert.newBuilder(withEgress(out.build(), evidence))
+                .setSeverity(escalated(closed.getSeverity()))
+                .build();
     }
 
     /** The evidence's destinations, most bytes first. */
@@ -142,8 +149,10 @@ public final class IncidentManager {
         if (totals == null || bytes <= 0) {
             return totals;
         }
-        return IncidentTotals.newBuilder(totals).setEgressBytesOut(bytes)
-                .setEgressDestinations(destinations.subList(0, Math.min(16, destinations.size()))).build();
+        return IncidentTotals.newBuilder(totals)
+                .setEgressBytesOut(bytes)
+                .setEgressDestinations(destinations.subList(0, Math.min(16, destinations.size())))
+                .build();
     }
 
     /** Closes the scope's incident when nothing above threshold was read for the quiet period. */
@@ -160,12 +169,17 @@ public final class IncidentManager {
                 .setAlertId(Ids.alertId(incident.incidentId(), incident.alerts()))
                 .setStatus(AlertStatus.CLOSED)
                 .setDetectedAt(closeDue(incident))
-                .setReason(Reasons.closed(profile.account(), profile.scope(), incident.lastActivity(),
-                        settings.quietPeriod(), last.getReason()))
+                .setReason(Reasons.closed(
+                        profile.account(),
+                        profile.scope(),
+                        incident.lastActivity(),
+                        settings.quietPeriod(),
+                        last.getReason()))
                 .setTotals(totals(profile, incident.incidentId()))
                 .build();
         profile.incident(null);
-        profile.closed(new ScopeProfile.ClosedIncident(incident.incidentId(), incident.lastAlert(), incident.escalated()));
+        profile.closed(
+                new ScopeProfile.ClosedIncident(incident.incidentId(), incident.lastAlert(), incident.escalated()));
         return Optional.of(closed);
     }
 
@@ -176,8 +190,9 @@ public final class IncidentManager {
     private ExfiltrationAlert withEgress(ExfiltrationAlert alert, EgressEvidence evidence) {
         Set<String> techniques = new LinkedHashSet<>(alert.getMitreTechniques());
         // Web ports or a named host: a web service; anything else: an alternative protocol.
-        boolean web = evidence.getDestinations().stream().anyMatch(d -> d.getDstHost() != null
-                || (d.getDstPort() != null && (d.getDstPort() == 443 || d.getDstPort() == 80)));
+        boolean web = evidence.getDestinations().stream()
+                .anyMatch(d -> d.getDstHost() != null
+                        || (d.getDstPort() != null && (d.getDstPort() == 443 || d.getDstPort() == 80)));
         techniques.add(web ? T1567 : T1048);
         if (evidence.getDestinations().stream().anyMatch(d -> d.getFlows() >= CHUNKED_FLOWS)) {
             techniques.add(T1030);
@@ -198,8 +213,16 @@ public final class IncidentManager {
         String incidentId = Ids.incidentId(profile.account(), profile.scope(), at.toEpochMilli());
         Instant firstSeen = top.window().activeSince();
         // The crossing window holds exactly the reads since first-seen, this one included: the totals start there.
-        profile.tally(IncidentTally.opened(incidentId, firstSeen, at, top.observedRows(), top.observedBytes(),
-                profile.clientIpsSince(firstSeen), read.getRowsReturned(), read.getClientIp(), read.getStatementFingerprint()));
+        profile.tally(IncidentTally.opened(
+                incidentId,
+                firstSeen,
+                at,
+                top.observedRows(),
+                top.observedBytes(),
+                profile.clientIpsSince(firstSeen),
+                read.getRowsReturned(),
+                read.getClientIp(),
+                read.getStatementFingerprint()));
         ExfiltrationAlert alert = base(profile, top, at, firstSeen)
                 .setAlertId(Ids.alertId(incidentId, 0))
                 .setIncidentId(incidentId)
@@ -207,12 +230,23 @@ public final class IncidentManager {
                 .setReason(Reasons.opened(profile.account(), profile.scope(), top, at, profile.recentClientIps()))
                 .setTotals(totals(profile, incidentId))
                 .build();
-        profile.incident(new OpenIncident(incidentId, at, firstSeen, at, at, 1, top.score(),
-                alert.getSeverity().name(), alerts.encode(alert), false, null));
+        profile.incident(new OpenIncident(
+                incidentId,
+                at,
+                firstSeen,
+                at,
+                at,
+                1,
+                top.score(),
+                alert.getSeverity().name(),
+                alerts.encode(alert),
+                false,
+                null));
         return alert;
     }
 
-    private ExfiltrationAlert update(ScopeProfile profile, OpenIncident incident, WindowVerdict top, Instant at, Severity severity) {
+    private ExfiltrationAlert update(
+            ScopeProfile profile, OpenIncident incident, WindowVerdict top, Instant at, Severity severity) {
         String opening = Reasons.opened(profile.account(), profile.scope(), top, at, profile.recentClientIps());
         ExfiltrationAlert.Builder builder = base(profile, top, at, incident.firstSeen())
                 .setAlertId(Ids.alertId(incident.incidentId(), incident.alerts()))
@@ -225,16 +259,28 @@ public final class IncidentManager {
         if (incident.escalated() && incident.egressEvidence() != null) {
             alert = withEgress(alert, evidences.decode(incident.egressEvidence()));
         }
-        profile.incident(new OpenIncident(incident.incidentId(), incident.openedAt(), incident.firstSeen(),
-                incident.lastActivity(), at, incident.alerts() + 1, top.score(), severity.name(), alerts.encode(alert),
-                incident.escalated(), incident.egressEvidence()));
+        profile.incident(new OpenIncident(
+                incident.incidentId(),
+                incident.openedAt(),
+                incident.firstSeen(),
+                incident.lastActivity(),
+                at,
+                incident.alerts() + 1,
+                top.score(),
+                severity.name(),
+                alerts.encode(alert),
+                incident.escalated(),
+                incident.egressEvidence()));
         return alert;
     }
 
     private ExfiltrationAlert.Builder base(ScopeProfile profile, WindowVerdict top, Instant at, Instant firstSeen) {
         double rank = top.peerRank();
         return ExfiltrationAlert.newBuilder()
-                .setKind(ScopeProfile.UNDETERMINED.equals(profile.scope()) ? AlertKind.UNDETERMINED_TABLES : AlertKind.BULK_READ)
+                .setKind(
+                        ScopeProfile.UNDETERMINED.equals(profile.scope())
+                                ? AlertKind.UNDETERMINED_TABLES
+                                : AlertKind.BULK_READ)
                 .setSeverity(severity(top.score()))
                 .setScore(Math.round(top.score() * 100) / 100.0)
                 .setAccount(profile.account())
@@ -294,7 +340,8 @@ public final class IncidentManager {
 
     /** Data that also left the network: one level up, and at least HIGH. */
     static Severity escalated(Severity read) {
-        return Severity.values()[Math.min(Severity.CRITICAL.ordinal(), Math.max(Severity.HIGH.ordinal(), read.ordinal() + 1))];
+        return Severity.values()[
+                Math.min(Severity.CRITICAL.ordinal(), Math.max(Severity.HIGH.ordinal(), read.ordinal() + 1))];
     }
 
     /** Severity from how far over the threshold the volume is. */

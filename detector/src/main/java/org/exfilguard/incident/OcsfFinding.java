@@ -32,6 +32,7 @@ public final class OcsfFinding {
     /** The OCSF schema version this rendering follows (the excerpt in ../shared/ocsf). */
     /** The released OCSF version the findings follow (OcsfFindingTest checks them against its schema files). */
     public static final String OCSF_VERSION = "1.8.0";
+
     public static final int CATEGORY_UID = 2;
     public static final int CLASS_UID = 2004;
     public static final String PRODUCT_NAME = "exfilguard";
@@ -39,8 +40,7 @@ public final class OcsfFinding {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String VOLUME = "Volume Analysis";
 
-    private OcsfFinding() {
-    }
+    private OcsfFinding() {}
 
     /** One JSON line (no trailing newline). */
     public static String render(ExfiltrationAlert alert) {
@@ -78,8 +78,12 @@ public final class OcsfFinding {
         f.set("metadata", metadata(alert));
         f.set("finding_info", findingInfo(alert, activity));
         if (!isAllTables(alert)) {
-            f.set("resources", MAPPER.createArrayNode().add(MAPPER.createObjectNode()
-                    .put("name", alert.getTable()).put("type", "Database Table")));
+            f.set(
+                    "resources",
+                    MAPPER.createArrayNode()
+                            .add(MAPPER.createObjectNode()
+                                    .put("name", alert.getTable())
+                                    .put("type", "Database Table")));
         }
         f.set("anomaly_analyses", anomalyAnalyses(alert));
         Evidences evidences = evidences(alert);
@@ -90,7 +94,9 @@ public final class OcsfFinding {
 
     /** Our lifecycle as OCSF finding activities (Finding.activity_id). */
     private enum Activity {
-        CREATE(1, "Create"), UPDATE(2, "Update"), CLOSE(3, "Close");
+        CREATE(1, "Create"),
+        UPDATE(2, "Update"),
+        CLOSE(3, "Close");
 
         final int id;
         final String caption;
@@ -201,13 +207,19 @@ public final class OcsfFinding {
     static String title(ExfiltrationAlert alert) {
         String table = isAllTables(alert) ? "sensitive tables" : alert.getTable();
         return switch (alert.getKind()) {
-            case READ_THEN_EGRESS -> "Bulk read of " + table + " by " + alert.getAccount() + ", then egress"
-                    + (alert.getEgress() == null ? "" : " from " + alert.getEgress().getSrcIp());
-            case EGRESS_ONLY -> "Unusual egress" + (alert.getEgress() == null ? "" : " from " + alert.getEgress().getSrcIp())
-                    + " (" + alert.getAccount() + ")";
+            case READ_THEN_EGRESS ->
+                "Bulk read of " + table + " by " + alert.getAccount() + ", then egress"
+                        + (alert.getEgress() == null
+                                ? ""
+                                : " from " + alert.getEgress().getSrcIp());
+            case EGRESS_ONLY ->
+                "Unusual egress"
+                        + (alert.getEgress() == null
+                                ? ""
+                                : " from " + alert.getEgress().getSrcIp()) + " (" + alert.getAccount() + ")";
             case SLOW_DRIFT -> "Slow drift in reads of " + table + " by " + alert.getAccount();
-            case UNDETERMINED_TABLES -> "Bulk read by " + alert.getAccount() + " through statements whose tables could not be"
-                    + " determined";
+            case UNDETERMINED_TABLES ->
+                "Bulk read by " + alert.getAccount() + " through statements whose tables could not be" + " determined";
             default -> "Bulk read of " + table + " by " + alert.getAccount();
         };
     }
@@ -231,28 +243,45 @@ public final class OcsfFinding {
                 // Analytic.type_id 3: a volume compared with a robust baseline of the account's own history.
                 .put("type_id", 3)
                 .put("type", "Statistical")
-                .put("desc", alert.getKind() == AlertKind.SLOW_DRIFT
-                        ? "One-sided CUSUM of the account's daily rows of the sensitive table against its own robust daily"
-                                + " norm (median and MAD of its last days): growth sustained over days."
-                        : "Sliding-window volume per account and sensitive table compared with the account's"
-                                + " robust baseline (median and MAD of daily peaks) or, on cold start, its peers' quantile.");
+                .put(
+                        "desc",
+                        alert.getKind() == AlertKind.SLOW_DRIFT
+                                ? "One-sided CUSUM of the account's daily rows of the sensitive table against its own robust daily"
+                                        + " norm (median and MAD of its last days): growth sustained over days."
+                                : "Sliding-window volume per account and sensitive table compared with the account's"
+                                        + " robust baseline (median and MAD of daily peaks) or, on cold start, its peers' quantile.");
     }
 
     private static ArrayNode attacks(ExfiltrationAlert alert) {
         ArrayNode attacks = MAPPER.createArrayNode();
         for (String id : new LinkedHashSet<>(alert.getMitreTechniques())) {
             ObjectNode attack = MAPPER.createObjectNode();
-            AttackCatalog.technique(id).ifPresentOrElse(t -> {
-                if (t.isSubTechnique()) {
-                    attack.set("sub_technique", entity(t.uid(), t.name(), t.url()));
-                    AttackCatalog.technique(t.parentUid()).ifPresentOrElse(
-                            parent -> attack.set("technique", entity(parent.uid(), parent.name(), parent.url())),
-                            () -> attack.set("technique", MAPPER.createObjectNode().put("uid", t.parentUid())));
-                } else {
-                    attack.set("technique", entity(t.uid(), t.name(), t.url()));
-                }
-                attack.set("tactic", entity(t.tactic().uid(), t.tactic().name(), t.tactic().url()));
-            }, () -> attack.set("technique", MAPPER.createObjectNode().put("uid", id)));
+            AttackCatalog.technique(id)
+                    .ifPresentOrElse(
+                            t -> {
+                                if (t.isSubTechnique()) {
+                                    attack.set("sub_technique", entity(t.uid(), t.name(), t.url()));
+                                    AttackCatalog.technique(t.parentUid())
+                                            .ifPresentOrElse(
+                                                    parent -> attack.set(
+                                                            "technique",
+                                                            entity(parent.uid(), parent.name(), parent.url())),
+                                                    () -> attack.set(
+                                                            "technique",
+                                                            MAPPER.createObjectNode()
+                                                                    .put("uid", t.parentUid())));
+                                } else {
+                                    attack.set("technique", entity(t.uid(), t.name(), t.url()));
+                                }
+                                attack.set(
+                                        "tactic",
+                                        entity(
+                                                t.tactic().uid(),
+                                                t.tactic().name(),
+                                                t.tactic().url()));
+                            },
+                            () -> attack.set(
+                                    "technique", MAPPER.createObjectNode().put("uid", id)));
             attacks.add(attack);
         }
         return attacks;
@@ -283,11 +312,14 @@ public final class OcsfFinding {
         ArrayNode targets = MAPPER.createArrayNode();
         targets.add(MAPPER.createObjectNode().put("name", alert.getAccount()).put("type", "User Account"));
         targets.add(MAPPER.createObjectNode()
-                .put("name", isAllTables(alert) ? "all sensitive tables" : alert.getTable()).put("type", "Database Table"));
+                .put("name", isAllTables(alert) ? "all sensitive tables" : alert.getTable())
+                .put("type", "Database Table"));
         analysis.set("analysis_targets", targets);
 
         ObjectNode history = MAPPER.createObjectNode()
-                .put("duration_days", alert.getBaselineHistoryDays()).put("type_id", 5).put("type", "Days");
+                .put("duration_days", alert.getBaselineHistoryDays())
+                .put("type_id", 5)
+                .put("type", "Days");
         ArrayNode baselines = MAPPER.createArrayNode();
         String method = alert.getBaselineMethod();
         baselines.add(measure("rows_returned.typical", method, number(alert.getBaselineRows()), history));
@@ -318,11 +350,19 @@ public final class OcsfFinding {
 
     private static ObjectNode egressAnalysis(EgressEvidence egress) {
         ObjectNode analysis = MAPPER.createObjectNode();
-        analysis.set("analysis_targets", MAPPER.createArrayNode()
-                .add(MAPPER.createObjectNode().put("name", egress.getSrcIp()).put("type", "Host")));
+        analysis.set(
+                "analysis_targets",
+                MAPPER.createArrayNode()
+                        .add(MAPPER.createObjectNode()
+                                .put("name", egress.getSrcIp())
+                                .put("type", "Host")));
         ArrayNode anomalies = MAPPER.createArrayNode();
-        anomalies.add(measure("bytes_out", "HIGH_VOLUME", Long.toString(egress.getBytesOut()),
-                interval(egress.getFirstTime(), egress.getLastTime())).put("observation_type", VOLUME));
+        anomalies.add(measure(
+                        "bytes_out",
+                        "HIGH_VOLUME",
+                        Long.toString(egress.getBytesOut()),
+                        interval(egress.getFirstTime(), egress.getLastTime()))
+                .put("observation_type", VOLUME));
         ArrayNode unseen = MAPPER.createArrayNode();
         for (EgressDestination d : egress.getDestinations()) {
             if (d.getFirstSeenFromHost() || d.getFirstSeenInOrg()) {
@@ -363,8 +403,7 @@ public final class OcsfFinding {
     }
 
     /** The evidence array and where in it each kind of artifact sits, for the observables to point at. */
-    private record Evidences(ArrayNode array, int read, int firstClient, int egress) {
-    }
+    private record Evidences(ArrayNode array, int read, int firstClient, int egress) {}
 
     private static Evidences evidences(ExfiltrationAlert alert) {
         ArrayNode array = MAPPER.createArrayNode();
@@ -373,7 +412,12 @@ public final class OcsfFinding {
         String database = database(alert);
         if (database != null) {
             // Every log format we parse is a relational database's audit or query log.
-            read.set("database", MAPPER.createObjectNode().put("name", database).put("type_id", 1).put("type", "Relational"));
+            read.set(
+                    "database",
+                    MAPPER.createObjectNode()
+                            .put("name", database)
+                            .put("type_id", 1)
+                            .put("type", "Relational"));
         }
         ObjectNode data = MAPPER.createObjectNode();
         data.put("table", alert.getTable());
@@ -402,11 +446,13 @@ public final class OcsfFinding {
         if (egress != null) {
             ObjectNode total = MAPPER.createObjectNode().put("name", "egress");
             total.set("src_endpoint", MAPPER.createObjectNode().put("ip", egress.getSrcIp()));
-            total.set("data", MAPPER.createObjectNode()
-                    .put("bytes_out", egress.getBytesOut())
-                    .put("first_time", millis(egress.getFirstTime()))
-                    .put("last_time", millis(egress.getLastTime()))
-                    .put("destinations", egress.getDestinations().size()));
+            total.set(
+                    "data",
+                    MAPPER.createObjectNode()
+                            .put("bytes_out", egress.getBytesOut())
+                            .put("first_time", millis(egress.getFirstTime()))
+                            .put("last_time", millis(egress.getLastTime()))
+                            .put("destinations", egress.getDestinations().size()));
             array.add(total);
             for (EgressDestination d : egress.getDestinations()) {
                 ObjectNode destination = MAPPER.createObjectNode().put("name", "egress destination");
@@ -420,12 +466,16 @@ public final class OcsfFinding {
                 }
                 destination.set("dst_endpoint", dst);
                 // Data left the organisation: an outbound connection (OCSF direction_id 2).
-                destination.set("connection_info", MAPPER.createObjectNode().put("direction", "Outbound").put("direction_id", 2));
-                destination.set("data", MAPPER.createObjectNode()
-                        .put("bytes_out", d.getBytesOut())
-                        .put("flows", d.getFlows())
-                        .put("first_seen_from_host", d.getFirstSeenFromHost())
-                        .put("first_seen_in_org", d.getFirstSeenInOrg()));
+                destination.set(
+                        "connection_info",
+                        MAPPER.createObjectNode().put("direction", "Outbound").put("direction_id", 2));
+                destination.set(
+                        "data",
+                        MAPPER.createObjectNode()
+                                .put("bytes_out", d.getBytesOut())
+                                .put("flows", d.getFlows())
+                                .put("first_seen_from_host", d.getFirstSeenFromHost())
+                                .put("first_seen_in_org", d.getFirstSeenInOrg()));
                 array.add(destination);
             }
         }
@@ -434,9 +484,8 @@ public final class OcsfFinding {
             // Last, so the observables' indexes into the other evidences stay where they were.
             ObjectNode incident = MAPPER.createObjectNode().put("name", "incident totals");
             incident.set("user", user(alert));
-            ObjectNode sums = MAPPER.createObjectNode()
-                    .put("table", alert.getTable())
-                    .put("rows", totals.getRows());
+            ObjectNode sums =
+                    MAPPER.createObjectNode().put("table", alert.getTable()).put("rows", totals.getRows());
             if (totals.getBytes() != null) {
                 sums.put("bytes", totals.getBytes());
             }
@@ -471,13 +520,15 @@ public final class OcsfFinding {
         for (int i = 0; i < alert.getClientIps().size(); i++) {
             String ip = alert.getClientIps().get(i);
             if (seenIps.add(ip)) {
-                observables.add(observable("evidences[" + (evidences.firstClient + i) + "].src_endpoint.ip", 2, "IP Address", ip));
+                observables.add(observable(
+                        "evidences[" + (evidences.firstClient + i) + "].src_endpoint.ip", 2, "IP Address", ip));
             }
         }
         EgressEvidence egress = alert.getEgress();
         if (egress != null) {
             if (seenIps.add(egress.getSrcIp())) {
-                observables.add(observable("evidences[" + evidences.egress + "].src_endpoint.ip", 2, "IP Address", egress.getSrcIp()));
+                observables.add(observable(
+                        "evidences[" + evidences.egress + "].src_endpoint.ip", 2, "IP Address", egress.getSrcIp()));
             }
             for (int i = 0; i < egress.getDestinations().size(); i++) {
                 EgressDestination d = egress.getDestinations().get(i);
@@ -492,12 +543,17 @@ public final class OcsfFinding {
     }
 
     private static ObjectNode observable(String name, int typeId, String type, String value) {
-        return MAPPER.createObjectNode().put("name", name).put("type_id", typeId).put("type", type).put("value", value);
+        return MAPPER.createObjectNode()
+                .put("name", name)
+                .put("type_id", typeId)
+                .put("type", type)
+                .put("value", value);
     }
 
     /** Not one table: all sensitive tables together, or tables that could not be determined. */
     private static boolean isAllTables(ExfiltrationAlert alert) {
-        return ScopeProfile.ALL_SENSITIVE.equals(alert.getTable()) || ScopeProfile.UNDETERMINED.equals(alert.getTable());
+        return ScopeProfile.ALL_SENSITIVE.equals(alert.getTable())
+                || ScopeProfile.UNDETERMINED.equals(alert.getTable());
     }
 
     private static String database(ExfiltrationAlert alert) {
@@ -528,6 +584,7 @@ public final class OcsfFinding {
     /** Observation values are strings in OCSF; whole numbers without a trailing ".0". */
     private static String number(double value) {
         return value == Math.rint(value) && Math.abs(value) < 1e15
-                ? Long.toString((long) value) : Double.toString(value);
+                ? Long.toString((long) value)
+                : Double.toString(value);
     }
 }

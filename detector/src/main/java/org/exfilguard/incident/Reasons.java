@@ -11,41 +11,58 @@ import org.exfilguard.profile.ScopeProfile;
 /** The one sentence a SOC analyst reads first: what happened, against what normal. */
 final class Reasons {
 
-    private Reasons() {
-    }
+    private Reasons() {}
 
     static String opened(String account, String scope, WindowVerdict v, Instant at, List<String> ips) {
         Threshold t = v.threshold();
         // Concatenation rather than String.format: an alert-heavy replay spent a measurable share of its time here.
         String what = account + " read " + count(v.observedRows()) + " rows of " + tableName(scope) + " in "
-                + duration(Duration.between(v.window().activeSince(), at)) + " (" + v.window().spec().name() + " window)";
+                + duration(Duration.between(v.window().activeSince(), at)) + " ("
+                + v.window().spec().name() + " window)";
         String from = ips.isEmpty() ? "" : " from " + String.join(", ", ips.subList(0, Math.min(3, ips.size())));
         String normal = switch (t.method()) {
-            case Threshold.PERSONAL -> "; normal for this account is " + count(t.typical()) + " rows per "
-                    + v.window().spec().name() + " at its daily peak, at most " + count(t.highest()) + " ("
-                    + t.historyDays() + " days of history); alert threshold " + count(t.value());
-            case Threshold.PEER -> "; with " + t.historyDays() + " days of its own history it is compared with its peers: "
-                    + "that is above the " + percentile(v.peerRank()) + " percentile of " + count(t.peerCount())
-                    + " peer account-days (the typical peer reads " + count(t.typical()) + " rows); alert threshold "
-                    + count(t.value());
-            case Threshold.OFF_HOURS -> " at an hour it has not read at (nor the hour either side) in " + t.historyDays()
-                    + " days of history, where its norm is zero; off-hours threshold for the table's tier " + count(t.value());
-            default -> "; with " + t.historyDays() + " days of its own history and too few peers to compare with, "
-                    + "it is above the cold-start floor of " + count(t.value()) + " rows";
+            case Threshold.PERSONAL ->
+                "; normal for this account is " + count(t.typical()) + " rows per "
+                        + v.window().spec().name() + " at its daily peak, at most " + count(t.highest()) + " ("
+                        + t.historyDays() + " days of history); alert threshold " + count(t.value());
+            case Threshold.PEER ->
+                "; with " + t.historyDays() + " days of its own history it is compared with its peers: "
+                        + "that is above the " + percentile(v.peerRank()) + " percentile of " + count(t.peerCount())
+                        + " peer account-days (the typical peer reads " + count(t.typical())
+                        + " rows); alert threshold "
+                        + count(t.value());
+            case Threshold.OFF_HOURS ->
+                " at an hour it has not read at (nor the hour either side) in " + t.historyDays()
+                        + " days of history, where its norm is zero; off-hours threshold for the table's tier "
+                        + count(t.value());
+            default ->
+                "; with " + t.historyDays() + " days of its own history and too few peers to compare with, "
+                        + "it is above the cold-start floor of " + count(t.value()) + " rows";
         };
         return what + from + normal + ".";
     }
 
     static String updated(String previous, WindowVerdict v, Instant at) {
-        return String.format(Locale.ROOT, "Still reading: now %s rows in the %s window (%.1fx the threshold). %s",
-                count(v.observedRows()), v.window().spec().name(), v.score(), previous);
+        return String.format(
+                Locale.ROOT,
+                "Still reading: now %s rows in the %s window (%.1fx the threshold). %s",
+                count(v.observedRows()),
+                v.window().spec().name(),
+                v.score(),
+                previous);
     }
 
     static String closed(String account, String scope, Instant lastActivity, Duration quiet, String last) {
         int then = last.indexOf(" Then ");
         String egress = then >= 0 ? " Egress:" + last.substring(then + 5) : "";
-        return String.format(Locale.ROOT, "Closed: no reads above threshold by %s on %s since %s (quiet for %s).%s",
-                account, tableName(scope), lastActivity, duration(quiet), egress);
+        return String.format(
+                Locale.ROOT,
+                "Closed: no reads above threshold by %s on %s since %s (quiet for %s).%s",
+                account,
+                tableName(scope),
+                lastActivity,
+                duration(quiet),
+                egress);
     }
 
     /** "Then 388 MB left 10.8.4.21 for 198.51.100.240 (never seen before from this host), 10:45-11:02." */
@@ -60,14 +77,24 @@ final class Reasons {
                 to.append(" (").append(d.getDstHost()).append(')');
             }
             to.append(' ').append(megabytes(d.getBytesOut()));
-            to.append(d.getFirstSeenInOrg() ? ", never seen before in the organisation" : ", never seen before from this host");
+            to.append(
+                    d.getFirstSeenInOrg()
+                            ? ", never seen before in the organisation"
+                            : ", never seen before from this host");
         }
-        return String.format(Locale.ROOT, "Then %s left %s for %s, between %s and %s.",
-                megabytes(evidence.getBytesOut()), evidence.getSrcIp(), to, evidence.getFirstTime(), evidence.getLastTime());
+        return String.format(
+                Locale.ROOT,
+                "Then %s left %s for %s, between %s and %s.",
+                megabytes(evidence.getBytesOut()),
+                evidence.getSrcIp(),
+                to,
+                evidence.getFirstTime(),
+                evidence.getLastTime());
     }
 
     static String megabytes(long bytes) {
-        return bytes >= 10_000_000 ? String.format(Locale.ROOT, "%,d MB", bytes / 1_000_000)
+        return bytes >= 10_000_000
+                ? String.format(Locale.ROOT, "%,d MB", bytes / 1_000_000)
                 : String.format(Locale.ROOT, "%.1f MB", bytes / 1_000_000.0);
     }
 

@@ -16,8 +16,7 @@ final class SchemaHistory {
 
     static final String ROOT = "schema-history";
 
-    private SchemaHistory() {
-    }
+    private SchemaHistory() {}
 
     static List<Schema> of(Class<?> type) {
         List<Schema> history = new ArrayList<>();

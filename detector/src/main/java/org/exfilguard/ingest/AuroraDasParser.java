@@ -1,13 +1,12 @@
 package org.exfilguard.ingest;
 
-import java.time.Instant;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.function.Consumer;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Amazon Aurora / RDS Database Activity Streams, decrypted: a {@code DatabaseActivityMonitoringRecord} (or the
@@ -29,7 +28,8 @@ final class AuroraDasParser extends JsonDocumentParser {
         if (wrapped != null && wrapped.isObject()) {
             record = wrapped;
         } else if (wrapped != null && wrapped.isTextual()) {
-            out.accept(new ParseResult.Reject(source, line, "activity events still encrypted (decrypt before ingest)", ""));
+            out.accept(new ParseResult.Reject(
+                    source, line, "activity events still encrypted (decrypt before ingest)", ""));
             return;
         }
         JsonNode list = record.get("databaseActivityEventList");
@@ -53,7 +53,10 @@ final class AuroraDasParser extends JsonDocumentParser {
         }
         Instant time = timeText == null ? null : parseTime(timeText);
         if (time == null) {
-            out.accept(new ParseResult.Reject(source, line, timeText == null ? "no logTime" : "malformed logTime",
+            out.accept(new ParseResult.Reject(
+                    source,
+                    line,
+                    timeText == null ? "no logTime" : "malformed logTime",
                     timeText == null ? "" : timeText));
             return;
         }
@@ -72,9 +75,21 @@ final class AuroraDasParser extends JsonDocumentParser {
         String statement = Json.text(e, "commandText");
         String object = Json.text(e, "objectName");
         List<String> known = statement == null && object != null ? List.of(object) : List.of();
-        out.accept(new ParseResult.Event(events.build(new DbEventFactory.Access(time, Json.text(e, "dbUserName"),
-                ip, host, Json.text(e, "databaseName"), statement, null, known, rows, null, null,
-                Json.text(e, "sessionId"), null, dialect(e)))));
+        out.accept(new ParseResult.Event(events.build(new DbEventFactory.Access(
+                time,
+                Json.text(e, "dbUserName"),
+                ip,
+                host,
+                Json.text(e, "databaseName"),
+                statement,
+                null,
+                known,
+                rows,
+                null,
+                null,
+                Json.text(e, "sessionId"),
+                null,
+                dialect(e)))));
     }
 
     /** The engine's dialect: DAS streams of Aurora PostgreSQL and Aurora MySQL share this format. */

@@ -1,13 +1,12 @@
 package org.exfilguard.ingest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.avro.specific.SpecificRecord;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
@@ -84,7 +83,9 @@ final class CanonicalJsonParser implements FormatParser {
         String op = Json.text(n, "operation");
         Operation operation;
         try {
-            operation = op == null ? Operation.OTHER : Operation.valueOf(op.toUpperCase(Locale.ROOT).replace('-', '_'));
+            operation = op == null
+                    ? Operation.OTHER
+                    : Operation.valueOf(op.toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
             throw new Invalid("unknown operation");
         }

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.Operation;
 
@@ -25,10 +24,21 @@ final class DbEventFactory {
      * Fields of one access; {@code statement} may be null (not logged), {@code knownTables} come from the log itself,
      * {@code dialect} says where the statement's literals end.
      */
-    record Access(Instant time, String account, String clientIp, String clientHost, String database,
-                  String statement, Operation operation, List<String> knownTables, long rowsReturned,
-                  Long rowsExamined, Long bytesReturned, String sessionId, String defaultSchema, SqlDialect dialect) {
-    }
+    record Access(
+            Instant time,
+            String account,
+            String clientIp,
+            String clientHost,
+            String database,
+            String statement,
+            Operation operation,
+            List<String> knownTables,
+            long rowsReturned,
+            Long rowsExamined,
+            Long bytesReturned,
+            String sessionId,
+            String defaultSchema,
+            SqlDialect dialect) {}
 
     DbAccessEvent build(Access a) {
         String db = blankToNull(a.database());
@@ -57,11 +67,21 @@ final class DbEventFactory {
         }
         // The all-args constructor rather than the builder: the builder validates and copies per field, and this
         // runs once per log entry. Every non-null field is set here, so the builder's checks add nothing.
-        return new DbAccessEvent(a.time(),
+        return new DbAccessEvent(
+                a.time(),
                 blankToNull(a.account()) == null ? UNKNOWN_ACCOUNT : a.account(),
-                blankToNull(a.clientIp()), blankToNull(a.clientHost()), dbLower, tables,
-                op == null ? Operation.OTHER : op, a.rowsReturned(), a.rowsExamined(), a.bytesReturned(),
-                fingerprint, blankToNull(a.sessionId()), sourceFormat, undetermined && tables.isEmpty());
+                blankToNull(a.clientIp()),
+                blankToNull(a.clientHost()),
+                dbLower,
+                tables,
+                op == null ? Operation.OTHER : op,
+                a.rowsReturned(),
+                a.rowsExamined(),
+                a.bytesReturned(),
+                fingerprint,
+                blankToNull(a.sessionId()),
+                sourceFormat,
+                undetermined && tables.isEmpty());
     }
 
     static String blankToNull(String s) {

@@ -2,7 +2,6 @@ package org.exfilguard.ingest;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.avro.specific.SpecificRecord;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
@@ -33,8 +32,7 @@ final class EventBounds {
     static final int MAX_SHORT_CHARS = 64;
     static final int MAX_FINGERPRINT_CHARS = Fingerprint.MAX_LENGTH + Fingerprint.TRUNCATED.length();
 
-    private EventBounds() {
-    }
+    private EventBounds() {}
 
     /** A problem that rejects the event. */
     private static final class Invalid extends Exception {
@@ -52,9 +50,12 @@ final class EventBounds {
         }
         try {
             List<String> notes = new ArrayList<>(e.notes());
-            SpecificRecord checked = e.record() instanceof DbAccessEvent d ? db(d, notes)
+            SpecificRecord checked = e.record() instanceof DbAccessEvent d
+                    ? db(d, notes)
                     : e.record() instanceof EgressEvent g ? egress(g, notes) : e.record();
-            return checked == e.record() && notes.size() == e.notes().size() ? r : new ParseResult.Event(checked, notes);
+            return checked == e.record() && notes.size() == e.notes().size()
+                    ? r
+                    : new ParseResult.Event(checked, notes);
         } catch (Invalid x) {
             return new ParseResult.Reject(source, line, x.getMessage(), "");
         }
@@ -91,12 +92,22 @@ final class EventBounds {
             keptTables = List.copyOf(tables.subList(0, SqlTables.MAX_TABLES));
             notes.add("tables cut at " + SqlTables.MAX_TABLES);
         }
-        if (same(ip, d.getClientIp()) && same(fixedHost, d.getClientHost()) && same(session, d.getSessionId())
-                && same(format, d.getSourceFormat()) && same(fp, d.getStatementFingerprint()) && keptTables == tables) {
+        if (same(ip, d.getClientIp())
+                && same(fixedHost, d.getClientHost())
+                && same(session, d.getSessionId())
+                && same(format, d.getSourceFormat())
+                && same(fp, d.getStatementFingerprint())
+                && keptTables == tables) {
             return d;
         }
-        return DbAccessEvent.newBuilder(d).setClientIp(ip).setClientHost(fixedHost).setSessionId(session)
-                .setSourceFormat(format).setStatementFingerprint(fp).setTables(keptTables).build();
+        return DbAccessEvent.newBuilder(d)
+                .setClientIp(ip)
+                .setClientHost(fixedHost)
+                .setSessionId(session)
+                .setSourceFormat(format)
+                .setStatementFingerprint(fp)
+                .setTables(keptTables)
+                .build();
     }
 
     private static EgressEvent egress(EgressEvent g, List<String> notes) throws Invalid {
@@ -107,11 +118,18 @@ final class EventBounds {
         String dst = label("dst_host", g.getDstHost(), MAX_LABEL_CHARS, notes);
         String protocol = label("protocol", g.getProtocol(), MAX_SHORT_CHARS, notes);
         String format = label("source_format", g.getSourceFormat(), MAX_SHORT_CHARS, notes);
-        if (same(src, g.getSrcHost()) && same(dst, g.getDstHost()) && same(protocol, g.getProtocol())
+        if (same(src, g.getSrcHost())
+                && same(dst, g.getDstHost())
+                && same(protocol, g.getProtocol())
                 && same(format, g.getSourceFormat())) {
             return g;
         }
-        return EgressEvent.newBuilder(g).setSrcHost(src).setDstHost(dst).setProtocol(protocol).setSourceFormat(format).build();
+        return EgressEvent.newBuilder(g)
+                .setSrcHost(src)
+                .setDstHost(dst)
+                .setProtocol(protocol)
+                .setSourceFormat(format)
+                .build();
     }
 
     private static boolean same(Object a, Object b) {
@@ -179,7 +197,12 @@ final class EventBounds {
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_')) {
+            if (!(c >= 'a' && c <= 'z'
+                    || c >= 'A' && c <= 'Z'
+                    || c >= '0' && c <= '9'
+                    || c == '-'
+                    || c == '.'
+                    || c == '_')) {
                 return false;
             }
         }

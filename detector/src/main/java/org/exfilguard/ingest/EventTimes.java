@@ -38,15 +38,14 @@ public final class EventTimes {
 
     /** Avro's {@code timestamp-millis} is a long of milliseconds: the parsers' first check, before the years. */
     static final Instant MIN = Instant.ofEpochMilli(Long.MIN_VALUE);
+
     static final Instant MAX = Instant.ofEpochMilli(Long.MAX_VALUE);
     static final String OUT_OF_RANGE = "event time out of range";
 
-    private EventTimes() {
-    }
+    private EventTimes() {}
 
     /** Why an event time is turned away: a constant {@link #reason()} and a message with the figures. */
-    public record Refusal(String reason, String message) {
-    }
+    public record Refusal(String reason, String message) {}
 
     static boolean representable(Instant t) {
         return t != null && !t.isBefore(MIN) && !t.isAfter(MAX);
@@ -63,11 +62,13 @@ public final class EventTimes {
      */
     public static Optional<Refusal> check(Instant t, Instant now, Duration maxAhead) {
         if (!inYears(t)) {
-            return Optional.of(new Refusal(OUTSIDE_YEARS, "event time " + t + " is outside [" + EARLIEST + ", " + LATEST + ")"));
+            return Optional.of(
+                    new Refusal(OUTSIDE_YEARS, "event time " + t + " is outside [" + EARLIEST + ", " + LATEST + ")"));
         }
         if (t.isAfter(now.plus(maxAhead))) {
-            return Optional.of(new Refusal(AHEAD_OF_CLOCK, "event time " + t + " is more than " + maxAhead
-                    + " ahead of the wall clock (" + now + ")"));
+            return Optional.of(new Refusal(
+                    AHEAD_OF_CLOCK,
+                    "event time " + t + " is more than " + maxAhead + " ahead of the wall clock (" + now + ")"));
         }
         return Optional.empty();
     }
@@ -79,7 +80,8 @@ public final class EventTimes {
      */
     public static Duration sendLimit(Duration acceptedAhead, Duration detectorSkew) {
         Duration underBroker = acceptedAhead.compareTo(AHEAD_MARGIN.multipliedBy(2)) > 0
-                ? acceptedAhead.minus(AHEAD_MARGIN) : acceptedAhead.dividedBy(2);
+                ? acceptedAhead.minus(AHEAD_MARGIN)
+                : acceptedAhead.dividedBy(2);
         return underBroker.compareTo(detectorSkew) < 0 ? underBroker : detectorSkew;
     }
 

@@ -11,8 +11,7 @@ import java.util.Locale;
  */
 final class Excerpt {
 
-    private Excerpt() {
-    }
+    private Excerpt() {}
 
     /** {@code text} with literals masked, for a reject; empty for null. */
     static String of(String text) {
@@ -27,21 +26,28 @@ final class Excerpt {
         String s = text;
         if (s.codePoints().anyMatch(Excerpt::acts)) {
             StringBuilder out = new StringBuilder(Math.min(s.length(), ParseResult.MAX_EXCERPT) + 16);
-            s.codePoints().takeWhile(cp -> out.length() < ParseResult.MAX_EXCERPT).forEach(cp -> {
-                if (acts(cp)) {
-                    out.append(String.format(Locale.ROOT, "\\u%04x", cp));
-                } else {
-                    out.appendCodePoint(cp);
-                }
-            });
+            s.codePoints()
+                    .takeWhile(cp -> out.length() < ParseResult.MAX_EXCERPT)
+                    .forEach(cp -> {
+                        if (acts(cp)) {
+                            out.append(String.format(Locale.ROOT, "\\u%04x", cp));
+                        } else {
+                            out.appendCodePoint(cp);
+                        }
+                    });
             s = out.toString();
         }
         return s.length() <= ParseResult.MAX_EXCERPT ? s : s.substring(0, ParseResult.MAX_EXCERPT);
     }
 
     private static boolean acts(int cp) {
-        return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)
-                || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)
-                || cp == 0x200E || cp == 0x200F || cp == 0x061C;
+        return cp < 0x20
+                || cp == 0x7F
+                || (cp >= 0x80 && cp <= 0x9F)
+                || (cp >= 0x202A && cp <= 0x202E)
+                || (cp >= 0x2066 && cp <= 0x2069)
+                || cp == 0x200E
+                || cp == 0x200F
+                || cp == 0x061C;
     }
 }

@@ -1,6 +1,5 @@
 package org.exfilguard.ingest;
 
-
 /**
  * A statement with every literal replaced by {@code ?}, comments dropped, whitespace folded and everything lower
  * case, in the manner of pt-query-digest's fingerprint: {@code IN (1,2,3)} becomes {@code in(?+)} and a multi-row
@@ -17,12 +16,10 @@ public final class Fingerprint {
     /** Longer fingerprints are cut here: a megabyte INSERT would otherwise make a megabyte event. */
     public static final int MAX_LENGTH = 4096;
 
-
     /** Marker: copy the token's own characters, lower-cased. */
     private static final String LOWER_IN_PLACE = new String("\u0000lower");
 
-    private Fingerprint() {
-    }
+    private Fingerprint() {}
 
     /** Appended to a fingerprint cut at {@link #MAX_LENGTH}. */
     public static final String TRUNCATED = " /*truncated*/";
@@ -213,7 +210,10 @@ public final class Fingerprint {
                 i += 2;
                 pendingSpace = out.length() > 0;
                 continue;
-            } else if ((c == '-' && i + 1 < n && sql.charAt(i + 1) == '-' && (!mysql || i + 2 >= n || sql.charAt(i + 2) <= ' '))
+            } else if ((c == '-'
+                            && i + 1 < n
+                            && sql.charAt(i + 1) == '-'
+                            && (!mysql || i + 2 >= n || sql.charAt(i + 2) <= ' '))
                     || (c == '#' && mysql)) {
                 // MySQL's '--' needs a space after it ('1--1' is arithmetic); '#' is postgres's XOR operator.
                 int end = sql.indexOf('\n', i);
@@ -241,7 +241,11 @@ public final class Fingerprint {
                     // X'0F', B'01', N'text', E'text': prefixed strings; postgres's E'' alone takes backslash escapes.
                     next = skipQuoted(sql, next, '\'', mysql || c == 'e' || c == 'E');
                     token = "?";
-                } else if (!mysql && next - i == 1 && (c == 'u' || c == 'U') && next + 1 < n && sql.charAt(next) == '&'
+                } else if (!mysql
+                        && next - i == 1
+                        && (c == 'u' || c == 'U')
+                        && next + 1 < n
+                        && sql.charAt(next) == '&'
                         && (sql.charAt(next + 1) == '\'' || sql.charAt(next + 1) == '"')) {
                     // U&'d\0061t\+000061' and U&"name": unicode escapes, but a quote is only escaped by doubling.
                     next = skipQuoted(sql, next + 1, sql.charAt(next + 1), false);
@@ -330,7 +334,9 @@ public final class Fingerprint {
 
     private static int skipNumber(String s, int i) {
         int n = s.length();
-        if (s.charAt(i) == '0' && i + 1 < n && (s.charAt(i + 1) == 'x' || s.charAt(i + 1) == 'X' || s.charAt(i + 1) == 'b')) {
+        if (s.charAt(i) == '0'
+                && i + 1 < n
+                && (s.charAt(i + 1) == 'x' || s.charAt(i + 1) == 'X' || s.charAt(i + 1) == 'b')) {
             i += 2;
         }
         while (i < n) {

@@ -12,8 +12,7 @@ public final class FormatDetector {
     /** Lines looked at: enough to get past slow-log banners and pretty-printed JSON openings. */
     public static final int HEAD_LINES = 64;
 
-    private FormatDetector() {
-    }
+    private FormatDetector() {}
 
     /** The format of {@code file}, read from its head as {@link LogFiles#open(java.io.InputStream, Optional)} does. */
     public static Optional<LogFormat> detect(Path file) throws IOException {
@@ -36,15 +35,19 @@ public final class FormatDetector {
             if (l.contains("AUDIT: ")) {
                 return Optional.of(LogFormat.PGAUDIT);
             }
-            if (l.startsWith("# Time:") || l.startsWith("# User@Host:") || l.startsWith("# Query_time:")
-                    || l.startsWith("# User:") || (l.contains(", Version: ") && l.contains("started with"))) {
+            if (l.startsWith("# Time:")
+                    || l.startsWith("# User@Host:")
+                    || l.startsWith("# Query_time:")
+                    || l.startsWith("# User:")
+                    || (l.contains(", Version: ") && l.contains("started with"))) {
                 return Optional.of(LogFormat.MYSQL_SLOW);
             }
         }
         for (String l : head) {
             String t = l.strip();
             if (t.startsWith("{")) {
-                if (t.contains("\"class\"") && (t.contains("\"connection_id\"") || t.contains("\"table_access_data\""))) {
+                if (t.contains("\"class\"")
+                        && (t.contains("\"connection_id\"") || t.contains("\"table_access_data\""))) {
                     return Optional.of(LogFormat.MYSQL_AUDIT);
                 }
                 if (t.contains("\"id.orig_h\"") || t.contains("\"id_orig_h\"")) {
@@ -68,7 +71,8 @@ public final class FormatDetector {
         }
         for (String l : head) {
             // A postgres log (plain, or shipped by Cloud Logging / syslog) without audit lines in its head.
-            if (l.contains("cloudsql.googleapis.com%2Fpostgres") || l.contains("databases-for-postgresql")
+            if (l.contains("cloudsql.googleapis.com%2Fpostgres")
+                    || l.contains("databases-for-postgresql")
                     || l.matches(".*\\b(?:LOG|ERROR|WARNING|NOTICE|FATAL):  .*")) {
                 return Optional.of(LogFormat.PGAUDIT);
             }
@@ -81,7 +85,11 @@ public final class FormatDetector {
      * line holds both {@code "class"} and {@code "connection_id"}.
      */
     private static boolean prettyPrintedAuditJson(List<String> head) {
-        String first = head.stream().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
+        String first = head.stream()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty())
+                .findFirst()
+                .orElse("");
         if (!first.startsWith("[") && !first.startsWith("{")) {
             return false;
         }

@@ -7,8 +7,7 @@ package org.exfilguard.ingest;
 interface FormatParser extends LogParser {
 
     /** Forgets the entry being read: reading a line threw. */
-    default void abandonEntry() {
-    }
+    default void abandonEntry() {}
 
     /** Forgets everything held: finishing threw. */
     default void abandonAll() {

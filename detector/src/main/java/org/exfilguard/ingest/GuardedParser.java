@@ -40,7 +40,8 @@ final class GuardedParser implements LogParser {
     }
 
     private ParseResult.Reject internalError(RuntimeException e, String excerpt) {
-        return new ParseResult.Reject(source, lineNo, "internal parser error: " + e.getClass().getSimpleName(), excerpt);
+        return new ParseResult.Reject(
+                source, lineNo, "internal parser error: " + e.getClass().getSimpleName(), excerpt);
     }
 
     @Override

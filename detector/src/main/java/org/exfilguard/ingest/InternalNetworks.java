@@ -16,8 +16,7 @@ public final class InternalNetworks {
     public static final List<String> DEFAULT_CIDRS =
             List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "::1/128", "fc00::/7");
 
-    private record Block(byte[] network, int prefix) {
-    }
+    private record Block(byte[] network, int prefix) {}
 
     private final List<Block> blocks;
     private final List<String> cidrs;

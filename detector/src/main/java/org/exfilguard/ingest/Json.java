@@ -18,12 +18,13 @@ final class Json {
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 
     /** Reject reason for a document Jackson could not read. */
     static String malformed(Exception e) {
-        if (e instanceof StreamReadException && e.getMessage() != null && e.getMessage().startsWith("Duplicate field")) {
+        if (e instanceof StreamReadException
+                && e.getMessage() != null
+                && e.getMessage().startsWith("Duplicate field")) {
             return DUPLICATE_KEY;
         }
         return "malformed JSON";

@@ -21,6 +21,7 @@ final class JsonDocumentAssembler {
     private char lastToken;
     /** Bit {@code d} set when the container at depth {@code d + 1} is an array. */
     private final java.util.BitSet arrays = new java.util.BitSet();
+
     private long tornLine = -1;
     private String tornExcerpt = "";
 
@@ -29,7 +30,13 @@ final class JsonDocumentAssembler {
     }
 
     /** Result of feeding one line. */
-    enum Status { NOTHING, INCOMPLETE, COMPLETE, OVERFLOW, STRAY }
+    enum Status {
+        NOTHING,
+        INCOMPLETE,
+        COMPLETE,
+        OVERFLOW,
+        STRAY
+    }
 
     boolean inProgress() {
         return depth > 0;

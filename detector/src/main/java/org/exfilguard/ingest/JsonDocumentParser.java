@@ -1,8 +1,7 @@
 package org.exfilguard.ingest;
 
-import java.util.function.Consumer;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.function.Consumer;
 
 /**
  * The reading shared by the formats whose entries are JSON documents, one per line or pretty-printed over many:
@@ -52,16 +51,20 @@ abstract class JsonDocumentParser implements FormatParser {
         long torn = assembler.takeTorn();
         if (torn > 0) {
             // Reported at the line where it began; the document that showed it torn is read as usual.
-            out.accept(new ParseResult.Reject(source, torn, "unterminated JSON " + noun + " (the next one began before it closed)",
+            out.accept(new ParseResult.Reject(
+                    source,
+                    torn,
+                    "unterminated JSON " + noun + " (the next one began before it closed)",
                     Excerpt.of(assembler.tornExcerpt())));
         }
         switch (status) {
             case COMPLETE -> parse(assembler.document(), assembler.startLine(), out);
-            case OVERFLOW -> out.accept(new ParseResult.Reject(source, assembler.startLine(),
-                    "entry exceeds " + options.maxEntryChars() + " characters", ""));
-            case STRAY -> out.accept(new ParseResult.Reject(source, lineNo, "text outside a JSON " + noun, Excerpt.of(line)));
-            default -> {
-            }
+            case OVERFLOW ->
+                out.accept(new ParseResult.Reject(
+                        source, assembler.startLine(), "entry exceeds " + options.maxEntryChars() + " characters", ""));
+            case STRAY ->
+                out.accept(new ParseResult.Reject(source, lineNo, "text outside a JSON " + noun, Excerpt.of(line)));
+            default -> {}
         }
     }
 
@@ -79,7 +82,10 @@ abstract class JsonDocumentParser implements FormatParser {
     @Override
     public final void finish(Consumer<ParseResult> out) {
         if (assembler.inProgress()) {
-            out.accept(new ParseResult.Reject(source, assembler.startLine(), "truncated JSON " + noun + " at end of input",
+            out.accept(new ParseResult.Reject(
+                    source,
+                    assembler.startLine(),
+                    "truncated JSON " + noun + " at end of input",
                     Excerpt.of(assembler.pendingExcerpt())));
             assembler.reset();
         }

@@ -23,6 +23,7 @@ public final class LogFileCursor implements Closeable {
 
     /** Reason prefix of the reject for a file that could not be opened or read to its end. */
     public static final String CANNOT_READ = "cannot read";
+
     public static final String UNKNOWN_FORMAT = "unknown log format";
 
     private final String source;

@@ -25,7 +25,8 @@ public final class LogFileParser {
     }
 
     /** Parses {@code files} in order, each with {@code format} or, when empty, its detected format. */
-    public ParseStats parse(List<Path> files, Optional<LogFormat> format, Consumer<ParseResult> out) throws IOException {
+    public ParseStats parse(List<Path> files, Optional<LogFormat> format, Consumer<ParseResult> out)
+            throws IOException {
         ParseStats total = new ParseStats();
         for (Path f : files) {
             total.add(parse(f, format, out));

@@ -34,12 +34,10 @@ public final class LogFiles {
     /** A line of the head is cut at this length before {@link FormatDetector} looks at it. */
     static final int HEAD_LINE_CHARS = 64 * 1024;
 
-    private LogFiles() {
-    }
+    private LogFiles() {}
 
     /** A log opened once: its format (given, or detected from its head; empty when unknown) and its text from the start. */
-    public record Opened(Reader reader, Optional<LogFormat> format) {
-    }
+    public record Opened(Reader reader, Optional<LogFormat> format) {}
 
     public static Reader open(Path file) throws IOException {
         return new InputStreamReader(openStream(file), StandardCharsets.UTF_8);
@@ -54,18 +52,20 @@ public final class LogFiles {
      * read, for progress, wraps the file's stream first).
      */
     public static InputStream openStream(InputStream raw) throws IOException {
-        InputStream in = new BufferedInputStream(new FilterInputStream(raw) {
-            @Override
-            public int available() {
-                // A file channel's stream answers available() from size and position, and a pipe or FIFO has no
-                // position ("Illegal seek"); the decoder and the gunzipper only use it as a hint.
-                try {
-                    return super.available();
-                } catch (IOException e) {
-                    return 0;
-                }
-            }
-        }, 1 << 16);
+        InputStream in = new BufferedInputStream(
+                new FilterInputStream(raw) {
+                    @Override
+                    public int available() {
+                        // A file channel's stream answers available() from size and position, and a pipe or FIFO has no
+                        // position ("Illegal seek"); the decoder and the gunzipper only use it as a hint.
+                        try {
+                            return super.available();
+                        } catch (IOException e) {
+                            return 0;
+                        }
+                    }
+                },
+                1 << 16);
         in.mark(2);
         int b1 = in.read();
         int b2 = in.read();
@@ -123,7 +123,9 @@ public final class LogFiles {
             n += r;
         }
         Optional<LogFormat> detected = FormatDetector.detect(lines(head, n));
-        return new Opened(new HeadThenRest(Arrays.copyOf(head, n), failed == null ? decoded : failing(decoded, failed)), detected);
+        return new Opened(
+                new HeadThenRest(Arrays.copyOf(head, n), failed == null ? decoded : failing(decoded, failed)),
+                detected);
     }
 
     /** The head read for detection, then the rest of the stream; the head's memory is let go once it is read. */

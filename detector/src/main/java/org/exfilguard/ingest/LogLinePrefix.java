@@ -21,11 +21,13 @@ record LogLinePrefix(String user, String db, String client, String pid, String s
     private static final Pattern USER_AT_DB = Pattern.compile(
             "(?:^|[\\s:])(\\[unknown]|[^\\s@:\\[\\],=()]+)@(\\[unknown]|[^\\s@:\\[\\],=()]+)(?=$|[\\s:,])");
     // RDS's '%r': host(port).
-    private static final Pattern REMOTE_WITH_PORT = Pattern.compile("(?:^|[\\s:])(\\[local]|[A-Za-z0-9_.-]+)\\(\\d{1,5}\\)(?=$|[\\s:,])");
+    private static final Pattern REMOTE_WITH_PORT =
+            Pattern.compile("(?:^|[\\s:])(\\[local]|[A-Za-z0-9_.-]+)\\(\\d{1,5}\\)(?=$|[\\s:,])");
     // '%p' prints no leading zero, which tells it from '%e' ('[00000]'); '[%l-1]' has a dash.
     private static final Pattern PID = Pattern.compile("\\[([1-9]\\d{0,9})]|\\bpid=([1-9]\\d{0,9})\\b");
     // '%c' is '%lx.%x' of the backend start time and pid: eight or nine hex digits for any start after 1978.
-    private static final Pattern SESSION_ID = Pattern.compile("(?:^|(?<=[\\s\\[:(]))([0-9a-f]{8,9}\\.[0-9a-f]{1,8})(?=$|[\\s\\]:),])");
+    private static final Pattern SESSION_ID =
+            Pattern.compile("(?:^|(?<=[\\s\\[:(]))([0-9a-f]{8,9}\\.[0-9a-f]{1,8})(?=$|[\\s\\]:),])");
 
     /** The fields of {@code prefix}, the text before {@code AUDIT: }. */
     static LogLinePrefix parse(String prefix) {

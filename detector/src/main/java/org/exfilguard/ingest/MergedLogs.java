@@ -28,23 +28,20 @@ import org.exfilguard.schema.EgressEvent;
 public final class MergedLogs implements Closeable {
 
     /** One input file: its format, or empty to detect it. */
-    public record Input(Path file, Optional<LogFormat> format) {
-    }
+    public record Input(Path file, Optional<LogFormat> format) {}
 
     /** An event with its time and the index of the input it came from. */
-    public record Timed(SpecificRecord event, Instant time, int input, long sequence) {
-    }
+    public record Timed(SpecificRecord event, Instant time, int input, long sequence) {}
 
     /**
      * What one input gave: events emitted, rejects (parser rejects and undated events), skipped non-entries, and why
      * it could not be opened or read to its end (empty when it was read whole).
      */
-    public record InputCounts(String source, String format, long events, long rejects, long skipped,
-                              Optional<String> unreadable) {
-    }
+    public record InputCounts(
+            String source, String format, long events, long rejects, long skipped, Optional<String> unreadable) {}
 
-    private static final Comparator<Timed> ORDER = Comparator.comparing(Timed::time)
-            .thenComparingInt(Timed::input).thenComparingLong(Timed::sequence);
+    private static final Comparator<Timed> ORDER =
+            Comparator.comparing(Timed::time).thenComparingInt(Timed::input).thenComparingLong(Timed::sequence);
 
     private final List<Feed> feeds = new ArrayList<>();
     private final Consumer<ParseResult.Reject> rejects;
@@ -54,7 +51,8 @@ public final class MergedLogs implements Closeable {
     private long late;
 
     /** Opens every input (detecting formats) and fills the reorder buffers. */
-    public MergedLogs(List<Input> inputs, ParserOptions options, int reorderWindow, Consumer<ParseResult.Reject> rejects)
+    public MergedLogs(
+            List<Input> inputs, ParserOptions options, int reorderWindow, Consumer<ParseResult.Reject> rejects)
             throws IOException {
         if (reorderWindow < 1) {
             throw new IllegalArgumentException("reorder window must be at least 1");
@@ -131,9 +129,15 @@ public final class MergedLogs implements Closeable {
     }
 
     public List<InputCounts> counts() {
-        return feeds.stream().map(f -> new InputCounts(f.cursor.source(),
-                f.cursor.format().map(LogFormat::id).orElse("unknown"), f.events, f.rejects, f.skipped,
-                f.cursor.unreadable())).toList();
+        return feeds.stream()
+                .map(f -> new InputCounts(
+                        f.cursor.source(),
+                        f.cursor.format().map(LogFormat::id).orElse("unknown"),
+                        f.events,
+                        f.rejects,
+                        f.skipped,
+                        f.cursor.unreadable()))
+                .toList();
     }
 
     /** Size for progress: 0 for a pipe, a FIFO or a path that cannot be read (its cursor says why). */
@@ -184,7 +188,8 @@ public final class MergedLogs implements Closeable {
                     Instant time = timeOf(e.record());
                     if (time == null || time.equals(Instant.EPOCH)) {
                         rejects++;
-                        MergedLogs.this.rejects.accept(new ParseResult.Reject(cursor.source(), 0, "missing event time", ""));
+                        MergedLogs.this.rejects.accept(
+                                new ParseResult.Reject(cursor.source(), 0, "missing event time", ""));
                     } else {
                         events++;
                         buffer.add(new Timed(e.record(), time, index, sequence++));

@@ -1,13 +1,12 @@
 package org.exfilguard.ingest;
 
-import java.time.Instant;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import org.exfilguard.schema.Operation;
 
 /**
@@ -40,7 +39,10 @@ final class MySqlAuditJsonParser extends JsonDocumentParser {
         String ts = Json.text(n, "timestamp");
         Instant time = ts == null ? null : parseTime(ts);
         if (time == null || table == null) {
-            out.accept(new ParseResult.Reject(source, line, time == null ? "missing or malformed timestamp" : "missing table",
+            out.accept(new ParseResult.Reject(
+                    source,
+                    line,
+                    time == null ? "missing or malformed timestamp" : "missing table",
                     ts == null ? "" : ts));
             return;
         }
@@ -50,10 +52,21 @@ final class MySqlAuditJsonParser extends JsonDocumentParser {
         String ip = Json.text(login, "ip");
         String host = Json.text(account, "host");
         String qualified = db == null ? table : db + "." + table;
-        out.accept(new ParseResult.Event(events.build(new DbEventFactory.Access(time,
-                user != null ? user : Json.text(login, "user"), ip, host, db, Json.text(data, "query"),
-                operation(Json.text(n, "event"), Json.text(data, "sql_command")), List.of(qualified), 0, null, null,
-                Json.text(n, "connection_id"), null, SqlDialect.MYSQL))));
+        out.accept(new ParseResult.Event(events.build(new DbEventFactory.Access(
+                time,
+                user != null ? user : Json.text(login, "user"),
+                ip,
+                host,
+                db,
+                Json.text(data, "query"),
+                operation(Json.text(n, "event"), Json.text(data, "sql_command")),
+                List.of(qualified),
+                0,
+                null,
+                null,
+                Json.text(n, "connection_id"),
+                null,
+                SqlDialect.MYSQL))));
     }
 
     private static Operation operation(String event, String sqlCommand) {
@@ -70,7 +83,9 @@ final class MySqlAuditJsonParser extends JsonDocumentParser {
     /** {@code 2020-08-26 17:28:58}, in the log's zone (the audit plugin writes UTC). */
     private Instant parseTime(String s) {
         try {
-            return LocalDateTime.parse(s.trim().replace(' ', 'T')).atZone(options.logZone()).toInstant();
+            return LocalDateTime.parse(s.trim().replace(' ', 'T'))
+                    .atZone(options.logZone())
+                    .toInstant();
         } catch (DateTimeException e) {
             return null;
         }

@@ -130,8 +130,11 @@ final class MySqlSlowLogParser implements FormatParser {
         // A second User@Host before any Query_time overrides the first (slow035); a # Time line after one starts anew.
         boolean isTime = line.startsWith("# Time:");
         boolean startsEntry = isTime || line.startsWith("# User@Host:") || line.startsWith("# User:");
-        if (entry != null && entry.started && (entry.inBody || (startsEntry
-                && (entry.hasQueryTime || (isTime && (entry.time != null || entry.hasUserHost)))))) {
+        if (entry != null
+                && entry.started
+                && (entry.inBody
+                        || (startsEntry
+                                && (entry.hasQueryTime || (isTime && (entry.time != null || entry.hasUserHost)))))) {
             flush(out);
         }
         Entry e = ensureEntry(out);
@@ -226,7 +229,9 @@ final class MySqlSlowLogParser implements FormatParser {
         boolean colon = s.indexOf(':') >= 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean ok = (c >= '0' && c <= '9') || c == '.' || (colon && (c == ':' || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')));
+            boolean ok = (c >= '0' && c <= '9')
+                    || c == '.'
+                    || (colon && (c == ':' || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')));
             if (!ok) {
                 return false;
             }
@@ -355,8 +360,8 @@ final class MySqlSlowLogParser implements FormatParser {
     private void bodyLine(String line, Consumer<ParseResult> out) {
         if (entry == null || !entry.started) {
             if (!line.isBlank()) {
-                out.accept(new ParseResult.Reject(source, lineNo, "statement text outside any entry",
-                        Excerpt.of(line)));
+                out.accept(
+                        new ParseResult.Reject(source, lineNo, "statement text outside any entry", Excerpt.of(line)));
             }
             return;
         }
@@ -374,7 +379,10 @@ final class MySqlSlowLogParser implements FormatParser {
             }
         }
         if (e.statement.length() + line.length() + 1 > maxEntryChars) {
-            fail(e, "entry exceeds " + maxEntryChars + " characters", e.statement.substring(0, Math.min(200, e.statement.length())));
+            fail(
+                    e,
+                    "entry exceeds " + maxEntryChars + " characters",
+                    e.statement.substring(0, Math.min(200, e.statement.length())));
             e.oversize = true;
             e.statement.setLength(0);
             e.statement.trimToSize();
@@ -467,14 +475,28 @@ final class MySqlSlowLogParser implements FormatParser {
             }
             statement = "use " + e.useDb;
         }
-        Instant time = e.setTimestamp != null ? e.setTimestamp : e.time != null ? e.time : lastTime != null ? lastTime : Instant.EPOCH;
+        Instant time = e.setTimestamp != null
+                ? e.setTimestamp
+                : e.time != null ? e.time : lastTime != null ? lastTime : Instant.EPOCH;
         String db = e.useDb != null ? e.useDb : e.schema != null ? e.schema : currentDb;
         // Administrator commands (Quit, Ping, Binlog Dump...) read no table; their row counters are left-overs
         // of the connection, which pt-query-digest also ignores.
         boolean admin = statement.startsWith("administrator command:");
-        out.accept(new ParseResult.Event(events.build(new DbEventFactory.Access(time, e.user, e.ip, e.host, db,
-                statement, null, null, admin ? 0 : e.rowsSent, admin ? null : e.rowsExamined,
-                admin ? null : e.bytesSent, e.session, null, SqlDialect.MYSQL))));
+        out.accept(new ParseResult.Event(events.build(new DbEventFactory.Access(
+                time,
+                e.user,
+                e.ip,
+                e.host,
+                db,
+                statement,
+                null,
+                null,
+                admin ? 0 : e.rowsSent,
+                admin ? null : e.rowsExamined,
+                admin ? null : e.bytesSent,
+                e.session,
+                null,
+                SqlDialect.MYSQL))));
     }
 
     /** {@code 2016-07-20T18:13:25[.698433]Z} without a formatter (MySQL 5.7+ writes one per entry); null if not that shape. */
@@ -509,7 +531,9 @@ final class MySqlSlowLogParser implements FormatParser {
                 .toInstant(java.time.ZoneOffset.UTC);
     }
 
-    private static final long[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000};
+    private static final long[] POW10 = {
+        1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000
+    };
 
     /** {@code 071015 21:43:52}, {@code 081127  8:51:20}, {@code 2016-07-20T18:13:25.698433Z}; null when neither. */
     private Instant parseTime(String s) {
@@ -536,8 +560,10 @@ final class MySqlSlowLogParser implements FormatParser {
             if (parseCount(d) < 0) {
                 return null;
             }
-            LocalDate date = LocalDate.of(2000 + Integer.parseInt(d.substring(0, 2)),
-                    Integer.parseInt(d.substring(2, 4)), Integer.parseInt(d.substring(4, 6)));
+            LocalDate date = LocalDate.of(
+                    2000 + Integer.parseInt(d.substring(0, 2)),
+                    Integer.parseInt(d.substring(2, 4)),
+                    Integer.parseInt(d.substring(4, 6)));
             if (t.length() == 7 || (t.length() > 7 && t.charAt(1) == ':')) {
                 t = "0" + t;
             }
@@ -545,7 +571,9 @@ final class MySqlSlowLogParser implements FormatParser {
             if (t.length() > 18 && t.charAt(8) == '.') {
                 t = t.substring(0, 18);
             }
-            return LocalDateTime.of(date, LocalTime.parse(t)).atZone(options.logZone()).toInstant();
+            return LocalDateTime.of(date, LocalTime.parse(t))
+                    .atZone(options.logZone())
+                    .toInstant();
         } catch (NumberFormatException | java.time.DateTimeException e) {
             return null;
         }

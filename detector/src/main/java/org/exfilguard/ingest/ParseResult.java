@@ -1,7 +1,6 @@
 package org.exfilguard.ingest;
 
 import java.util.List;
-
 import org.apache.avro.specific.SpecificRecord;
 
 /** What a parser makes of one log entry: a canonical event, a reject with its reason, or a skipped non-entry. */
@@ -35,6 +34,5 @@ public sealed interface ParseResult {
     }
 
     /** Input that is not an entry (file header, server banner, unrelated log message): counted, not rejected. */
-    record Skipped(String what) implements ParseResult {
-    }
+    record Skipped(String what) implements ParseResult {}
 }

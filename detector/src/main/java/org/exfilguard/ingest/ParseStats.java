@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
 import org.apache.avro.specific.SpecificRecord;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
@@ -35,6 +34,7 @@ public final class ParseStats {
 
     /** Distinct reasons kept per map: a reason can carry input text, and the summary must stay a summary. */
     static final int MAX_REASONS = 200;
+
     static final String OTHER_REASONS = "(other reasons)";
 
     /** Counts one result. */
@@ -197,12 +197,15 @@ public final class ParseStats {
         StringBuilder sb = new StringBuilder();
         sb.append("entries: ").append(events).append('\n');
         sb.append("rejects: ").append(rejects).append('\n');
-        rejectsByReason.forEach((k, v) -> sb.append("  ").append(v).append("  ").append(k).append('\n'));
+        rejectsByReason.forEach(
+                (k, v) -> sb.append("  ").append(v).append("  ").append(k).append('\n'));
         sb.append("skipped: ").append(skipped).append('\n');
-        skippedByWhat.forEach((k, v) -> sb.append("  ").append(v).append("  ").append(k).append('\n'));
+        skippedByWhat.forEach(
+                (k, v) -> sb.append("  ").append(v).append("  ").append(k).append('\n'));
         if (!adjustedByNote.isEmpty()) {
             sb.append("entries kept with a field changed to fit the bounds:\n");
-            adjustedByNote.forEach((k, v) -> sb.append("  ").append(v).append("  ").append(k).append('\n'));
+            adjustedByNote.forEach(
+                    (k, v) -> sb.append("  ").append(v).append("  ").append(k).append('\n'));
         }
         sb.append("time span: ").append(first == null ? "-" : first + " .. " + last);
         if (undated > 0) {
@@ -210,7 +213,9 @@ public final class ParseStats {
         }
         sb.append('\n');
         if (tablesUndetermined > 0) {
-            sb.append("statements with undetermined tables: ").append(tablesUndetermined).append('\n');
+            sb.append("statements with undetermined tables: ")
+                    .append(tablesUndetermined)
+                    .append('\n');
         }
         sb.append("rows returned: ").append(total(rowsReturned)).append('\n');
         sb.append("bytes out: ").append(total(bytesOut)).append('\n');

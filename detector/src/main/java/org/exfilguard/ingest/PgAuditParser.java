@@ -1,5 +1,6 @@
 package org.exfilguard.ingest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -12,8 +13,6 @@ import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import org.exfilguard.schema.Operation;
 
 /**
@@ -43,7 +42,9 @@ final class PgAuditParser implements FormatParser {
     static final int GROUP_WINDOW_LINES = 100;
     /** Sessions with a statement being merged at once; the least recently logged is emitted first. */
     static final int MAX_OPEN_SESSIONS = 64;
-    private static final Pattern RUBY_PAYLOAD = Pattern.compile("^\\s*\"(?:textPayload|message)\"\\s*=>\\s*(\".*\")\\s*,?\\s*$");
+
+    private static final Pattern RUBY_PAYLOAD =
+            Pattern.compile("^\\s*\"(?:textPayload|message)\"\\s*=>\\s*(\".*\")\\s*,?\\s*$");
 
     private final String source;
     private final ParserOptions options;
@@ -57,6 +58,7 @@ final class PgAuditParser implements FormatParser {
 
     /** Statements being merged, by session key, least recently logged first. */
     private final LinkedHashMap<String, Group> open = new LinkedHashMap<>(16, 0.75f, true);
+
     private long auditLines;
     /** Characters held by the open statements, bounded so that many sessions cannot hold many large statements. */
     private long heldChars;
@@ -91,14 +93,15 @@ final class PgAuditParser implements FormatParser {
         lineNo++;
         if (pendingCsv != null && line.contains(":  " + MARK)) {
             // A new audit line while a quote is open: the open one was cut off. Reject it rather than swallow the log.
-            out.accept(new ParseResult.Reject(source, pendingLine, "unterminated quoted field",
-                    Excerpt.of(pendingCsv.toString())));
+            out.accept(new ParseResult.Reject(
+                    source, pendingLine, "unterminated quoted field", Excerpt.of(pendingCsv.toString())));
             pendingCsv = null;
         }
         if (pendingCsv != null) {
             if (pendingCsv.length() + line.length() + 1 > options.maxEntryChars()) {
                 pendingCsv = null;
-                out.accept(new ParseResult.Reject(source, pendingLine, "entry exceeds " + options.maxEntryChars() + " characters", ""));
+                out.accept(new ParseResult.Reject(
+                        source, pendingLine, "entry exceeds " + options.maxEntryChars() + " characters", ""));
                 return;
             }
             pendingCsv.append('\n').append(line);
@@ -115,7 +118,8 @@ final class PgAuditParser implements FormatParser {
             return;
         }
         if (line.length() > options.maxEntryChars()) {
-            out.accept(new ParseResult.Reject(source, lineNo, "entry exceeds " + options.maxEntryChars() + " characters", ""));
+            out.accept(new ParseResult.Reject(
+                    source, lineNo, "entry exceeds " + options.maxEntryChars() + " characters", ""));
             return;
         }
         String text = line;
@@ -206,8 +210,8 @@ final class PgAuditParser implements FormatParser {
             return;
         }
         if (f.size() != 9 && f.size() != 10) {
-            out.accept(new ParseResult.Reject(source, line, "expected 9 or 10 audit fields, got " + f.size(),
-                    Excerpt.of(csv)));
+            out.accept(new ParseResult.Reject(
+                    source, line, "expected 9 or 10 audit fields, got " + f.size(), Excerpt.of(csv)));
             return;
         }
         long rows = 0;
@@ -222,8 +226,8 @@ final class PgAuditParser implements FormatParser {
         try {
             time = prefixTime(prefix);
         } catch (DateTimeException e) {
-            out.accept(new ParseResult.Reject(source, line, "malformed timestamp in log line prefix",
-                    Excerpt.of(prefix)));
+            out.accept(
+                    new ParseResult.Reject(source, line, "malformed timestamp in log line prefix", Excerpt.of(prefix)));
             return;
         }
         LogLinePrefix fields = LogLinePrefix.parse(prefix);
@@ -311,8 +315,21 @@ final class PgAuditParser implements FormatParser {
         if ("[local]".equals(host)) {
             host = "localhost";
         }
-        out.accept(new ParseResult.Event(events.build(new DbEventFactory.Access(time, g.prefix.user(), ip, host,
-                g.prefix.db(), g.statement, op, g.objects, g.rows, null, null, g.prefix.eventSessionId(), "public", SqlDialect.POSTGRES))));
+        out.accept(new ParseResult.Event(events.build(new DbEventFactory.Access(
+                time,
+                g.prefix.user(),
+                ip,
+                host,
+                g.prefix.db(),
+                g.statement,
+                op,
+                g.objects,
+                g.rows,
+                null,
+                null,
+                g.prefix.eventSessionId(),
+                "public",
+                SqlDialect.POSTGRES))));
     }
 
     private static Operation operationOf(String auditClass, String command) {
@@ -353,7 +370,9 @@ final class PgAuditParser implements FormatParser {
         if (zone.equals("Z") || zone.equals("UTC") || zone.equals("GMT")) {
             return local.toInstant(ZoneOffset.UTC);
         }
-        String offset = zone.length() == 3 ? zone + ":00" : zone.length() == 5 ? zone.substring(0, 3) + ":" + zone.substring(3) : zone;
+        String offset = zone.length() == 3
+                ? zone + ":00"
+                : zone.length() == 5 ? zone.substring(0, 3) + ":" + zone.substring(3) : zone;
         return OffsetDateTime.of(local, ZoneOffset.of(offset)).toInstant();
     }
 
@@ -404,7 +423,10 @@ final class PgAuditParser implements FormatParser {
     @Override
     public void finish(Consumer<ParseResult> out) {
         if (pendingCsv != null) {
-            out.accept(new ParseResult.Reject(source, pendingLine, "unterminated quoted field at end of input",
+            out.accept(new ParseResult.Reject(
+                    source,
+                    pendingLine,
+                    "unterminated quoted field at end of input",
                     Excerpt.of(pendingCsv.toString())));
             pendingCsv = null;
         }

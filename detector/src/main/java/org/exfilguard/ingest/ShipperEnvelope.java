@@ -20,8 +20,7 @@ public final class ShipperEnvelope {
     /** Fields that mark a record as a JSON log format of its own. */
     private static final List<String> FORMAT_FIELDS = List.of("event_time", "ts", "databaseActivityEvents", "class");
 
-    private ShipperEnvelope() {
-    }
+    private ShipperEnvelope() {}
 
     /** The enveloped line, or empty when the record is not a shipper's JSON envelope. */
     public static Optional<String> unwrap(String record) {

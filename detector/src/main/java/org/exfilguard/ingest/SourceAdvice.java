@@ -79,12 +79,15 @@ public final class SourceAdvice {
     }
 
     static String rowsAdvice(String format) {
-        String head = format + ": none of the first " + SAMPLE + " reads carried a row count, so no volume alert can fire; ";
+        String head =
+                format + ": none of the first " + SAMPLE + " reads carried a row count, so no volume alert can fire; ";
         return switch (format) {
             case "pgaudit" -> head + "set pgaudit.log_rows = on (and pgaudit.log_relation = on)";
-            case "mysql-audit" -> head + "MySQL Enterprise Audit logs no row counts: ship the slow query log"
-                    + " (long_query_time = 0) beside it";
-            case "mysql-slow" -> head + "check that the slow log has Rows_sent (long_query_time = 0, log_slow_extra = ON)";
+            case "mysql-audit" ->
+                head + "MySQL Enterprise Audit logs no row counts: ship the slow query log"
+                        + " (long_query_time = 0) beside it";
+            case "mysql-slow" ->
+                head + "check that the slow log has Rows_sent (long_query_time = 0, log_slow_extra = ON)";
             case "aurora-das" -> head + "the activity stream's records have no rowCount";
             default -> head + "see the README, 'Preparing your sources'";
         };

@@ -11,7 +11,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.delete.Delete;
@@ -36,7 +35,13 @@ public final class SqlTables {
      * How the tables were found. {@code UNDETERMINED}: the statement may read tables that cannot be named from its
      * text (a procedure call, a prepared statement run by name, a read whose FROM names no table either path found).
      */
-    public enum Method { NONE, FAST_PATH, PARSER, TOKEN_SCAN, UNDETERMINED }
+    public enum Method {
+        NONE,
+        FAST_PATH,
+        PARSER,
+        TOKEN_SCAN,
+        UNDETERMINED
+    }
 
     /** Operation and tables read, each a lower-case {@code db.table} (or bare table when no database is known). */
     public record Extraction(Operation operation, List<String> tables, Method method) {
@@ -58,33 +63,56 @@ public final class SqlTables {
     static final int MAX_PARSE_DEPTH = 16;
     /** A backstop for shapes the depth scan does not catch; a failure is then cached by fingerprint. */
     private static final int PARSE_TIMEOUT_MS = 1_000;
+
     private static final int MAX_CACHED_FAILURES = 1_000;
     private static final ExecutorService PARSER_THREADS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "exfilguard-sql-parser");
         t.setDaemon(true);
         return t;
     });
-    private static final Pattern IDENTIFIER = Pattern.compile("[a-z0-9_$`\\[\\]\\u0080-\\uffff]+(?:\\.[a-z0-9_$`\\[\\]\\u0080-\\uffff]+){0,2}");
-    private static final Pattern FROM_CLAUSE_END = Pattern.compile(
-            " (?:where|group by|order by|limit|having|for update|lock in|procedure|window|into) ");
+    private static final Pattern IDENTIFIER =
+            Pattern.compile("[a-z0-9_$`\\[\\]\\u0080-\\uffff]+(?:\\.[a-z0-9_$`\\[\\]\\u0080-\\uffff]+){0,2}");
+    private static final Pattern FROM_CLAUSE_END =
+            Pattern.compile(" (?:where|group by|order by|limit|having|for update|lock in|procedure|window|into) ");
     private static final Pattern COPY_TABLE_TO = Pattern.compile("^copy ([^ (]+)(?: ?\\([^)]*\\))? to\\b");
-    private static final Set<String> JOIN_NOISE = Set.of("inner", "left", "right", "outer", "cross", "natural",
-            "full", "as", "straight_join", "join");
+    private static final Set<String> JOIN_NOISE =
+            Set.of("inner", "left", "right", "outer", "cross", "natural", "full", "as", "straight_join", "join");
 
     /** Statements that run other statements, whose tables their text does not show. */
     private static final Set<String> INDIRECT_WORDS = Set.of("call", "exec", "execute", "do", "prepare");
+
     private static final Pattern HANDLER_READ = Pattern.compile("^handler ([^ ]+) read\\b");
     private static final Pattern VERSIONED_COMMENT = Pattern.compile("/\\*!\\d{0,6}|\\*/");
 
-    private static final Set<String> FROM_LIST_END = Set.of("where", "group", "order", "limit", "having", "join", "on",
-            "using", "union", "inner", "left", "right", "cross", "natural", "full", "straight_join", "window", "for", "into");
+    private static final Set<String> FROM_LIST_END = Set.of(
+            "where",
+            "group",
+            "order",
+            "limit",
+            "having",
+            "join",
+            "on",
+            "using",
+            "union",
+            "inner",
+            "left",
+            "right",
+            "cross",
+            "natural",
+            "full",
+            "straight_join",
+            "window",
+            "for",
+            "into");
 
-    private static final Set<String> INSERT_WORDS = Set.of("insert", "replace", "ignore", "low_priority", "delayed", "high_priority");
+    private static final Set<String> INSERT_WORDS =
+            Set.of("insert", "replace", "ignore", "low_priority", "delayed", "high_priority");
 
     private final int maxFullParseChars;
     private final Map<String, Extraction> cache;
     /** Fingerprints JSqlParser failed on: another statement of the same shape fails the same way. */
     private final Map<String, Boolean> parseFailures;
+
     private long parserCalls;
 
     public SqlTables(int maxFullParseChars, int cacheSize) {
@@ -136,16 +164,21 @@ public final class SqlTables {
         try {
             // Double-quoted identifiers (postgres) are masked in the fingerprint, so such statements are not cached.
             boolean cacheable = sql.indexOf('"') < 0 && fingerprint.length() < Fingerprint.MAX_LENGTH;
-            String key = cacheable ? dialect.ordinal() + (currentDb == null ? "" : currentDb) + '\u0000' + fingerprint : null;
+            String key = cacheable
+                    ? dialect.ordinal() + (currentDb == null ? "" : currentDb) + '\u0000' + fingerprint
+                    : null;
             Extraction hit = key == null ? null : cache.get(key);
             if (hit != null) {
                 return hit;
             }
             // A capped fingerprint can end before FROM (an ORM's 400-column select): find tables in the whole one.
-            String whole = fingerprint.endsWith(Fingerprint.TRUNCATED) ? Fingerprint.uncapped(sql, dialect) : fingerprint;
-            Extraction result = compute(sql, whole, currentDb == null ? null : currentDb.toLowerCase(Locale.ROOT), dialect);
+            String whole =
+                    fingerprint.endsWith(Fingerprint.TRUNCATED) ? Fingerprint.uncapped(sql, dialect) : fingerprint;
+            Extraction result =
+                    compute(sql, whole, currentDb == null ? null : currentDb.toLowerCase(Locale.ROOT), dialect);
             if (result.tables().size() > MAX_TABLES) {
-                result = new Extraction(result.operation(), List.copyOf(result.tables().subList(0, MAX_TABLES)), result.method());
+                result = new Extraction(
+                        result.operation(), List.copyOf(result.tables().subList(0, MAX_TABLES)), result.method());
             }
             if (key != null) {
                 cache.put(key, result);
@@ -161,7 +194,8 @@ public final class SqlTables {
         String first = firstWord(fp);
         switch (first) {
             case "select", "(":
-                if (fp.contains(" into outfile ") || fp.contains(" into dumpfile ")
+                if (fp.contains(" into outfile ")
+                        || fp.contains(" into dumpfile ")
                         || sql.contains("/*!40001 SQL_NO_CACHE */")) {
                     return Operation.EXPORT;
                 }
@@ -173,7 +207,8 @@ public final class SqlTables {
                 return HANDLER_READ.matcher(fp).find() ? Operation.SELECT : Operation.OTHER;
             case "with":
                 return fp.contains(" insert into ") || fp.contains(" update ") || fp.contains(" delete from ")
-                        ? Operation.DML : Operation.SELECT;
+                        ? Operation.DML
+                        : Operation.SELECT;
             case "copy":
                 return fp.startsWith("copy (") || COPY_TABLE_TO.matcher(fp).find() ? Operation.COPY_OUT : Operation.DML;
             case "insert", "update", "delete", "replace", "merge", "load", "upsert":
@@ -209,7 +244,8 @@ public final class SqlTables {
         if (fast != null) {
             return new Extraction(op, fast, Method.FAST_PATH);
         }
-        if (sql.length() <= maxFullParseChars && nestingDepth(fp, MAX_PARSE_DEPTH) <= MAX_PARSE_DEPTH
+        if (sql.length() <= maxFullParseChars
+                && nestingDepth(fp, MAX_PARSE_DEPTH) <= MAX_PARSE_DEPTH
                 && !parseFailures.containsKey(fp)) {
             parserCalls++;
             List<String> parsed = fullParse(parserText(sql, dialect), db);
@@ -243,7 +279,8 @@ public final class SqlTables {
                     closes++;
                 }
             }
-            if (opens == closes && text.indexOf("/*") == text.indexOf("/*!")
+            if (opens == closes
+                    && text.indexOf("/*") == text.indexOf("/*!")
                     && text.replace("/*!", "").indexOf("/*") < 0) {
                 text = VERSIONED_COMMENT.matcher(text).replaceAll(" ");
             }
@@ -324,8 +361,8 @@ public final class SqlTables {
 
     private static List<String> fullParse(String sql, String db) {
         try {
-            Statement st = CCJSqlParserUtil.parse(stripTrailingSemicolon(sql), PARSER_THREADS,
-                    p -> p.withTimeOut(PARSE_TIMEOUT_MS));
+            Statement st = CCJSqlParserUtil.parse(
+                    stripTrailingSemicolon(sql), PARSER_THREADS, p -> p.withTimeOut(PARSE_TIMEOUT_MS));
             Set<String> names = new TablesNamesFinder<Void>().getTables(st);
             Set<String> excluded = new LinkedHashSet<>();
             if (st instanceof Select select && select.getWithItemsList() != null) {
@@ -359,7 +396,8 @@ public final class SqlTables {
 
     /** Names after FROM and JOIN, minus the write target of INSERT/UPDATE/DELETE: for statements the parser cannot take. */
     static List<String> tokenScan(String fp, String db) {
-        String[] tokens = fp.replace(",", " , ").replace("(", " ( ").replace(")", " ) ").split(" +");
+        String[] tokens =
+                fp.replace(",", " , ").replace("(", " ( ").replace(")", " ) ").split(" +");
         Set<String> tables = new LinkedHashSet<>();
         String target = null;
         for (int i = 0; i + 1 < tokens.length; i++) {
@@ -370,7 +408,8 @@ public final class SqlTables {
                     || (t.equals("from") && i > 0 && tokens[i - 1].equals("delete"));
             if (writeTarget && IDENTIFIER.matcher(next).matches()) {
                 target = normalise(next, db);
-            } else if ((t.equals("from") || t.equals("join")) && IDENTIFIER.matcher(next).matches()
+            } else if ((t.equals("from") || t.equals("join"))
+                    && IDENTIFIER.matcher(next).matches()
                     && !JOIN_NOISE.contains(next)) {
                 tables.add(normalise(next, db));
                 // 'from a [as] x, b [as] y': the names after the commas are read too.
@@ -378,11 +417,15 @@ public final class SqlTables {
                 while (k < tokens.length) {
                     if (k + 1 < tokens.length && tokens[k].equals("as")) {
                         k += 2;
-                    } else if (k < tokens.length && !tokens[k].equals(",") && IDENTIFIER.matcher(tokens[k]).matches()
+                    } else if (k < tokens.length
+                            && !tokens[k].equals(",")
+                            && IDENTIFIER.matcher(tokens[k]).matches()
                             && !FROM_LIST_END.contains(tokens[k])) {
                         k++;
                     }
-                    if (k + 1 < tokens.length && tokens[k].equals(",") && IDENTIFIER.matcher(tokens[k + 1]).matches()
+                    if (k + 1 < tokens.length
+                            && tokens[k].equals(",")
+                            && IDENTIFIER.matcher(tokens[k + 1]).matches()
                             && !FROM_LIST_END.contains(tokens[k + 1])) {
                         tables.add(normalise(tokens[k + 1], db));
                         k += 2;

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
-
 import org.exfilguard.schema.EgressEvent;
 
 /**
@@ -54,7 +53,8 @@ final class VpcFlowParser implements FormatParser {
             return;
         }
         if (line.length() > options.maxEntryChars()) {
-            out.accept(new ParseResult.Reject(source, lineNo, "entry exceeds " + options.maxEntryChars() + " characters", ""));
+            out.accept(new ParseResult.Reject(
+                    source, lineNo, "entry exceeds " + options.maxEntryChars() + " characters", ""));
             return;
         }
         String[] f = trimmed.split("\\s+");
@@ -89,7 +89,9 @@ final class VpcFlowParser implements FormatParser {
         long bytes;
         try {
             String start = get(f, "start");
-            time = start == null ? (lastTime != null ? lastTime : Instant.EPOCH) : EventTimes.ofEpochSecond(Long.parseLong(start), 0);
+            time = start == null
+                    ? (lastTime != null ? lastTime : Instant.EPOCH)
+                    : EventTimes.ofEpochSecond(Long.parseLong(start), 0);
             if (time == null) {
                 out.accept(new ParseResult.Reject(source, lineNo, "start " + EventTimes.OUT_OF_RANGE, line));
                 return;

@@ -1,12 +1,11 @@
 package org.exfilguard.ingest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import org.exfilguard.schema.EgressEvent;
 
 /**
@@ -17,9 +16,29 @@ import org.exfilguard.schema.EgressEvent;
  */
 final class ZeekConnParser implements FormatParser {
 
-    private static final String[] DEFAULT_FIELDS = {"ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p",
-        "proto", "service", "duration", "orig_bytes", "resp_bytes", "conn_state", "local_orig", "local_resp",
-        "missed_bytes", "history", "orig_pkts", "orig_ip_bytes", "resp_pkts", "resp_ip_bytes", "tunnel_parents"};
+    private static final String[] DEFAULT_FIELDS = {
+        "ts",
+        "uid",
+        "id.orig_h",
+        "id.orig_p",
+        "id.resp_h",
+        "id.resp_p",
+        "proto",
+        "service",
+        "duration",
+        "orig_bytes",
+        "resp_bytes",
+        "conn_state",
+        "local_orig",
+        "local_resp",
+        "missed_bytes",
+        "history",
+        "orig_pkts",
+        "orig_ip_bytes",
+        "resp_pkts",
+        "resp_ip_bytes",
+        "tunnel_parents"
+    };
 
     private final String source;
     private final ParserOptions options;
@@ -69,7 +88,8 @@ final class ZeekConnParser implements FormatParser {
     public void accept(String line, Consumer<ParseResult> out) {
         lineNo++;
         if (line.length() > options.maxEntryChars()) {
-            out.accept(new ParseResult.Reject(source, lineNo, "entry exceeds " + options.maxEntryChars() + " characters", ""));
+            out.accept(new ParseResult.Reject(
+                    source, lineNo, "entry exceeds " + options.maxEntryChars() + " characters", ""));
         } else if (line.isEmpty()) {
             return;
         } else if (line.charAt(0) == '#') {
@@ -145,8 +165,17 @@ final class ZeekConnParser implements FormatParser {
             out.accept(new ParseResult.Reject(source, lineNo, "expected " + width + " fields, got " + f.length, line));
             return;
         }
-        emit(get(f, ts), get(f, origH), get(f, respH), get(f, respP), get(f, proto), get(f, service),
-                get(f, origBytes), get(f, respBytes), line, out);
+        emit(
+                get(f, ts),
+                get(f, origH),
+                get(f, respH),
+                get(f, respP),
+                get(f, proto),
+                get(f, service),
+                get(f, origBytes),
+                get(f, respBytes),
+                line,
+                out);
     }
 
     private String get(String[] f, int i) {
@@ -165,9 +194,17 @@ final class ZeekConnParser implements FormatParser {
             out.accept(new ParseResult.Reject(source, lineNo, Json.malformed(e), line));
             return;
         }
-        emit(text(n, "ts"), text(n, "id.orig_h", "id_orig_h"), text(n, "id.resp_h", "id_resp_h"),
-                text(n, "id.resp_p", "id_resp_p"), text(n, "proto"), text(n, "service"),
-                text(n, "orig_bytes"), text(n, "resp_bytes"), line, out);
+        emit(
+                text(n, "ts"),
+                text(n, "id.orig_h", "id_orig_h"),
+                text(n, "id.resp_h", "id_resp_h"),
+                text(n, "id.resp_p", "id_resp_p"),
+                text(n, "proto"),
+                text(n, "service"),
+                text(n, "orig_bytes"),
+                text(n, "resp_bytes"),
+                line,
+                out);
     }
 
     private static String text(JsonNode n, String... names) {
@@ -180,8 +217,17 @@ final class ZeekConnParser implements FormatParser {
         return null;
     }
 
-    private void emit(String tsText, String src, String dst, String port, String protoText, String serviceText,
-                      String outBytes, String inBytes, String line, Consumer<ParseResult> out) {
+    private void emit(
+            String tsText,
+            String src,
+            String dst,
+            String port,
+            String protoText,
+            String serviceText,
+            String outBytes,
+            String inBytes,
+            String line,
+            Consumer<ParseResult> out) {
         if (tsText == null || src == null || dst == null) {
             out.accept(new ParseResult.Reject(source, lineNo, "missing ts, id.orig_h or id.resp_h", line));
             return;

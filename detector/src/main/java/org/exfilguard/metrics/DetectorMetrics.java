@@ -32,11 +32,11 @@ public final class DetectorMetrics {
     private final Map<Object, CacheCounts> profileCaches = new ConcurrentHashMap<>();
     /** Hits and misses of caches whose task has closed: the counters never go down on a rebalance. */
     private final AtomicLong retiredHits = new AtomicLong();
+
     private final AtomicLong retiredMisses = new AtomicLong();
 
     /** Where one task's profile cache counts its lookups. */
-    private record CacheCounts(LongSupplier hits, LongSupplier misses) {
-    }
+    private record CacheCounts(LongSupplier hits, LongSupplier misses) {}
 
     public DetectorMetrics(MeterRegistry registry) {
         this(registry, Clock.systemUTC());
@@ -154,6 +154,7 @@ public final class DetectorMetrics {
 
     private Counter counter(String name, String... tags) {
         String key = name + String.join("\u0000", tags);
-        return counters.computeIfAbsent(key, k -> Counter.builder(name).tags(tags).register(registry));
+        return counters.computeIfAbsent(
+                key, k -> Counter.builder(name).tags(tags).register(registry));
     }
 }

@@ -1,5 +1,8 @@
 package org.exfilguard.metrics;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,10 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -94,7 +93,9 @@ public final class MetricsServer implements AutoCloseable {
             server.stop();
             throw e;
         }
-        log.info("Metrics endpoint listening on {} (bearer token {})", address(),
+        log.info(
+                "Metrics endpoint listening on {} (bearer token {})",
+                address(),
                 tokenDigest.isPresent() ? "required" : "not required");
     }
 
@@ -151,7 +152,8 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     private void serveMetrics(Request request, Response response, Callback callback) {
-        String accept = Optional.ofNullable(request.getHeaders().get(HttpHeader.ACCEPT)).orElse("");
+        String accept =
+                Optional.ofNullable(request.getHeaders().get(HttpHeader.ACCEPT)).orElse("");
         String contentType = accept.contains("application/openmetrics-text") ? OPEN_METRICS : PROMETHEUS_TEXT;
         respond(response, callback, 200, contentType, registry.scrape(contentType));
     }
@@ -179,7 +181,8 @@ public final class MetricsServer implements AutoCloseable {
             return false;
         }
         // Comparing digests keeps the comparison constant-time and independent of the presented length.
-        return MessageDigest.isEqual(tokenDigest.get(), sha256(header.substring(7).strip()));
+        return MessageDigest.isEqual(
+                tokenDigest.get(), sha256(header.substring(7).strip()));
     }
 
     // The write completes asynchronously: a client that reads its answer slowly holds no worker either.
@@ -243,7 +246,8 @@ public final class MetricsServer implements AutoCloseable {
 
         /** Requires {@code Authorization: Bearer <token>} on /metrics; null or blank means no token. */
         public Builder bearerToken(String token) {
-            this.bearerToken = Optional.ofNullable(token).filter(t -> !t.isBlank()).map(String::strip);
+            this.bearerToken =
+                    Optional.ofNullable(token).filter(t -> !t.isBlank()).map(String::strip);
             return this;
         }
 
@@ -261,8 +265,8 @@ public final class MetricsServer implements AutoCloseable {
         @Override
         public String toString() {
             // Spelled out so that a logged builder can never carry the token.
-            return "MetricsServer.Builder[host=" + host + ", port=" + port
-                    + ", bearerToken=" + (bearerToken.isPresent() ? "<set>" : "<none>") + "]";
+            return "MetricsServer.Builder[host=" + host + ", port=" + port + ", bearerToken="
+                    + (bearerToken.isPresent() ? "<set>" : "<none>") + "]";
         }
     }
 }

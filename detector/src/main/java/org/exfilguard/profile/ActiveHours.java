@@ -23,17 +23,20 @@ public final class ActiveHours {
 
     /** Days a band remembers: one bit each in a long. */
     public static final int MAX_DAYS = 63;
+
     static final int BANDS = 48;
 
     /** Local day of the first read recorded: how long the account has been watched. */
     private final long firstDay;
     /** Local day that bit 0 of every mask stands for; bit i is day {@code day - i}. */
     private long day;
+
     private final long[] masks;
 
     public ActiveHours(long firstDay, long day, long[] masks) {
         if (masks.length != BANDS) {
-            throw new IllegalArgumentException("active hours: " + masks.length + " bands stored, " + BANDS + " expected");
+            throw new IllegalArgumentException(
+                    "active hours: " + masks.length + " bands stored, " + BANDS + " expected");
         }
         this.firstDay = firstDay;
         this.day = day;
@@ -107,9 +110,17 @@ public final class ActiveHours {
         return LocalDateTime.ofInstant(at, zone).toLocalDate().toEpochDay();
     }
 
-    public long firstDay() { return firstDay; }
-    public long day() { return day; }
-    public long[] masks() { return masks.clone(); }
+    public long firstDay() {
+        return firstDay;
+    }
+
+    public long day() {
+        return day;
+    }
+
+    public long[] masks() {
+        return masks.clone();
+    }
 
     @Override
     public String toString() {

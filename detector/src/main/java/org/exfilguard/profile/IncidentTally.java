@@ -38,9 +38,17 @@ public final class IncidentTally {
     /** Destination new for a reading host to the bytes sent to it. */
     private final Map<String, Long> destinations;
 
-    public IncidentTally(String incidentId, Instant firstRead, Instant lastRead, long rows, long bytes, long largestRead,
-                         Map<String, Long> clientIps, Map<String, Long> fingerprints, Map<String, Long> egressBySource,
-                         Map<String, Long> destinations) {
+    public IncidentTally(
+            String incidentId,
+            Instant firstRead,
+            Instant lastRead,
+            long rows,
+            long bytes,
+            long largestRead,
+            Map<String, Long> clientIps,
+            Map<String, Long> fingerprints,
+            Map<String, Long> egressBySource,
+            Map<String, Long> destinations) {
         this.incidentId = incidentId;
         this.firstRead = firstRead;
         this.lastRead = lastRead;
@@ -59,10 +67,18 @@ public final class IncidentTally {
      * the client ips that read the scope since then before the opening read (their rows are not known: counted 0).
      * The opening read's own client ip, fingerprint and rows start the lists.
      */
-    public static IncidentTally opened(String incidentId, Instant firstSeen, Instant at, long windowRows, long windowBytes,
-                                       List<String> earlierIps, long readRows, String clientIp, String fingerprint) {
-        IncidentTally tally = new IncidentTally(incidentId, firstSeen, at, windowRows, windowBytes, readRows,
-                Map.of(), Map.of(), Map.of(), Map.of());
+    public static IncidentTally opened(
+            String incidentId,
+            Instant firstSeen,
+            Instant at,
+            long windowRows,
+            long windowBytes,
+            List<String> earlierIps,
+            long readRows,
+            String clientIp,
+            String fingerprint) {
+        IncidentTally tally = new IncidentTally(
+                incidentId, firstSeen, at, windowRows, windowBytes, readRows, Map.of(), Map.of(), Map.of(), Map.of());
         for (String ip : earlierIps) {
             tally.noteEvidence(ip, null, 0);
         }
@@ -118,19 +134,35 @@ public final class IncidentTally {
 
     /** Keys by value, largest first (ties in the order first seen). */
     private static List<String> largestFirst(Map<String, Long> map) {
-        return map.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
-                .map(Map.Entry::getKey).toList();
+        return map.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
-    public String incidentId() { return incidentId; }
+    public String incidentId() {
+        return incidentId;
+    }
     /** The incident's first-seen time: the start of the sub-bucket of its first read. */
-    public Instant firstRead() { return firstRead; }
-    public Instant lastRead() { return lastRead; }
-    public long rows() { return rows; }
+    public Instant firstRead() {
+        return firstRead;
+    }
+
+    public Instant lastRead() {
+        return lastRead;
+    }
+
+    public long rows() {
+        return rows;
+    }
     /** Bytes returned, where the logs have them (0 when they have none). */
-    public long bytes() { return bytes; }
+    public long bytes() {
+        return bytes;
+    }
     /** The most rows one statement of the incident returned (from the opening read on). */
-    public long largestRead() { return largestRead; }
+    public long largestRead() {
+        return largestRead;
+    }
     /** Sum over the reading hosts of their bytes to destinations new for them. */
     public long egressBytes() {
         long total = 0;
@@ -140,13 +172,31 @@ public final class IncidentTally {
         return total;
     }
     /** Client ips, those that read the most rows first. */
-    public List<String> clientIpsByRows() { return largestFirst(clientIps); }
+    public List<String> clientIpsByRows() {
+        return largestFirst(clientIps);
+    }
     /** Fingerprints, those that read the most rows first. */
-    public List<String> fingerprintsByRows() { return largestFirst(fingerprints); }
+    public List<String> fingerprintsByRows() {
+        return largestFirst(fingerprints);
+    }
     /** New destinations, those that received the most bytes first. */
-    public List<String> destinationsByBytes() { return largestFirst(destinations); }
-    public Map<String, Long> clientIps() { return Collections.unmodifiableMap(clientIps); }
-    public Map<String, Long> fingerprints() { return Collections.unmodifiableMap(fingerprints); }
-    public Map<String, Long> egressBySource() { return Collections.unmodifiableMap(egressBySource); }
-    public Map<String, Long> destinations() { return Collections.unmodifiableMap(destinations); }
+    public List<String> destinationsByBytes() {
+        return largestFirst(destinations);
+    }
+
+    public Map<String, Long> clientIps() {
+        return Collections.unmodifiableMap(clientIps);
+    }
+
+    public Map<String, Long> fingerprints() {
+        return Collections.unmodifiableMap(fingerprints);
+    }
+
+    public Map<String, Long> egressBySource() {
+        return Collections.unmodifiableMap(egressBySource);
+    }
+
+    public Map<String, Long> destinations() {
+        return Collections.unmodifiableMap(destinations);
+    }
 }

@@ -41,11 +41,16 @@ public final class ScopeProfile {
     private WindowProfile offHours;
 
     /** The last incident closed: egress evidence can reach it late when a replay runs far ahead of the egress side. */
-    public record ClosedIncident(String incidentId, byte[] lastAlert, boolean escalated) {
-    }
+    public record ClosedIncident(String incidentId, byte[] lastAlert, boolean escalated) {}
 
-    public ScopeProfile(String account, String scope, long firstDay, List<WindowProfile> windows,
-                        Map<String, Long> recentIps, Map<String, Long> recentFingerprints, OpenIncident incident) {
+    public ScopeProfile(
+            String account,
+            String scope,
+            long firstDay,
+            List<WindowProfile> windows,
+            Map<String, Long> recentIps,
+            Map<String, Long> recentFingerprints,
+            OpenIncident incident) {
         this.account = account;
         this.scope = scope;
         this.firstDay = firstDay;
@@ -56,10 +61,13 @@ public final class ScopeProfile {
     }
 
     /** A fresh profile for an (account, scope) first seen at {@code first}. */
-    public static ScopeProfile fresh(String account, String scope, List<WindowSpec> specs, int historyDays, Instant first) {
-        List<WindowProfile> windows = specs.stream().map(s -> new WindowProfile(s, historyDays, first)).toList();
-        return new ScopeProfile(account, scope, Math.floorDiv(first.toEpochMilli(), 86_400_000L), windows,
-                Map.of(), Map.of(), null);
+    public static ScopeProfile fresh(
+            String account, String scope, List<WindowSpec> specs, int historyDays, Instant first) {
+        List<WindowProfile> windows = specs.stream()
+                .map(s -> new WindowProfile(s, historyDays, first))
+                .toList();
+        return new ScopeProfile(
+                account, scope, Math.floorDiv(first.toEpochMilli(), 86_400_000L), windows, Map.of(), Map.of(), null);
     }
 
     /** Remembers the client ip (by last time seen) and the fingerprint (by rows read), keeping the largest few. */
@@ -76,7 +84,10 @@ public final class ScopeProfile {
 
     private static void trim(Map<String, Long> map) {
         while (map.size() > MAX_EVIDENCE) {
-            String smallest = map.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            String smallest = map.entrySet().stream()
+                    .min(Map.Entry.comparingByValue())
+                    .orElseThrow()
+                    .getKey();
             map.remove(smallest);
         }
     }
@@ -84,35 +95,85 @@ public final class ScopeProfile {
     /** Client ips seen most recently first. */
     public List<String> recentClientIps() {
         return recentIps.entrySet().stream()
-                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
-                .map(Map.Entry::getKey).toList();
+                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     /** Fingerprints that read the most rows first. */
     public List<String> topFingerprints(int n) {
         return recentFingerprints.entrySet().stream()
-                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
-                .limit(n).map(Map.Entry::getKey).toList();
+                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .limit(n)
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
-    public String account() { return account; }
-    public String scope() { return scope; }
-    public long firstDay() { return firstDay; }
-    public List<WindowProfile> windows() { return windows; }
+    public String account() {
+        return account;
+    }
+
+    public String scope() {
+        return scope;
+    }
+
+    public long firstDay() {
+        return firstDay;
+    }
+
+    public List<WindowProfile> windows() {
+        return windows;
+    }
     /** Client ip to the last time seen, in the order they were first noted (a read-only view). */
-    public Map<String, Long> recentIps() { return java.util.Collections.unmodifiableMap(recentIps); }
+    public Map<String, Long> recentIps() {
+        return java.util.Collections.unmodifiableMap(recentIps);
+    }
     /** Fingerprint to rows read, in the order they were first noted (a read-only view). */
-    public Map<String, Long> recentFingerprints() { return java.util.Collections.unmodifiableMap(recentFingerprints); }
-    public OpenIncident incident() { return incident; }
-    public void incident(OpenIncident incident) { this.incident = incident; }
-    public ClosedIncident closed() { return closed; }
-    public void closed(ClosedIncident closed) { this.closed = closed; }
-    public IncidentTally tally() { return tally; }
-    public void tally(IncidentTally tally) { this.tally = tally; }
-    public ActiveHours activeHours() { return activeHours; }
-    public void activeHours(ActiveHours activeHours) { this.activeHours = activeHours; }
-    public WindowProfile offHours() { return offHours; }
-    public void offHours(WindowProfile offHours) { this.offHours = offHours; }
+    public Map<String, Long> recentFingerprints() {
+        return java.util.Collections.unmodifiableMap(recentFingerprints);
+    }
+
+    public OpenIncident incident() {
+        return incident;
+    }
+
+    public void incident(OpenIncident incident) {
+        this.incident = incident;
+    }
+
+    public ClosedIncident closed() {
+        return closed;
+    }
+
+    public void closed(ClosedIncident closed) {
+        this.closed = closed;
+    }
+
+    public IncidentTally tally() {
+        return tally;
+    }
+
+    public void tally(IncidentTally tally) {
+        this.tally = tally;
+    }
+
+    public ActiveHours activeHours() {
+        return activeHours;
+    }
+
+    public void activeHours(ActiveHours activeHours) {
+        this.activeHours = activeHours;
+    }
+
+    public WindowProfile offHours() {
+        return offHours;
+    }
+
+    public void offHours(WindowProfile offHours) {
+        this.offHours = offHours;
+    }
 
     /** The tally of the incident with this id, if the profile holds it. */
     public IncidentTally tally(String incidentId) {
@@ -121,8 +182,11 @@ public final class ScopeProfile {
 
     /** Client ips seen at or after {@code since}, most recent first. */
     public List<String> clientIpsSince(Instant since) {
-        return recentIps.entrySet().stream().filter(e -> e.getValue() >= since.toEpochMilli())
-                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
-                .map(Map.Entry::getKey).toList();
+        return recentIps.entrySet().stream()
+                .filter(e -> e.getValue() >= since.toEpochMilli())
+                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .map(Map.Entry::getKey)
+                .toList();
     }
 }

@@ -34,18 +34,34 @@ public final class WindowProfile {
 
     /** A fresh window whose first event is at {@code first}. */
     public WindowProfile(WindowSpec spec, int historyCapacity, Instant first) {
-        this(spec, new long[spec.subBuckets()], new long[spec.subBuckets()],
+        this(
+                spec,
+                new long[spec.subBuckets()],
+                new long[spec.subBuckets()],
                 Math.floorDiv(first.toEpochMilli(), spec.subBucketMillis()),
-                Math.floorDiv(first.toEpochMilli(), MILLIS_PER_DAY), 0, true,
-                new double[historyCapacity], 0, new ArrayList<>());
+                Math.floorDiv(first.toEpochMilli(), MILLIS_PER_DAY),
+                0,
+                true,
+                new double[historyCapacity],
+                0,
+                new ArrayList<>());
     }
 
     /** Restores a window from stored state; the arrays are owned by the new instance. */
-    public WindowProfile(WindowSpec spec, long[] bucketRows, long[] bucketBytes, long head, long day, long dayPeak,
-                         boolean armed, double[] history, int historySize, List<AlertedDay> alertedDays) {
+    public WindowProfile(
+            WindowSpec spec,
+            long[] bucketRows,
+            long[] bucketBytes,
+            long head,
+            long day,
+            long dayPeak,
+            boolean armed,
+            double[] history,
+            int historySize,
+            List<AlertedDay> alertedDays) {
         if (bucketRows.length != spec.subBuckets() || bucketBytes.length != spec.subBuckets()) {
-            throw new IllegalArgumentException("window " + spec.name() + ": stored ring has "
-                    + bucketRows.length + " sub-buckets, configuration has " + spec.subBuckets());
+            throw new IllegalArgumentException("window " + spec.name() + ": stored ring has " + bucketRows.length
+                    + " sub-buckets, configuration has " + spec.subBuckets());
         }
         this.spec = spec;
         this.bucketRows = bucketRows;
@@ -164,7 +180,9 @@ public final class WindowProfile {
     private long sumAt(long millis) {
         long end = Math.floorDiv(millis, spec.subBucketMillis()) - 1;
         long total = 0;
-        for (long b = Math.max(end - spec.subBuckets() + 1, head - spec.subBuckets() + 1); b <= Math.min(end, head); b++) {
+        for (long b = Math.max(end - spec.subBuckets() + 1, head - spec.subBuckets() + 1);
+                b <= Math.min(end, head);
+                b++) {
             total = saturatedAdd(total, bucketRows[slot(b)]);
         }
         return total;
@@ -221,17 +239,49 @@ public final class WindowProfile {
         return Instant.ofEpochMilli((head + 1) * spec.subBucketMillis());
     }
 
-    public WindowSpec spec() { return spec; }
-    public long sumRows() { return sumRows; }
-    public long sumBytes() { return sumBytes; }
-    public long head() { return head; }
-    public long day() { return day; }
-    public long dayPeak() { return dayPeak; }
-    public boolean armed() { return armed; }
-    public void armed(boolean armed) { this.armed = armed; }
-    public List<AlertedDay> alertedDays() { return List.copyOf(alertedDays); }
-    public long[] bucketRows() { return bucketRows.clone(); }
-    public long[] bucketBytes() { return bucketBytes.clone(); }
+    public WindowSpec spec() {
+        return spec;
+    }
+
+    public long sumRows() {
+        return sumRows;
+    }
+
+    public long sumBytes() {
+        return sumBytes;
+    }
+
+    public long head() {
+        return head;
+    }
+
+    public long day() {
+        return day;
+    }
+
+    public long dayPeak() {
+        return dayPeak;
+    }
+
+    public boolean armed() {
+        return armed;
+    }
+
+    public void armed(boolean armed) {
+        this.armed = armed;
+    }
+
+    public List<AlertedDay> alertedDays() {
+        return List.copyOf(alertedDays);
+    }
+
+    public long[] bucketRows() {
+        return bucketRows.clone();
+    }
+
+    public long[] bucketBytes() {
+        return bucketBytes.clone();
+    }
 
     /** Clean daily peaks, oldest first. */
     public double[] history() {

@@ -16,7 +16,8 @@ public record WindowSpec(String name, Duration length, int subBuckets, long minR
             throw new IllegalArgumentException("window " + name + ": length must be positive");
         }
         if (subBuckets < 1 || length.toMillis() % subBuckets != 0) {
-            throw new IllegalArgumentException("window " + name + ": length must divide into " + subBuckets + " whole sub-buckets");
+            throw new IllegalArgumentException(
+                    "window " + name + ": length must divide into " + subBuckets + " whole sub-buckets");
         }
         if (minRows < 0) {
             throw new IllegalArgumentException("window " + name + ": minimum rows must not be negative");
@@ -39,7 +40,8 @@ public record WindowSpec(String name, Duration length, int subBuckets, long minR
             long minRows = parts.length > 2 ? Long.parseLong(parts[2].trim()) : 10_000;
             return new WindowSpec(name, parseDuration(name), subBuckets, minRows);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("window '" + text + "': expected length:sub-buckets:min-rows, e.g. 15m:15:10000");
+            throw new IllegalArgumentException(
+                    "window '" + text + "': expected length:sub-buckets:min-rows, e.g. 15m:15:10000");
         }
     }
 

@@ -23,8 +23,10 @@ public final class HtmlReport {
     /** Charts drawn at most; further incidents are listed in the table only. */
     public static final int MAX_CHARTS = 200;
 
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MMM d", Locale.ROOT).withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY =
+            DateTimeFormatter.ofPattern("MMM d", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter MINUTE =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private static final int W = 1100;
     private static final int H = 300;
@@ -33,43 +35,61 @@ public final class HtmlReport {
     private static final int TOP = 16;
     private static final int BOTTOM = 36;
 
-    private HtmlReport() {
-    }
+    private HtmlReport() {}
 
     /** The page for {@code alerts}, charts from {@code series}, and {@code figures} (label to value) at the top. */
-    public static String render(String title, List<ExfiltrationAlert> alerts, VolumeSeries series, Map<String, String> figures) {
+    public static String render(
+            String title, List<ExfiltrationAlert> alerts, VolumeSeries series, Map<String, String> figures) {
         Map<String, List<ExfiltrationAlert>> incidents = new LinkedHashMap<>();
-        alerts.stream().sorted(Comparator.comparing(ExfiltrationAlert::getDetectedAt).thenComparing(ExfiltrationAlert::getAlertId))
-                .forEach(a -> incidents.computeIfAbsent(a.getIncidentId(), k -> new ArrayList<>()).add(a));
+        alerts.stream()
+                .sorted(Comparator.comparing(ExfiltrationAlert::getDetectedAt)
+                        .thenComparing(ExfiltrationAlert::getAlertId))
+                .forEach(a -> incidents
+                        .computeIfAbsent(a.getIncidentId(), k -> new ArrayList<>())
+                        .add(a));
         StringBuilder h = new StringBuilder(64 * 1024);
-        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(title)).append("</title>\n")
-                .append("<style>").append(CSS).append("</style></head><body>\n");
+        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
+                .append(esc(title))
+                .append("</title>\n")
+                .append("<style>")
+                .append(CSS)
+                .append("</style></head><body>\n");
         h.append("<h1>").append(esc(title)).append("</h1>\n");
         h.append("<section id=\"figures\"><h2>Run</h2><table class=\"figures\">");
-        figures.forEach((k, v) -> h.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(v)).append("</td></tr>"));
+        figures.forEach((k, v) -> h.append("<tr><th>")
+                .append(esc(k))
+                .append("</th><td>")
+                .append(esc(v))
+                .append("</td></tr>"));
         h.append("</table></section>\n");
 
-        h.append("<section id=\"incidents\"><h2>Incidents (").append(incidents.size()).append(")</h2>");
+        h.append("<section id=\"incidents\"><h2>Incidents (")
+                .append(incidents.size())
+                .append(")</h2>");
         if (incidents.isEmpty()) {
             h.append("<p>No alerts.</p>");
         } else {
-            h.append("<table class=\"incidents\"><thead><tr><th>incident</th><th>account</th><th>table</th><th>kind</th>"
-                    + "<th>severity</th><th>opened</th><th>closed</th><th>records</th><th>max rows</th><th>baseline</th>"
-                    + "<th>max score</th><th>window</th><th>reason</th></tr></thead><tbody>");
+            h.append(
+                    "<table class=\"incidents\"><thead><tr><th>incident</th><th>account</th><th>table</th><th>kind</th>"
+                            + "<th>severity</th><th>opened</th><th>closed</th><th>records</th><th>max rows</th><th>baseline</th>"
+                            + "<th>max score</th><th>window</th><th>reason</th></tr></thead><tbody>");
             incidents.forEach((id, list) -> incidentRow(h, id, list));
             h.append("</tbody></table>");
         }
         h.append("</section>\n");
 
         h.append("<section id=\"charts\"><h2>Reads against baseline</h2><p class=\"legend\">")
-                .append("<span class=\"key bar\"></span> rows per 15 min &nbsp; <span class=\"key line\"></span> rows in the trailing window that fired "
-                        + "&nbsp; <span class=\"key band\"></span> baseline (typical daily peak) to alert threshold &nbsp; "
-                        + "<span class=\"key opened\"></span> opened <span class=\"key updated\"></span> updated "
-                        + "<span class=\"key closed\"></span> closed. Log scale; times UTC (event time).</p>");
+                .append(
+                        "<span class=\"key bar\"></span> rows per 15 min &nbsp; <span class=\"key line\"></span> rows in the trailing window that fired "
+                                + "&nbsp; <span class=\"key band\"></span> baseline (typical daily peak) to alert threshold &nbsp; "
+                                + "<span class=\"key opened\"></span> opened <span class=\"key updated\"></span> updated "
+                                + "<span class=\"key closed\"></span> closed. Log scale; times UTC (event time).</p>");
         int drawn = 0;
         for (Map.Entry<String, List<ExfiltrationAlert>> e : incidents.entrySet()) {
             if (drawn++ >= MAX_CHARTS) {
-                h.append("<p>").append(incidents.size() - MAX_CHARTS).append(" more incidents are in the table only.</p>");
+                h.append("<p>")
+                        .append(incidents.size() - MAX_CHARTS)
+                        .append(" more incidents are in the table only.</p>");
                 break;
             }
             VolumeSeries.Series s = series == null ? null : series.of(e.getKey());
@@ -81,28 +101,75 @@ public final class HtmlReport {
 
     private static void incidentRow(StringBuilder h, String id, List<ExfiltrationAlert> list) {
         ExfiltrationAlert first = list.get(0);
-        ExfiltrationAlert worst = list.stream().max(Comparator.comparing(ExfiltrationAlert::getSeverity)).orElse(first);
-        ExfiltrationAlert closed = list.stream().filter(a -> a.getStatus() == AlertStatus.CLOSED).findFirst().orElse(null);
-        long maxRows = list.stream().mapToLong(ExfiltrationAlert::getObservedRows).max().orElse(0);
-        double maxScore = list.stream().mapToDouble(ExfiltrationAlert::getScore).max().orElse(0);
-        h.append("<tr class=\"sev-").append(worst.getSeverity().name().toLowerCase(Locale.ROOT)).append("\"><td><a href=\"#inc-")
-                .append(esc(id)).append("\">").append(esc(shortId(id))).append("</a></td><td>").append(esc(first.getAccount()))
-                .append("</td><td>").append(esc(first.getTable())).append("</td><td>").append(esc(first.getKind().name()))
-                .append("</td><td>").append(esc(worst.getSeverity().name())).append("</td><td>").append(MINUTE.format(first.getDetectedAt()))
-                .append("</td><td>").append(closed == null ? "open" : MINUTE.format(closed.getDetectedAt())).append("</td><td class=\"n\">")
-                .append(list.size()).append("</td><td class=\"n\">").append(String.format(Locale.ROOT, "%,d", maxRows))
-                .append("</td><td class=\"n\">").append(String.format(Locale.ROOT, "%,.0f", first.getBaselineRows()))
-                .append("</td><td class=\"n\">").append(String.format(Locale.ROOT, "%.1f", maxScore)).append("</td><td>")
-                .append(esc(first.getWindow())).append("</td><td>").append(esc(first.getReason())).append("</td></tr>");
+        ExfiltrationAlert worst = list.stream()
+                .max(Comparator.comparing(ExfiltrationAlert::getSeverity))
+                .orElse(first);
+        ExfiltrationAlert closed = list.stream()
+                .filter(a -> a.getStatus() == AlertStatus.CLOSED)
+                .findFirst()
+                .orElse(null);
+        long maxRows = list.stream()
+                .mapToLong(ExfiltrationAlert::getObservedRows)
+                .max()
+                .orElse(0);
+        double maxScore =
+                list.stream().mapToDouble(ExfiltrationAlert::getScore).max().orElse(0);
+        h.append("<tr class=\"sev-")
+                .append(worst.getSeverity().name().toLowerCase(Locale.ROOT))
+                .append("\"><td><a href=\"#inc-")
+                .append(esc(id))
+                .append("\">")
+                .append(esc(shortId(id)))
+                .append("</a></td><td>")
+                .append(esc(first.getAccount()))
+                .append("</td><td>")
+                .append(esc(first.getTable()))
+                .append("</td><td>")
+                .append(esc(first.getKind().name()))
+                .append("</td><td>")
+                .append(esc(worst.getSeverity().name()))
+                .append("</td><td>")
+                .append(MINUTE.format(first.getDetectedAt()))
+                .append("</td><td>")
+                .append(closed == null ? "open" : MINUTE.format(closed.getDetectedAt()))
+                .append("</td><td class=\"n\">")
+                .append(list.size())
+                .append("</td><td class=\"n\">")
+                .append(String.format(Locale.ROOT, "%,d", maxRows))
+                .append("</td><td class=\"n\">")
+                .append(String.format(Locale.ROOT, "%,.0f", first.getBaselineRows()))
+                .append("</td><td class=\"n\">")
+                .append(String.format(Locale.ROOT, "%.1f", maxScore))
+                .append("</td><td>")
+                .append(esc(first.getWindow()))
+                .append("</td><td>")
+                .append(esc(first.getReason()))
+                .append("</td></tr>");
     }
 
-    private static void chart(StringBuilder h, String id, List<ExfiltrationAlert> list, VolumeSeries.Series s, VolumeSeries all) {
+    private static void chart(
+            StringBuilder h, String id, List<ExfiltrationAlert> list, VolumeSeries.Series s, VolumeSeries all) {
         ExfiltrationAlert first = list.get(0);
-        h.append("<figure id=\"inc-").append(esc(id)).append("\"><figcaption><b>").append(esc(first.getAccount())).append("</b> on <b>")
-                .append(esc(first.getTable())).append("</b>: ").append(esc(first.getKind().name())).append(", ")
-                .append(esc(first.getSeverity().name())).append(", window ").append(esc(first.getWindow())).append(", baseline ")
-                .append(esc(first.getBaselineMethod())).append(" (").append(first.getBaselineHistoryDays()).append(" days)")
-                .append(" &middot; incident ").append(esc(shortId(id))).append("</figcaption>");
+        h.append("<figure id=\"inc-")
+                .append(esc(id))
+                .append("\"><figcaption><b>")
+                .append(esc(first.getAccount()))
+                .append("</b> on <b>")
+                .append(esc(first.getTable()))
+                .append("</b>: ")
+                .append(esc(first.getKind().name()))
+                .append(", ")
+                .append(esc(first.getSeverity().name()))
+                .append(", window ")
+                .append(esc(first.getWindow()))
+                .append(", baseline ")
+                .append(esc(first.getBaselineMethod()))
+                .append(" (")
+                .append(first.getBaselineHistoryDays())
+                .append(" days)")
+                .append(" &middot; incident ")
+                .append(esc(shortId(id)))
+                .append("</figcaption>");
         if (s == null) {
             h.append("<p>No event series for this incident.</p></figure>");
             return;
@@ -144,17 +211,46 @@ public final class HtmlReport {
         Instant viewFrom = s.from().plus(VolumeSeries.BIN.multipliedBy(start));
         Instant viewTo = s.from().plus(VolumeSeries.BIN.multipliedBy(end));
 
-        h.append("<svg class=\"chart\" viewBox=\"0 0 ").append(W).append(' ').append(H).append("\" width=\"").append(W)
-                .append("\" height=\"").append(H).append("\" role=\"img\" aria-label=\"rows read by ").append(esc(first.getAccount()))
-                .append(" on ").append(esc(first.getTable())).append("\">");
-        h.append("<rect class=\"plot\" x=\"").append(LEFT).append("\" y=\"").append(TOP).append("\" width=\"").append(fmt(plotW))
-                .append("\" height=\"").append(fmt(plotH)).append("\"/>");
+        h.append("<svg class=\"chart\" viewBox=\"0 0 ")
+                .append(W)
+                .append(' ')
+                .append(H)
+                .append("\" width=\"")
+                .append(W)
+                .append("\" height=\"")
+                .append(H)
+                .append("\" role=\"img\" aria-label=\"rows read by ")
+                .append(esc(first.getAccount()))
+                .append(" on ")
+                .append(esc(first.getTable()))
+                .append("\">");
+        h.append("<rect class=\"plot\" x=\"")
+                .append(LEFT)
+                .append("\" y=\"")
+                .append(TOP)
+                .append("\" width=\"")
+                .append(fmt(plotW))
+                .append("\" height=\"")
+                .append(fmt(plotH))
+                .append("\"/>");
         // y axis: powers of ten
         for (int k = 0; Math.pow(10, k) <= max * 1.5; k++) {
             double y = y(Math.pow(10, k), top, plotH);
-            h.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(W - RIGHT).append("\" y1=\"").append(fmt(y))
-                    .append("\" y2=\"").append(fmt(y)).append("\"/><text class=\"ytick\" x=\"").append(LEFT - 6).append("\" y=\"")
-                    .append(fmt(y + 4)).append("\">").append(compact(Math.pow(10, k))).append("</text>");
+            h.append("<line class=\"grid\" x1=\"")
+                    .append(LEFT)
+                    .append("\" x2=\"")
+                    .append(W - RIGHT)
+                    .append("\" y1=\"")
+                    .append(fmt(y))
+                    .append("\" y2=\"")
+                    .append(fmt(y))
+                    .append("\"/><text class=\"ytick\" x=\"")
+                    .append(LEFT - 6)
+                    .append("\" y=\"")
+                    .append(fmt(y + 4))
+                    .append("\">")
+                    .append(compact(Math.pow(10, k)))
+                    .append("</text>");
         }
         // x axis: midnights
         Instant day = viewFrom.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
@@ -163,32 +259,70 @@ public final class HtmlReport {
                 continue;
             }
             double x = x(viewFrom, day, plotW, n);
-            h.append("<line class=\"grid\" x1=\"").append(fmt(x)).append("\" x2=\"").append(fmt(x)).append("\" y1=\"").append(TOP)
-                    .append("\" y2=\"").append(fmt(TOP + plotH)).append("\"/><text class=\"xtick\" x=\"").append(fmt(x))
-                    .append("\" y=\"").append(H - BOTTOM + 16).append("\">").append(DAY.format(day)).append("</text>");
+            h.append("<line class=\"grid\" x1=\"")
+                    .append(fmt(x))
+                    .append("\" x2=\"")
+                    .append(fmt(x))
+                    .append("\" y1=\"")
+                    .append(TOP)
+                    .append("\" y2=\"")
+                    .append(fmt(TOP + plotH))
+                    .append("\"/><text class=\"xtick\" x=\"")
+                    .append(fmt(x))
+                    .append("\" y=\"")
+                    .append(H - BOTTOM + 16)
+                    .append("\">")
+                    .append(DAY.format(day))
+                    .append("</text>");
         }
         // baseline band
         double yb = y(first.getBaselineRows(), top, plotH);
         double yt = y(threshold, top, plotH);
-        h.append("<rect class=\"band\" x=\"").append(LEFT).append("\" y=\"").append(fmt(yt)).append("\" width=\"").append(fmt(plotW))
-                .append("\" height=\"").append(fmt(Math.max(1, yb - yt))).append("\"><title>baseline ")
-                .append(String.format(Locale.ROOT, "%,.0f", first.getBaselineRows())).append(" to threshold ")
-                .append(String.format(Locale.ROOT, "%,.0f", threshold)).append(" rows per ").append(esc(first.getWindow()))
+        h.append("<rect class=\"band\" x=\"")
+                .append(LEFT)
+                .append("\" y=\"")
+                .append(fmt(yt))
+                .append("\" width=\"")
+                .append(fmt(plotW))
+                .append("\" height=\"")
+                .append(fmt(Math.max(1, yb - yt)))
+                .append("\"><title>baseline ")
+                .append(String.format(Locale.ROOT, "%,.0f", first.getBaselineRows()))
+                .append(" to threshold ")
+                .append(String.format(Locale.ROOT, "%,.0f", threshold))
+                .append(" rows per ")
+                .append(esc(first.getWindow()))
                 .append("</title></rect>");
-        h.append("<line class=\"threshold\" x1=\"").append(LEFT).append("\" x2=\"").append(W - RIGHT).append("\" y1=\"").append(fmt(yt))
-                .append("\" y2=\"").append(fmt(yt)).append("\"/>");
+        h.append("<line class=\"threshold\" x1=\"")
+                .append(LEFT)
+                .append("\" x2=\"")
+                .append(W - RIGHT)
+                .append("\" y1=\"")
+                .append(fmt(yt))
+                .append("\" y2=\"")
+                .append(fmt(yt))
+                .append("\"/>");
         // bars, then the trailing-window line
         for (int i = start; i < end; i++) {
             if (rows[i] > 0) {
                 double y = y(rows[i], top, plotH);
-                h.append("<rect class=\"bar\" x=\"").append(fmt(LEFT + (i - start) * bw)).append("\" y=\"").append(fmt(y))
-                        .append("\" width=\"").append(fmt(Math.max(bw - 0.3, 0.6))).append("\" height=\"").append(fmt(TOP + plotH - y))
+                h.append("<rect class=\"bar\" x=\"")
+                        .append(fmt(LEFT + (i - start) * bw))
+                        .append("\" y=\"")
+                        .append(fmt(y))
+                        .append("\" width=\"")
+                        .append(fmt(Math.max(bw - 0.3, 0.6)))
+                        .append("\" height=\"")
+                        .append(fmt(TOP + plotH - y))
                         .append("\"/>");
             }
         }
         h.append("<polyline class=\"line\" points=\"");
         for (int i = start; i < end; i++) {
-            h.append(fmt(LEFT + (i - start + 1) * bw)).append(',').append(fmt(y(trailing[i], top, plotH))).append(' ');
+            h.append(fmt(LEFT + (i - start + 1) * bw))
+                    .append(',')
+                    .append(fmt(y(trailing[i], top, plotH)))
+                    .append(' ');
         }
         h.append("\"/>");
         // alert markers
@@ -199,20 +333,51 @@ public final class HtmlReport {
             }
             String cls = a.getStatus().name().toLowerCase(Locale.ROOT);
             double y = y(a.getObservedRows(), top, plotH);
-            h.append("<g class=\"alert ").append(cls).append("\"><line x1=\"").append(fmt(x)).append("\" x2=\"").append(fmt(x))
-                    .append("\" y1=\"").append(TOP).append("\" y2=\"").append(fmt(TOP + plotH)).append("\"/><circle cx=\"").append(fmt(x))
-                    .append("\" cy=\"").append(fmt(y)).append("\" r=\"5\"/><title>").append(esc(a.getStatus().name())).append(' ')
-                    .append(MINUTE.format(a.getDetectedAt())).append(": ").append(String.format(Locale.ROOT, "%,d", a.getObservedRows()))
-                    .append(" rows in ").append(esc(a.getWindow())).append(", score ").append(String.format(Locale.ROOT, "%.1f", a.getScore()))
+            h.append("<g class=\"alert ")
+                    .append(cls)
+                    .append("\"><line x1=\"")
+                    .append(fmt(x))
+                    .append("\" x2=\"")
+                    .append(fmt(x))
+                    .append("\" y1=\"")
+                    .append(TOP)
+                    .append("\" y2=\"")
+                    .append(fmt(TOP + plotH))
+                    .append("\"/><circle cx=\"")
+                    .append(fmt(x))
+                    .append("\" cy=\"")
+                    .append(fmt(y))
+                    .append("\" r=\"5\"/><title>")
+                    .append(esc(a.getStatus().name()))
+                    .append(' ')
+                    .append(MINUTE.format(a.getDetectedAt()))
+                    .append(": ")
+                    .append(String.format(Locale.ROOT, "%,d", a.getObservedRows()))
+                    .append(" rows in ")
+                    .append(esc(a.getWindow()))
+                    .append(", score ")
+                    .append(String.format(Locale.ROOT, "%.1f", a.getScore()))
                     .append("</title></g>");
         }
         h.append("</svg><ul class=\"alerts\">");
         for (ExfiltrationAlert a : list) {
-            h.append("<li><span class=\"key ").append(a.getStatus().name().toLowerCase(Locale.ROOT)).append("\"></span>")
-                    .append(esc(a.getStatus().name())).append(' ').append(MINUTE.format(a.getDetectedAt())).append(" &middot; ")
-                    .append(String.format(Locale.ROOT, "%,d", a.getObservedRows())).append(" rows in ").append(esc(a.getWindow()))
-                    .append(" against ").append(String.format(Locale.ROOT, "%,.0f", a.getBaselineRows())).append(" &middot; score ")
-                    .append(String.format(Locale.ROOT, "%.1f", a.getScore())).append(" &middot; ").append(esc(a.getReason())).append("</li>");
+            h.append("<li><span class=\"key ")
+                    .append(a.getStatus().name().toLowerCase(Locale.ROOT))
+                    .append("\"></span>")
+                    .append(esc(a.getStatus().name()))
+                    .append(' ')
+                    .append(MINUTE.format(a.getDetectedAt()))
+                    .append(" &middot; ")
+                    .append(String.format(Locale.ROOT, "%,d", a.getObservedRows()))
+                    .append(" rows in ")
+                    .append(esc(a.getWindow()))
+                    .append(" against ")
+                    .append(String.format(Locale.ROOT, "%,.0f", a.getBaselineRows()))
+                    .append(" &middot; score ")
+                    .append(String.format(Locale.ROOT, "%.1f", a.getScore()))
+                    .append(" &middot; ")
+                    .append(esc(a.getReason()))
+                    .append("</li>");
         }
         h.append("</ul></figure>\n");
     }

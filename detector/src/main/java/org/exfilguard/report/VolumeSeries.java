@@ -26,6 +26,7 @@ public final class VolumeSeries {
     public static final Duration BIN = Duration.ofMinutes(15);
     /** Shown before the first alert of an incident and after its last. */
     public static final Duration BEFORE = Duration.ofDays(3);
+
     public static final Duration AFTER = Duration.ofDays(1);
     /** Longest trailing window drawn: the detector's weekly window. */
     static final Duration MAX_WINDOW = Duration.ofDays(7);
@@ -90,15 +91,23 @@ public final class VolumeSeries {
     public VolumeSeries(List<ExfiltrationAlert> alerts, SensitiveTables sensitive) {
         this.sensitive = sensitive;
         Map<String, List<ExfiltrationAlert>> incidents = new LinkedHashMap<>();
-        alerts.stream().sorted(Comparator.comparing(ExfiltrationAlert::getDetectedAt))
-                .forEach(a -> incidents.computeIfAbsent(a.getIncidentId(), k -> new ArrayList<>()).add(a));
+        alerts.stream()
+                .sorted(Comparator.comparing(ExfiltrationAlert::getDetectedAt))
+                .forEach(a -> incidents
+                        .computeIfAbsent(a.getIncidentId(), k -> new ArrayList<>())
+                        .add(a));
         incidents.forEach((id, list) -> {
             ExfiltrationAlert first = list.get(0);
             Instant last = list.get(list.size() - 1).getDetectedAt();
             Duration window = Duration.between(first.getWindowStart(), first.getWindowEnd());
             window = window.isNegative() ? Duration.ZERO : window.compareTo(MAX_WINDOW) > 0 ? MAX_WINDOW : window;
             Instant viewFrom = floor(first.getDetectedAt().minus(BEFORE));
-            Series s = new Series(id, first.getAccount(), first.getTable(), floor(viewFrom.minus(window)), viewFrom,
+            Series s = new Series(
+                    id,
+                    first.getAccount(),
+                    first.getTable(),
+                    floor(viewFrom.minus(window)),
+                    viewFrom,
                     floor(last.plus(AFTER)).plus(BIN));
             byIncident.put(id, s);
             byAccount.computeIfAbsent(s.account, k -> new ArrayList<>()).add(s);
@@ -106,11 +115,12 @@ public final class VolumeSeries {
     }
 
     /** Reads the database events of {@code inputs} once more and fills the series of {@code alerts}' incidents. */
-    public static VolumeSeries collect(List<ExfiltrationAlert> alerts, List<MergedLogs.Input> inputs, SensitiveTables sensitive)
+    public static VolumeSeries collect(
+            List<ExfiltrationAlert> alerts, List<MergedLogs.Input> inputs, SensitiveTables sensitive)
             throws IOException {
         VolumeSeries series = new VolumeSeries(alerts, sensitive);
         // Merge order is not needed for bin sums; a window of 1 keeps memory to one event per file.
-        try (MergedLogs logs = new MergedLogs(inputs, ParserOptions.defaults(), 1, r -> { })) {
+        try (MergedLogs logs = new MergedLogs(inputs, ParserOptions.defaults(), 1, r -> {})) {
             MergedLogs.Timed t;
             while ((t = logs.next()) != null) {
                 if (t.event() instanceof DbAccessEvent d) {

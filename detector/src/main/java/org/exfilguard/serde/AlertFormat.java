@@ -20,24 +20,39 @@ import org.exfilguard.schema.ExfiltrationAlert;
  * @param renderer the rendering
  * @param topic    where the format is published when it is, as the configuration key naming the topic and its default
  */
-public record AlertFormat(String id, String description, boolean json, Function<ExfiltrationAlert, String> renderer,
-                          Optional<Topic> topic) {
+public record AlertFormat(
+        String id,
+        String description,
+        boolean json,
+        Function<ExfiltrationAlert, String> renderer,
+        Optional<Topic> topic) {
 
     /** The configuration key of a format's topic, the topic's default name, and the key's documentation. */
-    public record Topic(String key, String defaultName, String doc) {
-    }
+    public record Topic(String key, String defaultName, String doc) {}
 
     /** Multi-line text for people, ending with a newline. */
-    public static final AlertFormat TEXT = new AlertFormat("text", "text", false, AlertText::format,
-            Optional.empty());
+    public static final AlertFormat TEXT = new AlertFormat("text", "text", false, AlertText::format, Optional.empty());
     /** The alert's own fields, snake_case. */
-    public static final AlertFormat JSON = new AlertFormat("json", "the alert's own fields", true,
-            JsonRecords::toJson, Optional.empty());
-    public static final AlertFormat OCSF = new AlertFormat("ocsf", "OCSF Detection Findings", true,
-            OcsfFinding::render, Optional.of(new Topic("topic.alerts.json", "exfil-alerts-json",
+    public static final AlertFormat JSON =
+            new AlertFormat("json", "the alert's own fields", true, JsonRecords::toJson, Optional.empty());
+
+    public static final AlertFormat OCSF = new AlertFormat(
+            "ocsf",
+            "OCSF Detection Findings",
+            true,
+            OcsfFinding::render,
+            Optional.of(new Topic(
+                    "topic.alerts.json",
+                    "exfil-alerts-json",
                     "Alerts as OCSF Detection Findings (JSON), for SIEMs that map OCSF (Splunk).")));
-    public static final AlertFormat ECS = new AlertFormat("ecs", "ECS documents", true,
-            EcsAlert::render, Optional.of(new Topic("topic.alerts.ecs", "exfil-alerts-ecs",
+    public static final AlertFormat ECS = new AlertFormat(
+            "ecs",
+            "ECS documents",
+            true,
+            EcsAlert::render,
+            Optional.of(new Topic(
+                    "topic.alerts.ecs",
+                    "exfil-alerts-ecs",
                     "Alerts as Elastic Common Schema documents (JSON), for Elastic, Splunk and other ECS consumers.")));
 
     /** Every format, in the order help text lists them. */

@@ -10,36 +10,36 @@ import org.apache.avro.Schema;
  */
 public interface SchemaRegistryClient extends AutoCloseable {
 
-  /** Registers the schema under the subject (or finds it if already there) and returns its global id. */
-  int register(String subject, Schema schema);
+    /** Registers the schema under the subject (or finds it if already there) and returns its global id. */
+    int register(String subject, Schema schema);
 
-  /** The schema with this global id. */
-  Schema getSchemaById(int id);
+    /** The schema with this global id. */
+    Schema getSchemaById(int id);
 
-  /** Id and version of a schema already registered under the subject; 404 if it is not. */
-  RegisteredSchema lookup(String subject, Schema schema);
+    /** Id and version of a schema already registered under the subject; 404 if it is not. */
+    RegisteredSchema lookup(String subject, Schema schema);
 
-  /** All subjects. */
-  List<String> getAllSubjects();
+    /** All subjects. */
+    List<String> getAllSubjects();
 
-  /** Version numbers of the subject, ascending. */
-  List<Integer> getVersions(String subject);
+    /** Version numbers of the subject, ascending. */
+    List<Integer> getVersions(String subject);
 
-  /** The latest version of the subject. */
-  RegisteredSchema getLatest(String subject);
+    /** The latest version of the subject. */
+    RegisteredSchema getLatest(String subject);
 
-  /** One version of the subject. */
-  RegisteredSchema getVersion(String subject, int version);
+    /** One version of the subject. */
+    RegisteredSchema getVersion(String subject, int version);
 
-  /** Whether the schema is compatible with the subject's latest version under its compatibility level. */
-  CompatibilityResult testCompatibility(String subject, Schema schema);
+    /** Whether the schema is compatible with the subject's latest version under its compatibility level. */
+    CompatibilityResult testCompatibility(String subject, Schema schema);
 
-  /** Compatibility level of the subject, falling back to the global one; null subject = global. */
-  String getCompatibility(String subject);
+    /** Compatibility level of the subject, falling back to the global one; null subject = global. */
+    String getCompatibility(String subject);
 
-  /** Sets the compatibility level of the subject; null subject = global. */
-  void setCompatibility(String subject, String level);
+    /** Sets the compatibility level of the subject; null subject = global. */
+    void setCompatibility(String subject, String level);
 
-  @Override
-  default void close() {}
+    @Override
+    default void close() {}
 }

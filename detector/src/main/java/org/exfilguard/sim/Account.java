@@ -8,5 +8,12 @@ package org.exfilguard.sim;
 public record Account(String name, Role role, String clientIp, String clientHost, int firstDay, int index) {
 
     /** What the account does for a living, which decides its workload. */
-    public enum Role { ANALYST, SERVICE, BACKUP, EXPORTER, DBA, INTRUDER }
+    public enum Role {
+        ANALYST,
+        SERVICE,
+        BACKUP,
+        EXPORTER,
+        DBA,
+        INTRUDER
+    }
 }

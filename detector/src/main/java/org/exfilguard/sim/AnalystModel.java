@@ -102,10 +102,17 @@ final class AnalystModel implements ActorModel {
             var t = cal.at(day, WorkingHours.sample(rng, todayShift));
             if (rng.nextDouble() < 0.3) {
                 String member = tables.memberTable();
-                out.add(EventFactory.read(account, t, Fingerprints.reportJoin(table, member),
-                        List.of(table, member), rows, rows * 3, session));
+                out.add(EventFactory.read(
+                        account,
+                        t,
+                        Fingerprints.reportJoin(table, member),
+                        List.of(table, member),
+                        rows,
+                        rows * 3,
+                        session));
             } else {
-                out.add(EventFactory.read(account, t, Fingerprints.report(table), List.of(table), rows, rows * 2, session));
+                out.add(EventFactory.read(
+                        account, t, Fingerprints.report(table), List.of(table), rows, rows * 2, session));
             }
         }
         OfficeTraffic.addDay(out, account, cal, day, rng, habitual, todayShift, 20, 60);

@@ -39,8 +39,8 @@ final class BackupJobModel implements ActorModel {
             totalRows += rows;
             for (long offset = 0; offset < rows; offset += CHUNK_ROWS) {
                 long n = Math.min(CHUNK_ROWS, rows - offset);
-                out.add(EventFactory.read(account, cal.at(day, hour), Fingerprints.keysetChunk(table),
-                        List.of(table), n, n, session));
+                out.add(EventFactory.read(
+                        account, cal.at(day, hour), Fingerprints.keysetChunk(table), List.of(table), n, n, session));
                 hour += (n / (40_000d + rng.nextInt(20_000)) + 0.05) / 3600;
             }
         }

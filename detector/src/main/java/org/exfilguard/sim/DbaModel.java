@@ -42,14 +42,24 @@ final class DbaModel implements ActorModel {
             var t = cal.at(day, WorkingHours.sample(rng, 0));
             if (rng.nextDouble() < 0.6) {
                 String table = ActorModel.pick(rng, tables.all());
-                out.add(EventFactory.read(account, t, Fingerprints.count(table), List.of(table), 1,
-                        tables.rows(table, day), session));
+                out.add(EventFactory.read(
+                        account, t, Fingerprints.count(table), List.of(table), 1, tables.rows(table, day), session));
             } else {
                 long rows = 20 + rng.nextInt(41);
                 // Connected to the application schema, asking the catalogue about it.
-                String db = tables.memberTable().substring(0, tables.memberTable().indexOf('.'));
-                out.add(EventFactory.statementIn(db, account, t, Fingerprints.SCHEMA_STATS, SCHEMA_TABLES,
-                        org.exfilguard.schema.Operation.SELECT, rows, rows, rows * 100, session));
+                String db =
+                        tables.memberTable().substring(0, tables.memberTable().indexOf('.'));
+                out.add(EventFactory.statementIn(
+                        db,
+                        account,
+                        t,
+                        Fingerprints.SCHEMA_STATS,
+                        SCHEMA_TABLES,
+                        org.exfilguard.schema.Operation.SELECT,
+                        rows,
+                        rows,
+                        rows * 100,
+                        session));
             }
         }
         OfficeTraffic.addDay(out, account, cal, day, rng, habitual, 0, 10, 30);

@@ -16,18 +16,31 @@ final class Destinations {
     static final Destination PAYMENT_API = new Destination("203.0.113.20", "api.payments.example", 443);
 
     private static final String[] SAAS = {
-        "login.office-suite.example", "mail.office-suite.example", "files.office-suite.example",
-        "crm.saas-crm.example", "api.saas-crm.example", "chat.teamchat.example", "cdn.teamchat.example",
-        "docs.wiki-host.example", "tickets.helpdesk.example", "status.cloud-status.example",
-        "analytics.bi-tool.example", "updates.os-vendor.example", "telemetry.os-vendor.example",
-        "repo.package-mirror.example", "meet.video-calls.example", "sso.identity.example",
-        "maps.geo-service.example", "news.industry-news.example", "hr.payroll.example", "cal.office-suite.example"
+        "login.office-suite.example",
+        "mail.office-suite.example",
+        "files.office-suite.example",
+        "crm.saas-crm.example",
+        "api.saas-crm.example",
+        "chat.teamchat.example",
+        "cdn.teamchat.example",
+        "docs.wiki-host.example",
+        "tickets.helpdesk.example",
+        "status.cloud-status.example",
+        "analytics.bi-tool.example",
+        "updates.os-vendor.example",
+        "telemetry.os-vendor.example",
+        "repo.package-mirror.example",
+        "meet.video-calls.example",
+        "sso.identity.example",
+        "maps.geo-service.example",
+        "news.industry-news.example",
+        "hr.payroll.example",
+        "cal.office-suite.example"
     };
 
     static final List<Destination> SAAS_DESTINATIONS = saas();
 
-    private Destinations() {
-    }
+    private Destinations() {}
 
     private static List<Destination> saas() {
         List<Destination> list = new ArrayList<>();

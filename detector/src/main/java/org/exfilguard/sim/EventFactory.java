@@ -10,25 +10,55 @@ import org.exfilguard.schema.Operation;
 final class EventFactory {
     static final String SOURCE_FORMAT = "simulated";
 
-    private EventFactory() {
+    private EventFactory() {}
+
+    static SimEvent.Db read(
+            Account a,
+            Instant t,
+            String fingerprint,
+            List<String> tables,
+            long rows,
+            long rowsExamined,
+            String sessionId) {
+        return statement(
+                a,
+                t,
+                fingerprint,
+                tables,
+                Operation.SELECT,
+                rows,
+                rowsExamined,
+                rows * TableCatalog.BYTES_PER_ROW,
+                sessionId);
     }
 
-    static SimEvent.Db read(Account a, Instant t, String fingerprint, List<String> tables, long rows,
-                            long rowsExamined, String sessionId) {
-        return statement(a, t, fingerprint, tables, Operation.SELECT, rows, rowsExamined,
-                rows * TableCatalog.BYTES_PER_ROW, sessionId);
-    }
-
-    static SimEvent.Db statement(Account a, Instant t, String fingerprint, List<String> tables, Operation op,
-                                 long rows, Long rowsExamined, Long bytes, String sessionId) {
+    static SimEvent.Db statement(
+            Account a,
+            Instant t,
+            String fingerprint,
+            List<String> tables,
+            Operation op,
+            long rows,
+            Long rowsExamined,
+            Long bytes,
+            String sessionId) {
         String first = tables.isEmpty() ? null : tables.get(0);
         String database = first == null ? null : first.substring(0, first.indexOf('.'));
         return statementIn(database, a, t, fingerprint, tables, op, rows, rowsExamined, bytes, sessionId);
     }
 
     /** A statement run while connected to {@code database}, which need not be the database of its tables. */
-    static SimEvent.Db statementIn(String database, Account a, Instant t, String fingerprint, List<String> tables,
-                                   Operation op, long rows, Long rowsExamined, Long bytes, String sessionId) {
+    static SimEvent.Db statementIn(
+            String database,
+            Account a,
+            Instant t,
+            String fingerprint,
+            List<String> tables,
+            Operation op,
+            long rows,
+            Long rowsExamined,
+            Long bytes,
+            String sessionId) {
         DbAccessEvent e = DbAccessEvent.newBuilder()
                 .setEventTime(t)
                 .setAccount(a.name())
@@ -65,6 +95,5 @@ final class EventFactory {
     }
 
     /** An external endpoint; host may be null when only the address is known. */
-    record Destination(String ip, String host, int port) {
-    }
+    record Destination(String ip, String host, int port) {}
 }

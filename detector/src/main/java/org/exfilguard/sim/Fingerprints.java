@@ -5,8 +5,7 @@ package org.exfilguard.sim;
  * name so any configured table gets plausible statements.
  */
 final class Fingerprints {
-    private Fingerprints() {
-    }
+    private Fingerprints() {}
 
     static String pointLookup(String table) {
         return "SELECT * FROM " + table + " WHERE id = ?";

@@ -11,7 +11,8 @@ import org.exfilguard.schema.DbAccessEvent;
  * card-like number, because the logs must not carry anything that looks like member data.
  */
 final class LiteralFiller {
-    private static final java.util.regex.Pattern DATE_COMPARISON = java.util.regex.Pattern.compile("_AT\\s*(>=|<=|>|<|=)$");
+    private static final java.util.regex.Pattern DATE_COMPARISON =
+            java.util.regex.Pattern.compile("_AT\\s*(>=|<=|>|<|=)$");
     private static final String[] STATUSES = {"'active'", "'closed'", "'pending'", "'blocked'"};
     private final SplittableRandom rng;
 
@@ -49,12 +50,15 @@ final class LiteralFiller {
                 out.append(betweenLow + rows - 1);
                 betweenLow = -1;
             } else if (DATE_COMPARISON.matcher(before).find()) {
-                LocalDate d = e.getEventTime().atZone(ZoneOffset.UTC).toLocalDate().minusDays(rng.nextInt(31));
+                LocalDate d =
+                        e.getEventTime().atZone(ZoneOffset.UTC).toLocalDate().minusDays(rng.nextInt(31));
                 out.append('\'').append(d).append(" 00:00:00'");
             } else if (before.endsWith("STATUS =")) {
                 out.append(STATUSES[rng.nextInt(STATUSES.length)]);
             } else if (before.endsWith("TABLE_SCHEMA =")) {
-                out.append('\'').append(e.getDatabase() == null ? "coop" : e.getDatabase()).append('\'');
+                out.append('\'')
+                        .append(e.getDatabase() == null ? "coop" : e.getDatabase())
+                        .append('\'');
             } else {
                 out.append(1 + rng.nextLong(9_999_999L));
             }

@@ -14,8 +14,8 @@ import org.exfilguard.schema.DbAccessEvent;
  * {@code long_query_time=0}), the way mysqld 8.0 does, so the mysql-slow parser reads them back.
  */
 public final class MysqlSlowLogWriter implements Closeable {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
-            .withZone(java.time.ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
     private final Writer out;
     private final LiteralFiller filler;
@@ -38,12 +38,29 @@ public final class MysqlSlowLogWriter implements Closeable {
         String host = e.getClientHost() == null ? "" : e.getClientHost();
         String ip = e.getClientIp() == null ? "" : e.getClientIp();
         StringBuilder b = new StringBuilder(256);
-        b.append("# Time: ").append(TIME.format(e.getEventTime().truncatedTo(ChronoUnit.MICROS))).append('\n');
-        b.append("# User@Host: ").append(e.getAccount()).append('[').append(e.getAccount()).append("] @ ")
-                .append(host).append(" [").append(ip).append("]  Id: ")
-                .append(String.format(Locale.ROOT, "%5s", e.getSessionId() == null ? "0" : e.getSessionId())).append('\n');
-        b.append("# Query_time: ").append(sixDecimals(queryTime)).append("  Lock_time: ").append(sixDecimals(lockTime))
-                .append(" Rows_sent: ").append(e.getRowsReturned()).append("  Rows_examined: ").append(examined).append('\n');
+        b.append("# Time: ")
+                .append(TIME.format(e.getEventTime().truncatedTo(ChronoUnit.MICROS)))
+                .append('\n');
+        b.append("# User@Host: ")
+                .append(e.getAccount())
+                .append('[')
+                .append(e.getAccount())
+                .append("] @ ")
+                .append(host)
+                .append(" [")
+                .append(ip)
+                .append("]  Id: ")
+                .append(String.format(Locale.ROOT, "%5s", e.getSessionId() == null ? "0" : e.getSessionId()))
+                .append('\n');
+        b.append("# Query_time: ")
+                .append(sixDecimals(queryTime))
+                .append("  Lock_time: ")
+                .append(sixDecimals(lockTime))
+                .append(" Rows_sent: ")
+                .append(e.getRowsReturned())
+                .append("  Rows_examined: ")
+                .append(examined)
+                .append('\n');
         // mysqld writes "use" only when the database differs from the last one it wrote to this log.
         if (e.getDatabase() != null && !e.getDatabase().equals(currentDb)) {
             b.append("use ").append(e.getDatabase()).append(";\n");

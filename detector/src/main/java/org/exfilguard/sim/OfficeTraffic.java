@@ -6,11 +6,18 @@ import org.exfilguard.sim.EventFactory.Destination;
 
 /** Web and SaaS flows of a person's workstation during working hours. */
 final class OfficeTraffic {
-    private OfficeTraffic() {
-    }
+    private OfficeTraffic() {}
 
-    static void addDay(List<SimEvent> out, Account a, SimCalendar cal, int day, SplittableRandom rng,
-                       List<Destination> habitual, double shift, int minFlows, int maxFlows) {
+    static void addDay(
+            List<SimEvent> out,
+            Account a,
+            SimCalendar cal,
+            int day,
+            SplittableRandom rng,
+            List<Destination> habitual,
+            double shift,
+            int minFlows,
+            int maxFlows) {
         int flows = minFlows + rng.nextInt(maxFlows - minFlows + 1);
         for (int i = 0; i < flows; i++) {
             Destination d = ActorModel.pick(rng, habitual);
@@ -20,8 +27,8 @@ final class OfficeTraffic {
                 // Sharing a document or a spreadsheet: a normal upload of a few MB.
                 out1 = 1_000_000L + rng.nextLong(19_000_000L);
             }
-            out.add(EventFactory.flow(a, cal.at(day, WorkingHours.sample(rng, shift)), d,
-                    Math.max(200, out1), Math.max(300, in)));
+            out.add(EventFactory.flow(
+                    a, cal.at(day, WorkingHours.sample(rng, shift)), d, Math.max(200, out1), Math.max(300, in)));
         }
     }
 }

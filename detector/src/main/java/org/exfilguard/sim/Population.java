@@ -18,7 +18,12 @@ public record Population(
         double serviceSurgeProbability) {
 
     public Population {
-        if (analysts < 0 || serviceAccounts < 0 || backupJobs < 0 || weeklyExporters < 0 || dbas < 0 || newJoiners < 0) {
+        if (analysts < 0
+                || serviceAccounts < 0
+                || backupJobs < 0
+                || weeklyExporters < 0
+                || dbas < 0
+                || newJoiners < 0) {
             throw new IllegalArgumentException("population sizes must not be negative");
         }
         if (servicePeakPerHour < 1) {
@@ -31,17 +36,31 @@ public record Population(
     }
 
     public Population withAnalysts(int n) {
-        return new Population(n, serviceAccounts, backupJobs, weeklyExporters, dbas, newJoiners,
-                servicePeakPerHour, serviceSurgeProbability);
+        return new Population(
+                n,
+                serviceAccounts,
+                backupJobs,
+                weeklyExporters,
+                dbas,
+                newJoiners,
+                servicePeakPerHour,
+                serviceSurgeProbability);
     }
 
     public Population withServiceAccounts(int n) {
-        return new Population(analysts, n, backupJobs, weeklyExporters, dbas, newJoiners,
-                servicePeakPerHour, serviceSurgeProbability);
+        return new Population(
+                analysts,
+                n,
+                backupJobs,
+                weeklyExporters,
+                dbas,
+                newJoiners,
+                servicePeakPerHour,
+                serviceSurgeProbability);
     }
 
     public Population withServicePeakPerHour(int n) {
-        return new Population(analysts, serviceAccounts, backupJobs, weeklyExporters, dbas, newJoiners,
-                n, serviceSurgeProbability);
+        return new Population(
+                analysts, serviceAccounts, backupJobs, weeklyExporters, dbas, newJoiners, n, serviceSurgeProbability);
     }
 }

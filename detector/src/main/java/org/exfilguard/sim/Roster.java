@@ -18,8 +18,7 @@ final class Roster {
     private static final String[] EXPORTERS = {"etl_weekly_export", "etl_partner_feed", "etl_finance_extract"};
     private static final String[] DBAS = {"dba_ops", "dba_oncall"};
 
-    private Roster() {
-    }
+    private Roster() {}
 
     static List<Account> build(SimulationSpec spec) {
         Population p = spec.population();
@@ -33,28 +32,53 @@ final class Roster {
             if (i >= p.analysts()) {
                 firstDay = Math.min(days - 1, days / 3 + rng.nextInt(Math.max(1, days / 3)));
             }
-            list.add(new Account(name, Account.Role.ANALYST, "10.20." + (1 + i / 200) + "." + (10 + i % 200),
-                    "ws-" + name + ".corp.coop.example", firstDay, list.size()));
+            list.add(new Account(
+                    name,
+                    Account.Role.ANALYST,
+                    "10.20." + (1 + i / 200) + "." + (10 + i % 200),
+                    "ws-" + name + ".corp.coop.example",
+                    firstDay,
+                    list.size()));
         }
         for (int i = 0; i < p.serviceAccounts(); i++) {
             String name = i < SERVICES.length ? SERVICES[i] : "svc_app_" + (i + 1);
-            list.add(new Account(name, Account.Role.SERVICE, "10.10.1." + (10 + i),
-                    String.format("app-%02d.prod.coop.example", i + 1), 0, list.size()));
+            list.add(new Account(
+                    name,
+                    Account.Role.SERVICE,
+                    "10.10.1." + (10 + i),
+                    String.format("app-%02d.prod.coop.example", i + 1),
+                    0,
+                    list.size()));
         }
         for (int i = 0; i < p.backupJobs(); i++) {
             String name = i == 0 ? "bkp_nightly" : "bkp_nightly_" + (i + 1);
-            list.add(new Account(name, Account.Role.BACKUP, "10.30.1." + (10 + i),
-                    String.format("bkp-%02d.infra.coop.example", i + 1), 0, list.size()));
+            list.add(new Account(
+                    name,
+                    Account.Role.BACKUP,
+                    "10.30.1." + (10 + i),
+                    String.format("bkp-%02d.infra.coop.example", i + 1),
+                    0,
+                    list.size()));
         }
         for (int i = 0; i < p.weeklyExporters(); i++) {
             String name = i < EXPORTERS.length ? EXPORTERS[i] : "etl_export_" + (i + 1);
-            list.add(new Account(name, Account.Role.EXPORTER, "10.30.2." + (10 + i),
-                    String.format("etl-%02d.infra.coop.example", i + 1), 0, list.size()));
+            list.add(new Account(
+                    name,
+                    Account.Role.EXPORTER,
+                    "10.30.2." + (10 + i),
+                    String.format("etl-%02d.infra.coop.example", i + 1),
+                    0,
+                    list.size()));
         }
         for (int i = 0; i < p.dbas(); i++) {
             String name = i < DBAS.length ? DBAS[i] : "dba_" + (i + 1);
-            list.add(new Account(name, Account.Role.DBA, "10.40.1." + (10 + i),
-                    String.format("adm-%02d.corp.coop.example", i + 1), 0, list.size()));
+            list.add(new Account(
+                    name,
+                    Account.Role.DBA,
+                    "10.40.1." + (10 + i),
+                    String.format("adm-%02d.corp.coop.example", i + 1),
+                    0,
+                    list.size()));
         }
         return List.copyOf(list);
     }

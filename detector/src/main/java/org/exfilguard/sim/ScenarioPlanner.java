@@ -19,7 +19,9 @@ import org.exfilguard.sim.EventFactory.Destination;
  * are materialised up front: their truth, with exact rows and times, is known before streaming starts.
  */
 final class ScenarioPlanner {
-    private static final String[] NEW_ACCOUNT_NAMES = {"ext_audit_tmp", "svc_report_tmp", "contractor07", "temp_migration"};
+    private static final String[] NEW_ACCOUNT_NAMES = {
+        "ext_audit_tmp", "svc_report_tmp", "contractor07", "temp_migration"
+    };
 
     private final SimulationSpec spec;
     private final SimCalendar cal;
@@ -34,11 +36,14 @@ final class ScenarioPlanner {
      * Events and labels of all injected scenarios, and the days on which an analyst's own workload moves
      * later (hours later by day, per account), which the analyst's model generates.
      */
-    record Plan(List<SimEvent> events, List<TruthEntry> truth, Map<String, Map<Integer, Double>> lateDays) {
-    }
+    record Plan(List<SimEvent> events, List<TruthEntry> truth, Map<String, Map<Integer, Double>> lateDays) {}
 
-    ScenarioPlanner(SimulationSpec spec, SimCalendar cal, TableCatalog tables, List<Account> roster,
-                    Map<String, ServiceAccountModel> services) {
+    ScenarioPlanner(
+            SimulationSpec spec,
+            SimCalendar cal,
+            TableCatalog tables,
+            List<Account> roster,
+            Map<String, ServiceAccountModel> services) {
         this.spec = spec;
         this.cal = cal;
         this.tables = tables;
@@ -81,7 +86,9 @@ final class ScenarioPlanner {
             truth.addAll(b.truth());
         }
         events.sort(Comparator.comparing(SimEvent::time));
-        truth.sort(Comparator.comparing(TruthEntry::start).thenComparing(TruthEntry::scenarioId).thenComparing(TruthEntry::account));
+        truth.sort(Comparator.comparing(TruthEntry::start)
+                .thenComparing(TruthEntry::scenarioId)
+                .thenComparing(TruthEntry::account));
         return new Plan(List.copyOf(events), List.copyOf(truth), Map.copyOf(lateDays));
     }
 
@@ -139,8 +146,13 @@ final class ScenarioPlanner {
         long stepMillis = Duration.ofHours(1).toMillis() / sizes.size();
         for (int i = 0; i < sizes.size(); i++) {
             long n = sizes.get(i);
-            b.read(a, start.plusMillis(i * stepMillis + rng.nextLong(Math.max(1, stepMillis))),
-                    Fingerprints.rangeRead(b.table), n, n, ActorModel.sessionId(a, day, 8 + rng.nextInt(4)));
+            b.read(
+                    a,
+                    start.plusMillis(i * stepMillis + rng.nextLong(Math.max(1, stepMillis))),
+                    Fingerprints.rangeRead(b.table),
+                    n,
+                    n,
+                    ActorModel.sessionId(a, day, 8 + rng.nextInt(4)));
         }
     }
 
@@ -149,20 +161,38 @@ final class ScenarioPlanner {
         int day = day(s, rng, 1, false);
         Instant start = start(s, day, 3 + (rng.nextDouble() * 30 - 10) / 60);
         long rows = rowsOr(s, 200_000);
-        dump(b, a, start, Duration.ofMinutes(15 + rng.nextInt(16)), rows, 5_000 + rng.nextInt(5_001),
-                Fingerprints.keysetChunk(b.table), ActorModel.sessionId(a, day, 902), false);
+        dump(
+                b,
+                a,
+                start,
+                Duration.ofMinutes(15 + rng.nextInt(16)),
+                rows,
+                5_000 + rng.nextInt(5_001),
+                Fingerprints.keysetChunk(b.table),
+                ActorModel.sessionId(a, day, 902),
+                false);
     }
 
     private void newAccount(ScenarioSpec s, SplittableRandom rng, Builder b, int index) {
-        String name = s.account() != null ? s.account() : NEW_ACCOUNT_NAMES[index % NEW_ACCOUNT_NAMES.length]
-                + (index >= NEW_ACCOUNT_NAMES.length ? "_" + index : "");
+        String name = s.account() != null
+                ? s.account()
+                : NEW_ACCOUNT_NAMES[index % NEW_ACCOUNT_NAMES.length]
+                        + (index >= NEW_ACCOUNT_NAMES.length ? "_" + index : "");
         // Office range, but an address no normal account uses; unresolved host, as a fresh laptop would be.
         Account a = new Account(name, Account.Role.INTRUDER, "10.20.250." + (10 + index % 200), null, 0, 1_000 + index);
         int day = day(s, rng, 1, true);
         Instant start = start(s, day, 10 + rng.nextDouble() * 6);
         long rows = rowsOr(s, 500_000);
-        dump(b, a, start, Duration.ofMinutes(60 + rng.nextInt(121)), rows, 10_000,
-                Fingerprints.offsetDump(b.table), ActorModel.sessionId(a, day, 0), true);
+        dump(
+                b,
+                a,
+                start,
+                Duration.ofMinutes(60 + rng.nextInt(121)),
+                rows,
+                10_000,
+                Fingerprints.offsetDump(b.table),
+                ActorModel.sessionId(a, day, 0),
+                true);
     }
 
     private void multiAccount(ScenarioSpec s, SplittableRandom rng, Builder b) {
@@ -172,12 +202,22 @@ final class ScenarioPlanner {
         long third = total / 3;
         for (int k = 0; k < 3; k++) {
             Account a = k == 0 ? victim(s, rng, Account.Role.ANALYST) : victim(null, rng, Account.Role.ANALYST);
-            Instant start = s.timeOfDay() != null && k == 0 ? cal.at(day, s.timeOfDay())
+            Instant start = s.timeOfDay() != null && k == 0
+                    ? cal.at(day, s.timeOfDay())
                     : cal.at(day, evening + rng.nextDouble() * 0.5);
             long rows = k == 2 ? total - 2 * third : third;
             b.beginAccount();
-            dumpFrom(b, a, start, Duration.ofMinutes(20 + rng.nextInt(41)), rows, 20_000,
-                    Fingerprints.keysetChunk(b.table), ActorModel.sessionId(a, day, 903), k * third, false);
+            dumpFrom(
+                    b,
+                    a,
+                    start,
+                    Duration.ofMinutes(20 + rng.nextInt(41)),
+                    rows,
+                    20_000,
+                    Fingerprints.keysetChunk(b.table),
+                    ActorModel.sessionId(a, day, 903),
+                    k * third,
+                    false);
         }
     }
 
@@ -187,7 +227,16 @@ final class ScenarioPlanner {
         Instant start = start(s, day, 10 + rng.nextDouble() * 8);
         long rows = rowsOr(s, 300_000 + rng.nextLong(500_001));
         Duration readSpan = Duration.ofMinutes(10 + rng.nextInt(21));
-        dump(b, a, start, readSpan, rows, 25_000, Fingerprints.offsetDump(b.table), ActorModel.sessionId(a, day, 904), true);
+        dump(
+                b,
+                a,
+                start,
+                readSpan,
+                rows,
+                25_000,
+                Fingerprints.offsetDump(b.table),
+                ActorModel.sessionId(a, day, 904),
+                true);
         Destination target = Destinations.exfiltrationTarget(index);
         long bytes = rows * TableCatalog.BYTES_PER_ROW;
         int flows = 5 + rng.nextInt(16);
@@ -203,16 +252,32 @@ final class ScenarioPlanner {
 
     private void nightRead(ScenarioSpec s, SplittableRandom rng, Builder b, int index) {
         Account a = victim(s, rng, Account.Role.ANALYST);
-        String table = s.table() != null ? b.table : tables.sensitive().get(tables.sensitive().size() - 1);
+        String table = s.table() != null
+                ? b.table
+                : tables.sensitive().get(tables.sensitive().size() - 1);
         Builder cards = b.onTable(table);
         int day = day(s, rng, 1, false);
         Instant start = start(s, day, 0.5 + rng.nextDouble() * 3.5);
         long rows = rowsOr(s, 1_500 + rng.nextLong(7_501));
         Duration span = Duration.ofMinutes(20 + rng.nextInt(21));
-        dump(cards, a, start, span, rows, 100 + rng.nextInt(401), Fingerprints.keysetChunk(table),
-                ActorModel.sessionId(a, day, 905), false);
-        upload(cards, a, start.plus(span).plus(Duration.ofMinutes(5 + rng.nextInt(26))),
-                Destinations.exfiltrationTarget(index), 5_000_000L + rng.nextLong(15_000_001L), 3 + rng.nextInt(6), rng);
+        dump(
+                cards,
+                a,
+                start,
+                span,
+                rows,
+                100 + rng.nextInt(401),
+                Fingerprints.keysetChunk(table),
+                ActorModel.sessionId(a, day, 905),
+                false);
+        upload(
+                cards,
+                a,
+                start.plus(span).plus(Duration.ofMinutes(5 + rng.nextInt(26))),
+                Destinations.exfiltrationTarget(index),
+                5_000_000L + rng.nextLong(15_000_001L),
+                3 + rng.nextInt(6),
+                rng);
     }
 
     private void slowDrift(ScenarioSpec s, SplittableRandom rng, Builder b) {
@@ -258,8 +323,16 @@ final class ScenarioPlanner {
             Instant from = start.plusMillis(rng.nextLong(Duration.ofMinutes(5).toMillis()));
             long rows = perFiveMinutes * span.toMinutes() / 5;
             // One statement a minute: the rate of someone paging through results.
-            dump(b, a, from, span, rows, (int) Math.max(1, perFiveMinutes / 5), Fingerprints.memberDetail(b.table),
-                    ActorModel.sessionId(a, day, 907), false);
+            dump(
+                    b,
+                    a,
+                    from,
+                    span,
+                    rows,
+                    (int) Math.max(1, perFiveMinutes / 5),
+                    Fingerprints.memberDetail(b.table),
+                    ActorModel.sessionId(a, day, 907),
+                    false);
         }
     }
 
@@ -269,24 +342,58 @@ final class ScenarioPlanner {
         Instant start = start(s, day, 10 + rng.nextDouble() * 6);
         long rows = rowsOr(s, 2_000 + rng.nextLong(7_001));
         Duration span = Duration.ofMinutes(5 + rng.nextInt(16));
-        dump(b, a, start, span, rows, 200 + rng.nextInt(801), Fingerprints.memberDetail(b.table),
-                ActorModel.sessionId(a, day, 908), false);
-        upload(b, a, start.plus(span).plus(Duration.ofMinutes(5 + rng.nextInt(26))),
-                Destinations.exfiltrationTarget(index), 2_000_000L + rng.nextLong(18_000_001L), 2 + rng.nextInt(7), rng);
+        dump(
+                b,
+                a,
+                start,
+                span,
+                rows,
+                200 + rng.nextInt(801),
+                Fingerprints.memberDetail(b.table),
+                ActorModel.sessionId(a, day, 908),
+                false);
+        upload(
+                b,
+                a,
+                start.plus(span).plus(Duration.ofMinutes(5 + rng.nextInt(26))),
+                Destinations.exfiltrationTarget(index),
+                2_000_000L + rng.nextLong(18_000_001L),
+                2 + rng.nextInt(7),
+                rng);
     }
 
     private void firstDayEgress(ScenarioSpec s, SplittableRandom rng, Builder b, int index) {
         Account usual = victim(s, rng, Account.Role.ANALYST);
         // The same person on a workstation that has never sent a byte: its first day of egress history.
-        Account a = new Account(usual.name(), usual.role(), "10.20.251." + (10 + index % 200),
-                "ws-new-" + usual.name() + ".corp.coop.example", usual.firstDay(), usual.index());
+        Account a = new Account(
+                usual.name(),
+                usual.role(),
+                "10.20.251." + (10 + index % 200),
+                "ws-new-" + usual.name() + ".corp.coop.example",
+                usual.firstDay(),
+                usual.index());
         int day = day(s, rng, 1, true);
         Instant start = start(s, day, 10 + rng.nextDouble() * 6);
         long rows = rowsOr(s, 100_000 + rng.nextLong(400_001));
         Duration span = Duration.ofMinutes(10 + rng.nextInt(21));
-        dump(b, a, start, span, rows, 25_000, Fingerprints.offsetDump(b.table), ActorModel.sessionId(a, day, 909), true);
-        upload(b, a, start.plus(span).plus(Duration.ofMinutes(5 + rng.nextInt(26))),
-                Destinations.exfiltrationTarget(index), 50_000_000L + rng.nextLong(150_000_001L), 5 + rng.nextInt(16), rng);
+        dump(
+                b,
+                a,
+                start,
+                span,
+                rows,
+                25_000,
+                Fingerprints.offsetDump(b.table),
+                ActorModel.sessionId(a, day, 909),
+                true);
+        upload(
+                b,
+                a,
+                start.plus(span).plus(Duration.ofMinutes(5 + rng.nextInt(26))),
+                Destinations.exfiltrationTarget(index),
+                50_000_000L + rng.nextLong(150_000_001L),
+                5 + rng.nextInt(16),
+                rng);
     }
 
     /** Benign: the analyst's own workload, 6-9 hours later on five working days. Rows 0: nothing is taken. */
@@ -343,8 +450,8 @@ final class ScenarioPlanner {
     }
 
     /** An upload of {@code bytes} in {@code flows} flows, 30-120 s apart, starting at {@code t}. */
-    private static void upload(Builder b, Account a, Instant t, Destination target, long bytes, int flows,
-                               SplittableRandom rng) {
+    private static void upload(
+            Builder b, Account a, Instant t, Destination target, long bytes, int flows, SplittableRandom rng) {
         long sent = 0;
         for (int i = 0; i < flows; i++) {
             long n = i == flows - 1 ? bytes - sent : bytes / flows;
@@ -354,15 +461,32 @@ final class ScenarioPlanner {
         }
     }
 
-    private void dump(Builder b, Account a, Instant start, Duration span, long rows, int chunk, String fp,
-                      String session, boolean offsetScan) {
+    private void dump(
+            Builder b,
+            Account a,
+            Instant start,
+            Duration span,
+            long rows,
+            int chunk,
+            String fp,
+            String session,
+            boolean offsetScan) {
         b.beginAccount();
         dumpFrom(b, a, start, span, rows, chunk, fp, session, 0, offsetScan);
     }
 
     /** Evenly spaced chunks; an OFFSET scan examines every row it skips, a keyset scan does not. */
-    private void dumpFrom(Builder b, Account a, Instant start, Duration span, long rows, int chunk, String fp,
-                          String session, long firstOffset, boolean offsetScan) {
+    private void dumpFrom(
+            Builder b,
+            Account a,
+            Instant start,
+            Duration span,
+            long rows,
+            int chunk,
+            String fp,
+            String session,
+            long firstOffset,
+            boolean offsetScan) {
         long statements = Math.max(1, (rows + chunk - 1) / chunk);
         long step = span.toMillis() / statements;
         long offset = firstOffset;
@@ -375,11 +499,17 @@ final class ScenarioPlanner {
 
     private Account victim(ScenarioSpec s, SplittableRandom rng, Account.Role role) {
         if (s != null && s.account() != null) {
-            return roster.stream().filter(a -> a.name().equals(s.account())).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("scenario account not in the population: " + s.account()));
+            return roster.stream()
+                    .filter(a -> a.name().equals(s.account()))
+                    .findFirst()
+                    .orElseThrow(() ->
+                            new IllegalArgumentException("scenario account not in the population: " + s.account()));
         }
         Predicate<Account> fits = a -> a.role() == role && a.firstDay() == 0;
-        List<Account> fresh = roster.stream().filter(fits).filter(a -> !used.contains(a.name())).toList();
+        List<Account> fresh = roster.stream()
+                .filter(fits)
+                .filter(a -> !used.contains(a.name()))
+                .toList();
         List<Account> pool = fresh.isEmpty() ? roster.stream().filter(fits).toList() : fresh;
         if (pool.isEmpty()) {
             throw new IllegalArgumentException("the population has no " + role + " account for a scenario");
@@ -427,8 +557,13 @@ final class ScenarioPlanner {
             this(id, kind, table, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         }
 
-        private Builder(String id, ScenarioKind kind, String table, List<SimEvent> events,
-                        List<List<SimEvent>> perAccount, List<TruthEntry> labels) {
+        private Builder(
+                String id,
+                ScenarioKind kind,
+                String table,
+                List<SimEvent> events,
+                List<List<SimEvent>> perAccount,
+                List<TruthEntry> labels) {
             this.id = id;
             this.kind = kind;
             this.table = table;
@@ -476,8 +611,14 @@ final class ScenarioPlanner {
                 if (evs.isEmpty()) {
                     continue;
                 }
-                Instant start = evs.stream().map(SimEvent::time).min(Comparator.naturalOrder()).orElseThrow();
-                Instant end = evs.stream().map(SimEvent::time).max(Comparator.naturalOrder()).orElseThrow();
+                Instant start = evs.stream()
+                        .map(SimEvent::time)
+                        .min(Comparator.naturalOrder())
+                        .orElseThrow();
+                Instant end = evs.stream()
+                        .map(SimEvent::time)
+                        .max(Comparator.naturalOrder())
+                        .orElseThrow();
                 long rows = 0;
                 String account = null;
                 String ip = null;

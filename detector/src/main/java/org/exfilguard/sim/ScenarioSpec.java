@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param timeOfDay local start time; null draws one typical of the kind
  * @param rows      rows to extract (per account for MULTI_ACCOUNT: the total); null draws one typical of the kind
  */
-public record ScenarioSpec(ScenarioKind kind, String account, String table, Integer day, LocalTime timeOfDay, Long rows) {
+public record ScenarioSpec(
+        ScenarioKind kind, String account, String table, Integer day, LocalTime timeOfDay, Long rows) {
 
     public ScenarioSpec {
         Objects.requireNonNull(kind, "kind");

@@ -2,8 +2,7 @@ package org.exfilguard.sim;
 
 /** Derives independent, reproducible random streams from the spec seed. */
 final class Seeds {
-    private Seeds() {
-    }
+    private Seeds() {}
 
     /** SplitMix64 finaliser over the combined inputs: neighbouring inputs give unrelated seeds. */
     static long mix(long... parts) {

@@ -15,6 +15,7 @@ final class ServiceAccountModel implements ActorModel {
     private static final double PAGE_SHARE = 0.03;
     /** Mean member rows per member statement: 97% small lookups (about 6.5 rows), 3% pages of 100-300. */
     static final double MEAN_MEMBER_ROWS = 0.97 * 6.5 + 0.03 * 200;
+
     private static final int POOL = 8;
 
     private final Account account;
@@ -77,7 +78,8 @@ final class ServiceAccountModel implements ActorModel {
                     out.add(EventFactory.read(account, t, fp, List.of(member), rows, rows, session));
                 } else if (kind < MEMBER_SHARE + CARD_SHARE) {
                     long rows = 1 + rng.nextInt(5);
-                    out.add(EventFactory.read(account, t, Fingerprints.byOwner(cards), List.of(cards), rows, rows, session));
+                    out.add(EventFactory.read(
+                            account, t, Fingerprints.byOwner(cards), List.of(cards), rows, rows, session));
                 } else if (!tables.other().isEmpty()) {
                     String table = ActorModel.pick(rng, tables.other());
                     long rows = 1 + rng.nextInt(50);
@@ -87,8 +89,12 @@ final class ServiceAccountModel implements ActorModel {
             }
             int calls = ActorModel.poisson(rng, 2 + 4 * diurnal(h + 0.5));
             for (int i = 0; i < calls; i++) {
-                out.add(EventFactory.flow(account, cal.at(day, h + rng.nextDouble()), Destinations.PAYMENT_API,
-                        2_000 + rng.nextInt(30_000), 1_000 + rng.nextInt(10_000)));
+                out.add(EventFactory.flow(
+                        account,
+                        cal.at(day, h + rng.nextDouble()),
+                        Destinations.PAYMENT_API,
+                        2_000 + rng.nextInt(30_000),
+                        1_000 + rng.nextInt(10_000)));
             }
         }
         out.sort(Comparator.comparing(SimEvent::time));

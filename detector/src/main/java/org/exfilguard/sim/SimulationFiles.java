@@ -32,12 +32,16 @@ public final class SimulationFiles {
     }
 
     /** What was written. */
-    public record Summary(long dbEvents, long egressEvents, Instant firstEvent, Instant lastEvent,
-                          List<TruthEntry> truth, Map<ScenarioKind, Integer> incidentsByKind, List<Path> files) {
-    }
+    public record Summary(
+            long dbEvents,
+            long egressEvents,
+            Instant firstEvent,
+            Instant lastEvent,
+            List<TruthEntry> truth,
+            Map<ScenarioKind, Integer> incidentsByKind,
+            List<Path> files) {}
 
-    private SimulationFiles() {
-    }
+    private SimulationFiles() {}
 
     public static Summary write(WorkloadSimulator sim, Path dir, Set<Format> formats) throws IOException {
         Files.createDirectories(dir);
@@ -54,7 +58,8 @@ public final class SimulationFiles {
         try {
             if (formats.contains(Format.SLOWLOG)) {
                 slow = new MysqlSlowLogWriter(open(dir.resolve(SLOW_LOG), files), seed);
-                conn = new ZeekConnLogWriter(open(dir.resolve(CONN_LOG), files), sim.spec().start(), seed);
+                conn = new ZeekConnLogWriter(
+                        open(dir.resolve(CONN_LOG), files), sim.spec().start(), seed);
             }
             if (formats.contains(Format.CANONICAL)) {
                 dbJson = open(dir.resolve(DB_JSONL), files);

@@ -34,9 +34,14 @@ public record SimulationSpec(
     /** The analyst who runs the demo's smash-and-grab. */
     public static final String DEMO_CULPRIT = "jdoe";
     /** The kinds of the standard preset, in its order; later kinds are added to the extended preset only. */
-    public static final List<ScenarioKind> STANDARD_KINDS = List.of(ScenarioKind.SMASH_AND_GRAB,
-            ScenarioKind.LOW_AND_SLOW, ScenarioKind.COMPROMISED_SERVICE, ScenarioKind.OFF_HOURS,
-            ScenarioKind.NEW_ACCOUNT, ScenarioKind.MULTI_ACCOUNT, ScenarioKind.READ_THEN_EGRESS);
+    public static final List<ScenarioKind> STANDARD_KINDS = List.of(
+            ScenarioKind.SMASH_AND_GRAB,
+            ScenarioKind.LOW_AND_SLOW,
+            ScenarioKind.COMPROMISED_SERVICE,
+            ScenarioKind.OFF_HOURS,
+            ScenarioKind.NEW_ACCOUNT,
+            ScenarioKind.MULTI_ACCOUNT,
+            ScenarioKind.READ_THEN_EGRESS);
     /** A Monday, so the weekly export and the working week line up with day 0. */
     public static final Instant DEFAULT_START = Instant.parse("2026-03-02T00:00:00Z");
 
@@ -50,8 +55,11 @@ public record SimulationSpec(
         if (sensitiveTables == null || sensitiveTables.isEmpty()) {
             throw new IllegalArgumentException("at least one sensitive table is needed");
         }
-        sensitiveTables = sensitiveTables.stream().map(SimulationSpec::normaliseTable).toList();
-        otherTables = otherTables == null ? List.of() : otherTables.stream().map(SimulationSpec::normaliseTable).toList();
+        sensitiveTables =
+                sensitiveTables.stream().map(SimulationSpec::normaliseTable).toList();
+        otherTables = otherTables == null
+                ? List.of()
+                : otherTables.stream().map(SimulationSpec::normaliseTable).toList();
         scenarios = scenarios == null ? List.of() : List.copyOf(scenarios);
         if (scenarioWindowDays < 1) {
             throw new IllegalArgumentException("scenarioWindowDays must be at least 1");
@@ -74,10 +82,19 @@ public record SimulationSpec(
      */
     public static SimulationSpec demo() {
         Population population = new Population(22, 1, 1, 0, 1, 0, 800, 0.0);
-        ScenarioSpec grab = new ScenarioSpec(ScenarioKind.SMASH_AND_GRAB, DEMO_CULPRIT, "coop.members",
-                -1, LocalTime.of(10, 30), 1_200_000L);
-        return new SimulationSpec(42L, DEFAULT_START, 15, ZoneOffset.UTC, population,
-                DEFAULT_SENSITIVE_TABLES, DEFAULT_OTHER_TABLES, 1_800_000L, List.of(grab), 1);
+        ScenarioSpec grab = new ScenarioSpec(
+                ScenarioKind.SMASH_AND_GRAB, DEMO_CULPRIT, "coop.members", -1, LocalTime.of(10, 30), 1_200_000L);
+        return new SimulationSpec(
+                42L,
+                DEFAULT_START,
+                15,
+                ZoneOffset.UTC,
+                population,
+                DEFAULT_SENSITIVE_TABLES,
+                DEFAULT_OTHER_TABLES,
+                1_800_000L,
+                List.of(grab),
+                1);
     }
 
     /**
@@ -91,8 +108,17 @@ public record SimulationSpec(
             scenarios.add(ScenarioSpec.random(kind));
             scenarios.add(ScenarioSpec.random(kind));
         }
-        return new SimulationSpec(seed, DEFAULT_START, 28, ZoneOffset.UTC, population,
-                DEFAULT_SENSITIVE_TABLES, DEFAULT_OTHER_TABLES, 0L, scenarios, 14);
+        return new SimulationSpec(
+                seed,
+                DEFAULT_START,
+                28,
+                ZoneOffset.UTC,
+                population,
+                DEFAULT_SENSITIVE_TABLES,
+                DEFAULT_OTHER_TABLES,
+                0L,
+                scenarios,
+                14);
     }
 
     /**
@@ -117,28 +143,73 @@ public record SimulationSpec(
     }
 
     public SimulationSpec withSeed(long newSeed) {
-        return new SimulationSpec(newSeed, start, days, zone, population, sensitiveTables, otherTables,
-                memberRows, scenarios, scenarioWindowDays);
+        return new SimulationSpec(
+                newSeed,
+                start,
+                days,
+                zone,
+                population,
+                sensitiveTables,
+                otherTables,
+                memberRows,
+                scenarios,
+                scenarioWindowDays);
     }
 
     public SimulationSpec withStart(Instant newStart) {
-        return new SimulationSpec(seed, newStart, days, zone, population, sensitiveTables, otherTables,
-                memberRows, scenarios, scenarioWindowDays);
+        return new SimulationSpec(
+                seed,
+                newStart,
+                days,
+                zone,
+                population,
+                sensitiveTables,
+                otherTables,
+                memberRows,
+                scenarios,
+                scenarioWindowDays);
     }
 
     /** Changes the length; the scenario window shrinks with it if needed. */
     public SimulationSpec withDays(int newDays) {
-        return new SimulationSpec(seed, start, newDays, zone, population, sensitiveTables, otherTables,
-                memberRows, scenarios, Math.min(scenarioWindowDays, newDays));
+        return new SimulationSpec(
+                seed,
+                start,
+                newDays,
+                zone,
+                population,
+                sensitiveTables,
+                otherTables,
+                memberRows,
+                scenarios,
+                Math.min(scenarioWindowDays, newDays));
     }
 
     public SimulationSpec withPopulation(Population newPopulation) {
-        return new SimulationSpec(seed, start, days, zone, newPopulation, sensitiveTables, otherTables,
-                memberRows, scenarios, scenarioWindowDays);
+        return new SimulationSpec(
+                seed,
+                start,
+                days,
+                zone,
+                newPopulation,
+                sensitiveTables,
+                otherTables,
+                memberRows,
+                scenarios,
+                scenarioWindowDays);
     }
 
     public SimulationSpec withScenarios(List<ScenarioSpec> newScenarios) {
-        return new SimulationSpec(seed, start, days, zone, population, sensitiveTables, otherTables,
-                memberRows, newScenarios, scenarioWindowDays);
+        return new SimulationSpec(
+                seed,
+                start,
+                days,
+                zone,
+                population,
+                sensitiveTables,
+                otherTables,
+                memberRows,
+                newScenarios,
+                scenarioWindowDays);
     }
 }

@@ -10,6 +10,7 @@ final class TableCatalog {
 
     /** Average row width sent to the client; the brief's "about 150 bytes a row". */
     public static final int BYTES_PER_ROW = 150;
+
     private static final double DAILY_GROWTH = 0.0005;
 
     private final Map<String, Long> baseRows = new HashMap<>();
@@ -54,6 +55,7 @@ final class TableCatalog {
 
     /** Any table, sensitive or not, for DBA housekeeping. */
     public List<String> all() {
-        return java.util.stream.Stream.concat(sensitive.stream(), other.stream()).toList();
+        return java.util.stream.Stream.concat(sensitive.stream(), other.stream())
+                .toList();
     }
 }

@@ -17,8 +17,7 @@ import java.util.List;
 public final class TruthJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private TruthJson() {
-    }
+    private TruthJson() {}
 
     public static String toJson(TruthEntry t) {
         ObjectNode n = MAPPER.createObjectNode();
@@ -46,9 +45,13 @@ public final class TruthJson {
                     throw new IllegalArgumentException("missing " + f);
                 }
             }
-            return new TruthEntry(n.get("scenario_id").asText(), ScenarioKind.valueOf(n.get("kind").asText()),
-                    n.get("account").asText(), n.get("table").asText(),
-                    time(n.get("start")), time(n.get("end")),
+            return new TruthEntry(
+                    n.get("scenario_id").asText(),
+                    ScenarioKind.valueOf(n.get("kind").asText()),
+                    n.get("account").asText(),
+                    n.get("table").asText(),
+                    time(n.get("start")),
+                    time(n.get("end")),
                     n.hasNonNull("client_ip") ? n.get("client_ip").asText() : null,
                     n.hasNonNull("egress_dst_ip") ? n.get("egress_dst_ip").asText() : null,
                     n.path("rows").asLong(0));

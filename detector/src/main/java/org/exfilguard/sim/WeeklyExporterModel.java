@@ -38,7 +38,8 @@ final class WeeklyExporterModel implements ActorModel {
         String session = ActorModel.sessionId(account, day, 0);
         for (long offset = 0; offset < rows; offset += CHUNK_ROWS) {
             long n = Math.min(CHUNK_ROWS, rows - offset);
-            out.add(EventFactory.read(account, cal.at(day, hour), Fingerprints.exportChunk(table), List.of(table), n, n, session));
+            out.add(EventFactory.read(
+                    account, cal.at(day, hour), Fingerprints.exportChunk(table), List.of(table), n, n, session));
             hour += (n / 30_000d + 0.2) / 3600;
         }
         long bytes = rows * 60; // a CSV of a few columns

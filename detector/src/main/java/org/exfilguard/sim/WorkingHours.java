@@ -15,8 +15,7 @@ final class WorkingHours {
         TOTAL = t;
     }
 
-    private WorkingHours() {
-    }
+    private WorkingHours() {}
 
     /** A fractional local hour in 08:00-18:00, shifted by {@code shift} hours for early or late starters. */
     static double sample(SplittableRandom rng, double shift) {

@@ -52,8 +52,10 @@ public final class WorkloadSimulator {
         }
         this.plan = new ScenarioPlanner(spec, cal, tables, accounts, services).plan();
         // A late shift changes when an analyst's own workload happens, so its model, not the planner, makes it.
-        models.replaceAll(m -> m instanceof AnalystModel analyst && plan.lateDays().containsKey(m.account().name())
-                ? analyst.withLateDays(plan.lateDays().get(m.account().name())) : m);
+        models.replaceAll(m -> m instanceof AnalystModel analyst
+                        && plan.lateDays().containsKey(m.account().name())
+                ? analyst.withLateDays(plan.lateDays().get(m.account().name()))
+                : m);
     }
 
     public SimulationSpec spec() {
@@ -81,8 +83,8 @@ public final class WorkloadSimulator {
     }
 
     public Stream<SimEvent> stream() {
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(events(),
-                Spliterator.ORDERED | Spliterator.NONNULL), false);
+        return StreamSupport.stream(
+                Spliterators.spliteratorUnknownSize(events(), Spliterator.ORDERED | Spliterator.NONNULL), false);
     }
 
     public void forEach(Consumer<? super SimEvent> sink) {
@@ -117,7 +119,10 @@ public final class WorkloadSimulator {
         public boolean hasNext() {
             while (pos >= current.size() && nextDay < cal.days()) {
                 int day = nextDay++;
-                current = model.day(day, new SplittableRandom(Seeds.mix(spec.seed(), model.account().index(), day)));
+                current = model.day(
+                        day,
+                        new SplittableRandom(
+                                Seeds.mix(spec.seed(), model.account().index(), day)));
                 pos = 0;
             }
             return pos < current.size();
@@ -134,8 +139,7 @@ public final class WorkloadSimulator {
 
     /** K-way merge; ties break on source order, then arrival, so the output is fully deterministic. */
     private static final class Merge implements Iterator<SimEvent> {
-        private record Head(SimEvent event, int source, long seq) {
-        }
+        private record Head(SimEvent event, int source, long seq) {}
 
         private final List<Iterator<SimEvent>> sources;
         private final PriorityQueue<Head> queue = new PriorityQueue<>((x, y) -> {

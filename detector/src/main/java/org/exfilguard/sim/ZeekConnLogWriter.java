@@ -11,15 +11,57 @@ import org.exfilguard.schema.EgressEvent;
 
 /** Writes egress events as a Zeek conn.log in its default tab-separated form, header and footer included. */
 public final class ZeekConnLogWriter implements Closeable {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss").withZone(ZoneOffset.UTC);
     private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    static final String FIELDS = String.join("\t", "#fields", "ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h",
-            "id.resp_p", "proto", "service", "duration", "orig_bytes", "resp_bytes", "conn_state", "local_orig",
-            "local_resp", "missed_bytes", "history", "orig_pkts", "orig_ip_bytes", "resp_pkts", "resp_ip_bytes",
+    static final String FIELDS = String.join(
+            "\t",
+            "#fields",
+            "ts",
+            "uid",
+            "id.orig_h",
+            "id.orig_p",
+            "id.resp_h",
+            "id.resp_p",
+            "proto",
+            "service",
+            "duration",
+            "orig_bytes",
+            "resp_bytes",
+            "conn_state",
+            "local_orig",
+            "local_resp",
+            "missed_bytes",
+            "history",
+            "orig_pkts",
+            "orig_ip_bytes",
+            "resp_pkts",
+            "resp_ip_bytes",
             "tunnel_parents");
-    static final String TYPES = String.join("\t", "#types", "time", "string", "addr", "port", "addr", "port",
-            "enum", "string", "interval", "count", "count", "string", "bool", "bool", "count", "string", "count",
-            "count", "count", "count", "set[string]");
+    static final String TYPES = String.join(
+            "\t",
+            "#types",
+            "time",
+            "string",
+            "addr",
+            "port",
+            "addr",
+            "port",
+            "enum",
+            "string",
+            "interval",
+            "count",
+            "count",
+            "string",
+            "bool",
+            "bool",
+            "count",
+            "string",
+            "count",
+            "count",
+            "count",
+            "count",
+            "set[string]");
 
     private final Writer out;
     private final SplittableRandom rng;
@@ -45,15 +87,19 @@ public final class ZeekConnLogWriter implements Closeable {
         double duration = 0.02 + (outBytes + inBytes) / (5e6 + rng.nextDouble() * 20e6);
         long origPkts = 3 + outBytes / 1448;
         long respPkts = 2 + inBytes / 1448;
-        String service = e.getDstPort() == null ? "-" : switch (e.getDstPort()) {
-            case 443 -> "ssl";
-            case 22 -> "ssh";
-            case 80 -> "http";
-            default -> "-";
-        };
+        String service = e.getDstPort() == null
+                ? "-"
+                : switch (e.getDstPort()) {
+                    case 443 -> "ssl";
+                    case 22 -> "ssh";
+                    case 80 -> "http";
+                    default -> "-";
+                };
         Instant t = e.getEventTime();
-        String line = String.join("\t",
-                t.getEpochSecond() + "." + MysqlSlowLogWriter.sixDecimals(t.getNano() / 1e9).substring(2),
+        String line = String.join(
+                "\t",
+                t.getEpochSecond() + "."
+                        + MysqlSlowLogWriter.sixDecimals(t.getNano() / 1e9).substring(2),
                 uid(),
                 e.getSrcIp(),
                 Integer.toString(49152 + rng.nextInt(16384)),
@@ -64,9 +110,15 @@ public final class ZeekConnLogWriter implements Closeable {
                 MysqlSlowLogWriter.sixDecimals(duration),
                 Long.toString(outBytes),
                 Long.toString(inBytes),
-                "SF", "T", "F", "0", "ShADadFf",
-                Long.toString(origPkts), Long.toString(outBytes + origPkts * 52),
-                Long.toString(respPkts), Long.toString(inBytes + respPkts * 52),
+                "SF",
+                "T",
+                "F",
+                "0",
+                "ShADadFf",
+                Long.toString(origPkts),
+                Long.toString(outBytes + origPkts * 52),
+                Long.toString(respPkts),
+                Long.toString(inBytes + respPkts * 52),
                 "-");
         out.write(line);
         out.write('\n');

@@ -22,19 +22,24 @@ public final class AlertSuppressor {
 
     /** The alert, marked suppressed with the rule's id, owner and reason when the current allow-list covers it. */
     public ExfiltrationAlert apply(ExfiltrationAlert alert) {
-        List<String> destinations = alert.getEgress() == null ? List.of()
-                : alert.getEgress().getDestinations().stream().map(d -> d.getDstIp()).toList();
+        List<String> destinations = alert.getEgress() == null
+                ? List.of()
+                : alert.getEgress().getDestinations().stream()
+                        .map(d -> d.getDstIp())
+                        .toList();
         // Judged at the incident's start, so an incident that began inside a window stays suppressed in all
         // its records, including the update or close that falls after the window.
         Instant began = alert.getFirstSeen() != null ? alert.getFirstSeen() : alert.getDetectedAt();
-        Optional<AllowRule> rule = allowList.current().match(new Candidate(alert.getAccount(), alert.getTable(),
-                alert.getClientIps(), destinations, began));
+        Optional<AllowRule> rule = allowList
+                .current()
+                .match(new Candidate(alert.getAccount(), alert.getTable(), alert.getClientIps(), destinations, began));
         if (rule.isEmpty()) {
             return alert;
         }
         counter.run();
         AllowRule r = rule.get();
-        return ExfiltrationAlert.newBuilder(alert).setSuppressed(true)
+        return ExfiltrationAlert.newBuilder(alert)
+                .setSuppressed(true)
                 .setSuppressionReason("allow-list rule " + r.id() + " (owner " + r.owner() + "): " + r.reason())
                 .build();
     }

@@ -2,6 +2,7 @@ package org.exfilguard.suppress;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -9,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -57,7 +57,8 @@ public final class AllowList {
         return rules.isEmpty() ? EMPTY : new AllowList(List.copyOf(rules));
     }
 
-    private static void refuseFullCover(List<AllowRule> rules, Function<AllowRule, Optional<IpRange>> only, String field) {
+    private static void refuseFullCover(
+            List<AllowRule> rules, Function<AllowRule, Optional<IpRange>> only, String field) {
         for (int bits : new int[] {32, 128}) {
             List<AllowRule> named = new ArrayList<>();
             List<IpRange> ranges = new ArrayList<>();
@@ -69,7 +70,8 @@ public final class AllowList {
                 }
             }
             if (covers(ranges, bits)) {
-                throw new IllegalArgumentException("rules " + named.stream().map(r -> "'" + r.id() + "'").toList()
+                throw new IllegalArgumentException("rules "
+                        + named.stream().map(r -> "'" + r.id() + "'").toList()
                         + " would together suppress every alert: they name nothing but a " + field + ", and their "
                         + field + "s " + ranges + " cover every IPv" + (bits == 32 ? "4" : "6") + " address");
             }
@@ -117,8 +119,12 @@ public final class AllowList {
                 throw new AllowListException(file + ": " + sizeOf(file, bytes.length) + " bytes, over the limit of "
                         + MAX_FILE_BYTES + " bytes (1 MiB) for an allow-list");
             }
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (NoSuchFileException e) {
             throw new AllowListException(file + ": no such file");
         } catch (CharacterCodingException e) {

@@ -4,7 +4,6 @@ package org.exfilguard.suppress;
 public final class AllowListException extends Exception {
     private static final long serialVersionUID = 1L;
 
-
     public AllowListException(String message) {
         super(message);
     }

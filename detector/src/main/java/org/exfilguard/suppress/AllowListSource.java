@@ -54,8 +54,14 @@ public final class AllowListSource implements AutoCloseable {
     private volatile String lastError;
     private Pending pending; // guarded by checking
 
-    private AllowListSource(Path file, Duration checkInterval, Clock wallClock, AllowList initial, Stamp stamp,
-                            Executor reloader, Runnable stopReloader) {
+    private AllowListSource(
+            Path file,
+            Duration checkInterval,
+            Clock wallClock,
+            AllowList initial,
+            Stamp stamp,
+            Executor reloader,
+            Runnable stopReloader) {
         this.file = file;
         this.reloader = reloader;
         this.stopReloader = stopReloader;
@@ -68,7 +74,8 @@ public final class AllowListSource implements AutoCloseable {
 
     /** No allow-list configured: no rules, nothing to reload. */
     public static AllowListSource none() {
-        return new AllowListSource(null, Duration.ZERO, Clock.systemUTC(), AllowList.empty(), null, Runnable::run, () -> { });
+        return new AllowListSource(
+                null, Duration.ZERO, Clock.systemUTC(), AllowList.empty(), null, Runnable::run, () -> {});
     }
 
     /**
@@ -97,18 +104,23 @@ public final class AllowListSource implements AutoCloseable {
     /** As {@link #watch(Path, Duration, Clock)}, with checks run by {@code reloader} (tests pass {@code Runnable::run}). */
     public static AllowListSource watch(Path file, Duration checkInterval, Clock wallClock, Executor reloader)
             throws AllowListException {
-        return watch(file, checkInterval, wallClock, reloader, () -> { });
+        return watch(file, checkInterval, wallClock, reloader, () -> {});
     }
 
-    private static AllowListSource watch(Path file, Duration checkInterval, Clock wallClock, Executor reloader,
-                                         Runnable stopReloader) throws AllowListException {
+    private static AllowListSource watch(
+            Path file, Duration checkInterval, Clock wallClock, Executor reloader, Runnable stopReloader)
+            throws AllowListException {
         Objects.requireNonNull(file, "file");
         if (checkInterval.isNegative()) {
             throw new IllegalArgumentException("check interval must not be negative: " + checkInterval);
         }
         Stamp stamp = Stamp.of(file).orElseThrow(() -> new AllowListException(file + ": no such file"));
         AllowList list = AllowList.load(file);
-        LOG.info("Loaded allow-list {}: {} rule(s) {}", file, list.size(), list.rules().stream().map(AllowRule::id).toList());
+        LOG.info(
+                "Loaded allow-list {}: {} rule(s) {}",
+                file,
+                list.size(),
+                list.rules().stream().map(AllowRule::id).toList());
         warn(file, list, wallClock.instant());
         return new AllowListSource(file, checkInterval, wallClock, list, stamp, reloader, stopReloader);
     }
@@ -189,7 +201,10 @@ public final class AllowListSource implements AutoCloseable {
                 failedStamp = null;
                 lastError = null;
                 reloads.incrementAndGet();
-                LOG.info("Reloaded allow-list {}: {} rule(s) {}", file, list.size(),
+                LOG.info(
+                        "Reloaded allow-list {}: {} rule(s) {}",
+                        file,
+                        list.size(),
                         list.rules().stream().map(AllowRule::id).toList());
                 warn(file, list, now);
                 return true;
@@ -229,8 +244,7 @@ public final class AllowListSource implements AutoCloseable {
         return Optional.ofNullable(file);
     }
 
-    private record Pending(Stamp stamp, Instant firstSeen) {
-    }
+    private record Pending(Stamp stamp, Instant firstSeen) {}
 
     /** What identifies one version of the file without reading it. */
     private record Stamp(Instant modified, long size, Object fileKey) {

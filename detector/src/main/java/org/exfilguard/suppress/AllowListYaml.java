@@ -21,16 +21,15 @@ import java.util.Set;
 final class AllowListYaml {
 
     private static final Set<String> TOP_LEVEL = Set.of("rules");
-    private static final Set<String> RULE_FIELDS = Set.of("id", "account", "table", "host", "destination", "window",
-            "maintenance", "expires", "reason", "owner");
+    private static final Set<String> RULE_FIELDS = Set.of(
+            "id", "account", "table", "host", "destination", "window", "maintenance", "expires", "reason", "owner");
     private static final Set<String> WINDOW_FIELDS = Set.of("days", "from", "to");
     private static final Set<String> MAINTENANCE_FIELDS = Set.of("from", "until");
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper YAML =
+            new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
-    private AllowListYaml() {
-    }
+    private AllowListYaml() {}
 
     static AllowList parse(String text) throws AllowListException {
         JsonNode root;
@@ -72,13 +71,16 @@ final class AllowListYaml {
         if (!node.isObject()) {
             throw new AllowListException(where + ": expected a mapping of fields");
         }
-        String id = node.hasNonNull("id") && node.get("id").isValueNode() ? node.get("id").asText() : null;
+        String id = node.hasNonNull("id") && node.get("id").isValueNode()
+                ? node.get("id").asText()
+                : null;
         if (id != null) {
             where += " (id '" + id + "')";
         }
         String unknown = firstUnknown(node, RULE_FIELDS);
         if (unknown != null) {
-            throw new AllowListException(where + ": unknown field '" + unknown + "' (expected one of " + sorted(RULE_FIELDS) + ")");
+            throw new AllowListException(
+                    where + ": unknown field '" + unknown + "' (expected one of " + sorted(RULE_FIELDS) + ")");
         }
         AllowRule.Builder rule;
         try {
@@ -102,7 +104,7 @@ final class AllowListYaml {
 
     private static void apply(AllowRule.Builder rule, String field, JsonNode value) {
         switch (field) {
-            case "id" -> { }
+            case "id" -> {}
             case "account" -> rule.account(scalar(value));
             case "table" -> rule.table(scalar(value));
             case "host" -> rule.host(scalar(value));

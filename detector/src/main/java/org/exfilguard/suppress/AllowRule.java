@@ -63,14 +63,24 @@ public final class AllowRule {
 
     /** The host block, when the rule narrows nothing else (no account, table or destination that names anything). */
     Optional<IpRange> onlyHost() {
-        return host != null && !host.matchesEverything() && unnamed(account) && unnamed(table)
-                && (destination == null || destination.matchesEverything()) ? Optional.of(host) : Optional.empty();
+        return host != null
+                        && !host.matchesEverything()
+                        && unnamed(account)
+                        && unnamed(table)
+                        && (destination == null || destination.matchesEverything())
+                ? Optional.of(host)
+                : Optional.empty();
     }
 
     /** The destination block, when the rule narrows nothing else. */
     Optional<IpRange> onlyDestination() {
-        return destination != null && !destination.matchesEverything() && unnamed(account) && unnamed(table)
-                && (host == null || host.matchesEverything()) ? Optional.of(destination) : Optional.empty();
+        return destination != null
+                        && !destination.matchesEverything()
+                        && unnamed(account)
+                        && unnamed(table)
+                        && (host == null || host.matchesEverything())
+                ? Optional.of(destination)
+                : Optional.empty();
     }
 
     private static boolean unnamed(NamePattern pattern) {
@@ -81,7 +91,8 @@ public final class AllowRule {
     List<String> warnings(Instant now) {
         List<String> warnings = new java.util.ArrayList<>();
         if (expires != null && !now.isBefore(expires)) {
-            warnings.add("rule '" + id + "' expired at " + expires + ": it no longer suppresses new alerts (only events before then)");
+            warnings.add("rule '" + id + "' expired at " + expires
+                    + ": it no longer suppresses new alerts (only events before then)");
         }
         for (IpRange range : java.util.Arrays.asList(host, destination)) {
             if (range != null && range.hostBitsSet()) {
@@ -202,8 +213,8 @@ public final class AllowRule {
 
         /** A weekly window in UTC: {@code window("MON-SUN", "01:30", "03:30")}. */
         public Builder window(String days, String from, String to) {
-            return window(RecurringWindow.of(RecurringWindow.parseDays(days),
-                    RecurringWindow.parseTime(from), RecurringWindow.parseTime(to)));
+            return window(RecurringWindow.of(
+                    RecurringWindow.parseDays(days), RecurringWindow.parseTime(from), RecurringWindow.parseTime(to)));
         }
 
         public Builder window(RecurringWindow recurring) {

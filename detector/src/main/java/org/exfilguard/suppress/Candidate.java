@@ -13,8 +13,8 @@ import java.util.Objects;
  * @param destinationIps destinations of the correlated egress (empty when there is no egress evidence)
  * @param eventTime      event time of the alert; expiry and windows are judged by it, never by the wall clock
  */
-public record Candidate(String account, String table, List<String> clientIps, List<String> destinationIps,
-                        Instant eventTime) {
+public record Candidate(
+        String account, String table, List<String> clientIps, List<String> destinationIps, Instant eventTime) {
 
     public Candidate {
         clientIps = clientIps == null ? List.of() : List.copyOf(clientIps);

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 /** One address or a CIDR block, IPv4 or IPv6; {@code 10.30.1.10} is {@code 10.30.1.10/32}. */
 public final class IpRange {
 
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    private static final Pattern IPV4 =
+            Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     // Only hex digits, colons and dots: such text is never sent to DNS by InetAddress.getByName.
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
@@ -54,7 +55,8 @@ public final class IpRange {
             return false;
         }
         Optional<byte[]> address = literalAddress(ip.strip());
-        return address.isPresent() && address.get().length == network.length
+        return address.isPresent()
+                && address.get().length == network.length
                 && java.util.Arrays.equals(mask(address.get(), prefixLength), network);
     }
 
@@ -89,7 +91,8 @@ public final class IpRange {
 
     /** The last address of the block, as an unsigned number. */
     BigInteger last() {
-        return first().add(BigInteger.ONE.shiftLeft(addressBits() - prefixLength)).subtract(BigInteger.ONE);
+        return first().add(BigInteger.ONE.shiftLeft(addressBits() - prefixLength))
+                .subtract(BigInteger.ONE);
     }
 
     private static Optional<byte[]> literalAddress(String text) {

@@ -86,7 +86,8 @@ public final class RecurringWindow {
                 return d;
             }
         }
-        throw new IllegalArgumentException("unknown day '" + text.strip() + "' (use MON, TUE, WED, THU, FRI, SAT, SUN)");
+        throw new IllegalArgumentException(
+                "unknown day '" + text.strip() + "' (use MON, TUE, WED, THU, FRI, SAT, SUN)");
     }
 
     public boolean contains(Instant eventTime) {
@@ -97,8 +98,7 @@ public final class RecurringWindow {
             return days.contains(day) && !time.isBefore(from) && time.isBefore(to);
         }
         // Crosses midnight: the evening part on a listed day, or the early part on the day after one.
-        return (days.contains(day) && !time.isBefore(from))
-                || (days.contains(day.minus(1)) && time.isBefore(to));
+        return (days.contains(day) && !time.isBefore(from)) || (days.contains(day.minus(1)) && time.isBefore(to));
     }
 
     public Set<DayOfWeek> days() {

@@ -51,13 +51,20 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
     }
 
     @Override
-    public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
+    public Response handleError(
+            ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
         String reason = reason(exception);
         if (reason == null) {
             return Response.fail();
         }
-        log.warn("the broker refused a record for {} ({}), produced from {}-{} offset {}; dead-lettered, processing goes on: {}",
-                record.topic(), reason, context.topic(), context.partition(), context.offset(), exception.toString());
+        log.warn(
+                "the broker refused a record for {} ({}), produced from {}-{} offset {}; dead-lettered, processing goes on: {}",
+                record.topic(),
+                reason,
+                context.topic(),
+                context.partition(),
+                context.offset(),
+                exception.toString());
         if (metrics != null) {
             metrics.deadLetter("producer", reason);
         }
@@ -75,10 +82,16 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
             put(headers, DeadLetters.PARTITION, Integer.toString(context.partition()));
             put(headers, DeadLetters.OFFSET, Long.toString(context.offset()));
         }
-        boolean tooLarge = exception instanceof RecordTooLargeException || exception instanceof RecordBatchTooLargeException;
+        boolean tooLarge =
+                exception instanceof RecordTooLargeException || exception instanceof RecordBatchTooLargeException;
         // No timestamp: the producer stamps it with the wall clock, which the dead-letter topic takes.
-        return Response.resume(List.of(new ProducerRecord<>(deadLetterTopic, null, null, tooLarge ? null : record.key(),
-                tooLarge ? null : record.value(), headers)));
+        return Response.resume(List.of(new ProducerRecord<>(
+                deadLetterTopic,
+                null,
+                null,
+                tooLarge ? null : record.key(),
+                tooLarge ? null : record.value(),
+                headers)));
     }
 
     /** The dead-letter reason of an exception that concerns the one record, or null when it does not. */

@@ -20,14 +20,17 @@ public final class DeadLetters {
 
     private static final int MAX_MESSAGE = 1000;
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
     static Headers headers(Headers original, String stage, String reason, String message, RecordMetadata source) {
         Headers headers = new RecordHeaders(original.toArray());
         put(headers, REASON, reason);
-        put(headers, MESSAGE, message == null ? reason
-                : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message);
+        put(
+                headers,
+                MESSAGE,
+                message == null
+                        ? reason
+                        : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message);
         put(headers, STAGE, stage);
         if (source != null) {
             put(headers, TOPIC, source.topic());

@@ -6,8 +6,7 @@ import org.exfilguard.serde.WireFormatException;
 /** Turns a deserialisation failure into a short reason code and a message for the dead-letter headers. */
 final class DecodeErrors {
 
-    private DecodeErrors() {
-    }
+    private DecodeErrors() {}
 
     /**
      * A registry outage says nothing about the record: dead-lettering it would lose a good event. Such failures

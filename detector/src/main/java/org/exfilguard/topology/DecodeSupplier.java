@@ -33,6 +33,7 @@ final class DecodeSupplier<T extends SpecificRecord> implements ProcessorSupplie
     private final String eventsChild;
     /** What the events child receives for an event (the event itself, or the child's typed input wrapping it). */
     private final Function<T, Object> forwardAs;
+
     private final String deadLetterChild;
     private final boolean tracksEventClock;
     private final java.time.Duration maxLateness;
@@ -41,10 +42,19 @@ final class DecodeSupplier<T extends SpecificRecord> implements ProcessorSupplie
      * With {@code tracksEventClock}, the task's newest event time is kept, and an event older than it by more than
      * {@code maxLateness} (the longest window: it could count in none) is dead-lettered as too late.
      */
-    DecodeSupplier(String source, Deserializer<T> deserializer, BiFunction<T, Instant, Optional<EventValidator.Rejection>> validator,
-                   Function<T, String> key, Function<T, Instant> eventTime, Clock wallClock, DetectorMetrics metrics,
-                   String eventsChild, Function<T, Object> forwardAs, String deadLetterChild, boolean tracksEventClock,
-                   java.time.Duration maxLateness) {
+    DecodeSupplier(
+            String source,
+            Deserializer<T> deserializer,
+            BiFunction<T, Instant, Optional<EventValidator.Rejection>> validator,
+            Function<T, String> key,
+            Function<T, Instant> eventTime,
+            Clock wallClock,
+            DetectorMetrics metrics,
+            String eventsChild,
+            Function<T, Object> forwardAs,
+            String deadLetterChild,
+            boolean tracksEventClock,
+            java.time.Duration maxLateness) {
         this.forwardAs = forwardAs;
         this.maxLateness = maxLateness;
         this.source = source;
@@ -103,16 +113,25 @@ final class DecodeSupplier<T extends SpecificRecord> implements ProcessorSupplie
             }
             Optional<EventValidator.Rejection> rejection = validator.apply(event, wallClock.instant());
             if (rejection.isPresent()) {
-                deadLetter(record, "validate", rejection.get().code(), rejection.get().message());
+                deadLetter(
+                        record,
+                        "validate",
+                        rejection.get().code(),
+                        rejection.get().message());
                 return;
             }
             long at = eventTime.apply(event).toEpochMilli();
             if (tracksEventClock) {
                 Long clockMillis = cachedClock;
                 if (clockMillis != null && at < clockMillis - maxLateness.toMillis()) {
-                    deadLetter(record, "validate", "too_late", "event_time " + Instant.ofEpochMilli(at) + " is more than "
-                            + maxLateness + " (the longest window) behind the newest event (" + Instant.ofEpochMilli(clockMillis)
-                            + "): it would count in no window");
+                    deadLetter(
+                            record,
+                            "validate",
+                            "too_late",
+                            "event_time " + Instant.ofEpochMilli(at) + " is more than "
+                                    + maxLateness + " (the longest window) behind the newest event ("
+                                    + Instant.ofEpochMilli(clockMillis)
+                                    + "): it would count in no window");
                     return;
                 }
                 long tick = EventClock.tick(at);
@@ -122,13 +141,24 @@ final class DecodeSupplier<T extends SpecificRecord> implements ProcessorSupplie
                 }
             }
             metrics.eventTime(at);
-            context.forward(new Record<Object, Object>(key.apply(event), forwardAs.apply(event), at, record.headers()), eventsChild);
+            context.forward(
+                    new Record<Object, Object>(key.apply(event), forwardAs.apply(event), at, record.headers()),
+                    eventsChild);
         }
 
         private void deadLetter(Record<byte[], byte[]> record, String stage, String reason, String message) {
             metrics.deadLetter(source, reason);
-            context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(),
-                    DeadLetters.headers(record.headers(), stage, reason, message, context.recordMetadata().orElse(null))),
+            context.forward(
+                    new Record<Object, Object>(
+                            record.key(),
+                            record.value(),
+                            record.timestamp(),
+                            DeadLetters.headers(
+                                    record.headers(),
+                                    stage,
+                                    reason,
+                                    message,
+                                    context.recordMetadata().orElse(null))),
                     deadLetterChild);
         }
     }

@@ -10,5 +10,5 @@ import org.exfilguard.schema.ExfiltrationAlert;
  * Keys are plain strings; records that cannot be decoded are handled inside the topology, never by Kafka
  * Streams' exception handler, so they reach the dead-letter topic with their reason.
  */
-public record DetectorSerdes(Serde<DbAccessEvent> dbAccess, Serde<EgressEvent> egress, Serde<ExfiltrationAlert> alerts) {
-}
+public record DetectorSerdes(
+        Serde<DbAccessEvent> dbAccess, Serde<EgressEvent> egress, Serde<ExfiltrationAlert> alerts) {}

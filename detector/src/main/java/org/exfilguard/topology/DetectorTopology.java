@@ -13,12 +13,12 @@ import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.DriftSettings;
 import org.exfilguard.detect.EgressSettings;
 import org.exfilguard.detect.EventValidator;
-import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.ingest.EventTimes;
 import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.schema.state.EgressUpdate;
+import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.suppress.AlertSuppressor;
 import org.exfilguard.suppress.AllowListSource;
 
@@ -53,8 +53,7 @@ public final class DetectorTopology {
     /** Default of {@code read.profile.cache.bytes}: encoded profiles each task keeps in memory. */
     public static final long DEFAULT_PROFILE_CACHE_BYTES = 16L * 1024 * 1024;
 
-    private DetectorTopology() {
-    }
+    private DetectorTopology() {}
 
     /** The sink of a published alert format: alerts-ocsf-sink, alerts-ecs-sink. */
     static String renderingSink(AlertFormat format) {
@@ -62,7 +61,10 @@ public final class DetectorTopology {
     }
 
     private static java.time.Duration longestWindow(DetectionSettings settings) {
-        return settings.windows().stream().map(w -> w.length()).max(java.util.Comparator.naturalOrder()).orElseThrow();
+        return settings.windows().stream()
+                .map(w -> w.length())
+                .max(java.util.Comparator.naturalOrder())
+                .orElseThrow();
     }
 
     /**
@@ -72,44 +74,122 @@ public final class DetectorTopology {
      * task keeps in memory in front of its store (0: none), and whether profile writes go through Kafka Streams'
      * record cache (a profile rewritten many times between commits then reaches RocksDB and its changelog once).
      */
-    public static Topology build(DetectionSettings settings, EgressSettings egress, TopicRegistry topics,
-                                 DetectorMetrics metrics, String detectorVersion, Clock wallClock, AllowListSource allowList,
-                                 Optional<NormaliserSettings> normaliser, long profileCacheBytes, boolean coalesceProfileWrites,
-                                 Correlation correlation) {
-        return build(settings, egress, topics, metrics, detectorVersion, wallClock, allowList, normaliser, profileCacheBytes,
-                coalesceProfileWrites, correlation, DriftSettings.defaults());
+    public static Topology build(
+            DetectionSettings settings,
+            EgressSettings egress,
+            TopicRegistry topics,
+            DetectorMetrics metrics,
+            String detectorVersion,
+            Clock wallClock,
+            AllowListSource allowList,
+            Optional<NormaliserSettings> normaliser,
+            long profileCacheBytes,
+            boolean coalesceProfileWrites,
+            Correlation correlation) {
+        return build(
+                settings,
+                egress,
+                topics,
+                metrics,
+                detectorVersion,
+                wallClock,
+                allowList,
+                normaliser,
+                profileCacheBytes,
+                coalesceProfileWrites,
+                correlation,
+                DriftSettings.defaults());
     }
 
     /** The topology, with the slow-drift detector's settings (the overload above uses its defaults). */
-    public static Topology build(DetectionSettings settings, EgressSettings egress, TopicRegistry topics,
-                                 DetectorMetrics metrics, String detectorVersion, Clock wallClock, AllowListSource allowList,
-                                 Optional<NormaliserSettings> normaliser, long profileCacheBytes, boolean coalesceProfileWrites,
-                                 Correlation correlation, DriftSettings drift) {
+    public static Topology build(
+            DetectionSettings settings,
+            EgressSettings egress,
+            TopicRegistry topics,
+            DetectorMetrics metrics,
+            String detectorVersion,
+            Clock wallClock,
+            AllowListSource allowList,
+            Optional<NormaliserSettings> normaliser,
+            long profileCacheBytes,
+            boolean coalesceProfileWrites,
+            Correlation correlation,
+            DriftSettings drift) {
         EventValidator validator = new EventValidator(settings.maxFutureSkew());
         Topology topology = new Topology();
         // Bytes in: decoding happens in our processors so a bad record becomes a dead letter with a reason
         // instead of a deserialisation-handler log line.
-        topology.addSource(DB_ACCESS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.dbAccess().name());
-        topology.addSource(EGRESS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.egress().name());
+        topology.addSource(
+                DB_ACCESS_SOURCE,
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(),
+                topics.dbAccess().name());
+        topology.addSource(
+                EGRESS_SOURCE,
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(),
+                topics.egress().name());
         topics.readSignals().addSource(topology, READ_SIGNALS_SOURCE);
         Topic<String, EgressUpdate> updates = topics.egressUpdates();
-        topology.addSource(EGRESS_UPDATES_SOURCE, updates.keySerde().deserializer(),
-                ReadInput.egressUpdates(updates.valueSerde().deserializer()), updates.name());
+        topology.addSource(
+                EGRESS_UPDATES_SOURCE,
+                updates.keySerde().deserializer(),
+                ReadInput.egressUpdates(updates.valueSerde().deserializer()),
+                updates.name());
 
-        topology.addProcessor(DECODE_DB_ACCESS, new DecodeSupplier<DbAccessEvent>(ReadProfileSupplier.SOURCE, topics.dbAccess().valueSerde().deserializer(),
-                validator::check, DbAccessEvent::getAccount, DbAccessEvent::getEventTime, wallClock, metrics,
-                READ_PROFILE, ReadInput.Read::new, DEAD_LETTER_SINK, true, longestWindow(settings)), DB_ACCESS_SOURCE);
-        topology.addProcessor(DECODE_EGRESS, new DecodeSupplier<EgressEvent>(EgressProfileSupplier.SOURCE, topics.egress().valueSerde().deserializer(),
-                validator::check, EgressEvent::getSrcIp, EgressEvent::getEventTime, wallClock, metrics,
-                EGRESS_PROFILE, event -> event, DEAD_LETTER_SINK, false, longestWindow(egress.volume())), EGRESS_SOURCE);
+        topology.addProcessor(
+                DECODE_DB_ACCESS,
+                new DecodeSupplier<DbAccessEvent>(
+                        ReadProfileSupplier.SOURCE,
+                        topics.dbAccess().valueSerde().deserializer(),
+                        validator::check,
+                        DbAccessEvent::getAccount,
+                        DbAccessEvent::getEventTime,
+                        wallClock,
+                        metrics,
+                        READ_PROFILE,
+                        ReadInput.Read::new,
+                        DEAD_LETTER_SINK,
+                        true,
+                        longestWindow(settings)),
+                DB_ACCESS_SOURCE);
+        topology.addProcessor(
+                DECODE_EGRESS,
+                new DecodeSupplier<EgressEvent>(
+                        EgressProfileSupplier.SOURCE,
+                        topics.egress().valueSerde().deserializer(),
+                        validator::check,
+                        EgressEvent::getSrcIp,
+                        EgressEvent::getEventTime,
+                        wallClock,
+                        metrics,
+                        EGRESS_PROFILE,
+                        event -> event,
+                        DEAD_LETTER_SINK,
+                        false,
+                        longestWindow(egress.volume())),
+                EGRESS_SOURCE);
         List<ReadProfileSupplier.RenderingSink> renderingSinks = topics.renderings().stream()
-                .map(r -> new ReadProfileSupplier.RenderingSink(r.format(), renderingSink(r.format()))).toList();
-        topology.addProcessor(READ_PROFILE,
-                new ReadProfileSupplier(settings, detectorVersion, profileCacheBytes,
-                        new AlertSuppressor(allowList, () -> metrics.suppression("allow_list")), metrics,
-                        new ReadProfileSupplier.Sinks(ALERTS_SINK, renderingSinks, READ_SIGNALS_SINK), wallClock, correlation, drift),
-                DECODE_DB_ACCESS, EGRESS_UPDATES_SOURCE);
-        topology.addProcessor(EGRESS_PROFILE, new EgressProfileSupplier(egress, metrics, correlation.idle()), DECODE_EGRESS,
+                .map(r -> new ReadProfileSupplier.RenderingSink(r.format(), renderingSink(r.format())))
+                .toList();
+        topology.addProcessor(
+                READ_PROFILE,
+                new ReadProfileSupplier(
+                        settings,
+                        detectorVersion,
+                        profileCacheBytes,
+                        new AlertSuppressor(allowList, () -> metrics.suppression("allow_list")),
+                        metrics,
+                        new ReadProfileSupplier.Sinks(ALERTS_SINK, renderingSinks, READ_SIGNALS_SINK),
+                        wallClock,
+                        correlation,
+                        drift),
+                DECODE_DB_ACCESS,
+                EGRESS_UPDATES_SOURCE);
+        topology.addProcessor(
+                EGRESS_PROFILE,
+                new EgressProfileSupplier(egress, metrics, correlation.idle()),
+                DECODE_EGRESS,
                 READ_SIGNALS_SOURCE);
 
         topics.deadLetters().addSink(topology, DEAD_LETTER_SINK, DECODE_DB_ACCESS, DECODE_EGRESS);
@@ -130,49 +210,97 @@ public final class DetectorTopology {
         StoreBuilder<KeyValueStore<String, byte[]>> profiles = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.READ_PROFILES), Serdes.String(), Serdes.ByteArray());
         topology.addStateStore(coalesceProfileWrites ? profiles.withCachingEnabled() : profiles, READ_PROFILE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.PEER_BASELINES), Serdes.String(), Serdes.ByteArray())
-                .withCachingEnabled(), READ_PROFILE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.OPEN_INCIDENTS), Serdes.String(), Serdes.Long())
-                .withCachingEnabled(), READ_PROFILE);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(StoreNames.PEER_BASELINES),
+                                Serdes.String(),
+                                Serdes.ByteArray())
+                        .withCachingEnabled(),
+                READ_PROFILE);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(StoreNames.OPEN_INCIDENTS),
+                                Serdes.String(),
+                                Serdes.Long())
+                        .withCachingEnabled(),
+                READ_PROFILE);
         // Drift state: one small record per (account, scope), rewritten by each of its reads; the record cache turns
         // a busy account's reads into one write per commit.
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.DRIFT_STATE), Serdes.String(), Serdes.ByteArray())
-                .withCachingEnabled(), READ_PROFILE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.EVENT_CLOCK), Serdes.String(), Serdes.Long()),
-                DECODE_DB_ACCESS, READ_PROFILE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.INCIDENT_EGRESS), Serdes.String(), Serdes.ByteArray())
-                .withCachingEnabled(), READ_PROFILE);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(StoreNames.DRIFT_STATE),
+                                Serdes.String(),
+                                Serdes.ByteArray())
+                        .withCachingEnabled(),
+                READ_PROFILE);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(StoreNames.EVENT_CLOCK), Serdes.String(), Serdes.Long()),
+                DECODE_DB_ACCESS,
+                READ_PROFILE);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(StoreNames.INCIDENT_EGRESS),
+                                Serdes.String(),
+                                Serdes.ByteArray())
+                        .withCachingEnabled(),
+                READ_PROFILE);
         // The egress stores use the record cache: a busy host's record and its fresh entries are rewritten by most of
         // its flows, and the cache turns that into one RocksDB put and one changelog record per commit (without it,
         // RocksDB.put took as much of the stream thread as all the Java code in `bench throughput --mix realistic`).
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.EGRESS_HOSTS), Serdes.String(), Serdes.ByteArray())
-                .withCachingEnabled(), EGRESS_PROFILE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.EGRESS_DESTINATIONS), Serdes.String(), Serdes.Long())
-                .withCachingEnabled(), EGRESS_PROFILE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.EGRESS_FRESH), Serdes.String(), Serdes.ByteArray())
-                .withCachingEnabled(), EGRESS_PROFILE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.ORG_DESTINATIONS), Serdes.String(), Serdes.Long()), EGRESS_PROFILE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.EGRESS_CLOCK), Serdes.String(), Serdes.Long())
-                .withCachingEnabled(), EGRESS_PROFILE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.EGRESS_WATCHED), Serdes.String(), Serdes.Long())
-                .withCachingEnabled(), EGRESS_PROFILE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.EGRESS_PEER_BASELINES), Serdes.String(), Serdes.ByteArray())
-                .withCachingEnabled(), EGRESS_PROFILE);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(StoreNames.EGRESS_HOSTS),
+                                Serdes.String(),
+                                Serdes.ByteArray())
+                        .withCachingEnabled(),
+                EGRESS_PROFILE);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(StoreNames.EGRESS_DESTINATIONS),
+                                Serdes.String(),
+                                Serdes.Long())
+                        .withCachingEnabled(),
+                EGRESS_PROFILE);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(StoreNames.EGRESS_FRESH),
+                                Serdes.String(),
+                                Serdes.ByteArray())
+                        .withCachingEnabled(),
+                EGRESS_PROFILE);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(StoreNames.ORG_DESTINATIONS), Serdes.String(), Serdes.Long()),
+                EGRESS_PROFILE);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(StoreNames.EGRESS_CLOCK), Serdes.String(), Serdes.Long())
+                        .withCachingEnabled(),
+                EGRESS_PROFILE);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(StoreNames.EGRESS_WATCHED),
+                                Serdes.String(),
+                                Serdes.Long())
+                        .withCachingEnabled(),
+                EGRESS_PROFILE);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(StoreNames.EGRESS_PEER_BASELINES),
+                                Serdes.String(),
+                                Serdes.ByteArray())
+                        .withCachingEnabled(),
+                EGRESS_PROFILE);
         // Raw lines from shippers, parsed into the canonical topics above (and so through the same detection).
         // The canonical topics are on the live cluster, whose brokers refuse a timestamp over an hour ahead by default.
-        normaliser.ifPresent(n -> NormaliserTopology.add(topology, topics, n, metrics, wallClock, EventTimes.sendLimit(EventTimes.KAFKA_DEFAULT_AHEAD, settings.maxFutureSkew())));
+        normaliser.ifPresent(n -> NormaliserTopology.add(
+                topology,
+                topics,
+                n,
+                metrics,
+                wallClock,
+                EventTimes.sendLimit(EventTimes.KAFKA_DEFAULT_AHEAD, settings.maxFutureSkew())));
         return topology;
     }
 }

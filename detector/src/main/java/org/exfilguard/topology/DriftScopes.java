@@ -53,15 +53,20 @@ final class DriftScopes {
         return out;
     }
 
-    private void observe(DbAccessEvent event, String scope, DriftState state, boolean mayOpen, List<ExfiltrationAlert> out) {
+    private void observe(
+            DbAccessEvent event, String scope, DriftState state, boolean mayOpen, List<ExfiltrationAlert> out) {
         String account = event.getAccount();
         Instant at = event.getEventTime();
-        List<DriftVerdict> verdicts = detector.observe(state, at, event.getRowsReturned(),
+        List<DriftVerdict> verdicts = detector.observe(
+                state,
+                at,
+                event.getRowsReturned(),
                 mayOpen ? opening -> DriftAlerts.incidentId(account, scope, opening) : null);
         for (DriftVerdict v : verdicts) {
-            out.add(v.opened()
-                    ? alerts.opened(account, scope, v, event.getClientIp(), event.getStatementFingerprint())
-                    : alerts.closed(account, scope, v));
+            out.add(
+                    v.opened()
+                            ? alerts.opened(account, scope, v, event.getClientIp(), event.getStatementFingerprint())
+                            : alerts.closed(account, scope, v));
         }
     }
 

@@ -16,14 +16,24 @@ final class DriftStateCodec {
 
     byte[] encode(DriftState s) {
         long[] history = s.history();
-        StateBytes.Writer out = writer.reset().writeByte(TAG).writeByte(VERSION)
-                .writeLong(s.day()).writeLong(s.dayRows()).writeLong(s.hours()).writeLong(s.dayFirstRead())
+        StateBytes.Writer out = writer.reset()
+                .writeByte(TAG)
+                .writeByte(VERSION)
+                .writeLong(s.day())
+                .writeLong(s.dayRows())
+                .writeLong(s.hours())
+                .writeLong(s.dayFirstRead())
                 .writeLong(history.length);
         for (long rows : history) {
             out.writeLong(rows);
         }
-        out.writeDouble(s.cusum()).writeLong(s.runStart()).writeLong(s.runRows()).writeLong(s.runDays())
-                .writeLong(s.idleDays()).writeOptionalString(s.incidentId()).writeLong(s.openedAt())
+        out.writeDouble(s.cusum())
+                .writeLong(s.runStart())
+                .writeLong(s.runRows())
+                .writeLong(s.runDays())
+                .writeLong(s.idleDays())
+                .writeOptionalString(s.incidentId())
+                .writeLong(s.openedAt())
                 .writeLong(s.tableDrifts());
         return out.toByteArray();
     }
@@ -47,10 +57,23 @@ final class DriftStateCodec {
         for (int i = 0; i < n; i++) {
             history[i] = in.readLong();
         }
-        DriftState state = DriftState.of(day, dayRows, hours, dayFirstRead, history, in.readDouble(), in.readLong(),
-                in.readLong(), in.readInt(), in.readInt(), in.readOptionalString(), in.readLong(), in.readInt());
+        DriftState state = DriftState.of(
+                day,
+                dayRows,
+                hours,
+                dayFirstRead,
+                history,
+                in.readDouble(),
+                in.readLong(),
+                in.readLong(),
+                in.readInt(),
+                in.readInt(),
+                in.readOptionalString(),
+                in.readLong(),
+                in.readInt());
         if (!in.atEnd()) {
-            throw new IllegalArgumentException("corrupt drift state (" + bytes.length + " bytes): bytes left after its last field");
+            throw new IllegalArgumentException(
+                    "corrupt drift state (" + bytes.length + " bytes): bytes left after its last field");
         }
         return state;
     }

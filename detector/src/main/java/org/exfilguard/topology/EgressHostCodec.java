@@ -3,9 +3,9 @@ package org.exfilguard.topology;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.exfilguard.incident.AvroBytes;
 import org.exfilguard.detect.FreshEntry;
 import org.exfilguard.detect.Watch;
+import org.exfilguard.incident.AvroBytes;
 import org.exfilguard.schema.state.EgressHostState;
 import org.exfilguard.schema.state.FreshDestination;
 import org.exfilguard.schema.state.WatchedRead;
@@ -36,8 +36,7 @@ final class EgressHostCodec {
     private static final long MINUTE = 60_000;
 
     /** The host record: everything but the destinations and the fresh list. */
-    record HostRecord(String srcIp, byte[] volume, int destinations, long settledTo, List<Watch> watches) {
-    }
+    record HostRecord(String srcIp, byte[] volume, int destinations, long settledTo, List<Watch> watches) {}
 
     private final AvroBytes<EgressHostState> legacy = new AvroBytes<>(EgressHostState.class);
     private final StateBytes.Writer writer = new StateBytes.Writer();
@@ -48,12 +47,22 @@ final class EgressHostCodec {
 
     byte[] encodeHost(String srcIp, byte[] volume, int destinations, long settledTo, List<Watch> watches) {
         StateBytes.Writer out = writer.reset().writeByte(TAG).writeByte(VERSION);
-        out.writeString(srcIp).writeBytes(volume).writeLong(destinations).writeLong(settledTo).writeLong(watches.size());
+        out.writeString(srcIp)
+                .writeBytes(volume)
+                .writeLong(destinations)
+                .writeLong(settledTo)
+                .writeLong(watches.size());
         for (Watch w : watches) {
-            out.writeString(w.incidentId()).writeString(w.account()).writeString(w.table()).writeLong(w.readStart())
+            out.writeString(w.incidentId())
+                    .writeString(w.account())
+                    .writeString(w.table())
+                    .writeLong(w.readStart())
                     .writeLong(w.signals().size());
             for (Watch.Signal s : w.signals()) {
-                out.writeLong(s.checkpoint()).writeLong(s.at()).writeLong(s.rows()).writeOptionalBytes(s.alert());
+                out.writeLong(s.checkpoint())
+                        .writeLong(s.at())
+                        .writeLong(s.rows())
+                        .writeOptionalBytes(s.alert());
             }
             out.writeBoolean(w.closeCheckpoint() != null);
             if (w.closeCheckpoint() != null) {
@@ -123,18 +132,26 @@ final class EgressHostCodec {
         return fromLegacy(id, account, table, readStart, lastRead, rows, unusualReported);
     }
 
-    static Watch fromLegacy(String id, String account, String table, long readStart, long lastRead, long rows, boolean escalated) {
+    static Watch fromLegacy(
+            String id, String account, String table, long readStart, long lastRead, long rows, boolean escalated) {
         long checkpoint = Math.floorDiv(lastRead, MINUTE) * MINUTE + MINUTE;
-        return new Watch(id, account, table, readStart, List.of(new Watch.Signal(checkpoint, lastRead, rows, null)), null, 0,
-                escalated, checkpoint - 1);
+        return new Watch(
+                id,
+                account,
+                table,
+                readStart,
+                List.of(new Watch.Signal(checkpoint, lastRead, rows, null)),
+                null,
+                0,
+                escalated,
+                checkpoint - 1);
     }
 
     /** More entry numbers than a fresh list can use: a larger one is corrupt state. */
     static final int MAX_FRESH_NUMBER = 1 << 16;
 
     /** The order of a host's fresh entries: their numbers. */
-    record FreshOrder(long[] numbers) {
-    }
+    record FreshOrder(long[] numbers) {}
 
     byte[] encodeFreshOrder(long[] numbers) {
         StateBytes.Writer out = writer.reset().writeByte(TAG).writeByte(VERSION).writeLong(numbers.length);
@@ -153,7 +170,8 @@ final class EgressHostCodec {
             for (int i = 0; i < count; i++) {
                 numbers[i] = in.readLong();
                 if (numbers[i] < 0 || numbers[i] >= MAX_FRESH_NUMBER) {
-                    throw new IllegalArgumentException("entry number " + numbers[i] + " outside 0.." + MAX_FRESH_NUMBER);
+                    throw new IllegalArgumentException(
+                            "entry number " + numbers[i] + " outside 0.." + MAX_FRESH_NUMBER);
                 }
             }
             end(in, bytes, "egress fresh-destination order");
@@ -171,11 +189,18 @@ final class EgressHostCodec {
             out.writeLong(f.dstPort());
         }
         // Times as gaps from first: a few bytes instead of six.
-        out.writeBoolean(f.firstSeenInOrg()).writeLong(first).writeLong(f.settledLast() - first)
-                .writeLong(f.settledBytes()).writeLong(f.settledFlows()).writeLong(f.pending().size());
+        out.writeBoolean(f.firstSeenInOrg())
+                .writeLong(first)
+                .writeLong(f.settledLast() - first)
+                .writeLong(f.settledBytes())
+                .writeLong(f.settledFlows())
+                .writeLong(f.pending().size());
         long firstMinute = Math.floorDiv(first, MINUTE) * MINUTE;
         for (long[] b : f.pending()) {
-            out.writeLong((b[0] - firstMinute) / MINUTE).writeLong(b[1]).writeLong(b[2]).writeLong(b[3] - b[0]);
+            out.writeLong((b[0] - firstMinute) / MINUTE)
+                    .writeLong(b[1])
+                    .writeLong(b[2])
+                    .writeLong(b[3] - b[0]);
         }
         return out.toByteArray();
     }
@@ -203,7 +228,8 @@ final class EgressHostCodec {
                     pending.add(new long[] {minute, b, fl, minute + in.readLong()});
                 }
             }
-            FreshEntry f = new FreshEntry(dst, host, port, firstInOrg, first, sum, flows, flows == 0 ? 0 : last, pending);
+            FreshEntry f =
+                    new FreshEntry(dst, host, port, firstInOrg, first, sum, flows, flows == 0 ? 0 : last, pending);
             end(in, bytes, "egress fresh-destination entry");
             return f;
         } catch (IllegalArgumentException e) {
@@ -213,13 +239,27 @@ final class EgressHostCodec {
 
     /** A fresh entry of an earlier version's Avro state, settled. */
     static FreshEntry fromLegacy(FreshDestination f) {
-        return new FreshEntry(f.getDstIp(), f.getDstHost(), f.getDstPort(), f.getFirstSeenInOrg(), f.getFirst().toEpochMilli(),
-                f.getBytes(), f.getFlows(), f.getLast().toEpochMilli(), List.of());
+        return new FreshEntry(
+                f.getDstIp(),
+                f.getDstHost(),
+                f.getDstPort(),
+                f.getFirstSeenInOrg(),
+                f.getFirst().toEpochMilli(),
+                f.getBytes(),
+                f.getFlows(),
+                f.getLast().toEpochMilli(),
+                List.of());
     }
 
     static Watch fromLegacy(WatchedRead r) {
-        return fromLegacy(r.getIncidentId(), r.getAccount(), r.getTable(), r.getReadStart().toEpochMilli(),
-                r.getLastRead().toEpochMilli(), r.getRows(), r.getUnusualReported());
+        return fromLegacy(
+                r.getIncidentId(),
+                r.getAccount(),
+                r.getTable(),
+                r.getReadStart().toEpochMilli(),
+                r.getLastRead().toEpochMilli(),
+                r.getRows(),
+                r.getUnusualReported());
     }
 
     /** A host record of an earlier version: the Avro {@code EgressHostState}, destinations and fresh list inside. */
@@ -227,8 +267,10 @@ final class EgressHostCodec {
         try {
             return legacy.decode(bytes);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("egress host state of " + bytes.length + " bytes is neither layout "
-                    + VERSION + " nor an earlier version's Avro EgressHostState: " + e, e);
+            throw new IllegalArgumentException(
+                    "egress host state of " + bytes.length + " bytes is neither layout " + VERSION
+                            + " nor an earlier version's Avro EgressHostState: " + e,
+                    e);
         }
     }
 
@@ -242,20 +284,22 @@ final class EgressHostCodec {
     private static int version(StateBytes.Reader in, String what) {
         int version = in.readByte();
         if (version < 1 || version > VERSION) {
-            throw new IllegalStateException(what + " has layout version " + version + "; this detector reads 1 to " + VERSION
-                    + " (state written by a newer version: roll back the upgrade, or reset the application)");
+            throw new IllegalStateException(what + " has layout version " + version + "; this detector reads 1 to "
+                    + VERSION + " (state written by a newer version: roll back the upgrade, or reset the application)");
         }
         return version;
     }
 
     private static void end(StateBytes.Reader in, byte[] bytes, String what) {
         if (!in.atEnd()) {
-            throw new IllegalArgumentException(what + " of " + bytes.length + " bytes has bytes left after its last field");
+            throw new IllegalArgumentException(
+                    what + " of " + bytes.length + " bytes has bytes left after its last field");
         }
     }
 
     private static IllegalArgumentException corrupt(String what, byte[] bytes, IllegalArgumentException cause) {
-        return new IllegalArgumentException("corrupt " + what + " (" + bytes.length + " bytes, layout " + VERSION + "): "
-                + cause.getMessage(), cause);
+        return new IllegalArgumentException(
+                "corrupt " + what + " (" + bytes.length + " bytes, layout " + VERSION + "): " + cause.getMessage(),
+                cause);
     }
 }

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -72,8 +71,7 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
     }
 
     /** A host's decoded state: its windows and the rest, as the stores hold them. */
-    private record Host(EgressHost state, ScopeProfile volume, StoredDestinations destinations, StoredFresh fresh) {
-    }
+    private record Host(EgressHost state, ScopeProfile volume, StoredDestinations destinations, StoredFresh fresh) {}
 
     private final class EgressProfileProcessor implements Processor<Object, Object, String, EgressUpdate> {
 
@@ -98,6 +96,7 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
         private long flowsAt;
         /** The day of this task's first flow: the organisation's destinations are being learnt until it is over. */
         private long firstDay;
+
         private final Map<Integer, Long> readMarks = new java.util.HashMap<>();
         private final java.util.Set<Integer> idleReads = new java.util.HashSet<>();
         private int sources;
@@ -135,7 +134,10 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
             flowsIdle = false;
             flowsIdleSince = Long.MAX_VALUE;
             if (!idle.isZero()) {
-                context.schedule(Duration.ofMillis(Math.max(100, idle.toMillis() / 4)), PunctuationType.WALL_CLOCK_TIME, this::idleCheck);
+                context.schedule(
+                        Duration.ofMillis(Math.max(100, idle.toMillis() / 4)),
+                        PunctuationType.WALL_CLOCK_TIME,
+                        this::idleCheck);
             }
             metrics.trackKeys(this, hosts::approximateNumEntries);
         }
@@ -159,7 +161,8 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
                 }
                 peers.flush();
             } catch (RuntimeException e) {
-                // A host may have been changed in memory and not written: the cache must not outlive what the stores hold.
+                // A host may have been changed in memory and not written: the cache must not outlive what the stores
+                // hold.
                 hot.clear();
                 throw e;
             }
@@ -192,14 +195,25 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
             }
             Instant at = signal.getAt();
             // A signal of an earlier build has no checkpoint: it applies from the minute after its read.
-            long checkpoint = signal.getCheckpoint() != null ? signal.getCheckpoint().toEpochMilli()
+            long checkpoint = signal.getCheckpoint() != null
+                    ? signal.getCheckpoint().toEpochMilli()
                     : Math.floorDiv(at.toEpochMilli(), 60_000L) * 60_000L + 60_000L;
             Host host = load(signal.getClientIp(), null);
-            long readStart = signal.getReadStart() == null ? at.toEpochMilli() : signal.getReadStart().toEpochMilli();
+            long readStart = signal.getReadStart() == null
+                    ? at.toEpochMilli()
+                    : signal.getReadStart().toEpochMilli();
             byte[] alert = signal.getAlert() == null ? null : AvroBytes.bytes(signal.getAlert());
-            correlator.onSignal(host.state(), signal.getIncidentId(), signal.getAccount(), signal.getTable(), readStart,
-                    new Watch.Signal(checkpoint, at.toEpochMilli(), signal.getRows(), alert), signal.getClosing(),
-                    signal.getLastActivity() == null ? at.toEpochMilli() : signal.getLastActivity().toEpochMilli());
+            correlator.onSignal(
+                    host.state(),
+                    signal.getIncidentId(),
+                    signal.getAccount(),
+                    signal.getTable(),
+                    readStart,
+                    new Watch.Signal(checkpoint, at.toEpochMilli(), signal.getRows(), alert),
+                    signal.getClosing(),
+                    signal.getLastActivity() == null
+                            ? at.toEpochMilli()
+                            : signal.getLastActivity().toEpochMilli());
             save(host);
             watched.put(signal.getClientIp(), 1L);
         }
@@ -295,9 +309,11 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
                 // Every watch was judged up to here: the minutes before it are one sum from now on.
                 host.state().settle(judgedTo);
             }
-            // New to the organisation means something once the organisation's own destinations have had a day to be seen.
+            // New to the organisation means something once the organisation's own destinations have had a day to be
+            // seen.
             boolean organisationLearning = Math.floorDiv(at.toEpochMilli(), 86_400_000L) <= firstDay;
-            boolean egressOnly = correlator.onEgress(host.state(), host.volume(), event, firstInOrg && !organisationLearning, peers);
+            boolean egressOnly =
+                    correlator.onEgress(host.state(), host.volume(), event, firstInOrg && !organisationLearning, peers);
             save(host);
             if (egressOnly) {
                 // Egress alone is a weaker signal: counted, not alerted (no bulk read explains or implicates it).
@@ -307,10 +323,17 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
 
         private void send(EgressCorrelator.Finding finding, String srcIp) {
             byte[] evidence = finding.evidence() == null ? new byte[0] : evidenceCodec.encode(finding.evidence());
-            EgressUpdate update = EgressUpdate.newBuilder().setAccount(finding.account()).setIncidentId(finding.incidentId())
-                    .setTable(finding.table()).setAt(Instant.ofEpochMilli(finding.at())).setUnusual(finding.unusual())
-                    .setFinalReport(finding.complete()).setEvidence(ByteBuffer.wrap(evidence)).setSrcIp(srcIp)
-                    .setAlert(finding.alert() == null ? null : ByteBuffer.wrap(finding.alert())).build();
+            EgressUpdate update = EgressUpdate.newBuilder()
+                    .setAccount(finding.account())
+                    .setIncidentId(finding.incidentId())
+                    .setTable(finding.table())
+                    .setAt(Instant.ofEpochMilli(finding.at()))
+                    .setUnusual(finding.unusual())
+                    .setFinalReport(finding.complete())
+                    .setEvidence(ByteBuffer.wrap(evidence))
+                    .setSrcIp(srcIp)
+                    .setAlert(finding.alert() == null ? null : ByteBuffer.wrap(finding.alert()))
+                    .build();
             context.forward(new Record<>(finding.account(), update, finding.at()));
         }
 
@@ -327,7 +350,10 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
             if (stored == null) {
                 ScopeProfile volume = at == null ? null : newVolume(ip, at);
                 StoredDestinations none = new StoredDestinations(destinations, ip, 0);
-                return new Host(new EgressHost(ip, none, List.of(), List.of(), Math.max(judgedTo, 0)), volume, none,
+                return new Host(
+                        new EgressHost(ip, none, List.of(), List.of(), Math.max(judgedTo, 0)),
+                        volume,
+                        none,
                         StoredFresh.none(ip));
             }
             if (EgressHostCodec.isLegacy(stored)) {
@@ -338,15 +364,22 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
             StoredFresh storedFresh = StoredFresh.load(fresh, hostCodec, ip, freshList);
             StoredDestinations known = new StoredDestinations(destinations, ip, record.destinations());
             EgressHost state = new EgressHost(ip, known, freshList, record.watches(), record.settledTo());
-            ScopeProfile volume = record.volume().length == 0 ? null
+            ScopeProfile volume = record.volume().length == 0
+                    ? null
                     : volumeCodec.decode(record.volume(), at == null ? Instant.ofEpochMilli(Math.max(0, flowsAt)) : at);
             return new Host(state, volume, known, storedFresh);
         }
 
         /** Through the codec, as earlier versions did: the windows a new host starts with are what it reads back. */
         private ScopeProfile newVolume(String ip, Instant at) {
-            return volumeCodec.decode(volumeCodec.encode(ScopeProfile.fresh(ip, VOLUME_SCOPE, settings.volume().windows(),
-                    settings.volume().historyDays(), at)), at);
+            return volumeCodec.decode(
+                    volumeCodec.encode(ScopeProfile.fresh(
+                            ip,
+                            VOLUME_SCOPE,
+                            settings.volume().windows(),
+                            settings.volume().historyDays(),
+                            at)),
+                    at);
         }
 
         /**
@@ -357,21 +390,32 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
             Map<String, Long> known = EgressHostCodec.legacyDestinations(legacy);
             known.forEach((dst, firstSeen) -> destinations.put(StoredDestinations.key(ip, dst), firstSeen));
             StoredDestinations stored = new StoredDestinations(destinations, ip, known.size());
-            EgressHost state = new EgressHost(ip, stored, legacy.getFresh().stream().map(EgressHostCodec::fromLegacy).toList(),
-                    legacy.getReads().stream().map(EgressHostCodec::fromLegacy).toList(), 0);
+            EgressHost state = new EgressHost(
+                    ip,
+                    stored,
+                    legacy.getFresh().stream().map(EgressHostCodec::fromLegacy).toList(),
+                    legacy.getReads().stream().map(EgressHostCodec::fromLegacy).toList(),
+                    0);
             state.markAllFreshChanged();
             if (!state.watches().isEmpty()) {
                 watched.put(ip, 1L);
             }
             Instant when = at == null ? Instant.ofEpochMilli(Math.max(0, flowsAt)) : at;
-            return new Host(state, volumeCodec.decode(AvroBytes.bytes(legacy.getVolume()), when), stored, StoredFresh.none(ip));
+            return new Host(
+                    state, volumeCodec.decode(AvroBytes.bytes(legacy.getVolume()), when), stored, StoredFresh.none(ip));
         }
 
         private void save(Host host) {
             String ip = host.state().srcIp();
             byte[] volume = host.volume() == null ? new byte[0] : volumeCodec.encode(host.volume());
-            hosts.put(ip, hostCodec.encodeHost(ip, volume, host.destinations().size(),
-                    host.state().settledTo(), host.state().watches()));
+            hosts.put(
+                    ip,
+                    hostCodec.encodeHost(
+                            ip,
+                            volume,
+                            host.destinations().size(),
+                            host.state().settledTo(),
+                            host.state().watches()));
             host.fresh().save(fresh, hostCodec, host.state());
             hot.put(ip, host);
         }
@@ -381,5 +425,4 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
             metrics.untrackKeys(this);
         }
     }
-
 }

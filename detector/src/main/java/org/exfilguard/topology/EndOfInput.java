@@ -10,8 +10,7 @@ public final class EndOfInput implements ReadInput {
     public static final String HEADER = "exfilguard-end-of-input";
     static final EndOfInput INSTANCE = new EndOfInput();
 
-    private EndOfInput() {
-    }
+    private EndOfInput() {}
 
     @Override
     public void dispatch(Handler handler) {

@@ -15,6 +15,5 @@ final class EventClock {
         return Math.floorDiv(eventMillis, TICK_MILLIS) * TICK_MILLIS;
     }
 
-    private EventClock() {
-    }
+    private EventClock() {}
 }

@@ -15,8 +15,16 @@ import java.util.List;
  * @param egressTotal   bytes every host that answered sent to new destinations (the incident's totals)
  * @param destinations  their destinations, at most {@link #MAX_DESTINATIONS}
  */
-record IncidentEgress(List<String> ips, byte[] closing, List<String> answered, byte[] evidence, long evidenceBytes,
-                      String evidenceHost, boolean unusual, long egressTotal, List<String> destinations) {
+record IncidentEgress(
+        List<String> ips,
+        byte[] closing,
+        List<String> answered,
+        byte[] evidence,
+        long evidenceBytes,
+        String evidenceHost,
+        boolean unusual,
+        long egressTotal,
+        List<String> destinations) {
 
     static final int TAG = 0x49;
     static final int VERSION = 1;
@@ -35,29 +43,50 @@ record IncidentEgress(List<String> ips, byte[] closing, List<String> answered, b
     IncidentEgress withIps(List<String> more) {
         List<String> all = new ArrayList<>(ips);
         more.stream().filter(ip -> !all.contains(ip)).forEach(all::add);
-        return all.size() == ips.size() ? this : new IncidentEgress(all, closing, answered, evidence, evidenceBytes, evidenceHost, unusual, egressTotal, destinations);
+        return all.size() == ips.size()
+                ? this
+                : new IncidentEgress(
+                        all,
+                        closing,
+                        answered,
+                        evidence,
+                        evidenceBytes,
+                        evidenceHost,
+                        unusual,
+                        egressTotal,
+                        destinations);
     }
 
     IncidentEgress closed(byte[] record) {
-        return new IncidentEgress(ips, record, answered, evidence, evidenceBytes, evidenceHost, unusual, egressTotal, destinations);
+        return new IncidentEgress(
+                ips, record, answered, evidence, evidenceBytes, evidenceHost, unusual, egressTotal, destinations);
     }
 
     IncidentEgress escalated() {
-        return new IncidentEgress(ips, closing, answered, evidence, evidenceBytes, evidenceHost, true, egressTotal, destinations);
+        return new IncidentEgress(
+                ips, closing, answered, evidence, evidenceBytes, evidenceHost, true, egressTotal, destinations);
     }
 
     /** A host's final report: the larger evidence is kept (on a tie, the host first by address). */
-    IncidentEgress answered(String host, byte[] report, long bytes, List<String> reportDestinations, boolean unusualReport) {
+    IncidentEgress answered(
+            String host, byte[] report, long bytes, List<String> reportDestinations, boolean unusualReport) {
         List<String> done = new ArrayList<>(answered);
         List<String> all = new ArrayList<>(destinations);
         reportDestinations.stream().filter(d -> !all.contains(d)).forEach(all::add);
         if (!done.contains(host)) {
             done.add(host);
         }
-        boolean larger = report != null && (bytes > evidenceBytes
-                || (bytes == evidenceBytes && (evidenceHost == null || host.compareTo(evidenceHost) < 0)));
-        return new IncidentEgress(ips, closing, done, larger ? report : evidence, larger ? bytes : evidenceBytes,
-                larger ? host : evidenceHost, unusual || unusualReport,
+        boolean larger = report != null
+                && (bytes > evidenceBytes
+                        || (bytes == evidenceBytes && (evidenceHost == null || host.compareTo(evidenceHost) < 0)));
+        return new IncidentEgress(
+                ips,
+                closing,
+                done,
+                larger ? report : evidence,
+                larger ? bytes : evidenceBytes,
+                larger ? host : evidenceHost,
+                unusual || unusualReport,
                 report == null ? egressTotal : org.exfilguard.profile.WindowProfile.saturatedAdd(egressTotal, bytes),
                 all.subList(0, Math.min(MAX_DESTINATIONS, all.size())));
     }
@@ -68,12 +97,17 @@ record IncidentEgress(List<String> ips, byte[] closing, List<String> answered, b
     }
 
     byte[] encode() {
-        StateBytes.Writer out = new StateBytes.Writer().writeByte(TAG).writeByte(VERSION).writeLong(ips.size());
+        StateBytes.Writer out =
+                new StateBytes.Writer().writeByte(TAG).writeByte(VERSION).writeLong(ips.size());
         ips.forEach(out::writeString);
         out.writeOptionalBytes(closing).writeLong(answered.size());
         answered.forEach(out::writeString);
-        out.writeOptionalBytes(evidence).writeLong(evidenceBytes).writeOptionalString(evidenceHost).writeBoolean(unusual)
-                .writeLong(egressTotal).writeLong(destinations.size());
+        out.writeOptionalBytes(evidence)
+                .writeLong(evidenceBytes)
+                .writeOptionalString(evidenceHost)
+                .writeBoolean(unusual)
+                .writeLong(egressTotal)
+                .writeLong(destinations.size());
         destinations.forEach(out::writeString);
         return out.toByteArray();
     }
@@ -85,8 +119,9 @@ record IncidentEgress(List<String> ips, byte[] closing, List<String> answered, b
         StateBytes.Reader in = new StateBytes.Reader(bytes, 1);
         int version = in.readByte();
         if (version != VERSION) {
-            throw new IllegalStateException("incident egress state has layout version " + version + "; this detector reads "
-                    + VERSION + " (state written by a newer version: roll back the upgrade, or reset the application)");
+            throw new IllegalStateException(
+                    "incident egress state has layout version " + version + "; this detector reads " + VERSION
+                            + " (state written by a newer version: roll back the upgrade, or reset the application)");
         }
         int n = in.readLength();
         List<String> ips = new ArrayList<>(n);
@@ -109,10 +144,11 @@ record IncidentEgress(List<String> ips, byte[] closing, List<String> answered, b
         for (int i = 0; i < d; i++) {
             destinations.add(in.readString());
         }
-        IncidentEgress state = new IncidentEgress(ips, closing, answered, evidence, evidenceBytes, evidenceHost, unusual,
-                egressTotal, destinations);
+        IncidentEgress state = new IncidentEgress(
+                ips, closing, answered, evidence, evidenceBytes, evidenceHost, unusual, egressTotal, destinations);
         if (!in.atEnd()) {
-            throw new IllegalArgumentException("corrupt incident egress state (" + bytes.length + " bytes): bytes left after its last field");
+            throw new IllegalArgumentException(
+                    "corrupt incident egress state (" + bytes.length + " bytes): bytes left after its last field");
         }
         return state;
     }

@@ -54,8 +54,16 @@ final class NormaliseSupplier implements ProcessorSupplier<byte[], byte[], Objec
     private final Clock wallClock;
     private final Duration maxAhead;
 
-    NormaliseSupplier(String source, Optional<LogFormat> format, ParserOptions options, DetectorMetrics metrics,
-                      String dbChild, String egressChild, String deadLetterChild, Clock wallClock, Duration maxAhead) {
+    NormaliseSupplier(
+            String source,
+            Optional<LogFormat> format,
+            ParserOptions options,
+            DetectorMetrics metrics,
+            String dbChild,
+            String egressChild,
+            String deadLetterChild,
+            Clock wallClock,
+            Duration maxAhead) {
         this.source = source;
         this.format = format;
         this.options = options;
@@ -89,7 +97,9 @@ final class NormaliseSupplier implements ProcessorSupplier<byte[], byte[], Objec
                 deadLetter(record, "null_value", "record has no value (tombstone)");
                 return;
             }
-            String stream = context.recordMetadata().map(m -> m.topic() + "-" + m.partition()).orElse(source);
+            String stream = context.recordMetadata()
+                    .map(m -> m.topic() + "-" + m.partition())
+                    .orElse(source);
             String raw = new String(record.value(), StandardCharsets.UTF_8);
             // Shippers may wrap the line in a JSON envelope (Filebeat, Vector's json codec, Fluent Bit): read the line.
             String text = ShipperEnvelope.unwrap(raw).orElse(raw);
@@ -98,17 +108,19 @@ final class NormaliseSupplier implements ProcessorSupplier<byte[], byte[], Objec
                 deadLetter(record, "unknown_format", "no known log format recognised in the record");
                 return;
             }
-            LogParser parser = parsers.computeIfAbsent(stream + "/" + f.get().id(), k -> f.get().newParser(stream, options));
+            LogParser parser = parsers.computeIfAbsent(
+                    stream + "/" + f.get().id(), k -> f.get().newParser(stream, options));
             List<ParseResult> results = parser.parseRecord(text);
             List<ParseResult.Reject> rejects = new ArrayList<>();
             int events = 0;
             for (ParseResult r : results) {
                 if (r instanceof ParseResult.Event e) {
                     Instant time = EventTimes.of(e.record());
-                    Optional<EventTimes.Refusal> refusal = dated(time)
-                            ? EventTimes.check(time, wallClock.instant(), maxAhead) : Optional.empty();
+                    Optional<EventTimes.Refusal> refusal =
+                            dated(time) ? EventTimes.check(time, wallClock.instant(), maxAhead) : Optional.empty();
                     if (refusal.isPresent()) {
-                        rejects.add(new ParseResult.Reject(stream, 0, refusal.get().reason(), refusal.get().message()));
+                        rejects.add(new ParseResult.Reject(
+                                stream, 0, refusal.get().reason(), refusal.get().message()));
                     } else if (forward(e, record)) {
                         events++;
                     } else {
@@ -121,11 +133,18 @@ final class NormaliseSupplier implements ProcessorSupplier<byte[], byte[], Objec
                 }
             }
             if (!rejects.isEmpty()) {
-                String message = rejects.stream().map(ParseResult.Reject::reason).distinct().collect(Collectors.joining("; "))
-                        + " (" + rejects.size() + " of " + (rejects.size() + events) + " entries of the record rejected)";
+                String message =
+                        rejects.stream()
+                                        .map(ParseResult.Reject::reason)
+                                        .distinct()
+                                        .collect(Collectors.joining("; ")) + " (" + rejects.size() + " of "
+                                + (rejects.size() + events) + " entries of the record rejected)";
                 deadLetter(record, code(rejects.get(0).reason()), message);
             } else if (results.isEmpty()) {
-                deadLetter(record, "no_entry", "the record holds no log entry of format " + f.get().id());
+                deadLetter(
+                        record,
+                        "no_entry",
+                        "the record holds no log entry of format " + f.get().id());
             }
         }
 
@@ -141,12 +160,18 @@ final class NormaliseSupplier implements ProcessorSupplier<byte[], byte[], Objec
                 if (!dated(d.getEventTime())) {
                     return false;
                 }
-                context.forward(new Record<Object, Object>(d.getAccount(), d, d.getEventTime().toEpochMilli(), raw.headers()), dbChild);
+                context.forward(
+                        new Record<Object, Object>(
+                                d.getAccount(), d, d.getEventTime().toEpochMilli(), raw.headers()),
+                        dbChild);
             } else if (e.record() instanceof EgressEvent g) {
                 if (!dated(g.getEventTime())) {
                     return false;
                 }
-                context.forward(new Record<Object, Object>(g.getSrcIp(), g, g.getEventTime().toEpochMilli(), raw.headers()), egressChild);
+                context.forward(
+                        new Record<Object, Object>(
+                                g.getSrcIp(), g, g.getEventTime().toEpochMilli(), raw.headers()),
+                        egressChild);
             } else {
                 return false;
             }
@@ -157,8 +182,13 @@ final class NormaliseSupplier implements ProcessorSupplier<byte[], byte[], Objec
         private void deadLetter(Record<byte[], byte[]> record, String reason, String message) {
             metrics.deadLetter(source, reason);
             RecordMetadata meta = context.recordMetadata().orElse(null);
-            context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(),
-                    DeadLetters.headers(record.headers(), STAGE, reason, message, meta)), deadLetterChild);
+            context.forward(
+                    new Record<Object, Object>(
+                            record.key(),
+                            record.value(),
+                            record.timestamp(),
+                            DeadLetters.headers(record.headers(), STAGE, reason, message, meta)),
+                    deadLetterChild);
         }
     }
 

@@ -10,14 +10,16 @@ import org.exfilguard.ingest.ParserOptions;
  * How the normaliser reads the raw topics: a fixed format per topic, or empty to detect it from each record's
  * content, and the parser limits.
  */
-public record NormaliserSettings(Optional<LogFormat> dbFormat, Optional<LogFormat> egressFormat, ParserOptions options) {
+public record NormaliserSettings(
+        Optional<LogFormat> dbFormat, Optional<LogFormat> egressFormat, ParserOptions options) {
 
     /** The value that means "detect from content". */
     public static final String AUTO = "auto";
 
     /** Every accepted value of a format setting: {@value #AUTO} and the format ids. */
     public static String[] formatChoices() {
-        return Stream.concat(Stream.of(AUTO), Arrays.stream(LogFormat.values()).map(LogFormat::id)).toArray(String[]::new);
+        return Stream.concat(Stream.of(AUTO), Arrays.stream(LogFormat.values()).map(LogFormat::id))
+                .toArray(String[]::new);
     }
 
     public static NormaliserSettings of(String dbFormat, String egressFormat) {
@@ -32,6 +34,7 @@ public record NormaliserSettings(Optional<LogFormat> dbFormat, Optional<LogForma
         if (name == null || name.isBlank() || name.trim().equalsIgnoreCase(AUTO)) {
             return Optional.empty();
         }
-        return Optional.of(LogFormat.byName(name).orElseThrow(() -> new IllegalArgumentException("unknown log format: " + name)));
+        return Optional.of(
+                LogFormat.byName(name).orElseThrow(() -> new IllegalArgumentException("unknown log format: " + name)));
     }
 }

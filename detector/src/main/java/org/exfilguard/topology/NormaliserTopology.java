@@ -30,21 +30,47 @@ public final class NormaliserTopology {
     public static final String EGRESS_SINK = "normalised-egress-sink";
     public static final String DEAD_LETTER_SINK = "normalise-dead-letter-sink";
 
-    private NormaliserTopology() {
-    }
+    private NormaliserTopology() {}
 
     /**
      * Adds the normaliser's sources, processors and sinks to {@code topology}. Events further than {@code maxAhead}
      * ahead of {@code wallClock} are dead-lettered rather than produced (see {@link EventTimes#sendLimit}).
      */
-    public static Topology add(Topology topology, TopicRegistry topics, NormaliserSettings settings, DetectorMetrics metrics,
-                               Clock wallClock, Duration maxAhead) {
+    public static Topology add(
+            Topology topology,
+            TopicRegistry topics,
+            NormaliserSettings settings,
+            DetectorMetrics metrics,
+            Clock wallClock,
+            Duration maxAhead) {
         topics.rawDbLogs().addSource(topology, RAW_DB_SOURCE);
         topics.rawEgressLogs().addSource(topology, RAW_EGRESS_SOURCE);
-        topology.addProcessor(NORMALISE_DB, new NormaliseSupplier("raw-db", settings.dbFormat(), settings.options(), metrics,
-                DB_ACCESS_SINK, EGRESS_SINK, DEAD_LETTER_SINK, wallClock, maxAhead), RAW_DB_SOURCE);
-        topology.addProcessor(NORMALISE_EGRESS, new NormaliseSupplier("raw-egress", settings.egressFormat(), settings.options(), metrics,
-                DB_ACCESS_SINK, EGRESS_SINK, DEAD_LETTER_SINK, wallClock, maxAhead), RAW_EGRESS_SOURCE);
+        topology.addProcessor(
+                NORMALISE_DB,
+                new NormaliseSupplier(
+                        "raw-db",
+                        settings.dbFormat(),
+                        settings.options(),
+                        metrics,
+                        DB_ACCESS_SINK,
+                        EGRESS_SINK,
+                        DEAD_LETTER_SINK,
+                        wallClock,
+                        maxAhead),
+                RAW_DB_SOURCE);
+        topology.addProcessor(
+                NORMALISE_EGRESS,
+                new NormaliseSupplier(
+                        "raw-egress",
+                        settings.egressFormat(),
+                        settings.options(),
+                        metrics,
+                        DB_ACCESS_SINK,
+                        EGRESS_SINK,
+                        DEAD_LETTER_SINK,
+                        wallClock,
+                        maxAhead),
+                RAW_EGRESS_SOURCE);
         topics.dbAccess().addSink(topology, DB_ACCESS_SINK, NORMALISE_DB, NORMALISE_EGRESS);
         topics.egress().addSink(topology, EGRESS_SINK, NORMALISE_DB, NORMALISE_EGRESS);
         topics.deadLetters().addSink(topology, DEAD_LETTER_SINK, NORMALISE_DB, NORMALISE_EGRESS);

@@ -19,10 +19,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class OpenIncidentIndex {
 
-    private record Due(long at, String key) {
-    }
+    private record Due(long at, String key) {}
 
-    private static final Comparator<Due> ORDER = Comparator.comparingLong(Due::at).thenComparing(Due::key);
+    private static final Comparator<Due> ORDER =
+            Comparator.comparingLong(Due::at).thenComparing(Due::key);
 
     private final KeyValueStore<String, Long> store;
     private final NavigableMap<String, Long> byKey = new TreeMap<>();
@@ -77,7 +77,8 @@ final class OpenIncidentIndex {
      * {@code atMillis}: one due to close by then counts as closed, whether or not the scan has closed it yet.
      */
     boolean anyOpenWithPrefixExcept(String prefix, String except, long atMillis) {
-        for (Map.Entry<String, Long> entry : byKey.subMap(prefix, true, prefix + Character.MAX_VALUE, false).entrySet()) {
+        for (Map.Entry<String, Long> entry :
+                byKey.subMap(prefix, true, prefix + Character.MAX_VALUE, false).entrySet()) {
             if (!entry.getKey().equals(except) && entry.getValue() > atMillis) {
                 return true;
             }

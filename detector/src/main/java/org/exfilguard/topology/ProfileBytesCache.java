@@ -24,6 +24,7 @@ final class ProfileBytesCache {
     private long bytes;
     /** Written by the stream thread, read by the metrics endpoint. */
     private volatile long hits;
+
     private volatile long misses;
 
     ProfileBytesCache(long capacityBytes) {

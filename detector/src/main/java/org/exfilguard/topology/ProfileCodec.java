@@ -15,7 +15,6 @@ import org.exfilguard.profile.OpenIncident;
 import org.exfilguard.profile.ScopeProfile;
 import org.exfilguard.profile.WindowProfile;
 import org.exfilguard.profile.WindowSpec;
-import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.schema.state.IncidentState;
 import org.exfilguard.schema.state.ProfileState;
 import org.exfilguard.schema.state.WindowState;
@@ -65,11 +64,17 @@ final class ProfileCodec {
         OpenIncident incident = profile.incident();
         out.writeBoolean(incident != null);
         if (incident != null) {
-            out.writeString(incident.incidentId()).writeLong(incident.openedAt().toEpochMilli())
-                    .writeLong(incident.firstSeen().toEpochMilli()).writeLong(incident.lastActivity().toEpochMilli())
-                    .writeLong(incident.lastAlertAt().toEpochMilli()).writeLong(incident.alerts())
-                    .writeDouble(incident.lastScore()).writeString(incident.severity()).writeBytes(incident.lastAlert())
-                    .writeBoolean(incident.escalated()).writeOptionalBytes(incident.egressEvidence());
+            out.writeString(incident.incidentId())
+                    .writeLong(incident.openedAt().toEpochMilli())
+                    .writeLong(incident.firstSeen().toEpochMilli())
+                    .writeLong(incident.lastActivity().toEpochMilli())
+                    .writeLong(incident.lastAlertAt().toEpochMilli())
+                    .writeLong(incident.alerts())
+                    .writeDouble(incident.lastScore())
+                    .writeString(incident.severity())
+                    .writeBytes(incident.lastAlert())
+                    .writeBoolean(incident.escalated())
+                    .writeOptionalBytes(incident.egressEvidence());
         }
         ScopeProfile.ClosedIncident closed = profile.closed();
         out.writeBoolean(closed != null);
@@ -79,8 +84,11 @@ final class ProfileCodec {
         IncidentTally tally = profile.tally();
         out.writeBoolean(tally != null);
         if (tally != null) {
-            out.writeString(tally.incidentId()).writeLong(tally.firstRead().toEpochMilli())
-                    .writeLong(tally.lastRead().toEpochMilli()).writeLong(tally.rows()).writeLong(tally.bytes())
+            out.writeString(tally.incidentId())
+                    .writeLong(tally.firstRead().toEpochMilli())
+                    .writeLong(tally.lastRead().toEpochMilli())
+                    .writeLong(tally.rows())
+                    .writeLong(tally.bytes())
                     .writeLong(tally.largestRead());
             writeMap(out, tally.clientIps());
             writeMap(out, tally.fingerprints());
@@ -115,8 +123,12 @@ final class ProfileCodec {
 
     private static void writeWindow(StateBytes.Writer out, WindowProfile w) {
         int slots = w.spec().subBuckets();
-        out.writeString(w.spec().name()).writeLong(slots).writeLong(w.head()).writeLong(w.day())
-                .writeLong(w.dayPeak()).writeBoolean(w.armed());
+        out.writeString(w.spec().name())
+                .writeLong(slots)
+                .writeLong(w.head())
+                .writeLong(w.day())
+                .writeLong(w.dayPeak())
+                .writeBoolean(w.armed());
         // Sparse: most sub-buckets are empty. The count of used slots, then each as (gap from the last, rows, bytes).
         int used = 0;
         for (int i = 0; i < slots; i++) {
@@ -172,9 +184,18 @@ final class ProfileCodec {
         boolean withHours = version >= VERSION;
         OpenIncident incident = null;
         if (in.readBoolean()) {
-            incident = new OpenIncident(in.readString(), Instant.ofEpochMilli(in.readLong()), Instant.ofEpochMilli(in.readLong()),
-                    Instant.ofEpochMilli(in.readLong()), Instant.ofEpochMilli(in.readLong()), in.readInt(), in.readDouble(),
-                    in.readString(), in.readBytes(), in.readBoolean(), in.readOptionalBytes());
+            incident = new OpenIncident(
+                    in.readString(),
+                    Instant.ofEpochMilli(in.readLong()),
+                    Instant.ofEpochMilli(in.readLong()),
+                    Instant.ofEpochMilli(in.readLong()),
+                    Instant.ofEpochMilli(in.readLong()),
+                    in.readInt(),
+                    in.readDouble(),
+                    in.readString(),
+                    in.readBytes(),
+                    in.readBoolean(),
+                    in.readOptionalBytes());
         }
         ScopeProfile.ClosedIncident closed = null;
         if (in.readBoolean()) {
@@ -182,8 +203,17 @@ final class ProfileCodec {
         }
         IncidentTally tally = null;
         if (!previous && in.readBoolean()) {
-            tally = new IncidentTally(in.readString(), Instant.ofEpochMilli(in.readLong()), Instant.ofEpochMilli(in.readLong()),
-                    in.readLong(), in.readLong(), in.readLong(), readMap(in), readMap(in), readMap(in), readMap(in));
+            tally = new IncidentTally(
+                    in.readString(),
+                    Instant.ofEpochMilli(in.readLong()),
+                    Instant.ofEpochMilli(in.readLong()),
+                    in.readLong(),
+                    in.readLong(),
+                    in.readLong(),
+                    readMap(in),
+                    readMap(in),
+                    readMap(in),
+                    readMap(in));
         }
         ActiveHours hours = null;
         WindowProfile offHours = null;
@@ -204,16 +234,19 @@ final class ProfileCodec {
         }
         if (withHours && in.readBoolean()) {
             StoredWindow w = readWindow(in);
-            WindowSpec spec = settings.offHours() == null ? null : settings.offHours().window();
+            WindowSpec spec =
+                    settings.offHours() == null ? null : settings.offHours().window();
             // A reshaped off-hours window starts afresh, as the others do.
             if (spec != null && spec.name().equals(w.name()) && spec.subBuckets() == w.rows().length) {
                 offHours = w.restore(spec, 1);
             }
         }
         if (!in.atEnd()) {
-            throw new IllegalArgumentException("profile state of " + bytes.length + " bytes has bytes left after its last field");
+            throw new IllegalArgumentException(
+                    "profile state of " + bytes.length + " bytes has bytes left after its last field");
         }
-        ScopeProfile profile = new ScopeProfile(account, scope, firstDay, configured(byName, now), ips, fingerprints, incident);
+        ScopeProfile profile =
+                new ScopeProfile(account, scope, firstDay, configured(byName, now), ips, fingerprints, incident);
         profile.closed(closed);
         profile.tally(tally);
         profile.activeHours(hours);
@@ -222,8 +255,16 @@ final class ProfileCodec {
     }
 
     /** A window as stored, before it is matched with the configuration. */
-    private record StoredWindow(String name, long[] rows, long[] bytes, long head, long day, long dayPeak, boolean armed,
-                                long[] history, List<AlertedDay> alerted) {
+    private record StoredWindow(
+            String name,
+            long[] rows,
+            long[] bytes,
+            long head,
+            long day,
+            long dayPeak,
+            boolean armed,
+            long[] history,
+            List<AlertedDay> alerted) {
         WindowProfile restore(WindowSpec spec, int historyDays) {
             return window(spec, historyDays, rows, bytes, head, day, dayPeak, armed, history, alerted);
         }
@@ -246,8 +287,8 @@ final class ProfileCodec {
         for (int i = 0; i < used; i++) {
             slot += in.readInt();
             if (slot < 0 || slot >= slots) {
-                throw new IllegalArgumentException("profile state: window " + name + " has a sub-bucket at slot " + slot
-                        + " of " + slots);
+                throw new IllegalArgumentException(
+                        "profile state: window " + name + " has a sub-bucket at slot " + slot + " of " + slots);
             }
             rows[slot] = in.readLong();
             sums[slot] = in.readLong();
@@ -285,8 +326,17 @@ final class ProfileCodec {
     }
 
     /** A stored window; of a history longer than the configured one, the newest days are kept. */
-    private static WindowProfile window(WindowSpec spec, int historyDays, long[] rows, long[] bytes, long head, long day,
-                                        long dayPeak, boolean armed, long[] storedHistory, List<AlertedDay> alerted) {
+    private static WindowProfile window(
+            WindowSpec spec,
+            int historyDays,
+            long[] rows,
+            long[] bytes,
+            long head,
+            long day,
+            long dayPeak,
+            boolean armed,
+            long[] storedHistory,
+            List<AlertedDay> alerted) {
         double[] history = new double[historyDays];
         int keep = Math.min(storedHistory.length, history.length);
         for (int i = 0; i < keep; i++) {
@@ -322,20 +372,50 @@ final class ProfileCodec {
                 continue;
             }
             byte[] packedHistory = AvroBytes.bytes(w.getHistory());
-            byName.put(spec.name(), window(spec, settings.historyDays(), Varints.unpack(rows, spec.subBuckets()),
-                    Varints.unpack(AvroBytes.bytes(w.getBucketBytes()), spec.subBuckets()), w.getHead(), w.getDay(),
-                    w.getDayPeak(), w.getArmed(), Varints.unpack(packedHistory, Varints.count(packedHistory)),
-                    w.getAlertedDays().stream().map(d -> new AlertedDay(d.getDay(), d.getMinuteOfDay(), d.getPeak())).toList()));
+            byName.put(
+                    spec.name(),
+                    window(
+                            spec,
+                            settings.historyDays(),
+                            Varints.unpack(rows, spec.subBuckets()),
+                            Varints.unpack(AvroBytes.bytes(w.getBucketBytes()), spec.subBuckets()),
+                            w.getHead(),
+                            w.getDay(),
+                            w.getDayPeak(),
+                            w.getArmed(),
+                            Varints.unpack(packedHistory, Varints.count(packedHistory)),
+                            w.getAlertedDays().stream()
+                                    .map(d -> new AlertedDay(d.getDay(), d.getMinuteOfDay(), d.getPeak()))
+                                    .toList()));
         }
         IncidentState i = state.getIncident();
-        OpenIncident incident = i == null ? null : new OpenIncident(i.getIncidentId(), i.getOpenedAt(), i.getFirstSeen(),
-                i.getLastActivity(), i.getLastAlertAt(), i.getAlerts(), i.getLastScore(), i.getSeverity(), AvroBytes.bytes(i.getLastAlert()),
-                i.getEscalated(), i.getEgressEvidence() == null ? null : AvroBytes.bytes(i.getEgressEvidence()));
-        ScopeProfile profile = new ScopeProfile(state.getAccount(), state.getScope(), state.getFirstDay(), configured(byName, now),
-                state.getRecentIps(), state.getRecentFingerprints(), incident);
+        OpenIncident incident = i == null
+                ? null
+                : new OpenIncident(
+                        i.getIncidentId(),
+                        i.getOpenedAt(),
+                        i.getFirstSeen(),
+                        i.getLastActivity(),
+                        i.getLastAlertAt(),
+                        i.getAlerts(),
+                        i.getLastScore(),
+                        i.getSeverity(),
+                        AvroBytes.bytes(i.getLastAlert()),
+                        i.getEscalated(),
+                        i.getEgressEvidence() == null ? null : AvroBytes.bytes(i.getEgressEvidence()));
+        ScopeProfile profile = new ScopeProfile(
+                state.getAccount(),
+                state.getScope(),
+                state.getFirstDay(),
+                configured(byName, now),
+                state.getRecentIps(),
+                state.getRecentFingerprints(),
+                incident);
         if (state.getClosedIncidentId() != null && state.getClosedLastAlert() != null) {
-            profile.closed(new ScopeProfile.ClosedIncident(state.getClosedIncidentId(),
-                    AvroBytes.bytes(state.getClosedLastAlert()), state.getClosedEscalated()));
+            profile.closed(new ScopeProfile.ClosedIncident(
+                    state.getClosedIncidentId(),
+                    AvroBytes.bytes(state.getClosedLastAlert()),
+                    state.getClosedEscalated()));
         }
         return profile;
     }

@@ -26,8 +26,12 @@ final class ProfileStore {
      * Made when a task is (re)initialised, so its caches start empty: the store (restored from its changelog) is the
      * truth. {@code cacheBytes} 0 turns both caches off; {@code closeDue} says when an open incident is due to close.
      */
-    ProfileStore(KeyValueStore<String, byte[]> store, KeyValueStore<String, Long> openIncidentStore, ProfileCodec codec,
-                 long cacheBytes, Function<OpenIncident, Instant> closeDue) {
+    ProfileStore(
+            KeyValueStore<String, byte[]> store,
+            KeyValueStore<String, Long> openIncidentStore,
+            ProfileCodec codec,
+            long cacheBytes,
+            Function<OpenIncident, Instant> closeDue) {
         this.store = store;
         this.codec = codec;
         this.bytes = new ProfileBytesCache(cacheBytes);

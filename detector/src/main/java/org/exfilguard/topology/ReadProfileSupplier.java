@@ -18,7 +18,6 @@ import org.exfilguard.detect.ReadDetector;
 import org.exfilguard.detect.ReadSignals;
 import org.exfilguard.detect.WindowVerdict;
 import org.exfilguard.incident.AvroBytes;
-import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.incident.IncidentManager;
 import org.exfilguard.ingest.SourceAdvice;
 import org.exfilguard.metrics.DetectorMetrics;
@@ -29,6 +28,7 @@ import org.exfilguard.schema.EgressEvidence;
 import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.schema.state.EgressUpdate;
 import org.exfilguard.schema.state.ReadSignal;
+import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.suppress.AlertSuppressor;
 
 /**
@@ -44,17 +44,16 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
     static final String SOURCE = "db-access";
 
     /** The child processors (sinks) the processor forwards to. */
-    record Sinks(String alerts, List<RenderingSink> renderings, String signals) {
-    }
+    record Sinks(String alerts, List<RenderingSink> renderings, String signals) {}
 
     /** A sink that takes the alerts rendered in a format. */
-    record RenderingSink(AlertFormat format, String child) {
-    }
+    record RenderingSink(AlertFormat format, String child) {}
 
     private final DetectionSettings settings;
     private final String detectorVersion;
     /** Bytes of encoded profiles each task keeps in memory in front of its store. */
     private final long profileCacheBytes;
+
     private final AlertSuppressor suppressor;
     private final DetectorMetrics metrics;
     private final Sinks sinks;
@@ -63,10 +62,19 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
     private final DriftSettings drift;
     /** Shared by the supplier's tasks, so each piece of advice on the sources is logged once per process. */
     private final SourceAdvice sourceAdvice = new SourceAdvice();
+
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReadProfileSupplier.class);
 
-    ReadProfileSupplier(DetectionSettings settings, String detectorVersion, long profileCacheBytes, AlertSuppressor suppressor,
-                        DetectorMetrics metrics, Sinks sinks, Clock wallClock, Correlation correlation, DriftSettings drift) {
+    ReadProfileSupplier(
+            DetectionSettings settings,
+            String detectorVersion,
+            long profileCacheBytes,
+            AlertSuppressor suppressor,
+            DetectorMetrics metrics,
+            Sinks sinks,
+            Clock wallClock,
+            Correlation correlation,
+            DriftSettings drift) {
         this.correlation = correlation;
         this.drift = drift;
         this.settings = settings;
@@ -83,7 +91,8 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
         return new ReadProfileProcessor();
     }
 
-    private final class ReadProfileProcessor implements Processor<String, ReadInput, String, Object>, ReadInput.Handler {
+    private final class ReadProfileProcessor
+            implements Processor<String, ReadInput, String, Object>, ReadInput.Handler {
 
         private final ReadDetector detector = new ReadDetector(settings);
         private final IncidentManager incidents = new IncidentManager(settings, detectorVersion);
@@ -93,6 +102,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
         private KeyValueStore<String, byte[]> incidentEgress;
         /** The watermark last sent to the egress side (every later signal has a checkpoint after it). */
         private long watermarkSent = Long.MIN_VALUE;
+
         private long lastReadWall;
         private boolean idleSent;
         private boolean ended;
@@ -106,11 +116,16 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
         @Override
         public void init(ProcessorContext<String, Object> context) {
             this.context = context;
-            this.profiles = new ProfileStore(context.getStateStore(StoreNames.READ_PROFILES),
-                    context.getStateStore(StoreNames.OPEN_INCIDENTS), new ProfileCodec(settings), profileCacheBytes,
+            this.profiles = new ProfileStore(
+                    context.getStateStore(StoreNames.READ_PROFILES),
+                    context.getStateStore(StoreNames.OPEN_INCIDENTS),
+                    new ProfileCodec(settings),
+                    profileCacheBytes,
                     incidents::closeDue);
             this.peers = new StorePeerBaselines(context.getStateStore(StoreNames.PEER_BASELINES));
-            this.drifts = drift.enabled() ? new DriftScopes(drift, detectorVersion, context.getStateStore(StoreNames.DRIFT_STATE)) : null;
+            this.drifts = drift.enabled()
+                    ? new DriftScopes(drift, detectorVersion, context.getStateStore(StoreNames.DRIFT_STATE))
+                    : null;
             metrics.trackKeys(this, profiles::approximateNumEntries);
             metrics.trackProfileCache(this, profiles::cacheHits, profiles::cacheMisses);
             // The task's stored clock is the minute its last scan closed up to (the scan runs with the read that moves
@@ -132,13 +147,16 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
          * the egress side stops waiting for it.
          */
         private void sendWatermark(long wallNow) {
-            boolean idle = !ended && !correlation.idle().isZero() && wallNow - lastReadWall >= correlation.idle().toMillis();
+            boolean idle = !ended
+                    && !correlation.idle().isZero()
+                    && wallNow - lastReadWall >= correlation.idle().toMillis();
             long mark = ended ? Long.MAX_VALUE : scannedTo;
             boolean send = idle ? !idleSent : mark != Long.MIN_VALUE && (idleSent || mark > watermarkSent);
             if (!send) {
                 return;
             }
-            ReadSignal signal = ReadSignals.watermark(mark, scannedTo, context.taskId().partition(), correlation.readPartitions(), idle);
+            ReadSignal signal = ReadSignals.watermark(
+                    mark, scannedTo, context.taskId().partition(), correlation.readPartitions(), idle);
             context.forward(new Record<String, Object>("", signal, Math.max(0, scannedTo)), sinks.signals());
             idleSent = idle;
             if (!idle) {
@@ -184,11 +202,19 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                 }
                 return;
             }
-            state = state.answered(host, evidence == null ? null : evidenceBytes, evidence == null ? -1 : evidence.getBytesOut(),
-                    evidence == null ? List.of() : IncidentManager.destinations(evidence), update.getUnusual());
+            state = state.answered(
+                    host,
+                    evidence == null ? null : evidenceBytes,
+                    evidence == null ? -1 : evidence.getBytesOut(),
+                    evidence == null ? List.of() : IncidentManager.destinations(evidence),
+                    update.getUnusual());
             if (state.complete()) {
                 EgressEvidence best = state.evidence() == null ? null : evidenceCodec.decode(state.evidence());
-                publish(incidents.closedWithEgress(alertCodec.decode(state.closing()), best, state.unusual(), state.egressTotal(),
+                publish(incidents.closedWithEgress(
+                        alertCodec.decode(state.closing()),
+                        best,
+                        state.unusual(),
+                        state.egressTotal(),
                         state.destinations()));
                 incidentEgress.delete(update.getIncidentId());
             } else {
@@ -210,7 +236,8 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             if (tables.isEmpty()) {
                 notePresence(event);
                 // A CALL on the member database may read the member table: counted apart, as blind spots.
-                boolean blind = Boolean.TRUE.equals(event.getTablesUndetermined()) && settings.sensitiveTables().coversDatabase(event.getDatabase());
+                boolean blind = Boolean.TRUE.equals(event.getTablesUndetermined())
+                        && settings.sensitiveTables().coversDatabase(event.getDatabase());
                 metrics.event(SOURCE, blind ? "undetermined_on_sensitive_database" : "not_sensitive");
                 if (blind) {
                     // Rows read this way are profiled as a table of their own (and in the all-tables scope): an
@@ -240,7 +267,9 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             Instant at = event.getEventTime();
             String key = ProfileStore.key(event.getAccount(), ScopeProfile.ALL_SENSITIVE);
             ScopeProfile all = profiles.load(key, at);
-            if (all != null && all.activeHours() != null && all.activeHours().record(at, settings.offHours().zone())) {
+            if (all != null
+                    && all.activeHours() != null
+                    && all.activeHours().record(at, settings.offHours().zone())) {
                 profiles.save(key, all, all.incident() != null);
             }
         }
@@ -308,13 +337,19 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                 return;
             }
             byte[] stored = incidentEgress.get(alert.getIncidentId());
-            IncidentEgress state = stored == null ? IncidentEgress.watching(ips) : IncidentEgress.decode(stored).withIps(ips);
+            IncidentEgress state = stored == null
+                    ? IncidentEgress.watching(ips)
+                    : IncidentEgress.decode(stored).withIps(ips);
             incidentEgress.put(alert.getIncidentId(), state.encode());
             long checkpoint = checkpoint(alert.getDetectedAt());
             byte[] encoded = alertCodec.encode(alert);
             for (String ip : ips) {
-                context.forward(new Record<String, Object>(ip, ReadSignals.watch(alert, ip, checkpoint, encoded),
-                        alert.getDetectedAt().toEpochMilli()), sinks.signals());
+                context.forward(
+                        new Record<String, Object>(
+                                ip,
+                                ReadSignals.watch(alert, ip, checkpoint, encoded),
+                                alert.getDetectedAt().toEpochMilli()),
+                        sinks.signals());
             }
         }
 
@@ -333,8 +368,10 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             Instant lastActivity = closed.getDetectedAt().minus(settings.quietPeriod());
             long checkpoint = checkpoint(now);
             for (String ip : state.ips()) {
-                context.forward(new Record<String, Object>(ip, ReadSignals.closing(closed, ip, lastActivity, checkpoint),
-                        Math.max(0, checkpoint)), sinks.signals());
+                context.forward(
+                        new Record<String, Object>(
+                                ip, ReadSignals.closing(closed, ip, lastActivity, checkpoint), Math.max(0, checkpoint)),
+                        sinks.signals());
             }
         }
 
@@ -350,14 +387,19 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
         /** Publishes a record (marked if an allow-list rule covers it) on the alert topics. */
         private ExfiltrationAlert publish(ExfiltrationAlert unchecked) {
             ExfiltrationAlert alert = suppressor.apply(unchecked);
-            metrics.alert(alert.getSeverity().name(), alert.getKind().name(), alert.getStatus().name());
+            metrics.alert(
+                    alert.getSeverity().name(),
+                    alert.getKind().name(),
+                    alert.getStatus().name());
             // Alert records carry the wall time they were published, not the event time (that is in the payload,
             // detected_at): an alert topic ages its segments by record timestamp, and the alerts of a replay of
             // weeks-old logs stamped with event time would be deleted before a SIEM read them.
             long published = wallClock.millis();
             context.forward(new Record<String, Object>(alert.getAccount(), alert, published), sinks.alerts());
             for (RenderingSink rendering : sinks.renderings()) {
-                context.forward(new Record<String, Object>(alert.getAccount(), rendering.format().render(alert), published),
+                context.forward(
+                        new Record<String, Object>(
+                                alert.getAccount(), rendering.format().render(alert), published),
                         rendering.child());
             }
             return alert;

@@ -10,8 +10,7 @@ import java.util.Arrays;
  */
 final class StateBytes {
 
-    private StateBytes() {
-    }
+    private StateBytes() {}
 
     static final class Writer {
 
@@ -136,8 +135,8 @@ final class StateBytes {
         int readLength() {
             int n = readInt();
             if (n < 0 || n > bytes.length - pos) {
-                throw new IllegalArgumentException("profile state: length " + n + " at offset " + pos + " does not fit in "
-                        + bytes.length + " bytes");
+                throw new IllegalArgumentException("profile state: length " + n + " at offset " + pos
+                        + " does not fit in " + bytes.length + " bytes");
             }
             return n;
         }

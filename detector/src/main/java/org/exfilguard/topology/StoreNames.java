@@ -42,6 +42,5 @@ public final class StoreNames {
     /** "clock" -> newest accepted event time of this task. */
     public static final String EVENT_CLOCK = "event-clock";
 
-    private StoreNames() {
-    }
+    private StoreNames() {}
 }

@@ -39,8 +39,7 @@ final class StorePeerBaselines implements PeerBaselines {
     private final Set<String> dirty = new LinkedHashSet<>();
 
     /** A quantile of one digest instance, valid while that instance is the cached digest. */
-    private record Quantile(MergingDigest digest, double q, double value) {
-    }
+    private record Quantile(MergingDigest digest, double q, double value) {}
 
     /** Values not yet merged into a digest, as stored under the digest's key + {@value #PENDING}. */
     private static final class Pending {

@@ -24,10 +24,10 @@ final class StoredDestinations implements HostDestinations {
     static final int OLDEST_KEPT = 64;
     static final char SEPARATOR = '\0';
     private static final StringSerializer KEYS = new StringSerializer();
-    private static final Comparator<Entry> ORDER = Comparator.comparingLong(Entry::firstSeen).thenComparing(Entry::dstIp);
+    private static final Comparator<Entry> ORDER =
+            Comparator.comparingLong(Entry::firstSeen).thenComparing(Entry::dstIp);
 
-    private record Entry(long firstSeen, String dstIp) {
-    }
+    private record Entry(long firstSeen, String dstIp) {}
 
     private final KeyValueStore<String, Long> store;
     private final String prefix;

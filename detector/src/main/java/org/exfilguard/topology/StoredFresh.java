@@ -34,7 +34,8 @@ final class StoredFresh {
     }
 
     /** Reads the host's list from the store into {@code into}. */
-    static StoredFresh load(KeyValueStore<String, byte[]> store, EgressHostCodec codec, String srcIp, List<FreshEntry> into) {
+    static StoredFresh load(
+            KeyValueStore<String, byte[]> store, EgressHostCodec codec, String srcIp, List<FreshEntry> into) {
         byte[] orderBytes = store.get(srcIp);
         if (orderBytes == null) {
             return none(srcIp);
@@ -46,8 +47,8 @@ final class StoredFresh {
         for (long n : order.numbers()) {
             byte[] bytes = store.get(stored.key(n));
             if (bytes == null) {
-                throw new IllegalStateException("egress fresh-destination state of " + srcIp + " lists entry " + n
-                        + ", which is not stored");
+                throw new IllegalStateException(
+                        "egress fresh-destination state of " + srcIp + " lists entry " + n + ", which is not stored");
             }
             FreshEntry f = codec.decodeFreshEntry(bytes);
             stored.numbers.put(f, n);

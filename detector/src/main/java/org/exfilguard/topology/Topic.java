@@ -15,8 +15,11 @@ public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde) {
     }
 
     /** Adds a sink writing this topic with its serdes, to the partitions {@code partitioner} chooses. */
-    void addSink(Topology topology, String sinkName, org.apache.kafka.streams.processor.StreamPartitioner<K, V> partitioner,
-                 String... parents) {
+    void addSink(
+            Topology topology,
+            String sinkName,
+            org.apache.kafka.streams.processor.StreamPartitioner<K, V> partitioner,
+            String... parents) {
         topology.addSink(sinkName, name, keySerde.serializer(), valueSerde.serializer(), partitioner, parents);
     }
 

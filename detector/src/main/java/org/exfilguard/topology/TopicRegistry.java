@@ -3,12 +3,12 @@ package org.exfilguard.topology;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.schema.state.EgressUpdate;
 import org.exfilguard.schema.state.ReadSignal;
+import org.exfilguard.serde.AlertFormat;
 
 /**
  * Every topic of the detector with its key and value serdes: the configured names ({@link Topics}) paired with the
@@ -19,8 +19,7 @@ import org.exfilguard.schema.state.ReadSignal;
 public final class TopicRegistry {
 
     /** An alert format published to its topic. */
-    public record Rendering(AlertFormat format, Topic<String, String> topic) {
-    }
+    public record Rendering(AlertFormat format, Topic<String, String> topic) {}
 
     private final Topics names;
     private final Topic<String, DbAccessEvent> dbAccess;
@@ -38,8 +37,10 @@ public final class TopicRegistry {
         this.dbAccess = new Topic<>(names.dbAccess(), Serdes.String(), serdes.dbAccess());
         this.egress = new Topic<>(names.egress(), Serdes.String(), serdes.egress());
         this.alerts = new Topic<>(names.alerts(), Serdes.String(), serdes.alerts());
-        this.renderings = AlertFormat.ALL.stream().filter(f -> names.alertRenderings().containsKey(f.id()))
-                .map(f -> new Rendering(f, new Topic<>(names.rendering(f), Serdes.String(), Serdes.String()))).toList();
+        this.renderings = AlertFormat.ALL.stream()
+                .filter(f -> names.alertRenderings().containsKey(f.id()))
+                .map(f -> new Rendering(f, new Topic<>(names.rendering(f), Serdes.String(), Serdes.String())))
+                .toList();
         this.deadLetters = new Topic<>(names.deadLetters(), Serdes.ByteArray(), Serdes.ByteArray());
         this.rawDbLogs = new Topic<>(names.rawDbLogs(), Serdes.ByteArray(), Serdes.ByteArray());
         this.rawEgressLogs = new Topic<>(names.rawEgressLogs(), Serdes.ByteArray(), Serdes.ByteArray());

@@ -14,8 +14,16 @@ import org.exfilguard.serde.AlertFormat;
  * @param alertRenderings the alert formats published beside the Avro alerts (format id to topic), in
  *                        {@link AlertFormat#ALL} order
  */
-public record Topics(String dbAccess, String egress, String alerts, Map<String, String> alertRenderings, String deadLetters,
-                     String rawDbLogs, String rawEgressLogs, String readSignals, String egressUpdates) {
+public record Topics(
+        String dbAccess,
+        String egress,
+        String alerts,
+        Map<String, String> alertRenderings,
+        String deadLetters,
+        String rawDbLogs,
+        String rawEgressLogs,
+        String readSignals,
+        String egressUpdates) {
 
     public Topics {
         alertRenderings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(alertRenderings));
@@ -24,9 +32,18 @@ public record Topics(String dbAccess, String egress, String alerts, Map<String, 
     /** The default names, with every publishable format published. */
     public static Topics defaults() {
         Map<String, String> renderings = new LinkedHashMap<>();
-        AlertFormat.publishable().forEach(f -> renderings.put(f.id(), f.topic().orElseThrow().defaultName()));
-        return new Topics("db-access", "egress", "exfil-alerts", renderings, "exfil-dlq",
-                "raw-db-logs", "raw-egress-logs", "exfil-read-signals", "exfil-egress-updates");
+        AlertFormat.publishable()
+                .forEach(f -> renderings.put(f.id(), f.topic().orElseThrow().defaultName()));
+        return new Topics(
+                "db-access",
+                "egress",
+                "exfil-alerts",
+                renderings,
+                "exfil-dlq",
+                "raw-db-logs",
+                "raw-egress-logs",
+                "exfil-read-signals",
+                "exfil-egress-updates");
     }
 
     /** The topic a format is published to; the format must be published. */

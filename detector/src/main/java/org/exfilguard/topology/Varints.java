@@ -9,8 +9,7 @@ import java.io.ByteArrayOutputStream;
  */
 final class Varints {
 
-    private Varints() {
-    }
+    private Varints() {}
 
     static byte[] pack(long[] values) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(values.length + 8);

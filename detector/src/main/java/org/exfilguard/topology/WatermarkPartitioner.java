@@ -12,7 +12,8 @@ import org.exfilguard.schema.state.ReadSignal;
 final class WatermarkPartitioner implements StreamPartitioner<String, ReadSignal> {
 
     @Override
-    public Optional<Set<Integer>> partitions(String topic, String key, ReadSignal value, Headers headers, int numPartitions) {
+    public Optional<Set<Integer>> partitions(
+            String topic, String key, ReadSignal value, Headers headers, int numPartitions) {
         if (value != null && value.getWatermark() != null) {
             return Optional.of(IntStream.range(0, numPartitions).boxed().collect(Collectors.toSet()));
         }

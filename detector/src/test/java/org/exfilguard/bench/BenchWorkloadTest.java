@@ -36,11 +36,13 @@ class BenchWorkloadTest {
     void eventTimesAreInOrderAndSpanTheBacklog() {
         List<DbAccessEvent> events = backlog(1_000, 1, 10_000);
         for (int i = 1; i < events.size(); i++) {
-            assertThat(events.get(i).getEventTime()).isAfterOrEqualTo(events.get(i - 1).getEventTime());
+            assertThat(events.get(i).getEventTime())
+                    .isAfterOrEqualTo(events.get(i - 1).getEventTime());
         }
         assertThat(events.get(0).getEventTime()).isEqualTo(START);
         assertThat(events.get(events.size() - 1).getEventTime())
-                .isAfter(START.plus(Duration.ofDays(13))).isBefore(START.plus(Duration.ofDays(14)));
+                .isAfter(START.plus(Duration.ofDays(13)))
+                .isBefore(START.plus(Duration.ofDays(14)));
     }
 
     @Test
@@ -48,7 +50,11 @@ class BenchWorkloadTest {
         int keys = 2_000;
         Set<String> seen = new HashSet<>();
         BenchWorkload workload = new BenchWorkload(keys, 3, 1.0);
-        workload.backlog(keys, START, Duration.ofDays(1), e -> seen.add(e.getAccount() + "/" + e.getTables().get(0)));
+        workload.backlog(
+                keys,
+                START,
+                Duration.ofDays(1),
+                e -> seen.add(e.getAccount() + "/" + e.getTables().get(0)));
         assertThat(seen).hasSize(keys);
         assertThat(workload.accounts()).isEqualTo(keys / 2);
     }
@@ -56,7 +62,10 @@ class BenchWorkloadTest {
     @Test
     void mixIsMostlySensitiveSmallReadsWithAFewBigOnes() {
         List<DbAccessEvent> events = backlog(10_000, 5, 100_000);
-        long sensitive = events.stream().filter(e -> BenchWorkload.SENSITIVE_TABLES.contains(e.getTables().get(0))).count();
+        long sensitive = events.stream()
+                .filter(e ->
+                        BenchWorkload.SENSITIVE_TABLES.contains(e.getTables().get(0)))
+                .count();
         long small = events.stream().filter(e -> e.getRowsReturned() <= 20).count();
         long big = events.stream().filter(e -> e.getRowsReturned() >= 20_000).count();
         assertThat(sensitive).isBetween(83_000L, 87_000L);
@@ -75,12 +84,15 @@ class BenchWorkloadTest {
                 extractions[0]++;
                 return;
             }
-            range.merge(e.getAccount(), new long[] {rows, rows}, (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+            range.merge(e.getAccount(), new long[] {rows, rows}, (a, b) ->
+                    new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
         });
         // Every account stays inside one role's band of row counts.
         long[][] bands = {{1, 200}, {20, 2_000}, {2_000, 20_000}, {20_000, 220_000}};
-        assertThat(range.values()).allSatisfy(r -> assertThat(java.util.Arrays.stream(bands)
-                .anyMatch(b -> r[0] >= b[0] && r[1] <= b[1])).as("rows %d..%d within one band", r[0], r[1]).isTrue());
+        assertThat(range.values())
+                .allSatisfy(r -> assertThat(java.util.Arrays.stream(bands).anyMatch(b -> r[0] >= b[0] && r[1] <= b[1]))
+                        .as("rows %d..%d within one band", r[0], r[1])
+                        .isTrue());
         long apps = range.values().stream().filter(r -> r[1] <= 200).count();
         long bulk = range.values().stream().filter(r -> r[0] >= 20_000).count();
         assertThat(apps).as("about 70% applications").isBetween(630L, 770L);
@@ -89,8 +101,10 @@ class BenchWorkloadTest {
         // Same seed, same events.
         List<Long> first = new ArrayList<>();
         List<Long> second = new ArrayList<>();
-        BenchWorkload.of(2_000, 5, BenchWorkload.Mix.ROLES).backlog(5_000, START, Duration.ofDays(1), e -> first.add(e.getRowsReturned()));
-        BenchWorkload.of(2_000, 5, BenchWorkload.Mix.ROLES).backlog(5_000, START, Duration.ofDays(1), e -> second.add(e.getRowsReturned()));
+        BenchWorkload.of(2_000, 5, BenchWorkload.Mix.ROLES)
+                .backlog(5_000, START, Duration.ofDays(1), e -> first.add(e.getRowsReturned()));
+        BenchWorkload.of(2_000, 5, BenchWorkload.Mix.ROLES)
+                .backlog(5_000, START, Duration.ofDays(1), e -> second.add(e.getRowsReturned()));
         assertThat(first).isEqualTo(second);
     }
 

@@ -24,7 +24,15 @@ class ScaleOutIT {
     @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
     void twoInstancesPublishExactlyTheAlertsOfOne(@TempDir Path work) throws Exception {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        BenchOptions options = new BenchOptions(60_000, 4_000, 42, 4, work, Duration.ofMinutes(4), "512m", BenchWorkload.Mix.UNIFORM,
+        BenchOptions options = new BenchOptions(
+                60_000,
+                4_000,
+                42,
+                4,
+                work,
+                Duration.ofMinutes(4),
+                "512m",
+                BenchWorkload.Mix.UNIFORM,
                 DetectorBenchApp::new);
         int exit;
         try (PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
@@ -33,12 +41,15 @@ class ScaleOutIT {
         String report = captured.toString(StandardCharsets.UTF_8);
         System.out.println(report);
 
-        Matcher alerts = Pattern.compile("alerts: one instance ([\\d,]+) records \\(([\\d,]+) ids\\), two instances ([\\d,]+) records")
+        Matcher alerts = Pattern.compile(
+                        "alerts: one instance ([\\d,]+) records \\(([\\d,]+) ids\\), two instances ([\\d,]+) records")
                 .matcher(report);
         assertThat(alerts.find()).as("alert summary in:%n%s", report).isTrue();
         long one = Long.parseLong(alerts.group(1).replace(",", ""));
         long two = Long.parseLong(alerts.group(3).replace(",", ""));
-        assertThat(one).as("the workload raises alerts, so the comparison means something").isGreaterThan(0);
+        assertThat(one)
+                .as("the workload raises alerts, so the comparison means something")
+                .isGreaterThan(0);
         assertThat(two).isEqualTo(one);
         assertThat(report).contains("-> IDENTICAL").contains("-> both worked");
         assertThat(exit).isZero();

@@ -41,10 +41,18 @@ class AlertsCommandIT {
 
     private static EmbeddedKafka kafka;
     private static EmbeddedSchemaRegistry registry;
-    private static final ExfiltrationAlert FIRST = TestAlerts.alert().ids("inc-first", "alr-first").account("jdoe").build();
-    private static final ExfiltrationAlert SECOND = TestAlerts.alert().ids("inc-second", "alr-second").account("mroe")
-            .status(AlertStatus.UPDATED).withEgress().build();
-    private static final ExfiltrationAlert ABORTED = TestAlerts.alert().ids("inc-aborted", "alr-aborted").account("ghost").build();
+    private static final ExfiltrationAlert FIRST =
+            TestAlerts.alert().ids("inc-first", "alr-first").account("jdoe").build();
+    private static final ExfiltrationAlert SECOND = TestAlerts.alert()
+            .ids("inc-second", "alr-second")
+            .account("mroe")
+            .status(AlertStatus.UPDATED)
+            .withEgress()
+            .build();
+    private static final ExfiltrationAlert ABORTED = TestAlerts.alert()
+            .ids("inc-aborted", "alr-aborted")
+            .account("ghost")
+            .build();
 
     @BeforeAll
     static void produceAlerts() throws Exception {
@@ -54,10 +62,13 @@ class AlertsCommandIT {
         var client = new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url()));
         var serializer = AvroSerde.of(ExfiltrationAlert.class, client, false).serializer();
         Map<String, Object> props = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "alerts-it");
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                "alerts-it");
         // As the detector writes: in transactions. The aborted one must never be printed.
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             producer.initTransactions();
             producer.beginTransaction();
             producer.send(record(serializer.serialize(TOPIC, FIRST), FIRST, 0));
@@ -99,11 +110,18 @@ class AlertsCommandIT {
     }
 
     private static List<String> accountsReadWith(String isolation) {
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "siem-" + isolation, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "siem-" + isolation,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                isolation);
         List<String> accounts = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(TOPIC));
             long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
             // Read to the end: 4 data records were written (one aborted); read_committed sees 3.
@@ -121,7 +139,8 @@ class AlertsCommandIT {
     void printsEveryCommittedAlertAsTextAndExits() {
         Result result = run();
         assertThat(result.exit).isZero();
-        assertThat(result.out).contains("jdoe on coop.members", "incident inc-first", "mroe on coop.members", "incident inc-second");
+        assertThat(result.out)
+                .contains("jdoe on coop.members", "incident inc-first", "mroe on coop.members", "incident inc-second");
         assertThat(result.out).doesNotContain("ghost");
         assertThat(result.err).contains("skipped " + TOPIC + "-1@").contains("not a readable alert");
     }
@@ -136,10 +155,18 @@ class AlertsCommandIT {
                 lines.add(JSON.readTree(line));
             }
         }
-        assertThat(lines).extracting(n -> n.get("incident_id").asText()).containsExactlyInAnyOrder("inc-first", "inc-second");
-        assertThat(lines).allSatisfy(n -> assertThat(n.has("observed_rows") && n.has("baseline_rows") && n.has("alert_id")).isTrue());
-        JsonNode second = lines.stream().filter(n -> n.get("account").asText().equals("mroe")).findFirst().orElseThrow();
-        assertThat(second.at("/egress/bytes_out").asLong()).isEqualTo(SECOND.getEgress().getBytesOut());
+        assertThat(lines)
+                .extracting(n -> n.get("incident_id").asText())
+                .containsExactlyInAnyOrder("inc-first", "inc-second");
+        assertThat(lines)
+                .allSatisfy(n -> assertThat(n.has("observed_rows") && n.has("baseline_rows") && n.has("alert_id"))
+                        .isTrue());
+        JsonNode second = lines.stream()
+                .filter(n -> n.get("account").asText().equals("mroe"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(second.at("/egress/bytes_out").asLong())
+                .isEqualTo(SECOND.getEgress().getBytesOut());
     }
 
     @Test
@@ -152,7 +179,9 @@ class AlertsCommandIT {
                 findings.add(JSON.readTree(line));
             }
         }
-        assertThat(findings).hasSize(2).allSatisfy(f -> assertThat(f.get("class_uid").asInt()).isEqualTo(2004));
+        assertThat(findings)
+                .hasSize(2)
+                .allSatisfy(f -> assertThat(f.get("class_uid").asInt()).isEqualTo(2004));
         assertThat(findings).extracting(f -> f.get("type_uid").asLong()).containsExactlyInAnyOrder(200401L, 200402L);
     }
 
@@ -172,11 +201,14 @@ class AlertsCommandIT {
     @Test
     void readsTopicAndClientSettingsFromConfigFile(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("client.properties");
-        Files.writeString(config, String.join("\n",
-                "bootstrap.servers=" + kafka.bootstrapServers(),
-                "schema.registry.url=" + registry.url(),
-                "topic.alerts=" + TOPIC,
-                "client.id=alerts-from-file"));
+        Files.writeString(
+                config,
+                String.join(
+                        "\n",
+                        "bootstrap.servers=" + kafka.bootstrapServers(),
+                        "schema.registry.url=" + registry.url(),
+                        "topic.alerts=" + TOPIC,
+                        "client.id=alerts-from-file"));
         Result result = execute("--config", config.toString(), "--json");
         assertThat(result.exit).isZero();
         assertThat(result.out).contains("\"incident_id\":\"inc-first\"", "\"incident_id\":\"inc-second\"");
@@ -190,8 +222,13 @@ class AlertsCommandIT {
     }
 
     private Result run(String... extra) {
-        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(),
-                "--schema-registry-url", registry.url(), "--timeout", "30"));
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--schema-registry-url",
+                registry.url(),
+                "--timeout",
+                "30"));
         args.addAll(List.of(extra));
         return execute(args.toArray(String[]::new));
     }
@@ -206,6 +243,5 @@ class AlertsCommandIT {
         return new Result(exit, out.toString(), err.toString());
     }
 
-    private record Result(int exit, String out, String err) {
-    }
+    private record Result(int exit, String out, String err) {}
 }

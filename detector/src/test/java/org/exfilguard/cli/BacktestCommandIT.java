@@ -9,9 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
+import org.exfilguard.avro.JsonRecords;
 import org.exfilguard.schema.AlertStatus;
 import org.exfilguard.schema.ExfiltrationAlert;
-import org.exfilguard.avro.JsonRecords;
 import org.exfilguard.sim.SimulationFiles;
 import org.exfilguard.sim.SimulationSpec;
 import org.exfilguard.sim.WorkloadSimulator;
@@ -36,12 +36,20 @@ class BacktestCommandIT {
     private String backtest(Path sim, Path alerts, String... extra) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        List<String> args = new java.util.ArrayList<>(List.of("--db-log", sim.resolve(SimulationFiles.SLOW_LOG).toString(),
-                "--egress-log", sim.resolve(SimulationFiles.CONN_LOG).toString(),
-                "--sensitive-tables", "coop.members,coop.member_cards", "--alerts-out", alerts.toString()));
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "--db-log",
+                sim.resolve(SimulationFiles.SLOW_LOG).toString(),
+                "--egress-log",
+                sim.resolve(SimulationFiles.CONN_LOG).toString(),
+                "--sensitive-tables",
+                "coop.members,coop.member_cards",
+                "--alerts-out",
+                alerts.toString()));
         args.addAll(List.of(extra));
-        int exit = new CommandLine(new BacktestCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8))).execute(args.toArray(String[]::new));
+        int exit = new CommandLine(new BacktestCommand(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8)))
+                .execute(args.toArray(String[]::new));
         assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
         return out.toString(StandardCharsets.UTF_8);
     }
@@ -64,7 +72,8 @@ class BacktestCommandIT {
         for (int i = 0; i < 4; i++) {
             log.append(read(base.minus(java.time.Duration.ofDays(10)).plusSeconds(i)));
         }
-        // A host two hours ahead (Kafka refuses an hour ahead by default) and one 30 hours ahead (past the detector's 24 h).
+        // A host two hours ahead (Kafka refuses an hour ahead by default) and one 30 hours ahead (past the detector's
+        // 24 h).
         log.append(read(now.plus(java.time.Duration.ofHours(2))));
         log.append(read(now.plus(java.time.Duration.ofHours(30))));
         Path db = dir.resolve("skewed.jsonl");
@@ -74,16 +83,30 @@ class BacktestCommandIT {
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = new CommandLine(new BacktestCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8))).execute("--db-log", db.toString(), "--db-format", "canonical",
-                "--reorder-window", "1", "--rejects", rejects.toString(), "--alerts-out", alerts.toString());
+        int exit = new CommandLine(new BacktestCommand(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8)))
+                .execute(
+                        "--db-log",
+                        db.toString(),
+                        "--db-format",
+                        "canonical",
+                        "--reorder-window",
+                        "1",
+                        "--rejects",
+                        rejects.toString(),
+                        "--alerts-out",
+                        alerts.toString());
 
         String summary = out.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
-        assertThat(summary).contains("events fed: 25 (25 database, 0 egress)")
+        assertThat(summary)
+                .contains("events fed: 25 (25 database, 0 egress)")
                 .contains("1 events rejected for their time")
                 .contains("dead letters (events the detector refused): 4 {too_late=4}");
-        assertThat(Files.readString(rejects)).contains("event time ahead of the wall clock").hasLineCount(1);
+        assertThat(Files.readString(rejects))
+                .contains("event time ahead of the wall clock")
+                .hasLineCount(1);
         assertThat(alerts).exists();
     }
 
@@ -100,15 +123,23 @@ class BacktestCommandIT {
         assertThat(Files.readAllBytes(second)).isEqualTo(Files.readAllBytes(first));
         List<String> lines = Files.readAllLines(first);
         assertThat(lines).isNotEmpty();
-        List<ExfiltrationAlert> alerts = lines.stream().map(l -> JsonRecords.fromJson(l, ExfiltrationAlert.class)).toList();
+        List<ExfiltrationAlert> alerts = lines.stream()
+                .map(l -> JsonRecords.fromJson(l, ExfiltrationAlert.class))
+                .toList();
         assertThat(alerts).anySatisfy(a -> {
             assertThat(a.getAccount()).isEqualTo(SimulationSpec.DEMO_CULPRIT);
             assertThat(a.getTable()).isEqualTo("coop.members");
             assertThat(a.getStatus()).isEqualTo(AlertStatus.OPENED);
         });
-        assertThat(lines.get(0)).contains("\"alert_id\":\"").contains("\"detected_at\":\"20").contains("\"window_start\":\"");
+        assertThat(lines.get(0))
+                .contains("\"alert_id\":\"")
+                .contains("\"detected_at\":\"20")
+                .contains("\"window_start\":\"");
         assertThat(alerts).extracting(ExfiltrationAlert::getDetectedAt).isSorted();
-        assertThat(summary).contains("backtest summary").contains("events/s end to end").contains("alerts: " + lines.size() + " records");
+        assertThat(summary)
+                .contains("backtest summary")
+                .contains("events/s end to end")
+                .contains("alerts: " + lines.size() + " records");
         String html = Files.readString(report);
         assertThat(html).contains("<svg class=\"chart\"").contains(SimulationSpec.DEMO_CULPRIT);
     }

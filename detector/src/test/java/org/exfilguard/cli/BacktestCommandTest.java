@@ -24,8 +24,10 @@ class BacktestCommandTest {
         args[1] = db.toString();
         System.arraycopy(outputArgs, 0, args, 2, outputArgs.length);
         long began = System.nanoTime();
-        int exit = new CommandLine(new BacktestCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8))).execute(args);
+        int exit = new CommandLine(new BacktestCommand(
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8)))
+                .execute(args);
         assertThat(exit).isEqualTo(ExitCodes.USAGE);
         assertThat(System.nanoTime() - began).as("before any broker starts").isLessThan(5_000_000_000L);
         return err.toString(StandardCharsets.UTF_8).strip();
@@ -35,7 +37,8 @@ class BacktestCommandTest {
     void alertsOutIntoAMissingDirectoryFailsAtOnceInOneLine() throws Exception {
         Path missing = dir.resolve("no-such-dir").resolve("alerts.jsonl");
         assertThat(refused("--alerts-out", missing.toString()))
-                .isEqualTo("cannot write --alerts-out " + missing + ": directory " + missing.getParent() + " does not exist");
+                .isEqualTo("cannot write --alerts-out " + missing + ": directory " + missing.getParent()
+                        + " does not exist");
     }
 
     @Test

@@ -19,7 +19,9 @@ class CliConventionsTest {
             CommandLine.Model.OptionSpec plural = command.getCommandSpec().findOption("--bootstrap-servers");
             if (plural != null) {
                 commands.add(name);
-                assertThat(command.getCommandSpec().findOption("--bootstrap-server")).as(name).isSameAs(plural);
+                assertThat(command.getCommandSpec().findOption("--bootstrap-server"))
+                        .as(name)
+                        .isSameAs(plural);
             }
         });
         assertThat(commands).contains("run", "setup", "alerts", "reset", "replay");
@@ -36,25 +38,39 @@ class CliConventionsTest {
                     continue;
                 }
                 List<String> expected = java.util.Arrays.stream(LogFormat.values())
-                        .filter(f -> option.equals("--format") || (option.equals("--db-format") ? f.database() : f.egress()))
-                        .map(LogFormat::id).toList();
+                        .filter(f ->
+                                option.equals("--format") || (option.equals("--db-format") ? f.database() : f.egress()))
+                        .map(LogFormat::id)
+                        .toList();
                 String help = String.join(" ", spec.description());
-                List<String> listed = java.util.Arrays.stream(LogFormat.values()).map(LogFormat::id)
-                        .filter(id -> java.util.regex.Pattern.compile("(^|[ ,])" + id + "([ ,]|$)").matcher(help).find()).toList();
+                List<String> listed = java.util.Arrays.stream(LogFormat.values())
+                        .map(LogFormat::id)
+                        .filter(id -> java.util.regex.Pattern.compile("(^|[ ,])" + id + "([ ,]|$)")
+                                .matcher(help)
+                                .find())
+                        .toList();
                 assertThat(listed).as(name + " " + option + ": " + help).isEqualTo(expected);
                 checked.add(name + " " + option);
             }
         });
-        assertThat(checked).contains("parse --format", "replay --db-format", "replay --egress-format", "backtest --db-format",
-                "backtest --egress-format");
+        assertThat(checked)
+                .contains(
+                        "parse --format",
+                        "replay --db-format",
+                        "replay --egress-format",
+                        "backtest --db-format",
+                        "backtest --egress-format");
     }
 
     @Test
     void aBadFlagIsAUsageErrorOnEveryCommandNeverTheRestartCode() {
-        for (String command : List.of("run", "setup", "parse", "replay", "backtest", "alerts", "reset", "config", "simulate")) {
+        for (String command :
+                List.of("run", "setup", "parse", "replay", "backtest", "alerts", "reset", "config", "simulate")) {
             CommandLine commandLine = Main.commandLine();
             commandLine.setErr(new java.io.PrintWriter(java.io.Writer.nullWriter()));
-            assertThat(commandLine.execute(command, "--no-such-flag")).as(command).isEqualTo(ExitCodes.USAGE);
+            assertThat(commandLine.execute(command, "--no-such-flag"))
+                    .as(command)
+                    .isEqualTo(ExitCodes.USAGE);
         }
         assertThat(ExitCodes.USAGE).isNotEqualTo(ExitCodes.RESTART);
         assertThat(RunCommand.EXIT_RESTART).isEqualTo(ExitCodes.RESTART);
@@ -74,9 +90,13 @@ class CliConventionsTest {
         java.io.StringWriter err = new java.io.StringWriter();
         CommandLine commandLine = Main.commandLine();
         commandLine.setErr(new java.io.PrintWriter(err, true));
-        assertThat(commandLine.execute("config", "--effective", "--set", "sensitive.table=coop.members")).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString().strip()).startsWith("exfilguard: unknown configuration key 'sensitive.table'")
-                .contains("did you mean 'sensitive.tables'").doesNotContain("\tat ").doesNotContain("\n");
+        assertThat(commandLine.execute("config", "--effective", "--set", "sensitive.table=coop.members"))
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString().strip())
+                .startsWith("exfilguard: unknown configuration key 'sensitive.table'")
+                .contains("did you mean 'sensitive.tables'")
+                .doesNotContain("\tat ")
+                .doesNotContain("\n");
     }
 
     @Test
@@ -85,8 +105,14 @@ class CliConventionsTest {
         CommandLine commandLine = Main.commandLine();
         commandLine.setErr(new java.io.PrintWriter(err, true));
         long start = System.nanoTime();
-        int exit = commandLine.execute("alerts", "--bootstrap-server", "127.0.0.1:1", "--schema-registry-url", "http://127.0.0.1:2",
-                "--timeout", "2");
+        int exit = commandLine.execute(
+                "alerts",
+                "--bootstrap-server",
+                "127.0.0.1:1",
+                "--schema-registry-url",
+                "http://127.0.0.1:2",
+                "--timeout",
+                "2");
         long seconds = java.time.Duration.ofNanos(System.nanoTime() - start).toSeconds();
         assertThat(exit).isEqualTo(ExitCodes.FAILED);
         assertThat(err.toString()).contains("no answer from the Kafka cluster at 127.0.0.1:1 within 2 s");

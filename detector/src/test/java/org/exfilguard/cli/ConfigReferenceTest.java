@@ -18,8 +18,10 @@ class ConfigReferenceTest {
 
     @Test
     void theReferenceIsWhatConfigListMarkdownPrintsForTheCode() throws Exception {
-        assertThat(Files.readString(REFERENCE)).as("regenerate with: java -jar detector/target/exfilguard.jar config --list"
-                + " --markdown > detector/CONFIGURATION.md").isEqualTo(ConfigCommand.markdown());
+        assertThat(Files.readString(REFERENCE))
+                .as("regenerate with: java -jar detector/target/exfilguard.jar config --list"
+                        + " --markdown > detector/CONFIGURATION.md")
+                .isEqualTo(ConfigCommand.markdown());
         for (String key : ExfilguardConfig.DEFINITION.names()) {
             assertThat(Files.readString(REFERENCE)).contains("| `" + key + "` |");
         }
@@ -27,10 +29,19 @@ class ConfigReferenceTest {
 
     @Test
     void effectivePrintsTheValuesInForceWithSecretsMasked() {
-        String out = run("--effective", "--set", "sensitive.tables=hr.salaries", "--set", "metrics.token=s3cret-token",
-                "--set", "schema.registry.url=https://user:pa55@registry:8081");
-        assertThat(out).contains("sensitive.tables=[hr.salaries]").contains("metrics.token=[hidden]")
-                .doesNotContain("s3cret-token").doesNotContain("pa55");
+        String out = run(
+                "--effective",
+                "--set",
+                "sensitive.tables=hr.salaries",
+                "--set",
+                "metrics.token=s3cret-token",
+                "--set",
+                "schema.registry.url=https://user:pa55@registry:8081");
+        assertThat(out)
+                .contains("sensitive.tables=[hr.salaries]")
+                .contains("metrics.token=[hidden]")
+                .doesNotContain("s3cret-token")
+                .doesNotContain("pa55");
     }
 
     private static String run(String... args) {

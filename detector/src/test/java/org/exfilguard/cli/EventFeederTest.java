@@ -34,22 +34,34 @@ class EventFeederTest {
     Path dir;
 
     private static String read(Instant at, String account) {
-        return "{\"event_time\":\"" + at + "\",\"account\":\"" + account + "\",\"client_ip\":\"10.0.0.7\",\"database\":\"coop\","
+        return "{\"event_time\":\"" + at + "\",\"account\":\"" + account
+                + "\",\"client_ip\":\"10.0.0.7\",\"database\":\"coop\","
                 + "\"tables\":[\"coop.members\"],\"operation\":\"select\",\"rows_returned\":10}\n";
     }
 
-    private record Fed(List<ProducerRecord<String, byte[]>> sent, List<ParseResult.Reject> rejects, EventFeeder feeder) {
-    }
+    private record Fed(
+            List<ProducerRecord<String, byte[]>> sent, List<ParseResult.Reject> rejects, EventFeeder feeder) {}
 
     private Fed feed(Duration maxAhead, String... lines) throws Exception {
         Path file = dir.resolve("events.jsonl");
         Files.writeString(file, String.join("", lines), StandardCharsets.UTF_8);
-        MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+        MockProducer<String, byte[]> producer =
+                new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
         List<ParseResult.Reject> rejects = new ArrayList<>();
-        EventFeeder feeder = new EventFeeder(producer, Topics.defaults(), (topic, e) -> new byte[1], (topic, e) -> new byte[1],
-                Pacer.unlimited(), Clock.fixed(NOW, ZoneOffset.UTC), maxAhead, rejects::add);
-        try (MergedLogs logs = new MergedLogs(List.of(new MergedLogs.Input(file, Optional.of(LogFormat.CANONICAL))),
-                ParserOptions.defaults(), 10, rejects::add)) {
+        EventFeeder feeder = new EventFeeder(
+                producer,
+                Topics.defaults(),
+                (topic, e) -> new byte[1],
+                (topic, e) -> new byte[1],
+                Pacer.unlimited(),
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                maxAhead,
+                rejects::add);
+        try (MergedLogs logs = new MergedLogs(
+                List.of(new MergedLogs.Input(file, Optional.of(LogFormat.CANONICAL))),
+                ParserOptions.defaults(),
+                10,
+                rejects::add)) {
             feeder.feed(logs);
         }
         return new Fed(producer.history(), rejects, feeder);
@@ -58,8 +70,11 @@ class EventFeederTest {
     @Test
     void anEventFromASkewedClockIsRejectedAndTheOthersAreSent() throws Exception {
         // Two hours ahead: a Kafka 4 broker refuses it (and the batch it is in) one hour ahead of its clock.
-        Fed fed = feed(EventTimes.sendLimit(Duration.ofHours(1), Duration.ofHours(24)),
-                read(NOW.minusSeconds(60), "early"), read(NOW.plus(Duration.ofHours(2)), "skewed"), read(NOW.minusSeconds(30), "late"));
+        Fed fed = feed(
+                EventTimes.sendLimit(Duration.ofHours(1), Duration.ofHours(24)),
+                read(NOW.minusSeconds(60), "early"),
+                read(NOW.plus(Duration.ofHours(2)), "skewed"),
+                read(NOW.minusSeconds(30), "late"));
 
         assertThat(fed.sent()).extracting(ProducerRecord::key).containsExactly("early", "late");
         assertThat(fed.sent()).allSatisfy(r -> assertThat(r.timestamp()).isLessThanOrEqualTo(NOW.toEpochMilli()));
@@ -71,7 +86,10 @@ class EventFeederTest {
 
     @Test
     void aBacktestTakesWhatTheDetectorTakes() throws Exception {
-        Fed fed = feed(Duration.ofHours(24), read(NOW.plus(Duration.ofHours(2)), "skewed"), read(NOW.plus(Duration.ofHours(25)), "far"));
+        Fed fed = feed(
+                Duration.ofHours(24),
+                read(NOW.plus(Duration.ofHours(2)), "skewed"),
+                read(NOW.plus(Duration.ofHours(25)), "far"));
 
         assertThat(fed.sent()).extracting(ProducerRecord::key).containsExactly("skewed");
         assertThat(fed.rejects()).extracting(ParseResult.Reject::reason).containsExactly(EventTimes.AHEAD_OF_CLOCK);
@@ -79,8 +97,11 @@ class EventFeederTest {
 
     @Test
     void feedLimitStaysUnderTheBrokersWithAMargin() {
-        assertThat(EventTimes.sendLimit(Duration.ofHours(1), Duration.ofHours(24))).isEqualTo(Duration.ofMinutes(55));
-        assertThat(EventTimes.sendLimit(Duration.ofMillis(Long.MAX_VALUE), Duration.ofHours(24))).isEqualTo(Duration.ofHours(24));
-        assertThat(EventTimes.sendLimit(Duration.ofMinutes(4), Duration.ofHours(24))).isEqualTo(Duration.ofMinutes(2));
+        assertThat(EventTimes.sendLimit(Duration.ofHours(1), Duration.ofHours(24)))
+                .isEqualTo(Duration.ofMinutes(55));
+        assertThat(EventTimes.sendLimit(Duration.ofMillis(Long.MAX_VALUE), Duration.ofHours(24)))
+                .isEqualTo(Duration.ofHours(24));
+        assertThat(EventTimes.sendLimit(Duration.ofMinutes(4), Duration.ofHours(24)))
+                .isEqualTo(Duration.ofMinutes(2));
     }
 }

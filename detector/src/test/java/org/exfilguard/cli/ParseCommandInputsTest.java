@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.exfilguard.ingest.ParseResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,7 +42,8 @@ class ParseCommandInputsTest {
         all[args.length + 1] = events.toString();
         all[args.length + 2] = "--rejects";
         all[args.length + 3] = rejects.toString();
-        int rc = new CommandLine(new ParseCommand(System.out, new PrintStream(err, true, StandardCharsets.UTF_8))).execute(all);
+        int rc = new CommandLine(new ParseCommand(System.out, new PrintStream(err, true, StandardCharsets.UTF_8)))
+                .execute(all);
         return new Run(rc, err.toString(StandardCharsets.UTF_8), events, rejects);
     }
 
@@ -62,12 +62,19 @@ class ParseCommandInputsTest {
         Run run = parse(cut.toString(), next.toString());
         assertThat(run.exit()).isEqualTo(1);
         assertNoStackTrace(run.stderr());
-        assertThat(run.stderr().lines().filter(l -> l.startsWith(cut.toString()))).singleElement().asString()
-                .matches(".*: cannot read: unexpected end of compressed data \\(truncated gzip\\?\\) \\(after line \\d+\\)");
+        assertThat(run.stderr().lines().filter(l -> l.startsWith(cut.toString())))
+                .singleElement()
+                .asString()
+                .matches(
+                        ".*: cannot read: unexpected end of compressed data \\(truncated gzip\\?\\) \\(after line \\d+\\)");
         assertThat(run.stderr()).contains("1 of 2 input files could not be read to their end");
         List<String> events = run.eventLines();
-        assertThat(events.stream().filter(l -> l.contains("\"account\":\"second\""))).hasSize(5);
-        assertThat(events.stream().filter(l -> l.contains("\"account\":\"first\"")).count()).isGreaterThan(5_000);
+        assertThat(events.stream().filter(l -> l.contains("\"account\":\"second\"")))
+                .hasSize(5);
+        assertThat(events.stream()
+                        .filter(l -> l.contains("\"account\":\"first\""))
+                        .count())
+                .isGreaterThan(5_000);
     }
 
     @Test
@@ -78,7 +85,8 @@ class ParseCommandInputsTest {
         Run run = parse(sub.toString(), dir.resolve("missing.log").toString(), good.toString());
         assertThat(run.exit()).isEqualTo(1);
         assertNoStackTrace(run.stderr());
-        assertThat(run.stderr()).contains(sub + ": cannot read: is a directory\n", "missing.log: cannot read: no such file\n");
+        assertThat(run.stderr())
+                .contains(sub + ": cannot read: is a directory\n", "missing.log: cannot read: no such file\n");
         assertThat(run.eventLines()).hasSize(3);
     }
 
@@ -115,8 +123,10 @@ class ParseCommandInputsTest {
         Files.write(noise, gzip("# Time: 2024-03-05T10:15:30Z\n# Time: not a time\n".repeat(25_000)));
         Run run = parse(noise.toString(), "--format", "mysql-slow", "--max-rejects", "1000");
         assertThat(Files.readAllLines(run.rejects())).hasSize(1_000);
-        assertThat(run.stderr()).contains("rejects: 25001\n")
-                .contains("rejects written to " + run.rejects() + ": 1,000; 24,001 more not written (--max-rejects 1,000)");
+        assertThat(run.stderr())
+                .contains("rejects: 25001\n")
+                .contains("rejects written to " + run.rejects()
+                        + ": 1,000; 24,001 more not written (--max-rejects 1,000)");
         assertThat(run.exit()).isZero();
     }
 
@@ -124,13 +134,17 @@ class ParseCommandInputsTest {
     void eachRejectLineIsCutAndKeptOnOneLine() throws IOException {
         Path file = dir.resolve("r.tsv");
         try (RejectWriter w = new RejectWriter(file, 10)) {
-            w.write(new ParseResult.Reject("a\tfile\nname" + "x".repeat(5_000), 7, "reason\rwith\u001b[31mcontrols", ""));
+            w.write(new ParseResult.Reject(
+                    "a\tfile\nname" + "x".repeat(5_000), 7, "reason\rwith\u001b[31mcontrols", ""));
         }
         List<String> lines = Files.readAllLines(file);
         assertThat(lines).singleElement().satisfies(l -> {
             String[] f = l.split("\t");
             assertThat(f).hasSize(3);
-            assertThat(f[0]).startsWith("a?file?name").hasSize(RejectWriter.MAX_FIELD_CHARS + 3).endsWith("...");
+            assertThat(f[0])
+                    .startsWith("a?file?name")
+                    .hasSize(RejectWriter.MAX_FIELD_CHARS + 3)
+                    .endsWith("...");
             assertThat(f[1]).isEqualTo("7");
             assertThat(f[2]).isEqualTo("reason?with?[31mcontrols");
         });

@@ -47,12 +47,17 @@ class ResetCommandIT {
     void start() throws Exception {
         kafka = EmbeddedKafka.builder().build().start();
         registry = EmbeddedSchemaRegistry.start();
-        workload = new KafkaWorkload(kafka.bootstrapServers(), new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url())));
+        workload = new KafkaWorkload(
+                kafka.bootstrapServers(), new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url())));
         workload.createTopics(2, "db-access", "exfil-alerts", "exfil-dlq");
         List<DbAccessEvent> events = new ArrayList<>();
         Instant t0 = Instant.parse("2026-03-02T10:00:00Z");
         for (int i = 0; i < 20; i++) {
-            events.add(TestEvents.dbRead().account("u" + (i % 4)).rows(10 + i).at(t0.plusSeconds(60L * i)).build());
+            events.add(TestEvents.dbRead()
+                    .account("u" + (i % 4))
+                    .rows(10 + i)
+                    .at(t0.plusSeconds(60L * i))
+                    .build());
         }
         workload.produce("db-access", events);
     }
@@ -76,17 +81,25 @@ class ResetCommandIT {
 
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         int exit = new CommandLine(new ResetCommand(stdin(""), new PrintStream(printed, true, StandardCharsets.UTF_8)))
-                .execute("--bootstrap-servers", kafka.bootstrapServers(), "--application-id", "reset-me",
-                        "--state-dir", stateDir.toString(), "--yes");
+                .execute(
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--application-id",
+                        "reset-me",
+                        "--state-dir",
+                        stateDir.toString(),
+                        "--yes");
 
         assertThat(exit).as(printed.toString(StandardCharsets.UTF_8)).isZero();
-        assertThat(topics()).noneMatch(t -> t.startsWith("reset-me-"))
+        assertThat(topics())
+                .noneMatch(t -> t.startsWith("reset-me-"))
                 .anyMatch(t -> t.startsWith("keep-me-") && t.endsWith("-changelog"))
                 .contains("db-access", "exfil-alerts");
         assertThat(groups()).doesNotContain("reset-me").contains("keep-me");
         assertThat(stateDir.resolve("reset-me")).doesNotExist();
         assertThat(stateDir.resolve("keep-me")).exists();
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("deleted consumer group reset-me", "Reset of 'reset-me' done.");
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains("deleted consumer group reset-me", "Reset of 'reset-me' done.");
     }
 
     @Test
@@ -95,9 +108,15 @@ class ResetCommandIT {
         Set<String> before = topics();
 
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        int exit = new CommandLine(new ResetCommand(stdin("no\n"), new PrintStream(printed, true, StandardCharsets.UTF_8)))
-                .execute("--bootstrap-servers", kafka.bootstrapServers(), "--application-id", "unconfirmed",
-                        "--state-dir", stateDir.toString());
+        int exit = new CommandLine(
+                        new ResetCommand(stdin("no\n"), new PrintStream(printed, true, StandardCharsets.UTF_8)))
+                .execute(
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--application-id",
+                        "unconfirmed",
+                        "--state-dir",
+                        stateDir.toString());
 
         assertThat(exit).isEqualTo(ResetCommand.EXIT_NOT_RESET);
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Type 'yes' to reset", "Not reset.");
@@ -110,7 +129,13 @@ class ResetCommandIT {
     void afterResetTheNextRunReprocessesTheInputFromTheStart() throws Exception {
         runToEnd("again");
         int exit = new CommandLine(new ResetCommand(stdin("yes\n"), new PrintStream(new ByteArrayOutputStream())))
-                .execute("--bootstrap-servers", kafka.bootstrapServers(), "--application-id", "again", "--state-dir", stateDir.toString());
+                .execute(
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--application-id",
+                        "again",
+                        "--state-dir",
+                        stateDir.toString());
         assertThat(exit).isZero();
         assertThat(groups()).doesNotContain("again");
         // With the group gone the detector starts from the earliest offsets and commits the whole input again.
@@ -132,8 +157,8 @@ class ResetCommandIT {
         try (DetectorRunner runner = new DetectorRunner(new ExfilguardConfig(values)).start()) {
             runner.awaitRunning(Duration.ofSeconds(60));
             long end = workload.endOffsets("db-access");
-            workload.awaitCommitted(applicationId, "db-access", end, Duration.ofSeconds(60),
-                    () -> runner.failure() == null);
+            workload.awaitCommitted(
+                    applicationId, "db-access", end, Duration.ofSeconds(60), () -> runner.failure() == null);
         }
         awaitNoMembers(applicationId);
         assertThat(Files.exists(stateDir.resolve(applicationId))).isTrue();
@@ -141,7 +166,13 @@ class ResetCommandIT {
 
     private void awaitNoMembers(String group) throws Exception {
         Instant deadline = Instant.now().plusSeconds(30);
-        while (!kafka.admin().describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group).members().isEmpty()) {
+        while (!kafka.admin()
+                .describeConsumerGroups(List.of(group))
+                .all()
+                .get(30, TimeUnit.SECONDS)
+                .get(group)
+                .members()
+                .isEmpty()) {
             assertThat(Instant.now()).as("members of " + group + " expire").isBefore(deadline);
             Thread.sleep(200);
         }
@@ -153,7 +184,9 @@ class ResetCommandIT {
 
     private Set<String> groups() throws Exception {
         Admin admin = kafka.admin();
-        return Set.copyOf(admin.listGroups().all().get(30, TimeUnit.SECONDS).stream().map(g -> g.groupId()).toList());
+        return Set.copyOf(admin.listGroups().all().get(30, TimeUnit.SECONDS).stream()
+                .map(g -> g.groupId())
+                .toList());
     }
 
     private static ByteArrayInputStream stdin(String text) {

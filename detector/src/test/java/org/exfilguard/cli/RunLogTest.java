@@ -23,9 +23,11 @@ class RunLogTest {
 
         assertThat(first.getFileName().toString()).isEqualTo("exfilguard-backtest-20261204T204304Z-4242.log");
         assertThat(second).isNotEqualTo(first);
-        assertThat(RunLog.create(dir, "demo", NOW, 4243).getFileName().toString()).isEqualTo("exfilguard-demo-20261204T204304Z-4243.log");
+        assertThat(RunLog.create(dir, "demo", NOW, 4243).getFileName().toString())
+                .isEqualTo("exfilguard-demo-20261204T204304Z-4243.log");
         if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(first))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(first)))
+                    .isEqualTo("rw-------");
         }
     }
 
@@ -40,6 +42,7 @@ class RunLogTest {
         assertThat(log.getFileName().toString()).isEqualTo("exfilguard-demo-20261204T204304Z-7-2.log");
         assertThat(Files.isSymbolicLink(log)).isFalse();
         assertThat(Files.readString(victim)).isEqualTo("precious");
-        assertThat(Files.readString(dir.resolve("exfilguard-demo-20261204T204304Z-7-1.log"))).isEqualTo("an older run's log");
+        assertThat(Files.readString(dir.resolve("exfilguard-demo-20261204T204304Z-7-1.log")))
+                .isEqualTo("an older run's log");
     }
 }

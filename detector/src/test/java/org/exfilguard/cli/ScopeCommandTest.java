@@ -11,9 +11,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.exfilguard.avro.JsonRecords;
 import org.exfilguard.schema.AlertStatus;
 import org.exfilguard.schema.ExfiltrationAlert;
-import org.exfilguard.avro.JsonRecords;
 import org.exfilguard.testkit.TestAlerts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,8 +23,7 @@ class ScopeCommandTest {
 
     private static final Instant T = Instant.parse("2026-03-14T02:47:00Z");
 
-    private record Run(int exitCode, String out, String err) {
-    }
+    private record Run(int exitCode, String out, String err) {}
 
     private static Run run(String... args) {
         StringWriter out = new StringWriter();
@@ -40,11 +39,27 @@ class ScopeCommandTest {
     private static Path alerts(Path dir) throws Exception {
         List<ExfiltrationAlert> records = List.of(
                 TestAlerts.alert().ids("inc-a", "alr-1").build(),
-                TestAlerts.alert().ids("inc-a", "alr-2").status(AlertStatus.UPDATED).withEgress().withTotals().build(),
-                TestAlerts.alert().ids("inc-a", "alr-3").status(AlertStatus.CLOSED).detectedAt(T.plusSeconds(7200))
-                        .withEgress().withTotals().build(),
-                TestAlerts.alert().ids("inc-b", "alr-4").account("mallory").table("coop.member_cards")
-                        .detectedAt(T.plusSeconds(86_400)).clientIps("10.9.9.9").withTotals().build(),
+                TestAlerts.alert()
+                        .ids("inc-a", "alr-2")
+                        .status(AlertStatus.UPDATED)
+                        .withEgress()
+                        .withTotals()
+                        .build(),
+                TestAlerts.alert()
+                        .ids("inc-a", "alr-3")
+                        .status(AlertStatus.CLOSED)
+                        .detectedAt(T.plusSeconds(7200))
+                        .withEgress()
+                        .withTotals()
+                        .build(),
+                TestAlerts.alert()
+                        .ids("inc-b", "alr-4")
+                        .account("mallory")
+                        .table("coop.member_cards")
+                        .detectedAt(T.plusSeconds(86_400))
+                        .clientIps("10.9.9.9")
+                        .withTotals()
+                        .build(),
                 TestAlerts.alert().ids("inc-old", "alr-5").account("old").build());
         Path file = dir.resolve("alerts.jsonl");
         Files.writeString(file, records.stream().map(JsonRecords::toJson).collect(Collectors.joining("\n", "", "\n")));
@@ -55,20 +70,30 @@ class ScopeCommandTest {
     void oneIncidentsScopeFromItsLatestRecordAsText(@TempDir Path dir) throws Exception {
         Run r = run("--alerts", alerts(dir).toString(), "--incident", "inc-a");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).contains("Breach scope: 1 incident(s) of 1 account(s)", "incident inc-a  CLOSED",
-                "rows          at least 25,000, at most 1,200,000",
-                "time span     2026-03-14 01:47:00Z .. 2026-03-14 04:45:00Z",
-                "hosts         10.20.0.14, 10.20.0.15",
-                "destinations  203.0.113.77 (upload.example-share.net)",
-                "bytes out     431,000,000 to destinations new for the hosts");
+        assertThat(r.out())
+                .contains(
+                        "Breach scope: 1 incident(s) of 1 account(s)",
+                        "incident inc-a  CLOSED",
+                        "rows          at least 25,000, at most 1,200,000",
+                        "time span     2026-03-14 01:47:00Z .. 2026-03-14 04:45:00Z",
+                        "hosts         10.20.0.14, 10.20.0.15",
+                        "destinations  203.0.113.77 (upload.example-share.net)",
+                        "bytes out     431,000,000 to destinations new for the hosts");
         assertThat(r.out()).doesNotContain("mallory");
     }
 
     @Test
     void aTimeRangeGivesEveryOverlappingIncidentAndEachAccountsBoundsAsJson(@TempDir Path dir) throws Exception {
         Path file = alerts(dir);
-        Run all = run("--alerts", file.toString(), "--from", "2026-03-13T00:00:00Z", "--to", "2026-03-16T00:00:00Z",
-                "--format", "json");
+        Run all = run(
+                "--alerts",
+                file.toString(),
+                "--from",
+                "2026-03-13T00:00:00Z",
+                "--to",
+                "2026-03-16T00:00:00Z",
+                "--format",
+                "json");
         assertThat(all.exitCode()).as(all.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(all.out());
         assertThat(json.get("incidents")).hasSize(2);
@@ -87,11 +112,13 @@ class ScopeCommandTest {
     @Test
     void anIncidentWithoutTotalsOrUnknownIsAnErrorThatSaysWhich(@TempDir Path dir) throws Exception {
         Path file = alerts(dir);
-        assertThat(run("--alerts", file.toString(), "--incident", "inc-old").err()).contains("has no totals");
+        assertThat(run("--alerts", file.toString(), "--incident", "inc-old").err())
+                .contains("has no totals");
         Run missing = run("--alerts", file.toString(), "--incident", "inc-zzz");
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.err()).contains("no incident inc-zzz");
-        assertThat(run("--alerts", file.toString(), "--incident", "inc-a", "--from", "2026-03-13T00:00:00Z").exitCode())
+        assertThat(run("--alerts", file.toString(), "--incident", "inc-a", "--from", "2026-03-13T00:00:00Z")
+                        .exitCode())
                 .isEqualTo(ExitCodes.USAGE);
     }
 }

@@ -33,25 +33,58 @@ class SetupCommandIT {
 
     @Test
     void createsEveryTopicRunUsesAndRegistersItsSubjectsIdempotently(@TempDir Path stateDir) throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.builder().brokerProperty("auto.create.topics.enable", "false").build().start();
-             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start();
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            String[] args = {"--bootstrap-server", kafka.bootstrapServers(), "--schema-registry-url", registry.url(),
-                    "--partitions", "3", "--alert-retention-days", "30"};
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder()
+                        .brokerProperty("auto.create.topics.enable", "false")
+                        .build()
+                        .start();
+                EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start();
+                Admin admin =
+                        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            String[] args = {
+                "--bootstrap-server",
+                kafka.bootstrapServers(),
+                "--schema-registry-url",
+                registry.url(),
+                "--partitions",
+                "3",
+                "--alert-retention-days",
+                "30"
+            };
             Result first = setup(args);
             assertThat(first.exit).as(first.err).isZero();
             Set<String> topics = new TreeSet<>(admin.listTopics().names().get(30, TimeUnit.SECONDS));
-            assertThat(topics).containsExactlyInAnyOrder("db-access", "egress", "raw-db-logs", "raw-egress-logs", "exfil-alerts",
-                    "exfil-alerts-json", "exfil-alerts-ecs", "exfil-dlq", "exfil-read-signals", "exfil-egress-updates");
-            assertThat(admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values())
+            assertThat(topics)
+                    .containsExactlyInAnyOrder(
+                            "db-access",
+                            "egress",
+                            "raw-db-logs",
+                            "raw-egress-logs",
+                            "exfil-alerts",
+                            "exfil-alerts-json",
+                            "exfil-alerts-ecs",
+                            "exfil-dlq",
+                            "exfil-read-signals",
+                            "exfil-egress-updates");
+            assertThat(admin.describeTopics(topics)
+                            .allTopicNames()
+                            .get(30, TimeUnit.SECONDS)
+                            .values())
                     .allSatisfy(d -> assertThat(d.partitions()).hasSize(3));
             ConfigResource alerts = new ConfigResource(ConfigResource.Type.TOPIC, "exfil-alerts");
-            assertThat(admin.describeConfigs(Set.of(alerts)).all().get(30, TimeUnit.SECONDS).get(alerts).get("retention.ms").value())
+            assertThat(admin.describeConfigs(Set.of(alerts))
+                            .all()
+                            .get(30, TimeUnit.SECONDS)
+                            .get(alerts)
+                            .get("retention.ms")
+                            .value())
                     .isEqualTo(Long.toString(Duration.ofDays(30).toMillis()));
             var client = new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url()));
-            assertThat(client.getAllSubjects()).containsExactlyInAnyOrder("db-access-value", "egress-value", "exfil-alerts-value");
+            assertThat(client.getAllSubjects())
+                    .containsExactlyInAnyOrder("db-access-value", "egress-value", "exfil-alerts-value");
             assertThat(client.getLatest("exfil-alerts-value").schema()).isEqualTo(ExfiltrationAlert.getClassSchema());
-            assertThat(first.out).contains("topic created exfil-alerts-ecs").contains("allow User:exfilguard Write,Describe on transactional-id exfilguard (prefixed)");
+            assertThat(first.out)
+                    .contains("topic created exfil-alerts-ecs")
+                    .contains("allow User:exfilguard Write,Describe on transactional-id exfilguard (prefixed)");
 
             Result second = setup(args);
             assertThat(second.exit).isZero();
@@ -78,20 +111,33 @@ class SetupCommandIT {
 
     @Test
     void dryRunPrintsTheCommandsAndChangesNothing() {
-        Result result = setup("--bootstrap-server", "broker1:9093", "--schema-registry-url", "https://registry:8081",
-                "--partitions", "12", "--replication-factor", "3", "--principal", "User:svc-exfil", "--dry-run");
+        Result result = setup(
+                "--bootstrap-server",
+                "broker1:9093",
+                "--schema-registry-url",
+                "https://registry:8081",
+                "--partitions",
+                "12",
+                "--replication-factor",
+                "3",
+                "--principal",
+                "User:svc-exfil",
+                "--dry-run");
         assertThat(result.exit).isZero();
         assertThat(result.out)
-                .contains("kafka-topics.sh --bootstrap-server broker1:9093 --create --if-not-exists --topic db-access --partitions 12 --replication-factor 3\n")
-                .contains("--topic exfil-read-signals --partitions 12 --replication-factor 3 --config retention.bytes=1073741824 --config retention.ms=-1")
-                .contains("curl -sf -X POST -H 'Content-Type: application/vnd.schemaregistry.v1+json' https://registry:8081/subjects/exfil-alerts-value/versions --data '{\"schema\":")
-                .contains("kafka-acls.sh --bootstrap-server broker1:9093 --add --allow-principal User:svc-exfil --operation Write --operation Describe --transactional-id exfilguard --resource-pattern-type prefixed")
+                .contains(
+                        "kafka-topics.sh --bootstrap-server broker1:9093 --create --if-not-exists --topic db-access --partitions 12 --replication-factor 3\n")
+                .contains(
+                        "--topic exfil-read-signals --partitions 12 --replication-factor 3 --config retention.bytes=1073741824 --config retention.ms=-1")
+                .contains(
+                        "curl -sf -X POST -H 'Content-Type: application/vnd.schemaregistry.v1+json' https://registry:8081/subjects/exfil-alerts-value/versions --data '{\"schema\":")
+                .contains(
+                        "kafka-acls.sh --bootstrap-server broker1:9093 --add --allow-principal User:svc-exfil --operation Write --operation Describe --transactional-id exfilguard --resource-pattern-type prefixed")
                 .contains("--operation All --topic exfilguard- --resource-pattern-type prefixed")
                 .contains("--operation Read --operation Describe --group exfilguard\n");
     }
 
-    private record Result(int exit, String out, String err) {
-    }
+    private record Result(int exit, String out, String err) {}
 
     private static Result setup(String... args) {
         PrintStream oldOut = System.out;

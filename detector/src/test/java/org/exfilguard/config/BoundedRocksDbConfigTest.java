@@ -25,10 +25,11 @@ class BoundedRocksDbConfigTest {
 
     @Test
     void everyStoreSharesOneBlockCacheAndWriteBufferManager() {
-        Map<String, Object> configs = Map.of(BoundedRocksDbConfig.BLOCK_CACHE_BYTES, 48L << 20,
-                BoundedRocksDbConfig.WRITE_BUFFER_BYTES, "16777216");
+        Map<String, Object> configs = Map.of(
+                BoundedRocksDbConfig.BLOCK_CACHE_BYTES, 48L << 20, BoundedRocksDbConfig.WRITE_BUFFER_BYTES, "16777216");
         BoundedRocksDbConfig setter = new BoundedRocksDbConfig();
-        try (Options first = storeOptions(); Options second = storeOptions()) {
+        try (Options first = storeOptions();
+                Options second = storeOptions()) {
             setter.setConfig("read-profiles", first, configs);
             setter.setConfig("open-incidents", second, configs);
 
@@ -37,7 +38,9 @@ class BoundedRocksDbConfigTest {
             var secondTable = (BlockBasedTableConfigWithAccessibleCache) second.tableFormatConfig();
             assertThat(firstTable.blockCache()).isSameAs(shared.cache()).isSameAs(secondTable.blockCache());
             assertThat(firstTable.cacheIndexAndFilterBlocks()).isTrue();
-            assertThat(first.writeBufferManager()).isSameAs(shared.writeBufferManager()).isSameAs(second.writeBufferManager());
+            assertThat(first.writeBufferManager())
+                    .isSameAs(shared.writeBufferManager())
+                    .isSameAs(second.writeBufferManager());
             assertThat(first.writeBufferSize()).isEqualTo(4L << 20);
             assertThat(first.maxWriteBufferNumber()).isEqualTo(2);
         }
@@ -48,17 +51,28 @@ class BoundedRocksDbConfigTest {
         try (Options options = storeOptions()) {
             new BoundedRocksDbConfig().setConfig("store", options, Map.of());
             var table = (BlockBasedTableConfigWithAccessibleCache) options.tableFormatConfig();
-            assertThat(table.blockCache()).isSameAs(BoundedRocksDbConfig.shared(
-                    BoundedRocksDbConfig.DEFAULT_BLOCK_CACHE_BYTES, BoundedRocksDbConfig.DEFAULT_WRITE_BUFFER_BYTES).cache());
+            assertThat(table.blockCache())
+                    .isSameAs(BoundedRocksDbConfig.shared(
+                                    BoundedRocksDbConfig.DEFAULT_BLOCK_CACHE_BYTES,
+                                    BoundedRocksDbConfig.DEFAULT_WRITE_BUFFER_BYTES)
+                            .cache());
         }
     }
 
     @Test
     void refusesMemtablesLargerThanTheCacheTheyAreChargedTo() {
         try (Options options = storeOptions()) {
-            assertThatThrownBy(() -> new BoundedRocksDbConfig().setConfig("store", options, Map.of(
-                    BoundedRocksDbConfig.BLOCK_CACHE_BYTES, 8L << 20, BoundedRocksDbConfig.WRITE_BUFFER_BYTES, 16L << 20)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(BoundedRocksDbConfig.WRITE_BUFFER_BYTES);
+            assertThatThrownBy(() -> new BoundedRocksDbConfig()
+                            .setConfig(
+                                    "store",
+                                    options,
+                                    Map.of(
+                                            BoundedRocksDbConfig.BLOCK_CACHE_BYTES,
+                                            8L << 20,
+                                            BoundedRocksDbConfig.WRITE_BUFFER_BYTES,
+                                            16L << 20)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(BoundedRocksDbConfig.WRITE_BUFFER_BYTES);
         }
     }
 
@@ -68,6 +82,7 @@ class BoundedRocksDbConfigTest {
         Properties props = StreamsSettings.of(config);
         assertThat(props.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)).isEqualTo(BoundedRocksDbConfig.class);
         assertThat(props.get(BoundedRocksDbConfig.BLOCK_CACHE_BYTES)).isEqualTo(256L << 20);
-        assertThat(props.get(BoundedRocksDbConfig.WRITE_BUFFER_BYTES)).isEqualTo(BoundedRocksDbConfig.DEFAULT_WRITE_BUFFER_BYTES);
+        assertThat(props.get(BoundedRocksDbConfig.WRITE_BUFFER_BYTES))
+                .isEqualTo(BoundedRocksDbConfig.DEFAULT_WRITE_BUFFER_BYTES);
     }
 }

@@ -19,12 +19,14 @@ class ConfigLoaderTest {
     void refusesAMisspeltFlagWithTheClosestKey() {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("sensitive.table", "coop.nothing")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("unknown configuration key 'sensitive.table' (from --set, did you mean 'sensitive.tables'?)");
+                .hasMessageContaining(
+                        "unknown configuration key 'sensitive.table' (from --set, did you mean 'sensitive.tables'?)");
     }
 
     @Test
     void refusesAMisspeltVariableNamingTheVariable() {
-        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("EXFILGUARD_THRESHOLD_RATIO_OVER_TYPICLA", "9"), Map.of()))
+        assertThatThrownBy(
+                        () -> ConfigLoader.load(null, Map.of("EXFILGUARD_THRESHOLD_RATIO_OVER_TYPICLA", "9"), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("'threshold.ratio.over.typicla' (from EXFILGUARD_THRESHOLD_RATIO_OVER_TYPICLA, "
                         + "did you mean 'threshold.ratio.over.typical'?)");
@@ -32,7 +34,8 @@ class ConfigLoaderTest {
 
     @Test
     void refusesAMisspeltFileKeyNamingTheFile() throws Exception {
-        Path file = Files.writeString(dir.resolve("exfilguard.properties"), "windowz=5m:5:1000\nbootstrap.servers=k:9092\n");
+        Path file = Files.writeString(
+                dir.resolve("exfilguard.properties"), "windowz=5m:5:1000\nbootstrap.servers=k:9092\n");
         assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("'windowz' (in " + file + ", did you mean 'windows'?)");
@@ -40,7 +43,8 @@ class ConfigLoaderTest {
 
     @Test
     void listsEveryUnknownKeyAndSuggestsNothingFarFetched() {
-        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("topic.alert", "a", "frobnicate.everything", "1")))
+        assertThatThrownBy(() ->
+                        ConfigLoader.load(null, Map.of(), Map.of("topic.alert", "a", "frobnicate.everything", "1")))
                 .hasMessageStartingWith("unknown configuration keys ")
                 .hasMessageContaining("'topic.alert' (from --set, did you mean 'topic.alerts'?)")
                 .hasMessageContaining("'frobnicate.everything' (from --set)");
@@ -59,10 +63,13 @@ class ConfigLoaderTest {
                 "topic.min.insync.replicas", "2",
                 "schema.registry.ssl.truststore.location", "/etc/ts.jks",
                 "basic.auth.user.info", "u:p");
-        ExfilguardConfig config = ConfigLoader.load(null,
-                Map.of("EXFILGUARD_SASL_JAAS_CONFIG", "x", "PATH", "/bin", "EXFILGUARD_SENSITIVE_TABLES", "a.b"), flags);
+        ExfilguardConfig config = ConfigLoader.load(
+                null,
+                Map.of("EXFILGUARD_SASL_JAAS_CONFIG", "x", "PATH", "/bin", "EXFILGUARD_SENSITIVE_TABLES", "a.b"),
+                flags);
         assertThat(config.getList(ExfilguardConfig.SENSITIVE_TABLES)).containsExactly("a.b");
-        assertThat(config.originals()).containsKeys("sasl.jaas.config", "producer.linger.ms", "topic.min.insync.replicas");
+        assertThat(config.originals())
+                .containsKeys("sasl.jaas.config", "producer.linger.ms", "topic.min.insync.replicas");
     }
 
     @Test

@@ -7,25 +7,47 @@ import org.junit.jupiter.api.Test;
 
 class ExfilguardConfigTest {
 
-    private static final String PEM = "-----BEGIN PRIVATE KEY-----MIIEvQIBADANBgkqhkiG9w0BAQEFAASC-----END PRIVATE KEY-----";
+    private static final String PEM =
+            "-----BEGIN PRIVATE KEY-----MIIEvQIBADANBgkqhkiG9w0BAQEFAASC-----END PRIVATE KEY-----";
 
     @Test
     void describeHidesEveryKafkaPasswordTypeKeyAndUrlPasswords() {
-        ExfilguardConfig config = ConfigLoader.load(null, Map.of(
-                "EXFILGUARD_SSL_KEYSTORE_KEY", PEM,
-                "EXFILGUARD_SCHEMA_REGISTRY_URL", "https://reg-user:reg-pass-123@registry.example:8081,https://other:pw2@r2:8081"),
-                Map.of("producer.ssl.keystore.key", PEM,
-                        "ssl.truststore.certificates", "CERTDATA",
-                        "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"jaas-pw\";",
-                        "sasl.oauthbearer.client.credentials.client.secret", "oauth-secret",
-                        "bootstrap.servers", "SASL_SSL://u:broker-pw@k1:9093",
-                        "key.serializer", "org.apache.kafka.common.serialization.StringSerializer",
-                        "metrics.token", "metrics-token-value"));
+        ExfilguardConfig config = ConfigLoader.load(
+                null,
+                Map.of(
+                        "EXFILGUARD_SSL_KEYSTORE_KEY",
+                        PEM,
+                        "EXFILGUARD_SCHEMA_REGISTRY_URL",
+                        "https://reg-user:reg-pass-123@registry.example:8081,https://other:pw2@r2:8081"),
+                Map.of(
+                        "producer.ssl.keystore.key",
+                        PEM,
+                        "ssl.truststore.certificates",
+                        "CERTDATA",
+                        "sasl.jaas.config",
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"jaas-pw\";",
+                        "sasl.oauthbearer.client.credentials.client.secret",
+                        "oauth-secret",
+                        "bootstrap.servers",
+                        "SASL_SSL://u:broker-pw@k1:9093",
+                        "key.serializer",
+                        "org.apache.kafka.common.serialization.StringSerializer",
+                        "metrics.token",
+                        "metrics-token-value"));
         String described = config.describe();
         assertThat(described)
-                .doesNotContain("BEGIN PRIVATE KEY", "reg-pass-123", "pw2", "CERTDATA", "jaas-pw", "oauth-secret",
-                        "broker-pw", "metrics-token-value")
-                .contains("ssl.keystore.key=[hidden]", "producer.ssl.keystore.key=[hidden]",
+                .doesNotContain(
+                        "BEGIN PRIVATE KEY",
+                        "reg-pass-123",
+                        "pw2",
+                        "CERTDATA",
+                        "jaas-pw",
+                        "oauth-secret",
+                        "broker-pw",
+                        "metrics-token-value")
+                .contains(
+                        "ssl.keystore.key=[hidden]",
+                        "producer.ssl.keystore.key=[hidden]",
                         "schema.registry.url=https://[hidden]@registry.example:8081,https://[hidden]@r2:8081",
                         "key.serializer=org.apache.kafka.common.serialization.StringSerializer",
                         "sensitive.tables=[coop.members, coop.member_cards]");

@@ -6,8 +6,7 @@ import org.exfilguard.config.ConfigLoader;
 /** The configuration keys the detector accepts, as the detector itself judges them ({@link org.exfilguard.config.ConfigKeys}). */
 final class ConfigKeys {
 
-    private ConfigKeys() {
-    }
+    private ConfigKeys() {}
 
     static boolean accepted(String key) {
         return org.exfilguard.config.ConfigKeys.accepted(key);

@@ -25,11 +25,19 @@ class DeployManifestsTest {
     void everyYamlAndJsonFileParses() {
         List<Path> yaml = tree.filesEndingWith(".yaml", ".yml");
         assertThat(yaml).hasSizeGreaterThan(10);
-        yaml.forEach(file -> assertThat(DeployTree.yamlDocuments(file)).as(tree.relative(file)).isNotEmpty());
+        yaml.forEach(file -> assertThat(DeployTree.yamlDocuments(file))
+                .as(tree.relative(file))
+                .isNotEmpty());
         // JSON is Grafana dashboards and Kafka Connect sink configurations (checked in DeploySiemTest).
-        tree.filesEndingWith(".json").stream().filter(file -> tree.relative(file).contains("grafana"))
-                .forEach(file -> assertThat(DeployTree.json(file).path("panels").size()).as(tree.relative(file)).isGreaterThan(5));
-        tree.filesEndingWith(".json").forEach(file -> assertThat(DeployTree.json(file).isObject()).as(tree.relative(file)).isTrue());
+        tree.filesEndingWith(".json").stream()
+                .filter(file -> tree.relative(file).contains("grafana"))
+                .forEach(file -> assertThat(DeployTree.json(file).path("panels").size())
+                        .as(tree.relative(file))
+                        .isGreaterThan(5));
+        tree.filesEndingWith(".json")
+                .forEach(file -> assertThat(DeployTree.json(file).isObject())
+                        .as(tree.relative(file))
+                        .isTrue());
     }
 
     @Test
@@ -61,9 +69,15 @@ class DeployManifestsTest {
     @Test
     void dashboardAndRulesQueryTheDetectorsMeters() {
         Map<String, String> used = checks.metricNamesUsed();
-        assertThat(used.keySet()).contains("exfil_events_total", "exfil_dead_letters_total", "exfil_alerts_total",
-                "exfil_event_time_lag_seconds", "exfil_keys_tracked", "kafka_stream_thread_commit_latency_avg",
-                "kafka_consumer_fetch_manager_records_consumed_total");
+        assertThat(used.keySet())
+                .contains(
+                        "exfil_events_total",
+                        "exfil_dead_letters_total",
+                        "exfil_alerts_total",
+                        "exfil_event_time_lag_seconds",
+                        "exfil_keys_tracked",
+                        "kafka_stream_thread_commit_latency_avg",
+                        "kafka_consumer_fetch_manager_records_consumed_total");
         assertThat(used.keySet()).allMatch(n -> n.startsWith("exfil_") || n.startsWith("kafka_") || n.equals("up"));
     }
 
@@ -71,53 +85,75 @@ class DeployManifestsTest {
 
     @Test
     void reportsAnUnknownKeyInAPropertiesFile(@TempDir Path dir) throws IOException {
-        DeployChecks broken = brokenCopy(dir, "kubernetes/base/exfilguard.properties", "num.standby.replicas=1", "num.standby.replica=1");
-        assertThat(broken.configurationProblems()).anyMatch(p -> p.contains("num.standby.replica ")
-                && p.contains("kubernetes/base/exfilguard.properties"));
+        DeployChecks broken = brokenCopy(
+                dir, "kubernetes/base/exfilguard.properties", "num.standby.replicas=1", "num.standby.replica=1");
+        assertThat(broken.configurationProblems())
+                .anyMatch(
+                        p -> p.contains("num.standby.replica ") && p.contains("kubernetes/base/exfilguard.properties"));
     }
 
     @Test
     void reportsAnUnknownEnvironmentVariable(@TempDir Path dir) throws IOException {
-        DeployChecks broken = brokenCopy(dir, "compose/docker-compose.yml", "EXFILGUARD_COMMIT_INTERVAL_MS", "EXFILGUARD_COMMIT_INTERVAL");
-        assertThat(broken.configurationProblems()).anyMatch(p -> p.contains("EXFILGUARD_COMMIT_INTERVAL (commit.interval)"));
+        DeployChecks broken = brokenCopy(
+                dir, "compose/docker-compose.yml", "EXFILGUARD_COMMIT_INTERVAL_MS", "EXFILGUARD_COMMIT_INTERVAL");
+        assertThat(broken.configurationProblems())
+                .anyMatch(p -> p.contains("EXFILGUARD_COMMIT_INTERVAL (commit.interval)"));
     }
 
     @Test
     void reportsAValueTheDetectorRejects(@TempDir Path dir) throws IOException {
-        DeployChecks broken = brokenCopy(dir, "systemd/exfilguard.env", "PROCESSING_GUARANTEE=exactly_once_v2", "PROCESSING_GUARANTEE=exactly_once");
-        assertThat(broken.configurationProblems()).anyMatch(p -> p.startsWith("systemd: the detector rejects") && p.contains("processing.guarantee"));
+        DeployChecks broken = brokenCopy(
+                dir,
+                "systemd/exfilguard.env",
+                "PROCESSING_GUARANTEE=exactly_once_v2",
+                "PROCESSING_GUARANTEE=exactly_once");
+        assertThat(broken.configurationProblems())
+                .anyMatch(p -> p.startsWith("systemd: the detector rejects") && p.contains("processing.guarantee"));
     }
 
     @Test
     void reportsATopicTheDetectorDoesNotUse(@TempDir Path dir) throws IOException {
-        DeployChecks broken = brokenCopy(dir, "kubernetes/base/kafkatopics.yaml", "topicName: exfil-dlq", "topicName: exfil-dead-letters");
-        assertThat(broken.topicProblems()).anyMatch(p -> p.contains("exfil-dead-letters is not a topic"))
+        DeployChecks broken = brokenCopy(
+                dir, "kubernetes/base/kafkatopics.yaml", "topicName: exfil-dlq", "topicName: exfil-dead-letters");
+        assertThat(broken.topicProblems())
+                .anyMatch(p -> p.contains("exfil-dead-letters is not a topic"))
                 .anyMatch(p -> p.contains("no KafkaTopic for exfil-dlq"));
     }
 
     @Test
     void reportsAnOverlayThatBreaksCoPartitioning(@TempDir Path dir) throws IOException {
-        DeployChecks broken = brokenCopy(dir, "kubernetes/overlays/large/kustomization.yaml", "egress|exfil-read-signals|", "egress|");
-        assertThat(broken.topicProblems()).anyMatch(p -> p.contains("must change exfil-read-signals and egress together"));
+        DeployChecks broken = brokenCopy(
+                dir, "kubernetes/overlays/large/kustomization.yaml", "egress|exfil-read-signals|", "egress|");
+        assertThat(broken.topicProblems())
+                .anyMatch(p -> p.contains("must change exfil-read-signals and egress together"));
     }
 
     @Test
     void reportsASubcommandTheDetectorLacks(@TempDir Path dir) throws IOException {
-        DeployChecks broken = brokenCopy(dir, "kubernetes/base/statefulset.yaml", "args: [\"run\",", "args: [\"serve\",");
+        DeployChecks broken =
+                brokenCopy(dir, "kubernetes/base/statefulset.yaml", "args: [\"run\",", "args: [\"serve\",");
         assertThat(broken.commandProblems()).anyMatch(p -> p.contains("[serve, --config"));
     }
 
     @Test
     void reportsAnOptionTheSubcommandLacks(@TempDir Path dir) throws IOException {
-        DeployChecks broken = brokenCopy(dir, "compose/docker-compose.yml", "[\"replay\", \"--bootstrap-servers\"",
+        DeployChecks broken = brokenCopy(
+                dir,
+                "compose/docker-compose.yml",
+                "[\"replay\", \"--bootstrap-servers\"",
                 "[\"replay\", \"--brokers\"");
         assertThat(broken.commandProblems()).anyMatch(p -> p.contains("Unknown option: '--brokers'"));
     }
 
     @Test
     void reportsAReplayOfFilesTheSimulationDidNotWrite(@TempDir Path dir) throws IOException {
-        DeployChecks broken = brokenCopy(dir, "compose/docker-compose.yml", "\"/var/lib/exfilguard/simulation\"]", "\"/var/lib/exfilguard/sim\"]");
-        assertThat(broken.topicProblems()).anyMatch(p -> p.contains("--db-log /var/lib/exfilguard/simulation/db-access.jsonl is not in"));
+        DeployChecks broken = brokenCopy(
+                dir,
+                "compose/docker-compose.yml",
+                "\"/var/lib/exfilguard/simulation\"]",
+                "\"/var/lib/exfilguard/sim\"]");
+        assertThat(broken.topicProblems())
+                .anyMatch(p -> p.contains("--db-log /var/lib/exfilguard/simulation/db-access.jsonl is not in"));
     }
 
     @Test
@@ -129,20 +165,28 @@ class DeployManifestsTest {
     @Test
     void reportsAMisspeltMetric(@TempDir Path dir) throws IOException {
         Map<String, String> exported = checks.metricNamesUsed();
-        DeployChecks broken = brokenCopy(dir, "grafana/exfilguard-dashboard.json", "exfil_keys_tracked{", "exfil_keys_tracked_total{");
-        assertThat(DeployChecks.unknownMetrics(checks.metricNamesUsed(), exported.keySet())).isEmpty();
+        DeployChecks broken = brokenCopy(
+                dir, "grafana/exfilguard-dashboard.json", "exfil_keys_tracked{", "exfil_keys_tracked_total{");
+        assertThat(DeployChecks.unknownMetrics(checks.metricNamesUsed(), exported.keySet()))
+                .isEmpty();
         assertThat(DeployChecks.unknownMetrics(broken.metricNamesUsed(), exported.keySet()))
-                .containsExactly("grafana/exfilguard-dashboard.json: metric exfil_keys_tracked_total is not exported by the detector");
+                .containsExactly(
+                        "grafana/exfilguard-dashboard.json: metric exfil_keys_tracked_total is not exported by the detector");
     }
 
     @Test
     void readsMetricNamesOutOfPromQl() {
-        assertThat(PromQl.metricNames("sum by (source, outcome) (rate(exfil_events_total{instance=~\"$instance\"}[$__rate_interval]))"))
+        assertThat(
+                        PromQl.metricNames(
+                                "sum by (source, outcome) (rate(exfil_events_total{instance=~\"$instance\"}[$__rate_interval]))"))
                 .containsExactly("exfil_events_total");
-        assertThat(PromQl.metricNames("sum(rate(a_total[10m])) / clamp_min(sum(rate(b_total[10m])), 1) > 0.01 and on (job) up == 0"))
+        assertThat(PromQl.metricNames(
+                        "sum(rate(a_total[10m])) / clamp_min(sum(rate(b_total[10m])), 1) > 0.01 and on (job) up == 0"))
                 .containsExactly("a_total", "b_total", "up");
-        assertThat(PromQl.metricNames("label_values(exfil_keys_tracked, instance)")).containsExactly("exfil_keys_tracked");
-        assertThat(PromQl.metricNames("max(x{client_id=~\".*StreamThread.*-consumer\"}) > 1e5")).containsExactly("x");
+        assertThat(PromQl.metricNames("label_values(exfil_keys_tracked, instance)"))
+                .containsExactly("exfil_keys_tracked");
+        assertThat(PromQl.metricNames("max(x{client_id=~\".*StreamThread.*-consumer\"}) > 1e5"))
+                .containsExactly("x");
     }
 
     /** A copy of deploy/ (and the detector's pom, which the image checks read) with one text replaced. */

@@ -47,7 +47,7 @@ class DeployMetricsIT {
         DeployChecks checks = new DeployChecks(DeployTree.ofRepository());
         Topics topics = Topics.defaults();
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start();
-             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
+                EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
             // The events are weeks old: without retention.ms=-1 the broker deletes them on arrival.
             for (String topic : DeployChecks.detectorTopics()) {
                 kafka.createTopic(topic, 1, Map.of("retention.ms", "-1"));
@@ -63,9 +63,11 @@ class DeployMetricsIT {
                 detector.awaitRunning(Duration.ofSeconds(60));
                 feed(kafka.bootstrapServers(), registry.url(), topics.dbAccess());
                 DetectorMetrics metrics = detector.metrics();
-                await(() -> metrics.count(DetectorMetrics.DEAD_LETTERS) >= 1
-                        && metrics.count(DetectorMetrics.ALERTS, "status", "OPENED") >= 1
-                        && metrics.count(DetectorMetrics.EVENTS, "outcome", "not_sensitive") >= 1, Duration.ofSeconds(60));
+                await(
+                        () -> metrics.count(DetectorMetrics.DEAD_LETTERS) >= 1
+                                && metrics.count(DetectorMetrics.ALERTS, "status", "OPENED") >= 1
+                                && metrics.count(DetectorMetrics.EVENTS, "outcome", "not_sensitive") >= 1,
+                        Duration.ofSeconds(60));
 
                 Set<String> exported = scrapeNames(detector.metricsPort());
                 Map<String, String> used = checks.metricNamesUsed();
@@ -73,10 +75,18 @@ class DeployMetricsIT {
                 // The check itself bites on a real scrape.
                 assertThat(DeployChecks.unknownMetrics(Map.of("exfil_alerts", "test"), exported))
                         .containsExactly("test: metric exfil_alerts is not exported by the detector");
-                Set<String> ownMeters = new TreeSet<>(exported.stream().filter(n -> n.startsWith("exfil_")).toList());
-                assertThat(ownMeters).contains("exfil_events_total", "exfil_dead_letters_total", "exfil_alerts_total",
-                        "exfil_event_time_lag_seconds", "exfil_keys_tracked");
-                assertThat(used.keySet()).as("every detector meter has a panel or a rule").containsAll(ownMeters);
+                Set<String> ownMeters = new TreeSet<>(
+                        exported.stream().filter(n -> n.startsWith("exfil_")).toList());
+                assertThat(ownMeters)
+                        .contains(
+                                "exfil_events_total",
+                                "exfil_dead_letters_total",
+                                "exfil_alerts_total",
+                                "exfil_event_time_lag_seconds",
+                                "exfil_keys_tracked");
+                assertThat(used.keySet())
+                        .as("every detector meter has a panel or a rule")
+                        .containsAll(ownMeters);
             }
         }
     }
@@ -84,25 +94,47 @@ class DeployMetricsIT {
     private static void feed(String bootstrap, String registryUrl, String topic) throws Exception {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        var serializer = AvroSerde.of(DbAccessEvent.class,
-                new RestSchemaRegistryClient(Map.of("schema.registry.url", registryUrl)), false).serializer();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            DbAccessEvent dump = TestEvents.dbRead().account("mallory").rows(2_000_000).at(T0).build();
-            DbAccessEvent other = TestEvents.dbRead().account("alice").table("coop.products").rows(50).at(T0).build();
+        var serializer = AvroSerde.of(
+                        DbAccessEvent.class,
+                        new RestSchemaRegistryClient(Map.of("schema.registry.url", registryUrl)),
+                        false)
+                .serializer();
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            DbAccessEvent dump = TestEvents.dbRead()
+                    .account("mallory")
+                    .rows(2_000_000)
+                    .at(T0)
+                    .build();
+            DbAccessEvent other = TestEvents.dbRead()
+                    .account("alice")
+                    .table("coop.products")
+                    .rows(50)
+                    .at(T0)
+                    .build();
             for (DbAccessEvent event : new DbAccessEvent[] {other, dump}) {
-                producer.send(new ProducerRecord<>(topic, null, event.getEventTime().toEpochMilli(),
-                        event.getAccount().getBytes(StandardCharsets.UTF_8), serializer.serialize(topic, event)));
+                producer.send(new ProducerRecord<>(
+                        topic,
+                        null,
+                        event.getEventTime().toEpochMilli(),
+                        event.getAccount().getBytes(StandardCharsets.UTF_8),
+                        serializer.serialize(topic, event)));
             }
-            producer.send(new ProducerRecord<>(topic, "bad".getBytes(StandardCharsets.UTF_8),
+            producer.send(new ProducerRecord<>(
+                    topic,
+                    "bad".getBytes(StandardCharsets.UTF_8),
                     "not an avro record".getBytes(StandardCharsets.UTF_8)));
             producer.flush();
         }
     }
 
     private static Set<String> scrapeNames(int port) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         Set<String> names = new TreeSet<>();
         for (String line : response.body().split("\n")) {
@@ -116,7 +148,9 @@ class DeployMetricsIT {
     private static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (!condition.getAsBoolean()) {
-            assertThat(Instant.now()).as("waited %s for the detector's counters", timeout).isBefore(deadline);
+            assertThat(Instant.now())
+                    .as("waited %s for the detector's counters", timeout)
+                    .isBefore(deadline);
             Thread.sleep(100);
         }
     }

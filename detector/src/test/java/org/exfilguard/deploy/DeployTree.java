@@ -63,15 +63,17 @@ final class DeployTree {
     }
 
     List<Path> filesEndingWith(String... suffixes) {
-        return files().stream().filter(f -> {
-            String name = f.getFileName().toString();
-            for (String suffix : suffixes) {
-                if (name.endsWith(suffix)) {
-                    return true;
-                }
-            }
-            return false;
-        }).toList();
+        return files().stream()
+                .filter(f -> {
+                    String name = f.getFileName().toString();
+                    for (String suffix : suffixes) {
+                        if (name.endsWith(suffix)) {
+                            return true;
+                        }
+                    }
+                    return false;
+                })
+                .toList();
     }
 
     static String text(Path file) {

@@ -37,7 +37,9 @@ class DriftDetectorTest {
         }
         int lookups = rng.nextInt(4);
         for (int i = 0; i < lookups; i++) {
-            read(DAY0.plus(Duration.ofDays(day)).plus(Duration.ofMinutes(9 * 60 + rng.nextInt(8 * 60))), 1 + rng.nextInt(50));
+            read(
+                    DAY0.plus(Duration.ofDays(day)).plus(Duration.ofMinutes(9 * 60 + rng.nextInt(8 * 60))),
+                    1 + rng.nextInt(50));
         }
     }
 
@@ -45,7 +47,11 @@ class DriftDetectorTest {
     private void driftDay(int day, long perHour) {
         for (int hour = 9; hour < 17; hour++) {
             for (int k = 0; k < 3; k++) {
-                read(DAY0.plus(Duration.ofDays(day)).plus(Duration.ofHours(hour)).plus(Duration.ofMinutes(5 + 20L * k)), perHour / 3);
+                read(
+                        DAY0.plus(Duration.ofDays(day))
+                                .plus(Duration.ofHours(hour))
+                                .plus(Duration.ofMinutes(5 + 20L * k)),
+                        perHour / 3);
             }
         }
     }
@@ -95,7 +101,9 @@ class DriftDetectorTest {
         DriftVerdict v = openings().get(0);
         Instant secondDay = DAY0.plus(Duration.ofDays(16));
         assertThat(v.at()).isAfter(secondDay).isBefore(secondDay.plus(Duration.ofHours(17)));
-        assertThat(v.since()).isEqualTo(DAY0.plus(Duration.ofDays(15)).plus(Duration.ofHours(9)).plus(Duration.ofMinutes(5)));
+        assertThat(v.since())
+                .isEqualTo(
+                        DAY0.plus(Duration.ofDays(15)).plus(Duration.ofHours(9)).plus(Duration.ofMinutes(5)));
         assertThat(v.days()).isEqualTo(2);
         assertThat(v.norm()).isLessThan(100);
         assertThat(v.shift()).isEqualTo(500);
@@ -195,7 +203,9 @@ class DriftDetectorTest {
         }
         for (int day = 15; day < 17; day++) {
             for (int hour = 9; hour < 17; hour++) {
-                assertThat(detector.observe(state, DAY0.plus(Duration.ofDays(day)).plus(Duration.ofHours(hour)), 300, null)).isEmpty();
+                assertThat(detector.observe(
+                                state, DAY0.plus(Duration.ofDays(day)).plus(Duration.ofHours(hour)), 300, null))
+                        .isEmpty();
             }
         }
         assertThat(state.incidentOpen()).isFalse();

@@ -35,6 +35,7 @@ class EgressCorrelatorTest {
     private static final Instant DAY0 = Instant.parse("2026-03-01T09:00:00Z");
     /** The bulk read, the next day. */
     private static final Instant READ = Instant.parse("2026-03-02T10:00:30Z");
+
     private static final long READ_START = Instant.parse("2026-03-02T10:00:00Z").toEpochMilli();
     private static final long CHECKPOINT = READ_START + 1 * MINUTE;
 
@@ -57,8 +58,7 @@ class EgressCorrelatorTest {
         }
 
         @Override
-        public void add(String scope, String window, double peak) {
-        }
+        public void add(String scope, String window, double peak) {}
     };
 
     private final EgressCorrelator correlator = new EgressCorrelator(SETTINGS);
@@ -66,12 +66,17 @@ class EgressCorrelatorTest {
     /** One host's state with its outbound volume profile, as the egress processor holds them. */
     private static final class Host {
         final EgressHost state = new EgressHost(HOST, new MapDestinations(), List.of(), List.of(), 0);
-        final ScopeProfile volume = ScopeProfile.fresh(HOST, ScopeProfile.ALL_SENSITIVE, SETTINGS.volume().windows(),
-                SETTINGS.volume().historyDays(), DAY0);
+        final ScopeProfile volume = ScopeProfile.fresh(
+                HOST,
+                ScopeProfile.ALL_SENSITIVE,
+                SETTINGS.volume().windows(),
+                SETTINGS.volume().historyDays(),
+                DAY0);
     }
 
     private boolean flow(Host host, String dst, Instant at, long bytes) {
-        EgressEvent event = TestFlows.flow().from(HOST).to(dst).bytesOut(bytes).at(at).build();
+        EgressEvent event =
+                TestFlows.flow().from(HOST).to(dst).bytesOut(bytes).at(at).build();
         return correlator.onEgress(host.state, host.volume, event, false, NO_PEERS);
     }
 
@@ -80,13 +85,27 @@ class EgressCorrelatorTest {
     }
 
     private void open(Host host, String incident, byte[] alert) {
-        correlator.onSignal(host.state, incident, "svc-report", "coop.members", READ_START, signal(CHECKPOINT, READ, alert),
-                false, 0);
+        correlator.onSignal(
+                host.state,
+                incident,
+                "svc-report",
+                "coop.members",
+                READ_START,
+                signal(CHECKPOINT, READ, alert),
+                false,
+                0);
     }
 
     private void close(Host host, String incident, long checkpoint) {
-        correlator.onSignal(host.state, incident, "svc-report", "coop.members", READ_START,
-                signal(checkpoint, READ, null), true, READ.toEpochMilli());
+        correlator.onSignal(
+                host.state,
+                incident,
+                "svc-report",
+                "coop.members",
+                READ_START,
+                signal(checkpoint, READ, null),
+                true,
+                READ.toEpochMilli());
     }
 
     private static long at(String iso) {
@@ -99,7 +118,9 @@ class EgressCorrelatorTest {
         flow(host, "198.51.100.1", DAY0, 1_000);
         flow(host, "198.51.100.2", DAY0.plus(Duration.ofHours(3)), 1_000);
         assertThat(host.state.destinations().contains("198.51.100.2")).isTrue();
-        assertThat(host.state.fresh()).as("every destination is new on the first day: none is evidence").isEmpty();
+        assertThat(host.state.fresh())
+                .as("every destination is new on the first day: none is evidence")
+                .isEmpty();
 
         flow(host, "203.0.113.9", READ.plusSeconds(60), 4_000_000);
         flow(host, "203.0.113.9", READ.plusSeconds(200), 5_000_000);
@@ -117,23 +138,36 @@ class EgressCorrelatorTest {
     void outboundVolumeAloneIsReportedOnlyWhenNoReadIsWatched() {
         Host host = new Host();
         flow(host, "198.51.100.1", DAY0, 1_000);
-        assertThat(flow(host, "198.51.100.1", READ, 5_000_000_000L)).as("over the volume floor, nothing watched").isTrue();
+        assertThat(flow(host, "198.51.100.1", READ, 5_000_000_000L))
+                .as("over the volume floor, nothing watched")
+                .isTrue();
 
         Host watched = new Host();
         flow(watched, "198.51.100.1", DAY0, 1_000);
         open(watched, "inc-1", new byte[] {1});
-        assertThat(flow(watched, "198.51.100.1", READ, 5_000_000_000L)).as("the watch will judge it").isFalse();
+        assertThat(flow(watched, "198.51.100.1", READ, 5_000_000_000L))
+                .as("the watch will judge it")
+                .isFalse();
     }
 
     @Test
     void signalsOpenExtendAndCloseAWatch() {
         Host host = new Host();
         open(host, "inc-1", new byte[] {1});
-        correlator.onSignal(host.state, "inc-1", "svc-report", "coop.members", READ_START,
-                signal(CHECKPOINT + 5 * MINUTE, READ.plusSeconds(300), new byte[] {2}), false, 0);
+        correlator.onSignal(
+                host.state,
+                "inc-1",
+                "svc-report",
+                "coop.members",
+                READ_START,
+                signal(CHECKPOINT + 5 * MINUTE, READ.plusSeconds(300), new byte[] {2}),
+                false,
+                0);
 
         assertThat(host.state.watches()).singleElement().satisfies(w -> {
-            assertThat(w.signals()).extracting(Watch.Signal::checkpoint).containsExactly(CHECKPOINT, CHECKPOINT + 5 * MINUTE);
+            assertThat(w.signals())
+                    .extracting(Watch.Signal::checkpoint)
+                    .containsExactly(CHECKPOINT, CHECKPOINT + 5 * MINUTE);
             assertThat(w.closeCheckpoint()).isNull();
             assertThat(w.evaluatedTo()).isEqualTo(CHECKPOINT - 1);
         });
@@ -143,19 +177,30 @@ class EgressCorrelatorTest {
         assertThat(host.state.watches().get(0).lastActivity()).isEqualTo(READ.toEpochMilli());
 
         close(host, "inc-unknown", CHECKPOINT + 130 * MINUTE);
-        assertThat(host.state.watches()).as("a close of an unwatched incident starts a watch, to answer it")
-                .extracting(Watch::incidentId).containsExactly("inc-1", "inc-unknown");
+        assertThat(host.state.watches())
+                .as("a close of an unwatched incident starts a watch, to answer it")
+                .extracting(Watch::incidentId)
+                .containsExactly("inc-1", "inc-unknown");
     }
 
     @Test
     void theOldestOpenWatchGoesBeyondTheLimit() {
         Host host = new Host();
         for (int i = 0; i <= EgressCorrelator.MAX_WATCHES; i++) {
-            correlator.onSignal(host.state, "inc-" + i, "svc-report", "coop.members", READ_START,
-                    signal(CHECKPOINT + i * MINUTE, READ, new byte[] {1}), false, 0);
+            correlator.onSignal(
+                    host.state,
+                    "inc-" + i,
+                    "svc-report",
+                    "coop.members",
+                    READ_START,
+                    signal(CHECKPOINT + i * MINUTE, READ, new byte[] {1}),
+                    false,
+                    0);
         }
-        assertThat(host.state.watches()).hasSize(EgressCorrelator.MAX_WATCHES)
-                .extracting(Watch::incidentId).doesNotContain("inc-0");
+        assertThat(host.state.watches())
+                .hasSize(EgressCorrelator.MAX_WATCHES)
+                .extracting(Watch::incidentId)
+                .doesNotContain("inc-0");
     }
 
     @Test
@@ -169,14 +214,19 @@ class EgressCorrelatorTest {
         flow(host, "203.0.113.9", Instant.parse("2026-03-02T10:05:20Z"), half);
 
         assertThat(correlator.judge(host.state, at("2026-03-02T10:05:00Z")))
-                .as("the second flow is counted already, but lies past the bound").isEmpty();
-        assertThat(correlator.judge(host.state, at("2026-03-02T10:04:00Z"))).as("a bound already judged").isEmpty();
+                .as("the second flow is counted already, but lies past the bound")
+                .isEmpty();
+        assertThat(correlator.judge(host.state, at("2026-03-02T10:04:00Z")))
+                .as("a bound already judged")
+                .isEmpty();
 
         List<EgressCorrelator.Finding> findings = correlator.judge(host.state, at("2026-03-02T10:30:00Z"));
 
         assertThat(findings).singleElement().satisfies(f -> {
             assertThat(f.incidentId()).isEqualTo("inc-1");
-            assertThat(f.at()).as("the boundary after the flow that made it unusual").isEqualTo(at("2026-03-02T10:06:00Z"));
+            assertThat(f.at())
+                    .as("the boundary after the flow that made it unusual")
+                    .isEqualTo(at("2026-03-02T10:06:00Z"));
             assertThat(f.unusual()).isTrue();
             assertThat(f.complete()).isFalse();
             assertThat(f.alert()).isSameAs(alert);
@@ -186,7 +236,9 @@ class EgressCorrelatorTest {
                 assertThat(d.getFlows()).isEqualTo(2);
             });
         });
-        assertThat(correlator.judge(host.state, at("2026-03-02T10:40:00Z"))).as("escalated once").isEmpty();
+        assertThat(correlator.judge(host.state, at("2026-03-02T10:40:00Z")))
+                .as("escalated once")
+                .isEmpty();
     }
 
     @Test
@@ -240,11 +292,9 @@ class EgressCorrelatorTest {
     // --- the same findings whatever the interleaving of the two sides ---
 
     /** What the read side sends, in its order: a watermark (signal null) or a signal of the one incident. */
-    private record ReadItem(long mark, Watch.Signal signal, boolean closing, long lastActivity) {
-    }
+    private record ReadItem(long mark, Watch.Signal signal, boolean closing, long lastActivity) {}
 
-    private record Flow(String dst, Instant at, long bytes) {
-    }
+    private record Flow(String dst, Instant at, long bytes) {}
 
     /**
      * Feeds both sides in the order {@code readFirst} gives (true: the next read item, false: the next flow), judging
@@ -260,15 +310,23 @@ class EgressCorrelatorTest {
         int f = 0;
         int step = 0;
         while (r < reads.size() || f < flows.size()) {
-            boolean takeRead = f >= flows.size() || (r < reads.size() && step < readFirst.size() && readFirst.get(step));
+            boolean takeRead =
+                    f >= flows.size() || (r < reads.size() && step < readFirst.size() && readFirst.get(step));
             step++;
             if (takeRead) {
                 ReadItem item = reads.get(r++);
                 if (item.signal() == null) {
                     readMark = Math.max(readMark, item.mark());
                 } else {
-                    correlator.onSignal(host.state, "inc-1", "svc-report", "coop.members", READ_START, item.signal(),
-                            item.closing(), item.lastActivity());
+                    correlator.onSignal(
+                            host.state,
+                            "inc-1",
+                            "svc-report",
+                            "coop.members",
+                            READ_START,
+                            item.signal(),
+                            item.closing(),
+                            item.lastActivity());
                 }
             } else {
                 Flow flow = flows.get(f++);
@@ -289,13 +347,15 @@ class EgressCorrelatorTest {
     }
 
     private static String describe(EgressCorrelator.Finding f) {
-        return f.incidentId() + " at " + Instant.ofEpochMilli(f.at()) + " unusual=" + f.unusual() + " complete=" + f.complete()
-                + " evidence=" + f.evidence() + " alert=" + Arrays.toString(f.alert());
+        return f.incidentId() + " at " + Instant.ofEpochMilli(f.at()) + " unusual=" + f.unusual() + " complete="
+                + f.complete() + " evidence=" + f.evidence() + " alert=" + Arrays.toString(f.alert());
     }
 
     @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
-    void theFindingsDoNotDependOnTheInterleavingOfFlowsAndSignals(@ForAll("flows") List<Flow> flows,
-            @ForAll("updateMinute") int updateMinute, @ForAll("order") List<Boolean> order) {
+    void theFindingsDoNotDependOnTheInterleavingOfFlowsAndSignals(
+            @ForAll("flows") List<Flow> flows,
+            @ForAll("updateMinute") int updateMinute,
+            @ForAll("order") List<Boolean> order) {
         List<ReadItem> reads = readSide(updateMinute);
         List<String> readsFirst = run(reads, flows, List.of());
         List<Boolean> allFlowsFirst = new ArrayList<>();
@@ -305,7 +365,11 @@ class EgressCorrelatorTest {
 
         assertThat(run(reads, flows, order)).isEqualTo(readsFirst);
         assertThat(run(reads, flows, allFlowsFirst)).isEqualTo(readsFirst);
-        assertThat(readsFirst).as("every watch ends in a final report").last().asString().contains("complete=true");
+        assertThat(readsFirst)
+                .as("every watch ends in a final report")
+                .last()
+                .asString()
+                .contains("complete=true");
         Statistics.label("escalated").collect(readsFirst.stream().anyMatch(x -> x.contains("complete=false")));
     }
 
@@ -336,10 +400,10 @@ class EgressCorrelatorTest {
     @Provide
     Arbitrary<List<Flow>> flows() {
         Arbitrary<Flow> flow = Combinators.combine(
-                Arbitraries.of("203.0.113.1", "203.0.113.2", "203.0.113.3", "198.51.100.1"),
-                Arbitraries.longs().between(-30, 3 * 60 * 60),
-                Arbitraries.longs().between(MIN_UNUSUAL / 20, MIN_UNUSUAL)).as((dst, second, bytes) ->
-                new Flow(dst, READ.plusSeconds(second), bytes));
+                        Arbitraries.of("203.0.113.1", "203.0.113.2", "203.0.113.3", "198.51.100.1"),
+                        Arbitraries.longs().between(-30, 3 * 60 * 60),
+                        Arbitraries.longs().between(MIN_UNUSUAL / 20, MIN_UNUSUAL))
+                .as((dst, second, bytes) -> new Flow(dst, READ.plusSeconds(second), bytes));
         return flow.list().ofMinSize(1).ofMaxSize(30).map(list -> {
             List<Flow> sorted = new ArrayList<>(list);
             sorted.sort((a, b) -> a.at().compareTo(b.at()));

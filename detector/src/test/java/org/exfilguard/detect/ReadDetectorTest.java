@@ -20,17 +20,29 @@ class ReadDetectorTest {
     static final class ListPeers implements PeerBaselines {
         final Map<String, List<Double>> values = new HashMap<>();
 
-        @Override public long count(String scope, String window) { return values.getOrDefault(scope + window, List.of()).size(); }
-        @Override public double quantile(String scope, String window, double q) {
-            List<Double> v = values.getOrDefault(scope + window, List.of()).stream().sorted().toList();
+        @Override
+        public long count(String scope, String window) {
+            return values.getOrDefault(scope + window, List.of()).size();
+        }
+
+        @Override
+        public double quantile(String scope, String window, double q) {
+            List<Double> v = values.getOrDefault(scope + window, List.of()).stream()
+                    .sorted()
+                    .toList();
             return v.isEmpty() ? Double.NaN : v.get((int) Math.min(v.size() - 1, Math.floor(q * v.size())));
         }
-        @Override public double rank(String scope, String window, double x) {
+
+        @Override
+        public double rank(String scope, String window, double x) {
             List<Double> v = values.getOrDefault(scope + window, List.of());
             return v.isEmpty() ? Double.NaN : v.stream().filter(d -> d <= x).count() / (double) v.size();
         }
-        @Override public void add(String scope, String window, double peak) {
-            values.computeIfAbsent(scope + window, k -> new java.util.ArrayList<>()).add(peak);
+
+        @Override
+        public void add(String scope, String window, double peak) {
+            values.computeIfAbsent(scope + window, k -> new java.util.ArrayList<>())
+                    .add(peak);
         }
     }
 
@@ -83,7 +95,9 @@ class ReadDetectorTest {
         assertThat(second.get(0).state()).isEqualTo(WindowVerdict.State.ABOVE);
         detector.observe(p, dump.plus(Duration.ofDays(1)), 10, 0, peers);
         double[] history = p.windows().get(0).history();
-        assertThat(history[history.length - 1]).as("the alerted day's clean peak excludes the dump").isLessThan(1_000);
+        assertThat(history[history.length - 1])
+                .as("the alerted day's clean peak excludes the dump")
+                .isLessThan(1_000);
     }
 
     @Test
@@ -91,12 +105,15 @@ class ReadDetectorTest {
         ScopeProfile p = profile();
         ListPeers peers = new ListPeers();
         Instant night1 = DAY0.plus(Duration.ofHours(2));
-        assertThat(detector.observe(p, night1, 500_000, 0, peers).get(0).state()).isEqualTo(WindowVerdict.State.CROSSED);
+        assertThat(detector.observe(p, night1, 500_000, 0, peers).get(0).state())
+                .isEqualTo(WindowVerdict.State.CROSSED);
         Instant night2 = night1.plus(Duration.ofDays(1)).plus(Duration.ofMinutes(20));
-        assertThat(detector.observe(p, night2, 500_000, 0, peers).get(0).state()).isEqualTo(WindowVerdict.State.RECURRING);
+        assertThat(detector.observe(p, night2, 500_000, 0, peers).get(0).state())
+                .isEqualTo(WindowVerdict.State.RECURRING);
         Instant noon = night2.plus(Duration.ofHours(10));
         assertThat(detector.observe(p, noon, 500_000, 0, peers).get(0).state())
-                .as("the same volume at another time of day is not the job").isEqualTo(WindowVerdict.State.CROSSED);
+                .as("the same volume at another time of day is not the job")
+                .isEqualTo(WindowVerdict.State.CROSSED);
     }
 
     @Test
@@ -119,18 +136,37 @@ class ReadDetectorTest {
     void floorsFollowTheTablesTier() {
         ReadDetector tiered = new ReadDetector(DetectionSettings.defaults(
                 SensitiveTables.parse("coop.member_cards:critical,coop.members:high,coop.notes")));
-        ScopeProfile cards = ScopeProfile.fresh("jdoe", "coop.member_cards", settings.windows(), settings.historyDays(), DAY0);
+        ScopeProfile cards =
+                ScopeProfile.fresh("jdoe", "coop.member_cards", settings.windows(), settings.historyDays(), DAY0);
         ListPeers peers = new ListPeers();
         for (int d = 0; d < 10; d++) {
             tiered.observe(cards, DAY0.plus(Duration.ofDays(d)).plus(Duration.ofHours(10)), 10, 0, peers);
         }
-        assertThat(tiered.threshold(cards.windows().get(0), "coop.member_cards", peers).value())
-                .as("half the 15m floor for a critical table").isEqualTo(5_000);
-        assertThat(tiered.threshold(cards.windows().get(0), "coop.members", peers).value()).isEqualTo(10_000);
-        assertThat(tiered.threshold(cards.windows().get(0), "coop.notes", peers).value()).isEqualTo(10_000);
-        assertThat(tiered.threshold(new ScopeProfile("jdoe", "coop.member_cards", 0, List.of(
-                new org.exfilguard.profile.WindowProfile(settings.windows().get(0), 28, DAY0)), Map.of(), Map.of(), null)
-                .windows().get(0), "coop.member_cards", new ListPeers()).value())
-                .as("the cold-start floor too").isEqualTo(50_000);
+        assertThat(tiered.threshold(cards.windows().get(0), "coop.member_cards", peers)
+                        .value())
+                .as("half the 15m floor for a critical table")
+                .isEqualTo(5_000);
+        assertThat(tiered.threshold(cards.windows().get(0), "coop.members", peers)
+                        .value())
+                .isEqualTo(10_000);
+        assertThat(tiered.threshold(cards.windows().get(0), "coop.notes", peers).value())
+                .isEqualTo(10_000);
+        assertThat(tiered.threshold(
+                                new ScopeProfile(
+                                                "jdoe",
+                                                "coop.member_cards",
+                                                0,
+                                                List.of(new org.exfilguard.profile.WindowProfile(
+                                                        settings.windows().get(0), 28, DAY0)),
+                                                Map.of(),
+                                                Map.of(),
+                                                null)
+                                        .windows()
+                                        .get(0),
+                                "coop.member_cards",
+                                new ListPeers())
+                        .value())
+                .as("the cold-start floor too")
+                .isEqualTo(50_000);
     }
 }

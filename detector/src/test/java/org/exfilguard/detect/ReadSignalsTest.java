@@ -12,7 +12,9 @@ class ReadSignalsTest {
 
     @Test
     void asksToWatchTheFirstThreeReadingHostsFromTheCheckpointWithTheRecord() {
-        ExfiltrationAlert alert = TestAlerts.alert().clientIps("10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4").build();
+        ExfiltrationAlert alert = TestAlerts.alert()
+                .clientIps("10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4")
+                .build();
         assertThat(ReadSignals.watched(alert)).containsExactly("10.0.0.1", "10.0.0.2", "10.0.0.3");
 
         ReadSignal first = ReadSignals.watch(alert, "10.0.0.1", 1_800_000_000_000L, new byte[] {1, 2});
@@ -47,8 +49,14 @@ class ReadSignalsTest {
 
     @Test
     void unknownBytesAreSignalledAsZero() {
-        ReadSignal signal = ReadSignals.watch(TestAlerts.alert().bytes(null).detectedAt(Instant.parse("2026-03-14T03:00:00Z"))
-                .build(), "10.0.0.1", 0, new byte[0]);
+        ReadSignal signal = ReadSignals.watch(
+                TestAlerts.alert()
+                        .bytes(null)
+                        .detectedAt(Instant.parse("2026-03-14T03:00:00Z"))
+                        .build(),
+                "10.0.0.1",
+                0,
+                new byte[0]);
         assertThat(signal.getBytes()).isZero();
     }
 }

@@ -14,7 +14,8 @@ class SensitiveTablesTest {
         assertThat(tables.match(List.of("members"), "Coop")).containsExactly("coop.members");
         assertThat(tables.match(List.of("members"), "shop")).isEmpty();
         assertThat(tables.match(List.of("shop.cards", "coop.orders"), null)).containsExactly("shop.cards");
-        assertThat(tables.match(List.of("`coop`.`members`", "coop.members"), null)).containsExactly("coop.members");
+        assertThat(tables.match(List.of("`coop`.`members`", "coop.members"), null))
+                .containsExactly("coop.members");
     }
 
     @Test
@@ -24,16 +25,21 @@ class SensitiveTablesTest {
         assertThat(tiered.match(List.of("member_cards"), "coop")).containsExactly("coop.member_cards");
         assertThat(tiered.tier("coop.member_cards")).isEqualTo(SensitivityTier.CRITICAL);
         assertThat(tiered.tier("coop.members")).isEqualTo(SensitivityTier.HIGH);
-        assertThat(tiered.tier("shop.orders")).as("a bare entry's tier in any database").isEqualTo(SensitivityTier.STANDARD);
+        assertThat(tiered.tier("shop.orders"))
+                .as("a bare entry's tier in any database")
+                .isEqualTo(SensitivityTier.STANDARD);
         assertThat(tiered.tier("coop.addresses")).as("not a sensitive table").isNull();
         assertThat(tiered.leastSensitive()).isEqualTo(SensitivityTier.STANDARD);
 
         SensitiveTables plain = SensitiveTables.parse("coop.members,coop.member_cards");
         assertThat(plain.tier("coop.member_cards")).isEqualTo(SensitivityTier.CRITICAL);
         assertThat(plain.tier("coop.members")).isEqualTo(SensitivityTier.HIGH);
-        assertThat(plain.leastSensitive()).as("all tables together: the member table's tier").isEqualTo(SensitivityTier.HIGH);
+        assertThat(plain.leastSensitive())
+                .as("all tables together: the member table's tier")
+                .isEqualTo(SensitivityTier.HIGH);
 
-        SensitiveTables own = SensitiveTables.of(List.of("coop.members", "hr.salaries"), List.of("hr.salaries:critical"));
+        SensitiveTables own =
+                SensitiveTables.of(List.of("coop.members", "hr.salaries"), List.of("hr.salaries:critical"));
         assertThat(own.tier("coop.members")).as("no default names it").isEqualTo(SensitivityTier.STANDARD);
         assertThat(own.tier("hr.salaries")).isEqualTo(SensitivityTier.CRITICAL);
     }
@@ -48,7 +54,8 @@ class SensitiveTablesTest {
     void tierFloorFactorsParseAndKeepTheDefaultsOfTiersLeftOut() {
         TierFloors floors = TierFloors.parse(List.of("critical:0.25:0.005"));
         assertThat(floors.of(SensitivityTier.CRITICAL)).isEqualTo(new TierFloors.Factors(0.25, 0.005));
-        assertThat(floors.of(SensitivityTier.HIGH)).isEqualTo(TierFloors.defaults().of(SensitivityTier.HIGH));
+        assertThat(floors.of(SensitivityTier.HIGH))
+                .isEqualTo(TierFloors.defaults().of(SensitivityTier.HIGH));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TierFloors.parse(List.of("high:1")))
                 .hasMessageContaining("tier:bulk-factor:off-hours-factor");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TierFloors.parse(List.of("high:0:1")))

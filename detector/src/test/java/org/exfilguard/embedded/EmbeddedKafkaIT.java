@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,15 +28,19 @@ class EmbeddedKafkaIT {
     void transactionalRecordsReachReadCommittedConsumer() throws Exception {
         Path dataDir;
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
-            System.out.printf("Embedded Kafka start-up: %d ms%n", kafka.startupTime().toMillis());
+            System.out.printf(
+                    "Embedded Kafka start-up: %d ms%n", kafka.startupTime().toMillis());
             dataDir = kafka.dataDir();
             kafka.createTopic("db-access", 3, Map.of());
 
             produceTransactionally(kafka.bootstrapServers(), Map.of(), "db-access", 1000);
-            List<ConsumerRecord<String, String>> records = consume(kafka.bootstrapServers(), Map.of(), "db-access", 1000);
+            List<ConsumerRecord<String, String>> records =
+                    consume(kafka.bootstrapServers(), Map.of(), "db-access", 1000);
 
             assertThat(records).hasSize(1000);
-            assertThat(records).extracting(ConsumerRecord::value).doesNotHaveDuplicates()
+            assertThat(records)
+                    .extracting(ConsumerRecord::value)
+                    .doesNotHaveDuplicates()
                     .allMatch(value -> value.startsWith("row-"));
         }
         assertThat(dataDir).doesNotExist();
@@ -45,7 +48,10 @@ class EmbeddedKafkaIT {
 
     @Test
     void createTopicAppliesConfigsAndBrokerKeepsDefaultRetention() throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.builder().brokerProperty("log.retention.hours", "48").build().start()) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder()
+                .brokerProperty("log.retention.hours", "48")
+                .build()
+                .start()) {
             kafka.createTopic("replay", 2, Map.of("retention.ms", "-1"));
             kafka.createTopic("live", 1, Map.of());
 
@@ -53,41 +59,59 @@ class EmbeddedKafkaIT {
             Map<String, String> live = topicConfig(kafka, "live");
 
             assertThat(replay).containsEntry("retention.ms", "-1");
-            assertThat(live).containsEntry("retention.ms", Long.toString(Duration.ofHours(48).toMillis()));
-            assertThat(kafka.admin().describeTopics(List.of("replay")).allTopicNames().get()
-                    .get("replay").partitions()).hasSize(2);
+            assertThat(live)
+                    .containsEntry(
+                            "retention.ms", Long.toString(Duration.ofHours(48).toMillis()));
+            assertThat(kafka.admin()
+                            .describeTopics(List.of("replay"))
+                            .allTopicNames()
+                            .get()
+                            .get("replay")
+                            .partitions())
+                    .hasSize(2);
         }
     }
 
     @Test
     void restartOnKeptDataDirectoryKeepsRecords(@TempDir Path dir) throws Exception {
         Path dataDir = dir.resolve("broker");
-        try (EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dataDir).build().start()) {
+        try (EmbeddedKafka kafka =
+                EmbeddedKafka.builder().dataDir(dataDir).build().start()) {
             kafka.createTopic("kept", 1, Map.of());
             produceTransactionally(kafka.bootstrapServers(), Map.of(), "kept", 10);
         }
         assertThat(dataDir).isDirectory();
-        try (EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dataDir).build().start()) {
+        try (EmbeddedKafka kafka =
+                EmbeddedKafka.builder().dataDir(dataDir).build().start()) {
             assertThat(consume(kafka.bootstrapServers(), Map.of(), "kept", 10)).hasSize(10);
         }
     }
 
     @Test
     void saslSslListenerAcceptsScramUser() throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.builder().saslSsl("detector", "s3cret-pass").build().start()) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder()
+                .saslSsl("detector", "s3cret-pass")
+                .build()
+                .start()) {
             Map<String, Object> secure = kafka.saslSslClientConfig().orElseThrow();
             kafka.createTopic("secure", 1, Map.of());
 
             produceTransactionally((String) secure.get("bootstrap.servers"), secure, "secure", 20);
 
-            assertThat(consume((String) secure.get("bootstrap.servers"), secure, "secure", 20)).hasSize(20);
+            assertThat(consume((String) secure.get("bootstrap.servers"), secure, "secure", 20))
+                    .hasSize(20);
         }
     }
 
     private static Map<String, String> topicConfig(EmbeddedKafka kafka, String topic) throws Exception {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         Map<String, String> result = new HashMap<>();
-        for (ConfigEntry entry : kafka.admin().describeConfigs(List.of(resource)).all().get().get(resource).entries()) {
+        for (ConfigEntry entry : kafka.admin()
+                .describeConfigs(List.of(resource))
+                .all()
+                .get()
+                .get(resource)
+                .entries()) {
             result.put(entry.name(), entry.value());
         }
         return result;
@@ -117,8 +141,8 @@ class EmbeddedKafkaIT {
         }
     }
 
-    static List<ConsumerRecord<String, String>> consume(String bootstrap, Map<String, Object> extra, String topic,
-                                                        int expected) {
+    static List<ConsumerRecord<String, String>> consume(
+            String bootstrap, Map<String, Object> extra, String topic, int expected) {
         Map<String, Object> config = new HashMap<>(extra);
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + topic);
@@ -130,7 +154,8 @@ class EmbeddedKafkaIT {
             Instant deadline = Instant.now().plusSeconds(30);
             // Keep polling briefly past the expected count, so a leaked aborted record would be caught.
             Instant settle = null;
-            while (Instant.now().isBefore(deadline) && (settle == null || Instant.now().isBefore(settle))) {
+            while (Instant.now().isBefore(deadline)
+                    && (settle == null || Instant.now().isBefore(settle))) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
                 if (settle == null && records.size() >= expected) {
                     settle = Instant.now().plusMillis(500);
@@ -139,5 +164,4 @@ class EmbeddedKafkaIT {
         }
         return records;
     }
-
 }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -31,7 +30,9 @@ class EmbeddedKafkaMainIT {
             String bootstrap = awaitReady(first);
             assertThat(bootstrap).isEqualTo("127.0.0.1:" + port);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                admin.createTopics(List.of(new NewTopic("survivor", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(List.of(new NewTopic("survivor", 1, (short) 1)))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
             }
             EmbeddedKafkaIT.produceTransactionally(bootstrap, Map.of(), "survivor", 50);
         } finally {
@@ -42,7 +43,8 @@ class EmbeddedKafkaMainIT {
         Process second = launch(port, data);
         try {
             String bootstrap = awaitReady(second);
-            assertThat(EmbeddedKafkaIT.consume(bootstrap, Map.of(), "survivor", 50)).hasSize(50);
+            assertThat(EmbeddedKafkaIT.consume(bootstrap, Map.of(), "survivor", 50))
+                    .hasSize(50);
         } finally {
             // Closing stdin is the polite stop signal: the broker shuts down and the process exits.
             second.getOutputStream().close();
@@ -57,14 +59,23 @@ class EmbeddedKafkaMainIT {
 
     private static Process launch(int port, Path data) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return new ProcessBuilder(java.toString(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                EmbeddedKafkaMain.class.getName(), "--port", Integer.toString(port), "--dir", data.toString())
+        return new ProcessBuilder(
+                        java.toString(),
+                        "-Xmx512m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        EmbeddedKafkaMain.class.getName(),
+                        "--port",
+                        Integer.toString(port),
+                        "--dir",
+                        data.toString())
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
     }
 
     private static String awaitReady(Process process) throws Exception {
-        BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader stdout =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
             try {
                 for (String line = stdout.readLine(); line != null; line = stdout.readLine()) {
@@ -79,7 +90,9 @@ class EmbeddedKafkaMainIT {
         });
         Instant started = Instant.now();
         String bootstrap = ready.get(90, TimeUnit.SECONDS);
-        System.out.printf("Broker process ready in %d ms%n", Duration.between(started, Instant.now()).toMillis());
+        System.out.printf(
+                "Broker process ready in %d ms%n",
+                Duration.between(started, Instant.now()).toMillis());
         return bootstrap;
     }
 }

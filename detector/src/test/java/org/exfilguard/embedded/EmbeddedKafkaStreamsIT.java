@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -48,7 +47,8 @@ class EmbeddedKafkaStreamsIT {
             try (KafkaStreams streams = new KafkaStreams(countPerAccount(), streamsConfig(kafka, stateDir))) {
                 streams.start();
                 Map<String, Long> counts = awaitCounts(kafka.bootstrapServers(), expected, Duration.ofSeconds(60));
-                System.out.printf("Kafka Streams (exactly_once_v2, classic) counted all keys in %d ms%n",
+                System.out.printf(
+                        "Kafka Streams (exactly_once_v2, classic) counted all keys in %d ms%n",
                         Duration.between(started, Instant.now()).toMillis());
 
                 assertThat(counts).isEqualTo(expected);
@@ -106,7 +106,8 @@ class EmbeddedKafkaStreamsIT {
             while (!latest.equals(expected) && Instant.now().isBefore(deadline)) {
                 consumer.poll(Duration.ofMillis(200)).forEach(record -> {
                     // A count is stamped with the event time of the read that moved it, not the wall clock.
-                    assertThat(record.timestamp()).isLessThan(T0.plus(Duration.ofHours(1)).toEpochMilli());
+                    assertThat(record.timestamp())
+                            .isLessThan(T0.plus(Duration.ofHours(1)).toEpochMilli());
                     latest.put(record.key(), record.value());
                 });
             }

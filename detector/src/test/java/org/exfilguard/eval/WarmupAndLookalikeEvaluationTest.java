@@ -18,18 +18,41 @@ class WarmupAndLookalikeEvaluationTest {
     private static final Instant SCORED_FROM = START.plus(Duration.ofDays(7));
     private static final Duration GRACE = Duration.ofHours(2);
 
-    private static TruthEntry entry(String id, ScenarioKind kind, String account, Instant start, Duration length,
-                                    String egressDst) {
-        return new TruthEntry(id, kind, account, "coop.members", start, start.plus(length), "10.20.1.10", egressDst,
+    private static TruthEntry entry(
+            String id, ScenarioKind kind, String account, Instant start, Duration length, String egressDst) {
+        return new TruthEntry(
+                id,
+                kind,
+                account,
+                "coop.members",
+                start,
+                start.plus(length),
+                "10.20.1.10",
+                egressDst,
                 kind.benign() ? 0 : 5_000);
     }
 
-    private static ExfiltrationAlert alert(String id, String incident, String kind, String account, String table, Instant at) {
-        return ExfiltrationAlert.newBuilder().setAlertId(id).setIncidentId(incident).setStatus(AlertStatus.OPENED)
-                .setKind(AlertKind.valueOf(kind)).setSeverity(Severity.HIGH).setScore(2.0).setAccount(account).setTable(table)
-                .setDetectedAt(at).setWindowStart(at.minus(Duration.ofMinutes(15))).setWindowEnd(at).setObservedRows(5_000)
-                .setBaselineRows(100).setBaselineMethod("personal-daily-peak").setBaselineHistoryDays(28).setReason("test")
-                .setDetectorVersion("test").build();
+    private static ExfiltrationAlert alert(
+            String id, String incident, String kind, String account, String table, Instant at) {
+        return ExfiltrationAlert.newBuilder()
+                .setAlertId(id)
+                .setIncidentId(incident)
+                .setStatus(AlertStatus.OPENED)
+                .setKind(AlertKind.valueOf(kind))
+                .setSeverity(Severity.HIGH)
+                .setScore(2.0)
+                .setAccount(account)
+                .setTable(table)
+                .setDetectedAt(at)
+                .setWindowStart(at.minus(Duration.ofMinutes(15)))
+                .setWindowEnd(at)
+                .setObservedRows(5_000)
+                .setBaselineRows(100)
+                .setBaselineMethod("personal-daily-peak")
+                .setBaselineHistoryDays(28)
+                .setReason("test")
+                .setDetectorVersion("test")
+                .build();
     }
 
     private static Instant day(int d, int hour) {
@@ -45,13 +68,19 @@ class WarmupAndLookalikeEvaluationTest {
             entry("S5", ScenarioKind.PERIOD_END, "quarter", day(12, 9), Duration.ofHours(7), null));
 
     private final List<ExfiltrationAlert> alerts = List.of(
-            alert("a1", "i1", "BULK_READ", "bkp_nightly", "coop.members", day(1, 2)),  // warm-up noise
-            alert("a2", "i2", "BULK_READ", "early", "coop.members", day(4, 10)),       // warm-up, before S1
-            alert("a3", "i3", "BULK_READ", "early", "coop.members", day(7, 11)),       // after warm-up, on S1
+            alert("a1", "i1", "BULK_READ", "bkp_nightly", "coop.members", day(1, 2)), // warm-up noise
+            alert("a2", "i2", "BULK_READ", "early", "coop.members", day(4, 10)), // warm-up, before S1
+            alert("a3", "i3", "BULK_READ", "early", "coop.members", day(7, 11)), // after warm-up, on S1
             alert("a4", "i4", "BULK_READ", "nights", "coop.members", day(9, 1).plus(Duration.ofMinutes(4))),
-            alert("a5", "i4", "READ_THEN_EGRESS", "nights", "coop.members", day(9, 1).plus(Duration.ofMinutes(30))),
+            alert(
+                    "a5",
+                    "i4",
+                    "READ_THEN_EGRESS",
+                    "nights",
+                    "coop.members",
+                    day(9, 1).plus(Duration.ofMinutes(30))),
             alert("a6", "i5", "BULK_READ", "fresh", "coop.members", day(10, 13).plus(Duration.ofMinutes(2))),
-            alert("a7", "i6", "BULK_READ", "owl", "coop.member_cards", day(12, 22)),  // on a look-alike, any table
+            alert("a7", "i6", "BULK_READ", "owl", "coop.member_cards", day(12, 22)), // on a look-alike, any table
             alert("a8", "i7", "BULK_READ", "owl", "coop.members", day(13, 23)),
             alert("a9", "i8", "BULK_READ", "svc_loyalty", "coop.members", day(13, 3))); // ordinary false alert
 
@@ -81,18 +110,24 @@ class WarmupAndLookalikeEvaluationTest {
     void lookAlikesAreNoIncidentsAndTheirAlertsAreCountedAsFalseByKind() {
         EvaluationResult r = Evaluation.evaluate(truth, alerts, GRACE, SCORED_FROM);
         assertThat(r.perKind()).extracting(KindScore::kind).doesNotContain("LATE_SHIFT", "PERIOD_END");
-        assertThat(r.lookalikes()).containsExactly(
-                new LookalikeScore("LATE_SHIFT", 1, 1, 2),
-                new LookalikeScore("PERIOD_END", 1, 0, 0));
+        assertThat(r.lookalikes())
+                .containsExactly(new LookalikeScore("LATE_SHIFT", 1, 1, 2), new LookalikeScore("PERIOD_END", 1, 0, 0));
         String text = r.renderReport("t");
-        assertThat(text).contains("LATE_SHIFT", "3 false: 2 on look-alikes, 1 on ordinary work", "scored from 2026-03-09");
+        assertThat(text)
+                .contains("LATE_SHIFT", "3 false: 2 on look-alikes, 1 on ordinary work", "scored from 2026-03-09");
     }
 
     @Test
     void escalationCountsOnlyIncidentsWithEgressMatchedByAnEgressAlert() {
         EvaluationResult r = Evaluation.evaluate(truth, alerts, GRACE, SCORED_FROM);
-        KindScore night = r.perKind().stream().filter(k -> k.kind().equals("NIGHT_READ")).findFirst().orElseThrow();
-        KindScore fresh = r.perKind().stream().filter(k -> k.kind().equals("FIRST_DAY_EGRESS")).findFirst().orElseThrow();
+        KindScore night = r.perKind().stream()
+                .filter(k -> k.kind().equals("NIGHT_READ"))
+                .findFirst()
+                .orElseThrow();
+        KindScore fresh = r.perKind().stream()
+                .filter(k -> k.kind().equals("FIRST_DAY_EGRESS"))
+                .findFirst()
+                .orElseThrow();
         assertThat(night.escalated()).isEqualTo(1);
         assertThat(fresh.withEgress()).isEqualTo(1);
         assertThat(fresh.escalated()).isZero();
@@ -103,10 +138,16 @@ class WarmupAndLookalikeEvaluationTest {
     @Test
     void summaryPoolsIncidentsOverRunsAndShowsTheSpreadOfRecall() {
         EvaluationResult all = Evaluation.evaluate(truth, alerts, GRACE, SCORED_FROM);
-        EvaluationResult half = Evaluation.evaluate(truth, alerts.stream()
-                .filter(a -> !a.getAccount().equals("fresh")).toList(), GRACE, SCORED_FROM);
+        EvaluationResult half = Evaluation.evaluate(
+                truth,
+                alerts.stream().filter(a -> !a.getAccount().equals("fresh")).toList(),
+                GRACE,
+                SCORED_FROM);
         String text = EvaluationSummary.render("two runs", List.of(all, half));
-        String fresh = text.lines().filter(l -> l.startsWith("FIRST_DAY_EGRESS")).findFirst().orElseThrow();
+        String fresh = text.lines()
+                .filter(l -> l.startsWith("FIRST_DAY_EGRESS"))
+                .findFirst()
+                .orElseThrow();
         assertThat(fresh.split("\\s+")).containsSubsequence("2", "2", "1", "50.0%", "0%-100%");
         String all2 = text.lines().filter(l -> l.startsWith("ALL")).findFirst().orElseThrow();
         assertThat(all2.split("\\s+")).containsSubsequence("2", "4", "3", "75.0%", "50%-100%");

@@ -37,7 +37,9 @@ class AvroBytesTest {
             byte[] legacy = legacyFixture(type);
 
             assertThat(legacy[0]).as(type.getSimpleName()).isNotEqualTo((byte) 0xC3);
-            assertThat(decode(type, legacy)).as(type.getSimpleName()).isEqualTo(StoredSamples.all().get(i));
+            assertThat(decode(type, legacy))
+                    .as(type.getSimpleName())
+                    .isEqualTo(StoredSamples.all().get(i));
         }
     }
 
@@ -59,14 +61,21 @@ class AvroBytesTest {
     void readsRecordsOfAnEarlierSchemaInTheHistoryAfterAFieldWasAdded() throws IOException {
         Schema earlier = alertSchemaWithout("suppression_reason");
         ExfiltrationAlert sample = StoredSamples.alert();
-        byte[] earlierBuild = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), earlier).encode(asEarlier(sample, earlier))
+        byte[] earlierBuild = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), earlier)
+                .encode(asEarlier(sample, earlier))
                 .array();
 
-        ExfiltrationAlert read = new AvroBytes<>(ExfiltrationAlert.class, List.of(earlier, sample.getSchema())).decode(earlierBuild);
+        ExfiltrationAlert read =
+                new AvroBytes<>(ExfiltrationAlert.class, List.of(earlier, sample.getSchema())).decode(earlierBuild);
 
-        assertThat(read).isEqualTo(ExfiltrationAlert.newBuilder(sample).setSuppressionReason(null).build());
-        assertThatThrownBy(() -> new AvroBytes<>(ExfiltrationAlert.class, List.of(sample.getSchema())).decode(earlierBuild))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("schemas/history");
+        assertThat(read)
+                .isEqualTo(ExfiltrationAlert.newBuilder(sample)
+                        .setSuppressionReason(null)
+                        .build());
+        assertThatThrownBy(() ->
+                        new AvroBytes<>(ExfiltrationAlert.class, List.of(sample.getSchema())).decode(earlierBuild))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("schemas/history");
     }
 
     @Test
@@ -75,7 +84,8 @@ class AvroBytesTest {
         ExfiltrationAlert sample = StoredSamples.alert();
         byte[] plainEarlier = plainAvro(asEarlier(sample, earlier), earlier);
 
-        ExfiltrationAlert read = new AvroBytes<>(ExfiltrationAlert.class, List.of(earlier, sample.getSchema())).decode(plainEarlier);
+        ExfiltrationAlert read =
+                new AvroBytes<>(ExfiltrationAlert.class, List.of(earlier, sample.getSchema())).decode(plainEarlier);
 
         assertThat(read.getSuppressionReason()).isNull();
         assertThat(read.getReason()).isEqualTo(sample.getReason());
@@ -103,7 +113,8 @@ class AvroBytesTest {
     /** Today's alert schema with one defaulted field removed: the schema of the build before that field was added. */
     private static Schema alertSchemaWithout(String field) throws IOException {
         ObjectMapper json = new ObjectMapper();
-        ObjectNode schema = (ObjectNode) json.readTree(ExfiltrationAlert.getClassSchema().toString());
+        ObjectNode schema =
+                (ObjectNode) json.readTree(ExfiltrationAlert.getClassSchema().toString());
         ArrayNode fields = (ArrayNode) schema.get("fields");
         for (int i = 0; i < fields.size(); i++) {
             if (fields.get(i).get("name").asText().equals(field)) {

@@ -17,14 +17,31 @@ class DriftAlertsTest {
 
     static DriftVerdict verdict(boolean opened) {
         String id = DriftAlerts.incidentId("dnguyen", "coop.members", AT);
-        return new DriftVerdict(opened, opened ? AT : Instant.parse("2026-03-24T00:00:00Z"), id, SINCE, 2, 2_832, 22,
-                33, 500, opened ? 1_000 : 0, 1_000, 15, 776);
+        return new DriftVerdict(
+                opened,
+                opened ? AT : Instant.parse("2026-03-24T00:00:00Z"),
+                id,
+                SINCE,
+                2,
+                2_832,
+                22,
+                33,
+                500,
+                opened ? 1_000 : 0,
+                1_000,
+                15,
+                776);
     }
 
     /** A SLOW_DRIFT OPENED record as the read side publishes it. */
     static ExfiltrationAlert opened() {
-        return new DriftAlerts("test").opened("dnguyen", "coop.members", verdict(true), "10.20.1.14",
-                "select * from coop.members where id = ?");
+        return new DriftAlerts("test")
+                .opened(
+                        "dnguyen",
+                        "coop.members",
+                        verdict(true),
+                        "10.20.1.14",
+                        "select * from coop.members where id = ?");
     }
 
     /** Its CLOSED record. */
@@ -43,12 +60,14 @@ class DriftAlertsTest {
         assertThat(alert.getFirstSeen()).isEqualTo(SINCE);
         assertThat(alert.getBaselineMethod()).isEqualTo(DriftAlerts.METHOD);
         assertThat(alert.getTotals().getRows()).isEqualTo(2_832);
-        assertThat(alert.getReason()).isEqualTo("dnguyen has read more of coop.members than its norm for 2 days, since "
-                + "2026-03-16T09:02:28Z: 2,832 rows, 2,788 over its norm of 22 rows a day (median of 15 days, spread 33), "
-                + "776 so far today; each day worth more than 500 rows over the norm counts, and the drift alarms after "
-                + "twice that (CUSUM 1,000).");
+        assertThat(alert.getReason())
+                .isEqualTo("dnguyen has read more of coop.members than its norm for 2 days, since "
+                        + "2026-03-16T09:02:28Z: 2,832 rows, 2,788 over its norm of 22 rows a day (median of 15 days, spread 33), "
+                        + "776 so far today; each day worth more than 500 rows over the norm counts, and the drift alarms after "
+                        + "twice that (CUSUM 1,000).");
         // Apart from the bulk-read incidents of the same scope, and stable for a replay.
-        assertThat(alert.getIncidentId()).isNotEqualTo(Ids.incidentId("dnguyen", "coop.members", AT.toEpochMilli()))
+        assertThat(alert.getIncidentId())
+                .isNotEqualTo(Ids.incidentId("dnguyen", "coop.members", AT.toEpochMilli()))
                 .isEqualTo(opened().getIncidentId());
     }
 

@@ -26,37 +26,81 @@ class EcsAlertTest {
      * ({@code generated/ecs/ecs_flat.yml}, 8.11 and later) give them. Anything else must be under {@code exfilguard.}.
      */
     private static final Map<String, String> ECS_FIELDS = Map.ofEntries(
-            Map.entry("@timestamp", "date"), Map.entry("ecs.version", "keyword"), Map.entry("message", "text"),
-            Map.entry("event.kind", "keyword"), Map.entry("event.category", "keyword"), Map.entry("event.type", "keyword"),
-            Map.entry("event.action", "keyword"), Map.entry("event.id", "keyword"), Map.entry("event.severity", "long"),
-            Map.entry("event.risk_score", "float"), Map.entry("event.reason", "keyword"), Map.entry("event.start", "date"),
-            Map.entry("event.end", "date"), Map.entry("event.dataset", "keyword"), Map.entry("event.provider", "keyword"),
-            Map.entry("user.name", "keyword"), Map.entry("source.ip", "ip"), Map.entry("source.bytes", "long"),
-            Map.entry("destination.ip", "ip"), Map.entry("destination.port", "long"),
-            Map.entry("destination.domain", "keyword"), Map.entry("network.direction", "keyword"),
-            Map.entry("related.user", "keyword"), Map.entry("related.ip", "ip"), Map.entry("related.hosts", "keyword"),
-            Map.entry("rule.name", "keyword"), Map.entry("rule.ruleset", "keyword"), Map.entry("threat.framework", "keyword"),
-            Map.entry("threat.technique.id", "keyword"), Map.entry("threat.technique.name", "keyword"),
-            Map.entry("threat.technique.reference", "keyword"), Map.entry("threat.tactic.id", "keyword"),
-            Map.entry("threat.tactic.name", "keyword"), Map.entry("threat.tactic.reference", "keyword"),
-            Map.entry("observer.vendor", "keyword"), Map.entry("observer.product", "keyword"),
-            Map.entry("observer.version", "keyword"), Map.entry("tags", "keyword"));
+            Map.entry("@timestamp", "date"),
+            Map.entry("ecs.version", "keyword"),
+            Map.entry("message", "text"),
+            Map.entry("event.kind", "keyword"),
+            Map.entry("event.category", "keyword"),
+            Map.entry("event.type", "keyword"),
+            Map.entry("event.action", "keyword"),
+            Map.entry("event.id", "keyword"),
+            Map.entry("event.severity", "long"),
+            Map.entry("event.risk_score", "float"),
+            Map.entry("event.reason", "keyword"),
+            Map.entry("event.start", "date"),
+            Map.entry("event.end", "date"),
+            Map.entry("event.dataset", "keyword"),
+            Map.entry("event.provider", "keyword"),
+            Map.entry("user.name", "keyword"),
+            Map.entry("source.ip", "ip"),
+            Map.entry("source.bytes", "long"),
+            Map.entry("destination.ip", "ip"),
+            Map.entry("destination.port", "long"),
+            Map.entry("destination.domain", "keyword"),
+            Map.entry("network.direction", "keyword"),
+            Map.entry("related.user", "keyword"),
+            Map.entry("related.ip", "ip"),
+            Map.entry("related.hosts", "keyword"),
+            Map.entry("rule.name", "keyword"),
+            Map.entry("rule.ruleset", "keyword"),
+            Map.entry("threat.framework", "keyword"),
+            Map.entry("threat.technique.id", "keyword"),
+            Map.entry("threat.technique.name", "keyword"),
+            Map.entry("threat.technique.reference", "keyword"),
+            Map.entry("threat.tactic.id", "keyword"),
+            Map.entry("threat.tactic.name", "keyword"),
+            Map.entry("threat.tactic.reference", "keyword"),
+            Map.entry("observer.vendor", "keyword"),
+            Map.entry("observer.product", "keyword"),
+            Map.entry("observer.version", "keyword"),
+            Map.entry("tags", "keyword"));
     /** ECS's allowed values of the enumerated fields used here. */
     private static final Map<String, Set<String>> ALLOWED = Map.of(
-            "event.kind", Set.of("alert", "asset", "enrichment", "event", "metric", "state", "pipeline_error", "signal"),
+            "event.kind",
+                    Set.of("alert", "asset", "enrichment", "event", "metric", "state", "pipeline_error", "signal"),
             "event.category", Set.of("database", "network", "intrusion_detection", "threat"),
-            "event.type", Set.of("access", "allowed", "change", "connection", "creation", "deletion", "denied", "end",
-                    "error", "info", "start"),
+            "event.type",
+                    Set.of(
+                            "access",
+                            "allowed",
+                            "change",
+                            "connection",
+                            "creation",
+                            "deletion",
+                            "denied",
+                            "end",
+                            "error",
+                            "info",
+                            "start"),
             "network.direction", Set.of("ingress", "egress", "inbound", "outbound", "internal", "external", "unknown"));
 
     static Stream<ExfiltrationAlert> alerts() {
-        return Stream.of(TestAlerts.alert().build(), TestAlerts.alert().withEgress().build(),
+        return Stream.of(
+                TestAlerts.alert().build(),
+                TestAlerts.alert().withEgress().build(),
                 TestAlerts.alert().status(AlertStatus.UPDATED).withEgress().build(),
                 TestAlerts.alert().status(AlertStatus.CLOSED).withEgress().build(),
                 TestAlerts.alert().status(AlertStatus.UPDATED).withTotals().build(),
-                TestAlerts.alert().status(AlertStatus.CLOSED).withEgress().withTotals().build(),
-                TestAlerts.alert().suppressed("allow-list rule r1 (owner soc): nightly export").build(),
-                DriftAlertsTest.opened(), DriftAlertsTest.closed());
+                TestAlerts.alert()
+                        .status(AlertStatus.CLOSED)
+                        .withEgress()
+                        .withTotals()
+                        .build(),
+                TestAlerts.alert()
+                        .suppressed("allow-list rule r1 (owner soc): nightly export")
+                        .build(),
+                DriftAlertsTest.opened(),
+                DriftAlertsTest.closed());
     }
 
     @ParameterizedTest
@@ -102,10 +146,12 @@ class EcsAlertTest {
 
     @Test
     void rendersAlertWithWhoWhatWhereAndTheBaselineUnderItsOwnNamespace() throws Exception {
-        ExfiltrationAlert alert = TestAlerts.alert().withEgress().severity(Severity.CRITICAL).build();
+        ExfiltrationAlert alert =
+                TestAlerts.alert().withEgress().severity(Severity.CRITICAL).build();
         JsonNode doc = JSON.readTree(EcsAlert.render(alert));
 
-        assertThat(doc.get("@timestamp").asText()).isEqualTo(alert.getDetectedAt().toString());
+        assertThat(doc.get("@timestamp").asText())
+                .isEqualTo(alert.getDetectedAt().toString());
         assertThat(doc.at("/event/kind").asText()).isEqualTo("alert");
         assertThat(doc.at("/event/type").toString()).isEqualTo("[\"start\"]");
         assertThat(doc.at("/event/id").asText()).isEqualTo(alert.getAlertId());
@@ -118,7 +164,8 @@ class EcsAlertTest {
         assertThat(doc.at("/threat/tactic/id").toString()).isEqualTo("[\"TA0009\",\"TA0010\"]");
         assertThat(doc.at("/exfilguard/observed_rows").asLong()).isEqualTo(alert.getObservedRows());
         assertThat(doc.at("/exfilguard/threshold_rows").asDouble()).isEqualTo(alert.getThresholdRows());
-        assertThat(doc.at("/exfilguard/statement_fingerprints/0").asText()).isEqualTo(alert.getStatementFingerprints().get(0));
+        assertThat(doc.at("/exfilguard/statement_fingerprints/0").asText())
+                .isEqualTo(alert.getStatementFingerprints().get(0));
     }
 
     @Test
@@ -138,7 +185,8 @@ class EcsAlertTest {
 
     @Test
     void closedReadWithoutEgressIsTheEndOfTheIncidentNotAnotherAlert() throws Exception {
-        JsonNode doc = JSON.readTree(EcsAlert.render(TestAlerts.alert().status(AlertStatus.CLOSED).build()));
+        JsonNode doc = JSON.readTree(
+                EcsAlert.render(TestAlerts.alert().status(AlertStatus.CLOSED).build()));
         assertThat(doc.at("/event/action").asText()).isEqualTo("incident-closed");
         assertThat(doc.at("/event/kind").asText()).isEqualTo("event");
         assertThat(doc.at("/event/type").toString()).isEqualTo("[\"end\"]");
@@ -151,7 +199,8 @@ class EcsAlertTest {
 
     @Test
     void suppressedRecordIsTaggedAndNotAnAlert() throws Exception {
-        JsonNode doc = JSON.readTree(EcsAlert.render(TestAlerts.alert().suppressed("allow-list rule r1").build()));
+        JsonNode doc = JSON.readTree(EcsAlert.render(
+                TestAlerts.alert().suppressed("allow-list rule r1").build()));
         assertThat(doc.at("/event/kind").asText()).isEqualTo("event");
         assertThat(doc.at("/event/type").toString()).isEqualTo("[\"start\",\"allowed\"]");
         assertThat(doc.at("/tags").toString()).isEqualTo("[\"" + EcsAlert.SUPPRESSED_TAG + "\"]");
@@ -161,21 +210,30 @@ class EcsAlertTest {
 
     @Test
     void updatedRecordIsAChangeOfTheIncident() throws Exception {
-        JsonNode doc = JSON.readTree(EcsAlert.render(TestAlerts.alert().status(AlertStatus.UPDATED).build()));
+        JsonNode doc = JSON.readTree(
+                EcsAlert.render(TestAlerts.alert().status(AlertStatus.UPDATED).build()));
         assertThat(doc.at("/event/kind").asText()).isEqualTo("alert");
         assertThat(doc.at("/event/type").toString()).isEqualTo("[\"change\"]");
     }
 
     @Test
     void incidentTotalsAreCustomFieldsUnderTheIncidentNamespaceAndTheirHostsAreRelated() throws Exception {
-        JsonNode doc = JSON.readTree(EcsAlert.render(TestAlerts.alert().status(AlertStatus.CLOSED).withEgress().withTotals().build()));
+        JsonNode doc = JSON.readTree(EcsAlert.render(TestAlerts.alert()
+                .status(AlertStatus.CLOSED)
+                .withEgress()
+                .withTotals()
+                .build()));
         assertThat(doc.at("/exfilguard/incident/rows").asLong()).isEqualTo(1_200_000);
         assertThat(doc.at("/exfilguard/incident/bytes").asLong()).isEqualTo(216_000_000L);
         assertThat(doc.at("/exfilguard/incident/largest_read_rows").asLong()).isEqualTo(25_000);
         assertThat(doc.at("/exfilguard/incident/first_read").asText()).isEqualTo("2026-03-13T23:47:00Z");
         assertThat(doc.at("/exfilguard/incident/egress_bytes_out").asLong()).isEqualTo(431_000_000L);
-        assertThat(doc.at("/exfilguard/incident/egress_destinations/0").asText()).isEqualTo("203.0.113.77");
+        assertThat(doc.at("/exfilguard/incident/egress_destinations/0").asText())
+                .isEqualTo("203.0.113.77");
         assertThat(doc.at("/related/ip").toString()).contains("10.20.0.15", "203.0.113.77");
-        assertThat(JSON.readTree(EcsAlert.render(TestAlerts.alert().build())).at("/exfilguard/incident").isMissingNode()).isTrue();
+        assertThat(JSON.readTree(EcsAlert.render(TestAlerts.alert().build()))
+                        .at("/exfilguard/incident")
+                        .isMissingNode())
+                .isTrue();
     }
 }

@@ -41,15 +41,23 @@ class IncidentManagerTest {
 
     @BeforeEach
     void freshProfile() {
-        profile = ScopeProfile.fresh(ACCOUNT, TABLE, settings.windows(), settings.historyDays(), T0.minus(Duration.ofDays(30)));
+        profile = ScopeProfile.fresh(
+                ACCOUNT, TABLE, settings.windows(), settings.historyDays(), T0.minus(Duration.ofDays(30)));
     }
 
     /** A read of {@code rows} at {@code at} whose shortest window stands at {@code score} times its threshold. */
     private Optional<ExfiltrationAlert> read(Instant at, long rows, double score, WindowVerdict.State state) {
         WindowProfile window = profile.windows().get(0);
         window.add(at, rows, 0);
-        DbAccessEvent event = TestEvents.dbRead().account(ACCOUNT).table(TABLE).rows(rows).at(at).clientIp("10.1.2.3").build();
-        WindowVerdict verdict = new WindowVerdict(window, state, Math.round(score * THRESHOLD.value()), 0, THRESHOLD, score, Double.NaN);
+        DbAccessEvent event = TestEvents.dbRead()
+                .account(ACCOUNT)
+                .table(TABLE)
+                .rows(rows)
+                .at(at)
+                .clientIp("10.1.2.3")
+                .build();
+        WindowVerdict verdict = new WindowVerdict(
+                window, state, Math.round(score * THRESHOLD.value()), 0, THRESHOLD, score, Double.NaN);
         return incidents.onRead(profile, List.of(verdict), event, () -> true);
     }
 
@@ -63,7 +71,9 @@ class IncidentManagerTest {
 
     @Test
     void opensWhenAWindowCrossesAndNotBefore() {
-        assertThat(above(T0.minusSeconds(60), 1.2)).as("above without a crossing opens nothing").isEmpty();
+        assertThat(above(T0.minusSeconds(60), 1.2))
+                .as("above without a crossing opens nothing")
+                .isEmpty();
 
         ExfiltrationAlert opened = open(2.0);
 
@@ -81,10 +91,17 @@ class IncidentManagerTest {
     void aNarrowerIncidentKeepsTheScopeFromOpening() {
         WindowProfile window = profile.windows().get(0);
         window.add(T0, 20_000, 0);
-        DbAccessEvent event = TestEvents.dbRead().account(ACCOUNT).table(TABLE).rows(20_000).at(T0).build();
-        WindowVerdict crossed = new WindowVerdict(window, WindowVerdict.State.CROSSED, 20_000, 0, THRESHOLD, 2.0, Double.NaN);
+        DbAccessEvent event = TestEvents.dbRead()
+                .account(ACCOUNT)
+                .table(TABLE)
+                .rows(20_000)
+                .at(T0)
+                .build();
+        WindowVerdict crossed =
+                new WindowVerdict(window, WindowVerdict.State.CROSSED, 20_000, 0, THRESHOLD, 2.0, Double.NaN);
 
-        assertThat(incidents.onRead(profile, List.of(crossed), event, () -> false)).isEmpty();
+        assertThat(incidents.onRead(profile, List.of(crossed), event, () -> false))
+                .isEmpty();
         assertThat(profile.incident()).isNull();
     }
 
@@ -93,11 +110,15 @@ class IncidentManagerTest {
         open(1.6);
         Instant early = T0.plus(settings.updateInterval()).minusSeconds(60);
 
-        assertThat(above(early, 1.6 * settings.growthFactor())).as("grown, same severity, before the interval").isEmpty();
+        assertThat(above(early, 1.6 * settings.growthFactor()))
+                .as("grown, same severity, before the interval")
+                .isEmpty();
         assertThat(above(T0.plus(settings.updateInterval()), 1.6 * settings.growthFactor() * 0.99))
-                .as("due, but not grown by the factor").isEmpty();
+                .as("due, but not grown by the factor")
+                .isEmpty();
 
-        ExfiltrationAlert updated = above(T0.plus(settings.updateInterval()), 1.6 * settings.growthFactor()).orElseThrow();
+        ExfiltrationAlert updated = above(T0.plus(settings.updateInterval()), 1.6 * settings.growthFactor())
+                .orElseThrow();
         assertThat(updated.getStatus()).isEqualTo(AlertStatus.UPDATED);
         assertThat(updated.getSeverity()).isEqualTo(Severity.MEDIUM);
         assertThat(updated.getAlertId()).isEqualTo(Ids.alertId(updated.getIncidentId(), 1));
@@ -136,16 +157,21 @@ class IncidentManagerTest {
         assertThat(due).isEqualTo(T0.plus(settings.quietPeriod()));
 
         assertThat(incidents.closeIfQuiet(profile, due.minusMillis(1))).isEmpty();
-        ExfiltrationAlert closed = incidents.closeIfQuiet(profile, due.plusSeconds(3600)).orElseThrow();
+        ExfiltrationAlert closed =
+                incidents.closeIfQuiet(profile, due.plusSeconds(3600)).orElseThrow();
 
         assertThat(closed.getStatus()).isEqualTo(AlertStatus.CLOSED);
         assertThat(closed.getIncidentId()).isEqualTo(opened.getIncidentId());
         assertThat(closed.getAlertId()).isEqualTo(Ids.alertId(opened.getIncidentId(), 1));
-        assertThat(closed.getDetectedAt()).as("the quiet period's end, not the stream time").isEqualTo(due);
+        assertThat(closed.getDetectedAt())
+                .as("the quiet period's end, not the stream time")
+                .isEqualTo(due);
         assertThat(closed.getTotals()).isEqualTo(opened.getTotals());
         assertThat(profile.incident()).isNull();
         assertThat(profile.closed().incidentId()).isEqualTo(opened.getIncidentId());
-        assertThat(incidents.closeIfQuiet(profile, due.plusSeconds(7200))).as("closed once").isEmpty();
+        assertThat(incidents.closeIfQuiet(profile, due.plusSeconds(7200)))
+                .as("closed once")
+                .isEmpty();
     }
 
     @Test
@@ -167,12 +193,15 @@ class IncidentManagerTest {
         assertThat(escalated.getStatus()).isEqualTo(AlertStatus.UPDATED);
         assertThat(escalated.getKind()).isEqualTo(AlertKind.READ_THEN_EGRESS);
         assertThat(escalated.getSeverity()).isEqualTo(Severity.HIGH);
-        assertThat(escalated.getAlertId()).as("independent of the records before it")
+        assertThat(escalated.getAlertId())
+                .as("independent of the records before it")
                 .isEqualTo(Ids.alertId(opened.getIncidentId(), IncidentManager.ESCALATION_SEQUENCE + 2));
         assertThat(escalated.getDetectedAt()).isEqualTo(at);
         assertThat(escalated.getMitreTechniques())
                 .containsExactly(IncidentManager.T1213, IncidentManager.T1567, IncidentManager.T1030);
-        assertThat(escalated.getReason()).startsWith(opened.getReason().split(" Then ")[0]).contains(" Then ");
+        assertThat(escalated.getReason())
+                .startsWith(opened.getReason().split(" Then ")[0])
+                .contains(" Then ");
         assertThat(escalated.getTotals().getEgressBytesOut()).isEqualTo(9_000_000_000L);
         assertThat(escalated.getTotals().getEgressDestinations()).containsExactly("203.0.113.9");
         assertThat(IncidentManager.escalated(Severity.CRITICAL)).isEqualTo(Severity.CRITICAL);
@@ -189,7 +218,8 @@ class IncidentManagerTest {
     @Test
     void closedWithEgressAddsTheBytesAndRaisesOnlyWhenUnusual() {
         open(2.0);
-        ExfiltrationAlert closed = incidents.closeIfQuiet(profile, T0.plus(Duration.ofDays(1))).orElseThrow();
+        ExfiltrationAlert closed =
+                incidents.closeIfQuiet(profile, T0.plus(Duration.ofDays(1))).orElseThrow();
         EgressEvidence evidence = evidence(443, 2, 3_000_000_000L);
 
         ExfiltrationAlert usual = incidents.closedWithEgress(closed, evidence, false, 1_234, List.of("198.51.100.7"));
@@ -199,7 +229,8 @@ class IncidentManagerTest {
         assertThat(usual.getTotals().getEgressBytesOut()).isEqualTo(1_234);
         assertThat(usual.getTotals().getEgressDestinations()).containsExactly("198.51.100.7");
 
-        ExfiltrationAlert unusual = incidents.closedWithEgress(closed, evidence, true, 3_000_000_000L, IncidentManager.destinations(evidence));
+        ExfiltrationAlert unusual = incidents.closedWithEgress(
+                closed, evidence, true, 3_000_000_000L, IncidentManager.destinations(evidence));
         assertThat(unusual.getStatus()).isEqualTo(AlertStatus.CLOSED);
         assertThat(unusual.getKind()).isEqualTo(AlertKind.READ_THEN_EGRESS);
         assertThat(unusual.getSeverity()).isEqualTo(Severity.HIGH);
@@ -218,9 +249,21 @@ class IncidentManagerTest {
     }
 
     private static EgressEvidence evidence(int port, int flows, long bytes) {
-        EgressDestination d = EgressDestination.newBuilder().setDstIp("203.0.113.9").setDstHost(null).setDstPort(port)
-                .setBytesOut(bytes).setFirstSeenFromHost(true).setFirstSeenInOrg(true).setFlows(flows).build();
-        return EgressEvidence.newBuilder().setSrcIp("10.1.2.3").setBytesOut(bytes)
-                .setFirstTime(T0.plusSeconds(60)).setLastTime(T0.plusSeconds(300)).setDestinations(List.of(d)).build();
+        EgressDestination d = EgressDestination.newBuilder()
+                .setDstIp("203.0.113.9")
+                .setDstHost(null)
+                .setDstPort(port)
+                .setBytesOut(bytes)
+                .setFirstSeenFromHost(true)
+                .setFirstSeenInOrg(true)
+                .setFlows(flows)
+                .build();
+        return EgressEvidence.newBuilder()
+                .setSrcIp("10.1.2.3")
+                .setBytesOut(bytes)
+                .setFirstTime(T0.plusSeconds(60))
+                .setLastTime(T0.plusSeconds(300))
+                .setDestinations(List.of(d))
+                .build();
     }
 }

@@ -35,21 +35,32 @@ class OcsfFindingTest {
     @BeforeEach
     void locateSchema() {
         Optional<OcsfSchema> located = OcsfSchema.locate();
-        assumeThat(located).as("OCSF schema excerpt not found: set -Dexfilguard.shared.dir to the directory holding ocsf/"
-                + " (skipping the schema checks)").isPresent();
+        assumeThat(located)
+                .as("OCSF schema excerpt not found: set -Dexfilguard.shared.dir to the directory holding ocsf/"
+                        + " (skipping the schema checks)")
+                .isPresent();
         schema = located.get();
     }
 
     static Stream<Arguments> alerts() {
         List<Arguments> cases = new ArrayList<>();
         for (AlertStatus status : AlertStatus.values()) {
-            cases.add(Arguments.of(status + " bulk read", TestAlerts.alert().status(status).build()));
-            cases.add(Arguments.of(status + " read then egress", TestAlerts.alert().status(status).withEgress().build()));
+            cases.add(Arguments.of(
+                    status + " bulk read", TestAlerts.alert().status(status).build()));
+            cases.add(Arguments.of(
+                    status + " read then egress",
+                    TestAlerts.alert().status(status).withEgress().build()));
         }
-        cases.add(Arguments.of("cold start against peers", TestAlerts.alert().coldStart(99.4).bytes(null).build()));
-        cases.add(Arguments.of("all sensitive tables", TestAlerts.alert().table("*").build()));
-        cases.add(Arguments.of("suppressed by allow-list", TestAlerts.alert().suppressed("allow-list: nightly-backup").build()));
-        cases.add(Arguments.of("unknown technique, no client ip",
+        cases.add(Arguments.of(
+                "cold start against peers",
+                TestAlerts.alert().coldStart(99.4).bytes(null).build()));
+        cases.add(Arguments.of(
+                "all sensitive tables", TestAlerts.alert().table("*").build()));
+        cases.add(Arguments.of(
+                "suppressed by allow-list",
+                TestAlerts.alert().suppressed("allow-list: nightly-backup").build()));
+        cases.add(Arguments.of(
+                "unknown technique, no client ip",
                 TestAlerts.alert().clientIps().techniques("T1213.006", "T9999").build()));
         return cases.stream();
     }
@@ -69,8 +80,10 @@ class OcsfFindingTest {
     void rendersAValidDetectionFinding(String name, ExfiltrationAlert alert) throws Exception {
         JsonNode finding = JSON.readTree(OcsfFinding.render(alert));
 
-        assertThat(schema.requiredAttributes(CLASS)).allSatisfy(attribute -> assertThat(finding.has(attribute))
-                .as("required attribute %s", attribute).isTrue());
+        assertThat(schema.requiredAttributes(CLASS))
+                .allSatisfy(attribute -> assertThat(finding.has(attribute))
+                        .as("required attribute %s", attribute)
+                        .isTrue());
         OcsfSchema.Report report = schema.validate(finding, CLASS);
         System.out.println(name + ": object types not in the excerpt, checked for shape only: " + report.unchecked());
         assertThat(report.violations()).isEmpty();
@@ -78,7 +91,8 @@ class OcsfFindingTest {
 
     @Test
     void schemaCheckRejectsBrokenFindings() throws Exception {
-        var finding = (ObjectNode) JSON.readTree(OcsfFinding.render(TestAlerts.alert().build()));
+        var finding =
+                (ObjectNode) JSON.readTree(OcsfFinding.render(TestAlerts.alert().build()));
         ((ObjectNode) finding.get("metadata")).remove("product");
         finding.put("severity_id", 7);
         finding.put("time", finding.get("time").asLong() / 1000);
@@ -87,13 +101,15 @@ class OcsfFindingTest {
         ((ObjectNode) finding.at("/evidences/0/database")).remove("type_id");
         finding.put("severity", "Severe");
 
-        assertThat(schema.validate(finding, CLASS).violations()).containsExactlyInAnyOrder(
-                "metadata.product: required attribute missing",
-                "severity_id: 7 is not one of [0, 1, 2, 3, 4, 5, 6, 99]",
-                "time: " + finding.get("time").asLong() + " is not epoch milliseconds",
-                "type_uid: type_name 'Detection Finding: Create' is not the caption 'Detection Finding: Update' of 200402",
-                "observables[0].type_id: 98 is not one of " + schema.observableTypes().keySet(),
-                "evidences[0].database.type_id: required attribute missing");
+        assertThat(schema.validate(finding, CLASS).violations())
+                .containsExactlyInAnyOrder(
+                        "metadata.product: required attribute missing",
+                        "severity_id: 7 is not one of [0, 1, 2, 3, 4, 5, 6, 99]",
+                        "time: " + finding.get("time").asLong() + " is not epoch milliseconds",
+                        "type_uid: type_name 'Detection Finding: Create' is not the caption 'Detection Finding: Update' of 200402",
+                        "observables[0].type_id: 98 is not one of "
+                                + schema.observableTypes().keySet(),
+                        "evidences[0].database.type_id: required attribute missing");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -123,7 +139,8 @@ class OcsfFindingTest {
 
     @Test
     void closedFindingIsNotAnAlertAndSaysWhoClosedIt() throws Exception {
-        JsonNode finding = JSON.readTree(OcsfFinding.render(TestAlerts.alert().status(AlertStatus.CLOSED).build()));
+        JsonNode finding = JSON.readTree(
+                OcsfFinding.render(TestAlerts.alert().status(AlertStatus.CLOSED).build()));
         assertThat(finding.get("activity_name").asText()).isEqualTo("Close");
         assertThat(finding.get("is_alert").asBoolean()).isFalse();
         assertThat(finding.get("status_id").asInt()).isEqualTo(99);
@@ -132,8 +149,14 @@ class OcsfFindingTest {
 
     @Test
     void suppressedAlertIsSuppressedFindingWithTheReason() throws Exception {
-        JsonNode finding = JSON.readTree(OcsfFinding.render(TestAlerts.alert().suppressed("allow-list: backup").build()));
-        assertThat(schema.classAttributes(CLASS).get("status_id").path("enum").path("3").path("caption").asText())
+        JsonNode finding = JSON.readTree(OcsfFinding.render(
+                TestAlerts.alert().suppressed("allow-list: backup").build()));
+        assertThat(schema.classAttributes(CLASS)
+                        .get("status_id")
+                        .path("enum")
+                        .path("3")
+                        .path("caption")
+                        .asText())
                 .isEqualTo(finding.get("status").asText());
         assertThat(finding.get("status_id").asInt()).isEqualTo(3);
         assertThat(finding.get("status_detail").asText()).isEqualTo("allow-list: backup");
@@ -145,7 +168,8 @@ class OcsfFindingTest {
         Set<String> valid = schema.enumIds(CLASS, "severity_id");
         int expected = 2;
         for (Severity severity : Severity.values()) {
-            JsonNode finding = JSON.readTree(OcsfFinding.render(TestAlerts.alert().severity(severity).build()));
+            JsonNode finding = JSON.readTree(
+                    OcsfFinding.render(TestAlerts.alert().severity(severity).build()));
             assertThat(finding.get("severity_id").asInt()).as("%s", severity).isEqualTo(expected++);
             assertThat(valid).contains(finding.get("severity_id").asText());
         }
@@ -170,14 +194,19 @@ class OcsfFindingTest {
         assertThat(info.get("uid").asText()).isEqualTo(alert.getIncidentId());
         assertThat(info.get("title").asText()).isEqualTo("Bulk read of coop.members by jdoe");
         assertThat(info.get("desc").asText()).isEqualTo(alert.getReason());
-        assertThat(info.get("first_seen_time").asLong()).isEqualTo(alert.getFirstSeen().toEpochMilli());
-        assertThat(info.get("last_seen_time").asLong()).isEqualTo(alert.getWindowEnd().toEpochMilli());
+        assertThat(info.get("first_seen_time").asLong())
+                .isEqualTo(alert.getFirstSeen().toEpochMilli());
+        assertThat(info.get("last_seen_time").asLong())
+                .isEqualTo(alert.getWindowEnd().toEpochMilli());
         assertThat(info.at("/analytic/name").asText()).isEqualTo("exfilguard read-profile");
     }
 
     @Test
     void attacksNameTechniquesAndTactics() throws Exception {
-        ExfiltrationAlert alert = TestAlerts.alert().withEgress().techniques("T1213", "T1048", "T1213.006", "T9999").build();
+        ExfiltrationAlert alert = TestAlerts.alert()
+                .withEgress()
+                .techniques("T1213", "T1048", "T1213.006", "T9999")
+                .build();
         JsonNode attacks = JSON.readTree(OcsfFinding.render(alert)).at("/finding_info/attacks");
         assertThat(attacks).hasSize(4);
         assertThat(attacks.get(0).at("/technique/name").asText()).isEqualTo("Data from Information Repositories");
@@ -195,26 +224,43 @@ class OcsfFindingTest {
         ExfiltrationAlert alert = TestAlerts.alert().build();
         JsonNode read = JSON.readTree(OcsfFinding.render(alert)).at("/anomaly_analyses/0");
 
-        assertThat(measure(read.get("baselines"), "rows_returned.typical").at("/observations/0/value").asText()).isEqualTo("12000");
-        assertThat(measure(read.get("baselines"), "rows_returned.spread").at("/observations/0/value").asText()).isEqualTo("2500");
+        assertThat(measure(read.get("baselines"), "rows_returned.typical")
+                        .at("/observations/0/value")
+                        .asText())
+                .isEqualTo("12000");
+        assertThat(measure(read.get("baselines"), "rows_returned.spread")
+                        .at("/observations/0/value")
+                        .asText())
+                .isEqualTo("2500");
         JsonNode threshold = measure(read.get("baselines"), "rows_returned.threshold");
         assertThat(threshold.at("/observations/0/value").asText()).isEqualTo("57800");
-        assertThat(threshold.at("/observations/0/timespan/duration_days").asInt()).isEqualTo(28);
+        assertThat(threshold.at("/observations/0/timespan/duration_days").asInt())
+                .isEqualTo(28);
         assertThat(threshold.get("observed_pattern").asText()).isEqualTo("personal-daily-peak");
 
         JsonNode rows = measure(read.get("anomalies"), "rows_returned");
         assertThat(rows.at("/observations/0/value").asText()).isEqualTo("480000");
-        assertThat(rows.at("/observations/0/timespan/start_time").asLong()).isEqualTo(alert.getWindowStart().toEpochMilli());
-        assertThat(rows.at("/observations/0/timespan/end_time").asLong()).isEqualTo(alert.getWindowEnd().toEpochMilli());
-        assertThat(measure(read.get("anomalies"), "rows_returned.score").at("/observations/0/value").asText()).isEqualTo("8.3");
-        assertThat(measure(read.get("anomalies"), "bytes_returned").at("/observations/0/value").asText()).isEqualTo("96000000");
+        assertThat(rows.at("/observations/0/timespan/start_time").asLong())
+                .isEqualTo(alert.getWindowStart().toEpochMilli());
+        assertThat(rows.at("/observations/0/timespan/end_time").asLong())
+                .isEqualTo(alert.getWindowEnd().toEpochMilli());
+        assertThat(measure(read.get("anomalies"), "rows_returned.score")
+                        .at("/observations/0/value")
+                        .asText())
+                .isEqualTo("8.3");
+        assertThat(measure(read.get("anomalies"), "bytes_returned")
+                        .at("/observations/0/value")
+                        .asText())
+                .isEqualTo("96000000");
         assertThat(read.at("/analysis_targets/0/name").asText()).isEqualTo("jdoe");
         assertThat(read.at("/analysis_targets/1/name").asText()).isEqualTo("coop.members");
     }
 
     @Test
     void coldStartAnalysisCarriesPeerPercentile() throws Exception {
-        JsonNode read = JSON.readTree(OcsfFinding.render(TestAlerts.alert().coldStart(99.4).build())).at("/anomaly_analyses/0");
+        JsonNode read = JSON.readTree(
+                        OcsfFinding.render(TestAlerts.alert().coldStart(99.4).build()))
+                .at("/anomaly_analyses/0");
         JsonNode peer = measure(read.get("baselines"), "rows_returned.peer_percentile");
         assertThat(peer.at("/observations/0/value").asText()).isEqualTo("99.4");
         assertThat(peer.get("observed_pattern").asText()).isEqualTo("peer-quantile");
@@ -224,8 +270,12 @@ class OcsfFindingTest {
     void egressAnalysisCarriesBytesAndUnseenDestinations() throws Exception {
         ExfiltrationAlert alert = TestAlerts.alert().withEgress().build();
         JsonNode egress = JSON.readTree(OcsfFinding.render(alert)).at("/anomaly_analyses/1");
-        assertThat(egress.at("/analysis_targets/0/name").asText()).isEqualTo(alert.getEgress().getSrcIp());
-        assertThat(measure(egress.get("anomalies"), "bytes_out").at("/observations/0/value").asText()).isEqualTo("431000000");
+        assertThat(egress.at("/analysis_targets/0/name").asText())
+                .isEqualTo(alert.getEgress().getSrcIp());
+        assertThat(measure(egress.get("anomalies"), "bytes_out")
+                        .at("/observations/0/value")
+                        .asText())
+                .isEqualTo("431000000");
         JsonNode unseen = measure(egress.get("anomalies"), "dst_ip");
         assertThat(unseen.get("observations")).hasSize(1);
         assertThat(unseen.at("/observations/0/value").asText()).isEqualTo("203.0.113.77");
@@ -236,8 +286,14 @@ class OcsfFindingTest {
     void everyObservablePointsAtItsValueInTheFinding(String name, ExfiltrationAlert alert) throws Exception {
         JsonNode finding = JSON.readTree(OcsfFinding.render(alert));
         for (JsonNode observable : finding.get("observables")) {
-            String pointer = "/" + observable.get("name").asText().replaceAll("\\[(\\d+)]", "/$1").replace('.', '/');
-            assertThat(finding.at(pointer).asText()).as(observable.get("name").asText())
+            String pointer = "/"
+                    + observable
+                            .get("name")
+                            .asText()
+                            .replaceAll("\\[(\\d+)]", "/$1")
+                            .replace('.', '/');
+            assertThat(finding.at(pointer).asText())
+                    .as(observable.get("name").asText())
                     .isEqualTo(observable.get("value").asText());
         }
     }
@@ -248,10 +304,17 @@ class OcsfFindingTest {
         JsonNode observables = JSON.readTree(OcsfFinding.render(alert)).get("observables");
         var typeCaptions = schema.observableTypes();
         List<String> rendered = new ArrayList<>();
-        observables.forEach(o -> rendered.add(typeCaptions.get(o.get("type_id").asText()) + "=" + o.get("value").asText()));
-        assertThat(rendered).contains("User Name=jdoe", "IP Address=10.20.0.14", "IP Address=10.20.0.15",
-                "IP Address=203.0.113.77", "IP Address=198.51.100.20", "Hostname=upload.example-share.net",
-                "Other=coop.members");
+        observables.forEach(o -> rendered.add(typeCaptions.get(o.get("type_id").asText()) + "="
+                + o.get("value").asText()));
+        assertThat(rendered)
+                .contains(
+                        "User Name=jdoe",
+                        "IP Address=10.20.0.14",
+                        "IP Address=10.20.0.15",
+                        "IP Address=203.0.113.77",
+                        "IP Address=198.51.100.20",
+                        "Hostname=upload.example-share.net",
+                        "Other=coop.members");
     }
 
     @Test
@@ -259,7 +322,8 @@ class OcsfFindingTest {
         ExfiltrationAlert alert = TestAlerts.alert().withEgress().build();
         JsonNode evidences = JSON.readTree(OcsfFinding.render(alert)).get("evidences");
         assertThat(evidences.at("/0/data/statement_fingerprints")).hasSize(2);
-        assertThat(evidences.at("/0/data/statement_fingerprints/0").asText()).isEqualTo(alert.getStatementFingerprints().get(0));
+        assertThat(evidences.at("/0/data/statement_fingerprints/0").asText())
+                .isEqualTo(alert.getStatementFingerprints().get(0));
         assertThat(evidences.at("/0/database/name").asText()).isEqualTo("coop");
         assertThat(evidences.at("/1/src_endpoint/ip").asText()).isEqualTo("10.20.0.14");
         assertThat(evidences.at("/2/src_endpoint/ip").asText()).isEqualTo("10.20.0.15");
@@ -280,8 +344,10 @@ class OcsfFindingTest {
 
     @Test
     void incidentTotalsAreTheLastEvidenceSoTheObservablesStillPointAtTheirs() throws Exception {
-        JsonNode without = JSON.readTree(OcsfFinding.render(TestAlerts.alert().withEgress().build()));
-        JsonNode finding = JSON.readTree(OcsfFinding.render(TestAlerts.alert().withEgress().withTotals().build()));
+        JsonNode without =
+                JSON.readTree(OcsfFinding.render(TestAlerts.alert().withEgress().build()));
+        JsonNode finding = JSON.readTree(
+                OcsfFinding.render(TestAlerts.alert().withEgress().withTotals().build()));
         JsonNode evidences = finding.get("evidences");
         assertThat(evidences.size()).isEqualTo(without.get("evidences").size() + 1);
         JsonNode totals = evidences.get(evidences.size() - 1);

@@ -36,8 +36,7 @@ final class OcsfSchema {
     private final ObjectNode categories;
 
     /** Everything an event's validation found wrong, and the object types it could not check (absent files). */
-    record Report(List<String> violations, Set<String> unchecked) {
-    }
+    record Report(List<String> violations, Set<String> unchecked) {}
 
     private OcsfSchema(Path root) {
         this.root = root;
@@ -96,11 +95,17 @@ final class OcsfSchema {
     }
 
     int categoryUid(String className) {
-        return categories.path("attributes").path(category(className)).path("uid").asInt(-1);
+        return categories
+                .path("attributes")
+                .path(category(className))
+                .path("uid")
+                .asInt(-1);
     }
 
     String category(String className) {
-        for (ObjectNode def = events.get(className); def != null; def = events.get(def.path("extends").asText())) {
+        for (ObjectNode def = events.get(className);
+                def != null;
+                def = events.get(def.path("extends").asText())) {
             if (def.has("category")) {
                 return def.get("category").asText();
             }
@@ -116,8 +121,12 @@ final class OcsfSchema {
     /** Observable type id to caption, derived from every declaration of {@code observable}. */
     Map<String, String> observableTypes() {
         Map<String, String> ids = new LinkedHashMap<>();
-        objects.get("observable").path("attributes").path("type_id").path("enum")
-                .properties().forEach(e -> ids.put(e.getKey(), e.getValue().path("caption").asText()));
+        objects.get("observable")
+                .path("attributes")
+                .path("type_id")
+                .path("enum")
+                .properties()
+                .forEach(e -> ids.put(e.getKey(), e.getValue().path("caption").asText()));
         types.properties().forEach(e -> addObservable(ids, e.getValue()));
         objects.values().forEach(o -> addObservable(ids, o));
         dictionary.path("attributes").properties().forEach(e -> addObservable(ids, e.getValue()));
@@ -146,12 +155,23 @@ final class OcsfSchema {
         String classCaption = events.get(className).path("caption").asText();
         int classUid = classUid(className);
         replaceEnum(attributes.get("class_uid"), Map.of(Integer.toString(classUid), classCaption));
-        replaceEnum(attributes.get("category_uid"), Map.of(Integer.toString(categoryUid(className)),
-                categories.path("attributes").path(category(className)).path("caption").asText()));
+        replaceEnum(
+                attributes.get("category_uid"),
+                Map.of(
+                        Integer.toString(categoryUid(className)),
+                        categories
+                                .path("attributes")
+                                .path(category(className))
+                                .path("caption")
+                                .asText()));
         Map<String, String> typeUids = new LinkedHashMap<>();
-        attributes.get("activity_id").path("enum").properties().forEach(e -> typeUids.put(
-                Long.toString(classUid * 100L + Long.parseLong(e.getKey())),
-                classCaption + ": " + e.getValue().path("caption").asText()));
+        attributes
+                .get("activity_id")
+                .path("enum")
+                .properties()
+                .forEach(e -> typeUids.put(
+                        Long.toString(classUid * 100L + Long.parseLong(e.getKey())),
+                        classCaption + ": " + e.getValue().path("caption").asText()));
         replaceEnum(attributes.get("type_uid"), typeUids);
         return attributes;
     }
@@ -183,8 +203,13 @@ final class OcsfSchema {
         }
     }
 
-    private void validateAttributes(String path, JsonNode value, Map<String, ObjectNode> attributes, boolean complete,
-                                    String objectName, Report report) {
+    private void validateAttributes(
+            String path,
+            JsonNode value,
+            Map<String, ObjectNode> attributes,
+            boolean complete,
+            String objectName,
+            Report report) {
         if (!value.isObject()) {
             report.violations().add(path + ": expected an object");
             return;
@@ -199,7 +224,9 @@ final class OcsfSchema {
             ObjectNode def = attributes.get(name);
             if (def == null) {
                 if (complete) {
-                    report.violations().add(at(path, name) + ": not an attribute of " + (objectName == null ? "the class" : objectName));
+                    report.violations()
+                            .add(at(path, name) + ": not an attribute of "
+                                    + (objectName == null ? "the class" : objectName));
                     return;
                 }
                 // The parent holding it (endpoint, _entity) is not in the excerpt: the dictionary still types it.
@@ -213,8 +240,14 @@ final class OcsfSchema {
         });
     }
 
-    private void validateValue(String path, JsonNode value, ObjectNode def, String objectName, String name,
-                               JsonNode parent, Report report) {
+    private void validateValue(
+            String path,
+            JsonNode value,
+            ObjectNode def,
+            String objectName,
+            String name,
+            JsonNode parent,
+            Report report) {
         if (def.path("is_array").asBoolean()) {
             if (!value.isArray()) {
                 report.violations().add(path + ": expected an array");
@@ -228,8 +261,14 @@ final class OcsfSchema {
         }
     }
 
-    private void validateScalarOrObject(String path, JsonNode value, ObjectNode def, String objectName, String name,
-                                        JsonNode parent, Report report) {
+    private void validateScalarOrObject(
+            String path,
+            JsonNode value,
+            ObjectNode def,
+            String objectName,
+            String name,
+            JsonNode parent,
+            Report report) {
         String type = def.path("type").asText();
         if (type.endsWith("_t")) {
             checkScalar(path, value, type, report);
@@ -260,7 +299,10 @@ final class OcsfSchema {
             report.violations().add(path + ": expected " + type + ", got " + value.getNodeType());
             return;
         }
-        if (typeDef.has("regex") && !Pattern.compile(typeDef.get("regex").asText()).matcher(value.asText()).find()) {
+        if (typeDef.has("regex")
+                && !Pattern.compile(typeDef.get("regex").asText())
+                        .matcher(value.asText())
+                        .find()) {
             report.violations().add(path + ": '" + value.asText() + "' does not match " + type);
         }
         // Epoch millis of this century, not seconds: seconds would read as January 1970.
@@ -269,10 +311,19 @@ final class OcsfSchema {
         }
     }
 
-    private void checkEnum(String path, JsonNode value, ObjectNode def, String objectName, String name,
-                           JsonNode parent, Report report) {
+    private void checkEnum(
+            String path,
+            JsonNode value,
+            ObjectNode def,
+            String objectName,
+            String name,
+            JsonNode parent,
+            Report report) {
         Map<String, String> captions = new LinkedHashMap<>();
-        def.path("enum").properties().forEach(e -> captions.put(e.getKey(), e.getValue().path("caption").asText()));
+        def.path("enum")
+                .properties()
+                .forEach(e ->
+                        captions.put(e.getKey(), e.getValue().path("caption").asText()));
         if ("observable".equals(objectName) && "type_id".equals(name)) {
             captions.putAll(observableTypes());
         }
@@ -285,10 +336,13 @@ final class OcsfSchema {
             return;
         }
         String sibling = def.path("sibling").asText(null);
-        if (sibling != null && parent.has(sibling) && !"99".equals(id)
+        if (sibling != null
+                && parent.has(sibling)
+                && !"99".equals(id)
                 && !captions.get(id).equals(parent.get(sibling).asText())) {
-            report.violations().add(path + ": " + sibling + " '" + parent.get(sibling).asText()
-                    + "' is not the caption '" + captions.get(id) + "' of " + id);
+            report.violations()
+                    .add(path + ": " + sibling + " '" + parent.get(sibling).asText() + "' is not the caption '"
+                            + captions.get(id) + "' of " + id);
         }
     }
 
@@ -309,8 +363,8 @@ final class OcsfSchema {
         if (def == null) {
             return new LinkedHashMap<>();
         }
-        Map<String, ObjectNode> merged = def.has("extends")
-                ? chainAttributes(def.get("extends").asText(), definitions) : new LinkedHashMap<>();
+        Map<String, ObjectNode> merged =
+                def.has("extends") ? chainAttributes(def.get("extends").asText(), definitions) : new LinkedHashMap<>();
         def.path("attributes").properties().forEach(e -> {
             if (!e.getKey().startsWith("$")) {
                 ObjectNode base = merged.getOrDefault(e.getKey(), JSON.createObjectNode());

@@ -26,8 +26,9 @@ class SchemaHistoryTest {
 
             assertThat(history).as("schemas/history/%s", type.getSimpleName()).isNotEmpty();
             assertThat(SchemaNormalization.parsingFingerprint64(history.get(history.size() - 1)))
-                    .as("%s changed: copy it to schemas/history/%s/%d.avsc", type.getSimpleName(), type.getSimpleName(),
-                            history.size() + 1)
+                    .as(
+                            "%s changed: copy it to schemas/history/%s/%d.avsc",
+                            type.getSimpleName(), type.getSimpleName(), history.size() + 1)
                     .isEqualTo(SchemaNormalization.parsingFingerprint64(today));
         }
     }
@@ -37,7 +38,8 @@ class SchemaHistoryTest {
         for (Class<? extends SpecificRecord> type : StoredSamples.types()) {
             Schema today = SpecificData.getForClass(type).getSchema(type);
             for (Schema earlier : SchemaHistory.of(type)) {
-                assertThat(SchemaCompatibility.checkReaderWriterCompatibility(today, earlier).getType())
+                assertThat(SchemaCompatibility.checkReaderWriterCompatibility(today, earlier)
+                                .getType())
                         .as("%s reads %s", type.getSimpleName(), earlier)
                         .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
             }
@@ -49,7 +51,9 @@ class SchemaHistoryTest {
         Path root = Path.of(System.getProperty("user.dir")).resolve("../schemas/history");
         try (Stream<Path> dirs = Files.list(root)) {
             assertThat(dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString()))
-                    .containsExactlyInAnyOrderElementsOf(StoredSamples.types().stream().map(Class::getSimpleName).toList());
+                    .containsExactlyInAnyOrderElementsOf(StoredSamples.types().stream()
+                            .map(Class::getSimpleName)
+                            .toList());
         }
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.exfilguard.schema.EgressEvent;
 import org.junit.jupiter.api.Test;
 
@@ -21,12 +20,16 @@ class EgressParsersTest {
     }
 
     private static List<EgressEvent> events(List<ParseResult> rs) {
-        return rs.stream().filter(r -> r instanceof ParseResult.Event).map(r -> (EgressEvent) ((ParseResult.Event) r).record()).toList();
+        return rs.stream()
+                .filter(r -> r instanceof ParseResult.Event)
+                .map(r -> (EgressEvent) ((ParseResult.Event) r).record())
+                .toList();
     }
 
     @Test
     void zeekTsvUsesFieldsHeaderUnsetAndEmpty() {
-        String tsv = String.join("\n",
+        String tsv = String.join(
+                "\n",
                 "#separator \\x09",
                 "#set_separator\t,",
                 "#empty_field\t(empty)",
@@ -51,8 +54,10 @@ class EgressParsersTest {
 
     @Test
     void zeekJsonWithDottedNames() {
-        List<EgressEvent> ev = events(parse(new ZeekConnParser("z", ParserOptions.defaults()),
-                "{\"ts\":1588317685.5,\"id.orig_h\":\"10.0.0.1\",\"id.orig_p\":1,\"id.resp_h\":\"8.8.8.8\",\"id.resp_p\":443,\"proto\":\"tcp\",\"orig_bytes\":10}"));
+        List<EgressEvent> ev = events(
+                parse(
+                        new ZeekConnParser("z", ParserOptions.defaults()),
+                        "{\"ts\":1588317685.5,\"id.orig_h\":\"10.0.0.1\",\"id.orig_p\":1,\"id.resp_h\":\"8.8.8.8\",\"id.resp_p\":443,\"proto\":\"tcp\",\"orig_bytes\":10}"));
         assertThat(ev).singleElement().satisfies(e -> {
             assertThat(e.getSrcIp()).isEqualTo("10.0.0.1");
             assertThat(e.getDstIp()).isEqualTo("8.8.8.8");
@@ -63,30 +68,41 @@ class EgressParsersTest {
     @Test
     void zeekRejectsMissingAddressesWithReason() {
         assertThat(parse(new ZeekConnParser("z", ParserOptions.defaults()), "{\"ts\":1.0,\"id.orig_h\":\"10.0.0.1\"}"))
-                .singleElement().isInstanceOfSatisfying(ParseResult.Reject.class, r -> assertThat(r.reason()).contains("id.resp_h"));
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        ParseResult.Reject.class, r -> assertThat(r.reason()).contains("id.resp_h"));
     }
 
     @Test
     void vpcDefaultLayoutSkipsNoDataAndTakesBytesAsOutbound() {
-        List<ParseResult> rs = parse(new VpcFlowParser("v", ParserOptions.defaults()), String.join("\n",
-                "2 123456789010 eni-1 10.0.1.5 198.51.100.7 49152 443 6 20 5000000 1418530010 1418530070 ACCEPT OK",
-                "2 123456789010 eni-1 - - - - - - - 1431280876 1431280934 - NODATA",
-                "2 123456789010 eni-1 10.0.1.5 198.51.100.7 49152 443 6 20 -5 1418530010 1418530070 ACCEPT OK"));
+        List<ParseResult> rs = parse(
+                new VpcFlowParser("v", ParserOptions.defaults()),
+                String.join(
+                        "\n",
+                        "2 123456789010 eni-1 10.0.1.5 198.51.100.7 49152 443 6 20 5000000 1418530010 1418530070 ACCEPT OK",
+                        "2 123456789010 eni-1 - - - - - - - 1431280876 1431280934 - NODATA",
+                        "2 123456789010 eni-1 10.0.1.5 198.51.100.7 49152 443 6 20 -5 1418530010 1418530070 ACCEPT OK"));
         assertThat(events(rs)).singleElement().satisfies(e -> {
             assertThat(e.getBytesOut()).isEqualTo(5_000_000);
             assertThat(e.getBytesIn()).isZero();
             assertThat(e.getEventTime()).isEqualTo(Instant.ofEpochSecond(1418530010));
         });
         assertThat(rs).filteredOn(r -> r instanceof ParseResult.Skipped).hasSize(1);
-        assertThat(rs).filteredOn(r -> r instanceof ParseResult.Reject).singleElement()
-                .isInstanceOfSatisfying(ParseResult.Reject.class, r -> assertThat(r.reason()).isEqualTo("negative bytes"));
+        assertThat(rs)
+                .filteredOn(r -> r instanceof ParseResult.Reject)
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        ParseResult.Reject.class, r -> assertThat(r.reason()).isEqualTo("negative bytes"));
     }
 
     @Test
     void vpcCustomFieldOrderFromHeader() {
-        List<EgressEvent> ev = events(parse(new VpcFlowParser("v", ParserOptions.defaults()), String.join("\n",
-                "start srcaddr dstaddr dstport bytes protocol",
-                "1700000000 10.9.9.9 203.0.113.1 22 777 17")));
+        List<EgressEvent> ev = events(parse(
+                new VpcFlowParser("v", ParserOptions.defaults()),
+                String.join(
+                        "\n",
+                        "start srcaddr dstaddr dstport bytes protocol",
+                        "1700000000 10.9.9.9 203.0.113.1 22 777 17")));
         assertThat(ev).singleElement().satisfies(e -> {
             assertThat(e.getBytesOut()).isEqualTo(777);
             assertThat(e.getProtocol()).isEqualTo("udp");
@@ -106,6 +122,7 @@ class EgressParsersTest {
         assertThat(n.isInternal("example.com")).isFalse();
         assertThat(n.isOutbound("192.168.1.4", "203.0.113.5")).isTrue();
         assertThat(n.isOutbound("192.168.1.4", "10.0.0.1")).isFalse();
-        assertThat(InternalNetworks.of(List.of("100.64.0.0/10")).isInternal("100.127.0.1")).isTrue();
+        assertThat(InternalNetworks.of(List.of("100.64.0.0/10")).isInternal("100.127.0.1"))
+                .isTrue();
     }
 }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.StringLength;
@@ -64,46 +63,64 @@ class FieldBoundsTest {
         assertThat(reason(one(LogFormat.MYSQL_SLOW, slow(MB)))).isEqualTo("account longer than 256 characters");
         assertThat(reason(one(LogFormat.CANONICAL, "{" + T + ",\"account\":\"" + MB + "\"}")))
                 .isEqualTo("account longer than 256 characters");
-        assertThat(reason(one(LogFormat.AURORA_DAS, "{\"databaseActivityEventList\":[{\"logTime\":\"2024-03-05 10:15:30+00\","
-                + "\"dbUserName\":\"" + MB + "\"}]}"))).isEqualTo("account longer than 256 characters");
-        assertThat(reason(one(LogFormat.PGAUDIT, "2024-03-05 10:15:30 UTC [1]: user=" + MB
-                + ",db=coop,client=10.0.0.7 LOG:  AUDIT: SESSION,1,1,READ,SELECT,,,select 1,<none>")))
+        assertThat(reason(one(
+                        LogFormat.AURORA_DAS,
+                        "{\"databaseActivityEventList\":[{\"logTime\":\"2024-03-05 10:15:30+00\"," + "\"dbUserName\":\""
+                                + MB + "\"}]}")))
                 .isEqualTo("account longer than 256 characters");
-        assertThat(reason(one(LogFormat.MYSQL_AUDIT, "{ \"timestamp\": \"2024-03-05 10:15:30\", \"class\": \"table_access\", "
-                + "\"connection_id\": 1, \"account\": { \"user\": \"app\" }, \"table_access_data\": { \"db\": \"coop\", \"table\": \""
-                + MB + "\" } }"))).isEqualTo("table name longer than 256 characters");
+        assertThat(reason(one(
+                        LogFormat.PGAUDIT,
+                        "2024-03-05 10:15:30 UTC [1]: user=" + MB
+                                + ",db=coop,client=10.0.0.7 LOG:  AUDIT: SESSION,1,1,READ,SELECT,,,select 1,<none>")))
+                .isEqualTo("account longer than 256 characters");
+        assertThat(reason(one(
+                        LogFormat.MYSQL_AUDIT,
+                        "{ \"timestamp\": \"2024-03-05 10:15:30\", \"class\": \"table_access\", "
+                                + "\"connection_id\": 1, \"account\": { \"user\": \"app\" }, \"table_access_data\": { \"db\": \"coop\", \"table\": \""
+                                + MB + "\" } }")))
+                .isEqualTo("table name longer than 256 characters");
     }
 
     @Test
     void megabyteLabelsAreCutWithACountedNoteAndTheEventStaysSmall() throws IOException {
-        ParseResult.Event e = event(one(LogFormat.CANONICAL, "{" + T + ",\"account\":\"app\",\"client_host\":\"" + MB
-                + "\",\"session_id\":\"" + MB + "\",\"source_format\":\"" + MB + "\",\"statement_fingerprint\":\"select " + MB + "\"}"));
+        ParseResult.Event e = event(one(
+                LogFormat.CANONICAL,
+                "{" + T + ",\"account\":\"app\",\"client_host\":\"" + MB + "\",\"session_id\":\"" + MB
+                        + "\",\"source_format\":\"" + MB + "\",\"statement_fingerprint\":\"select " + MB + "\"}"));
         DbAccessEvent d = (DbAccessEvent) e.record();
         assertThat(d.getClientHost()).hasSize(EventBounds.MAX_LABEL_CHARS);
         assertThat(d.getSessionId()).hasSize(EventBounds.MAX_LABEL_CHARS);
         assertThat(d.getSourceFormat()).hasSize(EventBounds.MAX_SHORT_CHARS);
         assertThat(d.getStatementFingerprint().length()).isLessThanOrEqualTo(EventBounds.MAX_FINGERPRINT_CHARS);
-        assertThat(e.notes()).containsExactly("client_host cut at 256 characters", "session_id cut at 256 characters",
-                "source_format cut at 64 characters");
+        assertThat(e.notes())
+                .containsExactly(
+                        "client_host cut at 256 characters",
+                        "session_id cut at 256 characters",
+                        "source_format cut at 64 characters");
         assertThat(avroBytes(d)).isLessThan(8_000);
 
         ParseStats stats = new ParseStats();
         stats.record(e);
         assertThat(stats.adjustedByNote()).containsEntry("session_id cut at 256 characters", 1L);
-        assertThat(stats.summary()).contains("entries kept with a field changed to fit the bounds:\n  1  client_host cut at 256 characters");
+        assertThat(stats.summary())
+                .contains(
+                        "entries kept with a field changed to fit the bounds:\n  1  client_host cut at 256 characters");
     }
 
     @Test
     void controlCharactersInANameRejectTheEntryInsteadOfBeingTrimmedAway() {
         // trim() used to turn "\u0007alice" into "alice": another principal's name.
-        assertThat(reason(one(LogFormat.MYSQL_SLOW, slow("\u0007alice")))).isEqualTo("account contains control characters");
-        assertThat(reason(one(LogFormat.MYSQL_SLOW, slow("alice\u0000")))).isEqualTo("account contains control characters");
+        assertThat(reason(one(LogFormat.MYSQL_SLOW, slow("\u0007alice"))))
+                .isEqualTo("account contains control characters");
+        assertThat(reason(one(LogFormat.MYSQL_SLOW, slow("alice\u0000"))))
+                .isEqualTo("account contains control characters");
         assertThat(reason(one(LogFormat.CANONICAL, "{" + T + ",\"account\":\"\\u001b[31malice\"}")))
                 .isEqualTo("account contains control characters");
         assertThat(reason(one(LogFormat.CANONICAL, "{" + T + ",\"account\":\"ali\u202ece\"}")))
                 .isEqualTo("account contains control characters");
         // Whitespace around a name is still layout, not part of it.
-        DbAccessEvent d = (DbAccessEvent) event(one(LogFormat.MYSQL_SLOW, slow("  alice"))).record();
+        DbAccessEvent d = (DbAccessEvent)
+                event(one(LogFormat.MYSQL_SLOW, slow("  alice"))).record();
         assertThat(d.getAccount()).isEqualTo("alice");
     }
 
@@ -111,24 +128,41 @@ class FieldBoundsTest {
     void duplicateJsonKeysRejectTheRecordAsAmbiguous() {
         assertThat(reason(one(LogFormat.CANONICAL, "{" + T + ",\"account\":\"alice\",\"account\":\"mallory\"}")))
                 .isEqualTo("duplicate JSON key (ambiguous record)");
-        assertThat(reason(one(LogFormat.AURORA_DAS, "{\"databaseActivityEventList\":[{\"logTime\":\"2024-03-05 10:15:30+00\","
-                + "\"dbUserName\":\"alice\",\"dbUserName\":\"mallory\"}]}"))).isEqualTo("duplicate JSON key (ambiguous record)");
-        assertThat(reason(one(LogFormat.MYSQL_AUDIT, "{ \"timestamp\": \"2024-03-05 10:15:30\", \"class\": \"table_access\", "
-                + "\"class\": \"connection\", \"connection_id\": 1 }"))).isEqualTo("duplicate JSON key (ambiguous record)");
-        assertThat(reason(one(LogFormat.ZEEK_CONN, "{\"ts\":1709633730.1,\"id.orig_h\":\"10.0.0.7\",\"id.resp_h\":\"203.0.113.5\","
-                + "\"orig_bytes\":1,\"orig_bytes\":900000000}"))).isEqualTo("duplicate JSON key (ambiguous record)");
+        assertThat(reason(one(
+                        LogFormat.AURORA_DAS,
+                        "{\"databaseActivityEventList\":[{\"logTime\":\"2024-03-05 10:15:30+00\","
+                                + "\"dbUserName\":\"alice\",\"dbUserName\":\"mallory\"}]}")))
+                .isEqualTo("duplicate JSON key (ambiguous record)");
+        assertThat(reason(one(
+                        LogFormat.MYSQL_AUDIT,
+                        "{ \"timestamp\": \"2024-03-05 10:15:30\", \"class\": \"table_access\", "
+                                + "\"class\": \"connection\", \"connection_id\": 1 }")))
+                .isEqualTo("duplicate JSON key (ambiguous record)");
+        assertThat(reason(one(
+                        LogFormat.ZEEK_CONN,
+                        "{\"ts\":1709633730.1,\"id.orig_h\":\"10.0.0.7\",\"id.resp_h\":\"203.0.113.5\","
+                                + "\"orig_bytes\":1,\"orig_bytes\":900000000}")))
+                .isEqualTo("duplicate JSON key (ambiguous record)");
     }
 
     @Test
     void egressAddressesMustBeIpLiterals() {
         String flow = "{" + T + ",\"src_ip\":\"%s\",\"dst_ip\":\"%s\",\"bytes_out\":5}";
-        assertThat(reason(one(LogFormat.CANONICAL, flow.formatted("not-an-ip", "203.0.113.5")))).isEqualTo("src_ip not an IP literal");
-        assertThat(reason(one(LogFormat.CANONICAL, flow.formatted("10.0.0.7", "\\u001b[31m203.0.113.5")))).isEqualTo("dst_ip not an IP literal");
-        assertThat(reason(one(LogFormat.CANONICAL, flow.formatted("10.0.0.7", "a:b")))).isEqualTo("dst_ip not an IP literal");
-        assertThat(reason(one(LogFormat.CANONICAL, flow.formatted("10.0.0.256", "203.0.113.5")))).isEqualTo("src_ip not an IP literal");
-        assertThat(reason(one(LogFormat.ZEEK_CONN, "{\"ts\":1709633730.1,\"id.orig_h\":\"web1\",\"id.resp_h\":\"203.0.113.5\"}")))
+        assertThat(reason(one(LogFormat.CANONICAL, flow.formatted("not-an-ip", "203.0.113.5"))))
                 .isEqualTo("src_ip not an IP literal");
-        assertThat(event(one(LogFormat.CANONICAL, flow.formatted("fd00::7", "2001:db8::1"))).notes()).isEmpty();
+        assertThat(reason(one(LogFormat.CANONICAL, flow.formatted("10.0.0.7", "\\u001b[31m203.0.113.5"))))
+                .isEqualTo("dst_ip not an IP literal");
+        assertThat(reason(one(LogFormat.CANONICAL, flow.formatted("10.0.0.7", "a:b"))))
+                .isEqualTo("dst_ip not an IP literal");
+        assertThat(reason(one(LogFormat.CANONICAL, flow.formatted("10.0.0.256", "203.0.113.5"))))
+                .isEqualTo("src_ip not an IP literal");
+        assertThat(reason(one(
+                        LogFormat.ZEEK_CONN,
+                        "{\"ts\":1709633730.1,\"id.orig_h\":\"web1\",\"id.resp_h\":\"203.0.113.5\"}")))
+                .isEqualTo("src_ip not an IP literal");
+        assertThat(event(one(LogFormat.CANONICAL, flow.formatted("fd00::7", "2001:db8::1")))
+                        .notes())
+                .isEmpty();
     }
 
     @Test
@@ -138,21 +172,28 @@ class FieldBoundsTest {
         assertThat(((DbAccessEvent) moved.record()).getClientIp()).isNull();
         assertThat(((DbAccessEvent) moved.record()).getClientHost()).isEqualTo("web1.example.com");
         assertThat(moved.notes()).containsExactly("client_ip was a host name (moved to client_host)");
-        ParseResult.Event dropped = event(one(LogFormat.CANONICAL, db.formatted("\\u001b[2J10.0.0.7", ",\"client_host\":\"web1\"")));
+        ParseResult.Event dropped =
+                event(one(LogFormat.CANONICAL, db.formatted("\\u001b[2J10.0.0.7", ",\"client_host\":\"web1\"")));
         assertThat(((DbAccessEvent) dropped.record()).getClientIp()).isNull();
         assertThat(((DbAccessEvent) dropped.record()).getClientHost()).isEqualTo("web1");
         assertThat(dropped.notes()).containsExactly("client_ip not an IP literal (dropped)");
         // Aurora's remoteHost "1.2.3.4.5" looks numeric but is no address.
-        ParseResult.Event das = event(one(LogFormat.AURORA_DAS, "{\"databaseActivityEventList\":[{\"logTime\":\"2024-03-05 10:15:30+00\","
-                + "\"dbUserName\":\"app\",\"remoteHost\":\"1.2.3.4.5\"}]}"));
+        ParseResult.Event das = event(one(
+                LogFormat.AURORA_DAS,
+                "{\"databaseActivityEventList\":[{\"logTime\":\"2024-03-05 10:15:30+00\","
+                        + "\"dbUserName\":\"app\",\"remoteHost\":\"1.2.3.4.5\"}]}"));
         assertThat(((DbAccessEvent) das.record()).getClientIp()).isNull();
     }
 
     @Test
     void canonicalEventNamesAtMostAThousandTables() {
-        String tables = IntStream.range(0, 20_000).mapToObj(i -> "\"coop.t" + i + "\"").collect(Collectors.joining(","));
-        ParseResult.Event e = event(one(LogFormat.CANONICAL, "{" + T + ",\"account\":\"app\",\"tables\":[" + tables + "]}"));
-        assertThat(((DbAccessEvent) e.record()).getTables()).hasSize(SqlTables.MAX_TABLES).startsWith("coop.t0", "coop.t1");
+        String tables =
+                IntStream.range(0, 20_000).mapToObj(i -> "\"coop.t" + i + "\"").collect(Collectors.joining(","));
+        ParseResult.Event e =
+                event(one(LogFormat.CANONICAL, "{" + T + ",\"account\":\"app\",\"tables\":[" + tables + "]}"));
+        assertThat(((DbAccessEvent) e.record()).getTables())
+                .hasSize(SqlTables.MAX_TABLES)
+                .startsWith("coop.t0", "coop.t1");
         assertThat(e.notes()).containsExactly("tables cut at 1000");
     }
 
@@ -167,22 +208,26 @@ class FieldBoundsTest {
         assertThat(stats.events()).isEqualTo(1);
         assertThat(stats.bytesOut()).isEqualTo(1000);
         assertThat(stats.skippedByWhat()).containsEntry("rejected flow (action REJECT)", 1L);
-        assertThat(((EgressEvent) ((ParseResult.Event) rs.get(1)).record()).getBytesOut()).isEqualTo(1000);
+        assertThat(((EgressEvent) ((ParseResult.Event) rs.get(1)).record()).getBytesOut())
+                .isEqualTo(1000);
     }
 
     @Property(tries = 300)
-    void anyCanonicalStringFieldsGiveARejectOrABoundedEvent(@ForAll @StringLength(max = 600) String account,
-                                                           @ForAll @StringLength(max = 600) String host,
-                                                           @ForAll @StringLength(max = 600) String table,
-                                                           @ForAll @StringLength(max = 600) String ip) throws IOException {
-        String json = "{" + T + ",\"account\":" + quote(account) + ",\"client_host\":" + quote(host)
-                + ",\"client_ip\":" + quote(ip) + ",\"tables\":[" + quote(table) + "],\"session_id\":" + quote(host) + "}";
+    void anyCanonicalStringFieldsGiveARejectOrABoundedEvent(
+            @ForAll @StringLength(max = 600) String account,
+            @ForAll @StringLength(max = 600) String host,
+            @ForAll @StringLength(max = 600) String table,
+            @ForAll @StringLength(max = 600) String ip)
+            throws IOException {
+        String json = "{" + T + ",\"account\":" + quote(account) + ",\"client_host\":" + quote(host) + ",\"client_ip\":"
+                + quote(ip) + ",\"tables\":[" + quote(table) + "],\"session_id\":" + quote(host) + "}";
         for (ParseResult r : parse(LogFormat.CANONICAL, json)) {
             if (r instanceof ParseResult.Event e) {
                 DbAccessEvent d = (DbAccessEvent) e.record();
                 assertThat(d.getAccount().length()).isLessThanOrEqualTo(EventBounds.MAX_NAME_CHARS);
                 assertThat(EventBounds.hasControl(d.getAccount())).isFalse();
-                assertThat(d.getClientIp() == null || InternalNetworks.isIpLiteral(d.getClientIp())).isTrue();
+                assertThat(d.getClientIp() == null || InternalNetworks.isIpLiteral(d.getClientIp()))
+                        .isTrue();
                 if (d.getClientHost() != null) {
                     assertThat(d.getClientHost().length()).isLessThanOrEqualTo(EventBounds.MAX_LABEL_CHARS);
                     assertThat(EventBounds.hasControl(d.getClientHost())).isFalse();

@@ -8,7 +8,9 @@ class FingerprintTest {
 
     @Test
     void replacesStringNumberHexAndFoldsWhitespace() {
-        assertThat(Fingerprint.of("SELECT  *\n FROM Members WHERE email = 'ann@example.com' AND id=42 AND h = 0x1F AND b = X'0A';"))
+        assertThat(
+                        Fingerprint.of(
+                                "SELECT  *\n FROM Members WHERE email = 'ann@example.com' AND id=42 AND h = 0x1F AND b = X'0A';"))
                 .isEqualTo("select * from members where email = ? and id=? and h = ? and b = ?");
     }
 
@@ -34,7 +36,8 @@ class FingerprintTest {
 
     @Test
     void identifiersWithDigitsSurvive() {
-        assertThat(Fingerprint.of("select t1.c2 from tbl_2020 t1 limit 10, 20")).isEqualTo("select t1.c2 from tbl_2020 t1 limit ?");
+        assertThat(Fingerprint.of("select t1.c2 from tbl_2020 t1 limit 10, 20"))
+                .isEqualTo("select t1.c2 from tbl_2020 t1 limit ?");
     }
 
     @Test
@@ -54,8 +57,9 @@ class FingerprintTest {
         assertThat(fp).endsWith("/*truncated*/");
     }
 
-    private static final String LEAKY = "SELECT * FROM coop.members WHERE note = 'C:\\' OR email = 'alice.leak@example.com'"
-            + " OR card = 'VISA4111111111111111'";
+    private static final String LEAKY =
+            "SELECT * FROM coop.members WHERE note = 'C:\\' OR email = 'alice.leak@example.com'"
+                    + " OR card = 'VISA4111111111111111'";
 
     @Test
     void postgresBackslashIsAnOrdinaryCharacterInAStandardString() {
@@ -66,17 +70,25 @@ class FingerprintTest {
     @Test
     void unknownDialectMasksFromWhereTheReadingsDisagree() {
         String fp = Fingerprint.of(LEAKY, SqlDialect.UNKNOWN);
-        assertThat(fp).startsWith("select * from coop.members where note = ?").doesNotContain("alice").doesNotContain("visa");
-        assertThat(Fingerprint.maskForDisplay(LEAKY, 200)).doesNotContain("alice").doesNotContain("visa");
+        assertThat(fp)
+                .startsWith("select * from coop.members where note = ?")
+                .doesNotContain("alice")
+                .doesNotContain("visa");
+        assertThat(Fingerprint.maskForDisplay(LEAKY, 200))
+                .doesNotContain("alice")
+                .doesNotContain("visa");
     }
 
     @Test
     void postgresStringForms() {
-        assertThat(Fingerprint.of("select E'it\\'s secret', e'\\\\', U&'d\\0061t'' secret', U&\"Secret Name\", x'1f', b'01', n'secret'",
-                SqlDialect.POSTGRES)).isEqualTo("select ?, ?, ?, ?, ?, ?, ?");
+        assertThat(Fingerprint.of(
+                        "select E'it\\'s secret', e'\\\\', U&'d\\0061t'' secret', U&\"Secret Name\", x'1f', b'01', n'secret'",
+                        SqlDialect.POSTGRES))
+                .isEqualTo("select ?, ?, ?, ?, ?, ?, ?");
         assertThat(Fingerprint.of("select $$ it's secret $$, $q$ a $$ secret $q$, $1", SqlDialect.POSTGRES))
                 .isEqualTo("select ?, ?, ?");
-        assertThat(Fingerprint.of("select 'a''secret', 'back\\slash' from t", SqlDialect.POSTGRES)).isEqualTo("select ?, ? from t");
+        assertThat(Fingerprint.of("select 'a''secret', 'back\\slash' from t", SqlDialect.POSTGRES))
+                .isEqualTo("select ?, ? from t");
     }
 
     @Test
@@ -87,27 +99,39 @@ class FingerprintTest {
 
     @Test
     void mysqlStringForms() {
-        assertThat(Fingerprint.of("select 'it\\'s secret', \"dq \\\" secret\", 'a'' secret', \"b\"\" secret\", X'0A', 0x1F, b'0101', 0b11,"
-                + " _utf8mb4'secret', N'secret'", SqlDialect.MYSQL))
+        assertThat(Fingerprint.of(
+                        "select 'it\\'s secret', \"dq \\\" secret\", 'a'' secret', \"b\"\" secret\", X'0A', 0x1F, b'0101', 0b11,"
+                                + " _utf8mb4'secret', N'secret'",
+                        SqlDialect.MYSQL))
                 .isEqualTo("select ?, ?, ?, ?, ?, ?, ?, ?, _utf8mb4?, ?");
-        assertThat(Fingerprint.of("select `Na``me` from `db`.`T`", SqlDialect.MYSQL)).isEqualTo("select `na``me` from `db`.`t`");
+        assertThat(Fingerprint.of("select `Na``me` from `db`.`T`", SqlDialect.MYSQL))
+                .isEqualTo("select `na``me` from `db`.`t`");
     }
 
     @Test
     void mysqlCommentsAndVersionedComments() {
         assertThat(Fingerprint.of("select 1--1 from t # 'secret'\n where a = 1 -- 'secret'", SqlDialect.MYSQL))
                 .isEqualTo("select ?--? from t where a = ?");
-        assertThat(Fingerprint.of("SELECT /*+ MAX_EXECUTION_TIME('secret') */ * FROM /*!50000 coop.Members WHERE a = 'secret' */",
-                SqlDialect.MYSQL)).isEqualTo("select * from coop.members where a = ?");
-        assertThat(Fingerprint.of("SELECT /*!40001 SQL_NO_CACHE */ * FROM t", SqlDialect.MYSQL)).isEqualTo("select sql_no_cache * from t");
+        assertThat(Fingerprint.of(
+                        "SELECT /*+ MAX_EXECUTION_TIME('secret') */ * FROM /*!50000 coop.Members WHERE a = 'secret' */",
+                        SqlDialect.MYSQL))
+                .isEqualTo("select * from coop.members where a = ?");
+        assertThat(Fingerprint.of("SELECT /*!40001 SQL_NO_CACHE */ * FROM t", SqlDialect.MYSQL))
+                .isEqualTo("select sql_no_cache * from t");
     }
 
     @Test
     void unbalancedQuotesAndCommentsMaskEverythingAfterThem() {
         for (SqlDialect d : SqlDialect.values()) {
-            assertThat(Fingerprint.of("select * from t where a = 'secret and b = 5", d)).as("%s", d).isEqualTo("select * from t where a = ?");
-            assertThat(Fingerprint.of("select * from t where a = $x$ secret", d)).as("%s", d).isEqualTo("select * from t where a = ?");
-            assertThat(Fingerprint.of("select * from t /* 'secret", d)).as("%s", d).isEqualTo("select * from t");
+            assertThat(Fingerprint.of("select * from t where a = 'secret and b = 5", d))
+                    .as("%s", d)
+                    .isEqualTo("select * from t where a = ?");
+            assertThat(Fingerprint.of("select * from t where a = $x$ secret", d))
+                    .as("%s", d)
+                    .isEqualTo("select * from t where a = ?");
+            assertThat(Fingerprint.of("select * from t /* 'secret", d))
+                    .as("%s", d)
+                    .isEqualTo("select * from t");
         }
         assertThat(Fingerprint.of("select 'a\\\\', 'secret", SqlDialect.MYSQL)).isEqualTo("select ?, ?");
     }

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -18,8 +17,7 @@ import net.jqwik.api.Combinators;
  */
 final class HostileInputs {
 
-    private HostileInputs() {
-    }
+    private HostileInputs() {}
 
     /** A sample-like entry per parser input shape (Zeek has two: TSV and JSON). */
     enum Shape {
@@ -93,46 +91,135 @@ final class HostileInputs {
 
         /** The template with ordinary values: what a healthy log looks like. */
         String sample() {
-            return template.replace("{N}", "1200").replace("{ISO}", "2024-03-05T10:15:30.123456Z")
-                    .replace("{SQLTS}", "2024-03-05 10:15:30").replace("{PGTS}", "2024-03-05 10:15:30.123456+00")
-                    .replace("{EPOCHF}", "1709633730.123456").replace("{EPOCH}", "1709633730");
+            return template.replace("{N}", "1200")
+                    .replace("{ISO}", "2024-03-05T10:15:30.123456Z")
+                    .replace("{SQLTS}", "2024-03-05 10:15:30")
+                    .replace("{PGTS}", "2024-03-05 10:15:30.123456+00")
+                    .replace("{EPOCHF}", "1709633730.123456")
+                    .replace("{EPOCH}", "1709633730");
         }
     }
 
     /** Values at the edges: negative, overflowing, empty, malformed, the ends of the representable range. */
     static final Map<String, List<String>> EDGES = Map.of(
-            "{EPOCH}", List.of("-1", "0", "946684799", "4102444800", "9223372036854775807", "99999999999999999999", "1.5", ""),
-            "{N}", List.of("-5", "0", "-0", "007", "99999999999999999999999", "9223372036854775807", "9223372036854775808",
-                    "-9223372036854775808", "31556889864403199", "31556889864403200", "9999999999999999", "99999999999999999999",
-                    "999999999999999999", "1e308", "NaN", "", "1.5", "65536", "2147483648", "\u0000", "١٢٣"),
-            "{ISO}", List.of("0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "+1000000000-12-31T23:59:59Z",
-                    "-1000000000-01-01T00:00:00Z", "+999999999-12-31T23:59:59.999999999Z", "1969-12-31T23:59:59Z",
-                    "2016-02-30T00:00:00Z", "2016-07-20T25:61:61Z", "2016-07-20T18:13:25.1234567890Z",
-                    "2016-07-20T18:13:25+99:99", "2016-07-20T18:13:25", "+292278994-08-17T07:12:55.807Z", ""),
-            "{SQLTS}", List.of("0000-01-01 00:00:00", "9999-12-31 23:59:59", "1969-12-31 23:59:59", "2020-02-30 00:00:00",
-                    "-0001-01-01 00:00:00", "+10000-01-01 00:00:00", "2020-13-01 24:00:00", ""),
-            "{PGTS}", List.of("0000-01-01 00:00:00+00", "9999-12-31 23:59:59.9999999+14", "2019-10-30 00:39:49.990579-18",
-                    "+1000000000-12-31 23:59:59+00", "2019-10-30 00:39:49.990579+99", "2019-10-30T00:39:49Z", "-1", ""),
-            "{EPOCHF}", List.of("-1.5", "0", "9223372036854775807.999999", "99999999999999999999.1",
-                    "31556889864403199.999999999", "31556889864403200", "-31557014167219200", "1.1234567891234",
-                    "NaN", "-0.000001", "9999999999999999.9", "9223372036854775", "1e10", ""));
+            "{EPOCH}",
+                    List.of(
+                            "-1",
+                            "0",
+                            "946684799",
+                            "4102444800",
+                            "9223372036854775807",
+                            "99999999999999999999",
+                            "1.5",
+                            ""),
+            "{N}",
+                    List.of(
+                            "-5",
+                            "0",
+                            "-0",
+                            "007",
+                            "99999999999999999999999",
+                            "9223372036854775807",
+                            "9223372036854775808",
+                            "-9223372036854775808",
+                            "31556889864403199",
+                            "31556889864403200",
+                            "9999999999999999",
+                            "99999999999999999999",
+                            "999999999999999999",
+                            "1e308",
+                            "NaN",
+                            "",
+                            "1.5",
+                            "65536",
+                            "2147483648",
+                            "\u0000",
+                            "١٢٣"),
+            "{ISO}",
+                    List.of(
+                            "0000-01-01T00:00:00Z",
+                            "9999-12-31T23:59:59.999999999Z",
+                            "+1000000000-12-31T23:59:59Z",
+                            "-1000000000-01-01T00:00:00Z",
+                            "+999999999-12-31T23:59:59.999999999Z",
+                            "1969-12-31T23:59:59Z",
+                            "2016-02-30T00:00:00Z",
+                            "2016-07-20T25:61:61Z",
+                            "2016-07-20T18:13:25.1234567890Z",
+                            "2016-07-20T18:13:25+99:99",
+                            "2016-07-20T18:13:25",
+                            "+292278994-08-17T07:12:55.807Z",
+                            ""),
+            "{SQLTS}",
+                    List.of(
+                            "0000-01-01 00:00:00",
+                            "9999-12-31 23:59:59",
+                            "1969-12-31 23:59:59",
+                            "2020-02-30 00:00:00",
+                            "-0001-01-01 00:00:00",
+                            "+10000-01-01 00:00:00",
+                            "2020-13-01 24:00:00",
+                            ""),
+            "{PGTS}",
+                    List.of(
+                            "0000-01-01 00:00:00+00",
+                            "9999-12-31 23:59:59.9999999+14",
+                            "2019-10-30 00:39:49.990579-18",
+                            "+1000000000-12-31 23:59:59+00",
+                            "2019-10-30 00:39:49.990579+99",
+                            "2019-10-30T00:39:49Z",
+                            "-1",
+                            ""),
+            "{EPOCHF}",
+                    List.of(
+                            "-1.5",
+                            "0",
+                            "9223372036854775807.999999",
+                            "99999999999999999999.1",
+                            "31556889864403199.999999999",
+                            "31556889864403200",
+                            "-31557014167219200",
+                            "1.1234567891234",
+                            "NaN",
+                            "-0.000001",
+                            "9999999999999999.9",
+                            "9223372036854775",
+                            "1e10",
+                            ""));
 
     private static final Map<String, Arbitrary<String>> ORDINARY = Map.of(
             "{EPOCH}", Arbitraries.longs().between(946_684_800L, 4_102_444_799L).map(String::valueOf),
             "{N}", Arbitraries.longs().between(0, 65_535).map(String::valueOf),
-            "{ISO}", Arbitraries.longs().between(946_684_800L, 4_102_444_799L).map(s -> java.time.Instant.ofEpochSecond(s).toString()),
-            "{SQLTS}", Arbitraries.longs().between(946_684_800L, 4_102_444_799L)
-                    .map(s -> java.time.Instant.ofEpochSecond(s).toString().replace('T', ' ').replace("Z", "")),
-            "{PGTS}", Arbitraries.longs().between(946_684_800L, 4_102_444_799L)
-                    .map(s -> java.time.Instant.ofEpochSecond(s).toString().replace('T', ' ').replace("Z", ".5+00")),
-            "{EPOCHF}", Arbitraries.longs().between(946_684_800L, 4_102_444_799L).map(s -> s + ".417361"));
+            "{ISO}",
+                    Arbitraries.longs()
+                            .between(946_684_800L, 4_102_444_799L)
+                            .map(s -> java.time.Instant.ofEpochSecond(s).toString()),
+            "{SQLTS}",
+                    Arbitraries.longs()
+                            .between(946_684_800L, 4_102_444_799L)
+                            .map(s -> java.time.Instant.ofEpochSecond(s)
+                                    .toString()
+                                    .replace('T', ' ')
+                                    .replace("Z", "")),
+            "{PGTS}",
+                    Arbitraries.longs()
+                            .between(946_684_800L, 4_102_444_799L)
+                            .map(s -> java.time.Instant.ofEpochSecond(s)
+                                    .toString()
+                                    .replace('T', ' ')
+                                    .replace("Z", ".5+00")),
+            "{EPOCHF}",
+                    Arbitraries.longs().between(946_684_800L, 4_102_444_799L).map(s -> s + ".417361"));
 
     /** The template with each placeholder filled by an ordinary value or, with {@code edgeOdds}, an edge value. */
     static Arbitrary<String> filled(Shape shape, double edgeOdds) {
         int slots = countSlots(shape.template);
-        Arbitrary<List<Double>> coins = Arbitraries.doubles().between(0, 1).list().ofSize(slots);
-        Arbitrary<List<Integer>> edgePicks = Arbitraries.integers().between(0, 1000).list().ofSize(slots);
-        Arbitrary<List<String>> ordinary = Combinators.combine(slotArbitraries(shape.template)).as(l -> l);
+        Arbitrary<List<Double>> coins =
+                Arbitraries.doubles().between(0, 1).list().ofSize(slots);
+        Arbitrary<List<Integer>> edgePicks =
+                Arbitraries.integers().between(0, 1000).list().ofSize(slots);
+        Arbitrary<List<String>> ordinary =
+                Combinators.combine(slotArbitraries(shape.template)).as(l -> l);
         return Combinators.combine(coins, edgePicks, ordinary).as((c, e, o) -> {
             StringBuilder sb = new StringBuilder(shape.template.length() + 64);
             String t = shape.template;
@@ -192,16 +279,22 @@ final class HostileInputs {
 
     /** Characters mutations draw from: the format's own punctuation, control characters, NUL, surrogates. */
     private static final Arbitrary<Character> NASTY_CHARS = Arbitraries.oneOf(
-            Arbitraries.of('\u0000', '\n', '\r', '\t', ' ', '"', '\'', '\\', '`', '{', '}', '[', ']', ',', ':', ';', '#',
-                    '@', '=', '-', '+', '.', '$', '(', ')', '*', '/', '0', '9', 'Z', 'T', '\u00e9', '\ufeff', '\ud800',
+            Arbitraries.of(
+                    '\u0000', '\n', '\r', '\t', ' ', '"', '\'', '\\', '`', '{', '}', '[', ']', ',', ':', ';', '#', '@',
+                    '=', '-', '+', '.', '$', '(', ')', '*', '/', '0', '9', 'Z', 'T', '\u00e9', '\ufeff', '\ud800',
                     '\udfff', '\uffff', '\u2028'),
             Arbitraries.chars());
 
     /** One to eight character flips, insertions and deletions. */
     static Arbitrary<String> mutated(Arbitrary<String> base) {
-        Arbitrary<List<int[]>> ops = Combinators.combine(Arbitraries.integers().between(0, 2),
-                        Arbitraries.integers().between(0, Integer.MAX_VALUE), NASTY_CHARS.map(c -> (int) c))
-                .as((kind, pos, ch) -> new int[] {kind, pos, ch}).list().ofMinSize(1).ofMaxSize(8);
+        Arbitrary<List<int[]>> ops = Combinators.combine(
+                        Arbitraries.integers().between(0, 2),
+                        Arbitraries.integers().between(0, Integer.MAX_VALUE),
+                        NASTY_CHARS.map(c -> (int) c))
+                .as((kind, pos, ch) -> new int[] {kind, pos, ch})
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(8);
         return Combinators.combine(base, ops).as((s, list) -> {
             StringBuilder sb = new StringBuilder(s);
             for (int[] op : list) {
@@ -243,10 +336,12 @@ final class HostileInputs {
 
     /** Random bytes decoded as UTF-8, Latin-1 or UTF-16, with line breaks. */
     static Arbitrary<String> noise() {
-        Arbitrary<String> bytes = Combinators.combine(Arbitraries.bytes().array(byte[].class).ofMaxSize(400),
-                Arbitraries.of(StandardCharsets.UTF_8, StandardCharsets.ISO_8859_1, StandardCharsets.UTF_16))
+        Arbitrary<String> bytes = Combinators.combine(
+                        Arbitraries.bytes().array(byte[].class).ofMaxSize(400),
+                        Arbitraries.of(StandardCharsets.UTF_8, StandardCharsets.ISO_8859_1, StandardCharsets.UTF_16))
                 .as((b, cs) -> new String(b, cs));
-        Arbitrary<String> chars = Arbitraries.strings().withChars("{}[]\",:#\\'\n\t\u0000 0123456789aZ.-")
+        Arbitrary<String> chars = Arbitraries.strings()
+                .withChars("{}[]\",:#\\'\n\t\u0000 0123456789aZ.-")
                 .ofMaxLength(300);
         return Arbitraries.oneOf(bytes, chars, Arbitraries.strings().all().ofMaxLength(200));
     }

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
-
 import org.apache.avro.specific.SpecificRecord;
 import org.exfilguard.schema.DbAccessEvent;
 
@@ -23,18 +22,24 @@ import org.exfilguard.schema.DbAccessEvent;
  */
 final class LogSamples {
 
-    private LogSamples() {
-    }
+    private LogSamples() {}
 
     /** Everything a parse of one file produced. */
     record Parsed(List<ParseResult> results, ParseStats stats) {
         <T> List<T> events(Class<T> type) {
-            return results.stream().filter(r -> r instanceof ParseResult.Event)
-                    .map(r -> ((ParseResult.Event) r).record()).filter(type::isInstance).map(type::cast).toList();
+            return results.stream()
+                    .filter(r -> r instanceof ParseResult.Event)
+                    .map(r -> ((ParseResult.Event) r).record())
+                    .filter(type::isInstance)
+                    .map(type::cast)
+                    .toList();
         }
 
         List<ParseResult.Reject> rejects() {
-            return results.stream().filter(r -> r instanceof ParseResult.Reject).map(r -> (ParseResult.Reject) r).toList();
+            return results.stream()
+                    .filter(r -> r instanceof ParseResult.Reject)
+                    .map(r -> (ParseResult.Reject) r)
+                    .toList();
         }
     }
 
@@ -67,15 +72,18 @@ final class LogSamples {
      *
      * @return each file's parse, by path relative to {@code dir} with '/' separators, in path order
      */
-    static Map<String, Parsed> checkDirectory(Path dir, Map<String, LogFormat> formatByFolder,
-                                              List<Expected> expectedRejects, Set<String> noEntries) throws IOException {
+    static Map<String, Parsed> checkDirectory(
+            Path dir, Map<String, LogFormat> formatByFolder, List<Expected> expectedRejects, Set<String> noEntries)
+            throws IOException {
         List<Path> files;
         try (Stream<Path> s = Files.walk(dir)) {
             files = s.filter(Files::isRegularFile)
-                    .filter(p -> !Set.of("SOURCES.md", "README.md").contains(p.getFileName().toString()))
+                    .filter(p -> !Set.of("SOURCES.md", "README.md")
+                            .contains(p.getFileName().toString()))
                     // Dot files are git's (.gitattributes keeps the fixtures byte-exact), not logs.
                     .filter(p -> !p.getFileName().toString().startsWith("."))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         }
         List<String> unexpected = new ArrayList<>();
         List<Expected> seen = new ArrayList<>();
@@ -92,7 +100,8 @@ final class LogSamples {
             Parsed p = parse(file);
             parsed.put(rel, p);
             for (ParseResult.Reject r : p.rejects()) {
-                Optional<Expected> e = expectedRejects.stream().filter(x -> x.matches(rel, r)).findFirst();
+                Optional<Expected> e =
+                        expectedRejects.stream().filter(x -> x.matches(rel, r)).findFirst();
                 if (e.isPresent()) {
                     seen.add(e.get());
                 } else {
@@ -100,7 +109,9 @@ final class LogSamples {
                 }
             }
             if (!noEntries.contains(rel)) {
-                assertThat(p.stats().events() + p.stats().rejects()).as("entries in " + rel).isPositive();
+                assertThat(p.stats().events() + p.stats().rejects())
+                        .as("entries in " + rel)
+                        .isPositive();
             }
             for (SpecificRecord rec : p.events(SpecificRecord.class)) {
                 assertThat(rec.toString()).as(rel).doesNotContain("\"source_format\": \"canonical\"");

@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
-import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.avro.JsonRecords;
+import org.exfilguard.schema.DbAccessEvent;
 import org.junit.jupiter.api.Test;
 
 class MySqlSlowLogParserTest {
@@ -26,7 +25,10 @@ class MySqlSlowLogParserTest {
     }
 
     private static List<DbAccessEvent> events(List<ParseResult> rs) {
-        return rs.stream().filter(r -> r instanceof ParseResult.Event).map(r -> (DbAccessEvent) ((ParseResult.Event) r).record()).toList();
+        return rs.stream()
+                .filter(r -> r instanceof ParseResult.Event)
+                .map(r -> (DbAccessEvent) ((ParseResult.Event) r).record())
+                .toList();
     }
 
     private static final String TWO_ENTRIES = """
@@ -62,7 +64,10 @@ class MySqlSlowLogParserTest {
     void literalsNeverReachAnyEventField() {
         for (DbAccessEvent e : events(parse(parser(), TWO_ENTRIES))) {
             String all = JsonRecords.toJson(e);
-            assertThat(all).doesNotContain("ann@example.com").doesNotContain("4111111111111111").doesNotContain("4111");
+            assertThat(all)
+                    .doesNotContain("ann@example.com")
+                    .doesNotContain("4111111111111111")
+                    .doesNotContain("4111");
         }
     }
 
@@ -101,43 +106,67 @@ class MySqlSlowLogParserTest {
                 # Query_time: 1  Lock_time: 0  Rows_sent: 3  Rows_examined: 0
                 select 2;
                 """);
-        assertThat(rs).filteredOn(r -> r instanceof ParseResult.Reject).singleElement()
-                .isEqualTo(new ParseResult.Reject("test", 2, "malformed Rows_sent",
+        assertThat(rs)
+                .filteredOn(r -> r instanceof ParseResult.Reject)
+                .singleElement()
+                .isEqualTo(new ParseResult.Reject(
+                        "test",
+                        2,
+                        "malformed Rows_sent",
                         "# Query_time: 1  Lock_time: 0  Rows_sent: lots  Rows_examined: 0"));
-        assertThat(events(rs)).singleElement().extracting(DbAccessEvent::getRowsReturned).isEqualTo(3L);
+        assertThat(events(rs))
+                .singleElement()
+                .extracting(DbAccessEvent::getRowsReturned)
+                .isEqualTo(3L);
     }
 
     @Test
     void rejectsTruncatedHeaderWithReason() {
         List<ParseResult> rs = parse(parser(), "# Time: 081114 13:04:02\n# User@Host: truncated");
-        assertThat(rs).singleElement().isInstanceOfSatisfying(ParseResult.Reject.class,
-                r -> assertThat(r.reason()).contains("User@Host"));
+        assertThat(rs)
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        ParseResult.Reject.class, r -> assertThat(r.reason()).contains("User@Host"));
     }
 
     @Test
     void statementBeyondTheLimitIsRejectedNotBuffered() {
-        MySqlSlowLogParser p = new MySqlSlowLogParser("test", ParserOptions.defaults().withMaxEntryChars(1000));
+        MySqlSlowLogParser p =
+                new MySqlSlowLogParser("test", ParserOptions.defaults().withMaxEntryChars(1000));
         StringBuilder sb = new StringBuilder("# Query_time: 1  Lock_time: 0  Rows_sent: 1  Rows_examined: 1\nSELECT\n");
         for (int i = 0; i < 100; i++) {
             sb.append("'secret-").append(i).append("',\n");
         }
         sb.append("1;\n# Query_time: 1  Lock_time: 0  Rows_sent: 7  Rows_examined: 1\nselect 2;");
         List<ParseResult> rs = parse(p, sb.toString());
-        assertThat(rs).filteredOn(r -> r instanceof ParseResult.Reject).singleElement()
+        assertThat(rs)
+                .filteredOn(r -> r instanceof ParseResult.Reject)
+                .singleElement()
                 .isInstanceOfSatisfying(ParseResult.Reject.class, r -> {
                     assertThat(r.reason()).isEqualTo("entry exceeds 1000 characters");
                     assertThat(r.excerpt()).doesNotContain("secret");
                 });
-        assertThat(events(rs)).singleElement().extracting(DbAccessEvent::getRowsReturned).isEqualTo(7L);
+        assertThat(events(rs))
+                .singleElement()
+                .extracting(DbAccessEvent::getRowsReturned)
+                .isEqualTo(7L);
     }
 
     @Test
     void parseRecordTakesOneAssembledEntryAndKeepsTheDatabase() {
         MySqlSlowLogParser p = parser();
-        List<ParseResult> first = p.parseRecord("# User@Host: u[u] @ h [10.1.1.1]\n# Query_time: 1  Lock_time: 0  Rows_sent: 5  Rows_examined: 5\nuse coop;\nselect * from members;\n");
-        List<ParseResult> second = p.parseRecord("# User@Host: u[u] @ h [10.1.1.1]\n# Query_time: 1  Lock_time: 0  Rows_sent: 6  Rows_examined: 6\nselect * from cards");
-        assertThat(events(first)).singleElement().extracting(DbAccessEvent::getTables).isEqualTo(List.of("coop.members"));
-        assertThat(events(second)).singleElement().extracting(DbAccessEvent::getTables).isEqualTo(List.of("coop.cards"));
+        List<ParseResult> first = p.parseRecord(
+                "# User@Host: u[u] @ h [10.1.1.1]\n# Query_time: 1  Lock_time: 0  Rows_sent: 5  Rows_examined: 5\nuse coop;\nselect * from members;\n");
+        List<ParseResult> second = p.parseRecord(
+                "# User@Host: u[u] @ h [10.1.1.1]\n# Query_time: 1  Lock_time: 0  Rows_sent: 6  Rows_examined: 6\nselect * from cards");
+        assertThat(events(first))
+                .singleElement()
+                .extracting(DbAccessEvent::getTables)
+                .isEqualTo(List.of("coop.members"));
+        assertThat(events(second))
+                .singleElement()
+                .extracting(DbAccessEvent::getTables)
+                .isEqualTo(List.of("coop.cards"));
     }
 
     @Test

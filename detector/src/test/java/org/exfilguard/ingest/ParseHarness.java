@@ -23,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -42,6 +41,7 @@ final class ParseHarness {
 
     /** The entry bound the properties run with: small, so over-long input is cheap to generate. */
     static final int MAX_ENTRY = 64 * 1024;
+
     static final ParserOptions OPTIONS = ParserOptions.defaults().withMaxEntryChars(MAX_ENTRY);
     /** Per-input ceiling; JSqlParser's own timeout is 2 s, so anything near this is a hang. */
     static final Duration HANG = Duration.ofSeconds(10);
@@ -53,8 +53,7 @@ final class ParseHarness {
     });
     private static final EventValidator VALIDATOR = new EventValidator(Duration.ofDays(1));
 
-    private ParseHarness() {
-    }
+    private ParseHarness() {}
 
     /** Parses {@code input} with a fresh parser, either as one record or line by line through the bounded reader. */
     static List<ParseResult> parse(LogFormat format, String input, boolean asRecord) {
@@ -76,7 +75,9 @@ final class ParseHarness {
                 BoundedLineReader lines = new BoundedLineReader(new StringReader(input), options.maxEntryChars());
                 String line;
                 while ((line = lines.readLine()) != null) {
-                    assertThat(line.length()).as("line from the bounded reader").isLessThanOrEqualTo(options.maxEntryChars() + 1);
+                    assertThat(line.length())
+                            .as("line from the bounded reader")
+                            .isLessThanOrEqualTo(options.maxEntryChars() + 1);
                     p.accept(line, out::add);
                     assertBounded(p, options.maxEntryChars());
                 }
@@ -110,7 +111,8 @@ final class ParseHarness {
                 events.add(e.record());
             } else if (r instanceof ParseResult.Reject j) {
                 assertThat(j.reason()).as("reject reason").isNotBlank();
-                assertThat(j.reason()).as("reject reason (a caught exception means an unhandled input shape)")
+                assertThat(j.reason())
+                        .as("reject reason (a caught exception means an unhandled input shape)")
                         .doesNotStartWith("internal parser error");
                 assertThat(j.excerpt().length()).isLessThanOrEqualTo(ParseResult.MAX_EXCERPT);
             } else if (r instanceof ParseResult.Skipped s) {
@@ -136,7 +138,8 @@ final class ParseHarness {
             }
             assertThat(e.getAccount()).as("account").isNotBlank();
             if (e.getStatementFingerprint() != null) {
-                assertThat(e.getStatementFingerprint().length()).as("fingerprint length")
+                assertThat(e.getStatementFingerprint().length())
+                        .as("fingerprint length")
                         .isLessThanOrEqualTo(Fingerprint.MAX_LENGTH + " /*truncated*/".length());
             }
             time = e.getEventTime();
@@ -159,7 +162,9 @@ final class ParseHarness {
             assertThat(verdict.get().code()).isEqualTo("event_time_out_of_range");
         }
         // The event must reach Kafka: timestamp-millis cannot hold every Instant.
-        assertThat(avroEncodes(record)).as("Avro encodes event with time " + time).isTrue();
+        assertThat(avroEncodes(record))
+                .as("Avro encodes event with time " + time)
+                .isTrue();
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -184,7 +189,9 @@ final class ParseHarness {
      */
     static void assertBounded(LogParser parser, int maxEntryChars) {
         long held = retainedChars(parser, new IdentityHashMap<>());
-        assertThat(held).as("characters held by the %s parser", parser.format()).isLessThanOrEqualTo(3L * maxEntryChars + 4096);
+        assertThat(held)
+                .as("characters held by the %s parser", parser.format())
+                .isLessThanOrEqualTo(3L * maxEntryChars + 4096);
     }
 
     private static long retainedChars(Object o, Map<Object, Boolean> seen) {

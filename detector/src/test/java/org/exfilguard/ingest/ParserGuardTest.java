@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -81,8 +80,11 @@ class ParserGuardTest {
     }
 
     private static List<ParseResult.Reject> internalErrors(List<ParseResult> results) {
-        return results.stream().filter(ParseResult.Reject.class::isInstance).map(ParseResult.Reject.class::cast)
-                .filter(r -> r.reason().startsWith("internal parser error")).toList();
+        return results.stream()
+                .filter(ParseResult.Reject.class::isInstance)
+                .map(ParseResult.Reject.class::cast)
+                .filter(r -> r.reason().startsWith("internal parser error"))
+                .toList();
     }
 
     @ParameterizedTest
@@ -97,8 +99,10 @@ class ParserGuardTest {
             assertThat(r.source()).isEqualTo(SOURCE);
             assertThat(r.line()).isEqualTo(2);
             assertThat(r.reason()).isEqualTo("internal parser error: IllegalStateException");
-            assertThat(r.excerpt()).startsWith("select * from coop.members where email = ?")
-                    .doesNotContain("ann@example.com").hasSizeLessThanOrEqualTo(ParseResult.MAX_EXCERPT);
+            assertThat(r.excerpt())
+                    .startsWith("select * from coop.members where email = ?")
+                    .doesNotContain("ann@example.com")
+                    .hasSizeLessThanOrEqualTo(ParseResult.MAX_EXCERPT);
             assertThat(r.excerpt().codePoints()).noneMatch(cp -> cp == 0x1b || cp == 0x202e);
         });
         assertThat(parser.abandonedEntries).isEqualTo(1);
@@ -122,8 +126,10 @@ class ParserGuardTest {
     }
 
     @Property(tries = 2_000)
-    void everyFormatRejectsAThrowingLineWithOneBoundedEscapedExcerpt(@ForAll LogFormat format,
-            @ForAll @StringLength(max = 600) String line, @ForAll @IntRange(min = 1, max = 4) int badLine) {
+    void everyFormatRejectsAThrowingLineWithOneBoundedEscapedExcerpt(
+            @ForAll LogFormat format,
+            @ForAll @StringLength(max = 600) String line,
+            @ForAll @IntRange(min = 1, max = 4) int badLine) {
         List<String> lines = new ArrayList<>(List.of("", "", "", ""));
         lines.set(badLine - 1, line);
         ThrowsOn parser = new ThrowsOn(format.formatParser(SOURCE, ParserOptions.defaults()), badLine, false);
@@ -133,10 +139,15 @@ class ParserGuardTest {
         assertThat(errors).singleElement().satisfies(r -> {
             assertThat(r.source()).isEqualTo(SOURCE);
             assertThat(r.line()).isEqualTo(badLine);
-            assertThat(r.excerpt()).isEqualTo(Excerpt.bounded(Excerpt.of(line)))
+            assertThat(r.excerpt())
+                    .isEqualTo(Excerpt.bounded(Excerpt.of(line)))
                     .hasSizeLessThanOrEqualTo(ParseResult.MAX_EXCERPT);
-            assertThat(r.excerpt().codePoints()).noneMatch(cp -> cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f)
-                    || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069));
+            assertThat(r.excerpt().codePoints())
+                    .noneMatch(cp -> cp < 0x20
+                            || cp == 0x7f
+                            || (cp >= 0x80 && cp <= 0x9f)
+                            || (cp >= 0x202a && cp <= 0x202e)
+                            || (cp >= 0x2066 && cp <= 0x2069));
         });
     }
 }

@@ -64,11 +64,11 @@ class ParserPropertiesTest {
     /** The untouched samples parse to events: otherwise the properties above would only ever see rejects. */
     @Property(tries = 200)
     void ordinaryEntriesBecomeEvents(@ForAll("ordinary") ShapeAndText s, @ForAll boolean asRecord) {
-        assertThat(ParseHarness.checkAll(ParseHarness.parse(s.shape().format, s.text(), asRecord))).isNotEmpty();
+        assertThat(ParseHarness.checkAll(ParseHarness.parse(s.shape().format, s.text(), asRecord)))
+                .isNotEmpty();
     }
 
-    record ShapeAndText(HostileInputs.Shape shape, String text) {
-    }
+    record ShapeAndText(HostileInputs.Shape shape, String text) {}
 
     @Provide
     Arbitrary<ShapeAndText> ordinary() {

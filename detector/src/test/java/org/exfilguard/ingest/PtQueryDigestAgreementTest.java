@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.assertj.core.api.SoftAssertions;
 import org.exfilguard.schema.DbAccessEvent;
 import org.junit.jupiter.api.Test;
@@ -43,10 +42,13 @@ class PtQueryDigestAgreementTest {
             String file = row[0];
             LogSamples.Parsed p = LogSamples.parse(dir.resolve(file), Optional.of(LogFormat.MYSQL_SLOW));
             List<DbAccessEvent> events = p.events(DbAccessEvent.class);
-            long rows = events.stream().mapToLong(DbAccessEvent::getRowsReturned).sum();
+            long rows =
+                    events.stream().mapToLong(DbAccessEvent::getRowsReturned).sum();
             long[] expectedDiff = DIFFERENCES.get(file);
             if (expectedDiff != null) {
-                soft.assertThat(new long[] {events.size(), p.rejects().size()}).as(file).containsExactly(expectedDiff);
+                soft.assertThat(new long[] {events.size(), p.rejects().size()})
+                        .as(file)
+                        .containsExactly(expectedDiff);
                 continue;
             }
             soft.assertThat(p.rejects()).as(file + " rejects").isEmpty();
@@ -59,7 +61,8 @@ class PtQueryDigestAgreementTest {
     }
 
     private static List<String[]> table() throws IOException {
-        try (InputStream in = PtQueryDigestAgreementTest.class.getResourceAsStream("/ingest/pt-query-digest-mysql-slow.tsv")) {
+        try (InputStream in =
+                PtQueryDigestAgreementTest.class.getResourceAsStream("/ingest/pt-query-digest-mysql-slow.tsv")) {
             assertThat(in).as("pt-query-digest table on the test classpath").isNotNull();
             List<String[]> rows = new ArrayList<>();
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {

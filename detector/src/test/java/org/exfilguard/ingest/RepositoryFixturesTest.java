@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.exfilguard.detect.EventValidator;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
@@ -102,9 +101,12 @@ class RepositoryFixturesTest {
         assertThat(parsed.keySet()).containsExactlyInAnyOrderElementsOf(LAYOUTS);
         assertThat(parsed.keySet().stream().map(f -> f.substring(0, f.indexOf('/'))))
                 .containsAll(FORMAT_BY_FOLDER.keySet());
-        assertThat(parsed.values().stream().mapToLong(p -> p.stats().events()).sum()).isGreaterThan(40);
+        assertThat(parsed.values().stream().mapToLong(p -> p.stats().events()).sum())
+                .isGreaterThan(40);
         for (var e : parsed.entrySet()) {
-            assertThat(e.getValue().stats().events()).as("events of " + e.getKey()).isPositive();
+            assertThat(e.getValue().stats().events())
+                    .as("events of " + e.getKey())
+                    .isPositive();
         }
     }
 
@@ -115,11 +117,17 @@ class RepositoryFixturesTest {
         for (var f : parsed.entrySet()) {
             for (DbAccessEvent e : f.getValue().events(DbAccessEvent.class)) {
                 assertThat(validator.check(e, now)).as(f.getKey() + " " + e).isEmpty();
-                assertThat(e.getSourceFormat()).as(f.getKey()).isEqualTo(FORMAT_BY_FOLDER.get(f.getKey().split("/")[0]).id());
+                assertThat(e.getSourceFormat())
+                        .as(f.getKey())
+                        .isEqualTo(
+                                FORMAT_BY_FOLDER.get(f.getKey().split("/")[0]).id());
             }
             for (EgressEvent e : f.getValue().events(EgressEvent.class)) {
                 assertThat(validator.check(e, now)).as(f.getKey() + " " + e).isEmpty();
-                assertThat(e.getSourceFormat()).as(f.getKey()).isEqualTo(FORMAT_BY_FOLDER.get(f.getKey().split("/")[0]).id());
+                assertThat(e.getSourceFormat())
+                        .as(f.getKey())
+                        .isEqualTo(
+                                FORMAT_BY_FOLDER.get(f.getKey().split("/")[0]).id());
             }
         }
     }
@@ -200,7 +208,8 @@ class RepositoryFixturesTest {
         try (InputStream in = Files.newInputStream(gz)) {
             assertThat(in.readNBytes(2)).containsExactly(0x1f, 0x8b); // really gzip, not text named .gz
         }
-        DbAccessEvent e = events("mysql-slow/percona80-rotated.log.gz", DbAccessEvent.class).get(0);
+        DbAccessEvent e = events("mysql-slow/percona80-rotated.log.gz", DbAccessEvent.class)
+                .get(0);
         assertThat(e.getBytesReturned()).isEqualTo(7801); // Percona 8.0: Bytes_sent on the Query_time line
         assertThat(e.getRowsReturned()).isEqualTo(60);
         assertThat(e.getTables()).containsExactly("coop.orders");
@@ -212,14 +221,18 @@ class RepositoryFixturesTest {
         List<DbAccessEvent> events = events("pgaudit/default-prefix-interleaved.log", DbAccessEvent.class);
         assertThat(events).hasSize(4);
         // Session 31044's two SESSION lines (one per relation) around session 31057's INSERT: one event.
-        assertThat(events).filteredOn(e -> "31044".equals(e.getSessionId()) && e.getOperation() == Operation.SELECT)
-                .singleElement().satisfies(e -> {
+        assertThat(events)
+                .filteredOn(e -> "31044".equals(e.getSessionId()) && e.getOperation() == Operation.SELECT)
+                .singleElement()
+                .satisfies(e -> {
                     assertThat(e.getTables()).containsExactlyInAnyOrder("coop.members", "coop.member_cards");
                     assertThat(e.getEventTime()).isEqualTo(Instant.parse("2026-03-03T08:15:03.201Z"));
                     assertThat(e.getAccount()).isEqualTo(DbEventFactory.UNKNOWN_ACCOUNT); // '%m [%p] ' names no user
                 });
-        assertThat(events).filteredOn(e -> "31057".equals(e.getSessionId()))
-                .extracting(DbAccessEvent::getOperation).containsExactly(Operation.DML, Operation.SELECT);
+        assertThat(events)
+                .filteredOn(e -> "31057".equals(e.getSessionId()))
+                .extracting(DbAccessEvent::getOperation)
+                .containsExactly(Operation.DML, Operation.SELECT);
     }
 
     @Test
@@ -252,12 +265,17 @@ class RepositoryFixturesTest {
     void pgauditLogRowsCountsRowsOnceForSessionAndObjectLines() {
         List<DbAccessEvent> events = events("pgaudit/log-rows.log", DbAccessEvent.class);
         assertThat(events).hasSize(4);
-        assertThat(events).filteredOn(e -> e.getTables().contains("coop.member_cards")).singleElement().satisfies(e -> {
-            assertThat(e.getRowsReturned()).isEqualTo(184220);
-            assertThat(e.getAccount()).isEqualTo("svc_export");
-            assertThat(e.getClientIp()).isEqualTo("10.20.7.51");
-        });
-        assertThat(events).filteredOn(e -> e.getOperation() == Operation.COPY_OUT).singleElement()
+        assertThat(events)
+                .filteredOn(e -> e.getTables().contains("coop.member_cards"))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.getRowsReturned()).isEqualTo(184220);
+                    assertThat(e.getAccount()).isEqualTo("svc_export");
+                    assertThat(e.getClientIp()).isEqualTo("10.20.7.51");
+                });
+        assertThat(events)
+                .filteredOn(e -> e.getOperation() == Operation.COPY_OUT)
+                .singleElement()
                 .satisfies(e -> assertThat(e.getRowsReturned()).isEqualTo(96311));
         assertThat(events.get(3).getRowsReturned()).isEqualTo(37); // rows a DELETE affected
     }
@@ -363,7 +381,9 @@ class RepositoryFixturesTest {
         LogSamples.Parsed v2 = parsed.get("vpc-flow/v2-default-cloudwatch.log");
         List<EgressEvent> flows = v2.events(EgressEvent.class);
         assertThat(flows).hasSize(3); // 5 records: REJECT and NODATA skipped
-        assertThat(v2.results()).filteredOn(r -> r instanceof ParseResult.Skipped s && s.what().contains("REJECT")).hasSize(1);
+        assertThat(v2.results())
+                .filteredOn(r -> r instanceof ParseResult.Skipped s && s.what().contains("REJECT"))
+                .hasSize(1);
         assertThat(flows).noneMatch(e -> e.getSrcIp().equals("198.51.100.66"));
         EgressEvent out = flows.get(0);
         assertThat(out.getSrcIp()).isEqualTo("10.20.7.44");
@@ -377,7 +397,9 @@ class RepositoryFixturesTest {
         LogSamples.Parsed custom = parsed.get("vpc-flow/custom-v5-s3-header.log");
         List<EgressEvent> nat = custom.events(EgressEvent.class);
         assertThat(nat).hasSize(3); // the REJECT record is skipped
-        assertThat(custom.results()).filteredOn(r -> r instanceof ParseResult.Skipped s && s.what().contains("REJECT")).hasSize(1);
+        assertThat(custom.results())
+                .filteredOn(r -> r instanceof ParseResult.Skipped s && s.what().contains("REJECT"))
+                .hasSize(1);
         // Behind the NAT gateway pkt-srcaddr/pkt-dstaddr name the real endpoints, whatever the column order.
         assertThat(nat.get(0).getSrcIp()).isEqualTo("10.20.7.51");
         assertThat(nat.get(0).getDstIp()).isEqualTo("203.0.113.150");

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.schema.Operation;
@@ -22,15 +21,16 @@ import org.junit.jupiter.api.Test;
 class SampleFilesTest {
 
     private static final List<LogSamples.Expected> MALFORMED_IN_FILE = List.of(
-            new LogSamples.Expected("mysql-slow/slow015.txt", 2, "malformed User@Host"),     // '# User@Host: truncated'
-            new LogSamples.Expected("mysql-slow/slow017.txt", 2, "malformed Query_time"),    // 18446744073708.796870.000036
-            new LogSamples.Expected("mysql-slow/slow022.txt", 1, "malformed # Time"),        // '# Time: margdl 11:48:27'
+            new LogSamples.Expected("mysql-slow/slow015.txt", 2, "malformed User@Host"), // '# User@Host: truncated'
+            new LogSamples.Expected(
+                    "mysql-slow/slow017.txt", 2, "malformed Query_time"), // 18446744073708.796870.000036
+            new LogSamples.Expected("mysql-slow/slow022.txt", 1, "malformed # Time"), // '# Time: margdl 11:48:27'
             new LogSamples.Expected("mysql-slow/slow022.txt", 8, "malformed # Time"),
             new LogSamples.Expected("mysql-slow/slow022.txt", 15, "malformed # Time"),
             new LogSamples.Expected("mysql-slow/slow022.txt", 23, "malformed # Time"),
             new LogSamples.Expected("mysql-slow/slow022.txt", 30, "malformed # Time"),
             new LogSamples.Expected("mysql-slow/slow022.txt", 38, "malformed # Time"),
-            new LogSamples.Expected("mysql-slow/slow041.txt", 1, "truncated entry"),         // admin command without header
+            new LogSamples.Expected("mysql-slow/slow041.txt", 1, "truncated entry"), // admin command without header
             // The syslog message ends inside a quoted STATEMENT: the record was cut by the shipper.
             new LogSamples.Expected("postgres-syslog/ibmcloud-pgaudit.txt", 1, "unterminated quoted field"),
             new LogSamples.Expected("postgres-syslog/ibmcloud-pgaudit.txt", 4, "unterminated quoted field"));
@@ -63,7 +63,9 @@ class SampleFilesTest {
 
     @Test
     void percona060GivesBytesSent() {
-        DbAccessEvent e = LogSamples.parse(SharedSamples.file("mysql-slow/slow060.txt")).events(DbAccessEvent.class).get(0);
+        DbAccessEvent e = LogSamples.parse(SharedSamples.file("mysql-slow/slow060.txt"))
+                .events(DbAccessEvent.class)
+                .get(0);
         assertThat(e.getBytesReturned()).isEqualTo(64);
         assertThat(e.getRowsReturned()).isEqualTo(1);
     }
@@ -86,7 +88,8 @@ class SampleFilesTest {
             assertThat(e.getTables()).containsExactlyInAnyOrder("public.test3", "public.test2");
         });
         assertThat(events).allSatisfy(e -> assertThat(e.getSourceFormat()).isEqualTo("pgaudit"));
-        assertThat(events.stream().mapToLong(DbAccessEvent::getRowsReturned).sum()).isPositive();
+        assertThat(events.stream().mapToLong(DbAccessEvent::getRowsReturned).sum())
+                .isPositive();
     }
 
     @Test
@@ -141,7 +144,8 @@ class SampleFilesTest {
         assertThat(first.getBytesOut()).isEqualTo(656);
         assertThat(first.getBytesIn()).isEqualTo(268);
         assertThat(first.getProtocol()).isEqualTo("ssl");
-        assertThat(first.getEventTime()).isEqualTo(java.time.Instant.parse("2020-05-01T07:21:25.417Z")); // timestamp-millis
+        assertThat(first.getEventTime())
+                .isEqualTo(java.time.Instant.parse("2020-05-01T07:21:25.417Z")); // timestamp-millis
     }
 
     @Test

@@ -15,8 +15,7 @@ import java.util.stream.Stream;
  */
 final class SharedSamples {
 
-    private SharedSamples() {
-    }
+    private SharedSamples() {}
 
     /** The samples directory; the calling test is skipped when it is absent. */
     static Path dir() {

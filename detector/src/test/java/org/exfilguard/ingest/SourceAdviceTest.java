@@ -12,8 +12,10 @@ class SourceAdviceTest {
 
     /** pgaudit lines as pgaudit.log_rows = off writes them: no ROWS field (the default prefix, %u@%d present). */
     private static String pgauditWithoutRows(int i) {
-        return "2026-03-02 10:00:" + String.format("%02d", i % 60) + ".123 UTC [" + (5000 + i) + "] alice@coop LOG:  AUDIT: "
-                + "SESSION," + (i + 1) + ",1,READ,SELECT,TABLE,coop.members,\"SELECT * FROM coop.members WHERE id > " + i
+        return "2026-03-02 10:00:" + String.format("%02d", i % 60) + ".123 UTC [" + (5000 + i)
+                + "] alice@coop LOG:  AUDIT: "
+                + "SESSION," + (i + 1) + ",1,READ,SELECT,TABLE,coop.members,\"SELECT * FROM coop.members WHERE id > "
+                + i
                 + "\",<not logged>";
     }
 
@@ -27,7 +29,10 @@ class SourceAdviceTest {
         }
         results.forEach(stats::record);
         assertThat(stats.events()).isGreaterThanOrEqualTo(SourceAdvice.SAMPLE);
-        assertThat(stats.advice()).singleElement().asString().startsWith("pgaudit: none of the first 200 reads carried a row count")
+        assertThat(stats.advice())
+                .singleElement()
+                .asString()
+                .startsWith("pgaudit: none of the first 200 reads carried a row count")
                 .contains("pgaudit.log_rows = on");
         assertThat(stats.summary()).contains("warning: pgaudit: none of the first 200 reads");
     }
@@ -36,7 +41,8 @@ class SourceAdviceTest {
     void readsWithRowCountsOrNamedAccountsGetNoAdvice() {
         SourceAdvice advice = new SourceAdvice();
         for (int i = 0; i < 500; i++) {
-            assertThat(advice.observe(event("alice", i % 7 == 0 ? 5 : 0, "pgaudit"))).isEmpty();
+            assertThat(advice.observe(event("alice", i % 7 == 0 ? 5 : 0, "pgaudit")))
+                    .isEmpty();
         }
         assertThat(advice.given()).isEmpty();
     }
@@ -61,8 +67,13 @@ class SourceAdviceTest {
     }
 
     private static DbAccessEvent event(String account, long rows, String format) {
-        return withFormat(org.exfilguard.testkit.TestEvents.dbRead().account(account).rows(rows)
-                .at(Instant.parse("2026-03-02T10:00:00Z")).build(), format);
+        return withFormat(
+                org.exfilguard.testkit.TestEvents.dbRead()
+                        .account(account)
+                        .rows(rows)
+                        .at(Instant.parse("2026-03-02T10:00:00Z"))
+                        .build(),
+                format);
     }
 
     private static DbAccessEvent withFormat(DbAccessEvent e, String format) {

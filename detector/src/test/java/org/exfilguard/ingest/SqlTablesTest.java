@@ -3,7 +3,6 @@ package org.exfilguard.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
 import org.exfilguard.schema.Operation;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +12,8 @@ class SqlTablesTest {
 
     @Test
     void simpleSelectTakesTheFastPathAndQualifiesWithCurrentDatabase() {
-        SqlTables.Extraction x = tables.extract("SELECT m.* FROM Members m JOIN `coop`.`cards` c ON c.member_id = m.id WHERE m.id = 5", "coop");
+        SqlTables.Extraction x = tables.extract(
+                "SELECT m.* FROM Members m JOIN `coop`.`cards` c ON c.member_id = m.id WHERE m.id = 5", "coop");
         assertThat(x.method()).isEqualTo(SqlTables.Method.FAST_PATH);
         assertThat(x.operation()).isEqualTo(Operation.SELECT);
         assertThat(x.tables()).containsExactly("coop.members", "coop.cards");
@@ -27,7 +27,8 @@ class SqlTablesTest {
     @Test
     void subqueriesAndJoinsGoThroughTheParser() {
         SqlTables.Extraction x = tables.extract(
-                "SELECT a.id FROM a LEFT JOIN (SELECT id FROM b WHERE b.x IN (SELECT x FROM c)) s ON s.id = a.id", "db");
+                "SELECT a.id FROM a LEFT JOIN (SELECT id FROM b WHERE b.x IN (SELECT x FROM c)) s ON s.id = a.id",
+                "db");
         assertThat(x.method()).isEqualTo(SqlTables.Method.PARSER);
         assertThat(x.tables()).containsExactlyInAnyOrder("db.a", "db.b", "db.c");
     }
@@ -35,7 +36,8 @@ class SqlTablesTest {
     @Test
     void cteNamesAreNotTables() {
         SqlTables.Extraction x = tables.extract(
-                "WITH recent AS (SELECT * FROM coop.members WHERE joined > '2025-01-01') SELECT r.email FROM recent r", "coop");
+                "WITH recent AS (SELECT * FROM coop.members WHERE joined > '2025-01-01') SELECT r.email FROM recent r",
+                "coop");
         assertThat(x.operation()).isEqualTo(Operation.SELECT);
         assertThat(x.tables()).containsExactly("coop.members");
     }
@@ -50,11 +52,14 @@ class SqlTablesTest {
     @Test
     void copyToIsCopyOut() {
         assertThat(tables.extract("COPY public.members TO STDOUT WITH CSV", null))
-                .isEqualTo(new SqlTables.Extraction(Operation.COPY_OUT, java.util.List.of("public.members"), SqlTables.Method.FAST_PATH));
-        SqlTables.Extraction q = tables.extract("COPY (SELECT email FROM members WHERE id > 5) TO '/tmp/m.csv'", "public");
+                .isEqualTo(new SqlTables.Extraction(
+                        Operation.COPY_OUT, java.util.List.of("public.members"), SqlTables.Method.FAST_PATH));
+        SqlTables.Extraction q =
+                tables.extract("COPY (SELECT email FROM members WHERE id > 5) TO '/tmp/m.csv'", "public");
         assertThat(q.operation()).isEqualTo(Operation.COPY_OUT);
         assertThat(q.tables()).containsExactly("public.members");
-        assertThat(tables.extract("COPY members FROM STDIN", "public").operation()).isEqualTo(Operation.DML);
+        assertThat(tables.extract("COPY members FROM STDIN", "public").operation())
+                .isEqualTo(Operation.DML);
     }
 
     @Test
@@ -76,10 +81,14 @@ class SqlTablesTest {
 
     @Test
     void classifiesDmlDdlAndOther() {
-        assertThat(tables.extract("UPDATE t SET a = 1 WHERE id IN (SELECT id FROM s)", "d").tables()).containsExactly("d.s");
+        assertThat(tables.extract("UPDATE t SET a = 1 WHERE id IN (SELECT id FROM s)", "d")
+                        .tables())
+                .containsExactly("d.s");
         assertThat(tables.extract("DROP TABLE t", "d").operation()).isEqualTo(Operation.DDL);
-        assertThat(tables.extract("CREATE TABLE t2 AS SELECT * FROM t", "d").tables()).contains("d.t");
-        assertThat(tables.extract("SET NAMES utf8", "d")).isEqualTo(new SqlTables.Extraction(Operation.OTHER, java.util.List.of(), SqlTables.Method.NONE));
+        assertThat(tables.extract("CREATE TABLE t2 AS SELECT * FROM t", "d").tables())
+                .contains("d.t");
+        assertThat(tables.extract("SET NAMES utf8", "d"))
+                .isEqualTo(new SqlTables.Extraction(Operation.OTHER, java.util.List.of(), SqlTables.Method.NONE));
         assertThat(tables.extract("SHOW INDEX FROM t", "d").operation()).isEqualTo(Operation.OTHER);
     }
 
@@ -100,8 +109,10 @@ class SqlTablesTest {
 
     @Test
     void cacheDistinguishesCurrentDatabase() {
-        assertThat(tables.extract("select * from t where a = 1", "one").tables()).containsExactly("one.t");
-        assertThat(tables.extract("select * from t where a = 2", "two").tables()).containsExactly("two.t");
+        assertThat(tables.extract("select * from t where a = 1", "one").tables())
+                .containsExactly("one.t");
+        assertThat(tables.extract("select * from t where a = 2", "two").tables())
+                .containsExactly("two.t");
     }
 
     @Test
@@ -141,47 +152,66 @@ class SqlTablesTest {
 
     @Test
     void spacesAndCommentsAroundTheDotStillNameTheTable() {
-        for (String sql : List.of("SELECT * FROM coop . members", "SELECT * FROM coop/* x */./* y */members WHERE id = 1",
-                "SELECT * FROM `coop` . `members`", "SELECT * FROM coop .members m JOIN coop. cards c ON c.mid = m.id")) {
-            assertThat(tables.extract(sql, "other", SqlDialect.MYSQL).tables()).as(sql).startsWith("coop.members");
+        for (String sql : List.of(
+                "SELECT * FROM coop . members",
+                "SELECT * FROM coop/* x */./* y */members WHERE id = 1",
+                "SELECT * FROM `coop` . `members`",
+                "SELECT * FROM coop .members m JOIN coop. cards c ON c.mid = m.id")) {
+            assertThat(tables.extract(sql, "other", SqlDialect.MYSQL).tables())
+                    .as(sql)
+                    .startsWith("coop.members");
         }
     }
 
     @Test
     void versionedCommentsAreReadAsCode() {
-        assertThat(tables.extract("SELECT * FROM /*!50000 coop.members */", null, SqlDialect.MYSQL).tables())
+        assertThat(tables.extract("SELECT * FROM /*!50000 coop.members */", null, SqlDialect.MYSQL)
+                        .tables())
                 .containsExactly("coop.members");
         // A subquery takes the statement past the fast path to JSqlParser, which would skip the comment.
         SqlTables.Extraction x = tables.extract(
-                "SELECT * FROM /*!50000 coop.members */ WHERE id IN (SELECT mid FROM /*!32312 coop.cards */)", null, SqlDialect.MYSQL);
+                "SELECT * FROM /*!50000 coop.members */ WHERE id IN (SELECT mid FROM /*!32312 coop.cards */)",
+                null,
+                SqlDialect.MYSQL);
         assertThat(x.tables()).containsExactlyInAnyOrder("coop.members", "coop.cards");
     }
 
     @Test
     void handlerReadIsARead() {
         assertThat(tables.extract("HANDLER coop.members READ FIRST", null, SqlDialect.MYSQL))
-                .isEqualTo(new SqlTables.Extraction(Operation.SELECT, List.of("coop.members"), SqlTables.Method.FAST_PATH));
-        assertThat(tables.extract("HANDLER members READ `PRIMARY` NEXT LIMIT 1000", "coop", SqlDialect.MYSQL).tables())
+                .isEqualTo(new SqlTables.Extraction(
+                        Operation.SELECT, List.of("coop.members"), SqlTables.Method.FAST_PATH));
+        assertThat(tables.extract("HANDLER members READ `PRIMARY` NEXT LIMIT 1000", "coop", SqlDialect.MYSQL)
+                        .tables())
                 .containsExactly("coop.members");
-        assertThat(tables.extract("HANDLER coop.members OPEN", null, SqlDialect.MYSQL).operation()).isEqualTo(Operation.OTHER);
+        assertThat(tables.extract("HANDLER coop.members OPEN", null, SqlDialect.MYSQL)
+                        .operation())
+                .isEqualTo(Operation.OTHER);
     }
 
     @Test
     void callAndExecuteHaveUndeterminedTables() {
-        for (String sql : List.of("CALL coop.export_members(5)", "EXECUTE dump_stmt", "DO $$ BEGIN PERFORM 1; END $$",
+        for (String sql : List.of(
+                "CALL coop.export_members(5)",
+                "EXECUTE dump_stmt",
+                "DO $$ BEGIN PERFORM 1; END $$",
                 "PREPARE s FROM 'SELECT * FROM coop.members'")) {
             SqlTables.Extraction x = tables.extract(sql, "coop");
             assertThat(x.undetermined()).as(sql).isTrue();
             assertThat(x.tables()).as(sql).isEmpty();
         }
         assertThat(tables.extract("SELECT 1", "coop").undetermined()).isFalse();
-        assertThat(tables.extract("SELECT * FROM coop.members", "coop").undetermined()).isFalse();
+        assertThat(tables.extract("SELECT * FROM coop.members", "coop").undetermined())
+                .isFalse();
     }
 
     @Test
     void aNulInsideANameDoesNotCutIt() {
-        assertThat(tables.extract("SELECT * FROM coop.mem\u0000bers", null, SqlDialect.MYSQL).tables()).containsExactly("coop.members");
-        assertThat(tables.extract("SELECT * FROM coop.mem\u0000bers WHERE id IN (SELECT 1)", null, SqlDialect.POSTGRES).tables())
+        assertThat(tables.extract("SELECT * FROM coop.mem\u0000bers", null, SqlDialect.MYSQL)
+                        .tables())
+                .containsExactly("coop.members");
+        assertThat(tables.extract("SELECT * FROM coop.mem\u0000bers WHERE id IN (SELECT 1)", null, SqlDialect.POSTGRES)
+                        .tables())
                 .containsExactly("coop.members");
     }
 }

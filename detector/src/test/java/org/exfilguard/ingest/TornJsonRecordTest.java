@@ -3,7 +3,6 @@ package org.exfilguard.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
 import org.exfilguard.schema.DbAccessEvent;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +17,8 @@ class TornJsonRecordTest {
     }
 
     private static String auditRecord(int i) {
-        return "{ \"timestamp\": \"2024-03-05 10:15:30\", \"id\": " + i + ", \"class\": \"table_access\", \"event\": \"read\", "
+        return "{ \"timestamp\": \"2024-03-05 10:15:30\", \"id\": " + i
+                + ", \"class\": \"table_access\", \"event\": \"read\", "
                 + "\"connection_id\": " + i + ", \"account\": { \"user\": \"app" + i + "\", \"host\": \"web1\" }, "
                 + "\"login\": { \"user\": \"app\", \"ip\": \"10.0.0.7\" }, \"table_access_data\": { \"db\": \"coop\", "
                 + "\"table\": \"members\", \"query\": \"select * from members\", \"sql_command\": \"select\" } }";
@@ -41,7 +41,10 @@ class TornJsonRecordTest {
     }
 
     private static List<ParseResult.Reject> rejects(List<ParseResult> rs) {
-        return rs.stream().filter(r -> r instanceof ParseResult.Reject).map(r -> (ParseResult.Reject) r).toList();
+        return rs.stream()
+                .filter(r -> r instanceof ParseResult.Reject)
+                .map(r -> (ParseResult.Reject) r)
+                .toList();
     }
 
     @Test
@@ -68,12 +71,15 @@ class TornJsonRecordTest {
         StringBuilder in = new StringBuilder();
         for (int i = 0; i < 50; i++) {
             String line = dasLine(i, 1);
-            in.append(i % 5 == 0 ? line.substring(0, line.length() - 1 - i % 3) : line).append('\n');
+            in.append(i % 5 == 0 ? line.substring(0, line.length() - 1 - i % 3) : line)
+                    .append('\n');
         }
         List<ParseResult> rs = new java.util.ArrayList<>();
         ParseStats stats = parse(LogFormat.AURORA_DAS, in.toString(), rs);
         assertThat(stats.events()).isEqualTo(40);
-        assertThat(rejects(rs)).hasSize(10).extracting(ParseResult.Reject::line)
+        assertThat(rejects(rs))
+                .hasSize(10)
+                .extracting(ParseResult.Reject::line)
                 .containsExactly(1L, 6L, 11L, 16L, 21L, 26L, 31L, 36L, 41L, 46L);
     }
 
@@ -91,14 +97,19 @@ class TornJsonRecordTest {
                 }
                 """;
         String torn = pretty.formatted("cut", 1);
-        torn = torn.substring(0, torn.indexOf("    }"));  // cut inside the event, after a complete value
+        torn = torn.substring(0, torn.indexOf("    }")); // cut inside the event, after a complete value
         String in = torn + pretty.formatted("next", 900_000) + pretty.formatted("last", 1);
         List<ParseResult> rs = new java.util.ArrayList<>();
         ParseStats stats = parse(LogFormat.AURORA_DAS, in, rs);
-        assertThat(rs.stream().filter(r -> r instanceof ParseResult.Event)
-                .map(r -> ((DbAccessEvent) ((ParseResult.Event) r).record()).getAccount())).containsExactly("next", "last");
+        assertThat(rs.stream()
+                        .filter(r -> r instanceof ParseResult.Event)
+                        .map(r -> ((DbAccessEvent) ((ParseResult.Event) r).record()).getAccount()))
+                .containsExactly("next", "last");
         assertThat(stats.rowsReturned()).isEqualTo(900_001);
-        assertThat(rejects(rs)).singleElement().extracting(ParseResult.Reject::line).isEqualTo(1L);
+        assertThat(rejects(rs))
+                .singleElement()
+                .extracting(ParseResult.Reject::line)
+                .isEqualTo(1L);
     }
 
     @Test

@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-
 import org.exfilguard.schema.DbAccessEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,11 +30,17 @@ class UnreadableAndPipedInputTest {
     Path dir;
 
     private static List<DbAccessEvent> events(List<ParseResult> rs) {
-        return rs.stream().filter(r -> r instanceof ParseResult.Event).map(r -> (DbAccessEvent) ((ParseResult.Event) r).record()).toList();
+        return rs.stream()
+                .filter(r -> r instanceof ParseResult.Event)
+                .map(r -> (DbAccessEvent) ((ParseResult.Event) r).record())
+                .toList();
     }
 
     private static List<ParseResult.Reject> rejects(List<ParseResult> rs) {
-        return rs.stream().filter(r -> r instanceof ParseResult.Reject).map(r -> (ParseResult.Reject) r).toList();
+        return rs.stream()
+                .filter(r -> r instanceof ParseResult.Reject)
+                .map(r -> (ParseResult.Reject) r)
+                .toList();
     }
 
     @Test
@@ -58,8 +63,8 @@ class UnreadableAndPipedInputTest {
         writeInto(fifo, slowLog(2_000, "app").getBytes(StandardCharsets.UTF_8));
         List<ParseResult.Reject> rejects = new ArrayList<>();
         long n = 0;
-        try (MergedLogs logs = new MergedLogs(List.of(new MergedLogs.Input(fifo, Optional.empty())),
-                ParserOptions.defaults(), 100, rejects::add)) {
+        try (MergedLogs logs = new MergedLogs(
+                List.of(new MergedLogs.Input(fifo, Optional.empty())), ParserOptions.defaults(), 100, rejects::add)) {
             while (logs.next() != null) {
                 n++;
             }
@@ -87,7 +92,8 @@ class UnreadableAndPipedInputTest {
         assertThat(opened.format()).contains(LogFormat.MYSQL_SLOW);
         List<ParseResult> rs = new ArrayList<>();
         try (var reader = opened.reader()) {
-            new LogFileParser().parse(reader, LogFormat.MYSQL_SLOW.newParser("pipe", ParserOptions.defaults()), rs::add);
+            new LogFileParser()
+                    .parse(reader, LogFormat.MYSQL_SLOW.newParser("pipe", ParserOptions.defaults()), rs::add);
         }
         writer.join();
         List<DbAccessEvent> ev = events(rs);
@@ -107,8 +113,10 @@ class UnreadableAndPipedInputTest {
         List<ParseResult> rs = new ArrayList<>();
         ParseStats stats = new LogFileParser().parse(List.of(cut, next), Optional.empty(), rs::add);
 
-        long first = events(rs).stream().filter(e -> e.getAccount().equals("first")).count();
-        long second = events(rs).stream().filter(e -> e.getAccount().equals("second")).count();
+        long first =
+                events(rs).stream().filter(e -> e.getAccount().equals("first")).count();
+        long second =
+                events(rs).stream().filter(e -> e.getAccount().equals("second")).count();
         assertThat(first).isBetween(1_000L, 4_999L);
         assertThat(second).isEqualTo(7);
         assertThat(rejects(rs)).hasSizeLessThanOrEqualTo(2).last().satisfies(r -> {
@@ -131,8 +139,11 @@ class UnreadableAndPipedInputTest {
         List<ParseResult.Reject> rejects = new ArrayList<>();
         long n = 0;
         List<MergedLogs.InputCounts> counts;
-        try (MergedLogs logs = new MergedLogs(List.of(new MergedLogs.Input(cut, Optional.empty()),
-                new MergedLogs.Input(next, Optional.empty())), ParserOptions.defaults(), 10, rejects::add)) {
+        try (MergedLogs logs = new MergedLogs(
+                List.of(new MergedLogs.Input(cut, Optional.empty()), new MergedLogs.Input(next, Optional.empty())),
+                ParserOptions.defaults(),
+                10,
+                rejects::add)) {
             while (logs.next() != null) {
                 n++;
             }
@@ -144,7 +155,9 @@ class UnreadableAndPipedInputTest {
         assertThat(counts.get(1).events()).isEqualTo(7);
         assertThat(n).isEqualTo(counts.get(0).events() + 7);
         // The entry the truncation cut in half may be rejected as such; then the file is reported once.
-        assertThat(rejects).extracting(ParseResult.Reject::reason).last()
+        assertThat(rejects)
+                .extracting(ParseResult.Reject::reason)
+                .last()
                 .isEqualTo("cannot read: unexpected end of compressed data (truncated gzip?)");
         assertThat(rejects).hasSizeLessThanOrEqualTo(2);
     }
@@ -157,9 +170,11 @@ class UnreadableAndPipedInputTest {
         Files.writeString(good, slowLog(3, "app"));
         List<ParseResult> rs = new ArrayList<>();
         ParseStats stats = new LogFileParser().parse(List.of(sub, missing, good), Optional.empty(), rs::add);
-        assertThat(rejects(rs)).extracting(ParseResult.Reject::source, ParseResult.Reject::reason).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(sub.toString(), "cannot read: is a directory"),
-                org.assertj.core.groups.Tuple.tuple(missing.toString(), "cannot read: no such file"));
+        assertThat(rejects(rs))
+                .extracting(ParseResult.Reject::source, ParseResult.Reject::reason)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(sub.toString(), "cannot read: is a directory"),
+                        org.assertj.core.groups.Tuple.tuple(missing.toString(), "cannot read: no such file"));
         assertThat(events(rs)).hasSize(3);
         assertThat(stats.unreadableFiles()).isEqualTo(2);
         assertThat(stats.unknownFormatFiles()).isZero();
@@ -186,7 +201,8 @@ class UnreadableAndPipedInputTest {
         sum.add(stats);
         sum.add(stats);
         assertThat(sum.rowsReturned()).isEqualTo(Long.MAX_VALUE);
-        assertThat(sum.summary()).contains("rows returned: 9223372036854775807 or more", "bytes out: 9223372036854775807 or more")
+        assertThat(sum.summary())
+                .contains("rows returned: 9223372036854775807 or more", "bytes out: 9223372036854775807 or more")
                 .doesNotContain("rows returned: -", "bytes out: -");
     }
 }

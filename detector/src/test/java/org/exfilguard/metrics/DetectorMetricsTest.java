@@ -12,7 +12,10 @@ class DetectorMetricsTest {
     private final DetectorMetrics metrics = new DetectorMetrics(registry);
 
     private double cacheRequests(String result) {
-        return registry.get(DetectorMetrics.PROFILE_CACHE_REQUESTS).tag("result", result).functionCounter().count();
+        return registry.get(DetectorMetrics.PROFILE_CACHE_REQUESTS)
+                .tag("result", result)
+                .functionCounter()
+                .count();
     }
 
     @Test

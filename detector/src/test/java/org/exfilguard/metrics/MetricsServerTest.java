@@ -2,6 +2,8 @@ package org.exfilguard.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -17,9 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 class MetricsServerTest {
@@ -29,7 +28,8 @@ class MetricsServerTest {
 
     @Test
     void scrapeContainsRegisteredCounter() throws Exception {
-        registry.counter("exfilguard.events", "source", "postgres", "outcome", "parsed").increment(42);
+        registry.counter("exfilguard.events", "source", "postgres", "outcome", "parsed")
+                .increment(42);
         try (MetricsServer server = MetricsServer.builder(registry).start()) {
             HttpResponse<String> response = get(server, "/metrics", null);
 
@@ -43,7 +43,8 @@ class MetricsServerTest {
     @Test
     void healthReportsUpThenDownWithDetail() throws Exception {
         AtomicReference<HealthStatus> status = new AtomicReference<>(HealthStatus.up());
-        try (MetricsServer server = MetricsServer.builder(registry).health(status::get).start()) {
+        try (MetricsServer server =
+                MetricsServer.builder(registry).health(status::get).start()) {
             HttpResponse<String> up = get(server, "/health", null);
             status.set(HealthStatus.down("streams state ERROR: \"broker\" unreachable"));
             HttpResponse<String> down = get(server, "/health", null);
@@ -59,7 +60,10 @@ class MetricsServerTest {
     @Test
     void failingHealthCheckIsReportedDown() throws Exception {
         try (MetricsServer server = MetricsServer.builder(registry)
-                .health(() -> { throw new IllegalStateException("boom"); }).start()) {
+                .health(() -> {
+                    throw new IllegalStateException("boom");
+                })
+                .start()) {
             HttpResponse<String> response = get(server, "/health", null);
 
             assertThat(response.statusCode()).isEqualTo(503);
@@ -70,12 +74,16 @@ class MetricsServerTest {
     @Test
     void metricsRequireBearerTokenWhenConfiguredButHealthStaysOpen() throws Exception {
         registry.counter("exfilguard.alerts", "severity", "high").increment();
-        try (MetricsServer server = MetricsServer.builder(registry).bearerToken("s3cr3t-token").start()) {
+        try (MetricsServer server =
+                MetricsServer.builder(registry).bearerToken("s3cr3t-token").start()) {
             assertThat(get(server, "/metrics", null).statusCode()).isEqualTo(401);
             assertThat(get(server, "/metrics", "Bearer wrong").statusCode()).isEqualTo(401);
-            assertThat(get(server, "/metrics", "Bearer s3cr3t-token-and-more").statusCode()).isEqualTo(401);
-            assertThat(get(server, "/metrics", "Basic s3cr3t-token").statusCode()).isEqualTo(401);
-            assertThat(get(server, "/metrics", null).headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+            assertThat(get(server, "/metrics", "Bearer s3cr3t-token-and-more").statusCode())
+                    .isEqualTo(401);
+            assertThat(get(server, "/metrics", "Basic s3cr3t-token").statusCode())
+                    .isEqualTo(401);
+            assertThat(get(server, "/metrics", null).headers().firstValue("WWW-Authenticate"))
+                    .hasValue("Bearer");
 
             HttpResponse<String> authorised = get(server, "/metrics", "Bearer s3cr3t-token");
             assertThat(authorised.statusCode()).isEqualTo(200);
@@ -98,9 +106,11 @@ class MetricsServerTest {
     void rejectsNonGetMethods() throws Exception {
         try (MetricsServer server = MetricsServer.builder(registry).start()) {
             HttpRequest post = HttpRequest.newBuilder(uri(server, "/metrics"))
-                    .POST(HttpRequest.BodyPublishers.ofString("x")).build();
+                    .POST(HttpRequest.BodyPublishers.ofString("x"))
+                    .build();
 
-            assertThat(http.send(post, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
+            assertThat(http.send(post, HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .isEqualTo(405);
         }
     }
 
@@ -121,26 +131,37 @@ class MetricsServerTest {
             try {
                 for (int i = 0; i < 16; i++) {
                     Socket socket = new Socket("127.0.0.1", server.port());
-                    socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream()
+                            .write("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
                     socket.getOutputStream().flush();
                     slow.add(socket);
                 }
                 // One more header line per connection every 200 ms, never the blank line that ends the request.
-                dribble.scheduleAtFixedRate(() -> slow.forEach(socket -> {
-                    try {
-                        socket.getOutputStream().write("X-Slow: 1\r\n".getBytes(StandardCharsets.US_ASCII));
-                        socket.getOutputStream().flush();
-                    } catch (IOException closedByServer) {
-                        // a server may close a slow connection: that is a fine answer too
-                    }
-                }), 0, 200, TimeUnit.MILLISECONDS);
+                dribble.scheduleAtFixedRate(
+                        () -> slow.forEach(socket -> {
+                            try {
+                                socket.getOutputStream().write("X-Slow: 1\r\n".getBytes(StandardCharsets.US_ASCII));
+                                socket.getOutputStream().flush();
+                            } catch (IOException closedByServer) {
+                                // a server may close a slow connection: that is a fine answer too
+                            }
+                        }),
+                        0,
+                        200,
+                        TimeUnit.MILLISECONDS);
                 Thread.sleep(500);
 
-                HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+                HttpClient client = HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build();
                 for (String path : List.of("/health", "/metrics", "/health")) {
                     long started = System.nanoTime();
-                    HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri(server, path))
-                            .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> response = client.send(
+                            HttpRequest.newBuilder(uri(server, path))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
                     assertThat(response.statusCode()).isEqualTo(200);
                     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
                 }
@@ -156,7 +177,8 @@ class MetricsServerTest {
     @Test
     void builderNeverShowsToken() {
         assertThat(MetricsServer.builder(registry).bearerToken("s3cr3t-token").toString())
-                .doesNotContain("s3cr3t-token").contains("<set>");
+                .doesNotContain("s3cr3t-token")
+                .contains("<set>");
     }
 
     private HttpResponse<String> get(MetricsServer server, String path, String authorization) throws Exception {

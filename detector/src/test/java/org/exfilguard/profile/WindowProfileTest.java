@@ -20,7 +20,8 @@ class WindowProfileTest {
 
         assertThat(w.sumRows()).isEqualTo(Long.MAX_VALUE);
         assertThat(w.sumBytes()).isEqualTo(Long.MAX_VALUE);
-        assertThat(w.rowsAt(Math.floorMod(T0.toEpochMilli() / HOUR.subBucketMillis(), 12))).isEqualTo(Long.MAX_VALUE);
+        assertThat(w.rowsAt(Math.floorMod(T0.toEpochMilli() / HOUR.subBucketMillis(), 12)))
+                .isEqualTo(Long.MAX_VALUE);
     }
 
     @Test
@@ -41,11 +42,14 @@ class WindowProfileTest {
         long[] rows = new long[12];
         long[] bytes = new long[12];
         java.util.Arrays.fill(rows, Long.MAX_VALUE / 2);
-        WindowProfile w = new WindowProfile(HOUR, rows, bytes, T0.toEpochMilli() / HOUR.subBucketMillis(), 0, 0, true,
-                new double[7], 0, List.of());
+        WindowProfile w = new WindowProfile(
+                HOUR, rows, bytes, T0.toEpochMilli() / HOUR.subBucketMillis(), 0, 0, true, new double[7], 0, List.of());
 
         assertThat(w.sumRows()).isEqualTo(Long.MAX_VALUE);
-        assertThat(java.util.Arrays.stream(w.rollDays(T0.plus(Duration.ofDays(1)), 7)).min().orElse(0)).isNotNegative();
+        assertThat(java.util.Arrays.stream(w.rollDays(T0.plus(Duration.ofDays(1)), 7))
+                        .min()
+                        .orElse(0))
+                .isNotNegative();
     }
 
     @Test

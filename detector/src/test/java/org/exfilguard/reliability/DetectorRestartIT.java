@@ -17,10 +17,10 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.exfilguard.cli.RunCommand;
+import org.exfilguard.embedded.BrokerProcess;
 import org.exfilguard.schema.AlertStatus;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
-import org.exfilguard.embedded.BrokerProcess;
 import org.exfilguard.serde.EmbeddedSchemaRegistry;
 import org.exfilguard.serde.RestSchemaRegistryClient;
 import org.exfilguard.sim.Population;
@@ -69,7 +69,8 @@ class DetectorRestartIT {
      * The demo's fortnight (analysts, a service account, a nightly backup, one smash-and-grab on the last day)
      * with a quieter service account: about a third of the events, the same story.
      */
-    static final SimulationSpec WORKLOAD = SimulationSpec.demo().withPopulation(new Population(21, 1, 1, 1, 1, 0, 200, 0.0));
+    static final SimulationSpec WORKLOAD =
+            SimulationSpec.demo().withPopulation(new Population(21, 1, 1, 1, 1, 0, 200, 0.0));
 
     @TempDir
     static Path work;
@@ -86,22 +87,29 @@ class DetectorRestartIT {
         Instant began = Instant.now();
         broker = BrokerProcess.start(work.resolve("broker"), work.resolve("logs"), "512m", Duration.ofSeconds(90));
         registry = EmbeddedSchemaRegistry.start();
-        kafka = new KafkaWorkload(broker.bootstrapServers(), new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url())));
+        kafka = new KafkaWorkload(
+                broker.bootstrapServers(), new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url())));
         kafka.createTopics(PARTITIONS, INPUT);
         kafka.createTopics(1, "exfil-dlq", "alerts-reference", "alerts-crash", "alerts-outage");
         List<DbAccessEvent> workload = new ArrayList<>();
-        new WorkloadSimulator(WORKLOAD).forEach(workload::add, egress -> { });
+        new WorkloadSimulator(WORKLOAD).forEach(workload::add, egress -> {});
         events = kafka.produce(INPUT, workload);
 
         JavaProcess uninterrupted = detector("reference", Map.of());
         awaitCommitted(uninterrupted, "reference", events);
         uninterrupted.stop(Duration.ofSeconds(30));
         reference = kafka.readAlerts("alerts-reference", Duration.ofSeconds(60));
-        System.out.printf("uninterrupted run: %,d events, %d alerts, %d s including broker start%n",
+        System.out.printf(
+                "uninterrupted run: %,d events, %d alerts, %d s including broker start%n",
                 events, reference.size(), Duration.between(began, Instant.now()).toSeconds());
-        assertThat(reference).as("the workload's extraction raises alerts").isNotEmpty()
-                .anyMatch(a -> a.getStatus() == AlertStatus.OPENED && a.getAccount().equals(SimulationSpec.DEMO_CULPRIT));
-        assertThat(duplicates(reference)).as("an uninterrupted run repeats no alert id").isEmpty();
+        assertThat(reference)
+                .as("the workload's extraction raises alerts")
+                .isNotEmpty()
+                .anyMatch(a ->
+                        a.getStatus() == AlertStatus.OPENED && a.getAccount().equals(SimulationSpec.DEMO_CULPRIT));
+        assertThat(duplicates(reference))
+                .as("an uninterrupted run repeats no alert id")
+                .isEmpty();
     }
 
     @AfterAll
@@ -134,14 +142,20 @@ class DetectorRestartIT {
 
         List<ExfiltrationAlert> alerts = kafka.readAlerts("alerts-crash", Duration.ofSeconds(60));
         Comparison comparison = compare(alerts);
-        System.out.printf("crash-restart: %d kills, %d alerts, %s (%d lost, %d duplicated) in %d s%n",
-                kills, alerts.size(), comparison.identical() ? "identical to uninterrupted run" : "DIFFERENT from uninterrupted run",
-                comparison.lost().size(), comparison.duplicated().size(), Duration.between(began, Instant.now()).toSeconds());
+        System.out.printf(
+                "crash-restart: %d kills, %d alerts, %s (%d lost, %d duplicated) in %d s%n",
+                kills,
+                alerts.size(),
+                comparison.identical() ? "identical to uninterrupted run" : "DIFFERENT from uninterrupted run",
+                comparison.lost().size(),
+                comparison.duplicated().size(),
+                Duration.between(began, Instant.now()).toSeconds());
         assertThat(comparison.lost()).as("alerts lost").isEmpty();
         assertThat(comparison.duplicated()).as("alerts published twice").isEmpty();
-        assertThat(comparison.extra()).as("alerts the uninterrupted run did not publish").isEmpty();
-        assertThat(alerts).usingRecursiveFieldByFieldElementComparator()
-                .containsExactlyInAnyOrderElementsOf(reference);
+        assertThat(comparison.extra())
+                .as("alerts the uninterrupted run did not publish")
+                .isEmpty();
+        assertThat(alerts).usingRecursiveFieldByFieldElementComparator().containsExactlyInAnyOrderElementsOf(reference);
     }
 
     @Test
@@ -162,7 +176,8 @@ class DetectorRestartIT {
         while (kafka.committed("outage", INPUT) < events) {
             if (!Instant.now().isBefore(deadline)) {
                 throw new AssertionError("outage run did not finish in " + PROCESSING_TIMEOUT + ": committed "
-                        + kafka.committed("outage", INPUT) + " of " + events + " events; detector output:\n" + tail(detector.output()));
+                        + kafka.committed("outage", INPUT) + " of " + events + " events; detector output:\n"
+                        + tail(detector.output()));
             }
             if (!detector.isAlive()) {
                 int exit = detector.process().exitValue();
@@ -177,13 +192,18 @@ class DetectorRestartIT {
         detector.stop(Duration.ofSeconds(30));
         List<ExfiltrationAlert> alerts = kafka.readAlerts("alerts-outage", Duration.ofSeconds(60));
         Comparison comparison = compare(alerts);
-        System.out.printf("broker-outage: broker down 15 s, detector %s, %d alerts, %d lost, %d duplicated, in %d s%n",
+        System.out.printf(
+                "broker-outage: broker down 15 s, detector %s, %d alerts, %d lost, %d duplicated, in %d s%n",
                 restarts == 0 ? "recovered on its own" : "exited and was restarted " + restarts + " time(s)",
-                alerts.size(), comparison.lost().size(), comparison.duplicated().size(),
+                alerts.size(),
+                comparison.lost().size(),
+                comparison.duplicated().size(),
                 Duration.between(began, Instant.now()).toSeconds());
         assertThat(comparison.lost()).as("alerts lost").isEmpty();
         assertThat(comparison.duplicated()).as("alerts published twice").isEmpty();
-        assertThat(comparison.extra()).as("alerts the uninterrupted run did not publish").isEmpty();
+        assertThat(comparison.extra())
+                .as("alerts the uninterrupted run did not publish")
+                .isEmpty();
     }
 
     private void awaitCommitted(JavaProcess detector, String applicationId, long target) throws Exception {
@@ -206,8 +226,13 @@ class DetectorRestartIT {
         settings.put("commit.interval.ms", "1000");
         settings.putAll(overrides);
         settings.put("topic.alerts", "alerts-" + applicationId);
-        JavaProcess process = DetectorProcess.run(work.resolve("logs"), broker.bootstrapServers(), registry.url(),
-                Files.createDirectories(work.resolve("state-" + applicationId)), applicationId, settings);
+        JavaProcess process = DetectorProcess.run(
+                work.resolve("logs"),
+                broker.bootstrapServers(),
+                registry.url(),
+                Files.createDirectories(work.resolve("state-" + applicationId)),
+                applicationId,
+                settings);
         detectors.add(process);
         return process;
     }
@@ -233,7 +258,12 @@ class DetectorRestartIT {
     }
 
     static Set<String> duplicates(List<ExfiltrationAlert> alerts) {
-        return alerts.stream().collect(Collectors.groupingBy(ExfiltrationAlert::getAlertId, Collectors.counting()))
-                .entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).collect(Collectors.toSet());
+        return alerts.stream()
+                .collect(Collectors.groupingBy(ExfiltrationAlert::getAlertId, Collectors.counting()))
+                .entrySet()
+                .stream()
+                .filter(e -> e.getValue() > 1)
+                .map(Map.Entry::getKey)
+                .collect(Collectors.toSet());
     }
 }

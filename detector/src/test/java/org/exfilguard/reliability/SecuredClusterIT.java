@@ -64,14 +64,19 @@ class SecuredClusterIT {
         testLogs = new LogCapture("org.apache.kafka", "kafka", "org.exfilguard");
         kafka = EmbeddedKafka.builder().saslSsl(USER, PASSWORD).build().start();
         registry = EmbeddedSchemaRegistry.start();
-        workload = new KafkaWorkload(kafka.bootstrapServers(), new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url())));
+        workload = new KafkaWorkload(
+                kafka.bootstrapServers(), new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url())));
         workload.createTopics(2, "db-access", "exfil-dlq", "alerts-file", "alerts-env");
         // A new account pulling the member table in bulk: the cold-start threshold alerts on it.
         List<DbAccessEvent> events = new ArrayList<>();
         Instant t0 = Instant.parse("2026-03-02T10:00:00Z");
         for (int i = 0; i < 10; i++) {
-            events.add(TestEvents.dbRead().account("mallory").rows(150_000).fingerprint("select * from coop.members")
-                    .at(t0.plusSeconds(30L * i)).build());
+            events.add(TestEvents.dbRead()
+                    .account("mallory")
+                    .rows(150_000)
+                    .fingerprint("select * from coop.members")
+                    .at(t0.plusSeconds(30L * i))
+                    .build());
         }
         workload.produce("db-access", events);
     }
@@ -128,10 +133,13 @@ class SecuredClusterIT {
 
     /** Only standard Kafka client keys reach the secured listener; the detector's own keys name topics and state. */
     private Map<String, Object> securedSettings(String name) throws Exception {
-        Map<String, Object> settings = new LinkedHashMap<>(kafka.saslSslClientConfig().orElseThrow());
+        Map<String, Object> settings =
+                new LinkedHashMap<>(kafka.saslSslClientConfig().orElseThrow());
         settings.put("schema.registry.url", registry.url());
         settings.put("application.id", "secured-" + name);
-        settings.put("state.dir", Files.createDirectories(work.resolve("state-" + name)).toString());
+        settings.put(
+                "state.dir",
+                Files.createDirectories(work.resolve("state-" + name)).toString());
         settings.put("topic.alerts", "alerts-" + name);
         settings.put("metrics.port", EmbeddedKafka.freePort());
         settings.put("metrics.token", METRICS_TOKEN);
@@ -151,7 +159,12 @@ class SecuredClusterIT {
 
     private JavaProcess detector(String name, List<String> args, Map<String, String> env) {
         // The detector's Kafka clients at INFO too: they print every client config they start with.
-        JavaProcess process = JavaProcess.start("detector-" + name, work.resolve("logs"), Main.class.getName(), args, env,
+        JavaProcess process = JavaProcess.start(
+                "detector-" + name,
+                work.resolve("logs"),
+                Main.class.getName(),
+                args,
+                env,
                 List.of("-Dlogback.configurationFile=" + verboseLogback()));
         children.add(process);
         return process;
@@ -159,7 +172,8 @@ class SecuredClusterIT {
 
     private String runToEnd(String name, List<String> args, Map<String, String> env) throws Exception {
         JavaProcess process = detector(name, args, env);
-        assertThat(process.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(process.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
+                .isTrue();
         return process.output();
     }
 
@@ -170,7 +184,9 @@ class SecuredClusterIT {
             if (!alerts.isEmpty()) {
                 return alerts.get(0);
             }
-            assertThat(detector.isAlive()).as("detector still running; its output:\n" + detector.output()).isTrue();
+            assertThat(detector.isAlive())
+                    .as("detector still running; its output:\n" + detector.output())
+                    .isTrue();
             Thread.sleep(500);
         }
         throw new AssertionError("no alert within 90 s; detector output:\n" + detector.output());
@@ -179,9 +195,13 @@ class SecuredClusterIT {
     private String scrapeMetrics(int port) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         URI uri = URI.create("http://127.0.0.1:" + port + "/metrics");
-        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> refused =
+                http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(refused.statusCode()).as("scrape without the bearer token").isEqualTo(401);
-        HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + METRICS_TOKEN).build(),
+        HttpResponse<String> scrape = http.send(
+                HttpRequest.newBuilder(uri)
+                        .header("Authorization", "Bearer " + METRICS_TOKEN)
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(scrape.statusCode()).isEqualTo(200);
         return scrape.body();

@@ -22,18 +22,33 @@ class HtmlReportChromiumIT {
 
     @Test
     void reportRendersInHeadlessChromiumWithChartsAndAlertMarkers(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM), "chromium not installed at " + CHROMIUM
-                + " (apt-get install -y chromium): skipping the browser rendering check");
+        assumeTrue(
+                Files.isExecutable(CHROMIUM),
+                "chromium not installed at " + CHROMIUM
+                        + " (apt-get install -y chromium): skipping the browser rendering check");
         List<ExfiltrationAlert> alerts = ReportFixtures.alerts();
         Path html = dir.resolve("report.html");
-        Files.writeString(html, HtmlReport.render("backtest", alerts, ReportFixtures.series(alerts), Map.of("events fed", "1,234")),
+        Files.writeString(
+                html,
+                HtmlReport.render("backtest", alerts, ReportFixtures.series(alerts), Map.of("events fed", "1,234")),
                 StandardCharsets.UTF_8);
         Path png = dir.resolve("report.png");
-        Process p = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--user-data-dir=" + dir.resolve("profile"), "--screenshot=" + png, "--window-size=1400,2000",
-                html.toUri().toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
+        Process p = new ProcessBuilder(
+                        CHROMIUM.toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--no-first-run",
+                        "--user-data-dir=" + dir.resolve("profile"),
+                        "--screenshot=" + png,
+                        "--window-size=1400,2000",
+                        html.toUri().toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("chromium.log").toFile())
+                .start();
         assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("chromium finished").isTrue();
         assertThat(png).exists();
         BufferedImage image = ImageIO.read(png.toFile());

@@ -48,8 +48,13 @@ class HtmlReportTest {
     @Test
     void isSelfContainedAndEscapesWhatItQuotes() {
         String html = render();
-        assertThat(html).doesNotContain("<script").doesNotContain("src=").doesNotContain("http://").doesNotContain("https://")
-                .doesNotContain("@import").doesNotContain("url(");
+        assertThat(html)
+                .doesNotContain("<script")
+                .doesNotContain("src=")
+                .doesNotContain("http://")
+                .doesNotContain("https://")
+                .doesNotContain("@import")
+                .doesNotContain("url(");
         assertThat(html).contains("&lt;script&gt;alert(1)&lt;/script&gt;").contains("backtest &lt;test&gt;");
     }
 
@@ -59,7 +64,8 @@ class HtmlReportTest {
         VolumeSeries series = ReportFixtures.series(alerts);
         VolumeSeries.Series s = series.of("inc-1");
         long[] rows = s.rows();
-        // 12 chunks of 100k at 2-minute steps from 10:30: 8 in the 10:30 bin, 4 in the 10:45 bin; coop.orders not counted.
+        // 12 chunks of 100k at 2-minute steps from 10:30: 8 in the 10:30 bin, 4 in the 10:45 bin; coop.orders not
+        // counted.
         int dumpBin = (int) Duration.between(s.from(), ReportFixtures.DUMP).dividedBy(VolumeSeries.BIN);
         assertThat(rows[dumpBin]).isEqualTo(800_000 + 20);
         assertThat(rows[dumpBin + 1]).isEqualTo(400_000);

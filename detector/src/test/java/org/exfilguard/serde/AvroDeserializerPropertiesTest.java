@@ -30,7 +30,9 @@ class AvroDeserializerPropertiesTest {
     static void start() {
         registry = EmbeddedSchemaRegistry.start();
         SchemaRegistryClient client = new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url()));
-        valid = AvroSerde.of(DbAccessEvent.class, client, false).serializer().serialize("db-access", SerdeFixtures.dbRead());
+        valid = AvroSerde.of(DbAccessEvent.class, client, false)
+                .serializer()
+                .serialize("db-access", SerdeFixtures.dbRead());
         schemaId = WireFormat.schemaId(valid);
         deserializer = AvroDeserializer.of(DbAccessEvent.class, client);
     }
@@ -74,7 +76,8 @@ class AvroDeserializerPropertiesTest {
     Arbitrary<byte[]> bodies() {
         // Mutations of the valid body find the interesting corners faster than noise alone.
         Arbitrary<byte[]> noise = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
-        Arbitrary<byte[]> mutated = Arbitraries.integers().between(WireFormat.HEADER_LENGTH, valid.length - 1)
+        Arbitrary<byte[]> mutated = Arbitraries.integers()
+                .between(WireFormat.HEADER_LENGTH, valid.length - 1)
                 .flatMap(at -> Arbitraries.bytes().map(b -> {
                     byte[] copy = Arrays.copyOfRange(valid, WireFormat.HEADER_LENGTH, valid.length);
                     copy[at - WireFormat.HEADER_LENGTH] = b;
@@ -86,14 +89,18 @@ class AvroDeserializerPropertiesTest {
     @Provide
     Arbitrary<byte[]> hugeFields() {
         // A long field (event time) then a string length (account) of up to 2^62: a few bytes claiming gigabytes.
-        return Arbitraries.longs().between(1L << 20, 1L << 62).flatMap(length -> Arbitraries.bytes().array(byte[].class)
-                .ofMaxSize(20).map(tail -> {
-                    ByteArrayOutputStream body = new ByteArrayOutputStream();
-                    writeVarLong(body, 1_700_000_000_000L);
-                    writeVarLong(body, length);
-                    body.writeBytes(tail);
-                    return withHeader(body.toByteArray());
-                }));
+        return Arbitraries.longs()
+                .between(1L << 20, 1L << 62)
+                .flatMap(length -> Arbitraries.bytes()
+                        .array(byte[].class)
+                        .ofMaxSize(20)
+                        .map(tail -> {
+                            ByteArrayOutputStream body = new ByteArrayOutputStream();
+                            writeVarLong(body, 1_700_000_000_000L);
+                            writeVarLong(body, length);
+                            body.writeBytes(tail);
+                            return withHeader(body.toByteArray());
+                        }));
     }
 
     private static void assertDecodesOrExplains(byte[] data) {
@@ -108,7 +115,10 @@ class AvroDeserializerPropertiesTest {
 
     private static byte[] withHeader(byte[] body) {
         return ByteBuffer.allocate(WireFormat.HEADER_LENGTH + body.length)
-                .put(WireFormat.MAGIC_BYTE).putInt(schemaId).put(body).array();
+                .put(WireFormat.MAGIC_BYTE)
+                .putInt(schemaId)
+                .put(body)
+                .array();
     }
 
     /** Avro's zig-zag variable-length long. */

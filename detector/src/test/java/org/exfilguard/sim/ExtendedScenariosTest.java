@@ -26,8 +26,10 @@ class ExtendedScenariosTest {
     /** A short run with the given kinds placed at random, and every event kept for checking. */
     private record Run(WorkloadSimulator sim, List<DbAccessEvent> reads, List<EgressEvent> flows) {
         static Run of(long seed, ScenarioSpec... scenarios) {
-            SimulationSpec spec = SimulationSpec.standard(seed).withDays(14)
-                    .withPopulation(new Population(30, 1, 1, 0, 1, 0, 200, 0.0)).withScenarios(List.of(scenarios));
+            SimulationSpec spec = SimulationSpec.standard(seed)
+                    .withDays(14)
+                    .withPopulation(new Population(30, 1, 1, 0, 1, 0, 200, 0.0))
+                    .withScenarios(List.of(scenarios));
             WorkloadSimulator sim = new WorkloadSimulator(spec);
             List<DbAccessEvent> reads = new ArrayList<>();
             List<EgressEvent> flows = new ArrayList<>();
@@ -41,13 +43,19 @@ class ExtendedScenariosTest {
 
         /** The scenario's own reads: its session, the truth's account, table and span. */
         List<DbAccessEvent> scenarioReads(TruthEntry t, int connection) {
-            return reads.stream().filter(e -> e.getAccount().equals(t.account()) && e.getTables().contains(t.table())
-                    && e.getSessionId().endsWith(Integer.toString(connection))
-                    && !e.getEventTime().isBefore(t.start()) && !e.getEventTime().isAfter(t.end())).toList();
+            return reads.stream()
+                    .filter(e -> e.getAccount().equals(t.account())
+                            && e.getTables().contains(t.table())
+                            && e.getSessionId().endsWith(Integer.toString(connection))
+                            && !e.getEventTime().isBefore(t.start())
+                            && !e.getEventTime().isAfter(t.end()))
+                    .toList();
         }
 
         List<EgressEvent> flowsTo(TruthEntry t) {
-            return flows.stream().filter(f -> f.getDstIp().equals(t.egressDstIp())).toList();
+            return flows.stream()
+                    .filter(f -> f.getDstIp().equals(t.egressDstIp()))
+                    .toList();
         }
     }
 
@@ -73,7 +81,8 @@ class ExtendedScenariosTest {
             List<DbAccessEvent> reads = run.scenarioReads(t, 905);
             assertThat(rows(reads)).isEqualTo(t.rows()).isBetween(1_500L, 9_000L);
             assertThat(reads).allSatisfy(e -> assertThat(e.getRowsReturned()).isBetween(1L, 500L));
-            Duration readSpan = Duration.between(reads.get(0).getEventTime(), reads.get(reads.size() - 1).getEventTime());
+            Duration readSpan = Duration.between(
+                    reads.get(0).getEventTime(), reads.get(reads.size() - 1).getEventTime());
             assertThat(readSpan).isBetween(Duration.ofMinutes(15), Duration.ofMinutes(40));
             assertThat(hourOfDay(t.start())).isBetween(0.5, 4.0);
             List<EgressEvent> upload = run.flowsTo(t);
@@ -93,16 +102,27 @@ class ExtendedScenariosTest {
             TruthEntry t = run.truth(ScenarioKind.SLOW_DRIFT).get(0);
             List<DbAccessEvent> reads = run.scenarioReads(t, 906);
             assertThat(rows(reads)).isEqualTo(t.rows());
-            Map<String, Long> perHour = reads.stream().collect(Collectors.groupingBy(
-                    e -> e.getEventTime().atZone(ZoneOffset.UTC).withMinute(0).withSecond(0).withNano(0).toString(),
-                    TreeMap::new, Collectors.summingLong(DbAccessEvent::getRowsReturned)));
+            Map<String, Long> perHour = reads.stream()
+                    .collect(Collectors.groupingBy(
+                            e -> e.getEventTime()
+                                    .atZone(ZoneOffset.UTC)
+                                    .withMinute(0)
+                                    .withSecond(0)
+                                    .withNano(0)
+                                    .toString(),
+                            TreeMap::new,
+                            Collectors.summingLong(DbAccessEvent::getRowsReturned)));
             assertThat(perHour).hasSize(5 * 8);
             assertThat(new HashSet<>(perHour.values())).hasSize(1);
             assertThat(perHour.values().iterator().next()).isBetween(150L, 600L);
-            Set<LocalDate> days = reads.stream().map(e -> LocalDate.ofInstant(e.getEventTime(), ZoneOffset.UTC))
+            Set<LocalDate> days = reads.stream()
+                    .map(e -> LocalDate.ofInstant(e.getEventTime(), ZoneOffset.UTC))
                     .collect(Collectors.toSet());
-            assertThat(days).hasSize(5).allSatisfy(d -> assertThat(d.getDayOfWeek().getValue()).isLessThan(6));
-            assertThat(reads).allSatisfy(e -> assertThat(hourOfDay(e.getEventTime())).isBetween(9.0, 17.0));
+            assertThat(days)
+                    .hasSize(5)
+                    .allSatisfy(d -> assertThat(d.getDayOfWeek().getValue()).isLessThan(6));
+            assertThat(reads)
+                    .allSatisfy(e -> assertThat(hourOfDay(e.getEventTime())).isBetween(9.0, 17.0));
             assertThat(t.rows()).isLessThan(50_000);
         }
     }
@@ -112,9 +132,17 @@ class ExtendedScenariosTest {
         for (long seed : SEEDS) {
             Run run = Run.of(seed, ScenarioSpec.random(ScenarioKind.CONCURRENT_READERS));
             List<TruthEntry> entries = run.truth(ScenarioKind.CONCURRENT_READERS);
-            assertThat(entries).hasSizeBetween(4, 8).extracting(TruthEntry::account).doesNotHaveDuplicates();
-            assertThat(entries).extracting(TruthEntry::scenarioId).containsOnly(entries.get(0).scenarioId());
-            Instant first = entries.stream().map(TruthEntry::start).min(Instant::compareTo).orElseThrow();
+            assertThat(entries)
+                    .hasSizeBetween(4, 8)
+                    .extracting(TruthEntry::account)
+                    .doesNotHaveDuplicates();
+            assertThat(entries)
+                    .extracting(TruthEntry::scenarioId)
+                    .containsOnly(entries.get(0).scenarioId());
+            Instant first = entries.stream()
+                    .map(TruthEntry::start)
+                    .min(Instant::compareTo)
+                    .orElseThrow();
             for (TruthEntry t : entries) {
                 assertThat(Duration.between(first, t.start())).isLessThan(Duration.ofMinutes(5));
                 List<DbAccessEvent> reads = run.scenarioReads(t, 907);
@@ -138,7 +166,8 @@ class ExtendedScenariosTest {
             assertThat(hourOfDay(t.start())).isBetween(10.0, 16.0);
             List<EgressEvent> upload = run.flowsTo(t);
             assertThat(bytes(upload)).isBetween(2_000_000L, 20_000_000L);
-            assertThat(upload.get(0).getEventTime()).isAfter(reads.get(reads.size() - 1).getEventTime());
+            assertThat(upload.get(0).getEventTime())
+                    .isAfter(reads.get(reads.size() - 1).getEventTime());
         }
     }
 
@@ -151,8 +180,12 @@ class ExtendedScenariosTest {
             assertThat(rows(reads)).isEqualTo(t.rows()).isBetween(100_000L, 500_000L);
             assertThat(run.sim().accounts()).extracting(Account::clientIp).doesNotContain(t.clientIp());
             assertThat(run.sim().accounts()).extracting(Account::name).contains(t.account());
-            List<EgressEvent> fromHost = run.flows().stream().filter(f -> f.getSrcIp().equals(t.clientIp())).toList();
-            assertThat(fromHost).isNotEmpty().allSatisfy(f -> assertThat(f.getDstIp()).isEqualTo(t.egressDstIp()));
+            List<EgressEvent> fromHost = run.flows().stream()
+                    .filter(f -> f.getSrcIp().equals(t.clientIp()))
+                    .toList();
+            assertThat(fromHost)
+                    .isNotEmpty()
+                    .allSatisfy(f -> assertThat(f.getDstIp()).isEqualTo(t.egressDstIp()));
             assertThat(bytes(fromHost)).isBetween(50_000_000L, 200_000_000L);
             assertThat(LocalDate.ofInstant(fromHost.get(0).getEventTime(), ZoneOffset.UTC))
                     .isEqualTo(LocalDate.ofInstant(t.start(), ZoneOffset.UTC));
@@ -168,7 +201,8 @@ class ExtendedScenariosTest {
         assertThat(t.kind().benign()).isTrue();
         assertThat(t.rows()).isZero();
         // Days 3, 4, 7, 8, 9 (Thursday to Wednesday); a late day's work may run past midnight, never past 04:00.
-        Set<LocalDate> lateDays = Set.of(3, 4, 7, 8, 9).stream().map(d -> LocalDate.of(2026, 3, 2).plusDays(d))
+        Set<LocalDate> lateDays = Set.of(3, 4, 7, 8, 9).stream()
+                .map(d -> LocalDate.of(2026, 3, 2).plusDays(d))
                 .collect(Collectors.toSet());
         Predicate<DbAccessEvent> lateDay = e -> e.getAccount().equals("asmith")
                 && lateDays.contains(LocalDate.ofInstant(e.getEventTime().minus(Duration.ofHours(4)), ZoneOffset.UTC));
@@ -189,7 +223,10 @@ class ExtendedScenariosTest {
         for (long seed : SEEDS) {
             Run run = Run.of(seed, ScenarioSpec.random(ScenarioKind.PERIOD_END));
             List<TruthEntry> entries = run.truth(ScenarioKind.PERIOD_END);
-            assertThat(entries).hasSizeBetween(8, 16).extracting(TruthEntry::account).doesNotHaveDuplicates();
+            assertThat(entries)
+                    .hasSizeBetween(8, 16)
+                    .extracting(TruthEntry::account)
+                    .doesNotHaveDuplicates();
             // 14 days from Monday 2 March: the last working day is Friday 13 March.
             assertThat(entries).allSatisfy(t -> {
                 assertThat(t.kind().benign()).isTrue();
@@ -203,11 +240,14 @@ class ExtendedScenariosTest {
     @Test
     void extendedPresetHasEveryKindAfterASevenDayWarmUpAndKeepsTheStandardScenarios() {
         SimulationSpec extended = SimulationSpec.extended(7);
-        assertThat(extended.scenarios()).startsWith(SimulationSpec.standard(7).scenarios().toArray(ScenarioSpec[]::new));
+        assertThat(extended.scenarios())
+                .startsWith(SimulationSpec.standard(7).scenarios().toArray(ScenarioSpec[]::new));
         WorkloadSimulator sim = new WorkloadSimulator(extended);
         assertThat(sim.truth()).extracting(TruthEntry::kind).containsAll(List.of(ScenarioKind.values()));
         Instant warmupEnd = extended.start().plus(Duration.ofDays(7));
         assertThat(sim.truth()).allSatisfy(t -> assertThat(t.start()).isAfter(warmupEnd));
-        assertThat(sim.truth()).filteredOn(t -> !t.kind().benign()).allSatisfy(t -> assertThat(t.rows()).isPositive());
+        assertThat(sim.truth())
+                .filteredOn(t -> !t.kind().benign())
+                .allSatisfy(t -> assertThat(t.rows()).isPositive());
     }
 }

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.avro.JsonRecords;
+import org.exfilguard.schema.DbAccessEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +25,10 @@ class SimulationFilesTest {
         assertThat(first.files()).hasSize(5);
         for (Path f : first.files()) {
             byte[] a = Files.readAllBytes(f);
-            assertThat(a).as(f.toString()).isNotEmpty().isEqualTo(Files.readAllBytes(dir.resolve("b").resolve(f.getFileName())));
+            assertThat(a)
+                    .as(f.toString())
+                    .isNotEmpty()
+                    .isEqualTo(Files.readAllBytes(dir.resolve("b").resolve(f.getFileName())));
         }
         assertThat(Files.readAllBytes(dir.resolve("a").resolve(SimulationFiles.DB_JSONL)))
                 .isNotEqualTo(Files.readAllBytes(dir.resolve("c").resolve(SimulationFiles.DB_JSONL)));
@@ -36,7 +39,8 @@ class SimulationFilesTest {
         SimulationFiles.write(new WorkloadSimulator(SPEC), dir, EnumSet.of(SimulationFiles.Format.SLOWLOG));
         List<String> lines = Files.readAllLines(dir.resolve(SimulationFiles.SLOW_LOG));
         Pattern cardLike = Pattern.compile("\\d{16}");
-        List<String> statements = lines.stream().skip(3)
+        List<String> statements = lines.stream()
+                .skip(3)
                 .filter(l -> !l.startsWith("#") && !l.startsWith("SET timestamp=") && !l.startsWith("use "))
                 .toList();
         assertThat(statements).hasSizeGreaterThan(1_000).allSatisfy(s -> {
@@ -50,21 +54,25 @@ class SimulationFilesTest {
         SimulationFiles.write(new WorkloadSimulator(SPEC), dir, EnumSet.of(SimulationFiles.Format.SLOWLOG));
         List<String> lines = Files.readAllLines(dir.resolve(SimulationFiles.SLOW_LOG));
         assertThat(lines.get(0)).startsWith("/usr/sbin/mysqld, Version: 8.0");
-        int i = lines.indexOf(lines.stream().filter(l -> l.startsWith("# Time: ")).findFirst().orElseThrow());
+        int i = lines.indexOf(
+                lines.stream().filter(l -> l.startsWith("# Time: ")).findFirst().orElseThrow());
         assertThat(lines.get(i)).matches("# Time: \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
         assertThat(lines.get(i + 1)).matches("# User@Host: (\\w+)\\[\\1] @ [\\w.-]* \\[10(\\.\\d+){3}]  Id: +\\d+");
-        assertThat(lines.get(i + 2)).matches("# Query_time: \\d+\\.\\d{6}  Lock_time: \\d+\\.\\d{6} Rows_sent: \\d+  Rows_examined: \\d+");
+        assertThat(lines.get(i + 2))
+                .matches("# Query_time: \\d+\\.\\d{6}  Lock_time: \\d+\\.\\d{6} Rows_sent: \\d+  Rows_examined: \\d+");
         assertThat(lines.get(i + 3)).matches("use \\w+;");
         assertThat(lines.get(i + 4)).matches("SET timestamp=\\d{10};");
         long entries = lines.stream().filter(l -> l.startsWith("# Time: ")).count();
         long dbEvents = Files.readAllLines(dir.resolve(SimulationFiles.SLOW_LOG)).stream()
-                .filter(l -> l.startsWith("# Query_time")).count();
+                .filter(l -> l.startsWith("# Query_time"))
+                .count();
         assertThat(entries).isEqualTo(dbEvents).isPositive();
     }
 
     @Test
     void zeekConnLogHasTheStandardHeaderAndOneRowPerFlow(@TempDir Path dir) throws IOException {
-        SimulationFiles.Summary s = SimulationFiles.write(new WorkloadSimulator(SPEC), dir, EnumSet.of(SimulationFiles.Format.SLOWLOG));
+        SimulationFiles.Summary s =
+                SimulationFiles.write(new WorkloadSimulator(SPEC), dir, EnumSet.of(SimulationFiles.Format.SLOWLOG));
         List<String> lines = Files.readAllLines(dir.resolve(SimulationFiles.CONN_LOG));
         assertThat(lines.get(0)).isEqualTo("#separator \\x09");
         assertThat(lines).contains("#path\tconn", ZeekConnLogWriter.FIELDS, ZeekConnLogWriter.TYPES);
@@ -80,17 +88,20 @@ class SimulationFilesTest {
         SimulationFiles.write(new WorkloadSimulator(SPEC), dir, EnumSet.of(SimulationFiles.Format.CANONICAL));
         List<String> lines = Files.readAllLines(dir.resolve(SimulationFiles.DB_JSONL));
         List<DbAccessEvent> original = new java.util.ArrayList<>();
-        new WorkloadSimulator(SPEC).forEach(original::add, e -> { });
+        new WorkloadSimulator(SPEC).forEach(original::add, e -> {});
         assertThat(lines).hasSameSizeAs(original);
         for (int i = 0; i < lines.size(); i += 97) {
             assertThat(JsonRecords.fromJson(lines.get(i), DbAccessEvent.class)).isEqualTo(original.get(i));
         }
-        assertThat(lines.get(0)).startsWith("{\"event_time\":\"").contains("\"rows_returned\":", "\"statement_fingerprint\":");
+        assertThat(lines.get(0))
+                .startsWith("{\"event_time\":\"")
+                .contains("\"rows_returned\":", "\"statement_fingerprint\":");
     }
 
     @Test
     void truthJsonRoundTrips(@TempDir Path dir) throws IOException {
-        List<TruthEntry> truth = new WorkloadSimulator(SimulationSpec.standard(5).withDays(14)).truth();
+        List<TruthEntry> truth =
+                new WorkloadSimulator(SimulationSpec.standard(5).withDays(14)).truth();
         Path f = dir.resolve("t.jsonl");
         TruthJson.write(f, truth);
         assertThat(TruthJson.read(f)).isEqualTo(truth);

@@ -42,7 +42,9 @@ class SimulationGoldenTest {
     private static Map<String, String> recorded() throws IOException {
         Map<String, String> digests = new TreeMap<>();
         try (InputStream in = SimulationGoldenTest.class.getResourceAsStream("/sim/standard-seed7-2days.sha256")) {
-            for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip().split("\n")) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII)
+                    .strip()
+                    .split("\n")) {
                 String[] parts = line.split("\\s+");
                 digests.put(parts[1], parts[0]);
             }

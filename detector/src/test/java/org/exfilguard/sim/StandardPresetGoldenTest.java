@@ -30,8 +30,8 @@ class StandardPresetGoldenTest {
 
     @Test
     void standardPresetSeedSevenIsByteIdenticalToItsGoldenDigests(@TempDir Path dir) throws Exception {
-        SimulationFiles.write(new WorkloadSimulator(SimulationSpec.standard(7)), dir,
-                EnumSet.allOf(SimulationFiles.Format.class));
+        SimulationFiles.write(
+                new WorkloadSimulator(SimulationSpec.standard(7)), dir, EnumSet.allOf(SimulationFiles.Format.class));
         for (Map.Entry<String, String> e : SEED_7.entrySet()) {
             assertThat(sha256(dir.resolve(e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
         }

@@ -44,8 +44,10 @@ class WorkloadSimulatorTest {
 
     @Test
     void differentSeedsGiveDifferentWorkloads() {
-        List<SimEvent> one = new WorkloadSimulator(SHORT_DEMO).stream().limit(200).toList();
-        List<SimEvent> two = new WorkloadSimulator(SHORT_DEMO.withSeed(43)).stream().limit(200).toList();
+        List<SimEvent> one =
+                new WorkloadSimulator(SHORT_DEMO).stream().limit(200).toList();
+        List<SimEvent> two = new WorkloadSimulator(SHORT_DEMO.withSeed(43))
+                .stream().limit(200).toList();
         assertThat(one).isNotEqualTo(two);
     }
 
@@ -63,8 +65,12 @@ class WorkloadSimulatorTest {
         assertThat(Duration.between(t.start(), t.end())).isBetween(Duration.ofMinutes(5), Duration.ofMinutes(40));
 
         assertThat(sim.accounts()).hasSizeBetween(22, 28);
-        assertThat(sim.accounts()).filteredOn(a -> a.role() == Account.Role.BACKUP).hasSize(1);
-        assertThat(sim.accounts()).filteredOn(a -> a.role() == Account.Role.SERVICE).hasSize(1);
+        assertThat(sim.accounts())
+                .filteredOn(a -> a.role() == Account.Role.BACKUP)
+                .hasSize(1);
+        assertThat(sim.accounts())
+                .filteredOn(a -> a.role() == Account.Role.SERVICE)
+                .hasSize(1);
 
         long events = 0;
         long jdoeMemberRowsInWindow = 0;
@@ -72,9 +78,11 @@ class WorkloadSimulatorTest {
         while (it.hasNext()) {
             SimEvent e = it.next();
             events++;
-            if (e instanceof SimEvent.Db d && d.event().getAccount().equals("jdoe")
+            if (e instanceof SimEvent.Db d
+                    && d.event().getAccount().equals("jdoe")
                     && d.event().getTables().contains("coop.members")
-                    && !d.time().isBefore(t.start()) && !d.time().isAfter(t.end())) {
+                    && !d.time().isBefore(t.start())
+                    && !d.time().isAfter(t.end())) {
                 jdoeMemberRowsInWindow += d.event().getRowsReturned();
             }
         }
@@ -97,9 +105,13 @@ class WorkloadSimulatorTest {
             assertThat(scenariosByKind.get(k)).as(k.name()).hasSizeGreaterThanOrEqualTo(2);
         }
         assertThat(scenariosByKind).containsOnlyKeys(SimulationSpec.STANDARD_KINDS);
-        assertThat(sim.truth()).filteredOn(t -> t.kind() == ScenarioKind.MULTI_ACCOUNT)
-                .extracting(TruthEntry::account).doesNotHaveDuplicates().hasSize(6);
-        assertThat(sim.truth()).filteredOn(t -> t.kind() == ScenarioKind.READ_THEN_EGRESS)
+        assertThat(sim.truth())
+                .filteredOn(t -> t.kind() == ScenarioKind.MULTI_ACCOUNT)
+                .extracting(TruthEntry::account)
+                .doesNotHaveDuplicates()
+                .hasSize(6);
+        assertThat(sim.truth())
+                .filteredOn(t -> t.kind() == ScenarioKind.READ_THEN_EGRESS)
                 .allSatisfy(t -> assertThat(t.egressDstIp()).isNotNull());
         assertThat(sim.accounts()).hasSizeBetween(55, 65);
         assertThat(sim.stream().count()).isBetween(300_000L, 2_500_000L);
@@ -110,13 +122,15 @@ class WorkloadSimulatorTest {
         WorkloadSimulator sim = new WorkloadSimulator(SHORT_DEMO);
         TableCatalog catalog = new TableCatalog(SHORT_DEMO);
         Map<LocalDate, Long> rowsPerNight = new TreeMap<>();
-        sim.forEach(db -> {
-            if (db.getAccount().equals("bkp_nightly") && db.getTables().equals(List.of("coop.members"))) {
-                var at = db.getEventTime().atZone(ZoneOffset.UTC);
-                assertThat(at.toLocalTime()).isBetween(LocalTime.of(1, 45), LocalTime.of(3, 0));
-                rowsPerNight.merge(at.toLocalDate(), db.getRowsReturned(), Long::sum);
-            }
-        }, eg -> { });
+        sim.forEach(
+                db -> {
+                    if (db.getAccount().equals("bkp_nightly") && db.getTables().equals(List.of("coop.members"))) {
+                        var at = db.getEventTime().atZone(ZoneOffset.UTC);
+                        assertThat(at.toLocalTime()).isBetween(LocalTime.of(1, 45), LocalTime.of(3, 0));
+                        rowsPerNight.merge(at.toLocalDate(), db.getRowsReturned(), Long::sum);
+                    }
+                },
+                eg -> {});
         assertThat(rowsPerNight).hasSize(SHORT_DEMO.days());
         int day = 0;
         long previous = 0;
@@ -130,11 +144,14 @@ class WorkloadSimulatorTest {
     @Test
     void dbaCountStarReturnsOneRowButExaminesTheTable() {
         List<DbAccessEvent> counts = new ArrayList<>();
-        new WorkloadSimulator(SHORT_DEMO).forEach(db -> {
-            if (db.getStatementFingerprint().startsWith("SELECT COUNT(*)")) {
-                counts.add(db);
-            }
-        }, eg -> { });
+        new WorkloadSimulator(SHORT_DEMO)
+                .forEach(
+                        db -> {
+                            if (db.getStatementFingerprint().startsWith("SELECT COUNT(*)")) {
+                                counts.add(db);
+                            }
+                        },
+                        eg -> {});
         assertThat(counts).isNotEmpty().allSatisfy(e -> {
             assertThat(e.getAccount()).startsWith("dba_");
             assertThat(e.getRowsReturned()).isEqualTo(1);
@@ -144,17 +161,22 @@ class WorkloadSimulatorTest {
 
     @Test
     void eventsCarryCanonicalShape() {
-        new WorkloadSimulator(SHORT_DEMO).forEach(db -> {
-            assertThat(db.getSourceFormat()).isEqualTo("simulated");
-            assertThat(db.getClientIp()).startsWith("10.");
-            assertThat(db.getTables()).isNotEmpty().allSatisfy(t -> assertThat(t).matches("[a-z_]+\\.[a-z_]+"));
-            assertThat(db.getStatementFingerprint()).doesNotContainPattern("\\d{3,}|'");
-            assertThat(db.getRowsExamined()).isGreaterThanOrEqualTo(db.getRowsReturned());
-            assertThat(db.getSessionId()).matches("\\d+");
-        }, eg -> {
-            assertThat(eg.getSrcIp()).startsWith("10.");
-            assertThat(eg.getBytesOut()).isPositive();
-        });
+        new WorkloadSimulator(SHORT_DEMO)
+                .forEach(
+                        db -> {
+                            assertThat(db.getSourceFormat()).isEqualTo("simulated");
+                            assertThat(db.getClientIp()).startsWith("10.");
+                            assertThat(db.getTables())
+                                    .isNotEmpty()
+                                    .allSatisfy(t -> assertThat(t).matches("[a-z_]+\\.[a-z_]+"));
+                            assertThat(db.getStatementFingerprint()).doesNotContainPattern("\\d{3,}|'");
+                            assertThat(db.getRowsExamined()).isGreaterThanOrEqualTo(db.getRowsReturned());
+                            assertThat(db.getSessionId()).matches("\\d+");
+                        },
+                        eg -> {
+                            assertThat(eg.getSrcIp()).startsWith("10.");
+                            assertThat(eg.getBytesOut()).isPositive();
+                        });
     }
 
     @Test
@@ -165,24 +187,28 @@ class WorkloadSimulatorTest {
         List<EgressEvent> toTarget = new ArrayList<>();
         List<DbAccessEvent> reads = new ArrayList<>();
         Set<String> otherDestinations = new HashSet<>();
-        sim.forEach(db -> {
-            if (db.getAccount().equals(t.account()) && db.getRowsReturned() >= 10_000) {
-                reads.add(db);
-            }
-        }, eg -> {
-            if (eg.getDstIp().equals(t.egressDstIp())) {
-                toTarget.add(eg);
-            } else {
-                otherDestinations.add(eg.getDstIp());
-            }
-        });
+        sim.forEach(
+                db -> {
+                    if (db.getAccount().equals(t.account()) && db.getRowsReturned() >= 10_000) {
+                        reads.add(db);
+                    }
+                },
+                eg -> {
+                    if (eg.getDstIp().equals(t.egressDstIp())) {
+                        toTarget.add(eg);
+                    } else {
+                        otherDestinations.add(eg.getDstIp());
+                    }
+                });
         assertThat(otherDestinations).doesNotContain(t.egressDstIp());
-        assertThat(toTarget).hasSizeGreaterThanOrEqualTo(5)
+        assertThat(toTarget)
+                .hasSizeGreaterThanOrEqualTo(5)
                 .allSatisfy(e -> assertThat(e.getSrcIp()).isEqualTo(t.clientIp()));
         long bytes = toTarget.stream().mapToLong(EgressEvent::getBytesOut).sum();
         assertThat(bytes).isEqualTo(t.rows() * TableCatalog.BYTES_PER_ROW);
         Instant lastRead = reads.get(reads.size() - 1).getEventTime();
-        assertThat(Duration.between(lastRead, toTarget.get(0).getEventTime())).isBetween(Duration.ZERO, Duration.ofMinutes(30));
+        assertThat(Duration.between(lastRead, toTarget.get(0).getEventTime()))
+                .isBetween(Duration.ZERO, Duration.ofMinutes(30));
     }
 
     @Test
@@ -191,34 +217,48 @@ class WorkloadSimulatorTest {
         for (ScenarioKind k : ScenarioKind.values()) {
             all.add(ScenarioSpec.random(k));
         }
-        SimulationSpec spec = SimulationSpec.standard(3).withDays(8)
-                .withPopulation(new Population(12, 1, 1, 1, 1, 1, 300, 0.1)).withScenarios(all);
+        SimulationSpec spec = SimulationSpec.standard(3)
+                .withDays(8)
+                .withPopulation(new Population(12, 1, 1, 1, 1, 1, 300, 0.1))
+                .withScenarios(all);
         WorkloadSimulator sim = new WorkloadSimulator(spec);
         assertThat(sim.truth()).extracting(TruthEntry::kind).containsAll(List.of(ScenarioKind.values()));
-        TruthEntry service = sim.truth().stream().filter(t -> t.kind() == ScenarioKind.COMPROMISED_SERVICE).findFirst().orElseThrow();
+        TruthEntry service = sim.truth().stream()
+                .filter(t -> t.kind() == ScenarioKind.COMPROMISED_SERVICE)
+                .findFirst()
+                .orElseThrow();
         int hour = service.start().atZone(ZoneOffset.UTC).getHour();
         assertThat(hour).isBetween(0, 4);
-        TruthEntry offHours = sim.truth().stream().filter(t -> t.kind() == ScenarioKind.OFF_HOURS).findFirst().orElseThrow();
+        TruthEntry offHours = sim.truth().stream()
+                .filter(t -> t.kind() == ScenarioKind.OFF_HOURS)
+                .findFirst()
+                .orElseThrow();
         assertThat(offHours.rows()).isEqualTo(200_000);
-        TruthEntry fresh = sim.truth().stream().filter(t -> t.kind() == ScenarioKind.NEW_ACCOUNT).findFirst().orElseThrow();
+        TruthEntry fresh = sim.truth().stream()
+                .filter(t -> t.kind() == ScenarioKind.NEW_ACCOUNT)
+                .findFirst()
+                .orElseThrow();
         assertThat(sim.accounts()).extracting(Account::name).doesNotContain(fresh.account());
     }
 
     @Test
     void lowAndSlowReadsTwentyToFiftyThousandRowsOnEachOfThreeToFiveWorkingDays() {
-        SimulationSpec spec = SimulationSpec.demo().withDays(14)
+        SimulationSpec spec = SimulationSpec.demo()
+                .withDays(14)
                 .withScenarios(List.of(new ScenarioSpec(ScenarioKind.LOW_AND_SLOW, "asmith", null, 2, null, null)));
         WorkloadSimulator sim = new WorkloadSimulator(spec);
         TruthEntry t = sim.truth().get(0);
         Map<LocalDate, Long> perDay = new TreeMap<>();
-        sim.forEach(db -> {
-            if (db.getAccount().equals("asmith") && db.getSessionId().endsWith("901")) {
-                var at = db.getEventTime().atZone(ZoneOffset.UTC);
-                assertThat(at.getDayOfWeek().getValue()).isLessThanOrEqualTo(5);
-                assertThat(at.getHour()).isBetween(9, 16);
-                perDay.merge(at.toLocalDate(), db.getRowsReturned(), Long::sum);
-            }
-        }, eg -> { });
+        sim.forEach(
+                db -> {
+                    if (db.getAccount().equals("asmith") && db.getSessionId().endsWith("901")) {
+                        var at = db.getEventTime().atZone(ZoneOffset.UTC);
+                        assertThat(at.getDayOfWeek().getValue()).isLessThanOrEqualTo(5);
+                        assertThat(at.getHour()).isBetween(9, 16);
+                        perDay.merge(at.toLocalDate(), db.getRowsReturned(), Long::sum);
+                    }
+                },
+                eg -> {});
         assertThat(perDay).hasSizeBetween(3, 5);
         assertThat(perDay.values()).allSatisfy(rows -> assertThat(rows).isBetween(20_000L, 50_000L));
         assertThat(perDay.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(t.rows());

@@ -45,7 +45,8 @@ class AlertSuppressorTest {
         ExfiltrationAlert alert = TestAlerts.alert().build();
 
         assertThat(suppressor.apply(alert)).isSameAs(alert);
-        assertThat(new AlertSuppressor(AllowListSource.none(), counted::incrementAndGet).apply(alert)).isSameAs(alert);
+        assertThat(new AlertSuppressor(AllowListSource.none(), counted::incrementAndGet).apply(alert))
+                .isSameAs(alert);
         assertThat(counted).hasValue(0);
     }
 
@@ -62,7 +63,12 @@ class AlertSuppressorTest {
                 """);
 
         assertThat(suppressor.apply(TestAlerts.alert().build()).getSuppressed()).isTrue();
-        assertThat(suppressor.apply(TestAlerts.alert().detectedAt(Instant.parse("2026-03-14T05:47:00Z")).build())
-                .getSuppressed()).as("began at 05:05").isFalse();
+        assertThat(suppressor
+                        .apply(TestAlerts.alert()
+                                .detectedAt(Instant.parse("2026-03-14T05:47:00Z"))
+                                .build())
+                        .getSuppressed())
+                .as("began at 05:05")
+                .isFalse();
     }
 }

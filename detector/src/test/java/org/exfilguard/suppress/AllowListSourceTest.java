@@ -62,12 +62,17 @@ class AllowListSourceTest {
         settle(source);
         assertThat(ids(source)).containsExactly("first");
         assertThat(source.failedReloads()).isEqualTo(1);
-        assertThat(source.lastError()).hasValueSatisfying(e -> assertThat(e)
-                .contains(file.toString()).contains("rule #2 (id 'typo')").contains("unknown field 'acount'"));
+        assertThat(source.lastError())
+                .hasValueSatisfying(e -> assertThat(e)
+                        .contains(file.toString())
+                        .contains("rule #2 (id 'typo')")
+                        .contains("unknown field 'acount'"));
 
         wall.advance(Duration.ofSeconds(3));
         source.current();
-        assertThat(source.failedReloads()).as("the same broken version counts once").isEqualTo(1);
+        assertThat(source.failedReloads())
+                .as("the same broken version counts once")
+                .isEqualTo(1);
 
         write(file, TWO_RULES);
         settle(source);
@@ -161,10 +166,12 @@ class AllowListSourceTest {
         settle(source);
         assertThat(ids(source)).containsExactly("first");
         assertThat(source.failedReloads()).isEqualTo(1);
-        assertThat(source.lastError()).hasValueSatisfying(e -> assertThat(e)
-                .contains(file.toString()).contains(size)
-                .contains("limit of 1048576 bytes (1 MiB)")
-                .doesNotContain("\n"));
+        assertThat(source.lastError())
+                .hasValueSatisfying(e -> assertThat(e)
+                        .contains(file.toString())
+                        .contains(size)
+                        .contains("limit of 1048576 bytes (1 MiB)")
+                        .doesNotContain("\n"));
 
         write(file, TWO_RULES);
         settle(source);
@@ -176,7 +183,9 @@ class AllowListSourceTest {
         Path file = write(dir.resolve("allow.yaml"), ONE_RULE + "#".repeat(AllowList.MAX_FILE_BYTES));
         long started = System.nanoTime();
         assertThatThrownBy(() -> AllowListSource.watch(file, Duration.ofSeconds(5)))
-                .isInstanceOf(AllowListException.class).hasMessageContaining(file + ": 1,048," ).hasMessageContaining("1 MiB");
+                .isInstanceOf(AllowListException.class)
+                .hasMessageContaining(file + ": 1,048,")
+                .hasMessageContaining("1 MiB");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
     }
 
@@ -199,7 +208,9 @@ class AllowListSourceTest {
             long started = System.nanoTime();
             for (int check = 0; check < 4; check++) {
                 wall.advance(Duration.ofSeconds(1));
-                assertThat(ids(source)).as("the list in force while the reload thread is busy").containsExactly("first");
+                assertThat(ids(source))
+                        .as("the list in force while the reload thread is busy")
+                        .containsExactly("first");
             }
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
             assertThat(source.reloads()).isZero();
@@ -220,7 +231,8 @@ class AllowListSourceTest {
     @Test
     void refusesAMissingOrBrokenFileAtStart() throws IOException {
         assertThatThrownBy(() -> AllowListSource.watch(dir.resolve("nope.yaml"), Duration.ofSeconds(5)))
-                .isInstanceOf(AllowListException.class).hasMessageContaining("no such file");
+                .isInstanceOf(AllowListException.class)
+                .hasMessageContaining("no such file");
         Path broken = write(dir.resolve("broken.yaml"), "rules:\n  - {id: x, reason: r, owner: o}\n");
         assertThatThrownBy(() -> AllowListSource.watch(broken, Duration.ofSeconds(5)))
                 .hasMessageContaining("would suppress every alert");

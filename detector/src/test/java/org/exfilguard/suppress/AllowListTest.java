@@ -51,9 +51,12 @@ class AllowListTest {
                   - {id: second, account: "bkp_*", reason: r, owner: o}
                   - {id: third, table: coop.members, reason: r, owner: o}
                 """);
-        assertThat(list.match(backupRead("2026-05-04T02:15:00Z")).map(AllowRule::id)).contains("second");
-        AllowList reversed = AllowList.of(List.of(list.rules().get(2), list.rules().get(1)));
-        assertThat(reversed.match(backupRead("2026-05-04T02:15:00Z")).map(AllowRule::id)).contains("third");
+        assertThat(list.match(backupRead("2026-05-04T02:15:00Z")).map(AllowRule::id))
+                .contains("second");
+        AllowList reversed =
+                AllowList.of(List.of(list.rules().get(2), list.rules().get(1)));
+        assertThat(reversed.match(backupRead("2026-05-04T02:15:00Z")).map(AllowRule::id))
+                .contains("third");
     }
 
     @Test
@@ -71,24 +74,34 @@ class AllowListTest {
                 .hasMessageContaining("rule #1 (id 'nightly-member-backup')")
                 .hasMessageContaining("unknown field 'hots'");
         assertThatThrownBy(() -> AllowList.parse(BACKUP.replace("from: \"01:30\"", "form: \"01:30\"")))
-                .hasMessageContaining("field 'window'").hasMessageContaining("unknown field 'form'");
+                .hasMessageContaining("field 'window'")
+                .hasMessageContaining("unknown field 'form'");
         assertThatThrownBy(() -> AllowList.parse("rule:\n  - {id: a, account: u, reason: r, owner: o}\n"))
                 .hasMessageContaining("unknown top-level field 'rule'");
     }
 
     @Test
     void refusesRepeatedFieldRatherThanKeepTheLast() {
-        assertThatThrownBy(() -> AllowList.parse(BACKUP.replace("    host: 10.30.1.10\n",
-                "    host: 10.30.1.10\n    host: 0.0.0.0/0\n")))
+        assertThatThrownBy(() -> AllowList.parse(
+                        BACKUP.replace("    host: 10.30.1.10\n", "    host: 10.30.1.10\n    host: 0.0.0.0/0\n")))
                 .hasMessageContaining("Duplicate field 'host'");
     }
 
     @Test
     void refusesGlobsThatMatchEveryAccountOrTable() {
-        for (String field : List.of("table: \"*.*\"", "table: \"?*\"", "table: \"*?.*\"", "table: \"**\"",
-                "account: \"?*\"", "account: \"*?\"", "account: \"**\"", "account: \"??*\"")) {
+        for (String field : List.of(
+                "table: \"*.*\"",
+                "table: \"?*\"",
+                "table: \"*?.*\"",
+                "table: \"**\"",
+                "account: \"?*\"",
+                "account: \"*?\"",
+                "account: \"**\"",
+                "account: \"??*\"")) {
             assertThatThrownBy(() -> AllowList.parse("rules:\n  - {id: wide, " + field + ", reason: r, owner: o}\n"))
-                    .as(field).isInstanceOf(AllowListException.class).hasMessageContaining("would suppress every alert");
+                    .as(field)
+                    .isInstanceOf(AllowListException.class)
+                    .hasMessageContaining("would suppress every alert");
         }
     }
 
@@ -120,15 +133,13 @@ class AllowListTest {
                   - {id: a, host: "::/1", table: "*", reason: r, owner: o}
                   - {id: b, host: "8000::/2", reason: r, owner: o}
                   - {id: c, host: "c000::/2", account: "?*", reason: r, owner: o}
-                """))
-                .hasMessageContaining("every IPv6 address");
+                """)).hasMessageContaining("every IPv6 address");
         assertThatThrownBy(() -> AllowList.parse("""
                 rules:
                   - {id: a, destination: 0.0.0.0/1, reason: r, owner: o}
                   - {id: b, destination: 128.0.0.0/2, reason: r, owner: o}
                   - {id: c, destination: 192.0.0.0/2, reason: r, owner: o}
-                """))
-                .hasMessageContaining("every IPv4 address");
+                """)).hasMessageContaining("every IPv4 address");
     }
 
     @Test
@@ -150,9 +161,10 @@ class AllowListTest {
                   - {id: sloppy, host: 10.0.0.1/8, reason: r, owner: o}
                   - {id: fine, host: 10.1.0.0/16, expires: 2027-01-01T00:00:00Z, reason: r, owner: o}
                 """);
-        assertThat(list.warnings(Instant.parse("2026-06-01T00:00:00Z"))).containsExactly(
-                "rule 'old' expired at 2026-01-01T00:00:00Z: it no longer suppresses new alerts (only events before then)",
-                "rule 'sloppy': host 10.0.0.1/8 has host bits set; it is read as 10.0.0.0/8");
+        assertThat(list.warnings(Instant.parse("2026-06-01T00:00:00Z")))
+                .containsExactly(
+                        "rule 'old' expired at 2026-01-01T00:00:00Z: it no longer suppresses new alerts (only events before then)",
+                        "rule 'sloppy': host 10.0.0.1/8 has host bits set; it is read as 10.0.0.0/8");
     }
 
     @Test
@@ -180,11 +192,13 @@ class AllowListTest {
         assertThatThrownBy(() -> AllowList.parse(BACKUP.replace("account: bkp_nightly", "account: no")))
                 .hasMessageContaining("field 'account': expected a single text value (quote it");
         assertThatThrownBy(() -> AllowList.parse(BACKUP.replace("days: MON-SUN", "days: SAT,SUN")))
-                .as("an unquoted comma inside {...} splits the mapping").hasMessageContaining("unknown field 'SUN'");
+                .as("an unquoted comma inside {...} splits the mapping")
+                .hasMessageContaining("unknown field 'SUN'");
         assertThatThrownBy(() -> AllowList.parse("rules:\n  - {account: u, reason: r, owner: o}\n"))
                 .hasMessageContaining("rule #1: field 'id'");
         assertThatThrownBy(() -> AllowList.parse(BACKUP.replace("    owner: dba-team@example.com\n", "")))
-                .hasMessageContaining("rule #1 (id 'nightly-member-backup'): rule 'nightly-member-backup' needs an owner");
+                .hasMessageContaining(
+                        "rule #1 (id 'nightly-member-backup'): rule 'nightly-member-backup' needs an owner");
     }
 
     @Test
@@ -209,20 +223,31 @@ class AllowListTest {
 
     @Test
     void documentedExampleFileLoadsAndMatches() throws Exception {
-        Path example = Path.of(Objects.requireNonNull(
-                getClass().getResource("/suppress/allowlist-example.yaml")).toURI());
+        Path example = Path.of(Objects.requireNonNull(getClass().getResource("/suppress/allowlist-example.yaml"))
+                .toURI());
         AllowList list = AllowList.load(example);
-        assertThat(list.rules()).extracting(AllowRule::id)
+        assertThat(list.rules())
+                .extracting(AllowRule::id)
                 .containsExactly("nightly-member-backup", "weekend-reporting-exports", "member-db-migration");
         // Saturday 3 January 2026, 23:00 UTC: inside the Friday-to-Sunday night window.
-        Candidate export = new Candidate("svc_reporting", "coop.orders", List.of("10.20.3.4"),
-                List.of("10.40.8.20"), Instant.parse("2026-01-03T23:00:00Z"));
+        Candidate export = new Candidate(
+                "svc_reporting",
+                "coop.orders",
+                List.of("10.20.3.4"),
+                List.of("10.40.8.20"),
+                Instant.parse("2026-01-03T23:00:00Z"));
         assertThat(list.match(export).map(AllowRule::id)).contains("weekend-reporting-exports");
-        Candidate leak = new Candidate("svc_reporting", "coop.orders", List.of("10.20.3.4"),
-                List.of("10.40.8.20", "198.51.100.9"), Instant.parse("2026-01-03T23:00:00Z"));
-        assertThat(list.match(leak)).as("an upload to an outside address is not covered").isEmpty();
-        Candidate migration = new Candidate("dba_alice", "coop.members", List.of("10.1.1.1"), List.of(),
-                Instant.parse("2026-03-15T01:00:00Z"));
+        Candidate leak = new Candidate(
+                "svc_reporting",
+                "coop.orders",
+                List.of("10.20.3.4"),
+                List.of("10.40.8.20", "198.51.100.9"),
+                Instant.parse("2026-01-03T23:00:00Z"));
+        assertThat(list.match(leak))
+                .as("an upload to an outside address is not covered")
+                .isEmpty();
+        Candidate migration = new Candidate(
+                "dba_alice", "coop.members", List.of("10.1.1.1"), List.of(), Instant.parse("2026-03-15T01:00:00Z"));
         assertThat(list.match(migration).map(AllowRule::id)).contains("member-db-migration");
     }
 }

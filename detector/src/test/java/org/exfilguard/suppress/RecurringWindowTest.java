@@ -4,8 +4,8 @@ import static java.time.DayOfWeek.FRIDAY;
 import static java.time.DayOfWeek.MONDAY;
 import static java.time.DayOfWeek.SATURDAY;
 import static java.time.DayOfWeek.SUNDAY;
-import static java.time.DayOfWeek.WEDNESDAY;
 import static java.time.DayOfWeek.THURSDAY;
+import static java.time.DayOfWeek.WEDNESDAY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,7 +21,8 @@ class RecurringWindowTest {
     void parsesDayRangesListsAndWrappingRanges() {
         assertThat(RecurringWindow.parseDays("MON-SUN")).isEqualTo(EnumSet.allOf(DayOfWeek.class));
         assertThat(RecurringWindow.parseDays("sat, sun")).containsExactlyInAnyOrder(SATURDAY, SUNDAY);
-        assertThat(RecurringWindow.parseDays("MON,WED-FRI")).containsExactlyInAnyOrder(MONDAY, WEDNESDAY, THURSDAY, FRIDAY);
+        assertThat(RecurringWindow.parseDays("MON,WED-FRI"))
+                .containsExactlyInAnyOrder(MONDAY, WEDNESDAY, THURSDAY, FRIDAY);
         assertThat(RecurringWindow.parseDays("FRI-MON")).containsExactlyInAnyOrder(FRIDAY, SATURDAY, SUNDAY, MONDAY);
     }
 
@@ -44,8 +45,12 @@ class RecurringWindowTest {
     @Test
     void overnightWindowOnSundayRunsIntoMonday() {
         RecurringWindow w = RecurringWindow.of(EnumSet.of(SUNDAY), LocalTime.of(23, 0), LocalTime.of(1, 0));
-        assertThat(w.contains(Instant.parse("2026-01-12T00:30:00Z"))).as("Monday 00:30").isTrue();
-        assertThat(w.contains(Instant.parse("2026-01-06T00:30:00Z"))).as("Tuesday 00:30").isFalse();
+        assertThat(w.contains(Instant.parse("2026-01-12T00:30:00Z")))
+                .as("Monday 00:30")
+                .isTrue();
+        assertThat(w.contains(Instant.parse("2026-01-06T00:30:00Z")))
+                .as("Tuesday 00:30")
+                .isFalse();
         assertThat(w.toString()).isEqualTo("SUN 23:00-01:00 UTC");
     }
 }

@@ -2,7 +2,6 @@ package org.exfilguard.testkit;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,20 +15,20 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
+import org.exfilguard.config.ExfilguardConfig;
 import org.exfilguard.detect.DetectionSettings;
-import org.exfilguard.serde.AlertFormat;
+import org.exfilguard.detect.EgressSettings;
 import org.exfilguard.detect.SensitiveTables;
 import org.exfilguard.metrics.DetectorMetrics;
-import org.exfilguard.config.ExfilguardConfig;
-import org.exfilguard.suppress.AllowListSource;
-import org.exfilguard.detect.EgressSettings;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.serde.AvroSerde;
 import org.exfilguard.serde.EmbeddedSchemaRegistry;
 import org.exfilguard.serde.RestSchemaRegistryClient;
 import org.exfilguard.serde.SchemaRegistryClient;
+import org.exfilguard.suppress.AllowListSource;
 import org.exfilguard.topology.DetectorSerdes;
 import org.exfilguard.topology.DetectorTopology;
 import org.exfilguard.topology.TopicRegistry;
@@ -57,7 +56,8 @@ public final class DetectorDriver implements AutoCloseable {
     private final List<ExfiltrationAlert> seen = new ArrayList<>();
     private final SchemaRegistryClient client;
 
-    private static final DetectionSettings DEFAULT_SETTINGS = DetectionSettings.defaults(SensitiveTables.parse("coop.members,coop.member_cards"));
+    private static final DetectionSettings DEFAULT_SETTINGS =
+            DetectionSettings.defaults(SensitiveTables.parse("coop.members,coop.member_cards"));
 
     /** The detector with the default settings, no allow-list, profile writes past the record cache, the system clock. */
     public static DetectorDriver withDefaults() {
@@ -65,7 +65,11 @@ public final class DetectorDriver implements AutoCloseable {
     }
 
     public static Builder builder() {
-        return new Builder(DEFAULT_SETTINGS, new ExfilguardConfig(Map.of()).egressSettings(), AllowListSource.none(), false,
+        return new Builder(
+                DEFAULT_SETTINGS,
+                new ExfilguardConfig(Map.of()).egressSettings(),
+                AllowListSource.none(),
+                false,
                 java.time.Clock.systemUTC());
     }
 
@@ -76,8 +80,12 @@ public final class DetectorDriver implements AutoCloseable {
      * @param coalesceProfileWrites as {@code read.profile.write.cache.bytes} > 0 sets it
      * @param wallClock             stamps the alert records' Kafka timestamps
      */
-    public record Builder(DetectionSettings settings, EgressSettings egress, AllowListSource allowList,
-                          boolean coalesceProfileWrites, java.time.Clock wallClock) {
+    public record Builder(
+            DetectionSettings settings,
+            EgressSettings egress,
+            AllowListSource allowList,
+            boolean coalesceProfileWrites,
+            java.time.Clock wallClock) {
 
         public Builder withSettings(DetectionSettings settings) {
             return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock);
@@ -119,21 +127,38 @@ public final class DetectorDriver implements AutoCloseable {
             Properties props = new Properties();
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "exfilguard-test");
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("exfilguard-ttd").toString());
-            props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, org.exfilguard.config.StreamsSettings.RECORD_CACHE_BYTES);
-            driver = new TopologyTestDriver(DetectorTopology.build(settings, egress,
-                    new TopicRegistry(TOPICS, new DetectorSerdes(events, egressSerde, alertSerde)), metrics, "test", wallClock, allowList,
-                    java.util.Optional.of(new ExfilguardConfig(java.util.Map.of()).normaliserSettings()),
-                    DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES, coalesceProfileWrites,
-                    org.exfilguard.topology.Correlation.exact(1)), props);
-            alertsJson = driver.createOutputTopic(TOPICS.rendering(AlertFormat.OCSF), new StringDeserializer(), new StringDeserializer());
-            alertsEcs = driver.createOutputTopic(TOPICS.rendering(AlertFormat.ECS), new StringDeserializer(), new StringDeserializer());
+            props.put(
+                    StreamsConfig.STATE_DIR_CONFIG,
+                    Files.createTempDirectory("exfilguard-ttd").toString());
+            props.put(
+                    StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG,
+                    org.exfilguard.config.StreamsSettings.RECORD_CACHE_BYTES);
+            driver = new TopologyTestDriver(
+                    DetectorTopology.build(
+                            settings,
+                            egress,
+                            new TopicRegistry(TOPICS, new DetectorSerdes(events, egressSerde, alertSerde)),
+                            metrics,
+                            "test",
+                            wallClock,
+                            allowList,
+                            java.util.Optional.of(new ExfilguardConfig(java.util.Map.of()).normaliserSettings()),
+                            DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES,
+                            coalesceProfileWrites,
+                            org.exfilguard.topology.Correlation.exact(1)),
+                    props);
+            alertsJson = driver.createOutputTopic(
+                    TOPICS.rendering(AlertFormat.OCSF), new StringDeserializer(), new StringDeserializer());
+            alertsEcs = driver.createOutputTopic(
+                    TOPICS.rendering(AlertFormat.ECS), new StringDeserializer(), new StringDeserializer());
             egressInput = driver.createInputTopic(TOPICS.egress(), new StringSerializer(), egressSerde.serializer());
             dbAccess = driver.createInputTopic(TOPICS.dbAccess(), new StringSerializer(), events.serializer());
-            rawDbAccess = driver.createInputTopic(TOPICS.dbAccess(), new ByteArraySerializer(), new ByteArraySerializer());
+            rawDbAccess =
+                    driver.createInputTopic(TOPICS.dbAccess(), new ByteArraySerializer(), new ByteArraySerializer());
             rawEgress = driver.createInputTopic(TOPICS.egress(), new ByteArraySerializer(), new ByteArraySerializer());
             alerts = driver.createOutputTopic(TOPICS.alerts(), new StringDeserializer(), alertSerde.deserializer());
-            deadLetters = driver.createOutputTopic(TOPICS.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            deadLetters = driver.createOutputTopic(
+                    TOPICS.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -164,7 +189,8 @@ public final class DetectorDriver implements AutoCloseable {
 
     /** Wall time moves on by one watermark interval: the read side tells the egress side how far it has come. */
     private void tick() {
-        driver.advanceWallClockTime(java.time.Duration.ofMillis(org.exfilguard.topology.Correlation.DEFAULT_WATERMARK_INTERVAL_MS));
+        driver.advanceWallClockTime(
+                java.time.Duration.ofMillis(org.exfilguard.topology.Correlation.DEFAULT_WATERMARK_INTERVAL_MS));
     }
 
     /**
@@ -172,7 +198,8 @@ public final class DetectorDriver implements AutoCloseable {
      * the closing records still waiting for their egress evidence are published.
      */
     public DetectorDriver endOfInput() {
-        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        org.apache.kafka.common.header.internals.RecordHeaders headers =
+                new org.apache.kafka.common.header.internals.RecordHeaders();
         headers.add(org.exfilguard.topology.EndOfInput.HEADER, new byte[0]);
         rawDbAccess.pipeInput(new TestRecord<>(new byte[0], new byte[0], headers, java.time.Instant.EPOCH));
         tick();
@@ -220,14 +247,17 @@ public final class DetectorDriver implements AutoCloseable {
         for (String name : driver.getAllStateStores().keySet()) {
             var store = driver.getKeyValueStore(name);
             try (var all = store.all()) {
-                all.forEachRemaining(kv -> out.append(kv.key).append('=').append(text(kv.value)).append('\n'));
+                all.forEachRemaining(kv ->
+                        out.append(kv.key).append('=').append(text(kv.value)).append('\n'));
             }
         }
         return out.toString();
     }
 
     private static String text(Object value) {
-        return value instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1) : String.valueOf(value);
+        return value instanceof byte[] bytes
+                ? new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1)
+                : String.valueOf(value);
     }
 
     public List<TestRecord<byte[], byte[]>> deadLetters() {

@@ -10,17 +10,29 @@ import org.exfilguard.Main;
 /** {@code exfilguard run} in its own JVM, as an orchestrator would run it. */
 public final class DetectorProcess {
 
-    private DetectorProcess() {
-    }
+    private DetectorProcess() {}
 
     /**
      * Starts {@code run --bootstrap-servers .. --schema-registry-url .. --state-dir .. --application-id ..} with
      * {@code --set key=value} for each setting; the metrics endpoint is off unless a setting turns it on.
      */
-    public static JavaProcess run(Path logDir, String bootstrap, String registryUrl, Path stateDir, String applicationId,
-                                  Map<String, String> settings) {
-        List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", bootstrap, "--schema-registry-url", registryUrl,
-                "--state-dir", stateDir.toString(), "--application-id", applicationId));
+    public static JavaProcess run(
+            Path logDir,
+            String bootstrap,
+            String registryUrl,
+            Path stateDir,
+            String applicationId,
+            Map<String, String> settings) {
+        List<String> args = new ArrayList<>(List.of(
+                "run",
+                "--bootstrap-servers",
+                bootstrap,
+                "--schema-registry-url",
+                registryUrl,
+                "--state-dir",
+                stateDir.toString(),
+                "--application-id",
+                applicationId));
         if (!settings.containsKey("metrics.port")) {
             args.addAll(List.of("--set", "metrics.port=-1"));
         }

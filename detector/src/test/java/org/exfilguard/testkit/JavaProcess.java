@@ -37,8 +37,13 @@ public final class JavaProcess implements AutoCloseable {
     }
 
     /** Starts {@code mainClass args} in a new JVM; {@code env} is added to this JVM's environment. */
-    public static JavaProcess start(String name, Path logDir, String mainClass, List<String> args,
-                                    Map<String, String> env, List<String> jvmOptions) {
+    public static JavaProcess start(
+            String name,
+            Path logDir,
+            String mainClass,
+            List<String> args,
+            Map<String, String> env,
+            List<String> jvmOptions) {
         try {
             Files.createDirectories(logDir);
             Path out = Files.createTempFile(logDir, name + "-", ".out");
@@ -51,9 +56,8 @@ public final class JavaProcess implements AutoCloseable {
             command.add(System.getProperty("java.class.path"));
             command.add(mainClass);
             command.addAll(args);
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
             builder.environment().putAll(env);
             return new JavaProcess(name, builder.start(), out, err);
         } catch (IOException e) {
@@ -70,11 +74,13 @@ public final class JavaProcess implements AutoCloseable {
                 return line.get();
             }
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + " before the awaited line; stderr:\n" + tail(stderr));
+                throw new IllegalStateException(name + " exited with " + process.exitValue()
+                        + " before the awaited line; stderr:\n" + tail(stderr));
             }
             Thread.sleep(50);
         }
-        throw new IllegalStateException(name + " printed no awaited line within " + timeout + "; stdout:\n" + tail(stdout));
+        throw new IllegalStateException(
+                name + " printed no awaited line within " + timeout + "; stdout:\n" + tail(stdout));
     }
 
     public List<String> stdoutLines() {

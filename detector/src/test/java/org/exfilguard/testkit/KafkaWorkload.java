@@ -69,10 +69,13 @@ public final class KafkaWorkload {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         long count = 0;
-        try (KafkaProducer<String, DbAccessEvent> producer = new KafkaProducer<>(props, new StringSerializer(),
+        try (KafkaProducer<String, DbAccessEvent> producer = new KafkaProducer<>(
+                props,
+                new StringSerializer(),
                 AvroSerde.of(DbAccessEvent.class, registry, false).serializer())) {
             for (DbAccessEvent event : events) {
-                producer.send(new ProducerRecord<>(topic, null, event.getEventTime().toEpochMilli(), event.getAccount(), event));
+                producer.send(new ProducerRecord<>(
+                        topic, null, event.getEventTime().toEpochMilli(), event.getAccount(), event));
                 count++;
             }
             producer.flush();
@@ -84,9 +87,12 @@ public final class KafkaWorkload {
     public long committed(String group, String topic) throws Exception {
         try (Admin admin = admin()) {
             Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-            return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
-                    .mapToLong(e -> e.getValue().offset()).sum();
+                    .partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS);
+            return offsets.entrySet().stream()
+                    .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset())
+                    .sum();
         }
     }
 
@@ -127,7 +133,9 @@ public final class KafkaWorkload {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<ExfiltrationAlert> alerts = new ArrayList<>();
-        try (KafkaConsumer<String, ExfiltrationAlert> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+        try (KafkaConsumer<String, ExfiltrationAlert> consumer = new KafkaConsumer<>(
+                props,
+                new StringDeserializer(),
                 AvroSerde.of(ExfiltrationAlert.class, registry, false).deserializer())) {
             consumer.assign(ends.keySet());
             consumer.seekToBeginning(ends.keySet());
@@ -147,22 +155,35 @@ public final class KafkaWorkload {
     /** Last stable offsets: what a read_committed reader can reach once no transaction is open. */
     private Map<TopicPartition, Long> ends(String topic) throws Exception {
         try (Admin admin = admin()) {
-            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get(topic).partitions().size();
+            int partitions = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(topic)
+                    .partitions()
+                    .size();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (int p = 0; p < partitions; p++) {
                 latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
             }
             Map<TopicPartition, Long> ends = new HashMap<>();
-            admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
-                            org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
-                    .all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
+            admin.listOffsets(
+                            latest,
+                            new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                                    org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
+                    .all()
+                    .get(30, TimeUnit.SECONDS)
+                    .forEach((tp, info) -> ends.put(tp, info.offset()));
             return ends;
         }
     }
 
     private Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000));
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                30_000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                10_000));
     }
 }

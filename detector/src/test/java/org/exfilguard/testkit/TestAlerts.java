@@ -18,8 +18,7 @@ import org.exfilguard.schema.Severity;
  */
 public final class TestAlerts {
 
-    private TestAlerts() {
-    }
+    private TestAlerts() {}
 
     public static Alert alert() {
         return new Alert();
@@ -54,18 +53,60 @@ public final class TestAlerts {
         private List<String> techniques = new ArrayList<>(List.of("T1213"));
         private boolean suppressed;
         private String suppressionReason;
-        private String reason = "jdoe read 480,000 rows of coop.members in 42 min (1h window); normal for this account is 12,000 rows.";
+        private String reason =
+                "jdoe read 480,000 rows of coop.members in 42 min (1h window); normal for this account is 12,000 rows.";
 
-        public Alert ids(String incidentId, String alertId) { this.incidentId = incidentId; this.alertId = alertId; return this; }
-        public Alert status(AlertStatus status) { this.status = status; return this; }
-        public Alert kind(AlertKind kind) { this.kind = kind; return this; }
-        public Alert severity(Severity severity) { this.severity = severity; return this; }
-        public Alert score(double score) { this.score = score; return this; }
-        public Alert account(String account) { this.account = account; return this; }
-        public Alert table(String table) { this.table = table; return this; }
-        public Alert detectedAt(Instant at) { this.detectedAt = at; return this; }
-        public Alert rows(long rows) { this.observedRows = rows; return this; }
-        public Alert bytes(Long bytes) { this.observedBytes = bytes; return this; }
+        public Alert ids(String incidentId, String alertId) {
+            this.incidentId = incidentId;
+            this.alertId = alertId;
+            return this;
+        }
+
+        public Alert status(AlertStatus status) {
+            this.status = status;
+            return this;
+        }
+
+        public Alert kind(AlertKind kind) {
+            this.kind = kind;
+            return this;
+        }
+
+        public Alert severity(Severity severity) {
+            this.severity = severity;
+            return this;
+        }
+
+        public Alert score(double score) {
+            this.score = score;
+            return this;
+        }
+
+        public Alert account(String account) {
+            this.account = account;
+            return this;
+        }
+
+        public Alert table(String table) {
+            this.table = table;
+            return this;
+        }
+
+        public Alert detectedAt(Instant at) {
+            this.detectedAt = at;
+            return this;
+        }
+
+        public Alert rows(long rows) {
+            this.observedRows = rows;
+            return this;
+        }
+
+        public Alert bytes(Long bytes) {
+            this.observedBytes = bytes;
+            return this;
+        }
+
         public Alert coldStart(double peerPercentile) {
             this.baselineMethod = "peer-quantile";
             this.historyDays = 2;
@@ -73,10 +114,27 @@ public final class TestAlerts {
             this.baselineSpread = 0;
             return this;
         }
-        public Alert clientIps(String... ips) { this.clientIps = new ArrayList<>(List.of(ips)); return this; }
-        public Alert techniques(String... ids) { this.techniques = new ArrayList<>(List.of(ids)); return this; }
-        public Alert suppressed(String reason) { this.suppressed = true; this.suppressionReason = reason; return this; }
-        public Alert reason(String reason) { this.reason = reason; return this; }
+
+        public Alert clientIps(String... ips) {
+            this.clientIps = new ArrayList<>(List.of(ips));
+            return this;
+        }
+
+        public Alert techniques(String... ids) {
+            this.techniques = new ArrayList<>(List.of(ids));
+            return this;
+        }
+
+        public Alert suppressed(String reason) {
+            this.suppressed = true;
+            this.suppressionReason = reason;
+            return this;
+        }
+
+        public Alert reason(String reason) {
+            this.reason = reason;
+            return this;
+        }
 
         /** Read then egress: 430 MB from the first client ip to a destination never seen before in the org. */
         public Alert withEgress() {
@@ -89,10 +147,22 @@ public final class TestAlerts {
                     .setFirstTime(detectedAt.plus(Duration.ofMinutes(3)))
                     .setLastTime(detectedAt.plus(Duration.ofMinutes(19)))
                     .setDestinations(List.of(
-                            EgressDestination.newBuilder().setDstIp("203.0.113.77").setDstHost("upload.example-share.net")
-                                    .setDstPort(443).setFlows(12).setBytesOut(430_000_000L).setFirstSeenFromHost(true).setFirstSeenInOrg(true).build(),
-                            EgressDestination.newBuilder().setDstIp("198.51.100.20").setDstHost(null)
-                                    .setBytesOut(1_000_000L).setFirstSeenFromHost(false).setFirstSeenInOrg(false).build()))
+                            EgressDestination.newBuilder()
+                                    .setDstIp("203.0.113.77")
+                                    .setDstHost("upload.example-share.net")
+                                    .setDstPort(443)
+                                    .setFlows(12)
+                                    .setBytesOut(430_000_000L)
+                                    .setFirstSeenFromHost(true)
+                                    .setFirstSeenInOrg(true)
+                                    .build(),
+                            EgressDestination.newBuilder()
+                                    .setDstIp("198.51.100.20")
+                                    .setDstHost(null)
+                                    .setBytesOut(1_000_000L)
+                                    .setFirstSeenFromHost(false)
+                                    .setFirstSeenInOrg(false)
+                                    .build()))
                     .build();
             return this;
         }

@@ -9,8 +9,7 @@ import org.exfilguard.schema.Operation;
 /** Builders for test events with sane defaults: {@code TestEvents.dbRead().account("u1").rows(10_000).at(t0).build()}. */
 public final class TestEvents {
 
-    private TestEvents() {
-    }
+    private TestEvents() {}
 
     public static DbRead dbRead() {
         return new DbRead();
@@ -29,18 +28,65 @@ public final class TestEvents {
         private Operation operation = Operation.SELECT;
         private String fingerprint = "select * from coop.members where id = ?";
 
-        public DbRead account(String account) { this.account = account; return this; }
-        public DbRead table(String table) { this.tables = new ArrayList<>(List.of(table)); return this; }
-        public DbRead tables(String... tables) { this.tables = new ArrayList<>(List.of(tables)); return this; }
-        public DbRead database(String database) { this.database = database; return this; }
-        public DbRead rows(long rows) { this.rows = rows; return this; }
-        public DbRead rowsExamined(long rowsExamined) { this.rowsExamined = rowsExamined; return this; }
-        public DbRead bytes(long bytes) { this.bytes = bytes; return this; }
-        public DbRead at(Instant at) { this.at = at; return this; }
-        public DbRead at(String iso) { this.at = Instant.parse(iso); return this; }
-        public DbRead clientIp(String clientIp) { this.clientIp = clientIp; return this; }
-        public DbRead operation(Operation operation) { this.operation = operation; return this; }
-        public DbRead fingerprint(String fingerprint) { this.fingerprint = fingerprint; return this; }
+        public DbRead account(String account) {
+            this.account = account;
+            return this;
+        }
+
+        public DbRead table(String table) {
+            this.tables = new ArrayList<>(List.of(table));
+            return this;
+        }
+
+        public DbRead tables(String... tables) {
+            this.tables = new ArrayList<>(List.of(tables));
+            return this;
+        }
+
+        public DbRead database(String database) {
+            this.database = database;
+            return this;
+        }
+
+        public DbRead rows(long rows) {
+            this.rows = rows;
+            return this;
+        }
+
+        public DbRead rowsExamined(long rowsExamined) {
+            this.rowsExamined = rowsExamined;
+            return this;
+        }
+
+        public DbRead bytes(long bytes) {
+            this.bytes = bytes;
+            return this;
+        }
+
+        public DbRead at(Instant at) {
+            this.at = at;
+            return this;
+        }
+
+        public DbRead at(String iso) {
+            this.at = Instant.parse(iso);
+            return this;
+        }
+
+        public DbRead clientIp(String clientIp) {
+            this.clientIp = clientIp;
+            return this;
+        }
+
+        public DbRead operation(Operation operation) {
+            this.operation = operation;
+            return this;
+        }
+
+        public DbRead fingerprint(String fingerprint) {
+            this.fingerprint = fingerprint;
+            return this;
+        }
 
         public DbAccessEvent build() {
             return DbAccessEvent.newBuilder()

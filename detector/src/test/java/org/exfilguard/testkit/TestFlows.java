@@ -6,8 +6,7 @@ import org.exfilguard.schema.EgressEvent;
 /** Builder for egress flows: {@code TestFlows.flow().from("10.0.0.1").to("198.51.100.7").bytesOut(5_000_000).at(t)}. */
 public final class TestFlows {
 
-    private TestFlows() {
-    }
+    private TestFlows() {}
 
     public static Flow flow() {
         return new Flow();
@@ -21,16 +20,45 @@ public final class TestFlows {
         private long bytesOut = 20_000;
         private Instant at = Instant.parse("2026-03-02T10:00:00Z");
 
-        public Flow from(String src) { this.src = src; return this; }
-        public Flow to(String dst) { this.dst = dst; return this; }
-        public Flow port(int port) { this.port = port; return this; }
-        public Flow bytesOut(long bytesOut) { this.bytesOut = bytesOut; return this; }
-        public Flow at(Instant at) { this.at = at; return this; }
+        public Flow from(String src) {
+            this.src = src;
+            return this;
+        }
+
+        public Flow to(String dst) {
+            this.dst = dst;
+            return this;
+        }
+
+        public Flow port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Flow bytesOut(long bytesOut) {
+            this.bytesOut = bytesOut;
+            return this;
+        }
+
+        public Flow at(Instant at) {
+            this.at = at;
+            return this;
+        }
 
         public EgressEvent build() {
-            return EgressEvent.newBuilder().setEventTime(at).setSrcIp(src).setSrcHost(null).setAccount(null)
-                    .setDstIp(dst).setDstHost(null).setDstPort(port).setProtocol("tcp").setBytesOut(bytesOut)
-                    .setBytesIn(bytesOut / 10).setSourceFormat("test").build();
+            return EgressEvent.newBuilder()
+                    .setEventTime(at)
+                    .setSrcIp(src)
+                    .setSrcHost(null)
+                    .setAccount(null)
+                    .setDstIp(dst)
+                    .setDstHost(null)
+                    .setDstPort(port)
+                    .setProtocol("tcp")
+                    .setBytesOut(bytesOut)
+                    .setBytesIn(bytesOut / 10)
+                    .setSourceFormat("test")
+                    .build();
         }
     }
 }

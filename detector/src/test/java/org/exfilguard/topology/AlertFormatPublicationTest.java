@@ -10,11 +10,11 @@ import java.util.Optional;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.Topology;
 import org.exfilguard.config.ExfilguardConfig;
-import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.serde.AvroSerde;
 import org.exfilguard.suppress.AllowListSource;
 import org.exfilguard.testkit.TestAlerts;
@@ -24,22 +24,36 @@ import org.junit.jupiter.api.Test;
 class AlertFormatPublicationTest {
 
     private static Topology topology(ExfilguardConfig config) {
-        TopicRegistry topics = new TopicRegistry(config.topics(), new DetectorSerdes(new AvroSerde<>(DbAccessEvent.class),
-                new AvroSerde<>(EgressEvent.class), new AvroSerde<>(ExfiltrationAlert.class)));
-        return DetectorTopology.build(config.detectionSettings(), config.egressSettings(), topics,
-                new DetectorMetrics(new SimpleMeterRegistry()), "test", Clock.systemUTC(), AllowListSource.none(),
-                Optional.empty(), 0, false, org.exfilguard.topology.Correlation.exact(1));
+        TopicRegistry topics = new TopicRegistry(
+                config.topics(),
+                new DetectorSerdes(
+                        new AvroSerde<>(DbAccessEvent.class),
+                        new AvroSerde<>(EgressEvent.class),
+                        new AvroSerde<>(ExfiltrationAlert.class)));
+        return DetectorTopology.build(
+                config.detectionSettings(),
+                config.egressSettings(),
+                topics,
+                new DetectorMetrics(new SimpleMeterRegistry()),
+                "test",
+                Clock.systemUTC(),
+                AllowListSource.none(),
+                Optional.empty(),
+                0,
+                false,
+                org.exfilguard.topology.Correlation.exact(1));
     }
 
     @Test
     void publishesOcsfAndEcsByDefaultEachToItsTopic() {
         ExfilguardConfig config = new ExfilguardConfig(Map.of(ExfilguardConfig.TOPIC_ALERTS_ECS, "siem-ecs"));
 
-        assertThat(config.topics().alertRenderings()).containsExactly(Map.entry("ocsf", "exfil-alerts-json"),
-                Map.entry("ecs", "siem-ecs"));
+        assertThat(config.topics().alertRenderings())
+                .containsExactly(Map.entry("ocsf", "exfil-alerts-json"), Map.entry("ecs", "siem-ecs"));
         String described = topology(config).describe().toString();
-        assertThat(described).contains("Sink: alerts-ocsf-sink (topic: exfil-alerts-json)",
-                "Sink: alerts-ecs-sink (topic: siem-ecs)");
+        assertThat(described)
+                .contains(
+                        "Sink: alerts-ocsf-sink (topic: exfil-alerts-json)", "Sink: alerts-ecs-sink (topic: siem-ecs)");
     }
 
     @Test
@@ -50,21 +64,28 @@ class AlertFormatPublicationTest {
         assertThat(config.topics().outputs()).containsExactly("exfil-alerts", "exfil-alerts-ecs", "exfil-dlq");
         String described = topology(config).describe().toString();
         assertThat(described).contains("alerts-ecs-sink").doesNotContain("alerts-ocsf-sink", "exfil-alerts-json");
-        assertThatThrownBy(() -> config.topics().rendering(AlertFormat.OCSF)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> config.topics().rendering(AlertFormat.OCSF))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void onlyFormatsWithATopicCanBePublished() {
         assertThatThrownBy(() -> new ExfilguardConfig(Map.of(ExfilguardConfig.ALERTS_JSON_FORMATS, "ocsf,text")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("text");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("text");
     }
 
     @Test
     void everyFormatHasAUniqueIdAndPublishableOnesTheirOwnTopicKey() {
-        assertThat(AlertFormat.ALL).extracting(AlertFormat::id).doesNotHaveDuplicates()
+        assertThat(AlertFormat.ALL)
+                .extracting(AlertFormat::id)
+                .doesNotHaveDuplicates()
                 .containsExactly("text", "json", "ocsf", "ecs");
-        assertThat(AlertFormat.publishable()).extracting(f -> f.topic().orElseThrow().key()).doesNotHaveDuplicates()
-                .allSatisfy(key -> assertThat(ExfilguardConfig.DEFINITION.names()).contains(key));
+        assertThat(AlertFormat.publishable())
+                .extracting(f -> f.topic().orElseThrow().key())
+                .doesNotHaveDuplicates()
+                .allSatisfy(
+                        key -> assertThat(ExfilguardConfig.DEFINITION.names()).contains(key));
         assertThat(AlertFormat.of("ecs")).contains(AlertFormat.ECS);
         assertThat(AlertFormat.of("xml")).isEmpty();
     }
@@ -76,6 +97,9 @@ class AlertFormatPublicationTest {
         assertThat(AlertFormat.OCSF.render(alert)).isEqualTo(org.exfilguard.incident.OcsfFinding.render(alert));
         assertThat(AlertFormat.TEXT.render(alert)).startsWith("[").endsWith("\n");
         assertThat(AlertFormat.JSON.render(alert)).startsWith("{").contains("\"alert_id\"");
-        assertThat(AlertFormat.ALL).filteredOn(AlertFormat::json).extracting(AlertFormat::id).containsExactly("json", "ocsf", "ecs");
+        assertThat(AlertFormat.ALL)
+                .filteredOn(AlertFormat::json)
+                .extracting(AlertFormat::id)
+                .containsExactly("json", "ocsf", "ecs");
     }
 }

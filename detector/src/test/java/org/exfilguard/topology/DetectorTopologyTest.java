@@ -40,7 +40,12 @@ class DetectorTopologyTest {
             }
             for (int slot = 0; slot < 16; slot++) {
                 Instant at = day.plus(Duration.ofHours(9)).plus(Duration.ofMinutes(30L * slot + random.nextInt(20)));
-                events.add(TestEvents.dbRead().account(account).clientIp(ip).rows(1 + random.nextInt(40)).at(at).build());
+                events.add(TestEvents.dbRead()
+                        .account(account)
+                        .clientIp(ip)
+                        .rows(1 + random.nextInt(40))
+                        .at(at)
+                        .build());
             }
         }
         return events;
@@ -53,8 +58,13 @@ class DetectorTopologyTest {
 
         Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
         for (int i = 0; i < 40; i++) {
-            driver.pipe(TestEvents.dbRead().account("jdoe").clientIp("10.8.4.21").rows(25_000)
-                    .fingerprint("select * from coop.members").at(start.plusSeconds(30L * i)).build());
+            driver.pipe(TestEvents.dbRead()
+                    .account("jdoe")
+                    .clientIp("10.8.4.21")
+                    .rows(25_000)
+                    .fingerprint("select * from coop.members")
+                    .at(start.plusSeconds(30L * i))
+                    .build());
         }
 
         List<ExfiltrationAlert> alerts = driver.alerts();
@@ -70,8 +80,10 @@ class DetectorTopologyTest {
         assertThat(opened.getClientIps()).contains("10.8.4.21");
         assertThat(opened.getReason()).contains("jdoe").contains("coop.members").contains("days of history");
         assertThat(opened.getMitreTechniques()).contains("T1213");
-        assertThat(alerts).as("one incident for the dump, a handful of records")
-                .extracting(ExfiltrationAlert::getIncidentId).containsOnly(opened.getIncidentId());
+        assertThat(alerts)
+                .as("one incident for the dump, a handful of records")
+                .extracting(ExfiltrationAlert::getIncidentId)
+                .containsOnly(opened.getIncidentId());
         assertThat(alerts).hasSizeLessThanOrEqualTo(4);
     }
 
@@ -79,12 +91,19 @@ class DetectorTopologyTest {
     void alertRecordsCarryThePublishingWallTimeSoAReplaysAlertsOutliveTheTopicsRetention() {
         // Weeks after the events: the alert topic's 7-day retention must count from when the alert was raised.
         Instant wall = DAY0.plus(Duration.ofDays(60));
-        try (DetectorDriver replay = DetectorDriver.builder().withWallClock(java.time.Clock.fixed(wall, java.time.ZoneOffset.UTC)).build()) {
+        try (DetectorDriver replay = DetectorDriver.builder()
+                .withWallClock(java.time.Clock.fixed(wall, java.time.ZoneOffset.UTC))
+                .build()) {
             replay.pipe(analystDays("jdoe", "10.8.4.21", 14, 1));
             Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
             for (int i = 0; i < 40; i++) {
-                replay.pipe(TestEvents.dbRead().account("jdoe").clientIp("10.8.4.21").rows(25_000)
-                        .fingerprint("select * from coop.members").at(start.plusSeconds(30L * i)).build());
+                replay.pipe(TestEvents.dbRead()
+                        .account("jdoe")
+                        .clientIp("10.8.4.21")
+                        .rows(25_000)
+                        .fingerprint("select * from coop.members")
+                        .at(start.plusSeconds(30L * i))
+                        .build());
             }
 
             var records = replay.alertRecords();
@@ -92,7 +111,8 @@ class DetectorTopologyTest {
                 assertThat(r.getRecordTime()).isEqualTo(wall);
                 assertThat(r.value().getDetectedAt()).isBefore(start.plus(Duration.ofHours(1)));
             });
-            assertThat(replay.alertsJsonRecords()).isNotEmpty()
+            assertThat(replay.alertsJsonRecords())
+                    .isNotEmpty()
                     .allSatisfy(r -> assertThat(r.getRecordTime()).isEqualTo(wall));
         }
     }
@@ -106,17 +126,28 @@ class DetectorTopologyTest {
         Instant at = start;
         for (int i = 0; i < 200 && driver.alerts().isEmpty(); i++) {
             at = start.plusSeconds(10L * i);
-            driver.pipe(TestEvents.dbRead().account("jdoe").clientIp("10.8.4.21").rows(1_000).at(at).build());
+            driver.pipe(TestEvents.dbRead()
+                    .account("jdoe")
+                    .clientIp("10.8.4.21")
+                    .rows(1_000)
+                    .at(at)
+                    .build());
         }
         List<ExfiltrationAlert> opening = driver.alerts();
         assertThat(opening).extracting(ExfiltrationAlert::getStatus).containsExactly(AlertStatus.OPENED);
         assertThat(opening.get(0).getSeverity().name()).isIn("LOW", "MEDIUM");
 
         Instant dump = at.plusSeconds(20);
-        driver.pipe(TestEvents.dbRead().account("jdoe").clientIp("10.8.4.21").rows(2_000_000).at(dump).build());
+        driver.pipe(TestEvents.dbRead()
+                .account("jdoe")
+                .clientIp("10.8.4.21")
+                .rows(2_000_000)
+                .at(dump)
+                .build());
         List<ExfiltrationAlert> afterDump = driver.alerts();
         assertThat(afterDump).hasSize(2);
-        assertThat(afterDump.get(1)).as("the rise to CRITICAL is published with the read that caused it, inside the update interval")
+        assertThat(afterDump.get(1))
+                .as("the rise to CRITICAL is published with the read that caused it, inside the update interval")
                 .satisfies(a -> {
                     assertThat(a.getStatus()).isEqualTo(AlertStatus.UPDATED);
                     assertThat(a.getSeverity().name()).isEqualTo("CRITICAL");
@@ -125,7 +156,12 @@ class DetectorTopologyTest {
                 });
 
         // More growth at the same severity stays paced: no record for a further doubling within the interval.
-        driver.pipe(TestEvents.dbRead().account("jdoe").clientIp("10.8.4.21").rows(8_000_000).at(dump.plusSeconds(20)).build());
+        driver.pipe(TestEvents.dbRead()
+                .account("jdoe")
+                .clientIp("10.8.4.21")
+                .rows(8_000_000)
+                .at(dump.plusSeconds(20))
+                .build());
         assertThat(driver.alerts()).hasSize(2);
     }
 
@@ -133,10 +169,14 @@ class DetectorTopologyTest {
     void profileCacheHitsAndMissesAreExported() {
         driver.pipe(analystDays("jdoe", "10.8.4.21", 2, 4));
         io.micrometer.core.instrument.MeterRegistry registry = driver.metrics().registry();
-        double hits = registry.get(org.exfilguard.metrics.DetectorMetrics.PROFILE_CACHE_REQUESTS).tag("result", "hit")
-                .functionCounter().count();
-        double misses = registry.get(org.exfilguard.metrics.DetectorMetrics.PROFILE_CACHE_REQUESTS).tag("result", "miss")
-                .functionCounter().count();
+        double hits = registry.get(org.exfilguard.metrics.DetectorMetrics.PROFILE_CACHE_REQUESTS)
+                .tag("result", "hit")
+                .functionCounter()
+                .count();
+        double misses = registry.get(org.exfilguard.metrics.DetectorMetrics.PROFILE_CACHE_REQUESTS)
+                .tag("result", "miss")
+                .functionCounter()
+                .count();
         // Two profiles (the table and all sensitive tables), each missed once, then found in the cache.
         assertThat(misses).isEqualTo(2);
         assertThat(hits + misses).isEqualTo(2.0 * 2 * 16);
@@ -147,17 +187,31 @@ class DetectorTopologyTest {
         driver.pipe(analystDays("jdoe", "10.8.4.21", 14, 2));
         Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
         for (int i = 0; i < 200; i++) {
-            driver.pipe(TestEvents.dbRead().account("jdoe").rows(10_000).at(start.plusSeconds(15L * i)).build());
+            driver.pipe(TestEvents.dbRead()
+                    .account("jdoe")
+                    .rows(10_000)
+                    .at(start.plusSeconds(15L * i))
+                    .build());
         }
         // Someone else keeps reading, so stream time moves past the quiet period.
-        driver.pipe(TestEvents.dbRead().account("other").rows(5).at(start.plus(Duration.ofHours(3))).build());
-        driver.pipe(TestEvents.dbRead().account("other").rows(5).at(start.plus(Duration.ofHours(3)).plusSeconds(120)).build());
+        driver.pipe(TestEvents.dbRead()
+                .account("other")
+                .rows(5)
+                .at(start.plus(Duration.ofHours(3)))
+                .build());
+        driver.pipe(TestEvents.dbRead()
+                .account("other")
+                .rows(5)
+                .at(start.plus(Duration.ofHours(3)).plusSeconds(120))
+                .build());
         // No flow log: the close waits for the egress side until the input ends.
         driver.endOfInput();
 
         List<ExfiltrationAlert> alerts = driver.alerts();
-        assertThat(alerts).extracting(ExfiltrationAlert::getStatus)
-                .startsWith(AlertStatus.OPENED).endsWith(AlertStatus.CLOSED);
+        assertThat(alerts)
+                .extracting(ExfiltrationAlert::getStatus)
+                .startsWith(AlertStatus.OPENED)
+                .endsWith(AlertStatus.CLOSED);
         assertThat(alerts).hasSizeLessThanOrEqualTo(5);
         assertThat(alerts).extracting(ExfiltrationAlert::getAlertId).doesNotHaveDuplicates();
     }
@@ -166,20 +220,28 @@ class DetectorTopologyTest {
     void nightlyBackupStopsAlertingOnceLearnt() {
         List<DbAccessEvent> events = new ArrayList<>();
         for (int night = 0; night < 10; night++) {
-            Instant start = DAY0.plus(Duration.ofDays(night)).plus(Duration.ofHours(2)).plus(Duration.ofMinutes(night % 3));
+            Instant start =
+                    DAY0.plus(Duration.ofDays(night)).plus(Duration.ofHours(2)).plus(Duration.ofMinutes(night % 3));
             long chunk = 100_000 + night * 500L;
             for (int i = 0; i < 20; i++) {
-                events.add(TestEvents.dbRead().account("backup_svc").clientIp("10.9.0.5").rows(chunk)
-                        .fingerprint("select * from coop.members").at(start.plus(Duration.ofMinutes(2L * i))).build());
+                events.add(TestEvents.dbRead()
+                        .account("backup_svc")
+                        .clientIp("10.9.0.5")
+                        .rows(chunk)
+                        .fingerprint("select * from coop.members")
+                        .at(start.plus(Duration.ofMinutes(2L * i)))
+                        .build());
             }
         }
         driver.pipe(events);
 
         List<ExfiltrationAlert> opened = driver.alerts().stream()
-                .filter(a -> a.getStatus() == AlertStatus.OPENED).toList();
+                .filter(a -> a.getStatus() == AlertStatus.OPENED)
+                .toList();
         Instant endOfFirstNight = DAY0.plus(Duration.ofHours(12));
         assertThat(opened).as("the first night is new behaviour").isNotEmpty();
-        assertThat(opened).as("no alert for the backup after its first night")
+        assertThat(opened)
+                .as("no alert for the backup after its first night")
                 .allSatisfy(a -> assertThat(a.getDetectedAt()).isBefore(endOfFirstNight));
     }
 
@@ -194,25 +256,38 @@ class DetectorTopologyTest {
                 double hour = slot / 12.0;
                 double diurnal = 0.2 + 0.8 * Math.max(0, Math.sin(Math.PI * (hour - 6) / 14));
                 long rows = Math.round(2_000 * diurnal * surge * (0.8 + 0.4 * random.nextDouble()));
-                events.add(TestEvents.dbRead().account("app_svc").clientIp("10.1.1.10").rows(rows).at(at).build());
+                events.add(TestEvents.dbRead()
+                        .account("app_svc")
+                        .clientIp("10.1.1.10")
+                        .rows(rows)
+                        .at(at)
+                        .build());
             }
         }
         driver.pipe(events);
 
-        assertThat(driver.alerts()).filteredOn(a -> a.getStatus() == AlertStatus.OPENED)
+        assertThat(driver.alerts())
+                .filteredOn(a -> a.getStatus() == AlertStatus.OPENED)
                 .extracting(ExfiltrationAlert::getDetectedAt)
-                .allSatisfy(at -> assertThat(at).as("only the first day, before anything is learnt, may open an incident")
+                .allSatisfy(at -> assertThat(at)
+                        .as("only the first day, before anything is learnt, may open an incident")
                         .isBefore(DAY0.plus(Duration.ofDays(1))));
     }
 
     @Test
     void countStarExaminingMillionsAndReturningOneRowDoesNotAlert() {
         for (int i = 0; i < 50; i++) {
-            driver.pipe(TestEvents.dbRead().account("dba").rows(1).rowsExamined(2_000_000)
-                    .fingerprint("select count(*) from coop.members").at(DAY0.plus(Duration.ofMinutes(10L * i))).build());
+            driver.pipe(TestEvents.dbRead()
+                    .account("dba")
+                    .rows(1)
+                    .rowsExamined(2_000_000)
+                    .fingerprint("select count(*) from coop.members")
+                    .at(DAY0.plus(Duration.ofMinutes(10L * i)))
+                    .build());
         }
         assertThat(driver.alerts()).isEmpty();
-        assertThat(driver.metrics().count("exfil.events", "source", "db-access", "outcome", "accepted")).isEqualTo(50);
+        assertThat(driver.metrics().count("exfil.events", "source", "db-access", "outcome", "accepted"))
+                .isEqualTo(50);
     }
 
     @Test
@@ -227,35 +302,53 @@ class DetectorTopologyTest {
         assertThat(driver.deadLetters()).isEmpty();
         Instant start = DAY0.plus(Duration.ofDays(10)).plus(Duration.ofHours(11));
         for (int i = 0; i < 10; i++) {
-            driver.pipe(TestEvents.dbRead().account("newbie").clientIp("10.3.0.9").rows(50_000)
-                    .at(start.plus(Duration.ofMinutes(i))).build());
+            driver.pipe(TestEvents.dbRead()
+                    .account("newbie")
+                    .clientIp("10.3.0.9")
+                    .rows(50_000)
+                    .at(start.plus(Duration.ofMinutes(i)))
+                    .build());
         }
 
         List<ExfiltrationAlert> opened = driver.alerts().stream()
-                .filter(a -> a.getAccount().equals("newbie") && a.getStatus() == AlertStatus.OPENED).toList();
+                .filter(a -> a.getAccount().equals("newbie") && a.getStatus() == AlertStatus.OPENED)
+                .toList();
         assertThat(opened).hasSize(1);
         ExfiltrationAlert alert = opened.get(0);
         assertThat(alert.getBaselineMethod()).isEqualTo(Threshold.PEER);
         assertThat(alert.getBaselineHistoryDays()).isZero();
         assertThat(alert.getPeerPercentile()).isNotNull().isGreaterThan(95.0);
         assertThat(alert.getReason()).contains("percentile").contains("peer");
-        assertThat(driver.alerts()).filteredOn(a -> a.getAccount().startsWith("analyst")).isEmpty();
+        assertThat(driver.alerts())
+                .filteredOn(a -> a.getAccount().startsWith("analyst"))
+                .isEmpty();
     }
 
     @Test
     void accountWithNoHistoryAndNoPeersStillAlertsAboveTheColdStartFloor() {
         Instant start = DAY0.plus(Duration.ofHours(11));
         for (int i = 0; i < 10; i++) {
-            driver.pipe(TestEvents.dbRead().account("newbie").rows(50_000).at(start.plus(Duration.ofMinutes(i))).build());
+            driver.pipe(TestEvents.dbRead()
+                    .account("newbie")
+                    .rows(50_000)
+                    .at(start.plus(Duration.ofMinutes(i)))
+                    .build());
         }
-        assertThat(driver.alerts()).extracting(ExfiltrationAlert::getBaselineMethod).containsOnly(Threshold.FLOOR);
+        assertThat(driver.alerts())
+                .extracting(ExfiltrationAlert::getBaselineMethod)
+                .containsOnly(Threshold.FLOOR);
         assertThat(driver.alerts()).isNotEmpty();
     }
 
     @Test
     void readsOfOtherTablesAreNotProfiled() {
-        driver.pipe(TestEvents.dbRead().account("jdoe").table("coop.orders").rows(5_000_000).build());
+        driver.pipe(TestEvents.dbRead()
+                .account("jdoe")
+                .table("coop.orders")
+                .rows(5_000_000)
+                .build());
         assertThat(driver.alerts()).isEmpty();
-        assertThat(driver.metrics().count("exfil.events", "source", "db-access", "outcome", "not_sensitive")).isEqualTo(1);
+        assertThat(driver.metrics().count("exfil.events", "source", "db-access", "outcome", "not_sensitive"))
+                .isEqualTo(1);
     }
 }

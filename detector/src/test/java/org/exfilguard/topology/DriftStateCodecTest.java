@@ -14,8 +14,20 @@ class DriftStateCodecTest {
 
     @Test
     void roundTripsAStateWithHistoryAndAnOpenDrift() {
-        DriftState state = DriftState.of(20_530, 1_234, 0b1111_0000_0000, 1_773_900_000_000L, new long[] {0, 12, 40, 0, 25_000},
-                812.5, 1_773_800_000_000L, 2_400, 1, 2, "inc-abc", 1_773_950_000_000L, 1);
+        DriftState state = DriftState.of(
+                20_530,
+                1_234,
+                0b1111_0000_0000,
+                1_773_900_000_000L,
+                new long[] {0, 12, 40, 0, 25_000},
+                812.5,
+                1_773_800_000_000L,
+                2_400,
+                1,
+                2,
+                "inc-abc",
+                1_773_950_000_000L,
+                1);
         byte[] bytes = new DriftStateCodec().encode(state);
         assertThat(DriftStateCodec.decode(bytes)).isEqualTo(state);
         assertThat(bytes.length).isLessThan(80);
@@ -39,7 +51,10 @@ class DriftStateCodecTest {
     void refusesAnotherLayoutOrTag() {
         byte[] bytes = new DriftStateCodec().encode(new DriftState());
         bytes[1] = (byte) (DriftStateCodec.VERSION + 1);
-        assertThatThrownBy(() -> DriftStateCodec.decode(bytes)).isInstanceOf(IllegalStateException.class).hasMessageContaining("layout version");
-        assertThatThrownBy(() -> DriftStateCodec.decode(new byte[] {0x49, 1})).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> DriftStateCodec.decode(bytes))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("layout version");
+        assertThatThrownBy(() -> DriftStateCodec.decode(new byte[] {0x49, 1}))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

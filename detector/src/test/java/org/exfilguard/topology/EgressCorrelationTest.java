@@ -36,7 +36,12 @@ class EgressCorrelationTest {
         for (int d = 0; d < 14; d++) {
             for (int h = 9; h < 17; h++) {
                 Instant at = DAY0.plus(Duration.ofDays(d)).plus(Duration.ofHours(h));
-                driver.pipeEgress(TestFlows.flow().from(HOST).to("93.184.216." + (h % 3)).bytesOut(200_000).at(at).build());
+                driver.pipeEgress(TestFlows.flow()
+                        .from(HOST)
+                        .to("93.184.216." + (h % 3))
+                        .bytesOut(200_000)
+                        .at(at)
+                        .build());
             }
         }
     }
@@ -46,38 +51,65 @@ class EgressCorrelationTest {
         learnNormal();
         Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
         for (int i = 0; i < 20; i++) {
-            driver.pipe(TestEvents.dbRead().account("jdoe").clientIp(HOST).rows(25_000).bytes(25_000L * 150)
-                    .at(start.plusSeconds(30L * i)).build());
+            driver.pipe(TestEvents.dbRead()
+                    .account("jdoe")
+                    .clientIp(HOST)
+                    .rows(25_000)
+                    .bytes(25_000L * 150)
+                    .at(start.plusSeconds(30L * i))
+                    .build());
         }
         long uploaded = 0;
         Instant upload = start.plus(Duration.ofMinutes(20));
         for (int i = 0; i < 8; i++) {
             long chunk = 9_375_000;
             uploaded += chunk;
-            driver.pipeEgress(TestFlows.flow().from(HOST).to(DROP).port(443).bytesOut(chunk)
-                    .at(upload.plus(Duration.ofMinutes(2L * i))).build());
+            driver.pipeEgress(TestFlows.flow()
+                    .from(HOST)
+                    .to(DROP)
+                    .port(443)
+                    .bytesOut(chunk)
+                    .at(upload.plus(Duration.ofMinutes(2L * i)))
+                    .build());
         }
         // Time moves on so the incident closes.
-        driver.pipe(TestEvents.dbRead().account("other").rows(1).at(start.plus(Duration.ofHours(4))).build());
-        driver.pipe(TestEvents.dbRead().account("other").rows(1).at(start.plus(Duration.ofHours(4)).plusSeconds(90)).build());
+        driver.pipe(TestEvents.dbRead()
+                .account("other")
+                .rows(1)
+                .at(start.plus(Duration.ofHours(4)))
+                .build());
+        driver.pipe(TestEvents.dbRead()
+                .account("other")
+                .rows(1)
+                .at(start.plus(Duration.ofHours(4)).plusSeconds(90))
+                .build());
         driver.endOfInput();
 
-        List<ExfiltrationAlert> jdoe = driver.alerts().stream().filter(a -> a.getAccount().equals("jdoe")).toList();
-        ExfiltrationAlert escalation = jdoe.stream().filter(a -> a.getKind() == AlertKind.READ_THEN_EGRESS)
-                .findFirst().orElseThrow(() -> new AssertionError("no READ_THEN_EGRESS alert in " + jdoe));
+        List<ExfiltrationAlert> jdoe = driver.alerts().stream()
+                .filter(a -> a.getAccount().equals("jdoe"))
+                .toList();
+        ExfiltrationAlert escalation = jdoe.stream()
+                .filter(a -> a.getKind() == AlertKind.READ_THEN_EGRESS)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no READ_THEN_EGRESS alert in " + jdoe));
         assertThat(escalation.getStatus()).isEqualTo(AlertStatus.UPDATED);
-        assertThat(escalation.getEgress().getDestinations()).extracting(EgressDestination::getDstIp).contains(DROP);
+        assertThat(escalation.getEgress().getDestinations())
+                .extracting(EgressDestination::getDstIp)
+                .contains(DROP);
         assertThat(escalation.getMitreTechniques()).contains("T1213", "T1567");
         assertThat(escalation.getReason()).contains("left " + HOST).contains(DROP);
-        assertThat(escalation.getSeverity().ordinal()).isGreaterThanOrEqualTo(org.exfilguard.schema.Severity.HIGH.ordinal());
+        assertThat(escalation.getSeverity().ordinal())
+                .isGreaterThanOrEqualTo(org.exfilguard.schema.Severity.HIGH.ordinal());
 
         ExfiltrationAlert closed = jdoe.get(jdoe.size() - 1);
         assertThat(closed.getStatus()).isEqualTo(AlertStatus.CLOSED);
         assertThat(closed.getKind()).isEqualTo(AlertKind.READ_THEN_EGRESS);
-        assertThat(closed.getEgress().getBytesOut()).as("the closing record carries at least 90% of the upload")
+        assertThat(closed.getEgress().getBytesOut())
+                .as("the closing record carries at least 90% of the upload")
                 .isGreaterThanOrEqualTo((long) (0.9 * uploaded));
         assertThat(closed.getMitreTechniques()).contains("T1030");
-        Map<String, Long> perIncident = jdoe.stream().collect(Collectors.groupingBy(ExfiltrationAlert::getIncidentId, Collectors.counting()));
+        Map<String, Long> perIncident =
+                jdoe.stream().collect(Collectors.groupingBy(ExfiltrationAlert::getIncidentId, Collectors.counting()));
         assertThat(perIncident.values()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(5));
     }
 
@@ -88,24 +120,43 @@ class EgressCorrelationTest {
         for (int d = 0; d < 17; d++) {
             for (int h = 9; h < 17; h++) {
                 Instant at = DAY0.plus(Duration.ofDays(d)).plus(Duration.ofHours(h));
-                driver.pipeEgress(TestFlows.flow().from(HOST).to("93.184.216." + (h % 3)).bytesOut(200_000).at(at).build());
+                driver.pipeEgress(TestFlows.flow()
+                        .from(HOST)
+                        .to("93.184.216." + (h % 3))
+                        .bytesOut(200_000)
+                        .at(at)
+                        .build());
                 if (d == 14 && h == 14) {
                     for (int i = 0; i < 6; i++) {
-                        driver.pipeEgress(TestFlows.flow().from(HOST).to(DROP).bytesOut(12_500_000)
-                                .at(start.plus(Duration.ofMinutes(20 + 2L * i))).build());
+                        driver.pipeEgress(TestFlows.flow()
+                                .from(HOST)
+                                .to(DROP)
+                                .bytesOut(12_500_000)
+                                .at(start.plus(Duration.ofMinutes(20 + 2L * i)))
+                                .build());
                     }
                 }
             }
         }
         driver.pipe(DetectorTopologyTest.analystDays("jdoe", HOST, 14, 3));
         for (int i = 0; i < 20; i++) {
-            driver.pipe(TestEvents.dbRead().account("jdoe").clientIp(HOST).rows(25_000).at(start.plusSeconds(30L * i)).build());
+            driver.pipe(TestEvents.dbRead()
+                    .account("jdoe")
+                    .clientIp(HOST)
+                    .rows(25_000)
+                    .at(start.plusSeconds(30L * i))
+                    .build());
         }
         driver.endOfInput();
-        ExfiltrationAlert escalation = driver.alerts().stream().filter(a -> a.getKind() == AlertKind.READ_THEN_EGRESS)
-                .findFirst().orElseThrow(() -> new AssertionError("no READ_THEN_EGRESS alert"));
-        assertThat(escalation.getEgress().getDestinations()).extracting(EgressDestination::getDstIp).containsExactly(DROP);
-        assertThat(escalation.getEgress().getBytesOut()).as("judged at the first minute whose egress was unusual")
+        ExfiltrationAlert escalation = driver.alerts().stream()
+                .filter(a -> a.getKind() == AlertKind.READ_THEN_EGRESS)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no READ_THEN_EGRESS alert"));
+        assertThat(escalation.getEgress().getDestinations())
+                .extracting(EgressDestination::getDstIp)
+                .containsExactly(DROP);
+        assertThat(escalation.getEgress().getBytesOut())
+                .as("judged at the first minute whose egress was unusual")
                 .isEqualTo(12_500_000L);
         assertThat(escalation.getDetectedAt()).isEqualTo(start.plus(Duration.ofMinutes(21)));
     }
@@ -115,24 +166,52 @@ class EgressCorrelationTest {
         learnNormal();
         Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
         for (int i = 0; i < 20; i++) {
-            driver.pipe(TestEvents.dbRead().account("jdoe").clientIp(HOST).rows(25_000).at(start.plusSeconds(30L * i)).build());
+            driver.pipe(TestEvents.dbRead()
+                    .account("jdoe")
+                    .clientIp(HOST)
+                    .rows(25_000)
+                    .at(start.plusSeconds(30L * i))
+                    .build());
         }
         // The read side runs hours ahead (as in a fast replay) and decides the close before the egress is seen.
-        driver.pipe(TestEvents.dbRead().account("other").rows(1).at(start.plus(Duration.ofHours(4))).build());
-        driver.pipe(TestEvents.dbRead().account("other").rows(1).at(start.plus(Duration.ofHours(4)).plusSeconds(90)).build());
-        assertThat(driver.alerts()).as("the close waits for the egress side").extracting(ExfiltrationAlert::getStatus)
+        driver.pipe(TestEvents.dbRead()
+                .account("other")
+                .rows(1)
+                .at(start.plus(Duration.ofHours(4)))
+                .build());
+        driver.pipe(TestEvents.dbRead()
+                .account("other")
+                .rows(1)
+                .at(start.plus(Duration.ofHours(4)).plusSeconds(90))
+                .build());
+        assertThat(driver.alerts())
+                .as("the close waits for the egress side")
+                .extracting(ExfiltrationAlert::getStatus)
                 .doesNotContain(AlertStatus.CLOSED);
         for (int i = 0; i < 6; i++) {
-            driver.pipeEgress(TestFlows.flow().from(HOST).to(DROP).bytesOut(12_500_000)
-                    .at(start.plus(Duration.ofMinutes(20 + 2L * i))).build());
+            driver.pipeEgress(TestFlows.flow()
+                    .from(HOST)
+                    .to(DROP)
+                    .bytesOut(12_500_000)
+                    .at(start.plus(Duration.ofMinutes(20 + 2L * i)))
+                    .build());
         }
         // The host's next flow after the close passes the horizon: the final report completes the close.
-        driver.pipeEgress(TestFlows.flow().from(HOST).to("93.184.216.1").at(start.plus(Duration.ofHours(5))).build());
-        List<ExfiltrationAlert> jdoe = driver.alerts().stream().filter(a -> a.getAccount().equals("jdoe")).toList();
-        List<ExfiltrationAlert> escalations = jdoe.stream().filter(a -> a.getStatus() == AlertStatus.UPDATED
-                && a.getKind() == AlertKind.READ_THEN_EGRESS).toList();
+        driver.pipeEgress(TestFlows.flow()
+                .from(HOST)
+                .to("93.184.216.1")
+                .at(start.plus(Duration.ofHours(5)))
+                .build());
+        List<ExfiltrationAlert> jdoe = driver.alerts().stream()
+                .filter(a -> a.getAccount().equals("jdoe"))
+                .toList();
+        List<ExfiltrationAlert> escalations = jdoe.stream()
+                .filter(a -> a.getStatus() == AlertStatus.UPDATED && a.getKind() == AlertKind.READ_THEN_EGRESS)
+                .toList();
         assertThat(escalations).hasSize(1);
-        assertThat(escalations.get(0).getEgress().getDestinations()).extracting(EgressDestination::getDstIp).containsExactly(DROP);
+        assertThat(escalations.get(0).getEgress().getDestinations())
+                .extracting(EgressDestination::getDstIp)
+                .containsExactly(DROP);
         assertThat(escalations.get(0).getDetectedAt()).isEqualTo(start.plus(Duration.ofMinutes(21)));
         ExfiltrationAlert closed = jdoe.get(jdoe.size() - 1);
         assertThat(closed.getStatus()).isEqualTo(AlertStatus.CLOSED);
@@ -147,25 +226,55 @@ class EgressCorrelationTest {
     @Test
     void theRecordsDoNotDependOnWhichSideWasProcessedFirst() {
         Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
-        List<org.exfilguard.schema.DbAccessEvent> reads = new java.util.ArrayList<>(DetectorTopologyTest.analystDays("jdoe", HOST, 14, 3));
+        List<org.exfilguard.schema.DbAccessEvent> reads =
+                new java.util.ArrayList<>(DetectorTopologyTest.analystDays("jdoe", HOST, 14, 3));
         for (int i = 0; i < 20; i++) {
-            reads.add(TestEvents.dbRead().account("jdoe").clientIp(HOST).rows(25_000).at(start.plusSeconds(30L * i)).build());
+            reads.add(TestEvents.dbRead()
+                    .account("jdoe")
+                    .clientIp(HOST)
+                    .rows(25_000)
+                    .at(start.plusSeconds(30L * i))
+                    .build());
         }
         for (int i = 0; i < 12; i++) {
-            reads.add(TestEvents.dbRead().account("jdoe").clientIp(HOST).rows(60_000).at(start.plus(Duration.ofMinutes(40 + 3L * i))).build());
+            reads.add(TestEvents.dbRead()
+                    .account("jdoe")
+                    .clientIp(HOST)
+                    .rows(60_000)
+                    .at(start.plus(Duration.ofMinutes(40 + 3L * i)))
+                    .build());
         }
-        reads.add(TestEvents.dbRead().account("other").rows(1).at(start.plus(Duration.ofHours(6))).build());
-        reads.add(TestEvents.dbRead().account("other").rows(1).at(start.plus(Duration.ofHours(6)).plusSeconds(90)).build());
+        reads.add(TestEvents.dbRead()
+                .account("other")
+                .rows(1)
+                .at(start.plus(Duration.ofHours(6)))
+                .build());
+        reads.add(TestEvents.dbRead()
+                .account("other")
+                .rows(1)
+                .at(start.plus(Duration.ofHours(6)).plusSeconds(90))
+                .build());
         List<org.exfilguard.schema.EgressEvent> flows = new java.util.ArrayList<>();
         for (int d = 0; d < 15; d++) {
             for (int h = 9; h < 17; h++) {
-                flows.add(TestFlows.flow().from(HOST).to("93.184.216." + (h % 3)).bytesOut(200_000)
-                        .at(DAY0.plus(Duration.ofDays(d)).plus(Duration.ofHours(h)).plusSeconds(17)).build());
+                flows.add(TestFlows.flow()
+                        .from(HOST)
+                        .to("93.184.216." + (h % 3))
+                        .bytesOut(200_000)
+                        .at(DAY0.plus(Duration.ofDays(d))
+                                .plus(Duration.ofHours(h))
+                                .plusSeconds(17))
+                        .build());
             }
         }
         for (int i = 0; i < 30; i++) {
-            flows.add(TestFlows.flow().from(HOST).to(i % 2 == 0 ? DROP : "203.0.113.77").port(443).bytesOut(4_000_000)
-                    .at(start.plus(Duration.ofMinutes(5 + 4L * i)).plusSeconds(7)).build());
+            flows.add(TestFlows.flow()
+                    .from(HOST)
+                    .to(i % 2 == 0 ? DROP : "203.0.113.77")
+                    .port(443)
+                    .bytesOut(4_000_000)
+                    .at(start.plus(Duration.ofMinutes(5 + 4L * i)).plusSeconds(7))
+                    .build());
         }
         flows.sort(java.util.Comparator.comparing(org.exfilguard.schema.EgressEvent::getEventTime));
 
@@ -177,9 +286,16 @@ class EgressCorrelationTest {
         assertThat(byTime).isEqualTo(flowsFirst);
     }
 
-    private enum Order { FLOWS_FIRST, READS_FIRST, BY_TIME }
+    private enum Order {
+        FLOWS_FIRST,
+        READS_FIRST,
+        BY_TIME
+    }
 
-    private static List<String> run(List<org.exfilguard.schema.DbAccessEvent> reads, List<org.exfilguard.schema.EgressEvent> flows, Order order) {
+    private static List<String> run(
+            List<org.exfilguard.schema.DbAccessEvent> reads,
+            List<org.exfilguard.schema.EgressEvent> flows,
+            Order order) {
         try (DetectorDriver d = DetectorDriver.withDefaults()) {
             switch (order) {
                 case FLOWS_FIRST -> {
@@ -202,8 +318,11 @@ class EgressCorrelationTest {
                 }
             }
             d.endOfInput();
-            return d.alerts().stream().sorted(java.util.Comparator.comparing(ExfiltrationAlert::getDetectedAt)
-                    .thenComparing(ExfiltrationAlert::getAlertId)).map(ExfiltrationAlert::toString).toList();
+            return d.alerts().stream()
+                    .sorted(java.util.Comparator.comparing(ExfiltrationAlert::getDetectedAt)
+                            .thenComparing(ExfiltrationAlert::getAlertId))
+                    .map(ExfiltrationAlert::toString)
+                    .toList();
         }
     }
 
@@ -216,40 +335,85 @@ class EgressCorrelationTest {
         driver.pipe(DetectorTopologyTest.analystDays("jdoe", HOST, 14, 3));
         // Other hosts have long used the usual sites; this host's flows start on the day of the extraction.
         for (int d = 0; d < 14; d++) {
-            driver.pipeEgress(TestFlows.flow().from("10.8.4.99").to("93.184.216.1").bytesOut(200_000)
-                    .at(DAY0.plus(Duration.ofDays(d)).plus(Duration.ofHours(10))).build());
+            driver.pipeEgress(TestFlows.flow()
+                    .from("10.8.4.99")
+                    .to("93.184.216.1")
+                    .bytesOut(200_000)
+                    .at(DAY0.plus(Duration.ofDays(d)).plus(Duration.ofHours(10)))
+                    .build());
         }
         Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
-        driver.pipeEgress(TestFlows.flow().from(HOST).to("93.184.216.1").bytesOut(100_000).at(start.minus(Duration.ofHours(4))).build());
+        driver.pipeEgress(TestFlows.flow()
+                .from(HOST)
+                .to("93.184.216.1")
+                .bytesOut(100_000)
+                .at(start.minus(Duration.ofHours(4)))
+                .build());
         for (int i = 0; i < 20; i++) {
-            driver.pipe(TestEvents.dbRead().account("jdoe").clientIp(HOST).rows(25_000).at(start.plusSeconds(30L * i)).build());
+            driver.pipe(TestEvents.dbRead()
+                    .account("jdoe")
+                    .clientIp(HOST)
+                    .rows(25_000)
+                    .at(start.plusSeconds(30L * i))
+                    .build());
         }
         for (int i = 0; i < 6; i++) {
-            driver.pipeEgress(TestFlows.flow().from(HOST).to(DROP).port(443).bytesOut(20_000_000)
-                    .at(start.plus(Duration.ofMinutes(20 + 2L * i))).build());
+            driver.pipeEgress(TestFlows.flow()
+                    .from(HOST)
+                    .to(DROP)
+                    .port(443)
+                    .bytesOut(20_000_000)
+                    .at(start.plus(Duration.ofMinutes(20 + 2L * i)))
+                    .build());
             // The usual site, new to this young host but known to the organisation, is learnt, not evidence.
-            driver.pipeEgress(TestFlows.flow().from(HOST).to("93.184.216.1").bytesOut(30_000_000)
-                    .at(start.plus(Duration.ofMinutes(21 + 2L * i))).build());
+            driver.pipeEgress(TestFlows.flow()
+                    .from(HOST)
+                    .to("93.184.216.1")
+                    .bytesOut(30_000_000)
+                    .at(start.plus(Duration.ofMinutes(21 + 2L * i)))
+                    .build());
         }
-        driver.pipe(TestEvents.dbRead().account("other").rows(1).at(start.plus(Duration.ofHours(4))).build());
+        driver.pipe(TestEvents.dbRead()
+                .account("other")
+                .rows(1)
+                .at(start.plus(Duration.ofHours(4)))
+                .build());
         driver.endOfInput();
-        List<ExfiltrationAlert> escalations = driver.alerts().stream().filter(a -> a.getKind() == AlertKind.READ_THEN_EGRESS).toList();
+        List<ExfiltrationAlert> escalations = driver.alerts().stream()
+                .filter(a -> a.getKind() == AlertKind.READ_THEN_EGRESS)
+                .toList();
         assertThat(escalations).isNotEmpty();
-        assertThat(escalations).allSatisfy(a -> assertThat(a.getEgress().getDestinations())
-                .extracting(EgressDestination::getDstIp).containsExactly(DROP));
+        assertThat(escalations)
+                .allSatisfy(a -> assertThat(a.getEgress().getDestinations())
+                        .extracting(EgressDestination::getDstIp)
+                        .containsExactly(DROP));
     }
 
     /** On the day the detector first sees flows, nothing is new to the organisation yet: a nightly backup is learnt. */
     @Test
     void onTheOrganisationsFirstDayOfFlowsAnUploadToAnUnseenTargetIsLearntNotEvidence() {
         for (int i = 0; i < 40; i++) {
-            driver.pipe(TestEvents.dbRead().account("bkp_nightly").clientIp(HOST).rows(100_000).at(DAY0.plus(Duration.ofHours(2)).plusSeconds(20L * i)).build());
+            driver.pipe(TestEvents.dbRead()
+                    .account("bkp_nightly")
+                    .clientIp(HOST)
+                    .rows(100_000)
+                    .at(DAY0.plus(Duration.ofHours(2)).plusSeconds(20L * i))
+                    .build());
         }
         for (int i = 0; i < 10; i++) {
-            driver.pipeEgress(TestFlows.flow().from(HOST).to(DROP).port(443).bytesOut(25_000_000)
-                    .at(DAY0.plus(Duration.ofHours(2)).plus(Duration.ofMinutes(10 + i))).build());
+            driver.pipeEgress(TestFlows.flow()
+                    .from(HOST)
+                    .to(DROP)
+                    .port(443)
+                    .bytesOut(25_000_000)
+                    .at(DAY0.plus(Duration.ofHours(2)).plus(Duration.ofMinutes(10 + i)))
+                    .build());
         }
-        driver.pipe(TestEvents.dbRead().account("other").rows(1).at(DAY0.plus(Duration.ofHours(7))).build());
+        driver.pipe(TestEvents.dbRead()
+                .account("other")
+                .rows(1)
+                .at(DAY0.plus(Duration.ofHours(7)))
+                .build());
         driver.endOfInput();
         assertThat(driver.alerts()).extracting(ExfiltrationAlert::getAccount).contains("bkp_nightly");
         assertThat(driver.alerts()).noneMatch(a -> a.getKind() == AlertKind.READ_THEN_EGRESS);
@@ -260,10 +424,16 @@ class EgressCorrelationTest {
         learnNormal();
         Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
         for (int i = 0; i < 10; i++) {
-            driver.pipeEgress(TestFlows.flow().from(HOST).to(DROP).bytesOut(60_000_000).at(start.plus(Duration.ofMinutes(i))).build());
+            driver.pipeEgress(TestFlows.flow()
+                    .from(HOST)
+                    .to(DROP)
+                    .bytesOut(60_000_000)
+                    .at(start.plus(Duration.ofMinutes(i)))
+                    .build());
         }
         assertThat(driver.alerts()).isEmpty();
-        assertThat(driver.metrics().count("exfil.suppressions", "kind", "egress_only")).isGreaterThanOrEqualTo(1);
+        assertThat(driver.metrics().count("exfil.suppressions", "kind", "egress_only"))
+                .isGreaterThanOrEqualTo(1);
     }
 
     @Test
@@ -271,9 +441,19 @@ class EgressCorrelationTest {
         learnNormal();
         Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
         for (int i = 0; i < 20; i++) {
-            driver.pipe(TestEvents.dbRead().account("jdoe").clientIp(HOST).rows(25_000).at(start.plusSeconds(30L * i)).build());
+            driver.pipe(TestEvents.dbRead()
+                    .account("jdoe")
+                    .clientIp(HOST)
+                    .rows(25_000)
+                    .at(start.plusSeconds(30L * i))
+                    .build());
         }
-        driver.pipeEgress(TestFlows.flow().from(HOST).to("93.184.216.1").bytesOut(500_000).at(start.plus(Duration.ofMinutes(15))).build());
+        driver.pipeEgress(TestFlows.flow()
+                .from(HOST)
+                .to("93.184.216.1")
+                .bytesOut(500_000)
+                .at(start.plus(Duration.ofMinutes(15)))
+                .build());
         assertThat(driver.alerts()).extracting(ExfiltrationAlert::getKind).containsOnly(AlertKind.BULK_READ);
     }
 }

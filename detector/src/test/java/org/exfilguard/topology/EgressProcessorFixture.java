@@ -44,8 +44,9 @@ final class EgressProcessorFixture {
         add(StoreNames.EGRESS_PEER_BASELINES, Serdes.ByteArray());
         add(StoreNames.EGRESS_CLOCK, Serdes.Long());
         add(StoreNames.EGRESS_WATCHED, Serdes.Long());
-        processor = new EgressProfileSupplier(settings, new DetectorMetrics(new SimpleMeterRegistry()), hotHosts,
-                java.time.Duration.ZERO).get();
+        processor = new EgressProfileSupplier(
+                        settings, new DetectorMetrics(new SimpleMeterRegistry()), hotHosts, java.time.Duration.ZERO)
+                .get();
         processor.init(context);
     }
 
@@ -56,11 +57,13 @@ final class EgressProcessorFixture {
 
     @SuppressWarnings("unchecked")
     private <V> void add(String name, Serde<V> values) {
-        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), values)
-                .withLoggingDisabled().build();
+        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(name), Serdes.String(), values)
+                .withLoggingDisabled()
+                .build();
         store.init(context.getStateStoreContext(), store);
-        KeyValueStore<String, V> counting = (KeyValueStore<String, V>) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {KeyValueStore.class}, (proxy, method, args) -> {
+        KeyValueStore<String, V> counting = (KeyValueStore<String, V>) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {KeyValueStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("put") || method.getName().equals("delete")) {
                         puts++;
                         bytesWritten += ((String) args[0]).length();
@@ -93,21 +96,42 @@ final class EgressProcessorFixture {
     }
 
     /** A bulk-read incident's record from {@code ip}, applying from the minute after {@code at}. */
-    static org.exfilguard.schema.state.ReadSignal signal(String ip, String incident, java.time.Instant readStart, java.time.Instant at,
-                                                        byte[] alert) {
-        return org.exfilguard.schema.state.ReadSignal.newBuilder().setClientIp(ip).setAccount("jdoe").setAt(at)
-                .setIncidentId(incident).setTable("coop.members").setReadStart(readStart).setRows(40_000)
-                .setCheckpoint(java.time.Instant.ofEpochMilli(Math.floorDiv(at.toEpochMilli(), 60_000L) * 60_000L + 60_000L))
-                .setAlert(java.nio.ByteBuffer.wrap(alert)).build();
+    static org.exfilguard.schema.state.ReadSignal signal(
+            String ip, String incident, java.time.Instant readStart, java.time.Instant at, byte[] alert) {
+        return org.exfilguard.schema.state.ReadSignal.newBuilder()
+                .setClientIp(ip)
+                .setAccount("jdoe")
+                .setAt(at)
+                .setIncidentId(incident)
+                .setTable("coop.members")
+                .setReadStart(readStart)
+                .setRows(40_000)
+                .setCheckpoint(
+                        java.time.Instant.ofEpochMilli(Math.floorDiv(at.toEpochMilli(), 60_000L) * 60_000L + 60_000L))
+                .setAlert(java.nio.ByteBuffer.wrap(alert))
+                .build();
     }
 
     /** The incident's close, its last read at {@code lastActivity}, sent when the read side's clock stood at {@code now}. */
-    static org.exfilguard.schema.state.ReadSignal closing(String ip, String incident, java.time.Instant readStart,
-                                                         java.time.Instant lastActivity, java.time.Instant now) {
-        return org.exfilguard.schema.state.ReadSignal.newBuilder().setClientIp(ip).setAccount("jdoe").setAt(lastActivity)
-                .setIncidentId(incident).setTable("coop.members").setReadStart(readStart).setRows(40_000)
-                .setCheckpoint(java.time.Instant.ofEpochMilli(Math.floorDiv(now.toEpochMilli(), 60_000L) * 60_000L + 60_000L))
-                .setClosing(true).setLastActivity(lastActivity).build();
+    static org.exfilguard.schema.state.ReadSignal closing(
+            String ip,
+            String incident,
+            java.time.Instant readStart,
+            java.time.Instant lastActivity,
+            java.time.Instant now) {
+        return org.exfilguard.schema.state.ReadSignal.newBuilder()
+                .setClientIp(ip)
+                .setAccount("jdoe")
+                .setAt(lastActivity)
+                .setIncidentId(incident)
+                .setTable("coop.members")
+                .setReadStart(readStart)
+                .setRows(40_000)
+                .setCheckpoint(
+                        java.time.Instant.ofEpochMilli(Math.floorDiv(now.toEpochMilli(), 60_000L) * 60_000L + 60_000L))
+                .setClosing(true)
+                .setLastActivity(lastActivity)
+                .build();
     }
 
     @SuppressWarnings("unchecked")

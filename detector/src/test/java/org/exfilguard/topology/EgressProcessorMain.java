@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
-import org.exfilguard.avro.AvroTrust;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -46,7 +45,8 @@ public final class EgressProcessorMain {
         int hosts = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
         long seed = args.length > 2 ? Long.parseLong(args[2]) : 42;
         org.exfilguard.avro.AvroTrust.ensureTrusted();
-        EgressSettings settings = new ExfilguardConfig(Map.of(ExfilguardConfig.KNOWN_DESTINATIONS, EgressWorkload.KNOWN_DESTINATIONS))
+        EgressSettings settings = new ExfilguardConfig(
+                        Map.of(ExfilguardConfig.KNOWN_DESTINATIONS, EgressWorkload.KNOWN_DESTINATIONS))
                 .egressSettings();
         DetectorMetrics metrics = new DetectorMetrics(new SimpleMeterRegistry());
 
@@ -56,14 +56,16 @@ public final class EgressProcessorMain {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, org.exfilguard.config.BoundedRocksDbConfig.class);
         java.io.File stateDir = Files.createTempDirectory("exfilguard-egress").toFile();
-        MockProcessorContext<String, EgressUpdate> context = new MockProcessorContext<>(props,
-                new org.apache.kafka.streams.processor.TaskId(0, 0), stateDir);
+        MockProcessorContext<String, EgressUpdate> context =
+                new MockProcessorContext<>(props, new org.apache.kafka.streams.processor.TaskId(0, 0), stateDir);
         for (StoreBuilder<? extends KeyValueStore<String, ?>> builder : stores()) {
-            KeyValueStore<String, ?> store = builder.withLoggingDisabled().withCachingDisabled().build();
+            KeyValueStore<String, ?> store =
+                    builder.withLoggingDisabled().withCachingDisabled().build();
             store.init(context.getStateStoreContext(), store);
             context.addStateStore(store);
         }
-        Processor<Object, Object, String, EgressUpdate> processor = new EgressProfileSupplier(settings, metrics, java.time.Duration.ZERO).get();
+        Processor<Object, Object, String, EgressUpdate> processor =
+                new EgressProfileSupplier(settings, metrics, java.time.Duration.ZERO).get();
         processor.init(context);
 
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
@@ -75,8 +77,19 @@ public final class EgressProcessorMain {
             processor.process(record);
             for (var forwarded : context.forwarded()) {
                 EgressUpdate u = forwarded.record().value();
-                digest.update((u.getAccount() + '|' + u.getIncidentId() + '|' + u.getTable() + '|' + u.getAt() + '|' + u.getUnusual()
-                        + '|' + u.getFinalReport() + '|').getBytes(StandardCharsets.UTF_8));
+                digest.update((u.getAccount()
+                                + '|'
+                                + u.getIncidentId()
+                                + '|'
+                                + u.getTable()
+                                + '|'
+                                + u.getAt()
+                                + '|'
+                                + u.getUnusual()
+                                + '|'
+                                + u.getFinalReport()
+                                + '|')
+                        .getBytes(StandardCharsets.UTF_8));
                 digest.update(u.getEvidence().duplicate());
                 updates++;
             }
@@ -85,22 +98,40 @@ public final class EgressProcessorMain {
         double seconds = (System.nanoTime() - start) / 1e9;
         // The machine is shared: the stream thread's CPU time says what one core does.
         double cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
-        System.out.printf(Locale.ROOT, "%,d flows (+%,d read signals) over %,d hosts in %.1f s (%.1f s CPU): %,.0f flows/s, "
+        System.out.printf(
+                Locale.ROOT,
+                "%,d flows (+%,d read signals) over %,d hosts in %.1f s (%.1f s CPU): %,.0f flows/s, "
                         + "%,.0f flows per CPU-second; %,d egress updates, digest %s%n",
-                flows, input.size() - flows, hosts, seconds, cpu, flows / seconds, flows / cpu, updates,
+                flows,
+                input.size() - flows,
+                hosts,
+                seconds,
+                cpu,
+                flows / seconds,
+                flows / cpu,
+                updates,
                 HexFormat.of().formatHex(digest.digest()).substring(0, 16));
     }
 
     /** The egress processor's stores, as DetectorTopology declares them. */
     static List<StoreBuilder<? extends KeyValueStore<String, ?>>> stores() {
         return List.of(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EGRESS_HOSTS), Serdes.String(), Serdes.ByteArray()),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EGRESS_DESTINATIONS), Serdes.String(), Serdes.Long()),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EGRESS_FRESH), Serdes.String(), Serdes.ByteArray()),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ORG_DESTINATIONS), Serdes.String(), Serdes.Long()),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EGRESS_PEER_BASELINES), Serdes.String(), Serdes.ByteArray()),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EGRESS_CLOCK), Serdes.String(), Serdes.Long()),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EGRESS_WATCHED), Serdes.String(), Serdes.Long()));
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(StoreNames.EGRESS_HOSTS), Serdes.String(), Serdes.ByteArray()),
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(StoreNames.EGRESS_DESTINATIONS), Serdes.String(), Serdes.Long()),
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(StoreNames.EGRESS_FRESH), Serdes.String(), Serdes.ByteArray()),
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(StoreNames.ORG_DESTINATIONS), Serdes.String(), Serdes.Long()),
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(StoreNames.EGRESS_PEER_BASELINES),
+                        Serdes.String(),
+                        Serdes.ByteArray()),
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(StoreNames.EGRESS_CLOCK), Serdes.String(), Serdes.Long()),
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(StoreNames.EGRESS_WATCHED), Serdes.String(), Serdes.Long()));
     }
 
     /**
@@ -122,8 +153,17 @@ public final class EgressProcessorMain {
             long now = Math.floorDiv(at.toEpochMilli(), 60_000L) * 60_000L;
             if (now > minute) {
                 minute = now;
-                input.add(new Record<>("", ReadSignal.newBuilder().setClientIp("").setAccount("").setAt(Instant.ofEpochMilli(now - 60_000))
-                        .setWatermark(Instant.ofEpochMilli(now - 60_000)).setSource(0).setSources(1).build(), now - 60_000));
+                input.add(new Record<>(
+                        "",
+                        ReadSignal.newBuilder()
+                                .setClientIp("")
+                                .setAccount("")
+                                .setAt(Instant.ofEpochMilli(now - 60_000))
+                                .setWatermark(Instant.ofEpochMilli(now - 60_000))
+                                .setSource(0)
+                                .setSources(1)
+                                .build(),
+                        now - 60_000));
             }
             pending.removeIf(s -> {
                 if (s.getAt().isAfter(at)) {
@@ -139,22 +179,42 @@ public final class EgressProcessorMain {
                 String incident = "inc-" + i;
                 for (int r = 0; r < 3; r++) {
                     Instant read = at.plus(Duration.ofMinutes(5L * r));
-                    pending.add(ReadSignal.newBuilder().setClientIp(EgressWorkload.host(h)).setAccount("acct-" + h)
-                            .setAt(read).setIncidentId(incident).setTable("coop.members")
-                            .setReadStart(at).setRows(50_000L * (r + 1)).setBytes(0)
-                            .setCheckpoint(Instant.ofEpochMilli(Math.floorDiv(read.toEpochMilli(), 60_000L) * 60_000L + 60_000L))
-                            .setAlert(java.nio.ByteBuffer.wrap(incident.getBytes(java.nio.charset.StandardCharsets.UTF_8))).build());
+                    pending.add(ReadSignal.newBuilder()
+                            .setClientIp(EgressWorkload.host(h))
+                            .setAccount("acct-" + h)
+                            .setAt(read)
+                            .setIncidentId(incident)
+                            .setTable("coop.members")
+                            .setReadStart(at)
+                            .setRows(50_000L * (r + 1))
+                            .setBytes(0)
+                            .setCheckpoint(Instant.ofEpochMilli(
+                                    Math.floorDiv(read.toEpochMilli(), 60_000L) * 60_000L + 60_000L))
+                            .setAlert(java.nio.ByteBuffer.wrap(
+                                    incident.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                            .build());
                 }
                 // The incident closes two hours after its last read: the egress side then sends its final report.
                 Instant last = at.plus(Duration.ofMinutes(10));
                 Instant closed = last.plus(Duration.ofHours(2));
-                pending.add(ReadSignal.newBuilder().setClientIp(EgressWorkload.host(h)).setAccount("acct-" + h).setAt(closed)
-                        .setIncidentId(incident).setTable("coop.members").setReadStart(at).setRows(150_000L).setBytes(0)
-                        .setCheckpoint(Instant.ofEpochMilli(Math.floorDiv(closed.toEpochMilli(), 60_000L) * 60_000L + 60_000L))
-                        .setClosing(true).setLastActivity(last).build());
+                pending.add(ReadSignal.newBuilder()
+                        .setClientIp(EgressWorkload.host(h))
+                        .setAccount("acct-" + h)
+                        .setAt(closed)
+                        .setIncidentId(incident)
+                        .setTable("coop.members")
+                        .setReadStart(at)
+                        .setRows(150_000L)
+                        .setBytes(0)
+                        .setCheckpoint(
+                                Instant.ofEpochMilli(Math.floorDiv(closed.toEpochMilli(), 60_000L) * 60_000L + 60_000L))
+                        .setClosing(true)
+                        .setLastActivity(last)
+                        .build());
             }
         }
-        pending.forEach(s -> input.add(new Record<>(s.getClientIp(), s, s.getAt().toEpochMilli())));
+        pending.forEach(
+                s -> input.add(new Record<>(s.getClientIp(), s, s.getAt().toEpochMilli())));
         return input;
     }
 }

@@ -24,7 +24,6 @@ import org.exfilguard.schema.EgressEvidence;
 import org.exfilguard.schema.state.EgressHostState;
 import org.exfilguard.schema.state.EgressUpdate;
 import org.exfilguard.schema.state.FreshDestination;
-import org.exfilguard.schema.state.ReadSignal;
 import org.exfilguard.schema.state.WatchedRead;
 import org.exfilguard.testkit.TestFlows;
 import org.junit.jupiter.api.Test;
@@ -35,8 +34,10 @@ class EgressStateTest {
     static final String HOST = "10.8.4.21";
     static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
 
-    private static EgressUpdate flow(EgressProcessorFixture egress, String dst, long bytes, Instant at, List<EgressUpdate> into) {
-        List<EgressUpdate> out = egress.process(TestFlows.flow().from(HOST).to(dst).bytesOut(bytes).at(at).build(), at.toEpochMilli());
+    private static EgressUpdate flow(
+            EgressProcessorFixture egress, String dst, long bytes, Instant at, List<EgressUpdate> into) {
+        List<EgressUpdate> out = egress.process(
+                TestFlows.flow().from(HOST).to(dst).bytesOut(bytes).at(at).build(), at.toEpochMilli());
         into.addAll(out);
         return out.isEmpty() ? null : out.get(out.size() - 1);
     }
@@ -48,7 +49,8 @@ class EgressStateTest {
 
     @Test
     void aBusyHostWritesNoMorePerFlowAfterTenThousandDestinationsThanAfterOneThousand() {
-        EgressProcessorFixture egress = new EgressProcessorFixture(EgressProcessorFixture.settings(512), HotHosts.CAPACITY);
+        EgressProcessorFixture egress =
+                new EgressProcessorFixture(EgressProcessorFixture.settings(512), HotHosts.CAPACITY);
         List<EgressUpdate> updates = new ArrayList<>();
         // A month of a usual site first, so the windows' daily history is full (it does not grow after 28 days).
         for (int d = 0; d < 30; d++) {
@@ -70,7 +72,9 @@ class EgressStateTest {
         System.out.printf("bytes written per flow: destinations 1,000-2,000: %.0f; 9,000-10,000: %.0f%n", early, late);
         assertThat(late).as("bytes written per flow late").isLessThanOrEqualTo(early * 1.1);
         byte[] previousLayout = new AvroBytes<>(EgressHostState.class).encode(previousLayoutAtCapacity());
-        System.out.printf("the previous layout rewrote %,d bytes per flow at 512 destinations and 256 fresh%n", previousLayout.length);
+        System.out.printf(
+                "the previous layout rewrote %,d bytes per flow at 512 destinations and 256 fresh%n",
+                previousLayout.length);
         assertThat(late).as("bytes written per flow").isLessThan(1_000).isLessThan(previousLayout.length / 10.0);
         int hostRecord = egress.<byte[]>store(StoreNames.EGRESS_HOSTS).get(HOST).length;
         System.out.printf("host record (windows with 28 days of history, count, reads): %d bytes%n", hostRecord);
@@ -84,18 +88,32 @@ class EgressStateTest {
         for (int i = 0; i < 512; i++) {
             destinations.put(external(9_000 + i), T0.toEpochMilli() + 86_000L * i);
             if (i >= 256) {
-                fresh.add(FreshDestination.newBuilder().setDstIp(external(9_000 + i)).setDstHost(null).setDstPort(443)
-                        .setFirstSeenInOrg(true).setFirst(T0.plusSeconds(86L * i)).setLast(T0.plusSeconds(86L * i))
-                        .setBytes(30_000).setFlows(1).build());
+                fresh.add(FreshDestination.newBuilder()
+                        .setDstIp(external(9_000 + i))
+                        .setDstHost(null)
+                        .setDstPort(443)
+                        .setFirstSeenInOrg(true)
+                        .setFirst(T0.plusSeconds(86L * i))
+                        .setLast(T0.plusSeconds(86L * i))
+                        .setBytes(30_000)
+                        .setFlows(1)
+                        .build());
             }
         }
-        return EgressHostState.newBuilder().setSrcIp(HOST).setVolume(ByteBuffer.wrap(new byte[300])).setDestinations(destinations)
-                .setAccounts(Map.of()).setFresh(fresh).setReads(List.of()).build();
+        return EgressHostState.newBuilder()
+                .setSrcIp(HOST)
+                .setVolume(ByteBuffer.wrap(new byte[300]))
+                .setDestinations(destinations)
+                .setAccounts(Map.of())
+                .setFresh(fresh)
+                .setReads(List.of())
+                .build();
     }
 
     @Test
     void stateHeldForAHostWithTwoThousandDestinationsInItsHistory() {
-        EgressProcessorFixture egress = new EgressProcessorFixture(EgressProcessorFixture.settings(512), HotHosts.CAPACITY);
+        EgressProcessorFixture egress =
+                new EgressProcessorFixture(EgressProcessorFixture.settings(512), HotHosts.CAPACITY);
         List<EgressUpdate> updates = new ArrayList<>();
         flow(egress, "93.184.216.1", 20_000, T0, updates);
         for (int i = 0; i < 2_000; i++) {
@@ -104,29 +122,54 @@ class EgressStateTest {
         long host = egress.bytesHeld(StoreNames.EGRESS_HOSTS, HOST);
         long destinations = egress.bytesHeld(StoreNames.EGRESS_DESTINATIONS, HOST + "\0");
         long fresh = egress.bytesHeld(StoreNames.EGRESS_FRESH, HOST);
-        System.out.printf("held for a host with 2,000 destinations: host record %d, destinations %d (%d keys), fresh %d; total %d bytes%n",
-                host, destinations, egress.store(StoreNames.EGRESS_DESTINATIONS).approximateNumEntries(), fresh,
+        System.out.printf(
+                "held for a host with 2,000 destinations: host record %d, destinations %d (%d keys), fresh %d; total %d bytes%n",
+                host,
+                destinations,
+                egress.store(StoreNames.EGRESS_DESTINATIONS).approximateNumEntries(),
+                fresh,
                 host + destinations + fresh);
-        assertThat(egress.store(StoreNames.EGRESS_DESTINATIONS).approximateNumEntries()).isEqualTo(512);
+        assertThat(egress.store(StoreNames.EGRESS_DESTINATIONS).approximateNumEntries())
+                .isEqualTo(512);
         assertThat(host + destinations + fresh).isLessThan(40_000);
     }
 
     /** An EgressHostState as the previous build wrote it (Avro, with its destinations and fresh list inside). */
     private static byte[] previousBuildState(EgressSettings settings, Instant readStart) {
         ProfileCodec volume = new ProfileCodec(settings.volume());
-        ScopeProfile profile = ScopeProfile.fresh(HOST, EgressProfileSupplier.VOLUME_SCOPE, settings.volume().windows(),
-                settings.volume().historyDays(), T0);
+        ScopeProfile profile = ScopeProfile.fresh(
+                HOST,
+                EgressProfileSupplier.VOLUME_SCOPE,
+                settings.volume().windows(),
+                settings.volume().historyDays(),
+                T0);
         Map<String, Long> destinations = new HashMap<>();
         destinations.put("198.51.100.1", T0.toEpochMilli());
         destinations.put("198.51.100.2", readStart.plusSeconds(60).toEpochMilli());
         destinations.put("198.51.100.3", T0.plusSeconds(5).toEpochMilli());
-        EgressHostState state = EgressHostState.newBuilder().setSrcIp(HOST).setVolume(ByteBuffer.wrap(volume.encode(profile)))
-                .setDestinations(destinations).setAccounts(Map.of("jdoe", T0.toEpochMilli()))
-                .setFresh(List.of(FreshDestination.newBuilder().setDstIp("198.51.100.2").setDstHost("drop.example").setDstPort(443)
-                        .setFirstSeenInOrg(true).setFirst(readStart.plusSeconds(60)).setLast(readStart.plusSeconds(60))
-                        .setBytes(1_000).setFlows(1).build()))
-                .setReads(List.of(WatchedRead.newBuilder().setIncidentId("inc-1").setAccount("jdoe").setTable("coop.members")
-                        .setReadStart(readStart).setLastRead(readStart).setRows(50_000).build()))
+        EgressHostState state = EgressHostState.newBuilder()
+                .setSrcIp(HOST)
+                .setVolume(ByteBuffer.wrap(volume.encode(profile)))
+                .setDestinations(destinations)
+                .setAccounts(Map.of("jdoe", T0.toEpochMilli()))
+                .setFresh(List.of(FreshDestination.newBuilder()
+                        .setDstIp("198.51.100.2")
+                        .setDstHost("drop.example")
+                        .setDstPort(443)
+                        .setFirstSeenInOrg(true)
+                        .setFirst(readStart.plusSeconds(60))
+                        .setLast(readStart.plusSeconds(60))
+                        .setBytes(1_000)
+                        .setFlows(1)
+                        .build()))
+                .setReads(List.of(WatchedRead.newBuilder()
+                        .setIncidentId("inc-1")
+                        .setAccount("jdoe")
+                        .setTable("coop.members")
+                        .setReadStart(readStart)
+                        .setLastRead(readStart)
+                        .setRows(50_000)
+                        .build()))
                 .build();
         return new AvroBytes<>(EgressHostState.class).encode(state);
     }
@@ -143,7 +186,8 @@ class EgressStateTest {
 
         egress.process(EgressProcessorFixture.watermark(readStart), readStart.toEpochMilli());
         assertThat(flow(egress, "198.51.100.1", 50_000_000, readStart.plusSeconds(120), updates))
-                .as("a destination the host used before the upgrade is not new").isNull();
+                .as("a destination the host used before the upgrade is not new")
+                .isNull();
         flow(egress, "203.0.113.9", 20_000_000, readStart.plusSeconds(180), updates);
         flow(egress, "198.51.100.2", 5_000_000, readStart.plusSeconds(240), updates);
 
@@ -152,7 +196,8 @@ class EgressStateTest {
         assertThat(now[1]).isEqualTo((byte) EgressHostCodec.VERSION);
         assertThat(egress.<Long>store(StoreNames.EGRESS_DESTINATIONS).get(StoredDestinations.key(HOST, "198.51.100.3")))
                 .isEqualTo(T0.plusSeconds(5).toEpochMilli());
-        assertThat(egress.store(StoreNames.EGRESS_DESTINATIONS).approximateNumEntries()).isEqualTo(4);
+        assertThat(egress.store(StoreNames.EGRESS_DESTINATIONS).approximateNumEntries())
+                .isEqualTo(4);
 
         // A fresh processor (nothing cached) reads the moved state back; the read the previous build watched closes,
         // and once both sides are past its horizon the final report carries the previous build's fresh entry too.
@@ -161,7 +206,8 @@ class EgressStateTest {
         flow(cold, "198.51.100.3", 6_000_000, readStart.plusSeconds(300), updates);
         flow(cold, "203.0.113.9", 6_000_000, readStart.plusSeconds(360), updates);
         Instant closed = readStart.plus(Duration.ofHours(2));
-        updates.addAll(cold.process(EgressProcessorFixture.closing(HOST, "inc-1", readStart, readStart, closed), closed.toEpochMilli()));
+        updates.addAll(cold.process(
+                EgressProcessorFixture.closing(HOST, "inc-1", readStart, readStart, closed), closed.toEpochMilli()));
         Instant after = readStart.plus(Duration.ofHours(3));
         updates.addAll(cold.process(EgressProcessorFixture.watermark(after), after.toEpochMilli()));
         assertThat(updates).isEmpty();
@@ -173,17 +219,29 @@ class EgressStateTest {
         assertThat(report.getFinalReport()).isTrue();
         assertThat(report.getUnusual()).isTrue();
         EgressEvidence grown = evidence.decode(AvroBytes.bytes(report.getEvidence()));
-        assertThat(grown.getBytesOut()).as("new destinations only: not 198.51.100.1 nor .3, known before the upgrade")
+        assertThat(grown.getBytesOut())
+                .as("new destinations only: not 198.51.100.1 nor .3, known before the upgrade")
                 .isEqualTo(31_001_000L);
-        EgressDestination kept = grown.getDestinations().stream().filter(d -> d.getDstIp().equals("198.51.100.2")).findFirst().orElseThrow();
-        assertThat(kept.getDstHost()).as("the fresh entry of the previous build, with its counters").isEqualTo("drop.example");
+        EgressDestination kept = grown.getDestinations().stream()
+                .filter(d -> d.getDstIp().equals("198.51.100.2"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(kept.getDstHost())
+                .as("the fresh entry of the previous build, with its counters")
+                .isEqualTo("drop.example");
         assertThat(kept.getFlows()).isEqualTo(2);
         assertThat(kept.getBytesOut()).isEqualTo(5_001_000L);
     }
 
     private static void copy(EgressProcessorFixture from, EgressProcessorFixture to) {
-        for (String name : List.of(StoreNames.EGRESS_HOSTS, StoreNames.EGRESS_DESTINATIONS, StoreNames.EGRESS_FRESH,
-                StoreNames.ORG_DESTINATIONS, StoreNames.EGRESS_PEER_BASELINES, StoreNames.EGRESS_CLOCK, StoreNames.EGRESS_WATCHED)) {
+        for (String name : List.of(
+                StoreNames.EGRESS_HOSTS,
+                StoreNames.EGRESS_DESTINATIONS,
+                StoreNames.EGRESS_FRESH,
+                StoreNames.ORG_DESTINATIONS,
+                StoreNames.EGRESS_PEER_BASELINES,
+                StoreNames.EGRESS_CLOCK,
+                StoreNames.EGRESS_WATCHED)) {
             KeyValueStore<String, Object> target = to.store(name);
             try (var all = from.<Object>store(name).all()) {
                 all.forEachRemaining(kv -> target.put(kv.key, kv.value));
@@ -198,21 +256,37 @@ class EgressStateTest {
         assertThat(codec.decodeHost(host).destinations()).isEqualTo(3);
         byte[] newer = host.clone();
         newer[1] = 3;
-        assertThatThrownBy(() -> codec.decodeHost(newer)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("layout version 3").hasMessageContaining("this detector reads 1 to 2")
+        assertThatThrownBy(() -> codec.decodeHost(newer))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("layout version 3")
+                .hasMessageContaining("this detector reads 1 to 2")
                 .hasMessageContaining("newer version");
         byte[] cut = java.util.Arrays.copyOf(host, host.length - 2);
-        assertThatThrownBy(() -> codec.decodeHost(cut)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> codec.decodeHost(cut))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("corrupt egress host state");
-        byte[] entry = codec.encodeFreshEntry(new org.exfilguard.detect.FreshEntry("198.51.100.2", null, null, false,
-                T0.toEpochMilli(), 5, 2, T0.plusSeconds(9).toEpochMilli(), List.of(new long[] {T0.plusSeconds(60).toEpochMilli(), 7, 1,
-                T0.plusSeconds(70).toEpochMilli()})));
-        assertThat(codec.decodeFreshEntry(entry).lastUsed()).isEqualTo(T0.plusSeconds(70).toEpochMilli());
-        assertThat(codec.decodeFreshEntry(entry).settledLast()).isEqualTo(T0.plusSeconds(9).toEpochMilli());
+        byte[] entry = codec.encodeFreshEntry(new org.exfilguard.detect.FreshEntry(
+                "198.51.100.2",
+                null,
+                null,
+                false,
+                T0.toEpochMilli(),
+                5,
+                2,
+                T0.plusSeconds(9).toEpochMilli(),
+                List.of(new long[] {
+                    T0.plusSeconds(60).toEpochMilli(), 7, 1, T0.plusSeconds(70).toEpochMilli()
+                })));
+        assertThat(codec.decodeFreshEntry(entry).lastUsed())
+                .isEqualTo(T0.plusSeconds(70).toEpochMilli());
+        assertThat(codec.decodeFreshEntry(entry).settledLast())
+                .isEqualTo(T0.plusSeconds(9).toEpochMilli());
         byte[] longer = java.util.Arrays.copyOf(entry, entry.length + 1);
-        assertThatThrownBy(() -> codec.decodeFreshEntry(longer)).hasMessageContaining("corrupt egress fresh-destination entry")
+        assertThatThrownBy(() -> codec.decodeFreshEntry(longer))
+                .hasMessageContaining("corrupt egress fresh-destination entry")
                 .hasMessageContaining("bytes left");
-        assertThatThrownBy(() -> codec.decodeLegacy(new byte[] {2, 'x', 9})).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> codec.decodeLegacy(new byte[] {2, 'x', 9}))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("neither layout 2 nor an earlier version's Avro EgressHostState");
     }
 
@@ -220,8 +294,10 @@ class EgressStateTest {
     void storedDestinationsForgetExactlyWhatTheMapOfThePreviousLayoutForgot() {
         SplittableRandom random = new SplittableRandom(7);
         MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
-        KeyValueStore<String, Long> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("d"), Serdes.String(), Serdes.Long())
-                .withLoggingDisabled().build();
+        KeyValueStore<String, Long> store = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore("d"), Serdes.String(), Serdes.Long())
+                .withLoggingDisabled()
+                .build();
         store.init(context.getStateStoreContext(), store);
         for (int round = 0; round < 20; round++) {
             int max = 8 + random.nextInt(120);
@@ -231,7 +307,9 @@ class EgressStateTest {
             List<String> seen = new ArrayList<>();
             for (int i = 0; i < 3_000; i++) {
                 // Out of order and with ties on time; now and then the same destination again after it was forgotten.
-                String dst = random.nextInt(4) == 0 && !seen.isEmpty() ? seen.get(random.nextInt(seen.size())) : "198.51." + random.nextInt(40) + "." + random.nextInt(256);
+                String dst = random.nextInt(4) == 0 && !seen.isEmpty()
+                        ? seen.get(random.nextInt(seen.size()))
+                        : "198.51." + random.nextInt(40) + "." + random.nextInt(256);
                 long at = 1_000_000L + i * 10L - random.nextInt(200) / 10 * 10L;
                 assertThat(stored.contains(dst)).isEqualTo(reference.contains(dst));
                 if (!reference.contains(dst)) {
@@ -266,14 +344,22 @@ class EgressStateTest {
             Instant at = start.plus(Duration.ofSeconds(40L * i - random.nextInt(600)));
             Object value;
             if (i % 500 == 250) {
-                value = EgressProcessorFixture.signal(HOST, "inc-" + i / 1_000, at.minusSeconds(60), at, new byte[] {(byte) i});
+                value = EgressProcessorFixture.signal(
+                        HOST, "inc-" + i / 1_000, at.minusSeconds(60), at, new byte[] {(byte) i});
             } else if (i % 1_000 == 900) {
-                value = EgressProcessorFixture.closing(HOST, "inc-" + i / 1_000, at.minusSeconds(6_000), at.minusSeconds(5_000), at);
+                value = EgressProcessorFixture.closing(
+                        HOST, "inc-" + i / 1_000, at.minusSeconds(6_000), at.minusSeconds(5_000), at);
             } else if (i % 50 == 0) {
                 value = EgressProcessorFixture.watermark(at.minusSeconds(600));
             } else {
-                String dst = random.nextInt(3) == 0 ? "198.51.100." + random.nextInt(40) : external(random.nextInt(3_000));
-                value = TestFlows.flow().from(HOST).to(dst).bytesOut(1_000 + random.nextInt(3_000_000)).at(at).build();
+                String dst =
+                        random.nextInt(3) == 0 ? "198.51.100." + random.nextInt(40) : external(random.nextInt(3_000));
+                value = TestFlows.flow()
+                        .from(HOST)
+                        .to(dst)
+                        .bytesOut(1_000 + random.nextInt(3_000_000))
+                        .at(at)
+                        .build();
             }
             fromCached.addAll(cached.process(value, at.toEpochMilli()));
             fromCold.addAll(cold.process(value, at.toEpochMilli()));

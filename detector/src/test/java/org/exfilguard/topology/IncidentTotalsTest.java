@@ -39,25 +39,43 @@ class IncidentTotalsTest {
         List<DbAccessEvent> reads = new ArrayList<>();
         for (int i = 0; i < 480; i++) {
             long rows = 4_000 + (i % 7) * 500L + (i == 300 ? 20_000 : 0);
-            reads.add(TestEvents.dbRead().account("jdoe").clientIp(i % 5 == 0 ? "10.8.4.22" : HOST).rows(rows)
-                    .bytes(rows * 180).fingerprint(i % 2 == 0 ? "select * from coop.members where id > ? limit ?"
-                            : "select id, email from coop.members where id > ? limit ?")
-                    .at(START.plusSeconds(30L * i)).build());
+            reads.add(TestEvents.dbRead()
+                    .account("jdoe")
+                    .clientIp(i % 5 == 0 ? "10.8.4.22" : HOST)
+                    .rows(rows)
+                    .bytes(rows * 180)
+                    .fingerprint(
+                            i % 2 == 0
+                                    ? "select * from coop.members where id > ? limit ?"
+                                    : "select id, email from coop.members where id > ? limit ?")
+                    .at(START.plusSeconds(30L * i))
+                    .build());
         }
         return reads;
     }
 
     /** Other accounts' reads that move the event clock past the quiet period. */
     private void timePasses() {
-        driver.pipe(TestEvents.dbRead().account("other").rows(1).at(START.plus(Duration.ofHours(8))).build());
-        driver.pipe(TestEvents.dbRead().account("other").rows(1).at(START.plus(Duration.ofHours(8)).plusSeconds(90)).build());
+        driver.pipe(TestEvents.dbRead()
+                .account("other")
+                .rows(1)
+                .at(START.plus(Duration.ofHours(8)))
+                .build());
+        driver.pipe(TestEvents.dbRead()
+                .account("other")
+                .rows(1)
+                .at(START.plus(Duration.ofHours(8)).plusSeconds(90))
+                .build());
         // The closes wait for the egress side's final reports: the input ends, as a backtest's does.
         driver.endOfInput();
     }
 
     private static long rowsBetween(List<DbAccessEvent> reads, Instant from, Instant to) {
-        return reads.stream().filter(r -> !r.getEventTime().isBefore(from) && !r.getEventTime().isAfter(to))
-                .mapToLong(DbAccessEvent::getRowsReturned).sum();
+        return reads.stream()
+                .filter(r ->
+                        !r.getEventTime().isBefore(from) && !r.getEventTime().isAfter(to))
+                .mapToLong(DbAccessEvent::getRowsReturned)
+                .sum();
     }
 
     @Test
@@ -68,8 +86,20 @@ class IncidentTotalsTest {
         driver.pipe(extraction);
         // The analyst's ordinary reads an hour after the dump, while the incident is still open: they count too.
         List<DbAccessEvent> after = List.of(
-                TestEvents.dbRead().account("jdoe").clientIp(HOST).rows(12).bytes(2_160).at(START.plus(Duration.ofMinutes(250))).build(),
-                TestEvents.dbRead().account("jdoe").clientIp(HOST).rows(30).bytes(5_400).at(START.plus(Duration.ofMinutes(260))).build());
+                TestEvents.dbRead()
+                        .account("jdoe")
+                        .clientIp(HOST)
+                        .rows(12)
+                        .bytes(2_160)
+                        .at(START.plus(Duration.ofMinutes(250)))
+                        .build(),
+                TestEvents.dbRead()
+                        .account("jdoe")
+                        .clientIp(HOST)
+                        .rows(30)
+                        .bytes(5_400)
+                        .at(START.plus(Duration.ofMinutes(260)))
+                        .build());
         driver.pipe(after);
         timePasses();
         List<DbAccessEvent> all = new ArrayList<>(history);
@@ -77,31 +107,48 @@ class IncidentTotalsTest {
         all.addAll(after);
 
         List<ExfiltrationAlert> records = driver.alerts().stream()
-                .filter(a -> a.getAccount().equals("jdoe") && a.getTable().equals("coop.members")).toList();
-        assertThat(records).extracting(ExfiltrationAlert::getIncidentId).as("one incident").containsOnly(records.get(0).getIncidentId());
+                .filter(a -> a.getAccount().equals("jdoe") && a.getTable().equals("coop.members"))
+                .toList();
+        assertThat(records)
+                .extracting(ExfiltrationAlert::getIncidentId)
+                .as("one incident")
+                .containsOnly(records.get(0).getIncidentId());
         ExfiltrationAlert closed = records.get(records.size() - 1);
         assertThat(closed.getStatus()).isEqualTo(AlertStatus.CLOSED);
         IncidentTotals totals = closed.getTotals();
 
-        long extracted = extraction.stream().mapToLong(DbAccessEvent::getRowsReturned).sum();
+        long extracted =
+                extraction.stream().mapToLong(DbAccessEvent::getRowsReturned).sum();
         assertThat(totals.getFirstRead()).isEqualTo(closed.getFirstSeen());
-        assertThat(totals.getFirstRead()).as("the sub-bucket of the first page").isAfter(START.minus(Duration.ofMinutes(1)))
+        assertThat(totals.getFirstRead())
+                .as("the sub-bucket of the first page")
+                .isAfter(START.minus(Duration.ofMinutes(1)))
                 .isBeforeOrEqualTo(START);
         assertThat(totals.getLastRead()).isEqualTo(after.get(1).getEventTime());
-        assertThat(totals.getRows()).isEqualTo(extracted + 42)
+        assertThat(totals.getRows())
+                .isEqualTo(extracted + 42)
                 .isEqualTo(rowsBetween(all, totals.getFirstRead(), totals.getLastRead()));
-        assertThat(totals.getRows()).as("the whole incident, not the last window").isGreaterThan(20 * closed.getObservedRows());
-        assertThat(totals.getBytes()).isEqualTo(extraction.stream().mapToLong(DbAccessEvent::getBytesReturned).sum() + 7_560);
+        assertThat(totals.getRows())
+                .as("the whole incident, not the last window")
+                .isGreaterThan(20 * closed.getObservedRows());
+        assertThat(totals.getBytes())
+                .isEqualTo(extraction.stream()
+                                .mapToLong(DbAccessEvent::getBytesReturned)
+                                .sum()
+                        + 7_560);
         assertThat(totals.getLargestReadRows()).isEqualTo(4_000 + (300 % 7) * 500L + 20_000);
         assertThat(totals.getClientIps()).containsExactly(HOST, "10.8.4.22");
-        assertThat(totals.getStatementFingerprints()).containsExactlyInAnyOrder(
-                "select * from coop.members where id > ? limit ?", "select id, email from coop.members where id > ? limit ?",
-                after.get(0).getStatementFingerprint());
+        assertThat(totals.getStatementFingerprints())
+                .containsExactlyInAnyOrder(
+                        "select * from coop.members where id > ? limit ?",
+                        "select id, email from coop.members where id > ? limit ?",
+                        after.get(0).getStatementFingerprint());
         assertThat(totals.getEgressBytesOut()).isZero();
 
         // Every record carries the totals up to itself.
         for (ExfiltrationAlert r : records.subList(0, records.size() - 1)) {
-            assertThat(r.getTotals().getRows()).as(r.getStatus() + " at " + r.getDetectedAt())
+            assertThat(r.getTotals().getRows())
+                    .as(r.getStatus() + " at " + r.getDetectedAt())
                     .isEqualTo(rowsBetween(all, totals.getFirstRead(), r.getDetectedAt()));
             assertThat(r.getTotals().getLastRead()).isEqualTo(r.getDetectedAt());
         }
@@ -113,26 +160,51 @@ class IncidentTotalsTest {
         for (int d = 0; d < 14; d++) {
             for (int h = 9; h < 17; h++) {
                 Instant at = DAY0.plus(Duration.ofDays(d)).plus(Duration.ofHours(h));
-                driver.pipeEgress(TestFlows.flow().from(HOST).to("93.184.216." + (h % 3)).bytesOut(200_000).at(at).build());
+                driver.pipeEgress(TestFlows.flow()
+                        .from(HOST)
+                        .to("93.184.216." + (h % 3))
+                        .bytesOut(200_000)
+                        .at(at)
+                        .build());
             }
         }
         List<DbAccessEvent> reads = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            reads.add(TestEvents.dbRead().account("jdoe").clientIp(HOST).rows(25_000).at(START.plusSeconds(30L * i)).build());
+            reads.add(TestEvents.dbRead()
+                    .account("jdoe")
+                    .clientIp(HOST)
+                    .rows(25_000)
+                    .at(START.plusSeconds(30L * i))
+                    .build());
         }
         driver.pipe(reads);
         for (int i = 0; i < 6; i++) {
-            driver.pipeEgress(TestFlows.flow().from(HOST).to(DROP).port(443).bytesOut(12_500_000)
-                    .at(START.plus(Duration.ofMinutes(20 + 2L * i))).build());
+            driver.pipeEgress(TestFlows.flow()
+                    .from(HOST)
+                    .to(DROP)
+                    .port(443)
+                    .bytesOut(12_500_000)
+                    .at(START.plus(Duration.ofMinutes(20 + 2L * i)))
+                    .build());
         }
-        driver.pipeEgress(TestFlows.flow().from(HOST).to("93.184.216.1").at(START.plus(Duration.ofHours(3))).build());
+        driver.pipeEgress(TestFlows.flow()
+                .from(HOST)
+                .to("93.184.216.1")
+                .at(START.plus(Duration.ofHours(3)))
+                .build());
         timePasses();
 
         List<ExfiltrationAlert> records = driver.alerts().stream()
-                .filter(a -> a.getAccount().equals("jdoe") && a.getTable().equals("coop.members")).toList();
-        ExfiltrationAlert closed = records.stream().filter(a -> a.getStatus() == AlertStatus.CLOSED).findFirst().orElseThrow();
+                .filter(a -> a.getAccount().equals("jdoe") && a.getTable().equals("coop.members"))
+                .toList();
+        ExfiltrationAlert closed = records.stream()
+                .filter(a -> a.getStatus() == AlertStatus.CLOSED)
+                .findFirst()
+                .orElseThrow();
         assertThat(closed.getTotals().getRows()).isEqualTo(500_000);
-        assertThat(closed.getTotals().getBytes()).as("the log had no byte counts").isNull();
+        assertThat(closed.getTotals().getBytes())
+                .as("the log had no byte counts")
+                .isNull();
         assertThat(closed.getTotals().getEgressBytesOut()).isEqualTo(75_000_000L);
         assertThat(closed.getTotals().getEgressDestinations()).containsExactly(DROP);
     }

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Collectors;
 import org.exfilguard.schema.AlertStatus;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
@@ -42,8 +41,12 @@ class LateAndOutOfOrderEventsTest {
             ExfiltrationAlert opened = driver.alerts().get(0);
             assertThat(opened.getStatus()).isEqualTo(AlertStatus.OPENED);
             assertThat(opened.getWindow()).isEqualTo("15m");
-            assertThat(opened.getObservedRows()).as("both reads in one 15-minute window").isEqualTo(12_000L);
-            assertThat(opened.getDetectedAt()).as("detected at the late read's event time").isEqualTo(late);
+            assertThat(opened.getObservedRows())
+                    .as("both reads in one 15-minute window")
+                    .isEqualTo(12_000L);
+            assertThat(opened.getDetectedAt())
+                    .as("detected at the late read's event time")
+                    .isEqualTo(late);
             assertThat(opened.getFirstSeen()).isBeforeOrEqualTo(late);
         }
     }
@@ -58,7 +61,9 @@ class LateAndOutOfOrderEventsTest {
 
             List<ExfiltrationAlert> alerts = driver.alerts();
             assertThat(alerts).isNotEmpty();
-            assertThat(alerts.get(0).getWindow()).as("the 15-minute window never held 12,000 rows").isNotEqualTo("15m");
+            assertThat(alerts.get(0).getWindow())
+                    .as("the 15-minute window never held 12,000 rows")
+                    .isNotEqualTo("15m");
             assertThat(alerts.get(0).getObservedRows()).isEqualTo(12_000L);
         }
     }
@@ -67,7 +72,11 @@ class LateAndOutOfOrderEventsTest {
     void sameAlertsWhateverTheInterleavingOfAccounts() {
         List<List<DbAccessEvent>> perAccount = List.of(
                 withBurst(DetectorTopologyTest.analystDays("jdoe", "10.8.4.21", 15, 11), "jdoe", BURST, 40),
-                withBurst(DetectorTopologyTest.analystDays("asmith", "10.8.4.22", 15, 12), "asmith", BURST.plus(Duration.ofMinutes(20)), 30),
+                withBurst(
+                        DetectorTopologyTest.analystDays("asmith", "10.8.4.22", 15, 12),
+                        "asmith",
+                        BURST.plus(Duration.ofMinutes(20)),
+                        30),
                 DetectorTopologyTest.analystDays("bwhite", "10.8.4.23", 15, 13),
                 DetectorTopologyTest.analystDays("cgreen", "10.8.4.24", 15, 14));
 
@@ -86,20 +95,33 @@ class LateAndOutOfOrderEventsTest {
     /** Coalescing profile writes in Kafka Streams' record cache changes when they reach the store, never the alerts. */
     @Test
     void sameAlertsWhenProfileWritesAreCoalesced() {
-        List<DbAccessEvent> events = merge(List.of(
-                withBurst(DetectorTopologyTest.analystDays("jdoe", "10.8.4.21", 15, 21), "jdoe", BURST, 40),
-                withBurst(DetectorTopologyTest.analystDays("asmith", "10.8.4.22", 15, 22), "asmith", BURST.plus(Duration.ofMinutes(20)), 30),
-                DetectorTopologyTest.analystDays("bwhite", "10.8.4.23", 15, 23)), new Random(5), Duration.ofMinutes(10));
+        List<DbAccessEvent> events = merge(
+                List.of(
+                        withBurst(DetectorTopologyTest.analystDays("jdoe", "10.8.4.21", 15, 21), "jdoe", BURST, 40),
+                        withBurst(
+                                DetectorTopologyTest.analystDays("asmith", "10.8.4.22", 15, 22),
+                                "asmith",
+                                BURST.plus(Duration.ofMinutes(20)),
+                                30),
+                        DetectorTopologyTest.analystDays("bwhite", "10.8.4.23", 15, 23)),
+                new Random(5),
+                Duration.ofMinutes(10));
         List<ExfiltrationAlert> writeThrough = run(events);
         assertThat(writeThrough).extracting(ExfiltrationAlert::getAccount).contains("jdoe", "asmith");
-        try (DetectorDriver driver = DetectorDriver.builder().withCoalescedProfileWrites().build()) {
+        try (DetectorDriver driver =
+                DetectorDriver.builder().withCoalescedProfileWrites().build()) {
             driver.pipe(events);
             assertThat(byId(driver.alerts())).isEqualTo(byId(writeThrough));
         }
     }
 
     private static DbAccessEvent read(String account, long rows, Instant at) {
-        return TestEvents.dbRead().account(account).rows(rows).fingerprint("select * from coop.members").at(at).build();
+        return TestEvents.dbRead()
+                .account(account)
+                .rows(rows)
+                .fingerprint("select * from coop.members")
+                .at(at)
+                .build();
     }
 
     private static List<DbAccessEvent> withBurst(List<DbAccessEvent> normal, String account, Instant start, int reads) {
@@ -113,16 +135,20 @@ class LateAndOutOfOrderEventsTest {
 
     /** Merges the accounts' streams by event time plus a seeded per-account delivery delay of up to maxDelay. */
     private static List<DbAccessEvent> merge(List<List<DbAccessEvent>> perAccount, Random random, Duration maxDelay) {
-        record Arrival(DbAccessEvent event, Instant arrives, int account, int index) { }
+        record Arrival(DbAccessEvent event, Instant arrives, int account, int index) {}
         List<Arrival> arrivals = new ArrayList<>();
         for (int a = 0; a < perAccount.size(); a++) {
-            Duration delay = maxDelay.isZero() ? Duration.ZERO : Duration.ofMillis(random.nextLong(maxDelay.toMillis()));
+            Duration delay =
+                    maxDelay.isZero() ? Duration.ZERO : Duration.ofMillis(random.nextLong(maxDelay.toMillis()));
             List<DbAccessEvent> events = perAccount.get(a);
             for (int i = 0; i < events.size(); i++) {
-                arrivals.add(new Arrival(events.get(i), events.get(i).getEventTime().plus(delay), a, i));
+                arrivals.add(
+                        new Arrival(events.get(i), events.get(i).getEventTime().plus(delay), a, i));
             }
         }
-        arrivals.sort(Comparator.comparing(Arrival::arrives).thenComparing(Arrival::account).thenComparing(Arrival::index));
+        arrivals.sort(Comparator.comparing(Arrival::arrives)
+                .thenComparing(Arrival::account)
+                .thenComparing(Arrival::index));
         return arrivals.stream().map(Arrival::event).toList();
     }
 
@@ -136,7 +162,9 @@ class LateAndOutOfOrderEventsTest {
     /** Alerts by id; the records themselves must be equal, not only their ids. */
     private static Map<String, ExfiltrationAlert> byId(List<ExfiltrationAlert> alerts) {
         Map<String, ExfiltrationAlert> map = new HashMap<>();
-        alerts.forEach(a -> assertThat(map.put(a.getAlertId(), a)).as("alert id repeated: " + a.getAlertId()).isNull());
+        alerts.forEach(a -> assertThat(map.put(a.getAlertId(), a))
+                .as("alert id repeated: " + a.getAlertId())
+                .isNull());
         return map;
     }
 }

@@ -45,7 +45,8 @@ class NormaliserTopologyTest {
             """;
 
     private final EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start();
-    private final SchemaRegistryClient client = new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url()));
+    private final SchemaRegistryClient client =
+            new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url()));
     private final DetectorMetrics metrics = new DetectorMetrics(new SimpleMeterRegistry());
     private TopologyTestDriver driver;
 
@@ -58,14 +59,25 @@ class NormaliserTopologyTest {
     }
 
     private TopologyTestDriver start(NormaliserSettings settings) throws Exception {
-        TopicRegistry topics = new TopicRegistry(TOPICS, new DetectorSerdes(AvroSerde.of(DbAccessEvent.class, client, false),
-                AvroSerde.of(EgressEvent.class, client, false), AvroSerde.of(ExfiltrationAlert.class, client, false)));
-        Topology topology = NormaliserTopology.add(new Topology(), topics, settings, metrics,
-                java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC), java.time.Duration.ofMinutes(55));
+        TopicRegistry topics = new TopicRegistry(
+                TOPICS,
+                new DetectorSerdes(
+                        AvroSerde.of(DbAccessEvent.class, client, false),
+                        AvroSerde.of(EgressEvent.class, client, false),
+                        AvroSerde.of(ExfiltrationAlert.class, client, false)));
+        Topology topology = NormaliserTopology.add(
+                new Topology(),
+                topics,
+                settings,
+                metrics,
+                java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC),
+                java.time.Duration.ofMinutes(55));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "normaliser-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("normaliser-ttd").toString());
+        props.put(
+                StreamsConfig.STATE_DIR_CONFIG,
+                Files.createTempDirectory("normaliser-ttd").toString());
         driver = new TopologyTestDriver(topology, props);
         return driver;
     }
@@ -79,7 +91,9 @@ class NormaliserTopologyTest {
     }
 
     private List<TestRecord<String, DbAccessEvent>> dbEvents() {
-        TestOutputTopic<String, DbAccessEvent> out = driver.createOutputTopic(TOPICS.dbAccess(), new StringDeserializer(),
+        TestOutputTopic<String, DbAccessEvent> out = driver.createOutputTopic(
+                TOPICS.dbAccess(),
+                new StringDeserializer(),
                 AvroSerde.of(DbAccessEvent.class, client, false).deserializer());
         return out.readRecordsToList();
     }
@@ -105,7 +119,8 @@ class NormaliserTopologyTest {
         assertThat(e.value().getEventTime()).isEqualTo(Instant.parse("2026-03-02T00:02:39Z"));
         assertThat(e.getRecordTime()).isEqualTo(e.value().getEventTime());
         assertThat(deadLetters()).isEmpty();
-        assertThat(metrics.count("exfil.events", "source", "raw-db", "outcome", "normalised")).isEqualTo(1);
+        assertThat(metrics.count("exfil.events", "source", "raw-db", "outcome", "normalised"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -135,11 +150,13 @@ class NormaliserTopologyTest {
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).value()).isEqualTo(garbage);
         assertThat(dead.get(0).key()).isEqualTo(utf8("k"));
-        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.REASON)).isEqualTo("unknown_format");
+        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.REASON))
+                .isEqualTo("unknown_format");
         assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.STAGE)).isEqualTo("normalise");
         assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.TOPIC)).isEqualTo(TOPICS.rawDbLogs());
         assertThat(dbEvents()).isEmpty();
-        assertThat(metrics.count("exfil.dead.letters", "source", "raw-db", "reason", "unknown_format")).isEqualTo(1);
+        assertThat(metrics.count("exfil.dead.letters", "source", "raw-db", "reason", "unknown_format"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -149,8 +166,11 @@ class NormaliserTopologyTest {
 
         List<TestRecord<byte[], byte[]>> dead = deadLetters();
         assertThat(dead).hasSize(1);
-        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.REASON)).isNotBlank().matches("[a-z0-9_]+");
-        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.MESSAGE)).contains("rejected");
+        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.REASON))
+                .isNotBlank()
+                .matches("[a-z0-9_]+");
+        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.MESSAGE))
+                .contains("rejected");
         assertThat(dbEvents()).isEmpty();
     }
 
@@ -160,33 +180,50 @@ class NormaliserTopologyTest {
         // Two hours ahead of the wall clock: the broker would refuse the record (an hour by default), and under
         // exactly-once the whole transaction with it, on every restart.
         long skewed = NOW.plus(java.time.Duration.ofHours(2)).getEpochSecond();
-        raw(TOPICS.rawDbLogs()).pipeInput(utf8("app-01"), utf8(SLOW_LOG_ENTRY.replace("SET timestamp=1772409759", "SET timestamp=" + skewed)));
+        raw(TOPICS.rawDbLogs())
+                .pipeInput(
+                        utf8("app-01"),
+                        utf8(SLOW_LOG_ENTRY.replace("SET timestamp=1772409759", "SET timestamp=" + skewed)));
         raw(TOPICS.rawDbLogs()).pipeInput(utf8("app-01"), utf8(SLOW_LOG_ENTRY));
 
         List<TestRecord<byte[], byte[]>> dead = deadLetters();
         assertThat(dead).hasSize(1);
-        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.REASON)).isEqualTo("event_time_ahead_of_the_wall_clock");
-        assertThat(dbEvents()).extracting(r -> r.value().getEventTime()).containsExactly(Instant.ofEpochSecond(1772409759));
+        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.REASON))
+                .isEqualTo("event_time_ahead_of_the_wall_clock");
+        assertThat(dbEvents())
+                .extracting(r -> r.value().getEventTime())
+                .containsExactly(Instant.ofEpochSecond(1772409759));
     }
 
     @Test
     void entryDatedBefore1970IsDeadLetteredNotForwardedWithANegativeTimestamp() throws Exception {
         start(NormaliserSettings.of("auto", "zeek-conn"));
-        raw(TOPICS.rawEgressLogs()).pipeInput(utf8("h"),
-                utf8("{\"ts\":-1,\"id.orig_h\":\"10.0.0.7\",\"id.resp_h\":\"203.0.113.5\",\"id.resp_p\":443,\"orig_bytes\":5}"));
+        raw(TOPICS.rawEgressLogs())
+                .pipeInput(
+                        utf8("h"),
+                        utf8(
+                                "{\"ts\":-1,\"id.orig_h\":\"10.0.0.7\",\"id.resp_h\":\"203.0.113.5\",\"id.resp_p\":443,\"orig_bytes\":5}"));
 
         List<TestRecord<byte[], byte[]>> dead = deadLetters();
         assertThat(dead).hasSize(1);
-        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.REASON)).isEqualTo("event_time_outside_2000_2100");
+        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.REASON))
+                .isEqualTo("event_time_outside_2000_2100");
     }
 
     @Test
     void zeekJsonLineOnTheEgressTopicBecomesAnEgressEventKeyedBySourceIp() throws Exception {
         start(NormaliserSettings.detect());
-        raw(TOPICS.rawEgressLogs()).pipeInput(null, utf8("{\"ts\":1772409759.5,\"id.orig_h\":\"10.10.1.10\",\"id.orig_p\":50000,"
-                + "\"id.resp_h\":\"203.0.113.9\",\"id.resp_p\":443,\"proto\":\"tcp\",\"orig_bytes\":123456,\"resp_bytes\":10}"));
-        List<TestRecord<String, EgressEvent>> out = driver.createOutputTopic(TOPICS.egress(), new StringDeserializer(),
-                AvroSerde.of(EgressEvent.class, client, false).deserializer()).readRecordsToList();
+        raw(TOPICS.rawEgressLogs())
+                .pipeInput(
+                        null,
+                        utf8(
+                                "{\"ts\":1772409759.5,\"id.orig_h\":\"10.10.1.10\",\"id.orig_p\":50000,"
+                                        + "\"id.resp_h\":\"203.0.113.9\",\"id.resp_p\":443,\"proto\":\"tcp\",\"orig_bytes\":123456,\"resp_bytes\":10}"));
+        List<TestRecord<String, EgressEvent>> out = driver.createOutputTopic(
+                        TOPICS.egress(),
+                        new StringDeserializer(),
+                        AvroSerde.of(EgressEvent.class, client, false).deserializer())
+                .readRecordsToList();
         assertThat(out).hasSize(1);
         assertThat(out.get(0).key()).isEqualTo("10.10.1.10");
         assertThat(out.get(0).value().getBytesOut()).isEqualTo(123456);
@@ -201,11 +238,14 @@ class NormaliserTopologyTest {
     @Test
     void slowLogEntriesInsideFilebeatVectorAndFluentBitEnvelopesBecomeEvents() throws Exception {
         start(NormaliserSettings.detect());
-        String entry = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.textNode(SLOW_LOG_ENTRY.strip()).toString();
-        String filebeat = "{\"@timestamp\":\"2026-04-01T00:00:00.000Z\",\"@metadata\":{\"beat\":\"filebeat\",\"type\":\"_doc\","
-                + "\"version\":\"8.17.0\"},\"log\":{\"offset\":0,\"file\":{\"path\":\"/var/log/mysql/slow.log\"},"
-                + "\"flags\":[\"multiline\"]},\"message\":" + entry + ",\"input\":{\"type\":\"filestream\"},"
-                + "\"agent\":{\"type\":\"filebeat\",\"version\":\"8.17.0\"},\"host\":{\"name\":\"db-01\"}}";
+        String entry = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                .textNode(SLOW_LOG_ENTRY.strip())
+                .toString();
+        String filebeat =
+                "{\"@timestamp\":\"2026-04-01T00:00:00.000Z\",\"@metadata\":{\"beat\":\"filebeat\",\"type\":\"_doc\","
+                        + "\"version\":\"8.17.0\"},\"log\":{\"offset\":0,\"file\":{\"path\":\"/var/log/mysql/slow.log\"},"
+                        + "\"flags\":[\"multiline\"]},\"message\":" + entry + ",\"input\":{\"type\":\"filestream\"},"
+                        + "\"agent\":{\"type\":\"filebeat\",\"version\":\"8.17.0\"},\"host\":{\"name\":\"db-01\"}}";
         String vector = "{\"file\":\"/var/log/mysql/slow.log\",\"host\":\"db-01\",\"message\":" + entry
                 + ",\"source_type\":\"file\",\"timestamp\":\"2026-04-01T00:00:00.123Z\"}";
         String fluentBit = "{\"@timestamp\":1775001600.0,\"log\":" + entry + "}";
@@ -225,13 +265,18 @@ class NormaliserTopologyTest {
     @Test
     void aZeekJsonLineInsideAFilebeatEnvelopeIsUnwrappedToo() throws Exception {
         start(NormaliserSettings.detect());
-        String zeek = "{\"ts\":1772409759.5,\"id.orig_h\":\"10.10.1.10\",\"id.orig_p\":50000,\"id.resp_h\":\"203.0.113.9\","
-                + "\"id.resp_p\":443,\"proto\":\"tcp\",\"orig_bytes\":123456,\"resp_bytes\":10}";
+        String zeek =
+                "{\"ts\":1772409759.5,\"id.orig_h\":\"10.10.1.10\",\"id.orig_p\":50000,\"id.resp_h\":\"203.0.113.9\","
+                        + "\"id.resp_p\":443,\"proto\":\"tcp\",\"orig_bytes\":123456,\"resp_bytes\":10}";
         String filebeat = "{\"@timestamp\":\"2026-04-01T00:00:00.000Z\",\"message\":"
-                + com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.textNode(zeek) + ",\"agent\":{\"type\":\"filebeat\"}}";
+                + com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.textNode(zeek)
+                + ",\"agent\":{\"type\":\"filebeat\"}}";
         raw(TOPICS.rawEgressLogs()).pipeInput(null, utf8(filebeat));
-        List<TestRecord<String, EgressEvent>> out = driver.createOutputTopic(TOPICS.egress(), new StringDeserializer(),
-                AvroSerde.of(EgressEvent.class, client, false).deserializer()).readRecordsToList();
+        List<TestRecord<String, EgressEvent>> out = driver.createOutputTopic(
+                        TOPICS.egress(),
+                        new StringDeserializer(),
+                        AvroSerde.of(EgressEvent.class, client, false).deserializer())
+                .readRecordsToList();
         assertThat(out).hasSize(1);
         assertThat(out.get(0).value().getBytesOut()).isEqualTo(123456);
     }

@@ -33,9 +33,14 @@ class OffHoursTopologyTest {
         List<DbAccessEvent> events = new ArrayList<>();
         long n = (rows + page - 1) / page;
         for (long i = 0; i < n; i++) {
-            events.add(TestEvents.dbRead().account(account).clientIp("10.8.4.21").table(CARDS)
+            events.add(TestEvents.dbRead()
+                    .account(account)
+                    .clientIp("10.8.4.21")
+                    .table(CARDS)
                     .fingerprint("select * from coop.member_cards where id > ? order by id limit ?")
-                    .rows(Math.min(page, rows - i * page)).at(start.plus(span.dividedBy(n).multipliedBy(i))).build());
+                    .rows(Math.min(page, rows - i * page))
+                    .at(start.plus(span.dividedBy(n).multipliedBy(i)))
+                    .build());
         }
         return events;
     }
@@ -48,13 +53,17 @@ class OffHoursTopologyTest {
         driver.pipe(pages("jdoe", start, Duration.ofMinutes(40), 2_000, 100));
         driver.endOfInput();
 
-        List<ExfiltrationAlert> opened = driver.alerts().stream().filter(a -> a.getStatus() == AlertStatus.OPENED).toList();
+        List<ExfiltrationAlert> opened = driver.alerts().stream()
+                .filter(a -> a.getStatus() == AlertStatus.OPENED)
+                .toList();
         assertThat(opened).isNotEmpty();
         ExfiltrationAlert first = opened.get(0);
         assertThat(first.getAccount()).isEqualTo("jdoe");
         assertThat(first.getTable()).isEqualTo(CARDS);
         assertThat(first.getBaselineMethod()).isEqualTo(Threshold.OFF_HOURS);
-        assertThat(first.getThresholdRows()).as("the bulk floor times the critical tier's off-hours factor").isEqualTo(100.0);
+        assertThat(first.getThresholdRows())
+                .as("the bulk floor times the critical tier's off-hours factor")
+                .isEqualTo(100.0);
         assertThat(first.getWindow()).isEqualTo("off-hours 1h");
         assertThat(first.getReason()).contains("norm is zero");
         assertThat(Duration.between(start, first.getDetectedAt())).isLessThanOrEqualTo(Duration.ofMinutes(5));
@@ -63,7 +72,8 @@ class OffHoursTopologyTest {
     @Test
     void theSameReadInTheAccountsWorkingHoursStaysUnderTheFloors() {
         driver.pipe(DetectorTopologyTest.analystDays("jdoe", "10.8.4.21", 14, 1));
-        driver.pipe(pages("jdoe", DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(11)), Duration.ofMinutes(40), 2_000, 100));
+        driver.pipe(pages(
+                "jdoe", DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(11)), Duration.ofMinutes(40), 2_000, 100));
         driver.endOfInput();
         assertThat(driver.alerts()).isEmpty();
     }
@@ -71,7 +81,12 @@ class OffHoursTopologyTest {
     @Test
     void anAccountWithoutAWeekOfHistoryIsLeftToItsPeersNotToTheOffHoursRule() {
         driver.pipe(DetectorTopologyTest.analystDays("jdoe", "10.8.4.21", 3, 1));
-        driver.pipe(pages("jdoe", DAY0.plus(Duration.ofDays(3)).plus(Duration.ofMinutes(70)), Duration.ofMinutes(40), 2_000, 100));
+        driver.pipe(pages(
+                "jdoe",
+                DAY0.plus(Duration.ofDays(3)).plus(Duration.ofMinutes(70)),
+                Duration.ofMinutes(40),
+                2_000,
+                100));
         driver.endOfInput();
         assertThat(driver.alerts()).isEmpty();
     }
@@ -87,16 +102,21 @@ class OffHoursTopologyTest {
         for (int d = 14; d < 19; d++) {
             Instant day = DAY0.plus(Duration.ofDays(d));
             for (int h = 15; h < 23; h++) {
-                driver.pipe(pages("jdoe", day.plus(Duration.ofHours(h)).plusSeconds(60L * d), Duration.ofMinutes(50), 300, 60));
+                driver.pipe(pages(
+                        "jdoe", day.plus(Duration.ofHours(h)).plusSeconds(60L * d), Duration.ofMinutes(50), 300, 60));
             }
         }
         driver.endOfInput();
 
         // The late days also read ten times the analyst's usual daily rows, which the slow-drift rule reports on its
         // own (from the second day); the time-of-week rule is what this test is about.
-        List<ExfiltrationAlert> opened = driver.alerts().stream().filter(a -> a.getStatus() == AlertStatus.OPENED)
-                .filter(a -> a.getKind() != org.exfilguard.schema.AlertKind.SLOW_DRIFT).toList();
-        assertThat(opened).extracting(a -> Duration.between(DAY0, a.getDetectedAt()).toDays()).containsOnly(14L);
+        List<ExfiltrationAlert> opened = driver.alerts().stream()
+                .filter(a -> a.getStatus() == AlertStatus.OPENED)
+                .filter(a -> a.getKind() != org.exfilguard.schema.AlertKind.SLOW_DRIFT)
+                .toList();
+        assertThat(opened)
+                .extracting(a -> Duration.between(DAY0, a.getDetectedAt()).toDays())
+                .containsOnly(14L);
         assertThat(opened).hasSizeLessThanOrEqualTo(2);
     }
 }

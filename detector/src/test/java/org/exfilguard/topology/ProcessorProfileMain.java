@@ -46,48 +46,91 @@ public final class ProcessorProfileMain {
     public static void main(String[] args) throws Exception {
         long events = args.length > 0 ? Long.parseLong(args[0]) : 300_000;
         int keys = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
-        DetectionSettings settings = DetectionSettings.defaults(SensitiveTables.parse(String.join(",", BenchWorkload.SENSITIVE_TABLES)));
+        DetectionSettings settings =
+                DetectionSettings.defaults(SensitiveTables.parse(String.join(",", BenchWorkload.SENSITIVE_TABLES)));
         DetectorMetrics metrics = new DetectorMetrics(new SimpleMeterRegistry());
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
             var client = new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url()));
             AvroSerde<DbAccessEvent> serde = AvroSerde.of(DbAccessEvent.class, client, false);
             List<byte[]> input = new ArrayList<>();
             List<Long> times = new ArrayList<>();
-            BenchWorkload.standard(keys, 42).backlog(events, BenchOptions.BACKLOG_START, BenchOptions.BACKLOG_SPAN, e -> {
-                input.add(serde.serializer().serialize("db-access", e));
-                times.add(e.getEventTime().toEpochMilli());
-            });
+            BenchWorkload.standard(keys, 42)
+                    .backlog(events, BenchOptions.BACKLOG_START, BenchOptions.BACKLOG_SPAN, e -> {
+                        input.add(serde.serializer().serialize("db-access", e));
+                        times.add(e.getEventTime().toEpochMilli());
+                    });
 
             Properties props = new Properties();
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "profile");
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             // The production RocksDB settings (shared bounded block cache and write-buffer manager).
-            props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, org.exfilguard.config.BoundedRocksDbConfig.class);
-            java.io.File stateDir = Files.createTempDirectory("exfilguard-profile").toFile();
+            props.put(
+                    StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, org.exfilguard.config.BoundedRocksDbConfig.class);
+            java.io.File stateDir =
+                    Files.createTempDirectory("exfilguard-profile").toFile();
             var task = new org.apache.kafka.streams.processor.TaskId(0, 0);
             MockProcessorContext<Object, Object> decodeContext = new MockProcessorContext<>(props, task, stateDir);
             MockProcessorContext<String, Object> readContext = new MockProcessorContext<>(props, task, stateDir);
             for (StoreBuilder<? extends KeyValueStore<String, ?>> builder : List.of(
-                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.READ_PROFILES), Serdes.String(), Serdes.ByteArray()),
-                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.PEER_BASELINES), Serdes.String(), Serdes.ByteArray()),
-                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.OPEN_INCIDENTS), Serdes.String(), Serdes.Long()),
-                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EVENT_CLOCK), Serdes.String(), Serdes.Long()),
-                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.INCIDENT_EGRESS), Serdes.String(), Serdes.ByteArray()),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.DRIFT_STATE), Serdes.String(), Serdes.ByteArray()))) {
-                KeyValueStore<String, ?> store = builder.withLoggingDisabled().withCachingDisabled().build();
+                    Stores.keyValueStoreBuilder(
+                            Stores.persistentKeyValueStore(StoreNames.READ_PROFILES),
+                            Serdes.String(),
+                            Serdes.ByteArray()),
+                    Stores.keyValueStoreBuilder(
+                            Stores.persistentKeyValueStore(StoreNames.PEER_BASELINES),
+                            Serdes.String(),
+                            Serdes.ByteArray()),
+                    Stores.keyValueStoreBuilder(
+                            Stores.persistentKeyValueStore(StoreNames.OPEN_INCIDENTS), Serdes.String(), Serdes.Long()),
+                    Stores.keyValueStoreBuilder(
+                            Stores.persistentKeyValueStore(StoreNames.EVENT_CLOCK), Serdes.String(), Serdes.Long()),
+                    Stores.keyValueStoreBuilder(
+                            Stores.persistentKeyValueStore(StoreNames.INCIDENT_EGRESS),
+                            Serdes.String(),
+                            Serdes.ByteArray()),
+                    Stores.keyValueStoreBuilder(
+                            Stores.persistentKeyValueStore(StoreNames.DRIFT_STATE),
+                            Serdes.String(),
+                            Serdes.ByteArray()))) {
+                KeyValueStore<String, ?> store =
+                        builder.withLoggingDisabled().withCachingDisabled().build();
                 store.init(readContext.getStateStoreContext(), store);
                 readContext.addStateStore(store);
                 decodeContext.addStateStore(store);
             }
-            Processor<byte[], byte[], Object, Object> decode = new DecodeSupplier<DbAccessEvent>("db-access", serde.deserializer(),
-                    new EventValidator(Duration.ofMinutes(10))::check, DbAccessEvent::getAccount, DbAccessEvent::getEventTime,
-                    Clock.systemUTC(), metrics, "read", ReadInput.Read::new, "dlq", true, Duration.ofDays(7)).get();
+            Processor<byte[], byte[], Object, Object> decode = new DecodeSupplier<DbAccessEvent>(
+                            "db-access",
+                            serde.deserializer(),
+                            new EventValidator(Duration.ofMinutes(10))::check,
+                            DbAccessEvent::getAccount,
+                            DbAccessEvent::getEventTime,
+                            Clock.systemUTC(),
+                            metrics,
+                            "read",
+                            ReadInput.Read::new,
+                            "dlq",
+                            true,
+                            Duration.ofDays(7))
+                    .get();
             long cacheBytes = Long.getLong("profile.cache.bytes", DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES);
-            Processor<String, ReadInput, String, Object> read = new ReadProfileSupplier(settings, "profile", cacheBytes,
-                    new AlertSuppressor(AllowListSource.none(), () -> { }), metrics,
-                    new ReadProfileSupplier.Sinks("alerts", java.util.List.of(new ReadProfileSupplier.RenderingSink(org.exfilguard.serde.AlertFormat.OCSF, "json"),
-                            new ReadProfileSupplier.RenderingSink(org.exfilguard.serde.AlertFormat.ECS, "ecs")), "signals"), java.time.Clock.systemUTC(), Correlation.exact(1),
-                    org.exfilguard.detect.DriftSettings.defaults()).get();
+            Processor<String, ReadInput, String, Object> read = new ReadProfileSupplier(
+                            settings,
+                            "profile",
+                            cacheBytes,
+                            new AlertSuppressor(AllowListSource.none(), () -> {}),
+                            metrics,
+                            new ReadProfileSupplier.Sinks(
+                                    "alerts",
+                                    java.util.List.of(
+                                            new ReadProfileSupplier.RenderingSink(
+                                                    org.exfilguard.serde.AlertFormat.OCSF, "json"),
+                                            new ReadProfileSupplier.RenderingSink(
+                                                    org.exfilguard.serde.AlertFormat.ECS, "ecs")),
+                                    "signals"),
+                            java.time.Clock.systemUTC(),
+                            Correlation.exact(1),
+                            org.exfilguard.detect.DriftSettings.defaults())
+                    .get();
             decode.init(decodeContext);
             read.init(readContext);
 
@@ -97,7 +140,9 @@ public final class ProcessorProfileMain {
                 long at = times.get(i);
                 decode.process(new Record<>(null, input.get(i), at));
                 for (var forwarded : decodeContext.forwarded()) {
-                    read.process(new Record<>((String) forwarded.record().key(), (ReadInput) forwarded.record().value(),
+                    read.process(new Record<>(
+                            (String) forwarded.record().key(),
+                            (ReadInput) forwarded.record().value(),
                             forwarded.record().timestamp()));
                 }
                 decodeContext.resetForwards();
@@ -114,8 +159,15 @@ public final class ProcessorProfileMain {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             emitted.forEach(a -> digest.update(a.getBytes(StandardCharsets.UTF_8)));
             long alerts = emitted.size();
-            System.out.printf(Locale.ROOT, "%,d events over %,d keys in %.1f s: %,.0f events/s; %,d alerts, digest %s%n",
-                    events, keys, seconds, events / seconds, alerts, HexFormat.of().formatHex(digest.digest()).substring(0, 16));
+            System.out.printf(
+                    Locale.ROOT,
+                    "%,d events over %,d keys in %.1f s: %,.0f events/s; %,d alerts, digest %s%n",
+                    events,
+                    keys,
+                    seconds,
+                    events / seconds,
+                    alerts,
+                    HexFormat.of().formatHex(digest.digest()).substring(0, 16));
         }
     }
 }

@@ -48,7 +48,9 @@ class ProfileBytesCacheTest {
         ProfileBytesCache small = new ProfileBytesCache(200);
         small.put("k", new byte[50]);
         small.put("k", new byte[500]);
-        assertThat(small.get("k")).as("an older copy must not survive a write it cannot hold").isNull();
+        assertThat(small.get("k"))
+                .as("an older copy must not survive a write it cannot hold")
+                .isNull();
         ProfileBytesCache off = new ProfileBytesCache(0);
         off.put("k", new byte[1]);
         assertThat(off.get("k")).isNull();

@@ -26,7 +26,8 @@ class ProfileCodecTest {
 
     @Test
     void profileSurvivesEncodeAndDecodeWithItsWindowsAndHistory() {
-        ScopeProfile profile = ScopeProfile.fresh("jdoe", "coop.members", settings.windows(), settings.historyDays(), t0);
+        ScopeProfile profile =
+                ScopeProfile.fresh("jdoe", "coop.members", settings.windows(), settings.historyDays(), t0);
         for (int d = 0; d < 10; d++) {
             for (WindowProfile w : profile.windows()) {
                 Instant at = t0.plus(Duration.ofDays(d));
@@ -59,8 +60,18 @@ class ProfileCodecTest {
         profile.windows().get(0).recordAlert(t0, 40_000);
         profile.noteEvidence("10.0.0.1", "select * from coop.members", 40_000, t0);
         profile.noteEvidence("10.0.0.2", "select id from coop.members where id = ?", 1, t0.plusSeconds(5));
-        profile.incident(new org.exfilguard.profile.OpenIncident("inc-1", t0, t0.minusSeconds(60), t0.plusSeconds(30), t0, 2, 7.5,
-                "HIGH", new byte[] {1, 2, 3}, true, null));
+        profile.incident(new org.exfilguard.profile.OpenIncident(
+                "inc-1",
+                t0,
+                t0.minusSeconds(60),
+                t0.plusSeconds(30),
+                t0,
+                2,
+                7.5,
+                "HIGH",
+                new byte[] {1, 2, 3},
+                true,
+                null));
         profile.closed(new ScopeProfile.ClosedIncident("inc-0", new byte[] {9}, false));
 
         byte[] bytes = codec.encode(profile);
@@ -76,7 +87,8 @@ class ProfileCodecTest {
         assertThat(back.closed().incidentId()).isEqualTo("inc-0");
         assertThat(back.recentIps()).containsOnlyKeys("10.0.0.1", "10.0.0.2");
         assertThat(back.topFingerprints(1)).containsExactly("select * from coop.members");
-        assertThat(back.windows().get(0).alertedDays()).isEqualTo(profile.windows().get(0).alertedDays());
+        assertThat(back.windows().get(0).alertedDays())
+                .isEqualTo(profile.windows().get(0).alertedDays());
         assertThat(back.windows().get(0).sumBytes()).isEqualTo(7_200_000);
         assertThat(codec.encode(back)).isEqualTo(bytes);
     }
@@ -85,11 +97,17 @@ class ProfileCodecTest {
     void stateWrittenAsAvroByEarlierVersionsIsStillRead() {
         long[] rows = new long[15];
         rows[3] = 1_200;
-        byte[] legacy = new org.exfilguard.incident.AvroBytes<>(org.exfilguard.schema.state.ProfileState.class).encode(
-                org.exfilguard.schema.state.ProfileState.newBuilder()
-                        .setAccount("jdoe").setScope("coop.members").setFirstDay(20_000)
+        byte[] legacy = new org.exfilguard.incident.AvroBytes<>(org.exfilguard.schema.state.ProfileState.class)
+                .encode(org.exfilguard.schema.state.ProfileState.newBuilder()
+                        .setAccount("jdoe")
+                        .setScope("coop.members")
+                        .setFirstDay(20_000)
                         .setWindows(java.util.List.of(org.exfilguard.schema.state.WindowState.newBuilder()
-                                .setName("15m").setHead(1_000).setDay(20_500).setDayPeak(1_200).setArmed(true)
+                                .setName("15m")
+                                .setHead(1_000)
+                                .setDay(20_500)
+                                .setDayPeak(1_200)
+                                .setArmed(true)
                                 .setBucketRows(java.nio.ByteBuffer.wrap(Varints.pack(rows)))
                                 .setBucketBytes(java.nio.ByteBuffer.wrap(Varints.pack(new long[15])))
                                 .setHistory(java.nio.ByteBuffer.wrap(Varints.pack(new long[] {10, 20, 30})))
@@ -103,21 +121,25 @@ class ProfileCodecTest {
         assertThat(w.sumRows()).isEqualTo(1_200);
         assertThat(w.head()).isEqualTo(1_000);
         assertThat(w.history()).containsExactly(10, 20, 30);
-        assertThat(back.windows()).as("windows the old state did not have start afresh").hasSize(settings.windows().size());
+        assertThat(back.windows())
+                .as("windows the old state did not have start afresh")
+                .hasSize(settings.windows().size());
         assertThat(back.windows().get(1).sumRows()).isZero();
         assertThat(back.recentClientIps()).containsExactly("10.0.0.1");
     }
 
     @Test
     void corruptOrNewerStateFailsWithAClearMessage() {
-        byte[] good = codec.encode(ScopeProfile.fresh("jdoe", "coop.members", settings.windows(), settings.historyDays(), t0));
+        byte[] good = codec.encode(
+                ScopeProfile.fresh("jdoe", "coop.members", settings.windows(), settings.historyDays(), t0));
         byte[] newer = good.clone();
         newer[1] = (byte) (ProfileCodec.VERSION + 1);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> codec.decode(newer, t0))
                 .hasMessageContaining("layout version " + (ProfileCodec.VERSION + 1));
         byte[] truncated = java.util.Arrays.copyOf(good, good.length - 3);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> codec.decode(truncated, t0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("profile state");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("profile state");
         byte[] longer = java.util.Arrays.copyOf(good, good.length + 1);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> codec.decode(longer, t0))
                 .hasMessageContaining("bytes left");
@@ -128,16 +150,16 @@ class ProfileCodecTest {
      * alerts they keep were written by the alert schema before {@code totals}.
      */
     static final String LAYOUT_1 =
-            "0001086a646f6518636f6f702e6d656d62657273c4c002020631356d1eb086961cc4c0020001020280f10400000002103130" +
-            "2e302e302e3180a4ecdf9567023473656c656374202a2066726f6d20636f6f702e6d656d6265727380f104010a696e632d31" +
-            "80a4ecdf956780a4ecdf956780a4ecdf956780a4ecdf95670200000000000010400848494748c8020a616c722d310a696e63" +
-            "2d310000040000000000001040086a646f6518636f6f702e6d656d6265727380a4ecdf95670631356d80df85df9567c0cdf3" +
-            "df956780f104000000000000003e400000000000000000000000000000000026706572736f6e616c2d6461696c792d706561" +
-            "6b14000280a4ecdf9567021031302e302e302e310000000000002a6a646f6520726561642034302c30303020726f77730a30" +
-            "2e312e300000010a696e632d30c8020a616c722d310a696e632d310000040000000000001040086a646f6518636f6f702e6d" +
-            "656d6265727380a4ecdf95670631356d80df85df9567c0cdf3df956780f104000000000000003e4000000000000000000000" +
-            "00000000000026706572736f6e616c2d6461696c792d7065616b14000280a4ecdf9567021031302e302e302e310000000000" +
-            "002a6a646f6520726561642034302c30303020726f77730a302e312e3001";
+            "0001086a646f6518636f6f702e6d656d62657273c4c002020631356d1eb086961cc4c0020001020280f10400000002103130"
+                    + "2e302e302e3180a4ecdf9567023473656c656374202a2066726f6d20636f6f702e6d656d6265727380f104010a696e632d31"
+                    + "80a4ecdf956780a4ecdf956780a4ecdf956780a4ecdf95670200000000000010400848494748c8020a616c722d310a696e63"
+                    + "2d310000040000000000001040086a646f6518636f6f702e6d656d6265727380a4ecdf95670631356d80df85df9567c0cdf3"
+                    + "df956780f104000000000000003e400000000000000000000000000000000026706572736f6e616c2d6461696c792d706561"
+                    + "6b14000280a4ecdf9567021031302e302e302e310000000000002a6a646f6520726561642034302c30303020726f77730a30"
+                    + "2e312e300000010a696e632d30c8020a616c722d310a696e632d310000040000000000001040086a646f6518636f6f702e6d"
+                    + "656d6265727380a4ecdf95670631356d80df85df9567c0cdf3df956780f104000000000000003e4000000000000000000000"
+                    + "00000000000026706572736f6e616c2d6461696c792d7065616b14000280a4ecdf9567021031302e302e302e310000000000"
+                    + "002a6a646f6520726561642034302c30303020726f77730a302e312e3001";
 
     @Test
     void layoutOneOfThePreviousBuildIsReadAndItsKeptAlertsAreRewrittenInTheCurrentSchema() {
@@ -147,9 +169,12 @@ class ProfileCodecTest {
         assertThat(back.account()).isEqualTo("jdoe");
         assertThat(back.windows().get(0).sumRows()).isEqualTo(40_000);
         assertThat(back.incident().incidentId()).isEqualTo("inc-1");
-        assertThat(back.tally()).as("incidents opened before totals go on without them").isNull();
+        assertThat(back.tally())
+                .as("incidents opened before totals go on without them")
+                .isNull();
         var alerts = new org.exfilguard.incident.AvroBytes<>(org.exfilguard.schema.ExfiltrationAlert.class);
-        org.exfilguard.schema.ExfiltrationAlert kept = alerts.decode(back.incident().lastAlert());
+        org.exfilguard.schema.ExfiltrationAlert kept =
+                alerts.decode(back.incident().lastAlert());
         assertThat(kept.getObservedRows()).isEqualTo(40_000);
         assertThat(kept.getReason()).isEqualTo("jdoe read 40,000 rows");
         assertThat(kept.getDetectorVersion()).isEqualTo("0.1.0");
@@ -157,14 +182,24 @@ class ProfileCodecTest {
         assertThat(alerts.decode(back.closed().lastAlert()).getIncidentId()).isEqualTo("inc-1");
         byte[] again = codec.encode(back);
         assertThat(again[1]).as("written back in the current layout").isEqualTo((byte) ProfileCodec.VERSION);
-        assertThat(codec.decode(again, t0).incident().lastAlert()).containsExactly(back.incident().lastAlert());
+        assertThat(codec.decode(again, t0).incident().lastAlert())
+                .containsExactly(back.incident().lastAlert());
     }
 
     @Test
     void incidentTallySurvivesEncodeAndDecode() {
-        ScopeProfile profile = ScopeProfile.fresh("jdoe", "coop.members", settings.windows(), settings.historyDays(), t0);
-        org.exfilguard.profile.IncidentTally tally = org.exfilguard.profile.IncidentTally.opened("inc-1", t0.minusSeconds(60),
-                t0, 40_000, 6_000_000, java.util.List.of("10.0.0.2"), 25_000, "10.0.0.1", "select * from coop.members");
+        ScopeProfile profile =
+                ScopeProfile.fresh("jdoe", "coop.members", settings.windows(), settings.historyDays(), t0);
+        org.exfilguard.profile.IncidentTally tally = org.exfilguard.profile.IncidentTally.opened(
+                "inc-1",
+                t0.minusSeconds(60),
+                t0,
+                40_000,
+                6_000_000,
+                java.util.List.of("10.0.0.2"),
+                25_000,
+                "10.0.0.1",
+                "select * from coop.members");
         tally.addRead(t0.plusSeconds(30), 5_000, 750_000, "10.0.0.3", "select id from coop.members");
         tally.addEgress("10.0.0.1", 75_000_000, java.util.Map.of("198.51.100.240", 75_000_000L));
         profile.tally(tally);
@@ -178,7 +213,8 @@ class ProfileCodecTest {
         assertThat(back.bytes()).isEqualTo(6_750_000);
         assertThat(back.largestRead()).isEqualTo(25_000);
         assertThat(back.clientIpsByRows()).containsExactly("10.0.0.1", "10.0.0.3", "10.0.0.2");
-        assertThat(back.fingerprintsByRows()).containsExactly("select * from coop.members", "select id from coop.members");
+        assertThat(back.fingerprintsByRows())
+                .containsExactly("select * from coop.members", "select id from coop.members");
         assertThat(back.egressBytes()).isEqualTo(75_000_000);
         assertThat(back.destinationsByBytes()).containsExactly("198.51.100.240");
         assertThat(codec.encode(codec.decode(bytes, t0))).isEqualTo(bytes);
@@ -189,10 +225,10 @@ class ProfileCodecTest {
      * an account with three days of history in every window.
      */
     static final String LAYOUT_2 =
-            "0002086a646f65022ac4c002080631356d1eb0b3961cc8c002cc01010202cc01d00f04c801ca010004316818f0a3d105c8c0" +
-            "02cc01010202cc01d00f04c801ca010004316430d48d3cc8c002cc01010216cc01d00f04c801ca010004376438a2820ac8c0" +
-            "02de04010624c801d00f08ca01d00f08cc01d00f04c801920300021031302e302e302e3180a4ecdf9567024e73656c656374" +
-            "202a2066726f6d20636f6f702e6d656d62657273207768657265206964203d203fc801000000";
+            "0002086a646f65022ac4c002080631356d1eb0b3961cc8c002cc01010202cc01d00f04c801ca010004316818f0a3d105c8c0"
+                    + "02cc01010202cc01d00f04c801ca010004316430d48d3cc8c002cc01010216cc01d00f04c801ca010004376438a2820ac8c0"
+                    + "02de04010624c801d00f08ca01d00f08cc01d00f04c801920300021031302e302e302e3180a4ecdf9567024e73656c656374"
+                    + "202a2066726f6d20636f6f702e6d656d62657273207768657265206964203d203fc801000000";
 
     @Test
     void layoutTwoOfThePreviousBuildIsReadWithItsHistoryAndStartsItsHoursAfresh() {
@@ -203,7 +239,9 @@ class ProfileCodecTest {
         assertThat(back.scope()).isEqualTo(ScopeProfile.ALL_SENSITIVE);
         assertThat(back.windows().get(0).history()).containsExactly(100, 101);
         assertThat(back.recentClientIps()).containsExactly("10.0.0.1");
-        assertThat(back.activeHours()).as("learnt anew: the off-hours rule waits for a new history").isNull();
+        assertThat(back.activeHours())
+                .as("learnt anew: the off-hours rule waits for a new history")
+                .isNull();
         assertThat(back.offHours()).isNull();
         byte[] again = codec.encode(back);
         assertThat(again[1]).isEqualTo((byte) ProfileCodec.VERSION);
@@ -212,7 +250,8 @@ class ProfileCodecTest {
 
     @Test
     void activeHoursAndTheOffHoursWindowSurviveEncodeAndDecode() {
-        ScopeProfile profile = ScopeProfile.fresh("jdoe", ScopeProfile.ALL_SENSITIVE, settings.windows(), settings.historyDays(), t0);
+        ScopeProfile profile =
+                ScopeProfile.fresh("jdoe", ScopeProfile.ALL_SENSITIVE, settings.windows(), settings.historyDays(), t0);
         java.time.ZoneId zone = settings.offHours().zone();
         org.exfilguard.profile.ActiveHours hours = org.exfilguard.profile.ActiveHours.fresh(t0, zone);
         for (int d = 0; d < 10; d++) {
@@ -228,7 +267,9 @@ class ProfileCodecTest {
         assertThat(back.activeHours().firstDay()).isEqualTo(hours.firstDay());
         assertThat(back.activeHours().masks()).containsExactly(hours.masks());
         Instant later = t0.plus(Duration.ofDays(10));
-        assertThat(back.activeHours().daysReadAround(later, zone, 28)).as("the working days of the ten").isEqualTo(8);
+        assertThat(back.activeHours().daysReadAround(later, zone, 28))
+                .as("the working days of the ten")
+                .isEqualTo(8);
         assertThat(back.offHours().spec()).isEqualTo(settings.offHours().window());
         assertThat(back.offHours().sumRows()).isEqualTo(250);
         assertThat(back.offHours().alertedDays()).hasSize(1);

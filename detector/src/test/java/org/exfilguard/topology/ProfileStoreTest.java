@@ -38,28 +38,39 @@ class ProfileStoreTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "profile-store");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        MockProcessorContext<String, Object> context = new MockProcessorContext<>(props, new TaskId(0, 0), dir.toFile());
-        profiles = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.READ_PROFILES), Serdes.String(),
-                Serdes.ByteArray()).withLoggingDisabled().build();
-        openIncidents = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.OPEN_INCIDENTS), Serdes.String(),
-                Serdes.Long()).withLoggingDisabled().build();
+        MockProcessorContext<String, Object> context =
+                new MockProcessorContext<>(props, new TaskId(0, 0), dir.toFile());
+        profiles = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(StoreNames.READ_PROFILES), Serdes.String(), Serdes.ByteArray())
+                .withLoggingDisabled()
+                .build();
+        openIncidents = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(StoreNames.OPEN_INCIDENTS), Serdes.String(), Serdes.Long())
+                .withLoggingDisabled()
+                .build();
         profiles.init(context.getStateStoreContext(), profiles);
         openIncidents.init(context.getStateStoreContext(), openIncidents);
     }
 
     private ProfileStore store(long cacheBytes) {
-        return new ProfileStore(profiles, openIncidents, new ProfileCodec(settings), cacheBytes,
+        return new ProfileStore(
+                profiles,
+                openIncidents,
+                new ProfileCodec(settings),
+                cacheBytes,
                 incident -> incident.lastActivity().plus(QUIET));
     }
 
     private ScopeProfile profile(long rows) {
-        ScopeProfile profile = ScopeProfile.fresh("jdoe", "coop.members", settings.windows(), settings.historyDays(), T0);
+        ScopeProfile profile =
+                ScopeProfile.fresh("jdoe", "coop.members", settings.windows(), settings.historyDays(), T0);
         profile.noteEvidence("10.0.0.1", "select * from coop.members", rows, T0);
         return profile;
     }
 
     private static OpenIncident incident(Instant lastActivity) {
-        return new OpenIncident("inc-1", T0, T0, lastActivity, lastActivity, 1, 3.0, "MEDIUM", new byte[] {1}, false, null);
+        return new OpenIncident(
+                "inc-1", T0, T0, lastActivity, lastActivity, 1, 3.0, "MEDIUM", new byte[] {1}, false, null);
     }
 
     @Test
@@ -68,7 +79,8 @@ class ProfileStoreTest {
         assertThat(first.load(KEY, T0)).isNull();
         first.save(KEY, profile(500), false);
 
-        ScopeProfile loaded = store(DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES).load(KEY, T0);
+        ScopeProfile loaded =
+                store(DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES).load(KEY, T0);
 
         assertThat(loaded.recentClientIps()).containsExactly("10.0.0.1");
         assertThat(profiles.approximateNumEntries()).isEqualTo(1);
@@ -80,7 +92,9 @@ class ProfileStoreTest {
         store.save(KEY, profile(500), false);
         ScopeProfile changed = store.load(KEY, T0);
         changed.noteEvidence("10.9.9.9", "select 1", 1, T0.plusSeconds(60));
-        assertThat(store.load(KEY, T0).recentClientIps()).as("the hot copy is the changed object").contains("10.9.9.9");
+        assertThat(store.load(KEY, T0).recentClientIps())
+                .as("the hot copy is the changed object")
+                .contains("10.9.9.9");
 
         store.invalidate();
 
@@ -99,9 +113,13 @@ class ProfileStoreTest {
         assertThat(openIncidents.get(KEY)).isEqualTo(T0.plus(QUIET).toEpochMilli());
         assertThat(store.incidentsDueBy(T0.plus(QUIET).toEpochMilli() - 1)).isEmpty();
         assertThat(store.incidentsDueBy(T0.plus(QUIET).toEpochMilli())).containsExactly(KEY);
-        assertThat(store.otherScopeIncidentOpen("jdoe", ScopeProfile.ALL_SENSITIVE, T0.plusSeconds(60))).isTrue();
-        assertThat(store.otherScopeIncidentOpen("jdoe", ScopeProfile.ALL_SENSITIVE, T0.plus(QUIET))).as("due: counts as closed").isFalse();
-        assertThat(store.otherScopeIncidentOpen("jdoe", "coop.members", T0.plusSeconds(60))).isFalse();
+        assertThat(store.otherScopeIncidentOpen("jdoe", ScopeProfile.ALL_SENSITIVE, T0.plusSeconds(60)))
+                .isTrue();
+        assertThat(store.otherScopeIncidentOpen("jdoe", ScopeProfile.ALL_SENSITIVE, T0.plus(QUIET)))
+                .as("due: counts as closed")
+                .isFalse();
+        assertThat(store.otherScopeIncidentOpen("jdoe", "coop.members", T0.plusSeconds(60)))
+                .isFalse();
         assertThat(allTables).isNotEqualTo(KEY);
 
         ScopeProfile closed = store.load(KEY, T0);

@@ -2,13 +2,13 @@ package org.exfilguard.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.TaskId;
@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class QuietIncidentScanTest {
 
-    private static final Instant BURST = DetectorTopologyTest.DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
+    private static final Instant BURST =
+            DetectorTopologyTest.DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
     private static final Instant DUE = BURST.plus(Duration.ofHours(2));
 
     @TempDir
@@ -49,9 +50,13 @@ class QuietIncidentScanTest {
     void quietIncidentClosesWithTheFirstReadOfItsDueMinuteWithoutAnyPunctuator() throws Exception {
         ReadPath path = new ReadPath(stateDir);
         DetectorTopologyTest.analystDays("jdoe", "10.8.4.21", 14, 7).forEach(path::read);
-        assertThat(path.read(dump("jdoe", BURST))).extracting(ExfiltrationAlert::getStatus).containsExactly(AlertStatus.OPENED);
-        assertThat(path.context.scheduledPunctuators()).as("no stream-time punctuator: nothing depends on when one would run")
-                .allSatisfy(p -> assertThat(p.getType()).isEqualTo(org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME));
+        assertThat(path.read(dump("jdoe", BURST)))
+                .extracting(ExfiltrationAlert::getStatus)
+                .containsExactly(AlertStatus.OPENED);
+        assertThat(path.context.scheduledPunctuators())
+                .as("no stream-time punctuator: nothing depends on when one would run")
+                .allSatisfy(p -> assertThat(p.getType())
+                        .isEqualTo(org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME));
 
         assertThat(path.read(other(DUE.minusSeconds(1)))).as("not quiet yet").isEmpty();
         List<ExfiltrationAlert> closed = path.read(other(DUE.plusSeconds(30)));
@@ -81,12 +86,21 @@ class QuietIncidentScanTest {
         split.addAll(second.read(other(DUE.plusSeconds(20))));
         split.addAll(second.read(dump("jdoe", DUE.minusSeconds(3))));
 
-        assertThat(late).extracting(ExfiltrationAlert::getStatus).containsExactly(AlertStatus.CLOSED, AlertStatus.OPENED);
-        assertThat(split).extracting(ExfiltrationAlert::getAlertId).isEqualTo(late.stream().map(ExfiltrationAlert::getAlertId).toList());
+        assertThat(late)
+                .extracting(ExfiltrationAlert::getStatus)
+                .containsExactly(AlertStatus.CLOSED, AlertStatus.OPENED);
+        assertThat(split)
+                .extracting(ExfiltrationAlert::getAlertId)
+                .isEqualTo(late.stream().map(ExfiltrationAlert::getAlertId).toList());
     }
 
     private static DbAccessEvent dump(String account, Instant at) {
-        return TestEvents.dbRead().account(account).rows(2_000_000).fingerprint("select * from coop.members").at(at).build();
+        return TestEvents.dbRead()
+                .account(account)
+                .rows(2_000_000)
+                .fingerprint("select * from coop.members")
+                .at(at)
+                .build();
     }
 
     private static DbAccessEvent other(Instant at) {
@@ -95,7 +109,8 @@ class QuietIncidentScanTest {
 
     /** The read-profile processor on its stores, fed decoded reads as the decode processor forwards them. */
     private static final class ReadPath {
-        private final DetectionSettings settings = DetectionSettings.defaults(SensitiveTables.parse("coop.members,coop.member_cards"));
+        private final DetectionSettings settings =
+                DetectionSettings.defaults(SensitiveTables.parse("coop.members,coop.member_cards"));
         private final Path dir;
         private final MockProcessorContext<String, Object> context;
         private final List<KeyValueStore<String, ?>> stores;
@@ -113,15 +128,32 @@ class QuietIncidentScanTest {
             context = new MockProcessorContext<>(props, new TaskId(0, 0), dir.toFile());
             if (existing == null) {
                 List<StoreBuilder<? extends KeyValueStore<String, ?>>> builders = List.of(
-                        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.READ_PROFILES), Serdes.String(), Serdes.ByteArray()),
-                        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.PEER_BASELINES), Serdes.String(), Serdes.ByteArray()),
-                        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.OPEN_INCIDENTS), Serdes.String(), Serdes.Long()),
-                        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.EVENT_CLOCK), Serdes.String(), Serdes.Long()),
-                        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.INCIDENT_EGRESS), Serdes.String(), Serdes.ByteArray()),
-                        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.DRIFT_STATE), Serdes.String(), Serdes.ByteArray()));
+                        Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(StoreNames.READ_PROFILES),
+                                Serdes.String(),
+                                Serdes.ByteArray()),
+                        Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(StoreNames.PEER_BASELINES),
+                                Serdes.String(),
+                                Serdes.ByteArray()),
+                        Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(StoreNames.OPEN_INCIDENTS),
+                                Serdes.String(),
+                                Serdes.Long()),
+                        Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(StoreNames.EVENT_CLOCK), Serdes.String(), Serdes.Long()),
+                        Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(StoreNames.INCIDENT_EGRESS),
+                                Serdes.String(),
+                                Serdes.ByteArray()),
+                        Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(StoreNames.DRIFT_STATE),
+                                Serdes.String(),
+                                Serdes.ByteArray()));
                 stores = new java.util.ArrayList<>();
                 for (StoreBuilder<? extends KeyValueStore<String, ?>> builder : builders) {
-                    KeyValueStore<String, ?> store = builder.withLoggingDisabled().build();
+                    KeyValueStore<String, ?> store =
+                            builder.withLoggingDisabled().build();
                     store.init(context.getStateStoreContext(), store);
                     stores.add(store);
                 }
@@ -129,11 +161,24 @@ class QuietIncidentScanTest {
                 stores = existing;
             }
             stores.forEach(context::addStateStore);
-            processor = new ReadProfileSupplier(settings, "test", DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES,
-                    new AlertSuppressor(AllowListSource.none(), () -> { }), new DetectorMetrics(new SimpleMeterRegistry()),
-                    new ReadProfileSupplier.Sinks("alerts", java.util.List.of(new ReadProfileSupplier.RenderingSink(org.exfilguard.serde.AlertFormat.OCSF, "json"),
-                            new ReadProfileSupplier.RenderingSink(org.exfilguard.serde.AlertFormat.ECS, "ecs")), "signals"), java.time.Clock.systemUTC(), Correlation.exact(1),
-                    org.exfilguard.detect.DriftSettings.defaults()).get();
+            processor = new ReadProfileSupplier(
+                            settings,
+                            "test",
+                            DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES,
+                            new AlertSuppressor(AllowListSource.none(), () -> {}),
+                            new DetectorMetrics(new SimpleMeterRegistry()),
+                            new ReadProfileSupplier.Sinks(
+                                    "alerts",
+                                    java.util.List.of(
+                                            new ReadProfileSupplier.RenderingSink(
+                                                    org.exfilguard.serde.AlertFormat.OCSF, "json"),
+                                            new ReadProfileSupplier.RenderingSink(
+                                                    org.exfilguard.serde.AlertFormat.ECS, "ecs")),
+                                    "signals"),
+                            java.time.Clock.systemUTC(),
+                            Correlation.exact(1),
+                            org.exfilguard.detect.DriftSettings.defaults())
+                    .get();
             processor.init(context);
         }
 
@@ -153,18 +198,32 @@ class QuietIncidentScanTest {
             }
             context.resetForwards();
             processor.process(new Record<>(event.getAccount(), new ReadInput.Read(event), at));
-            List<ExfiltrationAlert> alerts = new java.util.ArrayList<>(
-                    context.forwarded("alerts").stream().map(f -> (ExfiltrationAlert) f.record().value()).toList());
+            List<ExfiltrationAlert> alerts = new java.util.ArrayList<>(context.forwarded("alerts").stream()
+                    .map(f -> (ExfiltrationAlert) f.record().value())
+                    .toList());
             // An egress side already past the horizon answers each close at once: nothing left the host.
             List<org.exfilguard.schema.state.ReadSignal> closes = context.forwarded("signals").stream()
-                    .map(f -> (org.exfilguard.schema.state.ReadSignal) f.record().value()).filter(r -> r.getClosing()).toList();
+                    .map(f ->
+                            (org.exfilguard.schema.state.ReadSignal) f.record().value())
+                    .filter(r -> r.getClosing())
+                    .toList();
             for (org.exfilguard.schema.state.ReadSignal c : closes) {
                 context.resetForwards();
-                processor.process(new Record<>(c.getAccount(), new ReadInput.Egress(org.exfilguard.schema.state.EgressUpdate.newBuilder()
-                        .setAccount(c.getAccount()).setIncidentId(c.getIncidentId()).setTable(c.getTable())
-                        .setAt(c.getCheckpoint()).setUnusual(false).setFinalReport(true)
-                        .setEvidence(java.nio.ByteBuffer.wrap(new byte[0])).setSrcIp(c.getClientIp()).build()), at));
-                context.forwarded("alerts").forEach(f -> alerts.add((ExfiltrationAlert) f.record().value()));
+                processor.process(new Record<>(
+                        c.getAccount(),
+                        new ReadInput.Egress(org.exfilguard.schema.state.EgressUpdate.newBuilder()
+                                .setAccount(c.getAccount())
+                                .setIncidentId(c.getIncidentId())
+                                .setTable(c.getTable())
+                                .setAt(c.getCheckpoint())
+                                .setUnusual(false)
+                                .setFinalReport(true)
+                                .setEvidence(java.nio.ByteBuffer.wrap(new byte[0]))
+                                .setSrcIp(c.getClientIp())
+                                .build()),
+                        at));
+                context.forwarded("alerts")
+                        .forEach(f -> alerts.add((ExfiltrationAlert) f.record().value()));
             }
             return alerts;
         }

@@ -37,7 +37,8 @@ class SchemaEvolutionTopologyTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SUBJECT = "db-access-value";
-    private static final Instant BURST = DetectorTopologyTest.DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
+    private static final Instant BURST =
+            DetectorTopologyTest.DAY0.plus(Duration.ofDays(14)).plus(Duration.ofHours(14));
 
     private final DetectorDriver driver = DetectorDriver.withDefaults();
     private final SchemaRegistryClient registry = driver.registryClient();
@@ -69,8 +70,12 @@ class SchemaEvolutionTopologyTest {
             driver.pipeRaw(frame(i % 2 == 0 ? olderId : newerId, record), at);
         }
 
-        assertThat(driver.deadLetters()).as("no record of either schema is refused").isEmpty();
-        assertThat(accepted()).as("every event of the burst accepted, from both producers").isEqualTo(acceptedBefore + 40);
+        assertThat(driver.deadLetters())
+                .as("no record of either schema is refused")
+                .isEmpty();
+        assertThat(accepted())
+                .as("every event of the burst accepted, from both producers")
+                .isEqualTo(acceptedBefore + 40);
         List<ExfiltrationAlert> alerts = driver.alerts();
         assertThat(alerts).isNotEmpty();
         ExfiltrationAlert opened = alerts.get(0);
@@ -80,7 +85,9 @@ class SchemaEvolutionTopologyTest {
         // detector's default (null: bytes unknown) applies.
         assertThat(opened.getDetectedAt()).isEqualTo(BURST);
         assertThat(opened.getObservedRows()).isEqualTo(25_000L);
-        assertThat(opened.getObservedBytes()).as("no bytes known for the window").isIn(null, 0L);
+        assertThat(opened.getObservedBytes())
+                .as("no bytes known for the window")
+                .isIn(null, 0L);
     }
 
     @Test
@@ -89,10 +96,12 @@ class SchemaEvolutionTopologyTest {
         int versionsBefore = registry.getVersions(SUBJECT).size();
         Schema breaking = withFieldType("rows_returned", "\"string\"");
 
-        SchemaRegistryException refused = catchThrowableOfType(SchemaRegistryException.class,
-                () -> registry.register(SUBJECT, breaking));
+        SchemaRegistryException refused =
+                catchThrowableOfType(SchemaRegistryException.class, () -> registry.register(SUBJECT, breaking));
 
-        assertThat(refused).as("the registry refuses a schema that breaks readers").isNotNull();
+        assertThat(refused)
+                .as("the registry refuses a schema that breaks readers")
+                .isNotNull();
         assertThat(refused).hasMessageContaining("rows_returned").hasMessageContaining("TYPE_MISMATCH");
         assertThat(registry.getVersions(SUBJECT)).hasSize(versionsBefore);
 
@@ -103,17 +112,21 @@ class SchemaEvolutionTopologyTest {
         driver.pipeRaw(frame(987_654, rogue), BURST);
         List<TestRecord<byte[], byte[]>> dead = driver.deadLetters();
         assertThat(dead).hasSize(1);
-        String reason = new String(dead.get(0).headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8);
+        String reason =
+                new String(dead.get(0).headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8);
         assertThat(reason).isNotBlank();
 
         // The topology is unharmed: a valid event after it is processed.
         double accepted = accepted();
-        driver.pipe(org.exfilguard.testkit.TestEvents.dbRead().at(BURST.plusSeconds(60)).build());
+        driver.pipe(org.exfilguard.testkit.TestEvents.dbRead()
+                .at(BURST.plusSeconds(60))
+                .build());
         assertThat(accepted()).isEqualTo(accepted + 1);
     }
 
     private double accepted() {
-        return driver.metrics().count(org.exfilguard.metrics.DetectorMetrics.EVENTS, "source", "db-access", "outcome", "accepted");
+        return driver.metrics()
+                .count(org.exfilguard.metrics.DetectorMetrics.EVENTS, "source", "db-access", "outcome", "accepted");
     }
 
     private static GenericRecord read(Schema schema, Instant at) {
@@ -123,7 +136,9 @@ class SchemaEvolutionTopologyTest {
         record.put("client_ip", "10.8.4.21");
         record.put("database", "coop");
         record.put("tables", List.of("coop.members"));
-        record.put("operation", new GenericData.EnumSymbol(schema.getField("operation").schema(), "SELECT"));
+        record.put(
+                "operation",
+                new GenericData.EnumSymbol(schema.getField("operation").schema(), "SELECT"));
         record.put("rows_returned", 25_000L);
         record.put("statement_fingerprint", "select * from coop.members");
         record.put("source_format", "pgaudit");

@@ -27,6 +27,7 @@ class SlowDriftTopologyTest {
 
     /** A Monday; the drift starts two weeks later, on a Monday. */
     static final Instant DAY0 = DetectorTopologyTest.DAY0;
+
     static final int DRIFT_DAY = 14;
     static final String MEMBERS = "coop.members";
 
@@ -48,9 +49,15 @@ class SlowDriftTopologyTest {
     }
 
     private void read(String account, String table, int day, double hour, long rows) {
-        reads.add(TestEvents.dbRead().account(account).table(table).clientIp("10.20.1.14").rows(rows).bytes(rows * 150)
+        reads.add(TestEvents.dbRead()
+                .account(account)
+                .table(table)
+                .clientIp("10.20.1.14")
+                .rows(rows)
+                .bytes(rows * 150)
                 .fingerprint("select * from coop.members where id = ?")
-                .at(DAY0.plus(Duration.ofDays(day)).plusSeconds(Math.round(hour * 3600))).build());
+                .at(DAY0.plus(Duration.ofDays(day)).plusSeconds(Math.round(hour * 3600)))
+                .build());
     }
 
     /** A few member lookups of a few dozen rows on each working day. */
@@ -60,7 +67,12 @@ class SlowDriftTopologyTest {
                 continue;
             }
             for (int i = rng.nextInt(4); i > 0; i--) {
-                read(account, rng.nextInt(3) == 0 ? "coop.member_cards" : MEMBERS, day, 9 + rng.nextDouble() * 8, 1 + rng.nextInt(50));
+                read(
+                        account,
+                        rng.nextInt(3) == 0 ? "coop.member_cards" : MEMBERS,
+                        day,
+                        9 + rng.nextDouble() * 8,
+                        1 + rng.nextInt(50));
             }
         }
     }
@@ -93,21 +105,27 @@ class SlowDriftTopologyTest {
         hourly("dnguyen", DRIFT_DAY, DRIFT_DAY + 5, 9, 8, 300);
 
         List<ExfiltrationAlert> all = run();
-        List<ExfiltrationAlert> drifts = all.stream().filter(a -> a.getKind() == AlertKind.SLOW_DRIFT).toList();
+        List<ExfiltrationAlert> drifts =
+                all.stream().filter(a -> a.getKind() == AlertKind.SLOW_DRIFT).toList();
 
-        // One drift, one incident: the account's all-tables scope does not open a second one (its card lookups included).
-        List<ExfiltrationAlert> opened = drifts.stream().filter(a -> a.getStatus() == AlertStatus.OPENED).toList();
+        // One drift, one incident: the account's all-tables scope does not open a second one (its card lookups
+        // included).
+        List<ExfiltrationAlert> opened =
+                drifts.stream().filter(a -> a.getStatus() == AlertStatus.OPENED).toList();
         assertThat(opened).hasSize(1);
         ExfiltrationAlert alert = opened.get(0);
         assertThat(alert.getAccount()).isEqualTo("dnguyen");
         assertThat(alert.getTable()).isEqualTo(MEMBERS);
         Instant start = DAY0.plus(Duration.ofDays(DRIFT_DAY)).plus(Duration.ofHours(9));
-        assertThat(alert.getDetectedAt()).isAfter(start).isBefore(start.plus(Duration.ofDays(1)).plus(Duration.ofHours(8)));
+        assertThat(alert.getDetectedAt())
+                .isAfter(start)
+                .isBefore(start.plus(Duration.ofDays(1)).plus(Duration.ofHours(8)));
         assertThat(alert.getFirstSeen()).isBetween(start, start.plus(Duration.ofHours(1)));
         assertThat(alert.getWindow()).isEqualTo("drift");
         assertThat(alert.getBaselineRows()).isLessThan(100);
         assertThat(alert.getObservedRows()).isGreaterThan(2_400);
-        assertThat(alert.getReason()).contains("dnguyen", "coop.members", "norm", "rows a day", "since " + alert.getFirstSeen());
+        assertThat(alert.getReason())
+                .contains("dnguyen", "coop.members", "norm", "rows a day", "since " + alert.getFirstSeen());
         // Each window stayed far below its floor: the drift is the only alert.
         assertThat(all).isEqualTo(drifts);
         // The incident closes once the reads are back to normal.

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.exfilguard.avro.JsonRecords;
 import org.exfilguard.incident.EcsAlert;
 import org.exfilguard.ingest.LogFormat;
 import org.exfilguard.ingest.ParseResult;
@@ -18,7 +19,6 @@ import org.exfilguard.ingest.ParserOptions;
 import org.exfilguard.schema.AlertStatus;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
-import org.exfilguard.avro.JsonRecords;
 import org.exfilguard.suppress.AllowListSource;
 import org.exfilguard.testkit.DetectorDriver;
 import org.exfilguard.testkit.TestEvents;
@@ -42,26 +42,42 @@ class SuppressionAndLeakageTest {
                     reason: nightly full backup of the member table
                     owner: dba-team@example.com
                 """);
-        try (DetectorDriver driver = DetectorDriver.builder().withAllowList(AllowListSource.watch(rules, Duration.ofSeconds(1))).build()) {
+        try (DetectorDriver driver = DetectorDriver.builder()
+                .withAllowList(AllowListSource.watch(rules, Duration.ofSeconds(1)))
+                .build()) {
             for (int night = 0; night < 3; night++) {
                 Instant start = DAY0.plus(Duration.ofDays(night)).plus(Duration.ofHours(2));
                 for (int i = 0; i < 20; i++) {
-                    driver.pipe(TestEvents.dbRead().account("backup_svc").clientIp("10.9.0.5").rows(100_000)
-                            .at(start.plus(Duration.ofMinutes(2L * i))).build());
+                    driver.pipe(TestEvents.dbRead()
+                            .account("backup_svc")
+                            .clientIp("10.9.0.5")
+                            .rows(100_000)
+                            .at(start.plus(Duration.ofMinutes(2L * i)))
+                            .build());
                 }
             }
             List<ExfiltrationAlert> alerts = driver.alerts();
-            List<ExfiltrationAlert> members = alerts.stream().filter(a -> a.getTable().equals("coop.members")).toList();
+            List<ExfiltrationAlert> members = alerts.stream()
+                    .filter(a -> a.getTable().equals("coop.members"))
+                    .toList();
             assertThat(members).isNotEmpty().allSatisfy(a -> {
                 assertThat(a.getSuppressed()).isTrue();
-                assertThat(a.getSuppressionReason()).contains("nightly-member-backup").contains("dba-team@example.com");
+                assertThat(a.getSuppressionReason())
+                        .contains("nightly-member-backup")
+                        .contains("dba-team@example.com");
             });
-            assertThat(driver.metrics().count("exfil.suppressions", "kind", "allow_list")).isEqualTo(members.size());
-            assertThat(driver.alertsJson()).hasSize(alerts.size())
+            assertThat(driver.metrics().count("exfil.suppressions", "kind", "allow_list"))
+                    .isEqualTo(members.size());
+            assertThat(driver.alertsJson())
+                    .hasSize(alerts.size())
                     .allSatisfy(json -> assertThat(json).contains("\"class_uid\":2004"));
             // In ECS a suppressed record is an event of the incident, tagged, never another alert.
-            assertThat(driver.alertsEcs()).hasSize(alerts.size()).allSatisfy(json -> assertThat(json)
-                    .contains("\"kind\":\"event\"").contains(EcsAlert.SUPPRESSED_TAG).doesNotContain("risk_score"));
+            assertThat(driver.alertsEcs())
+                    .hasSize(alerts.size())
+                    .allSatisfy(json -> assertThat(json)
+                            .contains("\"kind\":\"event\"")
+                            .contains(EcsAlert.SUPPRESSED_TAG)
+                            .doesNotContain("risk_score"));
         }
     }
 
@@ -79,12 +95,15 @@ class SuppressionAndLeakageTest {
             List<DbAccessEvent> dump = new ArrayList<>();
             var parser = LogFormat.MYSQL_SLOW.newParser("planted.log", ParserOptions.defaults());
             for (int i = 0; i < 30; i++) {
-                Instant at = DAY0.plus(Duration.ofDays(10)).plus(Duration.ofHours(15)).plusSeconds(20L * i);
+                Instant at = DAY0.plus(Duration.ofDays(10))
+                        .plus(Duration.ofHours(15))
+                        .plusSeconds(20L * i);
                 String entry = "# Time: " + at + "\n"
                         + "# User@Host: jdoe[jdoe] @ ws21 [10.8.4.21]  Id: 77\n"
                         + "# Query_time: 1.2  Lock_time: 0.0 Rows_sent: 40000  Rows_examined: 40000\n"
                         + "use coop;\nSET timestamp=" + at.getEpochSecond() + ";\n"
-                        + "SELECT * FROM members WHERE email = '" + email + "' OR card_number = " + card + " OR id > " + i + ";\n";
+                        + "SELECT * FROM members WHERE email = '" + email + "' OR card_number = " + card + " OR id > "
+                        + i + ";\n";
                 for (ParseResult result : parser.parseRecord(entry)) {
                     if (result instanceof ParseResult.Event event) {
                         dump.add((DbAccessEvent) event.record());
@@ -96,12 +115,17 @@ class SuppressionAndLeakageTest {
 
             List<ExfiltrationAlert> alerts = driver.alerts();
             assertThat(alerts).extracting(ExfiltrationAlert::getStatus).contains(AlertStatus.OPENED);
-            assertThat(alerts).flatExtracting(ExfiltrationAlert::getStatementFingerprints).isNotEmpty();
-            String avro = String.join("\n", alerts.stream().map(JsonRecords::toJson).toList());
+            assertThat(alerts)
+                    .flatExtracting(ExfiltrationAlert::getStatementFingerprints)
+                    .isNotEmpty();
+            String avro =
+                    String.join("\n", alerts.stream().map(JsonRecords::toJson).toList());
             String ocsf = String.join("\n", driver.alertsJson());
             String ecs = String.join("\n", driver.alertsEcs());
             String state = driver.stateDump();
-            String logged = String.join("\n", logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
+            String logged = String.join(
+                    "\n",
+                    logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
             for (String literal : List.of(email, card, "victim.person")) {
                 assertThat(avro).as("alerts").doesNotContain(literal);
                 assertThat(ocsf).as("OCSF alerts").doesNotContain(literal);
