@@ -3,11 +3,17 @@ package org.exfilguard.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.internals.BlockBasedTableConfigWithAccessibleCache;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 
@@ -43,6 +49,49 @@ class BoundedRocksDbConfigTest {
                     .isSameAs(second.writeBufferManager());
             assertThat(first.writeBufferSize()).isEqualTo(4L << 20);
             assertThat(first.maxWriteBufferNumber()).isEqualTo(2);
+        }
+    }
+
+    /**
+     * The detector opens thirteen stores per task, four tasks on a default cluster: with RocksDB's default arena block
+     * (an eighth of the write buffer) every store's first write charged 1 MiB to the shared manager, the budget was
+     * exceeded from the start and every memtable was flushed again and again (the realistic bench mix spent half its
+     * stream-thread time in RocksDB puts). Quiet stores must not flush.
+     */
+    @Test
+    void manyQuietStoresUnderTheDefaultBudgetDoNotFlush(@TempDir Path dir) throws Exception {
+        BoundedRocksDbConfig setter = new BoundedRocksDbConfig();
+        List<Options> options = new ArrayList<>();
+        List<RocksDB> stores = new ArrayList<>();
+        try {
+            for (int store = 0; store < 64; store++) {
+                Options storeOptions = storeOptions();
+                storeOptions.setCreateIfMissing(true);
+                setter.setConfig("store-" + store, storeOptions, Map.of());
+                options.add(storeOptions);
+                stores.add(
+                        RocksDB.open(storeOptions, dir.resolve("store-" + store).toString()));
+            }
+            for (int round = 0; round < 200; round++) {
+                for (RocksDB store : stores) {
+                    byte[] key = ("key-" + round).getBytes(StandardCharsets.UTF_8);
+                    store.put(key, new byte[100]);
+                }
+            }
+            for (int store = 0; store < stores.size(); store++) {
+                long switched = stores.get(store).getLongProperty("rocksdb.num-immutable-mem-table");
+                long flushed;
+                try (var files = Files.list(dir.resolve("store-" + store))) {
+                    flushed = files.filter(file -> file.toString().endsWith(".sst"))
+                            .count();
+                }
+                assertThat(switched + flushed)
+                        .as("memtables switched or flushed by store %d, which holds 200 small records", store)
+                        .isZero();
+            }
+        } finally {
+            stores.forEach(RocksDB::close);
+            options.forEach(Options::close);
         }
     }
 
