@@ -282,22 +282,23 @@ public final class ExfilguardConfig extends AbstractConfig {
                     IncidentLifecycle.Severities.defaults().medium(),
                     Range.atLeast(1.0),
                     Importance.LOW,
-                    "An incident is MEDIUM (LOW below it) from this score, the volume over its window's threshold;"
-                            + " the three severity scores must rise from medium to critical.")
+                    "An incident is MEDIUM from this score (the volume over its window's threshold), LOW below it.")
             .define(
                     SEVERITY_HIGH_SCORE,
                     Type.DOUBLE,
                     IncidentLifecycle.Severities.defaults().high(),
                     Range.atLeast(1.0),
                     Importance.LOW,
-                    "... HIGH from this score.")
+                    "An incident is HIGH from this score (the volume over its window's threshold); above "
+                            + SEVERITY_MEDIUM_SCORE + ".")
             .define(
                     SEVERITY_CRITICAL_SCORE,
                     Type.DOUBLE,
                     IncidentLifecycle.Severities.defaults().critical(),
                     Range.atLeast(1.0),
                     Importance.LOW,
-                    "... CRITICAL from this score.")
+                    "An incident is CRITICAL from this score (the volume over its window's threshold); above "
+                            + SEVERITY_HIGH_SCORE + ".")
             .define(
                     MAX_FUTURE_SKEW_HOURS,
                     Type.INT,
