@@ -33,6 +33,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.exfilguard.avro.JsonRecords;
+import org.exfilguard.config.DetectionSettingsFactory;
 import org.exfilguard.config.ExfilguardConfig;
 import org.exfilguard.embedded.EmbeddedKafka;
 import org.exfilguard.ingest.MergedLogs;
@@ -200,7 +201,7 @@ public final class BacktestCommand implements Callable<Integer> {
                         AvroSerde.of(EgressEvent.class, client, false).serializer(),
                         Pacer.unlimited(),
                         Clock.systemUTC(),
-                        config.detectionSettings().maxFutureSkew(),
+                        config.maxFutureSkew(),
                         rejectsOut::write);
                 EventFeeder f = feeder;
                 ProgressBar.during(
@@ -238,8 +239,8 @@ public final class BacktestCommand implements Callable<Integer> {
             }
             if (report != null) {
                 long reportStart = System.nanoTime();
-                VolumeSeries series = VolumeSeries.collect(
-                        alerts, inputs, config.detectionSettings().sensitiveTables());
+                VolumeSeries series =
+                        VolumeSeries.collect(alerts, inputs, DetectionSettingsFactory.sensitiveTables(config));
                 Files.writeString(
                         report,
                         HtmlReport.render("exfilguard backtest", alerts, series, figures),

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.exfilguard.config.DetectorWiringFactory;
 import org.exfilguard.config.ExfilguardConfig;
 import org.exfilguard.config.StreamsSettings;
 import org.exfilguard.metrics.DetectorMetrics;
@@ -28,6 +29,7 @@ import org.exfilguard.suppress.AllowListException;
 import org.exfilguard.suppress.AllowListSource;
 import org.exfilguard.topology.DetectorSerdes;
 import org.exfilguard.topology.DetectorTopology;
+import org.exfilguard.topology.DetectorWiring;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,10 +63,7 @@ public final class DetectorRunner implements AutoCloseable {
                 AvroSerde.of(DbAccessEvent.class, client, false, autoRegister),
                 AvroSerde.of(EgressEvent.class, client, false, autoRegister),
                 AvroSerde.of(ExfiltrationAlert.class, client, false, autoRegister));
-        java.util.Optional<org.exfilguard.topology.NormaliserSettings> normaliser =
-                config.getBoolean(ExfilguardConfig.RAW_NORMALISE)
-                        ? java.util.Optional.of(config.normaliserSettings())
-                        : java.util.Optional.empty();
+        DetectorWiring.Builder wiring = DetectorWiringFactory.from(config);
         allowList = allowList(config);
         io.micrometer.core.instrument.FunctionCounter.builder(
                         "exfil.allowlist.reloads", allowList, AllowListSource::reloads)
@@ -78,7 +77,7 @@ public final class DetectorRunner implements AutoCloseable {
         props.put(org.exfilguard.topology.DeadLetterProductionHandler.METRICS, metrics);
         int readPartitions;
         try (Admin admin = Admin.create(StreamsSettings.adminProperties(props))) {
-            InternalTopics.ensure(admin, config.topics(), normaliser.isPresent());
+            InternalTopics.ensure(admin, config.topics(), config.getBoolean(ExfilguardConfig.RAW_NORMALISE));
             // The egress side waits for a watermark from each read task: one per db-access partition.
             readPartitions = admin.describeTopics(List.of(config.topics().dbAccess()))
                     .allTopicNames()
@@ -95,19 +94,14 @@ public final class DetectorRunner implements AutoCloseable {
                             + e.getCause().getMessage(),
                     e);
         }
-        Topology topology = DetectorTopology.build(
-                config.detectionSettings(),
-                config.egressSettings(),
-                new org.exfilguard.topology.TopicRegistry(config.topics(), serdes),
-                metrics,
-                VersionProvider.version(),
-                Clock.systemUTC(),
-                allowList,
-                normaliser,
-                config.profileCacheBytes(),
-                config.profileWriteCacheBytes() > 0,
-                config.correlation(readPartitions),
-                config.driftSettings());
+        Topology topology =
+                DetectorTopology.build(wiring.topics(new org.exfilguard.topology.TopicRegistry(config.topics(), serdes))
+                        .metrics(metrics)
+                        .detectorVersion(VersionProvider.version())
+                        .wallClock(Clock.systemUTC())
+                        .allowList(allowList)
+                        .correlation(config.correlation(readPartitions))
+                        .build());
         log.info("exfilguard {} configuration:\n{}", VersionProvider.version(), config.describe());
         log.info("topology:\n{}", topology.describe());
 

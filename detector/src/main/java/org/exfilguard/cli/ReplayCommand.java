@@ -182,7 +182,7 @@ public final class ReplayCommand implements Callable<Integer> {
             }
             Duration maxAhead = EventTimes.sendLimit(
                     TopicRetention.acceptedAhead(admin, List.of(topics.dbAccess(), topics.egress())),
-                    config.detectionSettings().maxFutureSkew());
+                    config.maxFutureSkew());
             SchemaRegistryClient registry = new RestSchemaRegistryClient(config.registryClientConfig());
             Map<String, Object> producerProps = clientSettings(config, ProducerConfig.configNames());
             producerTuning(producerProps);

@@ -1,7 +1,6 @@
 package org.exfilguard.config;
 
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,10 +14,13 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.types.Password;
+import org.exfilguard.detect.ColdStart;
 import org.exfilguard.detect.DetectionSettings;
+import org.exfilguard.detect.Recurrence;
 import org.exfilguard.detect.SensitiveTables;
+import org.exfilguard.detect.Thresholds;
 import org.exfilguard.detect.TierFloors;
-import org.exfilguard.profile.WindowSpec;
+import org.exfilguard.incident.IncidentLifecycle;
 import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.topology.NormaliserSettings;
 import org.exfilguard.topology.Topics;
@@ -54,6 +56,9 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String INCIDENT_MAX_UPDATES = "incident.max.updates";
     public static final String INCIDENT_QUIET_MINUTES = "incident.quiet.minutes";
     public static final String INCIDENT_UPDATE_MINUTES = "incident.update.interval.minutes";
+    public static final String SEVERITY_MEDIUM_SCORE = "incident.severity.medium.score";
+    public static final String SEVERITY_HIGH_SCORE = "incident.severity.high.score";
+    public static final String SEVERITY_CRITICAL_SCORE = "incident.severity.critical.score";
     public static final String MAX_FUTURE_SKEW_HOURS = "event.max.future.skew.hours";
     public static final String DRIFT_ENABLED = "drift.enabled";
     public static final String DRIFT_HISTORY_DAYS = "drift.history.days";
@@ -86,6 +91,7 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String EGRESS_HORIZON_MINUTES = "egress.horizon.minutes";
     public static final String EGRESS_MIN_UNUSUAL_BYTES = "egress.min.unusual.bytes";
     public static final String EGRESS_WINDOWS = "egress.windows";
+    public static final String EGRESS_COLD_START_MIN_BYTES = "egress.cold.start.min.bytes";
     public static final String EGRESS_MAX_DESTINATIONS = "egress.max.destinations.per.host";
     public static final String CORRELATION_IDLE_SECONDS = "correlation.idle.seconds";
     public static final String CORRELATION_WATERMARK_INTERVAL_MS = "correlation.watermark.interval.ms";
@@ -167,108 +173,132 @@ public final class ExfilguardConfig extends AbstractConfig {
             .define(
                     MIN_HISTORY_DAYS,
                     Type.INT,
-                    7,
+                    ColdStart.defaults().minHistoryDays(),
                     Range.between(1, 366),
                     Importance.MEDIUM,
                     "Days of an account's own history before its baseline replaces the peer (cold-start) baseline.")
             .define(
                     RATIO_OVER_TYPICAL,
                     Type.DOUBLE,
-                    4.0,
+                    Thresholds.defaults().ratioOverTypical(),
                     Range.atLeast(1.0),
                     Importance.MEDIUM,
                     "A window alerts only above this many times the account's median daily peak.")
             .define(
                     MAD_MULTIPLIER,
                     Type.DOUBLE,
-                    6.0,
+                    Thresholds.defaults().madMultiplier(),
                     Range.atLeast(0.0),
                     Importance.MEDIUM,
                     "... and above the median daily peak plus this many robust standard deviations (scaled MAD).")
             .define(
                     OVER_PEAK_FACTOR,
                     Type.DOUBLE,
-                    1.5,
+                    Thresholds.defaults().overPeakFactor(),
                     Range.atLeast(1.0),
                     Importance.MEDIUM,
                     "... and above this many times the largest clean daily peak of the history.")
             .define(
                     PEER_QUANTILE,
                     Type.DOUBLE,
-                    0.75,
+                    ColdStart.defaults().peerQuantile(),
                     Range.between(0.5, 1.0),
                     Importance.LOW,
                     "Cold start: the quantile of peers' daily peaks compared with (a typical account's, not the heaviest jobs').")
             .define(
                     PEER_FACTOR,
                     Type.DOUBLE,
-                    2.0,
+                    ColdStart.defaults().peerFactor(),
                     Range.atLeast(1.0),
                     Importance.LOW,
                     "Cold start: threshold is this many times the peer quantile.")
             .define(
                     PEER_MIN_COUNT,
                     Type.INT,
-                    5,
+                    ColdStart.defaults().minPeers(),
                     Range.atLeast(1),
                     Importance.LOW,
                     "Cold start: peer account-days needed before the peer baseline is used.")
             .define(
                     COLD_START_MIN_ROWS,
                     Type.LONG,
-                    100_000L,
+                    ColdStart.defaults().floor(),
                     Range.atLeast(0L),
                     Importance.LOW,
                     "Cold start with too few peers: the threshold.")
             .define(
                     RECURRENCE_TOLERANCE_MINUTES,
                     Type.INT,
-                    90,
+                    (int) Recurrence.defaults().tolerance().toMinutes(),
                     Range.between(0, 720),
                     Importance.LOW,
                     "A volume that alerted on an earlier day within this many minutes of the time of day is a recurring job.")
             .define(
                     RECURRENCE_FACTOR,
                     Type.DOUBLE,
-                    2.5,
+                    Recurrence.defaults().factor(),
                     Range.atLeast(1.0),
                     Importance.LOW,
                     "... if it is at most this many times that day's peak.")
             .define(
                     RECURRENCE_LOOKBACK_DAYS,
                     Type.INT,
-                    8,
+                    Recurrence.defaults().lookbackDays(),
                     Range.between(1, 60),
                     Importance.LOW,
                     "How many days back a recurring job is looked for (8 covers a weekly job).")
             .define(
                     INCIDENT_GROWTH_FACTOR,
                     Type.DOUBLE,
-                    2.0,
+                    IncidentLifecycle.defaults().growthFactor(),
                     Range.atLeast(1.0),
                     Importance.LOW,
                     "An open incident is UPDATED when its score grows by this factor.")
             .define(
                     INCIDENT_MAX_UPDATES,
                     Type.INT,
-                    3,
+                    IncidentLifecycle.defaults().maxUpdates(),
                     Range.between(0, 100),
                     Importance.LOW,
                     "At most this many UPDATED records per incident.")
             .define(
                     INCIDENT_UPDATE_MINUTES,
                     Type.INT,
-                    15,
+                    (int) IncidentLifecycle.defaults().updateInterval().toMinutes(),
                     Range.atLeast(0),
                     Importance.LOW,
                     "... and at least this many minutes (event time) after its previous record.")
             .define(
                     INCIDENT_QUIET_MINUTES,
                     Type.INT,
-                    120,
+                    (int) IncidentLifecycle.defaults().quietPeriod().toMinutes(),
                     Range.atLeast(1),
                     Importance.LOW,
                     "An incident CLOSES after this many minutes (event time) without reads above threshold.")
+            // Severity from an alert's score: how many times its window's threshold the volume is.
+            .define(
+                    SEVERITY_MEDIUM_SCORE,
+                    Type.DOUBLE,
+                    IncidentLifecycle.Severities.defaults().medium(),
+                    Range.atLeast(1.0),
+                    Importance.LOW,
+                    "An incident is MEDIUM from this score (the volume over its window's threshold), LOW below it.")
+            .define(
+                    SEVERITY_HIGH_SCORE,
+                    Type.DOUBLE,
+                    IncidentLifecycle.Severities.defaults().high(),
+                    Range.atLeast(1.0),
+                    Importance.LOW,
+                    "An incident is HIGH from this score (the volume over its window's threshold); above "
+                            + SEVERITY_MEDIUM_SCORE + ".")
+            .define(
+                    SEVERITY_CRITICAL_SCORE,
+                    Type.DOUBLE,
+                    IncidentLifecycle.Severities.defaults().critical(),
+                    Range.atLeast(1.0),
+                    Importance.LOW,
+                    "An incident is CRITICAL from this score (the volume over its window's threshold); above "
+                            + SEVERITY_HIGH_SCORE + ".")
             .define(
                     MAX_FUTURE_SKEW_HOURS,
                     Type.INT,
@@ -423,7 +453,16 @@ public final class ExfilguardConfig extends AbstractConfig {
                     Type.LIST,
                     String.join(",", org.exfilguard.detect.EgressSettings.DEFAULT_WINDOWS),
                     Importance.LOW,
-                    "Windows of outbound bytes per host, as length:sub-buckets:min-bytes.")
+                    "Windows of outbound bytes per host, as length:sub-buckets:min-bytes; judged against the host's own"
+                            + " history (the baseline and threshold keys of reads apply), before that against its peers.")
+            .define(
+                    EGRESS_COLD_START_MIN_BYTES,
+                    Type.LONG,
+                    org.exfilguard.detect.EgressSettings.DEFAULT_COLD_START_MIN_BYTES,
+                    Range.atLeast(0L),
+                    Importance.LOW,
+                    "Cold start of a host with too few peers (peer.min.count) to compare with: the bytes a window must"
+                            + " exceed, as cold.start.min.rows is for reads.")
             .define(
                     EGRESS_MAX_DESTINATIONS,
                     Type.INT,
@@ -597,88 +636,9 @@ public final class ExfilguardConfig extends AbstractConfig {
         super(DEFINITION, values, false);
     }
 
-    public DetectionSettings detectionSettings() {
-        List<WindowSpec> windows =
-                getList(WINDOWS).stream().map(WindowSpec::parse).toList();
-        return new DetectionSettings(
-                SensitiveTables.of(getList(SENSITIVE_TABLES), getList(SENSITIVE_TIERS)),
-                windows,
-                getInt(HISTORY_DAYS),
-                getInt(MIN_HISTORY_DAYS),
-                getDouble(RATIO_OVER_TYPICAL),
-                getDouble(MAD_MULTIPLIER),
-                getDouble(OVER_PEAK_FACTOR),
-                getDouble(PEER_QUANTILE),
-                getDouble(PEER_FACTOR),
-                getInt(PEER_MIN_COUNT),
-                getLong(COLD_START_MIN_ROWS),
-                Duration.ofMinutes(getInt(RECURRENCE_TOLERANCE_MINUTES)),
-                getDouble(RECURRENCE_FACTOR),
-                getInt(RECURRENCE_LOOKBACK_DAYS),
-                getDouble(INCIDENT_GROWTH_FACTOR),
-                getInt(INCIDENT_MAX_UPDATES),
-                Duration.ofMinutes(getInt(INCIDENT_UPDATE_MINUTES)),
-                Duration.ofMinutes(getInt(INCIDENT_QUIET_MINUTES)),
-                Duration.ofHours(getInt(MAX_FUTURE_SKEW_HOURS)),
-                TierFloors.parse(getList(TIER_FLOOR_FACTORS)),
-                offHours());
-    }
-
-    private DetectionSettings.OffHours offHours() {
-        String window = getString(OFF_HOURS_WINDOW).trim();
-        if (window.isEmpty()) {
-            return null;
-        }
-        ZoneId zone;
-        try {
-            zone = ZoneId.of(getString(TIME_ZONE).trim());
-        } catch (java.time.DateTimeException e) {
-            throw new org.apache.kafka.common.config.ConfigException(TIME_ZONE, getString(TIME_ZONE), e.getMessage());
-        }
-        return new DetectionSettings.OffHours(zone, WindowSpec.parse(window), getInt(OFF_HOURS_HABIT_DAYS));
-    }
-
-    public org.exfilguard.detect.DriftSettings driftSettings() {
-        return new org.exfilguard.detect.DriftSettings(
-                getBoolean(DRIFT_ENABLED),
-                getInt(DRIFT_HISTORY_DAYS),
-                getInt(DRIFT_MIN_HISTORY_DAYS),
-                getDouble(DRIFT_RELATIVE_EXCESS),
-                getDouble(DRIFT_MAD_MULTIPLIER),
-                getLong(DRIFT_MIN_EXCESS_ROWS),
-                getInt(DRIFT_MIN_HOURS),
-                getInt(DRIFT_MAX_GAP_DAYS));
-    }
-
-    public org.exfilguard.detect.EgressSettings egressSettings() {
-        DetectionSettings reads = detectionSettings();
-        DetectionSettings volume = new DetectionSettings(
-                reads.sensitiveTables(),
-                getList(EGRESS_WINDOWS).stream().map(WindowSpec::parse).toList(),
-                reads.historyDays(),
-                reads.minHistoryDays(),
-                reads.ratioOverTypical(),
-                reads.madMultiplier(),
-                reads.overPeakFactor(),
-                reads.peerQuantile(),
-                reads.peerFactor(),
-                reads.minPeers(),
-                1_000_000_000L,
-                reads.recurrenceTolerance(),
-                reads.recurrenceFactor(),
-                reads.recurrenceLookbackDays(),
-                reads.growthFactor(),
-                reads.maxUpdates(),
-                reads.updateInterval(),
-                reads.quietPeriod(),
-                reads.maxFutureSkew());
-        return new org.exfilguard.detect.EgressSettings(
-                org.exfilguard.ingest.InternalNetworks.of(getList(INTERNAL_NETWORKS)),
-                org.exfilguard.ingest.InternalNetworks.of(getList(KNOWN_DESTINATIONS)),
-                Duration.ofMinutes(getInt(EGRESS_HORIZON_MINUTES)),
-                getLong(EGRESS_MIN_UNUSUAL_BYTES),
-                volume,
-                getInt(EGRESS_MAX_DESTINATIONS));
+    /** Events further than this ahead of the wall clock go to the dead-letter topic. */
+    public Duration maxFutureSkew() {
+        return Duration.ofHours(getInt(MAX_FUTURE_SKEW_HOURS));
     }
 
     /** The correlation's settings for a db-access topic of {@code readPartitions} partitions. */

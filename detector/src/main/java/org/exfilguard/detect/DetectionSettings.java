@@ -1,58 +1,21 @@
 package org.exfilguard.detect;
 
-import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.exfilguard.profile.WindowSpec;
 
 /**
- * The detection knobs, resolved from configuration. Plain values: the topology and the domain take this,
- * never the raw configuration.
+ * The read side's detection settings, resolved from configuration: which tables are watched, how their volumes are
+ * judged, the tier floors and the off-hours rule. Plain values: the topology and the domain take this, never the raw
+ * configuration.
  *
- * @param windows              sliding windows, shortest first
- * @param historyDays          clean daily peaks kept per window (the baseline's memory)
- * @param minHistoryDays       days of history before the account's own baseline is trusted (cold start before)
- * @param ratioOverTypical     threshold at least this many times the median daily peak
- * @param madMultiplier        threshold at least median + this many scaled MADs
- * @param overPeakFactor       threshold at least this many times the largest clean daily peak in the history
- * @param peerQuantile         cold start: the peer quantile compared with
- * @param peerFactor           cold start: threshold is this many times the peer quantile
- * @param minPeers             cold start: peer account-days needed before the peer baseline is used
- * @param coldStartMinRows     cold start without enough peers: threshold
- * @param recurrenceTolerance  a sum that alerted on an earlier day within this time of day is a recurring job
- * @param recurrenceFactor     ... if it is at most this many times that day's peak
- * @param recurrenceLookbackDays how many days back a recurring job is looked for
- * @param growthFactor         an open incident is updated when its score grows by this factor
- * @param maxUpdates           at most this many UPDATED records per incident
- * @param updateInterval       and at least this long (event time) after the incident's previous record
- * @param quietPeriod          an incident closes after this long without reads above threshold
- * @param maxFutureSkew        events further than this ahead of the wall clock go to the dead-letter topic
- * @param tierFloors           the factors each table's sensitivity tier applies to the floors
- * @param offHours             the off-hours rule (reads at hours the account never reads); null: off
+ * @param volume     windows, baseline, thresholds, cold start and recurring jobs of the rows an account reads
+ * @param tierFloors the factors each table's sensitivity tier applies to the floors
+ * @param offHours   the off-hours rule (reads at hours the account never reads); null: off
  */
 public record DetectionSettings(
-        SensitiveTables sensitiveTables,
-        List<WindowSpec> windows,
-        int historyDays,
-        int minHistoryDays,
-        double ratioOverTypical,
-        double madMultiplier,
-        double overPeakFactor,
-        double peerQuantile,
-        double peerFactor,
-        int minPeers,
-        long coldStartMinRows,
-        Duration recurrenceTolerance,
-        double recurrenceFactor,
-        int recurrenceLookbackDays,
-        double growthFactor,
-        int maxUpdates,
-        Duration updateInterval,
-        Duration quietPeriod,
-        Duration maxFutureSkew,
-        TierFloors tierFloors,
-        OffHours offHours) {
+        SensitiveTables sensitiveTables, VolumeRules volume, TierFloors tierFloors, OffHours offHours) {
 
     /**
      * The off-hours rule: an account with {@code minHistoryDays} of history that reads in an hour band it has read in
@@ -86,59 +49,9 @@ public record DetectionSettings(
 
     public static final String DEFAULT_OFF_HOURS_WINDOW = "1h:12:10000";
 
-    /** Settings without tiers (every factor 1) and without the off-hours rule: the egress volume windows. */
-    public DetectionSettings(
-            SensitiveTables sensitiveTables,
-            List<WindowSpec> windows,
-            int historyDays,
-            int minHistoryDays,
-            double ratioOverTypical,
-            double madMultiplier,
-            double overPeakFactor,
-            double peerQuantile,
-            double peerFactor,
-            int minPeers,
-            long coldStartMinRows,
-            Duration recurrenceTolerance,
-            double recurrenceFactor,
-            int recurrenceLookbackDays,
-            double growthFactor,
-            int maxUpdates,
-            Duration updateInterval,
-            Duration quietPeriod,
-            Duration maxFutureSkew) {
-        this(
-                sensitiveTables,
-                windows,
-                historyDays,
-                minHistoryDays,
-                ratioOverTypical,
-                madMultiplier,
-                overPeakFactor,
-                peerQuantile,
-                peerFactor,
-                minPeers,
-                coldStartMinRows,
-                recurrenceTolerance,
-                recurrenceFactor,
-                recurrenceLookbackDays,
-                growthFactor,
-                maxUpdates,
-                updateInterval,
-                quietPeriod,
-                maxFutureSkew,
-                TierFloors.defaults(),
-                null);
-    }
-
     public DetectionSettings {
-        windows = List.copyOf(windows);
-        if (windows.isEmpty()) {
-            throw new IllegalArgumentException("at least one window is needed");
-        }
-        if (historyDays < minHistoryDays || minHistoryDays < 1) {
-            throw new IllegalArgumentException("need 1 <= min history days <= history days");
-        }
+        java.util.Objects.requireNonNull(sensitiveTables, "sensitiveTables");
+        java.util.Objects.requireNonNull(volume, "volume");
         java.util.Objects.requireNonNull(tierFloors, "tierFloors");
     }
 
@@ -148,30 +61,28 @@ public record DetectionSettings(
 
     /**
      * The defaults documented in README: 15m, 1h, 1d and 7d windows, 28 days of history, 7 days to learn, the default
-     * tier floors and the off-hours rule in UTC.
+     * thresholds, cold start, recurrence and tier floors, and the off-hours rule in UTC.
      */
     public static DetectionSettings defaults(SensitiveTables tables) {
         return new DetectionSettings(
                 tables,
-                DEFAULT_WINDOWS.stream().map(WindowSpec::parse).toList(),
-                28,
-                7,
-                4.0,
-                6.0,
-                1.5,
-                0.75,
-                2.0,
-                5,
-                100_000,
-                Duration.ofMinutes(90),
-                2.5,
-                8,
-                2.0,
-                3,
-                Duration.ofMinutes(15),
-                Duration.ofHours(2),
-                Duration.ofDays(1),
+                new VolumeRules(
+                        DEFAULT_WINDOWS.stream().map(WindowSpec::parse).toList(),
+                        28,
+                        Thresholds.defaults(),
+                        ColdStart.defaults(),
+                        Recurrence.defaults()),
                 TierFloors.defaults(),
                 OffHours.defaults());
+    }
+
+    /** The read windows, shortest first. */
+    public List<WindowSpec> windows() {
+        return volume.windows();
+    }
+
+    /** Clean daily peaks kept per window. */
+    public int historyDays() {
+        return volume.historyDays();
     }
 }

@@ -57,7 +57,7 @@ public final class EgressCorrelator {
 
     public EgressCorrelator(EgressSettings settings) {
         this.settings = settings;
-        this.volumeDetector = new ReadDetector(settings.volume());
+        this.volumeDetector = ReadDetector.ofVolume(settings.volume());
     }
 
     public boolean isEgress(EgressEvent event) {

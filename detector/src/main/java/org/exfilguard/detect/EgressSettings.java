@@ -11,7 +11,8 @@ import org.exfilguard.ingest.InternalNetworks;
  * @param knownDestinations    external destinations that are expected (backup targets, SaaS): never evidence
  * @param horizon              egress up to this long after the last bulk read of an incident is correlated with it
  * @param minUnusualBytes      bytes to destinations new for the host that make the egress unusual on their own
- * @param volume               detection settings of the per-host outbound-byte windows (baseline as for reads)
+ * @param volume               the per-host outbound-byte windows and their baseline: the reads' thresholds and
+ *                             recurrence, and a cold-start floor of its own in bytes
  * @param maxDestinations      destinations remembered per host (the oldest first-seen is forgotten first)
  */
 public record EgressSettings(
@@ -19,9 +20,12 @@ public record EgressSettings(
         InternalNetworks knownDestinations,
         Duration horizon,
         long minUnusualBytes,
-        DetectionSettings volume,
+        VolumeRules volume,
         int maxDestinations) {
 
     /** Outbound bytes per host: an hour and a day, with floors of 100 MB and 1 GB. */
     public static final List<String> DEFAULT_WINDOWS = List.of("1h:12:100000000", "1d:24:1000000000");
+
+    /** A host without enough peers to compare with is held to 1 GB in a window until it has its own history. */
+    public static final long DEFAULT_COLD_START_MIN_BYTES = 1_000_000_000L;
 }

@@ -37,10 +37,36 @@ public final class ReadDetector {
         public void add(String scope, String window, double peak) {}
     };
 
-    private final DetectionSettings settings;
+    private final VolumeRules rules;
+    private final Thresholds thresholds;
+    private final ColdStart coldStart;
+    private final Recurrence recurrence;
+    /** Null for a volume without tables (egress): no tier applies. */
+    private final SensitiveTables tables;
 
+    private final TierFloors tierFloors;
+    /** Null: the off-hours rule is off. */
+    private final DetectionSettings.OffHours offHoursRule;
+
+    /** A detector of the rows accounts read from the sensitive tables. */
     public ReadDetector(DetectionSettings settings) {
-        this.settings = settings;
+        this(settings.volume(), settings.sensitiveTables(), settings.tierFloors(), settings.offHours());
+    }
+
+    private ReadDetector(
+            VolumeRules rules, SensitiveTables tables, TierFloors tierFloors, DetectionSettings.OffHours offHours) {
+        this.rules = rules;
+        this.thresholds = rules.thresholds();
+        this.coldStart = rules.coldStart();
+        this.recurrence = rules.recurrence();
+        this.tables = tables;
+        this.tierFloors = tierFloors;
+        this.offHoursRule = offHours;
+    }
+
+    /** A detector of a volume without tables or the off-hours rule: the bytes a host sends out. */
+    public static ReadDetector ofVolume(VolumeRules rules) {
+        return new ReadDetector(rules, null, TierFloors.defaults(), null);
     }
 
     /** Adds one read to every window of the profile and returns each window's verdict, shortest window first. */
@@ -59,7 +85,7 @@ public final class ReadDetector {
         boolean recurringJob = false;
         for (WindowProfile window : profile.windows()) {
             String name = window.spec().name();
-            for (long closedPeak : window.rollDays(at, settings.recurrenceLookbackDays())) {
+            for (long closedPeak : window.rollDays(at, recurrence.lookbackDays())) {
                 if (closedPeak > 0) {
                     peers.add(profile.scope(), name, closedPeak);
                 }
@@ -69,7 +95,7 @@ public final class ReadDetector {
             recurringJob |= state == WindowVerdict.State.RECURRING;
             verdicts.add(verdict(window, state, threshold, profile.scope(), peers));
         }
-        DetectionSettings.OffHours rule = settings.offHours();
+        DetectionSettings.OffHours rule = offHoursRule;
         if (rule != null) {
             boolean all = ScopeProfile.ALL_SENSITIVE.equals(profile.scope());
             if (all && profile.activeHours() == null) {
@@ -138,19 +164,19 @@ public final class ReadDetector {
      */
     private WindowVerdict offHours(
             ScopeProfile profile, Instant at, long rows, long bytes, ActiveHours hours, boolean recurringJob) {
-        DetectionSettings.OffHours rule = settings.offHours();
+        DetectionSettings.OffHours rule = offHoursRule;
         WindowProfile window = profile.offHours();
         if (window == null) {
             window = new WindowProfile(rule.window(), 1, at);
             profile.offHours(window);
         }
-        window.rollDays(at, settings.recurrenceLookbackDays());
+        window.rollDays(at, recurrence.lookbackDays());
         long watched = hours == null ? 0 : hours.daysWatched(at, rule.zone());
-        boolean unusualHour = watched >= settings.minHistoryDays()
-                && hours.daysReadAround(at, rule.zone(), settings.historyDays()) < rule.habitDays();
+        boolean unusualHour = watched >= coldStart.minHistoryDays()
+                && hours.daysReadAround(at, rule.zone(), rules.historyDays()) < rule.habitDays();
         double limit = rule.window().minRows() * factors(profile.scope()).offHours();
         Threshold threshold =
-                new Threshold(limit, 0, 0, 0, Threshold.OFF_HOURS, (int) Math.min(watched, settings.historyDays()), 0);
+                new Threshold(limit, 0, 0, 0, Threshold.OFF_HOURS, (int) Math.min(watched, rules.historyDays()), 0);
         WindowVerdict.State state = judge(window, at, rows, bytes, unusualHour, limit, recurringJob);
         return verdict(window, state, threshold, profile.scope(), NO_PEERS);
     }
@@ -160,10 +186,11 @@ public final class ReadDetector {
      * scope (reads of the member table are never held to the card table's floors), none for other scopes.
      */
     private TierFloors.Factors factors(String scope) {
-        SensitivityTier tier = ScopeProfile.ALL_SENSITIVE.equals(scope)
-                ? settings.sensitiveTables().leastSensitive()
-                : settings.sensitiveTables().tier(scope);
-        return tier == null ? NO_TIER : settings.tierFloors().of(tier);
+        if (tables == null) {
+            return NO_TIER;
+        }
+        SensitivityTier tier = ScopeProfile.ALL_SENSITIVE.equals(scope) ? tables.leastSensitive() : tables.tier(scope);
+        return tier == null ? NO_TIER : tierFloors.of(tier);
     }
 
     /**
@@ -177,10 +204,10 @@ public final class ReadDetector {
         RobustStats stats = window.historyDerived(RobustStats.class, RobustStats::of);
         double personal = Math.max(
                 Math.max(
-                        settings.ratioOverTypical() * stats.median(),
-                        stats.median() + settings.madMultiplier() * stats.spread()),
-                Math.max(settings.overPeakFactor() * stats.max(), floor));
-        if (stats.n() >= settings.minHistoryDays()) {
+                        thresholds.ratioOverTypical() * stats.median(),
+                        stats.median() + thresholds.madMultiplier() * stats.spread()),
+                Math.max(thresholds.overPeakFactor() * stats.max(), floor));
+        if (stats.n() >= coldStart.minHistoryDays()) {
             return new Threshold(
                     personal, stats.median(), stats.spread(), stats.max(), Threshold.PERSONAL, stats.n(), 0);
         }
@@ -188,12 +215,12 @@ public final class ReadDetector {
         double ownSoFar = stats.n() > 0 ? personal : 0;
         String name = window.spec().name();
         long peerCount = peers.count(scope, name);
-        if (peerCount >= settings.minPeers()) {
-            double q = peers.quantile(scope, name, settings.peerQuantile());
-            double value = Math.max(Math.max(settings.peerFactor() * q, floor), ownSoFar);
+        if (peerCount >= coldStart.minPeers()) {
+            double q = peers.quantile(scope, name, coldStart.peerQuantile());
+            double value = Math.max(Math.max(coldStart.peerFactor() * q, floor), ownSoFar);
             return new Threshold(value, q, 0, stats.max(), Threshold.PEER, stats.n(), peerCount);
         }
-        double value = Math.max(settings.coldStartMinRows() * tier, ownSoFar);
+        double value = Math.max(coldStart.floor() * tier, ownSoFar);
         return new Threshold(value, stats.median(), stats.spread(), stats.max(), Threshold.FLOOR, stats.n(), peerCount);
     }
 
@@ -206,7 +233,7 @@ public final class ReadDetector {
         boolean anyTimeOfDay = window.spec().length().compareTo(java.time.Duration.ofDays(1)) >= 0;
         long today = Math.floorDiv(at.toEpochMilli(), MILLIS_PER_DAY);
         int minute = (int) (Math.floorMod(at.toEpochMilli(), MILLIS_PER_DAY) / 60_000);
-        long tolerance = settings.recurrenceTolerance().toMinutes();
+        long tolerance = recurrence.tolerance().toMinutes();
         for (int i = 0; i < window.alertedDayCount(); i++) {
             AlertedDay day = window.alertedDay(i);
             if (day.epochDay() >= today) {
@@ -214,7 +241,7 @@ public final class ReadDetector {
             }
             int apart = Math.abs(day.minuteOfDay() - minute);
             int circular = Math.min(apart, 1440 - apart);
-            if ((anyTimeOfDay || circular <= tolerance) && observed <= settings.recurrenceFactor() * day.peak()) {
+            if ((anyTimeOfDay || circular <= tolerance) && observed <= recurrence.factor() * day.peak()) {
                 return true;
             }
         }

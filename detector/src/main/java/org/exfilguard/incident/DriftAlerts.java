@@ -23,9 +23,11 @@ public final class DriftAlerts {
     public static final String METHOD = "personal-daily-cusum";
 
     private final String detectorVersion;
+    private final IncidentLifecycle.Severities severities;
 
-    public DriftAlerts(String detectorVersion) {
+    public DriftAlerts(String detectorVersion, IncidentLifecycle.Severities severities) {
         this.detectorVersion = detectorVersion;
+        this.severities = severities;
     }
 
     /** The id of a drift incident: apart from the bulk-read incidents of the same scope. */
@@ -72,7 +74,7 @@ public final class DriftAlerts {
                 .setIncidentId(v.incidentId())
                 .setKind(AlertKind.SLOW_DRIFT)
                 // A drift confirmed over days is never LOW; how far the CUSUM went past its line raises it.
-                .setSeverity(IncidentManager.severity(Math.max(1.5, v.score())))
+                .setSeverity(severities.of(Math.max(severities.medium(), v.score())))
                 .setScore(Math.round(v.score() * 100) / 100.0)
                 .setAccount(account)
                 .setTable(scope)
@@ -92,7 +94,7 @@ public final class DriftAlerts {
                 .setClientIps(List.of())
                 .setStatementFingerprints(List.of())
                 .setEgress(null)
-                .setMitreTechniques(List.of(IncidentManager.T1213))
+                .setMitreTechniques(List.of(AttackCatalog.DATA_FROM_REPOSITORIES.uid()))
                 .setSuppressed(false)
                 .setSuppressionReason(null)
                 .setDetectorVersion(detectorVersion)

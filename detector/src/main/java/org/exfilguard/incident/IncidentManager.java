@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.WindowVerdict;
 import org.exfilguard.profile.IncidentTally;
 import org.exfilguard.profile.OpenIncident;
@@ -35,26 +34,18 @@ import org.exfilguard.schema.Severity;
  */
 public final class IncidentManager {
 
-    /** MITRE ATT&CK: Data from Information Repositories. */
-    static final String T1213 = "T1213";
-    /** Exfiltration Over Web Service (HTTP(S) to a new destination). */
-    static final String T1567 = "T1567";
-    /** Exfiltration Over Alternative Protocol (any other port). */
-    static final String T1048 = "T1048";
-    /** Data Transfer Size Limits (the upload went out in many similar chunks). */
-    static final String T1030 = "T1030";
     /** An upload in at least this many flows to one destination counts as chunked. */
     static final int CHUNKED_FLOWS = 4;
     /** The escalation's alert id does not depend on how many records came before it (that depends on timing). */
     static final int ESCALATION_SEQUENCE = 100;
 
-    private final DetectionSettings settings;
+    private final IncidentLifecycle lifecycle;
     private final String detectorVersion;
     private final AvroBytes<ExfiltrationAlert> alerts = new AvroBytes<>(ExfiltrationAlert.class);
     private final AvroBytes<EgressEvidence> evidences = new AvroBytes<>(EgressEvidence.class);
 
-    public IncidentManager(DetectionSettings settings, String detectorVersion) {
-        this.settings = settings;
+    public IncidentManager(IncidentLifecycle lifecycle, String detectorVersion) {
+        this.lifecycle = lifecycle;
         this.detectorVersion = detectorVersion;
     }
 
@@ -88,16 +79,16 @@ public final class IncidentManager {
             incident = incident.withActivity(at);
             profile.incident(incident);
         }
-        Severity severity = severity(top.score());
-        boolean grew = top.score() >= incident.lastScore() * settings.growthFactor();
+        Severity severity = lifecycle.severities().of(top.score());
+        boolean grew = top.score() >= incident.lastScore() * lifecycle.growthFactor();
         boolean escalated =
                 severity.ordinal() > Severity.valueOf(incident.severity()).ordinal();
         // Growth is paced: a dump that doubles every few seconds is one story, not a record per doubling. A rise
         // in severity is not: an incident opened LOW by a modest read that turns into a CRITICAL dump a minute
         // later must say so then, not at the next read after the interval (there may be none until it closes).
         // Severity can rise at most three times, and the update budget still bounds the records.
-        boolean due = !at.isBefore(incident.lastAlertAt().plus(settings.updateInterval()));
-        int budget = settings.maxUpdates() - (incident.escalated() ? 0 : 1);
+        boolean due = !at.isBefore(incident.lastAlertAt().plus(lifecycle.updateInterval()));
+        int budget = lifecycle.maxUpdates() - (incident.escalated() ? 0 : 1);
         if ((escalated || (grew && due)) && incident.alerts() <= budget) {
             return Optional.of(update(profile, incident, top, at, severity));
         }
@@ -173,7 +164,7 @@ public final class IncidentManager {
                         profile.account(),
                         profile.scope(),
                         incident.lastActivity(),
-                        settings.quietPeriod(),
+                        lifecycle.quietPeriod(),
                         last.getReason()))
                 .setTotals(totals(profile, incident.incidentId()))
                 .build();
@@ -184,7 +175,7 @@ public final class IncidentManager {
     }
 
     public Instant closeDue(OpenIncident incident) {
-        return incident.lastActivity().plus(settings.quietPeriod());
+        return incident.lastActivity().plus(lifecycle.quietPeriod());
     }
 
     private ExfiltrationAlert withEgress(ExfiltrationAlert alert, EgressEvidence evidence) {
@@ -193,9 +184,9 @@ public final class IncidentManager {
         boolean web = evidence.getDestinations().stream()
                 .anyMatch(d -> d.getDstHost() != null
                         || (d.getDstPort() != null && (d.getDstPort() == 443 || d.getDstPort() == 80)));
-        techniques.add(web ? T1567 : T1048);
+        techniques.add(web ? AttackCatalog.OVER_WEB_SERVICE.uid() : AttackCatalog.OVER_ALTERNATIVE_PROTOCOL.uid());
         if (evidence.getDestinations().stream().anyMatch(d -> d.getFlows() >= CHUNKED_FLOWS)) {
-            techniques.add(T1030);
+            techniques.add(AttackCatalog.TRANSFER_SIZE_LIMITS.uid());
         }
         String base = alert.getReason();
         int then = base.indexOf(" Then ");
@@ -281,7 +272,7 @@ public final class IncidentManager {
                         ScopeProfile.UNDETERMINED.equals(profile.scope())
                                 ? AlertKind.UNDETERMINED_TABLES
                                 : AlertKind.BULK_READ)
-                .setSeverity(severity(top.score()))
+                .setSeverity(lifecycle.severities().of(top.score()))
                 .setScore(Math.round(top.score() * 100) / 100.0)
                 .setAccount(profile.account())
                 .setTable(profile.scope())
@@ -301,7 +292,7 @@ public final class IncidentManager {
                 .setClientIps(profile.recentClientIps())
                 .setStatementFingerprints(profile.topFingerprints(5))
                 .setEgress(null)
-                .setMitreTechniques(List.of(T1213))
+                .setMitreTechniques(List.of(AttackCatalog.DATA_FROM_REPOSITORIES.uid()))
                 .setSuppressed(false)
                 .setSuppressionReason(null)
                 .setDetectorVersion(detectorVersion);
@@ -342,16 +333,5 @@ public final class IncidentManager {
     static Severity escalated(Severity read) {
         return Severity.values()[
                 Math.min(Severity.CRITICAL.ordinal(), Math.max(Severity.HIGH.ordinal(), read.ordinal() + 1))];
-    }
-
-    /** Severity from how far over the threshold the volume is. */
-    static Severity severity(double score) {
-        if (score >= 20) {
-            return Severity.CRITICAL;
-        }
-        if (score >= 5) {
-            return Severity.HIGH;
-        }
-        return score >= 1.5 ? Severity.MEDIUM : Severity.LOW;
     }
 }

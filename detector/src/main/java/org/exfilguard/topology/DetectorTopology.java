@@ -2,16 +2,12 @@ package org.exfilguard.topology;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.exfilguard.detect.DetectionSettings;
-import org.exfilguard.detect.DriftSettings;
-import org.exfilguard.detect.EgressSettings;
 import org.exfilguard.detect.EventValidator;
 import org.exfilguard.ingest.EventTimes;
 import org.exfilguard.metrics.DetectorMetrics;
@@ -20,7 +16,6 @@ import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.schema.state.EgressUpdate;
 import org.exfilguard.serde.AlertFormat;
 import org.exfilguard.suppress.AlertSuppressor;
-import org.exfilguard.suppress.AllowListSource;
 
 /**
  * Builds the detector's topology from its settings. A pure function: it reads no environment, file or clock
@@ -60,62 +55,12 @@ public final class DetectorTopology {
         return "alerts-" + format.id() + "-sink";
     }
 
-    private static java.time.Duration longestWindow(DetectionSettings settings) {
-        return settings.windows().stream()
-                .map(w -> w.length())
-                .max(java.util.Comparator.naturalOrder())
-                .orElseThrow();
-    }
-
-    /**
-     * The topology, with the wall clock that bounds how far in the future an event may claim to be and stamps the alert
-     * records' Kafka timestamps (the only uses of wall time: every window, baseline and incident runs on event time,
-     * and the alerts' content does not depend on it), and the bytes of encoded profiles each
-     * task keeps in memory in front of its store (0: none), and whether profile writes go through Kafka Streams'
-     * record cache (a profile rewritten many times between commits then reaches RocksDB and its changelog once).
-     */
-    public static Topology build(
-            DetectionSettings settings,
-            EgressSettings egress,
-            TopicRegistry topics,
-            DetectorMetrics metrics,
-            String detectorVersion,
-            Clock wallClock,
-            AllowListSource allowList,
-            Optional<NormaliserSettings> normaliser,
-            long profileCacheBytes,
-            boolean coalesceProfileWrites,
-            Correlation correlation) {
-        return build(
-                settings,
-                egress,
-                topics,
-                metrics,
-                detectorVersion,
-                wallClock,
-                allowList,
-                normaliser,
-                profileCacheBytes,
-                coalesceProfileWrites,
-                correlation,
-                DriftSettings.defaults());
-    }
-
-    /** The topology, with the slow-drift detector's settings (the overload above uses its defaults). */
-    public static Topology build(
-            DetectionSettings settings,
-            EgressSettings egress,
-            TopicRegistry topics,
-            DetectorMetrics metrics,
-            String detectorVersion,
-            Clock wallClock,
-            AllowListSource allowList,
-            Optional<NormaliserSettings> normaliser,
-            long profileCacheBytes,
-            boolean coalesceProfileWrites,
-            Correlation correlation,
-            DriftSettings drift) {
-        EventValidator validator = new EventValidator(settings.maxFutureSkew());
+    /** The topology of {@code wiring}: the detector that runs and the one tests drive are built here alike. */
+    public static Topology build(DetectorWiring wiring) {
+        TopicRegistry topics = wiring.topics();
+        DetectorMetrics metrics = wiring.metrics();
+        Clock wallClock = wiring.wallClock();
+        EventValidator validator = new EventValidator(wiring.maxFutureSkew());
         Topology topology = new Topology();
         // Bytes in: decoding happens in our processors so a bad record becomes a dead letter with a reason
         // instead of a deserialisation-handler log line.
@@ -151,7 +96,7 @@ public final class DetectorTopology {
                         ReadInput.Read::new,
                         DEAD_LETTER_SINK,
                         true,
-                        longestWindow(settings)),
+                        wiring.detection().volume().longestWindow()),
                 DB_ACCESS_SOURCE);
         topology.addProcessor(
                 DECODE_EGRESS,
@@ -167,7 +112,7 @@ public final class DetectorTopology {
                         event -> event,
                         DEAD_LETTER_SINK,
                         false,
-                        longestWindow(egress.volume())),
+                        wiring.egress().volume().longestWindow()),
                 EGRESS_SOURCE);
         List<ReadProfileSupplier.RenderingSink> renderingSinks = topics.renderings().stream()
                 .map(r -> new ReadProfileSupplier.RenderingSink(r.format(), renderingSink(r.format())))
@@ -175,20 +120,15 @@ public final class DetectorTopology {
         topology.addProcessor(
                 READ_PROFILE,
                 new ReadProfileSupplier(
-                        settings,
-                        detectorVersion,
-                        profileCacheBytes,
-                        new AlertSuppressor(allowList, () -> metrics.suppression("allow_list")),
-                        metrics,
-                        new ReadProfileSupplier.Sinks(ALERTS_SINK, renderingSinks, READ_SIGNALS_SINK),
-                        wallClock,
-                        correlation,
-                        drift),
+                        wiring,
+                        new AlertSuppressor(wiring.allowList(), () -> metrics.suppression("allow_list")),
+                        new ReadProfileSupplier.Sinks(ALERTS_SINK, renderingSinks, READ_SIGNALS_SINK)),
                 DECODE_DB_ACCESS,
                 EGRESS_UPDATES_SOURCE);
         topology.addProcessor(
                 EGRESS_PROFILE,
-                new EgressProfileSupplier(egress, metrics, correlation.idle()),
+                new EgressProfileSupplier(
+                        wiring.egress(), metrics, wiring.correlation().idle()),
                 DECODE_EGRESS,
                 READ_SIGNALS_SOURCE);
 
@@ -209,7 +149,7 @@ public final class DetectorTopology {
         // rewritten by most events (see StreamsSettings).
         StoreBuilder<KeyValueStore<String, byte[]>> profiles = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.READ_PROFILES), Serdes.String(), Serdes.ByteArray());
-        topology.addStateStore(coalesceProfileWrites ? profiles.withCachingEnabled() : profiles, READ_PROFILE);
+        topology.addStateStore(wiring.coalesceProfileWrites() ? profiles.withCachingEnabled() : profiles, READ_PROFILE);
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
                                 Stores.persistentKeyValueStore(StoreNames.PEER_BASELINES),
@@ -294,13 +234,14 @@ public final class DetectorTopology {
                 EGRESS_PROFILE);
         // Raw lines from shippers, parsed into the canonical topics above (and so through the same detection).
         // The canonical topics are on the live cluster, whose brokers refuse a timestamp over an hour ahead by default.
-        normaliser.ifPresent(n -> NormaliserTopology.add(
-                topology,
-                topics,
-                n,
-                metrics,
-                wallClock,
-                EventTimes.sendLimit(EventTimes.KAFKA_DEFAULT_AHEAD, settings.maxFutureSkew())));
+        wiring.normaliser()
+                .ifPresent(n -> NormaliserTopology.add(
+                        topology,
+                        topics,
+                        n,
+                        metrics,
+                        wallClock,
+                        EventTimes.sendLimit(EventTimes.KAFKA_DEFAULT_AHEAD, wiring.maxFutureSkew())));
         return topology;
     }
 }

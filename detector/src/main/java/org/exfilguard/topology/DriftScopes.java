@@ -9,6 +9,7 @@ import org.exfilguard.detect.DriftSettings;
 import org.exfilguard.detect.DriftState;
 import org.exfilguard.detect.DriftVerdict;
 import org.exfilguard.incident.DriftAlerts;
+import org.exfilguard.incident.IncidentLifecycle;
 import org.exfilguard.profile.ScopeProfile;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
@@ -26,9 +27,13 @@ final class DriftScopes {
     private final KeyValueStore<String, byte[]> store;
     private final DriftStateCodec codec = new DriftStateCodec();
 
-    DriftScopes(DriftSettings settings, String detectorVersion, KeyValueStore<String, byte[]> store) {
+    DriftScopes(
+            DriftSettings settings,
+            IncidentLifecycle.Severities severities,
+            String detectorVersion,
+            KeyValueStore<String, byte[]> store) {
         this.detector = new DriftDetector(settings);
-        this.alerts = new DriftAlerts(detectorVersion);
+        this.alerts = new DriftAlerts(detectorVersion, severities);
         this.store = store;
     }
 

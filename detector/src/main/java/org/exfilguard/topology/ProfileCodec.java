@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.exfilguard.detect.DetectionSettings;
+import org.exfilguard.detect.VolumeRules;
 import org.exfilguard.incident.AvroBytes;
 import org.exfilguard.profile.ActiveHours;
 import org.exfilguard.profile.AlertedDay;
@@ -44,12 +45,24 @@ final class ProfileCodec {
     /** More sub-buckets than any sane window has: a stored count above this is corrupt state. */
     private static final int MAX_SUB_BUCKETS = 100_000;
 
-    private final DetectionSettings settings;
+    private final VolumeRules volume;
+    /** Null when the off-hours rule is off (or the volume has none, as egress). */
+    private final WindowSpec offHoursWindow;
+
     private final AvroBytes<ProfileState> legacy = new AvroBytes<>(ProfileState.class);
     private final StateBytes.Writer writer = new StateBytes.Writer();
 
+    /** The read side's profiles: the read windows and the off-hours window. */
     ProfileCodec(DetectionSettings settings) {
-        this.settings = settings;
+        this.volume = settings.volume();
+        this.offHoursWindow =
+                settings.offHours() == null ? null : settings.offHours().window();
+    }
+
+    /** A volume's profiles without an off-hours window: a host's outbound bytes. */
+    ProfileCodec(VolumeRules volume) {
+        this.volume = volume;
+        this.offHoursWindow = null;
     }
 
     byte[] encode(ScopeProfile profile) {
@@ -175,7 +188,7 @@ final class ProfileCodec {
             StoredWindow w = readWindow(in);
             WindowSpec spec = spec(w.name());
             if (spec != null && spec.subBuckets() == w.rows().length) {
-                byName.put(w.name(), w.restore(spec, settings.historyDays()));
+                byName.put(w.name(), w.restore(spec, volume.historyDays()));
             }
         }
         Map<String, Long> ips = readMap(in);
@@ -234,8 +247,7 @@ final class ProfileCodec {
         }
         if (withHours && in.readBoolean()) {
             StoredWindow w = readWindow(in);
-            WindowSpec spec =
-                    settings.offHours() == null ? null : settings.offHours().window();
+            WindowSpec spec = offHoursWindow;
             // A reshaped off-hours window starts afresh, as the others do.
             if (spec != null && spec.name().equals(w.name()) && spec.subBuckets() == w.rows().length) {
                 offHours = w.restore(spec, 1);
@@ -307,7 +319,7 @@ final class ProfileCodec {
     }
 
     private WindowSpec spec(String name) {
-        for (WindowSpec spec : settings.windows()) {
+        for (WindowSpec spec : volume.windows()) {
             if (spec.name().equals(name)) {
                 return spec;
             }
@@ -317,10 +329,10 @@ final class ProfileCodec {
 
     /** The configured windows in their configured order: stored ones restored, new or reshaped ones fresh. */
     private List<WindowProfile> configured(Map<String, WindowProfile> stored, Instant now) {
-        List<WindowProfile> windows = new ArrayList<>(settings.windows().size());
-        for (WindowSpec spec : settings.windows()) {
+        List<WindowProfile> windows = new ArrayList<>(volume.windows().size());
+        for (WindowSpec spec : volume.windows()) {
             WindowProfile w = stored.get(spec.name());
-            windows.add(w != null ? w : new WindowProfile(spec, settings.historyDays(), now));
+            windows.add(w != null ? w : new WindowProfile(spec, volume.historyDays(), now));
         }
         return windows;
     }
@@ -376,7 +388,7 @@ final class ProfileCodec {
                     spec.name(),
                     window(
                             spec,
-                            settings.historyDays(),
+                            volume.historyDays(),
                             Varints.unpack(rows, spec.subBuckets()),
                             Varints.unpack(AvroBytes.bytes(w.getBucketBytes()), spec.subBuckets()),
                             w.getHead(),

@@ -18,6 +18,7 @@ import org.exfilguard.detect.ReadDetector;
 import org.exfilguard.detect.ReadSignals;
 import org.exfilguard.detect.WindowVerdict;
 import org.exfilguard.incident.AvroBytes;
+import org.exfilguard.incident.IncidentLifecycle;
 import org.exfilguard.incident.IncidentManager;
 import org.exfilguard.ingest.SourceAdvice;
 import org.exfilguard.metrics.DetectorMetrics;
@@ -50,6 +51,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
     record RenderingSink(AlertFormat format, String child) {}
 
     private final DetectionSettings settings;
+    private final IncidentLifecycle lifecycle;
     private final String detectorVersion;
     /** Bytes of encoded profiles each task keeps in memory in front of its store. */
     private final long profileCacheBytes;
@@ -65,25 +67,17 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReadProfileSupplier.class);
 
-    ReadProfileSupplier(
-            DetectionSettings settings,
-            String detectorVersion,
-            long profileCacheBytes,
-            AlertSuppressor suppressor,
-            DetectorMetrics metrics,
-            Sinks sinks,
-            Clock wallClock,
-            Correlation correlation,
-            DriftSettings drift) {
-        this.correlation = correlation;
-        this.drift = drift;
-        this.settings = settings;
-        this.detectorVersion = detectorVersion;
-        this.profileCacheBytes = profileCacheBytes;
+    ReadProfileSupplier(DetectorWiring wiring, AlertSuppressor suppressor, Sinks sinks) {
+        this.settings = wiring.detection();
+        this.lifecycle = wiring.incidents();
+        this.drift = wiring.drift();
+        this.correlation = wiring.correlation();
+        this.detectorVersion = wiring.detectorVersion();
+        this.profileCacheBytes = wiring.profileCacheBytes();
+        this.metrics = wiring.metrics();
+        this.wallClock = wiring.wallClock();
         this.suppressor = suppressor;
-        this.metrics = metrics;
         this.sinks = sinks;
-        this.wallClock = wallClock;
     }
 
     @Override
@@ -95,7 +89,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             implements Processor<String, ReadInput, String, Object>, ReadInput.Handler {
 
         private final ReadDetector detector = new ReadDetector(settings);
-        private final IncidentManager incidents = new IncidentManager(settings, detectorVersion);
+        private final IncidentManager incidents = new IncidentManager(lifecycle, detectorVersion);
         private final AvroBytes<EgressEvidence> evidenceCodec = new AvroBytes<>(EgressEvidence.class);
         private final AvroBytes<ExfiltrationAlert> alertCodec = new AvroBytes<>(ExfiltrationAlert.class);
         private ProcessorContext<String, Object> context;
@@ -124,7 +118,11 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                     incidents::closeDue);
             this.peers = new StorePeerBaselines(context.getStateStore(StoreNames.PEER_BASELINES));
             this.drifts = drift.enabled()
-                    ? new DriftScopes(drift, detectorVersion, context.getStateStore(StoreNames.DRIFT_STATE))
+                    ? new DriftScopes(
+                            drift,
+                            lifecycle.severities(),
+                            detectorVersion,
+                            context.getStateStore(StoreNames.DRIFT_STATE))
                     : null;
             metrics.trackKeys(this, profiles::approximateNumEntries);
             metrics.trackProfileCache(this, profiles::cacheHits, profiles::cacheMisses);
@@ -365,7 +363,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             }
             IncidentEgress state = IncidentEgress.decode(stored).closed(alertCodec.encode(closed));
             incidentEgress.put(closed.getIncidentId(), state.encode());
-            Instant lastActivity = closed.getDetectedAt().minus(settings.quietPeriod());
+            Instant lastActivity = closed.getDetectedAt().minus(lifecycle.quietPeriod());
             long checkpoint = checkpoint(now);
             for (String ip : state.ips()) {
                 context.forward(

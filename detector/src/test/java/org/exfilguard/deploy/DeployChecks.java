@@ -127,7 +127,7 @@ final class DeployChecks {
                     ConfigLoader.load(bundle.propertiesFile().orElse(null), bundle.environment(), Map.of());
             new StreamsConfig(StreamsSettings.of(config));
             RegistryClientConfig.from(config.registryClientConfig());
-            config.detectionSettings();
+            org.exfilguard.config.DetectorWiringFactory.from(config);
             config.originals().keySet().stream()
                     .filter(k -> !ConfigKeys.accepted(k))
                     .forEach(k -> problems.add(name + ": " + k + " is not a configuration key the detector accepts"));

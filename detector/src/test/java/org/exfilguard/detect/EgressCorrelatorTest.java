@@ -16,6 +16,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
+import org.exfilguard.config.EgressSettingsFactory;
 import org.exfilguard.config.ExfilguardConfig;
 import org.exfilguard.profile.ScopeProfile;
 import org.exfilguard.schema.EgressEvent;
@@ -39,7 +40,7 @@ class EgressCorrelatorTest {
     private static final long READ_START = Instant.parse("2026-03-02T10:00:00Z").toEpochMilli();
     private static final long CHECKPOINT = READ_START + 1 * MINUTE;
 
-    private static final EgressSettings SETTINGS = new ExfilguardConfig(Map.of()).egressSettings();
+    private static final EgressSettings SETTINGS = EgressSettingsFactory.from(new ExfilguardConfig(Map.of()));
     private static final long MIN_UNUSUAL = SETTINGS.minUnusualBytes();
     private static final PeerBaselines NO_PEERS = new PeerBaselines() {
         @Override

@@ -35,7 +35,7 @@ class DriftAlertsTest {
 
     /** A SLOW_DRIFT OPENED record as the read side publishes it. */
     static ExfiltrationAlert opened() {
-        return new DriftAlerts("test")
+        return new DriftAlerts("test", IncidentLifecycle.Severities.defaults())
                 .opened(
                         "dnguyen",
                         "coop.members",
@@ -46,7 +46,8 @@ class DriftAlertsTest {
 
     /** Its CLOSED record. */
     static ExfiltrationAlert closed() {
-        return new DriftAlerts("test").closed("dnguyen", "coop.members", verdict(false));
+        return new DriftAlerts("test", IncidentLifecycle.Severities.defaults())
+                .closed("dnguyen", "coop.members", verdict(false));
     }
 
     @Test

@@ -36,7 +36,8 @@ class IncidentManagerTest {
     private static final Threshold THRESHOLD = new Threshold(10_000, 2_000, 500, 4_000, Threshold.PERSONAL, 28, 0);
 
     private final DetectionSettings settings = DetectionSettings.defaults(SensitiveTables.parse(TABLE));
-    private final IncidentManager incidents = new IncidentManager(settings, "test");
+    private final IncidentLifecycle lifecycle = IncidentLifecycle.defaults();
+    private final IncidentManager incidents = new IncidentManager(lifecycle, "test");
     private ScopeProfile profile;
 
     @BeforeEach
@@ -82,7 +83,7 @@ class IncidentManagerTest {
         assertThat(opened.getSeverity()).isEqualTo(Severity.MEDIUM);
         assertThat(opened.getIncidentId()).isEqualTo(Ids.incidentId(ACCOUNT, TABLE, T0.toEpochMilli()));
         assertThat(opened.getAlertId()).isEqualTo(Ids.alertId(opened.getIncidentId(), 0));
-        assertThat(opened.getMitreTechniques()).containsExactly(IncidentManager.T1213);
+        assertThat(opened.getMitreTechniques()).containsExactly(AttackCatalog.DATA_FROM_REPOSITORIES.uid());
         assertThat(opened.getTotals().getRows()).isPositive();
         assertThat(profile.incident().incidentId()).isEqualTo(opened.getIncidentId());
     }
@@ -108,16 +109,16 @@ class IncidentManagerTest {
     @Test
     void growthIsPacedByTheUpdateInterval() {
         open(1.6);
-        Instant early = T0.plus(settings.updateInterval()).minusSeconds(60);
+        Instant early = T0.plus(lifecycle.updateInterval()).minusSeconds(60);
 
-        assertThat(above(early, 1.6 * settings.growthFactor()))
+        assertThat(above(early, 1.6 * lifecycle.growthFactor()))
                 .as("grown, same severity, before the interval")
                 .isEmpty();
-        assertThat(above(T0.plus(settings.updateInterval()), 1.6 * settings.growthFactor() * 0.99))
+        assertThat(above(T0.plus(lifecycle.updateInterval()), 1.6 * lifecycle.growthFactor() * 0.99))
                 .as("due, but not grown by the factor")
                 .isEmpty();
 
-        ExfiltrationAlert updated = above(T0.plus(settings.updateInterval()), 1.6 * settings.growthFactor())
+        ExfiltrationAlert updated = above(T0.plus(lifecycle.updateInterval()), 1.6 * lifecycle.growthFactor())
                 .orElseThrow();
         assertThat(updated.getStatus()).isEqualTo(AlertStatus.UPDATED);
         assertThat(updated.getSeverity()).isEqualTo(Severity.MEDIUM);
@@ -138,7 +139,7 @@ class IncidentManagerTest {
     void updatesStopAtTheBudgetKeepingOneForTheEscalation() {
         open(1.2);
         assertThat(profile.incident().severity()).isEqualTo(Severity.LOW.name());
-        int budget = settings.maxUpdates() - 1;
+        int budget = lifecycle.maxUpdates() - 1;
         double[] rising = {2, 6, 25};
         int updates = 0;
         for (int i = 0; i < rising.length; i++) {
@@ -154,7 +155,7 @@ class IncidentManagerTest {
     void closesAfterTheQuietPeriodWithItsTotals() {
         ExfiltrationAlert opened = open(2.0);
         Instant due = incidents.closeDue(profile.incident());
-        assertThat(due).isEqualTo(T0.plus(settings.quietPeriod()));
+        assertThat(due).isEqualTo(T0.plus(lifecycle.quietPeriod()));
 
         assertThat(incidents.closeIfQuiet(profile, due.minusMillis(1))).isEmpty();
         ExfiltrationAlert closed =
@@ -180,7 +181,7 @@ class IncidentManagerTest {
         Instant later = T0.plus(Duration.ofMinutes(30));
         above(later, 1.1);
 
-        assertThat(incidents.closeDue(profile.incident())).isEqualTo(later.plus(settings.quietPeriod()));
+        assertThat(incidents.closeDue(profile.incident())).isEqualTo(later.plus(lifecycle.quietPeriod()));
     }
 
     @Test
@@ -198,7 +199,10 @@ class IncidentManagerTest {
                 .isEqualTo(Ids.alertId(opened.getIncidentId(), IncidentManager.ESCALATION_SEQUENCE + 2));
         assertThat(escalated.getDetectedAt()).isEqualTo(at);
         assertThat(escalated.getMitreTechniques())
-                .containsExactly(IncidentManager.T1213, IncidentManager.T1567, IncidentManager.T1030);
+                .containsExactly(
+                        AttackCatalog.DATA_FROM_REPOSITORIES.uid(),
+                        AttackCatalog.OVER_WEB_SERVICE.uid(),
+                        AttackCatalog.TRANSFER_SIZE_LIMITS.uid());
         assertThat(escalated.getReason())
                 .startsWith(opened.getReason().split(" Then ")[0])
                 .contains(" Then ");
@@ -212,7 +216,9 @@ class IncidentManagerTest {
     void anAlternativeProtocolInFewFlowsIsT1048Only() {
         ExfiltrationAlert escalated = incidents.escalation(open(2.0), evidence(22, 1, 5_000_000_000L), 0, T0);
 
-        assertThat(escalated.getMitreTechniques()).containsExactly(IncidentManager.T1213, IncidentManager.T1048);
+        assertThat(escalated.getMitreTechniques())
+                .containsExactly(
+                        AttackCatalog.DATA_FROM_REPOSITORIES.uid(), AttackCatalog.OVER_ALTERNATIVE_PROTOCOL.uid());
     }
 
     @Test
@@ -242,10 +248,10 @@ class IncidentManagerTest {
 
     @Test
     void severityCutOffs() {
-        assertThat(IncidentManager.severity(1.49)).isEqualTo(Severity.LOW);
-        assertThat(IncidentManager.severity(1.5)).isEqualTo(Severity.MEDIUM);
-        assertThat(IncidentManager.severity(5)).isEqualTo(Severity.HIGH);
-        assertThat(IncidentManager.severity(20)).isEqualTo(Severity.CRITICAL);
+        assertThat(lifecycle.severities().of(1.49)).isEqualTo(Severity.LOW);
+        assertThat(lifecycle.severities().of(1.5)).isEqualTo(Severity.MEDIUM);
+        assertThat(lifecycle.severities().of(5)).isEqualTo(Severity.HIGH);
+        assertThat(lifecycle.severities().of(20)).isEqualTo(Severity.CRITICAL);
     }
 
     private static EgressEvidence evidence(int port, int flows, long bytes) {

@@ -15,10 +15,8 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
+import org.exfilguard.config.DetectorWiringFactory;
 import org.exfilguard.config.ExfilguardConfig;
-import org.exfilguard.detect.DetectionSettings;
-import org.exfilguard.detect.EgressSettings;
-import org.exfilguard.detect.SensitiveTables;
 import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
@@ -56,55 +54,51 @@ public final class DetectorDriver implements AutoCloseable {
     private final List<ExfiltrationAlert> seen = new ArrayList<>();
     private final SchemaRegistryClient client;
 
-    private static final DetectionSettings DEFAULT_SETTINGS =
-            DetectionSettings.defaults(SensitiveTables.parse("coop.members,coop.member_cards"));
-
     /** The detector with the default settings, no allow-list, profile writes past the record cache, the system clock. */
     public static DetectorDriver withDefaults() {
         return builder().build();
     }
 
     public static Builder builder() {
-        return new Builder(
-                DEFAULT_SETTINGS,
-                new ExfilguardConfig(Map.of()).egressSettings(),
-                AllowListSource.none(),
-                false,
-                java.time.Clock.systemUTC());
+        return new Builder(Map.of(), AllowListSource.none(), false, java.time.Clock.systemUTC());
     }
 
     /**
      * How the driver's topology is configured: immutable, each {@code with} a copy (bakdata streams-bootstrap's
-     * {@code TestTopologyFactory}), so a test names only what it changes.
+     * {@code TestTopologyFactory}), so a test names only what it changes. The topology is built as the detector's
+     * is, through {@link DetectorWiringFactory} from the configuration.
      *
+     * @param config                configuration keys set (every other key has its default)
      * @param coalesceProfileWrites as {@code read.profile.write.cache.bytes} > 0 sets it
      * @param wallClock             stamps the alert records' Kafka timestamps
      */
     public record Builder(
-            DetectionSettings settings,
-            EgressSettings egress,
+            Map<String, Object> config,
             AllowListSource allowList,
             boolean coalesceProfileWrites,
             java.time.Clock wallClock) {
 
-        public Builder withSettings(DetectionSettings settings) {
-            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock);
+        public Builder {
+            config = Map.copyOf(config);
         }
 
-        public Builder withEgress(EgressSettings egress) {
-            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock);
+        /** The same driver with configuration key {@code key} set to {@code value}. */
+        public Builder withConfig(String key, Object value) {
+            Map<String, Object> more = new java.util.HashMap<>(config);
+            more.put(key, value);
+            return new Builder(more, allowList, coalesceProfileWrites, wallClock);
         }
 
         public Builder withAllowList(AllowListSource allowList) {
-            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock);
+            return new Builder(config, allowList, coalesceProfileWrites, wallClock);
         }
 
         public Builder withCoalescedProfileWrites() {
-            return new Builder(settings, egress, allowList, true, wallClock);
+            return new Builder(config, allowList, true, wallClock);
         }
 
         public Builder withWallClock(java.time.Clock wallClock) {
-            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock);
+            return new Builder(config, allowList, coalesceProfileWrites, wallClock);
         }
 
         public DetectorDriver build() {
@@ -112,12 +106,7 @@ public final class DetectorDriver implements AutoCloseable {
         }
     }
 
-    private DetectorDriver(Builder config) {
-        DetectionSettings settings = config.settings();
-        EgressSettings egress = config.egress();
-        AllowListSource allowList = config.allowList();
-        boolean coalesceProfileWrites = config.coalesceProfileWrites();
-        java.time.Clock wallClock = config.wallClock();
+    private DetectorDriver(Builder setup) {
         try {
             registry = EmbeddedSchemaRegistry.start();
             client = new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url()));
@@ -134,18 +123,15 @@ public final class DetectorDriver implements AutoCloseable {
                     StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG,
                     org.exfilguard.config.StreamsSettings.RECORD_CACHE_BYTES);
             driver = new TopologyTestDriver(
-                    DetectorTopology.build(
-                            settings,
-                            egress,
-                            new TopicRegistry(TOPICS, new DetectorSerdes(events, egressSerde, alertSerde)),
-                            metrics,
-                            "test",
-                            wallClock,
-                            allowList,
-                            java.util.Optional.of(new ExfilguardConfig(java.util.Map.of()).normaliserSettings()),
-                            DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES,
-                            coalesceProfileWrites,
-                            org.exfilguard.topology.Correlation.exact(1)),
+                    DetectorTopology.build(DetectorWiringFactory.from(new ExfilguardConfig(setup.config()))
+                            .topics(new TopicRegistry(TOPICS, new DetectorSerdes(events, egressSerde, alertSerde)))
+                            .metrics(metrics)
+                            .detectorVersion("test")
+                            .wallClock(setup.wallClock())
+                            .allowList(setup.allowList())
+                            .coalesceProfileWrites(setup.coalesceProfileWrites())
+                            .correlation(org.exfilguard.topology.Correlation.exact(1))
+                            .build()),
                     props);
             alertsJson = driver.createOutputTopic(
                     TOPICS.rendering(AlertFormat.OCSF), new StringDeserializer(), new StringDeserializer());

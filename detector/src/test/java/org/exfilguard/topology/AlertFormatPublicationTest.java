@@ -3,45 +3,25 @@ package org.exfilguard.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.Topology;
 import org.exfilguard.config.ExfilguardConfig;
-import org.exfilguard.metrics.DetectorMetrics;
-import org.exfilguard.schema.DbAccessEvent;
-import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.serde.AlertFormat;
-import org.exfilguard.serde.AvroSerde;
-import org.exfilguard.suppress.AllowListSource;
 import org.exfilguard.testkit.TestAlerts;
+import org.exfilguard.testkit.TestWiring;
 import org.junit.jupiter.api.Test;
 
 /** Which alert formats are published, and where, is configuration read through the topic registry. */
 class AlertFormatPublicationTest {
 
     private static Topology topology(ExfilguardConfig config) {
-        TopicRegistry topics = new TopicRegistry(
-                config.topics(),
-                new DetectorSerdes(
-                        new AvroSerde<>(DbAccessEvent.class),
-                        new AvroSerde<>(EgressEvent.class),
-                        new AvroSerde<>(ExfiltrationAlert.class)));
-        return DetectorTopology.build(
-                config.detectionSettings(),
-                config.egressSettings(),
-                topics,
-                new DetectorMetrics(new SimpleMeterRegistry()),
-                "test",
-                Clock.systemUTC(),
-                AllowListSource.none(),
-                Optional.empty(),
-                0,
-                false,
-                org.exfilguard.topology.Correlation.exact(1));
+        return DetectorTopology.build(TestWiring.of(config)
+                .normaliser(Optional.empty())
+                .profileCacheBytes(0)
+                .build());
     }
 
     @Test

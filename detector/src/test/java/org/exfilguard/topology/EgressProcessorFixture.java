@@ -15,6 +15,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.exfilguard.config.EgressSettingsFactory;
 import org.exfilguard.config.ExfilguardConfig;
 import org.exfilguard.detect.EgressSettings;
 import org.exfilguard.metrics.DetectorMetrics;
@@ -52,7 +53,7 @@ final class EgressProcessorFixture {
 
     /** Defaults, with {@code max} destinations remembered per host. */
     static EgressSettings settings(int max) {
-        return new ExfilguardConfig(Map.of(ExfilguardConfig.EGRESS_MAX_DESTINATIONS, max)).egressSettings();
+        return EgressSettingsFactory.from(new ExfilguardConfig(Map.of(ExfilguardConfig.EGRESS_MAX_DESTINATIONS, max)));
     }
 
     @SuppressWarnings("unchecked")

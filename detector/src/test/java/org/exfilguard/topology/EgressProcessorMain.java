@@ -45,9 +45,8 @@ public final class EgressProcessorMain {
         int hosts = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
         long seed = args.length > 2 ? Long.parseLong(args[2]) : 42;
         org.exfilguard.avro.AvroTrust.ensureTrusted();
-        EgressSettings settings = new ExfilguardConfig(
-                        Map.of(ExfilguardConfig.KNOWN_DESTINATIONS, EgressWorkload.KNOWN_DESTINATIONS))
-                .egressSettings();
+        EgressSettings settings = org.exfilguard.config.EgressSettingsFactory.from(
+                new ExfilguardConfig(Map.of(ExfilguardConfig.KNOWN_DESTINATIONS, EgressWorkload.KNOWN_DESTINATIONS)));
         DetectorMetrics metrics = new DetectorMetrics(new SimpleMeterRegistry());
 
         List<Record<Object, Object>> input = input(flows, hosts, seed);

@@ -33,6 +33,7 @@ import org.exfilguard.serde.EmbeddedSchemaRegistry;
 import org.exfilguard.serde.RestSchemaRegistryClient;
 import org.exfilguard.suppress.AlertSuppressor;
 import org.exfilguard.suppress.AllowListSource;
+import org.exfilguard.testkit.TestWiring;
 
 /**
  * A developer's loop for profiling the read path without a broker or a TopologyTestDriver: the bench workload,
@@ -114,11 +115,13 @@ public final class ProcessorProfileMain {
                     .get();
             long cacheBytes = Long.getLong("profile.cache.bytes", DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES);
             Processor<String, ReadInput, String, Object> read = new ReadProfileSupplier(
-                            settings,
-                            "profile",
-                            cacheBytes,
+                            TestWiring.defaults()
+                                    .detection(settings)
+                                    .metrics(metrics)
+                                    .detectorVersion("profile")
+                                    .profileCacheBytes(cacheBytes)
+                                    .build(),
                             new AlertSuppressor(AllowListSource.none(), () -> {}),
-                            metrics,
                             new ReadProfileSupplier.Sinks(
                                     "alerts",
                                     java.util.List.of(
@@ -126,10 +129,7 @@ public final class ProcessorProfileMain {
                                                     org.exfilguard.serde.AlertFormat.OCSF, "json"),
                                             new ReadProfileSupplier.RenderingSink(
                                                     org.exfilguard.serde.AlertFormat.ECS, "ecs")),
-                                    "signals"),
-                            java.time.Clock.systemUTC(),
-                            Correlation.exact(1),
-                            org.exfilguard.detect.DriftSettings.defaults())
+                                    "signals"))
                     .get();
             decode.init(decodeContext);
             read.init(readContext);

@@ -2,7 +2,6 @@ package org.exfilguard.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,13 +19,13 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.SensitiveTables;
-import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.schema.AlertStatus;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.suppress.AlertSuppressor;
 import org.exfilguard.suppress.AllowListSource;
 import org.exfilguard.testkit.TestEvents;
+import org.exfilguard.testkit.TestWiring;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -162,11 +161,8 @@ class QuietIncidentScanTest {
             }
             stores.forEach(context::addStateStore);
             processor = new ReadProfileSupplier(
-                            settings,
-                            "test",
-                            DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES,
+                            TestWiring.defaults().detection(settings).build(),
                             new AlertSuppressor(AllowListSource.none(), () -> {}),
-                            new DetectorMetrics(new SimpleMeterRegistry()),
                             new ReadProfileSupplier.Sinks(
                                     "alerts",
                                     java.util.List.of(
@@ -174,10 +170,7 @@ class QuietIncidentScanTest {
                                                     org.exfilguard.serde.AlertFormat.OCSF, "json"),
                                             new ReadProfileSupplier.RenderingSink(
                                                     org.exfilguard.serde.AlertFormat.ECS, "ecs")),
-                                    "signals"),
-                            java.time.Clock.systemUTC(),
-                            Correlation.exact(1),
-                            org.exfilguard.detect.DriftSettings.defaults())
+                                    "signals"))
                     .get();
             processor.init(context);
         }
