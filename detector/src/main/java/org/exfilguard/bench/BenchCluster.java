@@ -89,15 +89,19 @@ final class BenchCluster implements AutoCloseable {
 
     /** A producer of Avro events keyed by account and stamped with event time, as the normaliser writes them. */
     KafkaProducer<String, DbAccessEvent> producer(int lingerMs) {
+        return new KafkaProducer<>(
+                producerProperties(lingerMs),
+                new StringSerializer(),
+                AvroSerde.of(DbAccessEvent.class, client, false).serializer());
+    }
+
+    private Properties producerProperties(int lingerMs) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        return new KafkaProducer<>(
-                props,
-                new StringSerializer(),
-                AvroSerde.of(DbAccessEvent.class, client, false).serializer());
+        return props;
     }
 
     static ProducerRecord<String, DbAccessEvent> record(String topic, DbAccessEvent event) {
@@ -118,22 +122,25 @@ final class BenchCluster implements AutoCloseable {
         return new Produced(count.get(), Duration.between(began, Instant.now()));
     }
 
+    /** A producer of flows keyed by source ip, as the normaliser writes them. */
+    KafkaProducer<String, EgressEvent> egressProducer(int lingerMs) {
+        return new KafkaProducer<>(
+                producerProperties(lingerMs),
+                new StringSerializer(),
+                AvroSerde.of(EgressEvent.class, client, false).serializer());
+    }
+
+    static ProducerRecord<String, EgressEvent> record(String topic, EgressEvent flow) {
+        return new ProducerRecord<>(topic, null, flow.getEventTime().toEpochMilli(), flow.getSrcIp(), flow);
+    }
+
     /** Produces the flows {@code source} emits, keyed by source ip and stamped with event time. */
     Produced produceEgress(String topic, Consumer<Consumer<EgressEvent>> source) {
         AtomicLong count = new AtomicLong();
         Instant began = Instant.now();
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        try (KafkaProducer<String, EgressEvent> producer = new KafkaProducer<>(
-                props,
-                new StringSerializer(),
-                AvroSerde.of(EgressEvent.class, client, false).serializer())) {
+        try (KafkaProducer<String, EgressEvent> producer = egressProducer(20)) {
             source.accept(flow -> {
-                producer.send(
-                        new ProducerRecord<>(topic, null, flow.getEventTime().toEpochMilli(), flow.getSrcIp(), flow));
+                producer.send(record(topic, flow));
                 count.incrementAndGet();
             });
             producer.flush();

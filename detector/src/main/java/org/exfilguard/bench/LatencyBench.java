@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,16 +17,20 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.exfilguard.config.ExfilguardConfig;
 import org.exfilguard.schema.DbAccessEvent;
+import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
 
 /**
  * {@code bench latency}: the detector learns a fortnight of history, then live input arrives at a steady rate with
  * extractions injected at known moments; for each, the wall time from sending the crossing event to its alert
- * being readable (read_committed) on the alerts topic.
+ * being readable (read_committed) on the alerts topic. With {@code --mix realistic} the history and the live input
+ * carry {@value BenchWorkload#FLOWS_PER_READ} network flows per read on their own topic ({@link EgressWorkload}),
+ * and the rate counts both.
  */
 public final class LatencyBench {
 
     static final String INPUT = "latency-db-access";
+    static final String EGRESS_INPUT = "latency-egress";
     static final String ALERTS = "latency-alerts";
     static final String GROUP = "bench-latency";
     /** History ends a day before the live phase, so every incident it opened has closed when the live phase starts. */
@@ -73,26 +78,35 @@ public final class LatencyBench {
                 extractionRows,
                 interval.toMillis());
         try (BenchCluster cluster = BenchCluster.start(options.workDir(), options.brokerHeap())) {
-            cluster.createTopics(options.partitions(), INPUT, ALERTS, "latency-dlq");
+            cluster.createTopics(options.partitions(), INPUT, EGRESS_INPUT, ALERTS, "latency-dlq");
             BenchWorkload workload = options.workload();
             Instant liveStart = Instant.now();
             Instant historyStart = liveStart.minus(BenchOptions.BACKLOG_SPAN);
-            cluster.produce(
-                    INPUT,
-                    sink -> workload.backlog(
-                            options.events(), historyStart, BenchOptions.BACKLOG_SPAN.minus(HISTORY_GAP), sink));
+            Duration historySpan = BenchOptions.BACKLOG_SPAN.minus(HISTORY_GAP);
+            long reads = withFlows() ? options.events() / (1 + BenchWorkload.FLOWS_PER_READ) : options.events();
+            cluster.produce(INPUT, sink -> workload.backlog(reads, historyStart, historySpan, sink));
+            Map<String, Object> detectorSettings = new LinkedHashMap<>();
+            if (withFlows()) {
+                EgressWorkload egress = egressWorkload(workload);
+                long flows = options.events() - reads;
+                long start = historyStart.toEpochMilli();
+                long span = historySpan.toMillis();
+                cluster.produceEgress(EGRESS_INPUT, sink -> {
+                    for (long i = 0; i < flows; i++) {
+                        sink.accept(egress.next(Instant.ofEpochMilli(start + (long) ((double) i * span / flows))));
+                    }
+                });
+                detectorSettings.put(ExfilguardConfig.TOPIC_EGRESS, EGRESS_INPUT);
+                detectorSettings.put(ExfilguardConfig.KNOWN_DESTINATIONS, EgressWorkload.KNOWN_DESTINATIONS);
+            }
+            detectorSettings.putAll(settings);
             ExfilguardConfig config = cluster.detectorConfig(
-                    GROUP,
-                    options.workDir().resolve("state-latency"),
-                    INPUT,
-                    ALERTS,
-                    "latency-dlq",
-                    new java.util.LinkedHashMap<String, Object>(settings));
+                    GROUP, options.workDir().resolve("state-latency"), INPUT, ALERTS, "latency-dlq", detectorSettings);
             commitIntervalMs = String.valueOf(org.exfilguard.config.StreamsSettings.of(config)
                     .get(org.apache.kafka.streams.StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
             try (BenchApp detector = options.detector().apply(config)) {
                 RunResult history = Measurement.measure(
-                        cluster, "history catch-up", GROUP, INPUT, options.timeout(), List.of(detector));
+                        cluster, "history catch-up", GROUP, inputs(), options.timeout(), List.of(detector));
                 out.printf(
                         Locale.ROOT,
                         "history of %,d events processed at %,.0f events/s%n",
@@ -101,6 +115,20 @@ public final class LatencyBench {
                 return live(cluster, workload, detector);
             }
         }
+    }
+
+    private boolean withFlows() {
+        return options.mix() == BenchWorkload.Mix.REALISTIC;
+    }
+
+    private List<String> inputs() {
+        return withFlows() ? List.of(INPUT, EGRESS_INPUT) : List.of(INPUT);
+    }
+
+    /** The same hosts for history and live input: the live flows meet the destinations the history taught. */
+    private EgressWorkload egressWorkload(BenchWorkload workload) {
+        return new EgressWorkload(
+                Math.max(EgressWorkload.BUSY_HOSTS + 1, Math.min(workload.accounts(), 20_000)), options.seed());
     }
 
     private int live(BenchCluster cluster, BenchWorkload workload, BenchApp detector) throws Exception {
@@ -120,9 +148,13 @@ public final class LatencyBench {
         int accounts = workload.accounts();
         long stride = accounts % 7919 == 0 ? 1 : 7919;
         int injected = 0;
+        // Every (1 + flows per read)-th event is a read, the others flows; the rate counts both.
+        int cycle = withFlows() ? 1 + BenchWorkload.FLOWS_PER_READ : 1;
+        EgressWorkload egress = egressWorkload(workload);
         long t0 = System.nanoTime();
         long maxBehindNanos = 0;
-        try (KafkaProducer<String, DbAccessEvent> producer = cluster.producer(5)) {
+        try (KafkaProducer<String, DbAccessEvent> producer = cluster.producer(5);
+                KafkaProducer<String, EgressEvent> flowProducer = cluster.egressProducer(5)) {
             for (long i = 0; i < total; i++) {
                 long due = t0 + i * nanosPerEvent;
                 long now = System.nanoTime();
@@ -132,7 +164,11 @@ public final class LatencyBench {
                     maxBehindNanos = Math.max(maxBehindNanos, now - due);
                 }
                 Instant at = Instant.now();
-                producer.send(BenchCluster.record(INPUT, workload.next(at)));
+                if (i % cycle == 0) {
+                    producer.send(BenchCluster.record(INPUT, workload.next(at)));
+                } else {
+                    flowProducer.send(BenchCluster.record(EGRESS_INPUT, egress.next(at)));
+                }
                 if (i >= warmUp && (i - warmUp) % perInterval == 0 && injected < extractions) {
                     int account = (int) ((injected * stride + 1) % accounts);
                     // A distinct event time per extraction: the alert's detected_at names the event that crossed.
@@ -148,7 +184,10 @@ public final class LatencyBench {
         }
         double liveSeconds = (System.nanoTime() - t0) / 1e9;
         // Latency is only meaningful if the detector keeps up with the rate: report how far behind it was.
-        long lagAtEnd = cluster.lag(GROUP, INPUT);
+        long lagAtEnd = 0;
+        for (String input : inputs()) {
+            lagAtEnd += cluster.lag(GROUP, input);
+        }
         long drainUntil = System.nanoTime() + DRAIN.toNanos();
         while (arrivedAt.size() < sentAt.size() && System.nanoTime() < drainUntil) {
             Thread.sleep(100);
@@ -168,8 +207,11 @@ public final class LatencyBench {
         out.println();
         out.printf(
                 Locale.ROOT,
-                "live phase: %,d events in %.1f s (%,.0f/s offered, producer at most %.0f ms behind schedule)%n",
+                "live phase: %,d events%s in %.1f s (%,.0f/s offered, producer at most %.0f ms behind schedule)%n",
                 total + injected,
+                withFlows()
+                        ? String.format(Locale.ROOT, " (%,d of them flows)", total - (total + cycle - 1) / cycle)
+                        : "",
                 liveSeconds,
                 (total + injected) / liveSeconds,
                 maxBehindNanos / 1e6);
@@ -216,10 +258,11 @@ public final class LatencyBench {
         out.println();
         out.printf(
                 Locale.ROOT,
-                "Alert latency (`bench latency --rate %d --extractions %d --interval-ms %d`): with input at %,d events/s "
+                "Alert latency (`bench latency --mix %s --rate %d --extractions %d --interval-ms %d`): with input at %,d events/s "
                         + "and %d extractions of %,d rows injected, the wall time from producing the crossing event to its alert being "
                         + "readable (read_committed) on the alerts topic was p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d of %d alerted; "
                         + "exactly_once_v2 with commit.interval.ms=%s, so an alert waits for its transaction to commit).%n",
+                options.mix().name().toLowerCase(Locale.ROOT),
                 rate,
                 extractions,
                 interval.toMillis(),

@@ -83,7 +83,7 @@ public final class BenchCommand implements Runnable {
                 description =
                         "Row counts: uniform (every account may read anything, an alert record for about one event in sixty) "
                                 + "or roles (each account keeps to one role's volumes, one extraction of at least 500,000 rows in 100,000 events) "
-                                + "or realistic (throughput only: the roles reads and 8 network flows per read on their own topic, mostly internal "
+                                + "or realistic (throughput and latency; elsewhere as roles: the roles reads and 8 network flows per read on their own topic, mostly internal "
                                 + "or to known destinations, a long tail of destinations, a few busy hosts); default ${DEFAULT-VALUE}.")
         BenchWorkload.Mix mix;
 
