@@ -70,7 +70,8 @@ public final class DetectorDriver implements AutoCloseable {
                 new ExfilguardConfig(Map.of()).egressSettings(),
                 AllowListSource.none(),
                 false,
-                java.time.Clock.systemUTC());
+                java.time.Clock.systemUTC(),
+                org.exfilguard.detect.TableSettings.defaults());
     }
 
     /**
@@ -79,32 +80,38 @@ public final class DetectorDriver implements AutoCloseable {
      *
      * @param coalesceProfileWrites as {@code read.profile.write.cache.bytes} > 0 sets it
      * @param wallClock             stamps the alert records' Kafka timestamps
+     * @param table                 the table profile's settings
      */
     public record Builder(
             DetectionSettings settings,
             EgressSettings egress,
             AllowListSource allowList,
             boolean coalesceProfileWrites,
-            java.time.Clock wallClock) {
+            java.time.Clock wallClock,
+            org.exfilguard.detect.TableSettings table) {
 
         public Builder withSettings(DetectionSettings settings) {
-            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock);
+            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock, table);
         }
 
         public Builder withEgress(EgressSettings egress) {
-            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock);
+            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock, table);
         }
 
         public Builder withAllowList(AllowListSource allowList) {
-            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock);
+            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock, table);
         }
 
         public Builder withCoalescedProfileWrites() {
-            return new Builder(settings, egress, allowList, true, wallClock);
+            return new Builder(settings, egress, allowList, true, wallClock, table);
         }
 
         public Builder withWallClock(java.time.Clock wallClock) {
-            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock);
+            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock, table);
+        }
+
+        public Builder withTableSettings(org.exfilguard.detect.TableSettings table) {
+            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock, table);
         }
 
         public DetectorDriver build() {
@@ -145,7 +152,9 @@ public final class DetectorDriver implements AutoCloseable {
                             java.util.Optional.of(new ExfilguardConfig(java.util.Map.of()).normaliserSettings()),
                             DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES,
                             coalesceProfileWrites,
-                            org.exfilguard.topology.Correlation.exact(1)),
+                            org.exfilguard.topology.Correlation.exact(1),
+                            org.exfilguard.detect.DriftSettings.defaults(),
+                            config.table()),
                     props);
             alertsJson = driver.createOutputTopic(
                     TOPICS.rendering(AlertFormat.OCSF), new StringDeserializer(), new StringDeserializer());
