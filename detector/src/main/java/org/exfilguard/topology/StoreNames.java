@@ -46,8 +46,8 @@ public final class StoreNames {
     /** "read/" + n -> watermark of read task n (epoch minute), "idle/" + n -> 1 when idle, "decided" -> minute decided to. */
     public static final String TABLE_CLOCK = "table-clock";
     /**
-     * A read task's sums of its current minute: table + '\0' + account -> rows, and "clock" -> the current minute and
-     * the last minute sent (TableKeySupplier).
+     * A read task's sums by minute: table + '\0' + account -> the minute of its last read and its rows in that minute
+     * (sent once the minute is over), and "clock" -> the current minute and the last minute sent (TableKeySupplier).
      */
     public static final String TABLE_KEY_BUFFER = "table-key-buffer";
     /** "clock" -> newest accepted event time of this task. */

@@ -25,14 +25,18 @@ import org.exfilguard.schema.state.EgressUpdate;
  * later sum of this task is for an earlier minute), and decides a minute only once every read task has passed it.
  *
  * <p>The current minute's sums are in {@link StoreNames#TABLE_KEY_BUFFER} (changelogged, behind the record cache),
- * so a task that moves to another instance resumes with them.
+ * so a task that moves to another instance resumes with them; an entry of an earlier minute was sent already.
  */
 final class TableKeySupplier implements ProcessorSupplier<String, ReadInput, String, byte[]> {
 
     /** A watermark goes out with the sums at least this often in event time (and by wall time, see below). */
     static final long WATERMARK_EVERY_MINUTES = 15;
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TableKeySupplier.class);
     private static final String CLOCK = "clock";
+    /** Layout version of the buffer's values (a version byte, then varints). */
+    static final int BUFFER_VERSION = 1;
+
     private static final char SEP = '\u0000';
 
     private final SensitiveTables tables;
@@ -65,6 +69,11 @@ final class TableKeySupplier implements ProcessorSupplier<String, ReadInput, Str
 
         private long lastReadWall;
         private boolean idleSent;
+        /** Since this task started here: sensitive reads (one per matched table), sums and watermarks sent. */
+        private long reads;
+
+        private long sums;
+        private long marks;
 
         @Override
         public void init(ProcessorContext<String, byte[]> context) {
@@ -73,21 +82,34 @@ final class TableKeySupplier implements ProcessorSupplier<String, ReadInput, Str
             buffer.clear();
             current = Long.MIN_VALUE;
             complete = Long.MIN_VALUE;
+            Map<String, long[]> stored = new TreeMap<>();
             try (KeyValueIterator<String, byte[]> it = store.all()) {
                 while (it.hasNext()) {
                     var kv = it.next();
+                    StateBytes.Reader in = new StateBytes.Reader(kv.value, 0);
+                    int version = in.readByte();
+                    if (version != BUFFER_VERSION) {
+                        throw new IllegalStateException(
+                                StoreNames.TABLE_KEY_BUFFER + " has layout version " + version
+                                        + "; this detector reads " + BUFFER_VERSION
+                                        + " (state written by a newer version: roll back the upgrade, or reset the application)");
+                    }
                     if (CLOCK.equals(kv.key)) {
-                        StateBytes.Reader in = new StateBytes.Reader(kv.value, 0);
                         current = in.readLong();
                         complete = in.readLong();
                     } else {
-                        int sep = kv.key.indexOf(SEP);
-                        long rows = new StateBytes.Reader(kv.value, 0).readLong();
-                        buffer.computeIfAbsent(kv.key.substring(0, sep), t -> new TreeMap<>())
-                                .put(kv.key.substring(sep + 1), rows);
+                        stored.put(kv.key, new long[] {in.readLong(), in.readLong()});
                     }
                 }
             }
+            // Only the sums of the current minute are still to send; the others were sent and are overwritten later.
+            stored.forEach((key, minuteAndRows) -> {
+                if (minuteAndRows[0] == current && complete < current) {
+                    int sep = key.indexOf(SEP);
+                    buffer.computeIfAbsent(key.substring(0, sep), t -> new TreeMap<>())
+                            .put(key.substring(sep + 1), minuteAndRows[1]);
+                }
+            });
             markSent = Long.MIN_VALUE;
             idleSent = false;
             lastReadWall = context.currentSystemTimeMs();
@@ -140,11 +162,18 @@ final class TableKeySupplier implements ProcessorSupplier<String, ReadInput, Str
             }
             List<String> matched = tables.match(event.getTables(), event.getDatabase());
             for (String table : matched) {
+                reads++;
                 long rows = buffer.computeIfAbsent(table, t -> new TreeMap<>())
                         .merge(event.getAccount(), event.getRowsReturned(), WindowProfile::saturatedAdd);
+                // Keyed by (table, account), not minute, and never deleted: a busy account's key is rewritten in place,
+                // so the record cache sends it to the changelog once per commit, not a put and a tombstone a minute.
                 store.put(
                         bufferKey(table, event.getAccount()),
-                        new StateBytes.Writer().writeLong(rows).toByteArray());
+                        new StateBytes.Writer()
+                                .writeByte(BUFFER_VERSION)
+                                .writeLong(current)
+                                .writeLong(rows)
+                                .toByteArray());
             }
         }
 
@@ -169,7 +198,7 @@ final class TableKeySupplier implements ProcessorSupplier<String, ReadInput, Str
                 for (Map.Entry<String, Long> a : t.getValue().entrySet()) {
                     byte[] sum = TableReads.encode(new TableReads.Read(a.getKey(), a.getValue(), current));
                     context.forward(new Record<>(t.getKey(), sum, at), sink);
-                    store.delete(bufferKey(t.getKey(), a.getKey()));
+                    sums++;
                 }
             }
             buffer.clear();
@@ -179,6 +208,7 @@ final class TableKeySupplier implements ProcessorSupplier<String, ReadInput, Str
             store.put(
                     CLOCK,
                     new StateBytes.Writer()
+                            .writeByte(BUFFER_VERSION)
                             .writeLong(current)
                             .writeLong(complete)
                             .toByteArray());
@@ -190,7 +220,19 @@ final class TableKeySupplier implements ProcessorSupplier<String, ReadInput, Str
             long at = minute == Long.MAX_VALUE ? current : minute;
             long millis = at == Long.MIN_VALUE ? 0 : Math.max(0, at * EventClock.TICK_MILLIS);
             context.forward(new Record<>("", mark, millis), sink);
+            marks++;
             markSent = minute;
+        }
+
+        @Override
+        public void close() {
+            log.info(
+                    "table-key task {}: {} sensitive reads sent to the table profile as {} per-minute sums and {}"
+                            + " watermarks",
+                    context.taskId(),
+                    reads,
+                    sums,
+                    marks);
         }
 
         @Override

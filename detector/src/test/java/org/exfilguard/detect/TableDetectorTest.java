@@ -73,4 +73,31 @@ class TableDetectorTest {
                 .extracting(TableDetector.Share::account)
                 .containsExactly("a", "b", "c", "d", "e", "f", "g");
     }
+
+    @Test
+    void aWeekendHourIsJudgedAgainstWeekendsNotWorkingDays() {
+        TableProfile p = new TableProfile("coop.members", java.time.ZoneOffset.UTC, 1, 28);
+        // Monday to Friday, 14:00: three accounts read the table; on Saturday at 14:00 seven do.
+        for (int day = 0; day < 5; day++) {
+            long start = DAY0_14H + day * 1440L;
+            for (int m = 0; m < 60; m++) {
+                detector.observe(p, start + m, Map.of("a", 300L, "b", 300L, "c", 300L));
+            }
+        }
+        long saturday = DAY0_14H + 5 * 1440L;
+        TableDetector.Verdict last = null;
+        for (int m = 0; m < 15; m++) {
+            last = detector.observe(
+                            p,
+                            saturday + m,
+                            Map.of("a", 300L, "b", 300L, "c", 300L, "d", 300L, "e", 300L, "f", 300L, "g", 300L))
+                    .get(0);
+        }
+
+        // Saturday 14:00 has no history of its own yet: it learns, it does not borrow the working days' norm.
+        assertThat(TableProfile.slot(Math.floorDiv(saturday, 60), java.time.ZoneOffset.UTC))
+                .isEqualTo(24 + 14);
+        assertThat(last.historyDays()).isZero();
+        assertThat(last.alerting()).isFalse();
+    }
 }

@@ -67,10 +67,10 @@ class TableSurgeTopologyTest {
 
     private static List<DbAccessEvent> workingDay(Instant day, SplittableRandom rng) {
         List<DbAccessEvent> reads = new ArrayList<>();
-        // Three services look members up all day, a few rows at a time, a few times a minute.
+        // Three services look members up all day, a few rows at a time, about once a minute.
         for (String service : List.of("svc_pricing", "svc_loyalty", "svc_shop")) {
-            for (int s = 0; s < 24 * 60 * 3; s++) {
-                reads.add(read(service, day.plusSeconds(20L * s + rng.nextInt(20)), 1 + rng.nextInt(60)));
+            for (int s = 0; s < 24 * 60; s++) {
+                reads.add(read(service, day.plusSeconds(60L * s + rng.nextInt(60)), 3 + rng.nextInt(180)));
             }
         }
         for (int a = 1; a <= 12; a++) {
@@ -128,6 +128,15 @@ class TableSurgeTopologyTest {
                 .allSatisfy(c -> assertThat(c.getShare()).isBetween(0.0, 1.0));
         assertThat(opened.getReason()).contains("a01").contains("accounts at once");
         assertThat(surges).last().extracting(ExfiltrationAlert::getStatus).isEqualTo(AlertStatus.CLOSED);
+        // The read side sent sums, at most one per (table, account, minute) of the sensitive reads, not one per read.
+        long sums = driver.tableReads().stream()
+                .filter(r -> !TableReads.isWatermark(r))
+                .count();
+        long minutes = reads.stream()
+                .map(r -> r.getAccount() + "@" + Math.floorDiv(r.getEventTime().toEpochMilli(), 60_000L))
+                .distinct()
+                .count();
+        assertThat(sums).isPositive().isLessThanOrEqualTo(minutes).isLessThan(reads.size());
         // Each account's own sum was still under its floor when the table incident opened.
         assertThat(driver.alerts())
                 .filteredOn(a -> SIX.contains(a.getAccount()))
