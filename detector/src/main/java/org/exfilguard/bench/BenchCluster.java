@@ -276,6 +276,7 @@ final class BenchCluster implements AutoCloseable {
         // after another would read the other's read signals from the beginning.
         values.put(ExfilguardConfig.TOPIC_READ_SIGNALS, applicationId + "-read-signals");
         values.put(ExfilguardConfig.TOPIC_EGRESS_UPDATES, applicationId + "-egress-updates");
+        values.put(ExfilguardConfig.TOPIC_TABLE_READS, applicationId + "-table-reads");
         values.put(ExfilguardConfig.TOPIC_ALERTS_JSON, applicationId + "-alerts-json");
         values.putAll(extra);
         return new ExfilguardConfig(values);

@@ -290,7 +290,12 @@ public final class BacktestCommand implements Callable<Integer> {
     static void createTopics(EmbeddedKafka kafka, Topics topics) {
         // Backtested events are days or weeks old: retention must not age them out by timestamp.
         Map<String, String> keep = Map.of("retention.ms", "-1");
-        for (String t : List.of(topics.dbAccess(), topics.egress(), topics.readSignals(), topics.egressUpdates())) {
+        for (String t : List.of(
+                topics.dbAccess(),
+                topics.egress(),
+                topics.readSignals(),
+                topics.egressUpdates(),
+                topics.tableReads())) {
             kafka.createTopic(t, PARTITIONS, keep);
         }
         List<String> single = new ArrayList<>(topics.outputs());

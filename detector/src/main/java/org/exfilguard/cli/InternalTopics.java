@@ -69,6 +69,14 @@ public final class InternalTopics {
                                 (short) -1)
                         .configs(CONFIGS));
             }
+            if (!existing.contains(topics.tableReads())) {
+                // Keyed by table: any count works; db-access's lets the table side spread as the read side does.
+                missing.add(new NewTopic(
+                                topics.tableReads(),
+                                inputs.get(topics.dbAccess()).partitions().size(),
+                                (short) -1)
+                        .configs(CONFIGS));
+            }
             if (rawTopics) {
                 // Shippers may start later than the detector; the raw topics match the canonical topic they feed.
                 if (!existing.contains(topics.rawDbLogs())) {

@@ -181,6 +181,11 @@ public final class SetupCommand implements Callable<Integer> {
                 partitions,
                 keep,
                 "internal: egress evidence, keyed by account (partitions = db-access)"));
+        specs.add(new TopicSpec(
+                t.tableReads(),
+                partitions,
+                keep,
+                "internal: sensitive reads summed per minute and account, keyed by table, for the table profile"));
         return specs;
     }
 
@@ -199,10 +204,11 @@ public final class SetupCommand implements Callable<Integer> {
     static List<String> acls(ExfilguardConfig config, String principal) {
         Topics t = config.topics();
         String app = config.getString(ExfilguardConfig.APPLICATION_ID);
-        List<String> read = new ArrayList<>(List.of(t.dbAccess(), t.egress(), t.readSignals(), t.egressUpdates()));
+        List<String> read =
+                new ArrayList<>(List.of(t.dbAccess(), t.egress(), t.readSignals(), t.egressUpdates(), t.tableReads()));
         List<String> write = new ArrayList<>(List.of(t.alerts()));
         write.addAll(t.alertRenderings().values());
-        write.addAll(List.of(t.deadLetters(), t.readSignals(), t.egressUpdates()));
+        write.addAll(List.of(t.deadLetters(), t.readSignals(), t.egressUpdates(), t.tableReads()));
         if (config.getBoolean(ExfilguardConfig.RAW_NORMALISE)) {
             read.addAll(List.of(t.rawDbLogs(), t.rawEgressLogs()));
             // The normaliser writes what it parsed to the canonical topics.

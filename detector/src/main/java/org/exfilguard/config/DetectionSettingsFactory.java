@@ -75,17 +75,20 @@ public final class DetectionSettingsFactory {
         if (window.isEmpty()) {
             return null;
         }
-        ZoneId zone;
+        return new DetectionSettings.OffHours(
+                zone(config),
+                keyed(ExfilguardConfig.OFF_HOURS_WINDOW, config, () -> WindowSpec.parse(window)),
+                config.getInt(ExfilguardConfig.OFF_HOURS_HABIT_DAYS));
+    }
+
+    /** The zone of {@code time.zone}, in which working hours, nights and weekends are told apart. */
+    static ZoneId zone(ExfilguardConfig config) {
         String zoneId = config.getString(ExfilguardConfig.TIME_ZONE);
         try {
-            zone = ZoneId.of(zoneId.trim());
+            return ZoneId.of(zoneId.trim());
         } catch (DateTimeException e) {
             throw new ConfigException(ExfilguardConfig.TIME_ZONE, zoneId, e.getMessage());
         }
-        return new DetectionSettings.OffHours(
-                zone,
-                keyed(ExfilguardConfig.OFF_HOURS_WINDOW, config, () -> WindowSpec.parse(window)),
-                config.getInt(ExfilguardConfig.OFF_HOURS_HABIT_DAYS));
     }
 
     /**

@@ -18,6 +18,7 @@ public final class DetectorWiringFactory {
                 .incidents(IncidentLifecycleFactory.from(config))
                 .drift(DriftSettingsFactory.from(config))
                 .egress(EgressSettingsFactory.from(config))
+                .table(TableSettingsFactory.from(config))
                 .maxFutureSkew(config.maxFutureSkew())
                 .normaliser(
                         config.getBoolean(ExfilguardConfig.RAW_NORMALISE)

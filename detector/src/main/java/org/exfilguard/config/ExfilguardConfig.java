@@ -18,6 +18,7 @@ import org.exfilguard.detect.ColdStart;
 import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.Recurrence;
 import org.exfilguard.detect.SensitiveTables;
+import org.exfilguard.detect.TableSettings;
 import org.exfilguard.detect.Thresholds;
 import org.exfilguard.detect.TierFloors;
 import org.exfilguard.incident.IncidentLifecycle;
@@ -85,6 +86,17 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String TOPIC_RAW_EGRESS = "topic.raw.egress.logs";
     public static final String TOPIC_READ_SIGNALS = "topic.read.signals";
     public static final String TOPIC_EGRESS_UPDATES = "topic.egress.updates";
+    public static final String TOPIC_TABLE_READS = "topic.table.reads";
+
+    public static final String TABLE_PROFILE_ENABLED = "table.profile.enabled";
+    public static final String TABLE_PROFILE_WINDOWS = "table.profile.windows";
+    public static final String TABLE_PROFILE_HISTORY_DAYS = "table.profile.history.days";
+    public static final String TABLE_PROFILE_MIN_HISTORY_DAYS = "table.profile.min.history.days";
+    public static final String TABLE_PROFILE_RATIO_OVER_TYPICAL = "table.profile.ratio.over.typical";
+    public static final String TABLE_PROFILE_MAD_MULTIPLIER = "table.profile.mad.multiplier";
+    public static final String TABLE_PROFILE_OVER_PEAK_FACTOR = "table.profile.over.peak.factor";
+    public static final String TABLE_PROFILE_QUIET_MINUTES = "table.profile.quiet.minutes";
+    public static final String TABLE_PROFILE_MAX_CONTRIBUTORS = "table.profile.max.contributors";
 
     public static final String INTERNAL_NETWORKS = "internal.networks";
     public static final String KNOWN_DESTINATIONS = "egress.known.destinations";
@@ -156,7 +168,7 @@ public final class ExfilguardConfig extends AbstractConfig {
                     Type.STRING,
                     "UTC",
                     Importance.MEDIUM,
-                    "The organisation's time zone (an IANA id such as Europe/London, or an offset): local hours and weekends for the off-hours rule.")
+                    "The organisation's time zone (an IANA id such as Europe/London, or an offset): local hours and weekends for the off-hours rule and the table profile.")
             .define(
                     WINDOWS,
                     Type.LIST,
@@ -423,6 +435,81 @@ public final class ExfilguardConfig extends AbstractConfig {
                     Importance.LOW,
                     "Internal: egress evidence for open incidents, keyed by account (as many partitions as db-access).")
             .define(
+                    TOPIC_TABLE_READS,
+                    Type.STRING,
+                    Topics.defaults().tableReads(),
+                    Importance.LOW,
+                    "Internal: sensitive reads summed per minute and account, re-keyed by table for the table profile, and"
+                            + " the read tasks' watermarks (any partition count; created like db-access).")
+            // The table as a whole: each sensitive table's reads across all accounts against its time-of-week norm.
+            .define(
+                    TABLE_PROFILE_ENABLED,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.MEDIUM,
+                    "Profile each sensitive table across all accounts (re-keyed by table through topic.table.reads):"
+                            + " several accounts reading one table at ordinary rates at once raise one TABLE_SURGE"
+                            + " incident naming them and their shares.")
+            .define(
+                    TABLE_PROFILE_WINDOWS,
+                    Type.LIST,
+                    String.join(",", TableSettings.DEFAULT_WINDOWS),
+                    Importance.LOW,
+                    "Sliding windows of the table profile as length:sub-buckets:min-rows (whole minutes; sub-buckets"
+                            + " are ignored, the profile sums per minute); no window alerts below its min-rows.")
+            .define(
+                    TABLE_PROFILE_HISTORY_DAYS,
+                    Type.INT,
+                    28,
+                    Range.between(1, 366),
+                    Importance.LOW,
+                    "Clean peaks kept per table window and time of week (hour of the day in time.zone, working days and"
+                            + " weekends apart).")
+            .define(
+                    TABLE_PROFILE_MIN_HISTORY_DAYS,
+                    Type.INT,
+                    4,
+                    Range.between(1, 366),
+                    Importance.LOW,
+                    "Peaks of a time of week needed before the table profile alerts in it (it learns until then).")
+            .define(
+                    TABLE_PROFILE_RATIO_OVER_TYPICAL,
+                    Type.DOUBLE,
+                    2.0,
+                    Range.atLeast(1.0),
+                    Importance.LOW,
+                    "A table window alerts only above this many times the time of week's median peak (the sum of many"
+                            + " accounts is smoother than one account's, so less than threshold.ratio.over.typical).")
+            .define(
+                    TABLE_PROFILE_MAD_MULTIPLIER,
+                    Type.DOUBLE,
+                    6.0,
+                    Range.atLeast(0.0),
+                    Importance.LOW,
+                    "... and above the time of week's median peak plus this many robust standard deviations (scaled"
+                            + " MAD).")
+            .define(
+                    TABLE_PROFILE_OVER_PEAK_FACTOR,
+                    Type.DOUBLE,
+                    1.5,
+                    Range.atLeast(1.0),
+                    Importance.LOW,
+                    "... and above this many times the time of week's largest clean peak.")
+            .define(
+                    TABLE_PROFILE_QUIET_MINUTES,
+                    Type.INT,
+                    60,
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "A TABLE_SURGE incident closes after this many minutes without a table window above its threshold.")
+            .define(
+                    TABLE_PROFILE_MAX_CONTRIBUTORS,
+                    Type.INT,
+                    16,
+                    Range.between(1, 1000),
+                    Importance.LOW,
+                    "Accounts a TABLE_SURGE record names at most.")
+            .define(
                     INTERNAL_NETWORKS,
                     Type.LIST,
                     String.join(",", org.exfilguard.ingest.InternalNetworks.DEFAULT_CIDRS),
@@ -665,7 +752,8 @@ public final class ExfilguardConfig extends AbstractConfig {
                 getString(TOPIC_RAW_DB),
                 getString(TOPIC_RAW_EGRESS),
                 getString(TOPIC_READ_SIGNALS),
-                getString(TOPIC_EGRESS_UPDATES));
+                getString(TOPIC_EGRESS_UPDATES),
+                getString(TOPIC_TABLE_READS));
     }
 
     /** How the raw-topic normaliser reads each raw topic. */

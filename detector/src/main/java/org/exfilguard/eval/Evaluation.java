@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.exfilguard.profile.ScopeProfile;
 import org.exfilguard.schema.AlertStatus;
+import org.exfilguard.schema.Contributor;
 import org.exfilguard.schema.ExfiltrationAlert;
 import org.exfilguard.sim.ScenarioKind;
 import org.exfilguard.sim.TruthEntry;
@@ -21,8 +22,10 @@ import org.exfilguard.sim.TruthEntry;
 /**
  * Scores alerts against labelled incidents.
  *
- * <p>An alert <em>matches</em> an incident when the account is the same, the alert's table is the incident's
- * table or {@code *}, and {@code detected_at} lies in [start, end + grace]. Only detections count: suppressed
+ * <p>An alert <em>matches</em> an incident when the account is the same (or the alert is a TABLE_SURGE incident
+ * that names the account among its contributors), the alert's table is the incident's table or {@code *}, and
+ * {@code detected_at} lies in [start, end + grace]. A table incident is one alerting account-day (account
+ * {@code *}), however many accounts it names: it is one incident for the analyst. Only detections count: suppressed
  * alerts and CLOSED records are excluded from recall and precision (suppressed ones are counted apart).
  *
  * <ul>
@@ -208,7 +211,7 @@ public final class Evaluation {
 
     /** A look-alike draws any alert on its account in its span, whatever the table. */
     private static boolean during(ExfiltrationAlert a, TruthEntry t, Duration grace) {
-        return a.getAccount().equals(t.account())
+        return names(a, t.account())
                 && !a.getDetectedAt().isBefore(t.start().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
                 && !a.getDetectedAt().isAfter(t.end().plus(grace));
     }
@@ -225,6 +228,19 @@ public final class Evaluation {
         return a.compareTo(b) >= 0 ? a : b;
     }
 
+    /** Whether the alert is on {@code account}: its own, or one a table incident names among its contributors. */
+    static boolean names(ExfiltrationAlert a, String account) {
+        if (a.getAccount().equals(account)) {
+            return true;
+        }
+        for (Contributor c : a.getContributors()) {
+            if (c.getAccount().equals(account)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** CLOSED records report the end of an incident, not a detection. */
     static boolean isDetection(ExfiltrationAlert a) {
         return a.getStatus() != AlertStatus.CLOSED;
@@ -238,7 +254,7 @@ public final class Evaluation {
     static boolean matches(ExfiltrationAlert a, TruthEntry t, Duration grace) {
         // Real logs stamp whole seconds (a slow log's "# Time:", SET timestamp), the truth has milliseconds: an
         // alert on the scenario's first statement carries its second, which may sort before the labelled start.
-        return a.getAccount().equals(t.account())
+        return names(a, t.account())
                 && coversTable(a, t.table())
                 && !a.getDetectedAt().isBefore(t.start().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
                 && !a.getDetectedAt().isAfter(t.end().plus(grace));

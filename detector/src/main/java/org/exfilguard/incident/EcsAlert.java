@@ -153,7 +153,9 @@ public final class EcsAlert {
             ips.addAll(alert.getTotals().getEgressDestinations());
         }
         ObjectNode related = MAPPER.createObjectNode();
-        related.putArray("user").add(alert.getAccount());
+        ArrayNode users = related.putArray("user").add(alert.getAccount());
+        // A table surge's accounts are its users: a SIEM finds the incident from any of them.
+        alert.getContributors().forEach(c -> users.add(c.getAccount()));
         ips.forEach(related.putArray("ip")::add);
         if (!hosts.isEmpty()) {
             hosts.forEach(related.putArray("hosts")::add);
@@ -196,6 +198,15 @@ public final class EcsAlert {
         d.put("severity", alert.getSeverity().name());
         d.put("score", alert.getScore());
         d.put("table", alert.getTable());
+        if (!alert.getContributors().isEmpty()) {
+            ArrayNode contributors = d.putArray("contributors");
+            alert.getContributors()
+                    .forEach(c -> contributors
+                            .addObject()
+                            .put("account", c.getAccount())
+                            .put("rows", c.getRows())
+                            .put("share", c.getShare()));
+        }
         d.put("window", alert.getWindow());
         d.put("observed_rows", alert.getObservedRows());
         if (alert.getObservedBytes() != null) {

@@ -218,6 +218,8 @@ public final class OcsfFinding {
                                 ? ""
                                 : " from " + alert.getEgress().getSrcIp()) + " (" + alert.getAccount() + ")";
             case SLOW_DRIFT -> "Slow drift in reads of " + table + " by " + alert.getAccount();
+            case TABLE_SURGE ->
+                "Surge of reads of " + table + " by " + alert.getContributors().size() + " accounts at once";
             case UNDETERMINED_TABLES ->
                 "Bulk read by " + alert.getAccount() + " through statements whose tables could not be" + " determined";
             default -> "Bulk read of " + table + " by " + alert.getAccount();
@@ -231,12 +233,17 @@ public final class OcsfFinding {
             case READ_THEN_EGRESS -> "Bulk Read Then Egress";
             case EGRESS_ONLY -> "Unusual Egress";
             case SLOW_DRIFT -> "Slow Drift";
+            case TABLE_SURGE -> "Table Read Surge";
             case UNKNOWN -> "Data Exfiltration";
         };
     }
 
     private static ObjectNode analytic(ExfiltrationAlert alert) {
-        String profile = alert.getKind() == AlertKind.EGRESS_ONLY ? "egress-profile" : "read-profile";
+        String profile = switch (alert.getKind()) {
+            case EGRESS_ONLY -> "egress-profile";
+            case TABLE_SURGE -> "table-profile";
+            default -> "read-profile";
+        };
         return MAPPER.createObjectNode()
                 .put("name", PRODUCT_NAME + " " + profile)
                 .put("uid", profile + (alert.getWindow().isEmpty() ? "" : "/" + alert.getWindow()))
@@ -245,11 +252,14 @@ public final class OcsfFinding {
                 .put("type", "Statistical")
                 .put(
                         "desc",
-                        alert.getKind() == AlertKind.SLOW_DRIFT
-                                ? "One-sided CUSUM of the account's daily rows of the sensitive table against its own robust daily"
-                                        + " norm (median and MAD of its last days): growth sustained over days."
-                                : "Sliding-window volume per account and sensitive table compared with the account's"
-                                        + " robust baseline (median and MAD of daily peaks) or, on cold start, its peers' quantile.");
+                        alert.getKind() == AlertKind.TABLE_SURGE
+                                ? "Rows per minute of a sensitive table across all accounts, without the accounts that dominate"
+                                        + " them, compared with the table's own norm for the hour of the week."
+                                : alert.getKind() == AlertKind.SLOW_DRIFT
+                                        ? "One-sided CUSUM of the account's daily rows of the sensitive table against its own robust daily"
+                                                + " norm (median and MAD of its last days): growth sustained over days."
+                                        : "Sliding-window volume per account and sensitive table compared with the account's"
+                                                + " robust baseline (median and MAD of daily peaks) or, on cold start, its peers' quantile.");
     }
 
     private static ArrayNode attacks(ExfiltrationAlert alert) {

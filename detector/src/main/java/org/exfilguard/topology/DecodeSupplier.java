@@ -2,6 +2,7 @@ package org.exfilguard.topology;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -30,7 +31,8 @@ final class DecodeSupplier<T extends SpecificRecord> implements ProcessorSupplie
     private final Function<T, Instant> eventTime;
     private final Clock wallClock;
     private final DetectorMetrics metrics;
-    private final String eventsChild;
+    /** The children every good event (and the end of input) goes to. */
+    private final List<String> eventsChildren;
     /** What the events child receives for an event (the event itself, or the child's typed input wrapping it). */
     private final Function<T, Object> forwardAs;
 
@@ -50,7 +52,7 @@ final class DecodeSupplier<T extends SpecificRecord> implements ProcessorSupplie
             Function<T, Instant> eventTime,
             Clock wallClock,
             DetectorMetrics metrics,
-            String eventsChild,
+            List<String> eventsChildren,
             Function<T, Object> forwardAs,
             String deadLetterChild,
             boolean tracksEventClock,
@@ -64,7 +66,7 @@ final class DecodeSupplier<T extends SpecificRecord> implements ProcessorSupplie
         this.eventTime = eventTime;
         this.wallClock = wallClock;
         this.metrics = metrics;
-        this.eventsChild = eventsChild;
+        this.eventsChildren = List.copyOf(eventsChildren);
         this.deadLetterChild = deadLetterChild;
         this.tracksEventClock = tracksEventClock;
     }
@@ -94,7 +96,9 @@ final class DecodeSupplier<T extends SpecificRecord> implements ProcessorSupplie
         public void process(Record<byte[], byte[]> record) {
             String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(source);
             if (EndOfInput.marks(record.headers())) {
-                context.forward(new Record<Object, Object>(null, EndOfInput.INSTANCE, record.timestamp()), eventsChild);
+                for (String child : eventsChildren) {
+                    context.forward(new Record<Object, Object>(null, EndOfInput.INSTANCE, record.timestamp()), child);
+                }
                 return;
             }
             T event;
@@ -141,9 +145,11 @@ final class DecodeSupplier<T extends SpecificRecord> implements ProcessorSupplie
                 }
             }
             metrics.eventTime(at);
-            context.forward(
-                    new Record<Object, Object>(key.apply(event), forwardAs.apply(event), at, record.headers()),
-                    eventsChild);
+            Record<Object, Object> forwarded =
+                    new Record<Object, Object>(key.apply(event), forwardAs.apply(event), at, record.headers());
+            for (String child : eventsChildren) {
+                context.forward(forwarded, child);
+            }
         }
 
         private void deadLetter(Record<byte[], byte[]> record, String stage, String reason, String message) {

@@ -9,6 +9,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.exfilguard.detect.EventValidator;
+import org.exfilguard.detect.TableSettings;
 import org.exfilguard.ingest.EventTimes;
 import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.schema.DbAccessEvent;
@@ -29,6 +30,9 @@ import org.exfilguard.suppress.AlertSuppressor;
  * egress ────▶ decode-egress ────┬─▶ egress-profile ◀──────────────────────┘
  *                                │        └─▶ exfil-egress-updates (evidence for open incidents, keyed by account)
  *                                └─▶ exfil-dlq
+ * decode-db-access ─▶ table-key ─▶ exfil-table-reads (sums per table, account and minute, keyed by table; the read
+ *                                    │                 tasks' watermarks to every partition)
+ *                                    └─▶ table-profile ─▶ the alert topics (TABLE_SURGE, account '*')
  * </pre>
  */
 public final class DetectorTopology {
@@ -45,6 +49,10 @@ public final class DetectorTopology {
     public static final String READ_SIGNALS_SINK = "read-signals-sink";
     public static final String EGRESS_UPDATES_SINK = "egress-updates-sink";
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+    public static final String TABLE_KEY = "table-key";
+    public static final String TABLE_READS_SINK = "table-reads-sink";
+    public static final String TABLE_READS_SOURCE = "table-reads-source";
+    public static final String TABLE_PROFILE = "table-profile";
     /** Default of {@code read.profile.cache.bytes}: encoded profiles each task keeps in memory. */
     public static final long DEFAULT_PROFILE_CACHE_BYTES = 16L * 1024 * 1024;
 
@@ -61,6 +69,7 @@ public final class DetectorTopology {
         DetectorMetrics metrics = wiring.metrics();
         Clock wallClock = wiring.wallClock();
         EventValidator validator = new EventValidator(wiring.maxFutureSkew());
+        TableSettings table = wiring.table();
         Topology topology = new Topology();
         // Bytes in: decoding happens in our processors so a bad record becomes a dead letter with a reason
         // instead of a deserialisation-handler log line.
@@ -92,7 +101,7 @@ public final class DetectorTopology {
                         DbAccessEvent::getEventTime,
                         wallClock,
                         metrics,
-                        READ_PROFILE,
+                        table.enabled() ? List.of(READ_PROFILE, TABLE_KEY) : List.of(READ_PROFILE),
                         ReadInput.Read::new,
                         DEAD_LETTER_SINK,
                         true,
@@ -108,7 +117,7 @@ public final class DetectorTopology {
                         EgressEvent::getEventTime,
                         wallClock,
                         metrics,
-                        EGRESS_PROFILE,
+                        List.of(EGRESS_PROFILE),
                         event -> event,
                         DEAD_LETTER_SINK,
                         false,
@@ -132,10 +141,64 @@ public final class DetectorTopology {
                 DECODE_EGRESS,
                 READ_SIGNALS_SOURCE);
 
+        String[] alerting = {READ_PROFILE};
+        if (table.enabled()) {
+            // Sensitive reads summed per minute and re-keyed by table (a repartition through exfil-table-reads, so
+            // each table's profile lives on one task and the tables spread over the cluster).
+            topology.addProcessor(
+                    TABLE_KEY,
+                    new TableKeySupplier(wiring.detection().sensitiveTables(), wiring.correlation(), TABLE_READS_SINK),
+                    DECODE_DB_ACCESS);
+            topics.tableReads().addSink(topology, TABLE_READS_SINK, new TableReadPartitioner(), TABLE_KEY);
+            topics.tableReads().addSource(topology, TABLE_READS_SOURCE);
+            topology.addProcessor(
+                    TABLE_PROFILE,
+                    new TableProfileSupplier(
+                            table,
+                            wiring.detectorVersion(),
+                            new AlertSuppressor(wiring.allowList(), () -> metrics.suppression("allow_list")),
+                            metrics,
+                            new ReadProfileSupplier.Sinks(ALERTS_SINK, renderingSinks, READ_SIGNALS_SINK),
+                            wallClock,
+                            wiring.correlation().readPartitions()),
+                    TABLE_READS_SOURCE);
+            alerting = new String[] {READ_PROFILE, TABLE_PROFILE};
+            // The current minute's sums, rewritten by each sensitive read: the record cache makes that one put per
+            // commit.
+            topology.addStateStore(
+                    Stores.keyValueStoreBuilder(
+                                    Stores.persistentKeyValueStore(StoreNames.TABLE_KEY_BUFFER),
+                                    Serdes.String(),
+                                    Serdes.ByteArray())
+                            .withCachingEnabled(),
+                    TABLE_KEY);
+            topology.addStateStore(
+                    Stores.keyValueStoreBuilder(
+                                    Stores.persistentKeyValueStore(StoreNames.TABLE_PROFILES),
+                                    Serdes.String(),
+                                    Serdes.ByteArray())
+                            .withCachingEnabled(),
+                    TABLE_PROFILE);
+            topology.addStateStore(
+                    Stores.keyValueStoreBuilder(
+                                    Stores.persistentKeyValueStore(StoreNames.TABLE_PENDING),
+                                    Serdes.String(),
+                                    Serdes.ByteArray())
+                            .withCachingEnabled(),
+                    TABLE_PROFILE);
+            topology.addStateStore(
+                    Stores.keyValueStoreBuilder(
+                                    Stores.persistentKeyValueStore(StoreNames.TABLE_CLOCK),
+                                    Serdes.String(),
+                                    Serdes.Long())
+                            .withCachingEnabled(),
+                    TABLE_PROFILE);
+        }
         topics.deadLetters().addSink(topology, DEAD_LETTER_SINK, DECODE_DB_ACCESS, DECODE_EGRESS);
-        topics.alerts().addSink(topology, ALERTS_SINK, READ_PROFILE);
+        topics.alerts().addSink(topology, ALERTS_SINK, alerting);
         // The same alerts in each published format (alerts.json.formats): OCSF and ECS JSON for SIEMs by default.
-        topics.renderings().forEach(r -> r.topic().addSink(topology, renderingSink(r.format()), READ_PROFILE));
+        String[] renderingParents = alerting;
+        topics.renderings().forEach(r -> r.topic().addSink(topology, renderingSink(r.format()), renderingParents));
         // Signals go to their host's partition; the read side's watermarks to every partition (each egress task waits
         // for the watermark of every read task).
         topics.readSignals().addSink(topology, READ_SIGNALS_SINK, new WatermarkPartitioner(), READ_PROFILE);

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.DriftSettings;
 import org.exfilguard.detect.EgressSettings;
+import org.exfilguard.detect.TableSettings;
 import org.exfilguard.incident.IncidentLifecycle;
 import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.suppress.AllowListSource;
@@ -21,6 +22,7 @@ import org.exfilguard.suppress.AllowListSource;
  * @param incidents             when incidents update and close, and their severities
  * @param drift                 the slow-drift detector
  * @param egress                the egress side
+ * @param table                 the profile of each sensitive table across its accounts (whether it runs)
  * @param maxFutureSkew         events further than this ahead of the wall clock go to the dead-letter topic
  * @param wallClock             bounds future timestamps and stamps the alert records' Kafka timestamps (the only
  *                              uses of wall time: windows, baselines and incidents run on event time)
@@ -35,6 +37,7 @@ public record DetectorWiring(
         IncidentLifecycle incidents,
         DriftSettings drift,
         EgressSettings egress,
+        TableSettings table,
         Duration maxFutureSkew,
         TopicRegistry topics,
         DetectorMetrics metrics,
@@ -51,6 +54,7 @@ public record DetectorWiring(
         Objects.requireNonNull(incidents, "incidents");
         Objects.requireNonNull(drift, "drift");
         Objects.requireNonNull(egress, "egress");
+        Objects.requireNonNull(table, "table");
         Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(metrics, "metrics");
@@ -74,6 +78,7 @@ public record DetectorWiring(
         private IncidentLifecycle incidents;
         private DriftSettings drift;
         private EgressSettings egress;
+        private TableSettings table = TableSettings.defaults();
         private Duration maxFutureSkew;
         private TopicRegistry topics;
         private DetectorMetrics metrics;
@@ -104,6 +109,11 @@ public record DetectorWiring(
 
         public Builder egress(EgressSettings egress) {
             this.egress = egress;
+            return this;
+        }
+
+        public Builder table(TableSettings table) {
+            this.table = table;
             return this;
         }
 
@@ -163,6 +173,7 @@ public record DetectorWiring(
                     incidents,
                     drift,
                     egress,
+                    table,
                     maxFutureSkew,
                     topics,
                     metrics,

@@ -39,6 +39,17 @@ public final class StoreNames {
     public static final String INCIDENT_EGRESS = "incident-egress";
     /** (account, scope) -> the slow-drift detector's daily totals, CUSUM and open drift (DriftStateCodec's layout). */
     public static final String DRIFT_STATE = "drift-state";
+    /** Sensitive table -> the table's profile across accounts (TableProfileCodec's layout). */
+    public static final String TABLE_PROFILES = "table-profiles";
+    /** Table + '\0' + epoch minute (hex) -> rows by account of a minute not yet decided. */
+    public static final String TABLE_PENDING = "table-pending";
+    /** "read/" + n -> watermark of read task n (epoch minute), "idle/" + n -> 1 when idle, "decided" -> minute decided to. */
+    public static final String TABLE_CLOCK = "table-clock";
+    /**
+     * A read task's sums by minute: table + '\0' + account -> the minute of its last read and its rows in that minute
+     * (sent once the minute is over), and "clock" -> the current minute and the last minute sent (TableKeySupplier).
+     */
+    public static final String TABLE_KEY_BUFFER = "table-key-buffer";
     /** "clock" -> newest accepted event time of this task. */
     public static final String EVENT_CLOCK = "event-clock";
 

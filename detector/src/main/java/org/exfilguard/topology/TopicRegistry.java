@@ -31,6 +31,7 @@ public final class TopicRegistry {
     private final Topic<byte[], byte[]> rawEgressLogs;
     private final Topic<String, ReadSignal> readSignals;
     private final Topic<String, EgressUpdate> egressUpdates;
+    private final Topic<String, byte[]> tableReads;
 
     public TopicRegistry(Topics names, DetectorSerdes serdes) {
         this.names = names;
@@ -46,6 +47,7 @@ public final class TopicRegistry {
         this.rawEgressLogs = new Topic<>(names.rawEgressLogs(), Serdes.ByteArray(), Serdes.ByteArray());
         this.readSignals = new Topic<>(names.readSignals(), Serdes.String(), internal(ReadSignal.class));
         this.egressUpdates = new Topic<>(names.egressUpdates(), Serdes.String(), internal(EgressUpdate.class));
+        this.tableReads = new Topic<>(names.tableReads(), Serdes.String(), Serdes.ByteArray());
     }
 
     private static <T extends org.apache.avro.specific.SpecificRecord> Serde<T> internal(Class<T> type) {
@@ -98,5 +100,10 @@ public final class TopicRegistry {
     /** Internal: egress evidence for the read side, keyed by account. */
     public Topic<String, EgressUpdate> egressUpdates() {
         return egressUpdates;
+    }
+
+    /** Internal: sensitive reads summed per minute and account, keyed by table, in TableReads' layout. */
+    public Topic<String, byte[]> tableReads() {
+        return tableReads;
     }
 }

@@ -23,7 +23,8 @@ public record Topics(
         String rawDbLogs,
         String rawEgressLogs,
         String readSignals,
-        String egressUpdates) {
+        String egressUpdates,
+        String tableReads) {
 
     public Topics {
         alertRenderings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(alertRenderings));
@@ -43,7 +44,8 @@ public record Topics(
                 "raw-db-logs",
                 "raw-egress-logs",
                 "exfil-read-signals",
-                "exfil-egress-updates");
+                "exfil-egress-updates",
+                "exfil-table-reads");
     }
 
     /** The topic a format is published to; the format must be published. */
@@ -57,10 +59,11 @@ public record Topics(
 
     /**
      * Topics between the detector's own processors. {@code readSignals} is keyed by client ip and must have as many
-     * partitions as {@code egress}; {@code egressUpdates} is keyed by account and must match {@code dbAccess}.
+     * partitions as {@code egress}; {@code egressUpdates} is keyed by account and must match {@code dbAccess};
+     * {@code tableReads} is keyed by sensitive table (any partition count; created like {@code dbAccess}).
      */
     public List<String> internal() {
-        return List.of(readSignals, egressUpdates);
+        return List.of(readSignals, egressUpdates, tableReads);
     }
 
     /** Topics the detector writes to and that must exist before it starts. */
@@ -79,7 +82,7 @@ public record Topics(
     public List<String> all() {
         List<String> all = new ArrayList<>(List.of(dbAccess, egress, alerts));
         all.addAll(alertRenderings.values());
-        all.addAll(List.of(deadLetters, rawDbLogs, rawEgressLogs, readSignals, egressUpdates));
+        all.addAll(List.of(deadLetters, rawDbLogs, rawEgressLogs, readSignals, egressUpdates, tableReads));
         return all;
     }
 }

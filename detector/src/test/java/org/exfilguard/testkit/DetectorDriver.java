@@ -207,6 +207,15 @@ public final class DetectorDriver implements AutoCloseable {
     }
 
     /** Every alert emitted so far, in order. */
+    /** The records the read side sent to the table profile (exfil-table-reads), in TableReads' layout. */
+    public List<byte[]> tableReads() {
+        return driver.createOutputTopic(
+                        TOPICS.tableReads(),
+                        new org.apache.kafka.common.serialization.StringDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())
+                .readValuesToList();
+    }
+
     public List<ExfiltrationAlert> alerts() {
         alerts.readValuesToList().forEach(seen::add);
         return List.copyOf(seen);

@@ -107,7 +107,7 @@ public final class ProcessorProfileMain {
                             DbAccessEvent::getEventTime,
                             Clock.systemUTC(),
                             metrics,
-                            "read",
+                            java.util.List.of("read"),
                             ReadInput.Read::new,
                             "dlq",
                             true,
