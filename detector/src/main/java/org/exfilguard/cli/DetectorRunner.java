@@ -107,7 +107,8 @@ public final class DetectorRunner implements AutoCloseable {
                 config.profileCacheBytes(),
                 config.profileWriteCacheBytes() > 0,
                 config.correlation(readPartitions),
-                config.driftSettings());
+                config.driftSettings(),
+                config.weakReadSettings());
         log.info("exfilguard {} configuration:\n{}", VersionProvider.version(), config.describe());
         log.info("topology:\n{}", topology.describe());
 

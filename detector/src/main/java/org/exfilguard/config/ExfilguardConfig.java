@@ -63,6 +63,9 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String DRIFT_MIN_EXCESS_ROWS = "drift.min.excess.rows";
     public static final String DRIFT_MIN_HOURS = "drift.min.hours";
     public static final String DRIFT_MAX_GAP_DAYS = "drift.max.gap.days";
+    public static final String WEAK_READ_ENABLED = "weak.read.enabled";
+    public static final String WEAK_READ_FACTOR = "weak.read.factor";
+    public static final String WEAK_READ_MIN_ROWS = "weak.read.min.rows";
 
     public static final String TOPIC_DB_ACCESS = "topic.db.access";
     public static final String TOPIC_EGRESS = "topic.egress";
@@ -337,6 +340,34 @@ public final class ExfilguardConfig extends AbstractConfig {
                     Importance.LOW,
                     "The drift detector forgets a growing run after more than this many days in a row without reads"
                             + " (3 keeps a drift across a weekend).")
+            // Weak reads: above the account's norm for the hour, below the alert threshold; an incident only with
+            // unusual egress from the reading host after them.
+            .define(
+                    WEAK_READ_ENABLED,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.MEDIUM,
+                    "Whether weak reads are watched: a read clearly above the account's own norm for the hour but below"
+                            + " the alert threshold is no alert on its own, but if the reading host then sends at least"
+                            + " egress.min.unusual.bytes to destinations new for it within egress.horizon.minutes, it is a"
+                            + " READ_THEN_EGRESS incident. Egress alone is still only counted.")
+            .define(
+                    WEAK_READ_FACTOR,
+                    Type.DOUBLE,
+                    org.exfilguard.detect.WeakReadSettings.DEFAULT_FACTOR,
+                    Range.atLeast(1.0),
+                    Importance.MEDIUM,
+                    "A read is weak when a sub-day window's sum is at least this many times the account's norm for the"
+                            + " hour (the median of its clean daily peaks in an hour it reads in, and no less than its"
+                            + " largest; zero in an hour it never reads) ...")
+            .define(
+                    WEAK_READ_MIN_ROWS,
+                    Type.LONG,
+                    org.exfilguard.detect.WeakReadSettings.DEFAULT_MIN_ROWS,
+                    Range.atLeast(1L),
+                    Importance.MEDIUM,
+                    "... and at least this many rows, times the table tier's bulk factor (critical tables: half): a"
+                            + " noise guard, so an account that reads a handful of rows is not weak for reading a few more.")
             .define(
                     TOPIC_DB_ACCESS,
                     Type.STRING,
@@ -648,6 +679,16 @@ public final class ExfilguardConfig extends AbstractConfig {
                 getLong(DRIFT_MIN_EXCESS_ROWS),
                 getInt(DRIFT_MIN_HOURS),
                 getInt(DRIFT_MAX_GAP_DAYS));
+    }
+
+    /** The weak reads' settings, on the egress side's horizon and floor. */
+    public org.exfilguard.detect.WeakReadSettings weakReadSettings() {
+        return new org.exfilguard.detect.WeakReadSettings(
+                getBoolean(WEAK_READ_ENABLED),
+                getDouble(WEAK_READ_FACTOR),
+                getLong(WEAK_READ_MIN_ROWS),
+                Duration.ofMinutes(getInt(EGRESS_HORIZON_MINUTES)),
+                getLong(EGRESS_MIN_UNUSUAL_BYTES));
     }
 
     public org.exfilguard.detect.EgressSettings egressSettings() {

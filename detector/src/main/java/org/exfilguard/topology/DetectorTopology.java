@@ -13,6 +13,7 @@ import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.DriftSettings;
 import org.exfilguard.detect.EgressSettings;
 import org.exfilguard.detect.EventValidator;
+import org.exfilguard.detect.WeakReadSettings;
 import org.exfilguard.ingest.EventTimes;
 import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.schema.DbAccessEvent;
@@ -101,7 +102,10 @@ public final class DetectorTopology {
                 DriftSettings.defaults());
     }
 
-    /** The topology, with the slow-drift detector's settings (the overload above uses its defaults). */
+    /**
+     * The topology, with the slow-drift detector's settings (the overload above uses its defaults) and the weak reads'
+     * defaults on the egress side's horizon and floor.
+     */
     public static Topology build(
             DetectionSettings settings,
             EgressSettings egress,
@@ -115,6 +119,42 @@ public final class DetectorTopology {
             boolean coalesceProfileWrites,
             Correlation correlation,
             DriftSettings drift) {
+        return build(
+                settings,
+                egress,
+                topics,
+                metrics,
+                detectorVersion,
+                wallClock,
+                allowList,
+                normaliser,
+                profileCacheBytes,
+                coalesceProfileWrites,
+                correlation,
+                drift,
+                new WeakReadSettings(
+                        true,
+                        WeakReadSettings.DEFAULT_FACTOR,
+                        WeakReadSettings.DEFAULT_MIN_ROWS,
+                        egress.horizon(),
+                        egress.minUnusualBytes()));
+    }
+
+    /** The topology, with the slow-drift detector's and the weak reads' settings. */
+    public static Topology build(
+            DetectionSettings settings,
+            EgressSettings egress,
+            TopicRegistry topics,
+            DetectorMetrics metrics,
+            String detectorVersion,
+            Clock wallClock,
+            AllowListSource allowList,
+            Optional<NormaliserSettings> normaliser,
+            long profileCacheBytes,
+            boolean coalesceProfileWrites,
+            Correlation correlation,
+            DriftSettings drift,
+            WeakReadSettings weak) {
         EventValidator validator = new EventValidator(settings.maxFutureSkew());
         Topology topology = new Topology();
         // Bytes in: decoding happens in our processors so a bad record becomes a dead letter with a reason
@@ -183,7 +223,8 @@ public final class DetectorTopology {
                         new ReadProfileSupplier.Sinks(ALERTS_SINK, renderingSinks, READ_SIGNALS_SINK),
                         wallClock,
                         correlation,
-                        drift),
+                        drift,
+                        weak),
                 DECODE_DB_ACCESS,
                 EGRESS_UPDATES_SOURCE);
         topology.addProcessor(

@@ -16,6 +16,8 @@ import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.DriftSettings;
 import org.exfilguard.detect.ReadDetector;
 import org.exfilguard.detect.ReadSignals;
+import org.exfilguard.detect.WeakRead;
+import org.exfilguard.detect.WeakReadSettings;
 import org.exfilguard.detect.WindowVerdict;
 import org.exfilguard.incident.AvroBytes;
 import org.exfilguard.incident.IncidentManager;
@@ -40,6 +42,9 @@ import org.exfilguard.suppress.AlertSuppressor;
  */
 final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, String, Object> {
 
+    /** A weak read is signalled again once its window's sum has grown by this factor since its last signal. */
+    static final double WEAK_GROWTH = 1.25;
+
     /** The source tag of db-access events in metrics. */
     static final String SOURCE = "db-access";
 
@@ -60,6 +65,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
     private final Clock wallClock;
     private final Correlation correlation;
     private final DriftSettings drift;
+    private final WeakReadSettings weak;
     /** Shared by the supplier's tasks, so each piece of advice on the sources is logged once per process. */
     private final SourceAdvice sourceAdvice = new SourceAdvice();
 
@@ -74,9 +80,11 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             Sinks sinks,
             Clock wallClock,
             Correlation correlation,
-            DriftSettings drift) {
+            DriftSettings drift,
+            WeakReadSettings weak) {
         this.correlation = correlation;
         this.drift = drift;
+        this.weak = weak;
         this.settings = settings;
         this.detectorVersion = detectorVersion;
         this.profileCacheBytes = profileCacheBytes;
@@ -194,6 +202,10 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             byte[] evidenceBytes = AvroBytes.bytes(update.getEvidence());
             EgressEvidence evidence = evidenceBytes.length == 0 ? null : evidenceCodec.decode(evidenceBytes);
             String host = update.getSrcIp() == null ? "" : update.getSrcIp();
+            if (state.weak()) {
+                onWeakEgress(update, state, evidence, evidenceBytes, host);
+                return;
+            }
             if (!update.getFinalReport()) {
                 if (evidence != null && update.getAlert() != null) {
                     ExfiltrationAlert read = alertCodec.decode(AvroBytes.bytes(update.getAlert()));
@@ -219,6 +231,50 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                 incidentEgress.delete(update.getIncidentId());
             } else {
                 incidentEgress.put(update.getIncidentId(), state.encode());
+            }
+        }
+
+        /**
+         * An egress report on a weak read: unusual egress opens its READ_THEN_EGRESS incident (published now), and
+         * the final report closes it; a weak read without unusual egress is forgotten, counted, never published.
+         */
+        private void onWeakEgress(
+                EgressUpdate update, IncidentEgress state, EgressEvidence evidence, byte[] evidenceBytes, String host) {
+            if (!update.getFinalReport()) {
+                if (evidence != null && update.getAlert() != null && !state.unusual()) {
+                    ExfiltrationAlert candidate = alertCodec.decode(AvroBytes.bytes(update.getAlert()));
+                    ExfiltrationAlert opened =
+                            publish(incidents.weakOpened(candidate, evidence, update.getAt(), weak.egressFloorBytes()));
+                    incidentEgress.put(
+                            update.getIncidentId(),
+                            state.closed(alertCodec.encode(opened)).escalated().encode());
+                }
+                return;
+            }
+            boolean opened = state.unusual();
+            state = state.answered(
+                    host,
+                    evidence == null ? null : evidenceBytes,
+                    evidence == null ? -1 : evidence.getBytesOut(),
+                    evidence == null ? List.of() : IncidentManager.destinations(evidence),
+                    update.getUnusual());
+            ExfiltrationAlert record = state.closing() == null ? null : alertCodec.decode(state.closing());
+            if (record != null && !opened && update.getUnusual() && evidence != null) {
+                // Unusual only by the final count (no boundary before it reached the floor): opened and closed now.
+                record = publish(incidents.weakOpened(record, evidence, update.getAt(), weak.egressFloorBytes()));
+                opened = true;
+            }
+            if (opened && record != null) {
+                publish(incidents.weakClosed(
+                        record, evidence, state.egressTotal(), state.destinations(), update.getAt()));
+            } else {
+                metrics.suppression("weak_read_without_egress");
+            }
+            incidentEgress.delete(update.getIncidentId());
+            String markKey = WeakMark.key(update.getAccount(), update.getTable());
+            byte[] mark = incidentEgress.get(markKey);
+            if (mark != null && WeakMark.decode(mark).incidentId().equals(update.getIncidentId())) {
+                incidentEgress.delete(markKey);
             }
         }
 
@@ -299,8 +355,17 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                 BooleanSupplier mayOpen = () -> !ScopeProfile.ALL_SENSITIVE.equals(scope)
                         || !profiles.otherScopeIncidentOpen(event.getAccount(), ScopeProfile.ALL_SENSITIVE, at);
                 Optional<ExfiltrationAlert> alert = incidents.onRead(profile, verdicts, event, mayOpen);
+                WeakRead weakRead = alert.isEmpty()
+                                && profile.incident() == null
+                                && tables.contains(scope)
+                                && !ScopeProfile.UNDETERMINED.equals(scope)
+                        ? detector.weak(profile, at, verdicts, accountHours, weak)
+                        : null;
                 profiles.save(key, profile, hadIncident);
                 alert.ifPresent(this::emit);
+                if (weakRead != null) {
+                    watchWeak(profile, weakRead, event);
+                }
             }
         }
 
@@ -351,6 +416,54 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                                 alert.getDetectedAt().toEpochMilli()),
                         sinks.signals());
             }
+        }
+
+        /**
+         * A weak read: its candidate record goes to the egress side of its host, to be watched until the horizon. One
+         * incident per account and table within a horizon: a read that keeps growing is signalled again under the
+         * same incident id when its window's sum has grown by a quarter since the last signal.
+         */
+        private void watchWeak(ScopeProfile profile, WeakRead weakRead, DbAccessEvent event) {
+            String ip = event.getClientIp();
+            if (ip == null || ip.isEmpty()) {
+                return;
+            }
+            long at = event.getEventTime().toEpochMilli();
+            long rows = weakRead.verdict().observedRows();
+            String markKey = WeakMark.key(profile.account(), profile.scope());
+            byte[] stored = incidentEgress.get(markKey);
+            WeakMark mark = stored == null ? null : WeakMark.decode(stored);
+            boolean running = mark != null && at < mark.at() + weak.horizon().toMillis();
+            byte[] watching = running ? incidentEgress.get(mark.incidentId()) : null;
+            if (running && (watching == null || rows < mark.rows() * WEAK_GROWTH)) {
+                return;
+            }
+            ExfiltrationAlert candidate = incidents.weakCandidate(profile, weakRead, event);
+            if (running) {
+                candidate = ExfiltrationAlert.newBuilder(candidate)
+                        .setIncidentId(mark.incidentId())
+                        .setAlertId(org.exfilguard.incident.Ids.alertId(mark.incidentId(), 0))
+                        .build();
+            }
+            byte[] encoded = alertCodec.encode(candidate);
+            IncidentEgress state = running ? IncidentEgress.decode(watching) : null;
+            if (state == null) {
+                incidentEgress.put(
+                        candidate.getIncidentId(),
+                        IncidentEgress.weakWatching(ip, encoded).encode());
+                metrics.suppression("weak_read_watched");
+            } else if (!state.unusual() && state.ips().contains(ip)) {
+                incidentEgress.put(
+                        candidate.getIncidentId(), state.closed(encoded).encode());
+            } else {
+                // Opened already, or read from another host (watched by its own incident after this one).
+                return;
+            }
+            incidentEgress.put(markKey, new WeakMark(at, candidate.getIncidentId(), rows).encode());
+            long checkpoint = checkpoint(event.getEventTime());
+            context.forward(
+                    new Record<String, Object>(ip, ReadSignals.weakWatch(candidate, ip, checkpoint, encoded), at),
+                    sinks.signals());
         }
 
         /**

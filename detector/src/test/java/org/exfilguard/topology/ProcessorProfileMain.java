@@ -129,7 +129,8 @@ public final class ProcessorProfileMain {
                                     "signals"),
                             java.time.Clock.systemUTC(),
                             Correlation.exact(1),
-                            org.exfilguard.detect.DriftSettings.defaults())
+                            org.exfilguard.detect.DriftSettings.defaults(),
+                            org.exfilguard.detect.WeakReadSettings.defaults())
                     .get();
             decode.init(decodeContext);
             read.init(readContext);

@@ -177,7 +177,8 @@ class QuietIncidentScanTest {
                                     "signals"),
                             java.time.Clock.systemUTC(),
                             Correlation.exact(1),
-                            org.exfilguard.detect.DriftSettings.defaults())
+                            org.exfilguard.detect.DriftSettings.defaults(),
+                            org.exfilguard.detect.WeakReadSettings.defaults())
                     .get();
             processor.init(context);
         }
