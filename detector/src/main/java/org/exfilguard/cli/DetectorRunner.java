@@ -108,7 +108,8 @@ public final class DetectorRunner implements AutoCloseable {
                 config.profileWriteCacheBytes() > 0,
                 config.correlation(readPartitions),
                 config.driftSettings(),
-                config.weakReadSettings());
+                config.weakReadSettings(),
+                config.peerGroups());
         log.info("exfilguard {} configuration:\n{}", VersionProvider.version(), config.describe());
         log.info("topology:\n{}", topology.describe());
 

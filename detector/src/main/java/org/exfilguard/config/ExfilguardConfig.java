@@ -66,6 +66,8 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String WEAK_READ_ENABLED = "weak.read.enabled";
     public static final String WEAK_READ_FACTOR = "weak.read.factor";
     public static final String WEAK_READ_MIN_ROWS = "weak.read.min.rows";
+    public static final String PEER_GROUPS = "peer.groups";
+    public static final String PEER_GROUPS_FILE = "peer.groups.file";
 
     public static final String TOPIC_DB_ACCESS = "topic.db.access";
     public static final String TOPIC_EGRESS = "topic.egress";
@@ -368,6 +370,23 @@ public final class ExfilguardConfig extends AbstractConfig {
                     Importance.MEDIUM,
                     "... and at least this many rows, times the table tier's bulk factor (critical tables: half): a"
                             + " noise guard, so an account that reads a handful of rows is not weak for reading a few more.")
+            .define(
+                    PEER_GROUPS,
+                    Type.LIST,
+                    "",
+                    Importance.MEDIUM,
+                    "Peer groups a new account is judged against before it has history of its own: entries"
+                            + " group:account-pattern, e.g. service:svc_*,bi:bi_* (* any characters, ? one; the first"
+                            + " matching entry, then the file's lines, names the group). A group is used once it has"
+                            + " peer.min.count account-days; an account in no group, or a group with fewer, is judged"
+                            + " against the whole population. Empty: the whole population.")
+            .define(
+                    PEER_GROUPS_FILE,
+                    Type.STRING,
+                    "",
+                    Importance.LOW,
+                    "A file of more peer groups, one group,account-pattern per line (blank lines and # comments"
+                            + " skipped); read at start. Empty: none.")
             .define(
                     TOPIC_DB_ACCESS,
                     Type.STRING,
@@ -679,6 +698,25 @@ public final class ExfilguardConfig extends AbstractConfig {
                 getLong(DRIFT_MIN_EXCESS_ROWS),
                 getInt(DRIFT_MIN_HOURS),
                 getInt(DRIFT_MAX_GAP_DAYS));
+    }
+
+    /** The peer groups of {@code peer.groups} and {@code peer.groups.file}; a bad entry or line names itself. */
+    public org.exfilguard.detect.PeerGroups peerGroups() {
+        String file = getString(PEER_GROUPS_FILE).trim();
+        List<String> lines = List.of();
+        if (!file.isEmpty()) {
+            try {
+                lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of(file));
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new org.apache.kafka.common.config.ConfigException(
+                        PEER_GROUPS_FILE, file, "cannot read it: " + e.getMessage());
+            }
+        }
+        try {
+            return org.exfilguard.detect.PeerGroups.parse(getList(PEER_GROUPS), file, lines);
+        } catch (IllegalArgumentException e) {
+            throw new org.apache.kafka.common.config.ConfigException(e.getMessage());
+        }
     }
 
     /** The weak reads' settings, on the egress side's horizon and floor. */

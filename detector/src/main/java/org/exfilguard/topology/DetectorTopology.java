@@ -13,6 +13,7 @@ import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.DriftSettings;
 import org.exfilguard.detect.EgressSettings;
 import org.exfilguard.detect.EventValidator;
+import org.exfilguard.detect.PeerGroups;
 import org.exfilguard.detect.WeakReadSettings;
 import org.exfilguard.ingest.EventTimes;
 import org.exfilguard.metrics.DetectorMetrics;
@@ -137,10 +138,14 @@ public final class DetectorTopology {
                         WeakReadSettings.DEFAULT_FACTOR,
                         WeakReadSettings.DEFAULT_MIN_ROWS,
                         egress.horizon(),
-                        egress.minUnusualBytes()));
+                        egress.minUnusualBytes()),
+                PeerGroups.none());
     }
 
-    /** The topology, with the slow-drift detector's and the weak reads' settings. */
+    /**
+     * The topology, with the slow-drift detector's and the weak reads' settings, and the peer groups new accounts are
+     * judged against.
+     */
     public static Topology build(
             DetectionSettings settings,
             EgressSettings egress,
@@ -154,7 +159,8 @@ public final class DetectorTopology {
             boolean coalesceProfileWrites,
             Correlation correlation,
             DriftSettings drift,
-            WeakReadSettings weak) {
+            WeakReadSettings weak,
+            PeerGroups peerGroups) {
         EventValidator validator = new EventValidator(settings.maxFutureSkew());
         Topology topology = new Topology();
         // Bytes in: decoding happens in our processors so a bad record becomes a dead letter with a reason
@@ -224,7 +230,8 @@ public final class DetectorTopology {
                         wallClock,
                         correlation,
                         drift,
-                        weak),
+                        weak,
+                        peerGroups),
                 DECODE_DB_ACCESS,
                 EGRESS_UPDATES_SOURCE);
         topology.addProcessor(

@@ -14,6 +14,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.DriftSettings;
+import org.exfilguard.detect.PeerBaselines;
+import org.exfilguard.detect.PeerGroups;
 import org.exfilguard.detect.ReadDetector;
 import org.exfilguard.detect.ReadSignals;
 import org.exfilguard.detect.WeakRead;
@@ -66,6 +68,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
     private final Correlation correlation;
     private final DriftSettings drift;
     private final WeakReadSettings weak;
+    private final PeerGroups peerGroups;
     /** Shared by the supplier's tasks, so each piece of advice on the sources is logged once per process. */
     private final SourceAdvice sourceAdvice = new SourceAdvice();
 
@@ -81,7 +84,9 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             Clock wallClock,
             Correlation correlation,
             DriftSettings drift,
-            WeakReadSettings weak) {
+            WeakReadSettings weak,
+            PeerGroups peerGroups) {
+        this.peerGroups = peerGroups;
         this.correlation = correlation;
         this.drift = drift;
         this.weak = weak;
@@ -334,6 +339,8 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             Instant at = event.getEventTime();
             long rows = event.getRowsReturned();
             long bytes = event.getBytesReturned() == null ? 0 : event.getBytesReturned();
+            // A grouped account is judged against its group's peers once they have enough account-days.
+            PeerBaselines accountPeers = peerGroups.forAccount(peers, event.getAccount(), settings.minPeers());
             List<String> scopes = new ArrayList<>(tables);
             scopes.add(ScopeProfile.ALL_SENSITIVE);
             // When the account reads is kept on its all-tables profile, judged last: the tables are judged by it first.
@@ -350,7 +357,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                 // An incident that went quiet before this read closes first, so this read can open a new one.
                 incidents.closeIfQuiet(profile, at).ifPresent(c -> close(c, at));
                 profile.noteEvidence(event.getClientIp(), event.getStatementFingerprint(), rows, at);
-                List<WindowVerdict> verdicts = detector.observe(profile, at, rows, bytes, peers, accountHours);
+                List<WindowVerdict> verdicts = detector.observe(profile, at, rows, bytes, accountPeers, accountHours);
                 // The open-incident scan runs only when the all-tables scope is about to open an incident.
                 BooleanSupplier mayOpen = () -> !ScopeProfile.ALL_SENSITIVE.equals(scope)
                         || !profiles.otherScopeIncidentOpen(event.getAccount(), ScopeProfile.ALL_SENSITIVE, at);

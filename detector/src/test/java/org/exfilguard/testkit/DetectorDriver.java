@@ -70,7 +70,8 @@ public final class DetectorDriver implements AutoCloseable {
                 new ExfilguardConfig(Map.of()).egressSettings(),
                 AllowListSource.none(),
                 false,
-                java.time.Clock.systemUTC());
+                java.time.Clock.systemUTC(),
+                org.exfilguard.detect.PeerGroups.none());
     }
 
     /**
@@ -85,26 +86,31 @@ public final class DetectorDriver implements AutoCloseable {
             EgressSettings egress,
             AllowListSource allowList,
             boolean coalesceProfileWrites,
-            java.time.Clock wallClock) {
+            java.time.Clock wallClock,
+            org.exfilguard.detect.PeerGroups peerGroups) {
 
         public Builder withSettings(DetectionSettings settings) {
-            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock);
+            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock, peerGroups);
         }
 
         public Builder withEgress(EgressSettings egress) {
-            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock);
+            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock, peerGroups);
         }
 
         public Builder withAllowList(AllowListSource allowList) {
-            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock);
+            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock, peerGroups);
         }
 
         public Builder withCoalescedProfileWrites() {
-            return new Builder(settings, egress, allowList, true, wallClock);
+            return new Builder(settings, egress, allowList, true, wallClock, peerGroups);
         }
 
         public Builder withWallClock(java.time.Clock wallClock) {
-            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock);
+            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock, peerGroups);
+        }
+
+        public Builder withPeerGroups(org.exfilguard.detect.PeerGroups peerGroups) {
+            return new Builder(settings, egress, allowList, coalesceProfileWrites, wallClock, peerGroups);
         }
 
         public DetectorDriver build() {
@@ -145,7 +151,15 @@ public final class DetectorDriver implements AutoCloseable {
                             java.util.Optional.of(new ExfilguardConfig(java.util.Map.of()).normaliserSettings()),
                             DetectorTopology.DEFAULT_PROFILE_CACHE_BYTES,
                             coalesceProfileWrites,
-                            org.exfilguard.topology.Correlation.exact(1)),
+                            org.exfilguard.topology.Correlation.exact(1),
+                            org.exfilguard.detect.DriftSettings.defaults(),
+                            new org.exfilguard.detect.WeakReadSettings(
+                                    true,
+                                    org.exfilguard.detect.WeakReadSettings.DEFAULT_FACTOR,
+                                    org.exfilguard.detect.WeakReadSettings.DEFAULT_MIN_ROWS,
+                                    egress.horizon(),
+                                    egress.minUnusualBytes()),
+                            config.peerGroups()),
                     props);
             alertsJson = driver.createOutputTopic(
                     TOPICS.rendering(AlertFormat.OCSF), new StringDeserializer(), new StringDeserializer());

@@ -130,7 +130,8 @@ public final class ProcessorProfileMain {
                             java.time.Clock.systemUTC(),
                             Correlation.exact(1),
                             org.exfilguard.detect.DriftSettings.defaults(),
-                            org.exfilguard.detect.WeakReadSettings.defaults())
+                            org.exfilguard.detect.WeakReadSettings.defaults(),
+                            org.exfilguard.detect.PeerGroups.none())
                     .get();
             decode.init(decodeContext);
             read.init(readContext);

@@ -178,7 +178,8 @@ class QuietIncidentScanTest {
                             java.time.Clock.systemUTC(),
                             Correlation.exact(1),
                             org.exfilguard.detect.DriftSettings.defaults(),
-                            org.exfilguard.detect.WeakReadSettings.defaults())
+                            org.exfilguard.detect.WeakReadSettings.defaults(),
+                            org.exfilguard.detect.PeerGroups.none())
                     .get();
             processor.init(context);
         }
