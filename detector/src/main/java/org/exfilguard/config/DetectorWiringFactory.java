@@ -19,6 +19,8 @@ public final class DetectorWiringFactory {
                 .drift(DriftSettingsFactory.from(config))
                 .egress(EgressSettingsFactory.from(config))
                 .table(TableSettingsFactory.from(config))
+                .weakReads(WeakReadSettingsFactory.from(config))
+                .peerGroups(PeerGroupsFactory.from(config))
                 .maxFutureSkew(config.maxFutureSkew())
                 .normaliser(
                         config.getBoolean(ExfilguardConfig.RAW_NORMALISE)

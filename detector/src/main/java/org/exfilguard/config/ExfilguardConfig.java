@@ -69,6 +69,11 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String DRIFT_MIN_EXCESS_ROWS = "drift.min.excess.rows";
     public static final String DRIFT_MIN_HOURS = "drift.min.hours";
     public static final String DRIFT_MAX_GAP_DAYS = "drift.max.gap.days";
+    public static final String WEAK_READ_ENABLED = "weak.read.enabled";
+    public static final String WEAK_READ_FACTOR = "weak.read.factor";
+    public static final String WEAK_READ_MIN_ROWS = "weak.read.min.rows";
+    public static final String PEER_GROUPS = "peer.groups";
+    public static final String PEER_GROUPS_FILE = "peer.groups.file";
 
     public static final String TOPIC_DB_ACCESS = "topic.db.access";
     public static final String TOPIC_EGRESS = "topic.egress";
@@ -379,6 +384,51 @@ public final class ExfilguardConfig extends AbstractConfig {
                     Importance.LOW,
                     "The drift detector forgets a growing run after more than this many days in a row without reads"
                             + " (3 keeps a drift across a weekend).")
+            // Weak reads: above the account's norm for the hour, below the alert threshold; an incident only with
+            // unusual egress from the reading host after them.
+            .define(
+                    WEAK_READ_ENABLED,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.MEDIUM,
+                    "Whether weak reads are watched: a read clearly above the account's own norm for the hour but below"
+                            + " the alert threshold is no alert on its own, but if the reading host then sends at least"
+                            + " egress.min.unusual.bytes to destinations new for it within egress.horizon.minutes, it is a"
+                            + " READ_THEN_EGRESS incident. Egress alone is still only counted.")
+            .define(
+                    WEAK_READ_FACTOR,
+                    Type.DOUBLE,
+                    org.exfilguard.detect.WeakReadSettings.DEFAULT_FACTOR,
+                    Range.atLeast(1.0),
+                    Importance.MEDIUM,
+                    "A read is weak when a sub-day window's sum is at least this many times the account's norm for the"
+                            + " hour (the median of its clean daily peaks in an hour it reads in, and no less than its"
+                            + " largest; zero in an hour it never reads) ...")
+            .define(
+                    WEAK_READ_MIN_ROWS,
+                    Type.LONG,
+                    org.exfilguard.detect.WeakReadSettings.DEFAULT_MIN_ROWS,
+                    Range.atLeast(1L),
+                    Importance.MEDIUM,
+                    "... and at least this many rows, times the table tier's bulk factor (critical tables: half): a"
+                            + " noise guard, so an account that reads a handful of rows is not weak for reading a few more.")
+            .define(
+                    PEER_GROUPS,
+                    Type.LIST,
+                    "",
+                    Importance.MEDIUM,
+                    "Peer groups a new account is judged against before it has history of its own: entries"
+                            + " group:account-pattern, e.g. service:svc_*,bi:bi_* (* any characters, ? one; the first"
+                            + " matching entry, then the file's lines, names the group). A group is used once it has"
+                            + " peer.min.count account-days; an account in no group, or a group with fewer, is judged"
+                            + " against the whole population. Empty: the whole population.")
+            .define(
+                    PEER_GROUPS_FILE,
+                    Type.STRING,
+                    "",
+                    Importance.LOW,
+                    "A file of more peer groups, one group,account-pattern per line (blank lines and # comments"
+                            + " skipped); read at start. Empty: none.")
             .define(
                     TOPIC_DB_ACCESS,
                     Type.STRING,

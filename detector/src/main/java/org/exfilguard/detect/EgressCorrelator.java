@@ -35,6 +35,9 @@ public final class EgressCorrelator {
 
     static final int MAX_FRESH = 256;
     static final int MAX_WATCHES = 8;
+    /** Weak reads watched per host at once: a shared host's many accounts cannot grow its state without bound. */
+    static final int MAX_WEAK_WATCHES = 4;
+
     static final int TOP_DESTINATIONS = 5;
     static final long MINUTE = FreshEntry.MINUTE;
 
@@ -111,15 +114,17 @@ public final class EgressCorrelator {
         }
         boolean volumeCrossed = volumeDetector.observe(volume, at, event.getBytesOut(), 0, peers).stream()
                 .anyMatch(v -> v.state() == WindowVerdict.State.CROSSED);
-        return volumeCrossed && host.watches().isEmpty();
+        return volumeCrossed && host.watches().stream().allMatch(Watch::weak);
     }
 
     /**
      * Takes a signal of the read side: an incident's record to watch from (its checkpoint, read and alert), or its
      * close. A close of an incident the host no longer watches starts a watch of its own, so that the read side,
-     * which waits for a final report from every host it asked, gets one.
+     * which waits for a final report from every host it asked, gets one. A weak read's signal ({@code weak}) starts a
+     * watch closed at once; a host keeps at most {@link #MAX_WEAK_WATCHES} of them (the earliest), and one it drops is
+     * answered at once with an empty final report, returned, so that the read side forgets it.
      */
-    public void onSignal(
+    public List<Finding> onSignal(
             EgressHost host,
             String incidentId,
             String account,
@@ -127,11 +132,35 @@ public final class EgressCorrelator {
             long readStart,
             Watch.Signal signal,
             boolean closing,
-            long lastActivity) {
+            long lastActivity,
+            boolean weak) {
         List<Watch> watches = host.watches();
         int i = 0;
         while (i < watches.size() && !watches.get(i).incidentId().equals(incidentId)) {
             i++;
+        }
+        if (weak) {
+            if (i < watches.size()) {
+                // The weak read grew: its latest record applies from its checkpoint, and the horizon runs from it.
+                Watch w = watches.get(i).withSignal(signal);
+                watches.set(
+                        i,
+                        w.closing(
+                                Math.max(w.closeCheckpoint(), signal.checkpoint()),
+                                Math.max(w.lastActivity(), signal.at())));
+                return List.of();
+            }
+            watches.add(Watch.weak(incidentId, account, table, readStart, signal));
+            List<Watch> weakOnes = watches.stream().filter(Watch::weak).toList();
+            if (weakOnes.size() <= MAX_WEAK_WATCHES) {
+                return List.of();
+            }
+            Watch last = weakOnes.stream()
+                    .max(Comparator.comparingLong(Watch::start).thenComparing(Watch::incidentId))
+                    .orElseThrow();
+            watches.remove(last);
+            return List.of(new Finding(
+                    last.account(), last.incidentId(), last.table(), last.start(), null, false, true, null));
         }
         Watch watch = i < watches.size()
                 ? watches.get(i)
@@ -148,18 +177,20 @@ public final class EgressCorrelator {
         }
         if (i < watches.size()) {
             watches.set(i, watch);
-            return;
+            return List.of();
         }
         watches.add(watch);
-        if (watches.size() > MAX_WATCHES) {
-            // The open watch with the oldest record goes; a close of it later starts a new one.
+        if (watches.stream().filter(w -> !w.weak()).count() > MAX_WATCHES) {
+            // The open watch with the oldest record goes; a close of it later starts a new one. Weak watches have
+            // their own bound and never push out an incident's.
             Watch oldest = watches.stream()
-                    .filter(w -> w.closeCheckpoint() == null)
+                    .filter(w -> !w.weak() && w.closeCheckpoint() == null)
                     .min(Comparator.comparingLong(
                             w -> w.signals().get(w.signals().size() - 1).checkpoint()))
-                    .orElse(watches.get(0));
+                    .orElse(watches.stream().filter(w -> !w.weak()).findFirst().orElseThrow());
             watches.remove(oldest);
         }
+        return List.of();
     }
 
     /**

@@ -158,6 +158,61 @@ public final class ReadDetector {
     }
 
     /**
+     * Whether the read just observed ({@code verdicts}, from {@link #observe}) is a weak read: no window alerts or
+     * knows it as a recurring job, and a window shorter than a day, judged against the account's own history, holds
+     * at least {@code weak.factor()} times the account's norm for the hour and at least the tier-scaled
+     * {@code weak.minRows()} (see {@link WeakReadSettings}). The window furthest above its weak level; null if none.
+     */
+    public WeakRead weak(
+            ScopeProfile profile,
+            Instant at,
+            List<WindowVerdict> verdicts,
+            ActiveHours accountHours,
+            WeakReadSettings weak) {
+        if (!weak.enabled() || verdicts.stream().anyMatch(v -> v.state() != WindowVerdict.State.BELOW)) {
+            return null;
+        }
+        DetectionSettings.OffHours rule = offHoursRule;
+        boolean habitual = true;
+        if (accountHours != null) {
+            java.time.ZoneId zone = rule == null ? java.time.ZoneOffset.UTC : rule.zone();
+            int habitDays = rule == null ? 1 : rule.habitDays();
+            habitual = accountHours.daysWatched(at, zone) < coldStart.minHistoryDays()
+                    || accountHours.daysReadAround(at, zone, rules.historyDays()) >= habitDays;
+        }
+        double floor = weak.minRows() * factors(profile.scope()).bulk();
+        WeakRead best = null;
+        for (WindowVerdict v : verdicts) {
+            WindowProfile window = v.window();
+            if (!profile.windows().contains(window)
+                    || window.spec().length().compareTo(java.time.Duration.ofDays(1)) >= 0
+                    || !Threshold.PERSONAL.equals(v.threshold().method())) {
+                continue;
+            }
+            RobustStats stats = window.historyDerived(RobustStats.class, RobustStats::of);
+            double norm = habitual ? stats.median() : 0;
+            double level = Math.max(Math.max(weak.factor() * norm, habitual ? stats.max() : 0), floor);
+            if (v.observedRows() < level) {
+                continue;
+            }
+            Threshold threshold =
+                    new Threshold(level, norm, stats.spread(), stats.max(), Threshold.HOUR_NORM, stats.n(), 0);
+            WindowVerdict found = new WindowVerdict(
+                    window,
+                    WindowVerdict.State.BELOW,
+                    v.observedRows(),
+                    v.observedBytes(),
+                    threshold,
+                    v.observedRows() / Math.max(level, 1.0),
+                    Double.NaN);
+            if (best == null || found.score() > best.verdict().score()) {
+                best = new WeakRead(found, v.threshold().value(), habitual);
+            }
+        }
+        return best;
+    }
+
+    /**
      * The off-hours window: the rows read at hours the account never reads, against the window's floor scaled by the
      * table's tier. It waits for {@code minHistoryDays} of the account's history (before that, the peers judge a new
      * account); a read that a longer window knows as a recurring job is not an off-hours read either.

@@ -39,6 +39,17 @@ public final class ReadSignals {
                 .build();
     }
 
+    /**
+     * A weak read's candidate record ({@code encoded}: its bytes) to watch from boundary {@code checkpoint} on its host
+     * until the horizon after the read; it becomes an incident only if the egress is unusual.
+     */
+    public static ReadSignal weakWatch(ExfiltrationAlert candidate, String ip, long checkpoint, byte[] encoded) {
+        return ReadSignal.newBuilder(watch(candidate, ip, checkpoint, encoded))
+                .setWeak(true)
+                .setLastActivity(candidate.getDetectedAt())
+                .build();
+    }
+
     /** The incident's close, its last read at {@code lastActivity}: the host is to send its final report. */
     public static ReadSignal closing(ExfiltrationAlert closed, String ip, Instant lastActivity, long checkpoint) {
         return ReadSignal.newBuilder()

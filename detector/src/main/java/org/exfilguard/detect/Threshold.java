@@ -19,8 +19,13 @@ public record Threshold(
     public static final String FLOOR = "cold-start-floor";
     /** Rows read at hours the account never reads (norm zero), against the table tier's off-hours floor. */
     public static final String OFF_HOURS = "off-hours-floor";
+    /**
+     * A weak read: well above the account's norm for the hour (its typical daily peak in an hour it reads in, zero in
+     * one it never reads) but below the alert threshold; value is the weak-read level.
+     */
+    public static final String HOUR_NORM = "personal-hour-norm";
 
     public boolean coldStart() {
-        return !PERSONAL.equals(method) && !OFF_HOURS.equals(method);
+        return !PERSONAL.equals(method) && !OFF_HOURS.equals(method) && !HOUR_NORM.equals(method);
     }
 }

@@ -14,6 +14,8 @@ import java.util.List;
  * @param lastActivity    the incident's last read above threshold when it closed (0 while open)
  * @param escalated       an escalation was sent
  * @param evaluatedTo     the boundary up to which the watch was judged
+ * @param weak            a weak read's watch: closed from its first signal, its record published only if the egress
+ *                        is unusual (see {@link WeakReadSettings})
  */
 public record Watch(
         String incidentId,
@@ -24,7 +26,8 @@ public record Watch(
         Long closeCheckpoint,
         long lastActivity,
         boolean escalated,
-        long evaluatedTo) {
+        long evaluatedTo,
+        boolean weak) {
 
     static final int MAX_SIGNALS = 8;
 
@@ -38,8 +41,47 @@ public record Watch(
         signals = List.copyOf(signals);
     }
 
+    /** A watch of a bulk-read incident (not weak). */
+    public Watch(
+            String incidentId,
+            String account,
+            String table,
+            long readStart,
+            List<Signal> signals,
+            Long closeCheckpoint,
+            long lastActivity,
+            boolean escalated,
+            long evaluatedTo) {
+        this(
+                incidentId,
+                account,
+                table,
+                readStart,
+                signals,
+                closeCheckpoint,
+                lastActivity,
+                escalated,
+                evaluatedTo,
+                false);
+    }
+
     static Watch open(String incidentId, String account, String table, long readStart, Signal first) {
         return new Watch(incidentId, account, table, readStart, List.of(first), null, 0, false, first.checkpoint() - 1);
+    }
+
+    /** A weak read's watch: closed at once, its last activity the read, judged until the horizon after it. */
+    static Watch weak(String incidentId, String account, String table, long readStart, Signal first) {
+        return new Watch(
+                incidentId,
+                account,
+                table,
+                readStart,
+                List.of(first),
+                first.checkpoint(),
+                first.at(),
+                false,
+                first.checkpoint() - 1,
+                true);
     }
 
     Watch withSignal(Signal signal) {
@@ -54,12 +96,21 @@ public record Watch(
             next.remove(1);
         }
         return new Watch(
-                incidentId, account, table, readStart, next, closeCheckpoint, lastActivity, escalated, evaluatedTo);
+                incidentId,
+                account,
+                table,
+                readStart,
+                next,
+                closeCheckpoint,
+                lastActivity,
+                escalated,
+                evaluatedTo,
+                weak);
     }
 
     Watch closing(long checkpoint, long lastActivity) {
         return new Watch(
-                incidentId, account, table, readStart, signals, checkpoint, lastActivity, escalated, evaluatedTo);
+                incidentId, account, table, readStart, signals, checkpoint, lastActivity, escalated, evaluatedTo, weak);
     }
 
     Watch judgedTo(long to, boolean escalatedNow) {
@@ -72,7 +123,8 @@ public record Watch(
                 closeCheckpoint,
                 lastActivity,
                 escalated || escalatedNow,
-                Math.max(evaluatedTo, to));
+                Math.max(evaluatedTo, to),
+                weak);
     }
 
     /** The latest signal that applies at {@code c}, or null before the first. */

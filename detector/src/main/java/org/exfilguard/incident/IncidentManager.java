@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import org.exfilguard.detect.WeakRead;
 import org.exfilguard.detect.WindowVerdict;
 import org.exfilguard.profile.IncidentTally;
 import org.exfilguard.profile.OpenIncident;
@@ -38,6 +39,8 @@ public final class IncidentManager {
     static final int CHUNKED_FLOWS = 4;
     /** The escalation's alert id does not depend on how many records came before it (that depends on timing). */
     static final int ESCALATION_SEQUENCE = 100;
+    /** Keeps a weak read's incident ids apart from those of incidents opened by a crossing. */
+    static final String WEAK_ID_SALT = "\u0000weak";
 
     private final IncidentLifecycle lifecycle;
     private final String detectorVersion;
@@ -128,6 +131,73 @@ public final class IncidentManager {
         }
         return ExfiltrationAlert.newBuilder(withEgress(out.build(), evidence))
                 .setSeverity(escalated(closed.getSeverity()))
+                .build();
+    }
+
+    /**
+     * The record a weak read would open: not published on its own (a weak read is no alert), but carried by the egress
+     * side's watch of the reading host, and published by {@link #weakOpened} if unusual egress follows. Its incident id
+     * depends on the account, table and read alone.
+     */
+    public ExfiltrationAlert weakCandidate(ScopeProfile profile, WeakRead weak, DbAccessEvent read) {
+        Instant at = read.getEventTime();
+        WindowVerdict v = weak.verdict();
+        String incidentId = Ids.incidentId(profile.account(), profile.scope() + WEAK_ID_SALT, at.toEpochMilli());
+        Instant firstSeen = v.window().activeSince();
+        List<String> ips = List.of(read.getClientIp());
+        return base(profile, v, at, firstSeen)
+                .setAlertId(Ids.alertId(incidentId, 0))
+                .setIncidentId(incidentId)
+                .setStatus(AlertStatus.OPENED)
+                .setClientIps(ips)
+                .setReason(Reasons.weak(profile.account(), profile.scope(), weak, at, ips))
+                .setTotals(IncidentTotals.newBuilder()
+                        .setRows(v.observedRows())
+                        .setBytes(v.observedBytes() > 0 ? v.observedBytes() : null)
+                        .setLargestReadRows(read.getRowsReturned())
+                        .setFirstRead(firstSeen)
+                        .setLastRead(at)
+                        .setClientIps(ips)
+                        .setStatementFingerprints(profile.topFingerprints(8))
+                        .build())
+                .build();
+    }
+
+    /**
+     * A weak read followed by unusual egress ({@code evidence}, seen by boundary {@code at}): the candidate opened as a
+     * READ_THEN_EGRESS incident, at least HIGH. Its score combines both halves: the geometric mean of how far the read
+     * is above its weak-read level and how far the bytes are above {@code egressFloorBytes} (1.0 when both are just
+     * at their level).
+     */
+    public ExfiltrationAlert weakOpened(
+            ExfiltrationAlert candidate, EgressEvidence evidence, Instant at, long egressFloorBytes) {
+        double egressRatio = evidence.getBytesOut() / (double) Math.max(1, egressFloorBytes);
+        double score = Math.sqrt(Math.max(candidate.getScore(), 1.0) * Math.max(egressRatio, 1.0));
+        return ExfiltrationAlert.newBuilder(withEgress(candidate, evidence))
+                .setScore(Math.round(score * 100) / 100.0)
+                .setSeverity(escalated(lifecycle.severities().of(score)))
+                .setDetectedAt(at)
+                .setTotals(withEgress(candidate.getTotals(), evidence.getBytesOut(), destinations(evidence)))
+                .build();
+    }
+
+    /**
+     * The close of a weak read's incident once the horizon after its read has passed ({@code at}): the opened
+     * record with the final evidence and the totals of every new destination's bytes.
+     */
+    public ExfiltrationAlert weakClosed(
+            ExfiltrationAlert opened,
+            EgressEvidence evidence,
+            long egressBytes,
+            List<String> destinations,
+            Instant at) {
+        ExfiltrationAlert withEvidence = evidence == null ? opened : withEgress(opened, evidence);
+        return ExfiltrationAlert.newBuilder(withEvidence)
+                .setAlertId(Ids.alertId(opened.getIncidentId(), 1))
+                .setStatus(AlertStatus.CLOSED)
+                .setDetectedAt(at)
+                .setReason("Closed: the egress horizon after the read has passed. " + withEvidence.getReason())
+                .setTotals(withEgress(opened.getTotals(), egressBytes, destinations))
                 .build();
     }
 

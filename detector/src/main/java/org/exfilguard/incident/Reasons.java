@@ -42,6 +42,31 @@ final class Reasons {
         return what + from + normal + ".";
     }
 
+    /**
+     * A weak read that the egress then made an incident: "u read 6,754 rows of coop.members in 45 min (1h window)
+     * from 10.0.0.5; its norm at this hour is 50 rows per 1h at its daily peak, at most 82 (28 days of history): 135x
+     * that, below the alert threshold of 10,000 but above the weak-read level of 1,000."
+     */
+    static String weak(
+            String account, String scope, org.exfilguard.detect.WeakRead weak, Instant at, List<String> ips) {
+        WindowVerdict v = weak.verdict();
+        Threshold t = v.threshold();
+        String what = account + " read " + count(v.observedRows()) + " rows of " + tableName(scope) + " in "
+                + duration(Duration.between(v.window().activeSince(), at)) + " ("
+                + v.window().spec().name() + " window)";
+        String from = ips.isEmpty() ? "" : " from " + String.join(", ", ips.subList(0, Math.min(3, ips.size())));
+        String norm = weak.habitual()
+                ? "; its norm at this hour is " + count(t.typical()) + " rows per "
+                        + v.window().spec().name()
+                        + " at its daily peak, at most " + count(t.highest()) + " (" + t.historyDays()
+                        + " days of history)"
+                        + (t.typical() > 0 ? ": " + count(v.observedRows() / t.typical()) + "x that" : "")
+                : "; it has not read at this hour (nor the hour either side) in " + t.historyDays()
+                        + " days of history, where its norm is zero";
+        return what + from + norm + ", below the alert threshold of " + count(weak.bulkLimit())
+                + " but above the weak-read level of " + count(t.value()) + ".";
+    }
+
     static String updated(String previous, WindowVerdict v, Instant at) {
         return String.format(
                 Locale.ROOT,

@@ -7,7 +7,9 @@ import java.util.Optional;
 import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.DriftSettings;
 import org.exfilguard.detect.EgressSettings;
+import org.exfilguard.detect.PeerGroups;
 import org.exfilguard.detect.TableSettings;
+import org.exfilguard.detect.WeakReadSettings;
 import org.exfilguard.incident.IncidentLifecycle;
 import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.suppress.AllowListSource;
@@ -23,6 +25,9 @@ import org.exfilguard.suppress.AllowListSource;
  * @param drift                 the slow-drift detector
  * @param egress                the egress side
  * @param table                 the profile of each sensitive table across its accounts (whether it runs)
+ * @param weakReads             reads above the account's norm for the hour but below the alert floor, watched for
+ *                              egress to new destinations
+ * @param peerGroups            the groups new accounts are judged against (none: the whole population)
  * @param maxFutureSkew         events further than this ahead of the wall clock go to the dead-letter topic
  * @param wallClock             bounds future timestamps and stamps the alert records' Kafka timestamps (the only
  *                              uses of wall time: windows, baselines and incidents run on event time)
@@ -38,6 +43,8 @@ public record DetectorWiring(
         DriftSettings drift,
         EgressSettings egress,
         TableSettings table,
+        WeakReadSettings weakReads,
+        PeerGroups peerGroups,
         Duration maxFutureSkew,
         TopicRegistry topics,
         DetectorMetrics metrics,
@@ -55,6 +62,8 @@ public record DetectorWiring(
         Objects.requireNonNull(drift, "drift");
         Objects.requireNonNull(egress, "egress");
         Objects.requireNonNull(table, "table");
+        Objects.requireNonNull(weakReads, "weakReads");
+        Objects.requireNonNull(peerGroups, "peerGroups");
         Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(metrics, "metrics");
@@ -79,6 +88,10 @@ public record DetectorWiring(
         private DriftSettings drift;
         private EgressSettings egress;
         private TableSettings table = TableSettings.defaults();
+        /** Null until set: then the defaults on the egress side's horizon and floor. */
+        private WeakReadSettings weakReads;
+
+        private PeerGroups peerGroups = PeerGroups.none();
         private Duration maxFutureSkew;
         private TopicRegistry topics;
         private DetectorMetrics metrics;
@@ -114,6 +127,16 @@ public record DetectorWiring(
 
         public Builder table(TableSettings table) {
             this.table = table;
+            return this;
+        }
+
+        public Builder weakReads(WeakReadSettings weakReads) {
+            this.weakReads = weakReads;
+            return this;
+        }
+
+        public Builder peerGroups(PeerGroups peerGroups) {
+            this.peerGroups = peerGroups;
             return this;
         }
 
@@ -174,6 +197,15 @@ public record DetectorWiring(
                     drift,
                     egress,
                     table,
+                    weakReads != null
+                            ? weakReads
+                            : new WeakReadSettings(
+                                    true,
+                                    WeakReadSettings.DEFAULT_FACTOR,
+                                    WeakReadSettings.DEFAULT_MIN_ROWS,
+                                    egress.horizon(),
+                                    egress.minUnusualBytes()),
+                    peerGroups,
                     maxFutureSkew,
                     topics,
                     metrics,

@@ -27,12 +27,12 @@ import org.exfilguard.schema.state.WatchedRead;
  * with that byte (as a varint it is a negative string length), so a host record of an earlier version is told apart
  * and read by {@link #decodeLegacy}; the caller moves it to the new layout. Layout 1 (watched reads judged when they
  * arrived, fresh entries as one sum) is read as well: its reads become watches from their last read on, its sums
- * settled.
+ * settled; so is layout 2 (watches without the weak flag layout 3 ends each with: none of them weak).
  */
 final class EgressHostCodec {
 
     static final int TAG = 0x45;
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     private static final long MINUTE = 60_000;
 
     /** The host record: everything but the destinations and the fresh list. */
@@ -68,7 +68,7 @@ final class EgressHostCodec {
             if (w.closeCheckpoint() != null) {
                 out.writeLong(w.closeCheckpoint()).writeLong(w.lastActivity());
             }
-            out.writeBoolean(w.escalated()).writeLong(w.evaluatedTo());
+            out.writeBoolean(w.escalated()).writeLong(w.evaluatedTo()).writeBoolean(w.weak());
         }
         return out.toByteArray();
     }
@@ -87,7 +87,7 @@ final class EgressHostCodec {
             int n = in.readLength();
             List<Watch> watches = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                watches.add(version == 1 ? readWatchV1(in) : readWatch(in));
+                watches.add(version == 1 ? readWatchV1(in) : readWatch(in, version));
             }
             end(in, bytes, "egress host state");
             return new HostRecord(srcIp, volume, destinations, settledTo, watches);
@@ -96,7 +96,8 @@ final class EgressHostCodec {
         }
     }
 
-    private static Watch readWatch(StateBytes.Reader in) {
+    /** A watch of layout 2 (never weak) or 3. */
+    private static Watch readWatch(StateBytes.Reader in, int version) {
         String id = in.readString();
         String account = in.readString();
         String table = in.readString();
@@ -115,7 +116,10 @@ final class EgressHostCodec {
             close = in.readLong();
             lastActivity = in.readLong();
         }
-        return new Watch(id, account, table, readStart, list, close, lastActivity, in.readBoolean(), in.readLong());
+        boolean escalated = in.readBoolean();
+        long evaluatedTo = in.readLong();
+        boolean weak = version >= 3 && in.readBoolean();
+        return new Watch(id, account, table, readStart, list, close, lastActivity, escalated, evaluatedTo, weak);
     }
 
     /** A watched read of layout 1: watched from the minute after its last read, as if signalled then. */

@@ -203,7 +203,7 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
                     ? at.toEpochMilli()
                     : signal.getReadStart().toEpochMilli();
             byte[] alert = signal.getAlert() == null ? null : AvroBytes.bytes(signal.getAlert());
-            correlator.onSignal(
+            List<EgressCorrelator.Finding> dropped = correlator.onSignal(
                     host.state(),
                     signal.getIncidentId(),
                     signal.getAccount(),
@@ -213,9 +213,11 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
                     signal.getClosing(),
                     signal.getLastActivity() == null
                             ? at.toEpochMilli()
-                            : signal.getLastActivity().toEpochMilli());
+                            : signal.getLastActivity().toEpochMilli(),
+                    signal.getWeak());
             save(host);
             watched.put(signal.getClientIp(), 1L);
+            dropped.forEach(f -> send(f, host.state().srcIp()));
         }
 
         /** The bound both sides have passed: the lower of the newest flow's minute and the read side's watermark. */

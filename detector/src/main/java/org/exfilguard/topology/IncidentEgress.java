@@ -14,6 +14,9 @@ import java.util.List;
  * @param evidenceBytes its bytes out (-1 with none), and the host it came from
  * @param egressTotal   bytes every host that answered sent to new destinations (the incident's totals)
  * @param destinations  their destinations, at most {@link #MAX_DESTINATIONS}
+ * @param weak          a weak read's candidate (the egress side watches it until the horizon): {@code closing} holds
+ *                      its latest candidate record, then the OPENED record once the egress made it an incident
+ *                      ({@code unusual} set); nothing is published otherwise
  */
 record IncidentEgress(
         List<String> ips,
@@ -24,10 +27,13 @@ record IncidentEgress(
         String evidenceHost,
         boolean unusual,
         long egressTotal,
-        List<String> destinations) {
+        List<String> destinations,
+        boolean weak) {
 
     static final int TAG = 0x49;
-    static final int VERSION = 1;
+    /** Layout 2 adds {@code weak}; layout 1 (no weak reads) is read as well. */
+    static final int VERSION = 2;
+
     static final int MAX_DESTINATIONS = 16;
 
     IncidentEgress {
@@ -37,7 +43,15 @@ record IncidentEgress(
     }
 
     static IncidentEgress watching(List<String> ips) {
-        return new IncidentEgress(ips, null, List.of(), null, -1, null, false, 0, List.of());
+        return new IncidentEgress(ips, null, List.of(), null, -1, null, false, 0, List.of(), false);
+    }
+
+    /**
+     * A weak read's candidate record ({@code candidate}, kept in {@code closing}), watched on its one host; once the
+     * egress makes it an incident, {@code closing} holds the OPENED record published and {@code unusual} is set.
+     */
+    static IncidentEgress weakWatching(String ip, byte[] candidate) {
+        return new IncidentEgress(List.of(ip), candidate, List.of(), null, -1, null, false, 0, List.of(), true);
     }
 
     IncidentEgress withIps(List<String> more) {
@@ -54,17 +68,18 @@ record IncidentEgress(
                         evidenceHost,
                         unusual,
                         egressTotal,
-                        destinations);
+                        destinations,
+                        weak);
     }
 
     IncidentEgress closed(byte[] record) {
         return new IncidentEgress(
-                ips, record, answered, evidence, evidenceBytes, evidenceHost, unusual, egressTotal, destinations);
+                ips, record, answered, evidence, evidenceBytes, evidenceHost, unusual, egressTotal, destinations, weak);
     }
 
     IncidentEgress escalated() {
         return new IncidentEgress(
-                ips, closing, answered, evidence, evidenceBytes, evidenceHost, true, egressTotal, destinations);
+                ips, closing, answered, evidence, evidenceBytes, evidenceHost, true, egressTotal, destinations, weak);
     }
 
     /** A host's final report: the larger evidence is kept (on a tie, the host first by address). */
@@ -88,7 +103,8 @@ record IncidentEgress(
                 larger ? host : evidenceHost,
                 unusual || unusualReport,
                 report == null ? egressTotal : org.exfilguard.profile.WindowProfile.saturatedAdd(egressTotal, bytes),
-                all.subList(0, Math.min(MAX_DESTINATIONS, all.size())));
+                all.subList(0, Math.min(MAX_DESTINATIONS, all.size())),
+                weak);
     }
 
     /** Closed, and every watched host has answered. */
@@ -109,6 +125,7 @@ record IncidentEgress(
                 .writeLong(egressTotal)
                 .writeLong(destinations.size());
         destinations.forEach(out::writeString);
+        out.writeBoolean(weak);
         return out.toByteArray();
     }
 
@@ -118,9 +135,9 @@ record IncidentEgress(
         }
         StateBytes.Reader in = new StateBytes.Reader(bytes, 1);
         int version = in.readByte();
-        if (version != VERSION) {
+        if (version < 1 || version > VERSION) {
             throw new IllegalStateException(
-                    "incident egress state has layout version " + version + "; this detector reads " + VERSION
+                    "incident egress state has layout version " + version + "; this detector reads 1 to " + VERSION
                             + " (state written by a newer version: roll back the upgrade, or reset the application)");
         }
         int n = in.readLength();
@@ -144,8 +161,18 @@ record IncidentEgress(
         for (int i = 0; i < d; i++) {
             destinations.add(in.readString());
         }
+        boolean weak = version >= 2 && in.readBoolean();
         IncidentEgress state = new IncidentEgress(
-                ips, closing, answered, evidence, evidenceBytes, evidenceHost, unusual, egressTotal, destinations);
+                ips,
+                closing,
+                answered,
+                evidence,
+                evidenceBytes,
+                evidenceHost,
+                unusual,
+                egressTotal,
+                destinations,
+                weak);
         if (!in.atEnd()) {
             throw new IllegalArgumentException(
                     "corrupt incident egress state (" + bytes.length + " bytes): bytes left after its last field");

@@ -14,8 +14,12 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.DriftSettings;
+import org.exfilguard.detect.PeerBaselines;
+import org.exfilguard.detect.PeerGroups;
 import org.exfilguard.detect.ReadDetector;
 import org.exfilguard.detect.ReadSignals;
+import org.exfilguard.detect.WeakRead;
+import org.exfilguard.detect.WeakReadSettings;
 import org.exfilguard.detect.WindowVerdict;
 import org.exfilguard.incident.AvroBytes;
 import org.exfilguard.incident.IncidentLifecycle;
@@ -41,6 +45,9 @@ import org.exfilguard.suppress.AlertSuppressor;
  */
 final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, String, Object> {
 
+    /** A weak read is signalled again once its window's sum has grown by this factor since its last signal. */
+    static final double WEAK_GROWTH = 1.25;
+
     /** The source tag of db-access events in metrics. */
     static final String SOURCE = "db-access";
 
@@ -62,6 +69,8 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
     private final Clock wallClock;
     private final Correlation correlation;
     private final DriftSettings drift;
+    private final WeakReadSettings weak;
+    private final PeerGroups peerGroups;
     /** Shared by the supplier's tasks, so each piece of advice on the sources is logged once per process. */
     private final SourceAdvice sourceAdvice = new SourceAdvice();
 
@@ -76,6 +85,8 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
         this.profileCacheBytes = wiring.profileCacheBytes();
         this.metrics = wiring.metrics();
         this.wallClock = wiring.wallClock();
+        this.weak = wiring.weakReads();
+        this.peerGroups = wiring.peerGroups();
         this.suppressor = suppressor;
         this.sinks = sinks;
     }
@@ -192,6 +203,10 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             byte[] evidenceBytes = AvroBytes.bytes(update.getEvidence());
             EgressEvidence evidence = evidenceBytes.length == 0 ? null : evidenceCodec.decode(evidenceBytes);
             String host = update.getSrcIp() == null ? "" : update.getSrcIp();
+            if (state.weak()) {
+                onWeakEgress(update, state, evidence, evidenceBytes, host);
+                return;
+            }
             if (!update.getFinalReport()) {
                 if (evidence != null && update.getAlert() != null) {
                     ExfiltrationAlert read = alertCodec.decode(AvroBytes.bytes(update.getAlert()));
@@ -217,6 +232,50 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                 incidentEgress.delete(update.getIncidentId());
             } else {
                 incidentEgress.put(update.getIncidentId(), state.encode());
+            }
+        }
+
+        /**
+         * An egress report on a weak read: unusual egress opens its READ_THEN_EGRESS incident (published now), and
+         * the final report closes it; a weak read without unusual egress is forgotten, counted, never published.
+         */
+        private void onWeakEgress(
+                EgressUpdate update, IncidentEgress state, EgressEvidence evidence, byte[] evidenceBytes, String host) {
+            if (!update.getFinalReport()) {
+                if (evidence != null && update.getAlert() != null && !state.unusual()) {
+                    ExfiltrationAlert candidate = alertCodec.decode(AvroBytes.bytes(update.getAlert()));
+                    ExfiltrationAlert opened =
+                            publish(incidents.weakOpened(candidate, evidence, update.getAt(), weak.egressFloorBytes()));
+                    incidentEgress.put(
+                            update.getIncidentId(),
+                            state.closed(alertCodec.encode(opened)).escalated().encode());
+                }
+                return;
+            }
+            boolean opened = state.unusual();
+            state = state.answered(
+                    host,
+                    evidence == null ? null : evidenceBytes,
+                    evidence == null ? -1 : evidence.getBytesOut(),
+                    evidence == null ? List.of() : IncidentManager.destinations(evidence),
+                    update.getUnusual());
+            ExfiltrationAlert record = state.closing() == null ? null : alertCodec.decode(state.closing());
+            if (record != null && !opened && update.getUnusual() && evidence != null) {
+                // Unusual only by the final count (no boundary before it reached the floor): opened and closed now.
+                record = publish(incidents.weakOpened(record, evidence, update.getAt(), weak.egressFloorBytes()));
+                opened = true;
+            }
+            if (opened && record != null) {
+                publish(incidents.weakClosed(
+                        record, evidence, state.egressTotal(), state.destinations(), update.getAt()));
+            } else {
+                metrics.suppression("weak_read_without_egress");
+            }
+            incidentEgress.delete(update.getIncidentId());
+            String markKey = WeakMark.key(update.getAccount(), update.getTable());
+            byte[] mark = incidentEgress.get(markKey);
+            if (mark != null && WeakMark.decode(mark).incidentId().equals(update.getIncidentId())) {
+                incidentEgress.delete(markKey);
             }
         }
 
@@ -276,6 +335,9 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             Instant at = event.getEventTime();
             long rows = event.getRowsReturned();
             long bytes = event.getBytesReturned() == null ? 0 : event.getBytesReturned();
+            // A grouped account is judged against its group's peers once they have enough account-days.
+            PeerBaselines accountPeers = peerGroups.forAccount(
+                    peers, event.getAccount(), settings.volume().coldStart().minPeers());
             List<String> scopes = new ArrayList<>(tables);
             scopes.add(ScopeProfile.ALL_SENSITIVE);
             // When the account reads is kept on its all-tables profile, judged last: the tables are judged by it first.
@@ -292,13 +354,22 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                 // An incident that went quiet before this read closes first, so this read can open a new one.
                 incidents.closeIfQuiet(profile, at).ifPresent(c -> close(c, at));
                 profile.noteEvidence(event.getClientIp(), event.getStatementFingerprint(), rows, at);
-                List<WindowVerdict> verdicts = detector.observe(profile, at, rows, bytes, peers, accountHours);
+                List<WindowVerdict> verdicts = detector.observe(profile, at, rows, bytes, accountPeers, accountHours);
                 // The open-incident scan runs only when the all-tables scope is about to open an incident.
                 BooleanSupplier mayOpen = () -> !ScopeProfile.ALL_SENSITIVE.equals(scope)
                         || !profiles.otherScopeIncidentOpen(event.getAccount(), ScopeProfile.ALL_SENSITIVE, at);
                 Optional<ExfiltrationAlert> alert = incidents.onRead(profile, verdicts, event, mayOpen);
+                WeakRead weakRead = alert.isEmpty()
+                                && profile.incident() == null
+                                && tables.contains(scope)
+                                && !ScopeProfile.UNDETERMINED.equals(scope)
+                        ? detector.weak(profile, at, verdicts, accountHours, weak)
+                        : null;
                 profiles.save(key, profile, hadIncident);
                 alert.ifPresent(this::emit);
+                if (weakRead != null) {
+                    watchWeak(profile, weakRead, event);
+                }
             }
         }
 
@@ -349,6 +420,54 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                                 alert.getDetectedAt().toEpochMilli()),
                         sinks.signals());
             }
+        }
+
+        /**
+         * A weak read: its candidate record goes to the egress side of its host, to be watched until the horizon. One
+         * incident per account and table within a horizon: a read that keeps growing is signalled again under the
+         * same incident id when its window's sum has grown by a quarter since the last signal.
+         */
+        private void watchWeak(ScopeProfile profile, WeakRead weakRead, DbAccessEvent event) {
+            String ip = event.getClientIp();
+            if (ip == null || ip.isEmpty()) {
+                return;
+            }
+            long at = event.getEventTime().toEpochMilli();
+            long rows = weakRead.verdict().observedRows();
+            String markKey = WeakMark.key(profile.account(), profile.scope());
+            byte[] stored = incidentEgress.get(markKey);
+            WeakMark mark = stored == null ? null : WeakMark.decode(stored);
+            boolean running = mark != null && at < mark.at() + weak.horizon().toMillis();
+            byte[] watching = running ? incidentEgress.get(mark.incidentId()) : null;
+            if (running && (watching == null || rows < mark.rows() * WEAK_GROWTH)) {
+                return;
+            }
+            ExfiltrationAlert candidate = incidents.weakCandidate(profile, weakRead, event);
+            if (running) {
+                candidate = ExfiltrationAlert.newBuilder(candidate)
+                        .setIncidentId(mark.incidentId())
+                        .setAlertId(org.exfilguard.incident.Ids.alertId(mark.incidentId(), 0))
+                        .build();
+            }
+            byte[] encoded = alertCodec.encode(candidate);
+            IncidentEgress state = running ? IncidentEgress.decode(watching) : null;
+            if (state == null) {
+                incidentEgress.put(
+                        candidate.getIncidentId(),
+                        IncidentEgress.weakWatching(ip, encoded).encode());
+                metrics.suppression("weak_read_watched");
+            } else if (!state.unusual() && state.ips().contains(ip)) {
+                incidentEgress.put(
+                        candidate.getIncidentId(), state.closed(encoded).encode());
+            } else {
+                // Opened already, or read from another host (watched by its own incident after this one).
+                return;
+            }
+            incidentEgress.put(markKey, new WeakMark(at, candidate.getIncidentId(), rows).encode());
+            long checkpoint = checkpoint(event.getEventTime());
+            context.forward(
+                    new Record<String, Object>(ip, ReadSignals.weakWatch(candidate, ip, checkpoint, encoded), at),
+                    sinks.signals());
         }
 
         /**

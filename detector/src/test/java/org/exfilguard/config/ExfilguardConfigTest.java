@@ -65,4 +65,24 @@ class ExfilguardConfigTest {
         assertThat(ConfigSecrets.isSecret("default.key.serde")).isFalse();
         assertThat(ConfigSecrets.isSecret("sensitive.tables")).isFalse();
     }
+
+    @Test
+    void peerGroupsComeFromTheKeyAndTheFileAndABadLineNamesFileAndLine() throws java.io.IOException {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("groups", ".csv");
+        java.nio.file.Files.writeString(file, "# roles\nbi,bi_*\n");
+        ExfilguardConfig config =
+                new ExfilguardConfig(Map.of("peer.groups", "service:svc_*", "peer.groups.file", file.toString()));
+        assertThat(PeerGroupsFactory.from(config).groupOf("svc_x")).isEqualTo("service");
+        assertThat(PeerGroupsFactory.from(config).groupOf("bi_y")).isEqualTo("bi");
+
+        java.nio.file.Files.writeString(file, "bi,bi_*\nfinance fin_*\n");
+        ExfilguardConfig bad = new ExfilguardConfig(Map.of("peer.groups.file", file.toString()));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PeerGroupsFactory.from(bad))
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+                .hasMessageContaining(file + ":2: expected group,account-pattern")
+                .hasMessageNotContaining("\n");
+        ExfilguardConfig missing = new ExfilguardConfig(Map.of("peer.groups.file", file + ".gone"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PeerGroupsFactory.from(missing))
+                .hasMessageContaining("peer.groups.file");
+    }
 }

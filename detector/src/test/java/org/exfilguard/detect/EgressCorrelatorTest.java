@@ -94,7 +94,8 @@ class EgressCorrelatorTest {
                 READ_START,
                 signal(CHECKPOINT, READ, alert),
                 false,
-                0);
+                0,
+                false);
     }
 
     private void close(Host host, String incident, long checkpoint) {
@@ -106,7 +107,8 @@ class EgressCorrelatorTest {
                 READ_START,
                 signal(checkpoint, READ, null),
                 true,
-                READ.toEpochMilli());
+                READ.toEpochMilli(),
+                false);
     }
 
     private static long at(String iso) {
@@ -163,7 +165,8 @@ class EgressCorrelatorTest {
                 READ_START,
                 signal(CHECKPOINT + 5 * MINUTE, READ.plusSeconds(300), new byte[] {2}),
                 false,
-                0);
+                0,
+                false);
 
         assertThat(host.state.watches()).singleElement().satisfies(w -> {
             assertThat(w.signals())
@@ -196,12 +199,109 @@ class EgressCorrelatorTest {
                     READ_START,
                     signal(CHECKPOINT + i * MINUTE, READ, new byte[] {1}),
                     false,
-                    0);
+                    0,
+                    false);
         }
         assertThat(host.state.watches())
                 .hasSize(EgressCorrelator.MAX_WATCHES)
                 .extracting(Watch::incidentId)
                 .doesNotContain("inc-0");
+    }
+
+    private List<EgressCorrelator.Finding> weak(Host host, String incident, long checkpoint, Instant read) {
+        return correlator.onSignal(
+                host.state,
+                incident,
+                "jdoe",
+                "coop.members",
+                READ_START,
+                signal(checkpoint, read, new byte[] {9}),
+                false,
+                read.toEpochMilli(),
+                true);
+    }
+
+    @Test
+    void weakWatchesAreBoundedPerHostAndNeverPushOutAnIncidentsWatch() {
+        Host host = new Host();
+        for (int i = 0; i < EgressCorrelator.MAX_WATCHES; i++) {
+            correlator.onSignal(
+                    host.state,
+                    "inc-" + i,
+                    "svc-report",
+                    "coop.members",
+                    READ_START,
+                    signal(CHECKPOINT + i * MINUTE, READ, new byte[] {1}),
+                    false,
+                    0,
+                    false);
+        }
+        List<EgressCorrelator.Finding> dropped = new ArrayList<>();
+        for (int i = 0; i <= EgressCorrelator.MAX_WEAK_WATCHES; i++) {
+            dropped.addAll(weak(host, "weak-" + i, CHECKPOINT + i * MINUTE, READ));
+        }
+        assertThat(host.state.watches().stream().filter(w -> !w.weak())).hasSize(EgressCorrelator.MAX_WATCHES);
+        assertThat(host.state.watches().stream().filter(Watch::weak))
+                .extracting(Watch::incidentId)
+                .hasSize(EgressCorrelator.MAX_WEAK_WATCHES)
+                .doesNotContain("weak-" + EgressCorrelator.MAX_WEAK_WATCHES);
+        assertThat(dropped)
+                .as("the latest is dropped and answered at once, so the read side forgets it")
+                .singleElement()
+                .satisfies(f -> {
+                    assertThat(f.incidentId()).isEqualTo("weak-" + EgressCorrelator.MAX_WEAK_WATCHES);
+                    assertThat(f.complete()).isTrue();
+                    assertThat(f.unusual()).isFalse();
+                    assertThat(f.evidence()).isNull();
+                });
+    }
+
+    @Test
+    void aWeakWatchEscalatesOnUnusualEgressAndReportsOnceTheHorizonAfterItsLastReadHasPassed() {
+        Host host = new Host();
+        flow(host, "198.51.100.1", DAY0, 1_000);
+        weak(host, "weak-1", CHECKPOINT, READ);
+        // The read grew: signalled again, the horizon now runs from the later read.
+        Instant later = READ.plus(Duration.ofMinutes(20));
+        weak(host, "weak-1", CHECKPOINT + 20 * MINUTE, later);
+        assertThat(host.state.watches()).singleElement().satisfies(w -> {
+            assertThat(w.weak()).isTrue();
+            assertThat(w.signals()).hasSize(2);
+            assertThat(w.lastActivity()).isEqualTo(later.toEpochMilli());
+        });
+        flow(host, "203.0.113.9", READ.plus(Duration.ofMinutes(30)), MIN_UNUSUAL);
+
+        List<EgressCorrelator.Finding> findings =
+                new ArrayList<>(correlator.judge(host.state, at("2026-03-02T11:00:00Z")));
+        assertThat(findings).singleElement().satisfies(f -> {
+            assertThat(f.unusual()).isTrue();
+            assertThat(f.complete()).isFalse();
+            assertThat(f.at()).isEqualTo(at("2026-03-02T10:31:00Z"));
+        });
+        long due = later.plus(SETTINGS.horizon()).toEpochMilli() / MINUTE * MINUTE + MINUTE;
+        assertThat(correlator.judge(host.state, due - MINUTE))
+                .as("not before the horizon")
+                .isEmpty();
+        assertThat(correlator.judge(host.state, due)).singleElement().satisfies(f -> {
+            assertThat(f.complete()).isTrue();
+            assertThat(f.unusual()).isTrue();
+            assertThat(f.evidence().getBytesOut()).isEqualTo(MIN_UNUSUAL);
+        });
+        assertThat(host.state.watches()).isEmpty();
+    }
+
+    @Test
+    void aWeakWatchWithoutUnusualEgressEndsWithAnEmptyFinalReport() {
+        Host host = new Host();
+        flow(host, "198.51.100.1", DAY0, 1_000);
+        weak(host, "weak-1", CHECKPOINT, READ);
+        flow(host, "203.0.113.9", READ.plus(Duration.ofMinutes(30)), MIN_UNUSUAL - 1);
+        long due = READ.plus(SETTINGS.horizon()).toEpochMilli() / MINUTE * MINUTE + MINUTE;
+
+        assertThat(correlator.judge(host.state, due)).singleElement().satisfies(f -> {
+            assertThat(f.complete()).isTrue();
+            assertThat(f.unusual()).isFalse();
+        });
     }
 
     @Test
@@ -327,7 +427,8 @@ class EgressCorrelatorTest {
                             READ_START,
                             item.signal(),
                             item.closing(),
-                            item.lastActivity());
+                            item.lastActivity(),
+                            false);
                 }
             } else {
                 Flow flow = flows.get(f++);

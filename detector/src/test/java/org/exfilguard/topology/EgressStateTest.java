@@ -250,16 +250,39 @@ class EgressStateTest {
     }
 
     @Test
+    void readsLayoutTwoHostRecordsWhoseWatchesAreNeverWeakAndKeepsAWeakWatch() {
+        EgressHostCodec codec = new EgressHostCodec();
+        org.exfilguard.detect.Watch.Signal signal =
+                new org.exfilguard.detect.Watch.Signal(120_000, 90_000, 50_000, new byte[] {1});
+        org.exfilguard.detect.Watch open = new org.exfilguard.detect.Watch(
+                "inc-1", "jdoe", "coop.members", 60_000, List.of(signal), null, 0, false, 119_999);
+        byte[] now = codec.encodeHost(HOST, new byte[] {1, 2}, 3, 0, List.of(open));
+        // Layout 2 is layout 3 without the weak flag that ends each watch.
+        byte[] layout2 = java.util.Arrays.copyOf(now, now.length - 1);
+        layout2[1] = 2;
+        assertThat(codec.decodeHost(layout2).watches())
+                .usingRecursiveFieldByFieldElementComparator()
+                .containsExactly(open);
+
+        org.exfilguard.detect.Watch weak = new org.exfilguard.detect.Watch(
+                "inc-2", "jdoe", "coop.members", 60_000, List.of(signal), 120_000L, 90_000, false, 119_999, true);
+        assertThat(codec.decodeHost(codec.encodeHost(HOST, new byte[0], 0, 0, List.of(open, weak)))
+                        .watches())
+                .usingRecursiveFieldByFieldElementComparator()
+                .containsExactly(open, weak);
+    }
+
+    @Test
     void stateOfANewerLayoutOrCorruptStateFailsWithAClearMessage() {
         EgressHostCodec codec = new EgressHostCodec();
         byte[] host = codec.encodeHost(HOST, new byte[] {1, 2}, 3, 0, List.of());
         assertThat(codec.decodeHost(host).destinations()).isEqualTo(3);
         byte[] newer = host.clone();
-        newer[1] = 3;
+        newer[1] = (byte) (EgressHostCodec.VERSION + 1);
         assertThatThrownBy(() -> codec.decodeHost(newer))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("layout version 3")
-                .hasMessageContaining("this detector reads 1 to 2")
+                .hasMessageContaining("layout version " + (EgressHostCodec.VERSION + 1))
+                .hasMessageContaining("this detector reads 1 to " + EgressHostCodec.VERSION)
                 .hasMessageContaining("newer version");
         byte[] cut = java.util.Arrays.copyOf(host, host.length - 2);
         assertThatThrownBy(() -> codec.decodeHost(cut))
@@ -287,7 +310,8 @@ class EgressStateTest {
                 .hasMessageContaining("bytes left");
         assertThatThrownBy(() -> codec.decodeLegacy(new byte[] {2, 'x', 9}))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("neither layout 2 nor an earlier version's Avro EgressHostState");
+                .hasMessageContaining(
+                        "neither layout " + EgressHostCodec.VERSION + " nor an earlier version's Avro EgressHostState");
     }
 
     @Test
