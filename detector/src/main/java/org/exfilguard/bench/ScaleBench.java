@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.exfilguard.config.ExfilguardConfig;
 import org.exfilguard.schema.ExfiltrationAlert;
 
@@ -71,22 +72,17 @@ public final class ScaleBench {
             out.printf(Locale.ROOT, "one instance: %,.0f events/s%n", single.eventsPerSecond());
 
             String twoId = "bench-scale-two";
-            BenchApp first = options.detector()
+            // Two instances of one application: the same id and outputs, each its own state directory.
+            Function<String, BenchApp> instance = stateDir -> options.detector()
                     .apply(cluster.detectorConfig(
                             twoId,
-                            options.workDir().resolve("state-two-a"),
+                            options.workDir().resolve(stateDir),
                             INPUT,
                             "scale-alerts-two",
                             "scale-dlq-two",
                             Map.of()));
-            BenchApp second = options.detector()
-                    .apply(cluster.detectorConfig(
-                            twoId,
-                            options.workDir().resolve("state-two-b"),
-                            INPUT,
-                            "scale-alerts-two",
-                            "scale-dlq-two",
-                            Map.of()));
+            BenchApp first = instance.apply("state-two-a");
+            BenchApp second = instance.apply("state-two-b");
             RunResult pair;
             Map<String, List<Integer>> split;
             try (first;

@@ -45,47 +45,13 @@ public final class ThroughputBench {
                     RunResult.seconds(produced.took()),
                     produced.perSecond());
 
-            ExfilguardConfig referenceConfig = cluster.detectorConfig(
-                    "bench-reference",
-                    options.workDir().resolve("state-reference"),
-                    INPUT,
-                    "bench-alerts",
-                    "bench-dlq",
-                    Map.of());
-            out.println("(a) reference: DSL groupByKey().windowedBy(1 h, no grace).aggregate(sum of rows), "
-                    + ReferenceApp.processingGuarantee(StreamsSettings.of(referenceConfig))
-                    + ", window store without the record cache ...");
-            RunResult reference;
-            try (ReferenceApp app = new ReferenceApp(referenceConfig, cluster.registryClient())) {
-                reference = Measurement.measure(
-                        cluster,
-                        "(a) DSL windowed sum (reference)",
-                        "bench-reference",
-                        INPUT,
-                        options.timeout(),
-                        List.of(app));
-            }
-            out.printf(Locale.ROOT, "    %,.0f events/s%n", reference.eventsPerSecond());
-
-            ExfilguardConfig detectorConfig = cluster.detectorConfig(
-                    "bench-detector",
-                    options.workDir().resolve("state-detector"),
-                    INPUT,
-                    "bench-alerts",
-                    "bench-dlq",
-                    Map.of());
-            out.println(
-                    "(b) detector: full topology (decode, validate, read-profile over 4 windows, incidents), same settings ...");
-            RunResult detector;
-            try (BenchApp app = options.detector().apply(detectorConfig)) {
-                detector = Measurement.measure(
-                        cluster,
-                        "(b) detector (full topology)",
-                        "bench-detector",
-                        INPUT,
-                        options.timeout(),
-                        List.of(app));
-            }
+            RunResult reference = measureReference(
+                    cluster,
+                    "DSL groupByKey().windowedBy(1 h, no grace).aggregate(sum of rows)",
+                    "(a) DSL windowed sum (reference)",
+                    false);
+            RunResult detector = measureDetector(
+                    cluster, "full topology (decode, validate, read-profile over 4 windows, incidents)", false);
             long alerts = cluster.readAlerts("bench-alerts").size();
             out.printf(Locale.ROOT, "    %,.0f events/s, %,d alert records%n", detector.eventsPerSecond(), alerts);
 
@@ -167,53 +133,12 @@ public final class ThroughputBench {
                     RunResult.seconds(producedReads.took()),
                     producedFlows.events(),
                     RunResult.seconds(producedFlows.took()));
-            Map<String, Object> both = Map.of(
-                    ExfilguardConfig.TOPIC_EGRESS,
-                    EGRESS_INPUT,
-                    ExfilguardConfig.KNOWN_DESTINATIONS,
-                    EgressWorkload.KNOWN_DESTINATIONS);
-            List<String> inputs = List.of(INPUT, EGRESS_INPUT);
-
-            ExfilguardConfig referenceConfig = cluster.detectorConfig(
-                    "bench-reference",
-                    options.workDir().resolve("state-reference"),
-                    INPUT,
-                    "bench-alerts",
-                    "bench-dlq",
-                    both);
-            out.println("(a) reference: DSL merge(reads, flows).groupByKey().windowedBy(1 h, no grace).aggregate(sum), "
-                    + ReferenceApp.processingGuarantee(StreamsSettings.of(referenceConfig))
-                    + ", window store without the record cache ...");
-            RunResult reference;
-            try (ReferenceApp app = new ReferenceApp(referenceConfig, cluster.registryClient(), true)) {
-                reference = Measurement.measure(
-                        cluster,
-                        "(a) DSL windowed sum of both topics (reference)",
-                        "bench-reference",
-                        inputs,
-                        options.timeout(),
-                        List.of(app));
-            }
-            out.printf(Locale.ROOT, "    %,.0f events/s%n", reference.eventsPerSecond());
-
-            ExfilguardConfig detectorConfig = cluster.detectorConfig(
-                    "bench-detector",
-                    options.workDir().resolve("state-detector"),
-                    INPUT,
-                    "bench-alerts",
-                    "bench-dlq",
-                    both);
-            out.println("(b) detector: full topology (reads and egress, correlation), same settings ...");
-            RunResult detector;
-            try (BenchApp app = options.detector().apply(detectorConfig)) {
-                detector = Measurement.measure(
-                        cluster,
-                        "(b) detector (full topology)",
-                        "bench-detector",
-                        inputs,
-                        options.timeout(),
-                        List.of(app));
-            }
+            RunResult reference = measureReference(
+                    cluster,
+                    "DSL merge(reads, flows).groupByKey().windowedBy(1 h, no grace).aggregate(sum)",
+                    "(a) DSL windowed sum of both topics (reference)",
+                    true);
+            RunResult detector = measureDetector(cluster, "full topology (reads and egress, correlation)", true);
             List<org.exfilguard.schema.ExfiltrationAlert> alerts = cluster.readAlerts("bench-alerts");
             long escalated = alerts.stream()
                     .filter(a -> a.getKind() == org.exfilguard.schema.AlertKind.READ_THEN_EGRESS)
@@ -236,5 +161,65 @@ public final class ThroughputBench {
                     detector.cpuMicrosPerEvent() / reference.cpuMicrosPerEvent());
             return 0;
         }
+    }
+
+    /**
+     * (a): the DSL windowed sum over the input (with {@code withEgress}, over the reads and the flows), with the
+     * detector's settings; prints and returns its rate.
+     */
+    private RunResult measureReference(BenchCluster cluster, String topology, String name, boolean withEgress)
+            throws Exception {
+        ExfilguardConfig config = cluster.detectorConfig(
+                "bench-reference",
+                options.workDir().resolve("state-reference"),
+                INPUT,
+                "bench-alerts",
+                "bench-dlq",
+                settings(withEgress));
+        out.println("(a) reference: " + topology + ", " + ReferenceApp.processingGuarantee(StreamsSettings.of(config))
+                + ", window store without the record cache ...");
+        RunResult reference;
+        try (ReferenceApp app = new ReferenceApp(config, cluster.registryClient(), withEgress)) {
+            reference = Measurement.measure(
+                    cluster, name, "bench-reference", inputs(withEgress), options.timeout(), List.of(app));
+        }
+        out.printf(Locale.ROOT, "    %,.0f events/s%n", reference.eventsPerSecond());
+        return reference;
+    }
+
+    /** (b): the detector's full topology with the same settings as the reference. */
+    private RunResult measureDetector(BenchCluster cluster, String topology, boolean withEgress) throws Exception {
+        ExfilguardConfig config = cluster.detectorConfig(
+                "bench-detector",
+                options.workDir().resolve("state-detector"),
+                INPUT,
+                "bench-alerts",
+                "bench-dlq",
+                settings(withEgress));
+        out.println("(b) detector: " + topology + ", same settings ...");
+        try (BenchApp app = options.detector().apply(config)) {
+            return Measurement.measure(
+                    cluster,
+                    "(b) detector (full topology)",
+                    "bench-detector",
+                    inputs(withEgress),
+                    options.timeout(),
+                    List.of(app));
+        }
+    }
+
+    /** With the flows, the detector reads them from their own topic and knows the workload's destinations. */
+    private static Map<String, Object> settings(boolean withEgress) {
+        return withEgress
+                ? Map.of(
+                        ExfilguardConfig.TOPIC_EGRESS,
+                        EGRESS_INPUT,
+                        ExfilguardConfig.KNOWN_DESTINATIONS,
+                        EgressWorkload.KNOWN_DESTINATIONS)
+                : Map.of();
+    }
+
+    private static List<String> inputs(boolean withEgress) {
+        return withEgress ? List.of(INPUT, EGRESS_INPUT) : List.of(INPUT);
     }
 }

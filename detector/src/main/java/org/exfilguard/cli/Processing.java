@@ -53,12 +53,7 @@ public final class Processing {
         Map<TopicPartition, Long> ends = endOffsets(admin, topics);
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
-            if (failed.getAsBoolean()) {
-                throw new IllegalStateException("the detector stopped before it had processed its input");
-            }
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata()
-                    .get();
+            Map<TopicPartition, OffsetAndMetadata> committed = committedWhileRunning(admin, group, failed);
             long done = 0;
             boolean all = true;
             for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
@@ -92,12 +87,7 @@ public final class Processing {
         Instant deadline = Instant.now().plus(timeout);
         Map<TopicPartition, Long> ends = endOffsets(admin, topics);
         while (Instant.now().isBefore(deadline)) {
-            if (failed.getAsBoolean()) {
-                throw new IllegalStateException("the detector stopped before it had processed its input");
-            }
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata()
-                    .get();
+            Map<TopicPartition, OffsetAndMetadata> committed = committedWhileRunning(admin, group, failed);
             boolean all = ends.entrySet().stream().allMatch(e -> {
                 OffsetAndMetadata c = committed.get(e.getKey());
                 return e.getValue() == 0 || (c != null && c.offset() >= e.getValue() - 1);
@@ -112,6 +102,17 @@ public final class Processing {
             Thread.sleep(250);
         }
         throw new IllegalStateException("the detector did not drain " + topics + " within " + timeout);
+    }
+
+    /** The offsets {@code group} has committed, once {@code failed} says the detector still runs. */
+    private static Map<TopicPartition, OffsetAndMetadata> committedWhileRunning(
+            Admin admin, String group, BooleanSupplier failed) throws Exception {
+        if (failed.getAsBoolean()) {
+            throw new IllegalStateException("the detector stopped before it had processed its input");
+        }
+        return admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get();
     }
 
     /** The topics consumer group {@code group}'s members are assigned, sorted. */

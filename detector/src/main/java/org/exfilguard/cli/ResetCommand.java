@@ -61,14 +61,8 @@ public final class ResetCommand implements Callable<Integer> {
             description = "Kafka bootstrap servers.")
     String bootstrapServers;
 
-    @Option(
-            names = "--application-id",
-            paramLabel = "ID",
-            description = "Application id to reset (default exfilguard).")
-    String applicationId;
-
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "State directory the detector ran with.")
-    String stateDir;
+    @Mixin
+    InstanceOptions instance = new InstanceOptions();
 
     @Option(names = "--yes", description = "Do not ask for confirmation.")
     boolean yes;
@@ -89,8 +83,7 @@ public final class ResetCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, String> own = new LinkedHashMap<>();
         own.put(ExfilguardConfig.BOOTSTRAP_SERVERS, bootstrapServers);
-        own.put(ExfilguardConfig.APPLICATION_ID, applicationId);
-        own.put(ExfilguardConfig.STATE_DIR, stateDir);
+        own.putAll(instance.flags());
         ExfilguardConfig config = configOptions.load(System.getenv(), configOptions.flags(own));
         String appId = config.getString(ExfilguardConfig.APPLICATION_ID);
         // Kafka Streams keeps each application's stores under <state.dir>/<application.id>: only that goes.

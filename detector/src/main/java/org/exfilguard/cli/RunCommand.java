@@ -51,14 +51,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "Comma-separated sensitive tables (db.table or table).")
     String sensitiveTables;
 
-    @Option(
-            names = "--application-id",
-            paramLabel = "ID",
-            description = "Kafka Streams application id (default exfilguard).")
-    String applicationId;
-
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "RocksDB state directory.")
-    String stateDir;
+    @Mixin
+    InstanceOptions instance = new InstanceOptions();
 
     @Option(names = "--verbose", description = "More logging.")
     boolean verbose;
@@ -78,8 +72,7 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, String> own = cluster.flags();
         own.put(ExfilguardConfig.SENSITIVE_TABLES, sensitiveTables);
-        own.put(ExfilguardConfig.APPLICATION_ID, applicationId);
-        own.put(ExfilguardConfig.STATE_DIR, stateDir);
+        own.putAll(instance.flags());
         ExfilguardConfig config = configOptions.load(System.getenv(), configOptions.flags(own));
 
         CountDownLatch stopped = new CountDownLatch(1);

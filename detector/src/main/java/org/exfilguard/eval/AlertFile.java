@@ -1,13 +1,11 @@
 package org.exfilguard.eval;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.exfilguard.avro.JsonLines;
 import org.exfilguard.avro.JsonRecords;
 import org.exfilguard.schema.ExfiltrationAlert;
 
@@ -21,21 +19,13 @@ public record AlertFile(List<ExfiltrationAlert> alerts, List<String> rejects) {
     public static AlertFile read(Path file) throws IOException {
         List<ExfiltrationAlert> alerts = new ArrayList<>();
         List<String> rejects = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int no = 0;
-            while ((line = r.readLine()) != null) {
-                no++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    alerts.add(JsonRecords.fromJson(line, ExfiltrationAlert.class));
-                } catch (IllegalArgumentException ex) {
-                    rejects.add(file.getFileName() + ":" + no + ": " + ex.getMessage());
-                }
+        JsonLines.forEach(file, (no, line) -> {
+            try {
+                alerts.add(JsonRecords.fromJson(line, ExfiltrationAlert.class));
+            } catch (IllegalArgumentException ex) {
+                rejects.add(file.getFileName() + ":" + no + ": " + ex.getMessage());
             }
-        }
+        });
         return new AlertFile(List.copyOf(alerts), List.copyOf(rejects));
     }
 

@@ -35,22 +35,7 @@ public record EvaluationResult(
     public String render(String title) {
         StringBuilder b = new StringBuilder();
         b.append(title).append('\n');
-        String header = String.format(
-                Locale.ROOT,
-                "%-22s %9s %9s %8s %11s %11s%n",
-                "kind",
-                "incidents",
-                "detected",
-                "recall",
-                "ttd_median",
-                "ttd_max");
-        b.append(header);
-        b.append("-".repeat(header.length() - 1)).append('\n');
-        for (KindScore k : perKind) {
-            row(b, k);
-        }
-        b.append("-".repeat(header.length() - 1)).append('\n');
-        row(b, overall);
+        kindTable(b, false);
         b.append(String.format(
                 Locale.ROOT,
                 "alert records: %d (%d detections, %d suppressed of which %d matched an incident, %d closed)%n",
@@ -59,22 +44,14 @@ public record EvaluationResult(
                 suppressedRecords,
                 suppressedMatchingTruth,
                 closedRecords));
-        b.append(String.format(
-                Locale.ROOT,
-                "record precision: %s (%d of %d detections match an incident)%n",
-                pct(recordPrecision),
-                matchedRecords,
-                detectionRecords));
+        recordPrecisionLine(b);
         b.append(String.format(
                 Locale.ROOT,
                 "account-day precision: %s (%d alerting account-days, %d false-alert account-days)%n",
                 pct(accountDayPrecision),
                 alertingAccountDays,
                 falseAlertAccountDays));
-        b.append(String.format(
-                Locale.ROOT,
-                "F1 (recall x account-day precision): %s%n",
-                Double.isNaN(f1) ? "-" : String.format(Locale.ROOT, "%.3f", f1)));
+        f1Line(b);
         return b.toString();
     }
 
@@ -93,23 +70,7 @@ public record EvaluationResult(
                     warmupIncidents,
                     warmupDetections));
         }
-        String header = String.format(
-                Locale.ROOT,
-                "%-22s %9s %9s %8s %11s %11s %10s%n",
-                "kind",
-                "incidents",
-                "detected",
-                "recall",
-                "ttd_median",
-                "ttd_max",
-                "escalated");
-        b.append(header);
-        b.append("-".repeat(header.length() - 1)).append('\n');
-        for (KindScore k : perKind) {
-            reportRow(b, k);
-        }
-        b.append("-".repeat(header.length() - 1)).append('\n');
-        reportRow(b, overall);
+        kindTable(b, true);
         if (!lookalikes.isEmpty()) {
             b.append(String.format(
                     Locale.ROOT,
@@ -133,23 +94,43 @@ public record EvaluationResult(
                 falseAlertAccountDays,
                 onLookalikes,
                 falseAlertAccountDays - onLookalikes));
-        b.append(String.format(
-                Locale.ROOT,
-                "record precision: %s (%d of %d detections match an incident)%n",
-                pct(recordPrecision),
-                matchedRecords,
-                detectionRecords));
-        b.append(String.format(
-                Locale.ROOT,
-                "F1 (recall x account-day precision): %s%n",
-                Double.isNaN(f1) ? "-" : String.format(Locale.ROOT, "%.3f", f1)));
+        recordPrecisionLine(b);
+        f1Line(b);
         return b.toString();
     }
 
-    private static void reportRow(StringBuilder b, KindScore k) {
+    static String escalation(KindScore k) {
+        return k.withEgress() == 0 ? "-" : k.escalated() + "/" + k.withEgress();
+    }
+
+    /** Per kind, then overall: recall and time to detect, and in the report how many were escalated. */
+    private void kindTable(StringBuilder b, boolean withEscalation) {
+        String columns = withEscalation ? " %10s%n" : "%n";
+        String header = String.format(
+                Locale.ROOT,
+                "%-22s %9s %9s %8s %11s %11s" + columns,
+                "kind",
+                "incidents",
+                "detected",
+                "recall",
+                "ttd_median",
+                "ttd_max",
+                "escalated");
+        String rule = "-".repeat(header.length() - 1) + '\n';
+        b.append(header).append(rule);
+        String row = "%-22s %9d %9d %8s %11s %11s" + columns;
+        for (KindScore k : perKind) {
+            row(b, row, k);
+        }
+        b.append(rule);
+        row(b, row, overall);
+    }
+
+    /** Without the escalation column, its argument is left unused by the format. */
+    private static void row(StringBuilder b, String format, KindScore k) {
         b.append(String.format(
                 Locale.ROOT,
-                "%-22s %9d %9d %8s %11s %11s %10s%n",
+                format,
                 k.kind(),
                 k.incidents(),
                 k.detected(),
@@ -159,20 +140,20 @@ public record EvaluationResult(
                 escalation(k)));
     }
 
-    static String escalation(KindScore k) {
-        return k.withEgress() == 0 ? "-" : k.escalated() + "/" + k.withEgress();
-    }
-
-    private static void row(StringBuilder b, KindScore k) {
+    private void recordPrecisionLine(StringBuilder b) {
         b.append(String.format(
                 Locale.ROOT,
-                "%-22s %9d %9d %8s %11s %11s%n",
-                k.kind(),
-                k.incidents(),
-                k.detected(),
-                pct(k.recall()),
-                duration(k.ttdMedian()),
-                duration(k.ttdMax())));
+                "record precision: %s (%d of %d detections match an incident)%n",
+                pct(recordPrecision),
+                matchedRecords,
+                detectionRecords));
+    }
+
+    private void f1Line(StringBuilder b) {
+        b.append(String.format(
+                Locale.ROOT,
+                "F1 (recall x account-day precision): %s%n",
+                Double.isNaN(f1) ? "-" : String.format(Locale.ROOT, "%.3f", f1)));
     }
 
     static String pct(double v) {

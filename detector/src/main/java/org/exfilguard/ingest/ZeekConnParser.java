@@ -16,30 +16,6 @@ import org.exfilguard.schema.EgressEvent;
  */
 final class ZeekConnParser implements FormatParser {
 
-    private static final String[] DEFAULT_FIELDS = {
-        "ts",
-        "uid",
-        "id.orig_h",
-        "id.orig_p",
-        "id.resp_h",
-        "id.resp_p",
-        "proto",
-        "service",
-        "duration",
-        "orig_bytes",
-        "resp_bytes",
-        "conn_state",
-        "local_orig",
-        "local_resp",
-        "missed_bytes",
-        "history",
-        "orig_pkts",
-        "orig_ip_bytes",
-        "resp_pkts",
-        "resp_ip_bytes",
-        "tunnel_parents"
-    };
-
     private final String source;
     private final ParserOptions options;
     private long lineNo;
@@ -59,7 +35,7 @@ final class ZeekConnParser implements FormatParser {
     ZeekConnParser(String source, ParserOptions options) {
         this.source = source;
         this.options = options;
-        fields(DEFAULT_FIELDS);
+        fields(ZeekConnColumns.DEFAULT.toArray(String[]::new));
     }
 
     @Override

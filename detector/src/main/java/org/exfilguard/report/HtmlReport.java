@@ -236,15 +236,9 @@ public final class HtmlReport {
         // y axis: powers of ten
         for (int k = 0; Math.pow(10, k) <= max * 1.5; k++) {
             double y = y(Math.pow(10, k), top, plotH);
-            h.append("<line class=\"grid\" x1=\"")
-                    .append(LEFT)
-                    .append("\" x2=\"")
-                    .append(W - RIGHT)
-                    .append("\" y1=\"")
-                    .append(fmt(y))
-                    .append("\" y2=\"")
-                    .append(fmt(y))
-                    .append("\"/><text class=\"ytick\" x=\"")
+            h.append("<line class=\"grid\" ");
+            across(h, y)
+                    .append("/><text class=\"ytick\" x=\"")
                     .append(LEFT - 6)
                     .append("\" y=\"")
                     .append(fmt(y + 4))
@@ -259,15 +253,9 @@ public final class HtmlReport {
                 continue;
             }
             double x = x(viewFrom, day, plotW, n);
-            h.append("<line class=\"grid\" x1=\"")
-                    .append(fmt(x))
-                    .append("\" x2=\"")
-                    .append(fmt(x))
-                    .append("\" y1=\"")
-                    .append(TOP)
-                    .append("\" y2=\"")
-                    .append(fmt(TOP + plotH))
-                    .append("\"/><text class=\"xtick\" x=\"")
+            h.append("<line class=\"grid\" ");
+            upright(h, x, plotH)
+                    .append("/><text class=\"xtick\" x=\"")
                     .append(fmt(x))
                     .append("\" y=\"")
                     .append(H - BOTTOM + 16)
@@ -293,15 +281,8 @@ public final class HtmlReport {
                 .append(" rows per ")
                 .append(esc(first.getWindow()))
                 .append("</title></rect>");
-        h.append("<line class=\"threshold\" x1=\"")
-                .append(LEFT)
-                .append("\" x2=\"")
-                .append(W - RIGHT)
-                .append("\" y1=\"")
-                .append(fmt(yt))
-                .append("\" y2=\"")
-                .append(fmt(yt))
-                .append("\"/>");
+        h.append("<line class=\"threshold\" ");
+        across(h, yt).append("/>");
         // bars, then the trailing-window line
         for (int i = start; i < end; i++) {
             if (rows[i] > 0) {
@@ -333,17 +314,9 @@ public final class HtmlReport {
             }
             String cls = a.getStatus().name().toLowerCase(Locale.ROOT);
             double y = y(a.getObservedRows(), top, plotH);
-            h.append("<g class=\"alert ")
-                    .append(cls)
-                    .append("\"><line x1=\"")
-                    .append(fmt(x))
-                    .append("\" x2=\"")
-                    .append(fmt(x))
-                    .append("\" y1=\"")
-                    .append(TOP)
-                    .append("\" y2=\"")
-                    .append(fmt(TOP + plotH))
-                    .append("\"/><circle cx=\"")
+            h.append("<g class=\"alert ").append(cls).append("\"><line ");
+            upright(h, x, plotH)
+                    .append("/><circle cx=\"")
                     .append(fmt(x))
                     .append("\" cy=\"")
                     .append(fmt(y))
@@ -393,6 +366,32 @@ public final class HtmlReport {
 
     private static double y(double v, double top, double plotH) {
         return TOP + plotH - Math.log10(1 + Math.max(0, v)) / top * plotH;
+    }
+
+    /** The ends of a line across the plot at height {@code y}. */
+    private static StringBuilder across(StringBuilder h, double y) {
+        return h.append("x1=\"")
+                .append(LEFT)
+                .append("\" x2=\"")
+                .append(W - RIGHT)
+                .append("\" y1=\"")
+                .append(fmt(y))
+                .append("\" y2=\"")
+                .append(fmt(y))
+                .append('"');
+    }
+
+    /** The ends of a line from the top to the bottom of the plot at {@code x}. */
+    private static StringBuilder upright(StringBuilder h, double x, double plotH) {
+        return h.append("x1=\"")
+                .append(fmt(x))
+                .append("\" x2=\"")
+                .append(fmt(x))
+                .append("\" y1=\"")
+                .append(TOP)
+                .append("\" y2=\"")
+                .append(fmt(TOP + plotH))
+                .append('"');
     }
 
     private static String fmt(double v) {

@@ -17,6 +17,7 @@ final class Roster {
     private static final String[] SERVICES = {"svc_shop_app", "svc_loyalty", "svc_pricing", "svc_marketing"};
     private static final String[] EXPORTERS = {"etl_weekly_export", "etl_partner_feed", "etl_finance_extract"};
     private static final String[] DBAS = {"dba_ops", "dba_oncall"};
+    private static final String[] BACKUPS = {"bkp_nightly"};
 
     private Roster() {}
 
@@ -40,47 +41,37 @@ final class Roster {
                     firstDay,
                     list.size()));
         }
-        for (int i = 0; i < p.serviceAccounts(); i++) {
-            String name = i < SERVICES.length ? SERVICES[i] : "svc_app_" + (i + 1);
-            list.add(new Account(
-                    name,
-                    Account.Role.SERVICE,
-                    "10.10.1." + (10 + i),
-                    String.format("app-%02d.prod.coop.example", i + 1),
-                    0,
-                    list.size()));
-        }
-        for (int i = 0; i < p.backupJobs(); i++) {
-            String name = i == 0 ? "bkp_nightly" : "bkp_nightly_" + (i + 1);
-            list.add(new Account(
-                    name,
-                    Account.Role.BACKUP,
-                    "10.30.1." + (10 + i),
-                    String.format("bkp-%02d.infra.coop.example", i + 1),
-                    0,
-                    list.size()));
-        }
-        for (int i = 0; i < p.weeklyExporters(); i++) {
-            String name = i < EXPORTERS.length ? EXPORTERS[i] : "etl_export_" + (i + 1);
-            list.add(new Account(
-                    name,
-                    Account.Role.EXPORTER,
-                    "10.30.2." + (10 + i),
-                    String.format("etl-%02d.infra.coop.example", i + 1),
-                    0,
-                    list.size()));
-        }
-        for (int i = 0; i < p.dbas(); i++) {
-            String name = i < DBAS.length ? DBAS[i] : "dba_" + (i + 1);
-            list.add(new Account(
-                    name,
-                    Account.Role.DBA,
-                    "10.40.1." + (10 + i),
-                    String.format("adm-%02d.corp.coop.example", i + 1),
-                    0,
-                    list.size()));
-        }
+        machines(list, p.serviceAccounts(), Account.Role.SERVICE, SERVICES, "svc_app_", "10.10.1.", "app-%02d.prod");
+        machines(list, p.backupJobs(), Account.Role.BACKUP, BACKUPS, "bkp_nightly_", "10.30.1.", "bkp-%02d.infra");
+        machines(
+                list,
+                p.weeklyExporters(),
+                Account.Role.EXPORTER,
+                EXPORTERS,
+                "etl_export_",
+                "10.30.2.",
+                "etl-%02d.infra");
+        machines(list, p.dbas(), Account.Role.DBA, DBAS, "dba_", "10.40.1.", "adm-%02d.corp");
         return List.copyOf(list);
+    }
+
+    /**
+     * {@code count} accounts of one role on machines: the i-th named from {@code names}, or {@code fallback} and its
+     * number past them; its address {@code subnet}(10 + i), its host {@code host} (numbered) in coop.example.
+     */
+    private static void machines(
+            List<Account> list,
+            int count,
+            Account.Role role,
+            String[] names,
+            String fallback,
+            String subnet,
+            String host) {
+        for (int i = 0; i < count; i++) {
+            String name = i < names.length ? names[i] : fallback + (i + 1);
+            list.add(new Account(
+                    name, role, subnet + (10 + i), String.format(host + ".coop.example", i + 1), 0, list.size()));
+        }
     }
 
     /** Deterministic, unique "initial + surname" names; the first is always "jdoe". */

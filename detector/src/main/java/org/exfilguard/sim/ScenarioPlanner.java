@@ -241,13 +241,7 @@ final class ScenarioPlanner {
         long bytes = rows * TableCatalog.BYTES_PER_ROW;
         int flows = 5 + rng.nextInt(16);
         Instant t = start.plus(readSpan).plus(Duration.ofMinutes(5 + rng.nextInt(26)));
-        long sent = 0;
-        for (int i = 0; i < flows; i++) {
-            long n = i == flows - 1 ? bytes - sent : bytes / flows;
-            b.egress(a, t, target, n, 2_000 + rng.nextInt(8_000));
-            sent += n;
-            t = t.plusSeconds(30 + rng.nextInt(91));
-        }
+        upload(b, a, t, target, bytes, flows, rng);
     }
 
     private void nightRead(ScenarioSpec s, SplittableRandom rng, Builder b, int index) {

@@ -3,7 +3,6 @@ package org.exfilguard.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +11,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import org.exfilguard.avro.JsonLines;
 
 /** Truth entries as JSON lines: scenario_id, kind, account, table, start, end, client_ip, egress_dst_ip, rows. */
 public final class TruthJson {
@@ -72,21 +72,13 @@ public final class TruthJson {
     /** Reads a truth file; a line that cannot be read fails the whole file, since a partial truth misleads. */
     public static List<TruthEntry> read(Path file) throws IOException {
         List<TruthEntry> out = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int no = 0;
-            while ((line = r.readLine()) != null) {
-                no++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    out.add(parse(line));
-                } catch (IllegalArgumentException ex) {
-                    throw new IOException(file + " line " + no + ": " + ex.getMessage(), ex);
-                }
+        JsonLines.forEach(file, (no, line) -> {
+            try {
+                out.add(parse(line));
+            } catch (IllegalArgumentException ex) {
+                throw new IOException(file + " line " + no + ": " + ex.getMessage(), ex);
             }
-        }
+        });
         return out;
     }
 

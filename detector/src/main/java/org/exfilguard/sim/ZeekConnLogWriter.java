@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.SplittableRandom;
+import org.exfilguard.ingest.ZeekConnColumns;
 import org.exfilguard.schema.EgressEvent;
 
 /** Writes egress events as a Zeek conn.log in its default tab-separated form, header and footer included. */
@@ -14,30 +15,7 @@ public final class ZeekConnLogWriter implements Closeable {
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss").withZone(ZoneOffset.UTC);
     private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    static final String FIELDS = String.join(
-            "\t",
-            "#fields",
-            "ts",
-            "uid",
-            "id.orig_h",
-            "id.orig_p",
-            "id.resp_h",
-            "id.resp_p",
-            "proto",
-            "service",
-            "duration",
-            "orig_bytes",
-            "resp_bytes",
-            "conn_state",
-            "local_orig",
-            "local_resp",
-            "missed_bytes",
-            "history",
-            "orig_pkts",
-            "orig_ip_bytes",
-            "resp_pkts",
-            "resp_ip_bytes",
-            "tunnel_parents");
+    static final String FIELDS = "#fields\t" + String.join("\t", ZeekConnColumns.DEFAULT);
     static final String TYPES = String.join(
             "\t",
             "#types",
