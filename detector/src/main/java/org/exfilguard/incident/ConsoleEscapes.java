@@ -1,6 +1,7 @@
 package org.exfilguard.incident;
 
 import java.util.Locale;
+import org.exfilguard.ingest.ControlCharacters;
 
 /**
  * Makes text from the logs safe to print on a terminal. Account names, tables and addresses come from the
@@ -48,28 +49,10 @@ public final class ConsoleEscapes {
      * controls already; any left are escaped too.
      */
     public static String json(String json) {
-        if (json.codePoints().noneMatch(ConsoleEscapes::unsafe)) {
-            return json;
-        }
-        StringBuilder out = new StringBuilder(json.length() + 16);
-        json.codePoints().forEach(cp -> {
-            if (unsafe(cp)) {
-                out.append(String.format(Locale.ROOT, "\\u%04x", cp));
-            } else {
-                out.appendCodePoint(cp);
-            }
-        });
-        return out.toString();
+        return ControlCharacters.unicodeEscaped(json, Integer.MAX_VALUE);
     }
 
     static boolean unsafe(int cp) {
-        return cp < 0x20
-                || cp == 0x7F
-                || (cp >= 0x80 && cp <= 0x9F)
-                || (cp >= 0x202A && cp <= 0x202E)
-                || (cp >= 0x2066 && cp <= 0x2069)
-                || cp == 0x200E
-                || cp == 0x200F
-                || cp == 0x061C;
+        return ControlCharacters.acts(cp);
     }
 }

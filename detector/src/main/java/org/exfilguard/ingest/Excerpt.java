@@ -1,7 +1,5 @@
 package org.exfilguard.ingest;
 
-import java.util.Locale;
-
 /**
  * The one excerpt policy of rejects. Every excerpt is {@link #bounded}: at most {@link ParseResult#MAX_EXCERPT}
  * characters with no character left that would act on a terminal (C0 and C1 controls, DEL, and the bidirectional
@@ -23,31 +21,7 @@ final class Excerpt {
         if (text == null) {
             return "";
         }
-        String s = text;
-        if (s.codePoints().anyMatch(Excerpt::acts)) {
-            StringBuilder out = new StringBuilder(Math.min(s.length(), ParseResult.MAX_EXCERPT) + 16);
-            s.codePoints()
-                    .takeWhile(cp -> out.length() < ParseResult.MAX_EXCERPT)
-                    .forEach(cp -> {
-                        if (acts(cp)) {
-                            out.append(String.format(Locale.ROOT, "\\u%04x", cp));
-                        } else {
-                            out.appendCodePoint(cp);
-                        }
-                    });
-            s = out.toString();
-        }
+        String s = ControlCharacters.unicodeEscaped(text, ParseResult.MAX_EXCERPT);
         return s.length() <= ParseResult.MAX_EXCERPT ? s : s.substring(0, ParseResult.MAX_EXCERPT);
-    }
-
-    private static boolean acts(int cp) {
-        return cp < 0x20
-                || cp == 0x7F
-                || (cp >= 0x80 && cp <= 0x9F)
-                || (cp >= 0x202A && cp <= 0x202E)
-                || (cp >= 0x2066 && cp <= 0x2069)
-                || cp == 0x200E
-                || cp == 0x200F
-                || cp == 0x061C;
     }
 }

@@ -54,7 +54,7 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
     private final Duration idle;
 
     EgressProfileSupplier(EgressSettings settings, DetectorMetrics metrics, Duration idle) {
-        this(settings, metrics, HotHosts.CAPACITY, idle);
+        this(settings, metrics, HotCache.HOSTS, idle);
     }
 
     /** With {@code hotHosts} decoded hosts kept per task (0: every flow reads the stores, as tests of the stored layout want). */
@@ -79,7 +79,7 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
         private final ProfileCodec volumeCodec = new ProfileCodec(settings.volume());
         private final EgressHostCodec hostCodec = new EgressHostCodec();
         private final AvroBytes<EgressEvidence> evidenceCodec = new AvroBytes<>(EgressEvidence.class);
-        private final HotHosts<Host> hot = new HotHosts<>(hotHosts);
+        private final HotCache<Host> hot = new HotCache<>(hotHosts);
         // Held: most flows are counted and dropped, and looking a counter up cost more than the rest of that.
         private final Counter internal = metrics.eventCounter(SOURCE, "internal");
         private final Counter knownDestination = metrics.eventCounter(SOURCE, "known_destination");

@@ -8,7 +8,7 @@ import org.exfilguard.profile.OpenIncident;
 import org.exfilguard.profile.ScopeProfile;
 
 /**
- * A task's read profiles: the {@link StoreNames#READ_PROFILES} store with its codec, the decoded ({@link HotProfiles})
+ * A task's read profiles: the {@link StoreNames#READ_PROFILES} store with its codec, the decoded ({@link HotCache})
  * and encoded ({@link ProfileBytesCache}) copies in front of it, and the index of open incidents that must be kept
  * in step with every write. Write-through: what {@link #load} returns always equals the decoding of what the store
  * holds, unless a caller changed a profile and failed before {@link #save}; it then calls {@link #invalidate}.
@@ -18,7 +18,7 @@ final class ProfileStore {
     private final KeyValueStore<String, byte[]> store;
     private final ProfileCodec codec;
     private final ProfileBytesCache bytes;
-    private final HotProfiles hot;
+    private final HotCache<ScopeProfile> hot;
     private final OpenIncidentIndex openIncidents;
     private final Function<OpenIncident, Instant> closeDue;
 
@@ -35,7 +35,7 @@ final class ProfileStore {
         this.store = store;
         this.codec = codec;
         this.bytes = new ProfileBytesCache(cacheBytes);
-        this.hot = new HotProfiles(cacheBytes == 0 ? 0 : HotProfiles.CAPACITY);
+        this.hot = new HotCache<>(cacheBytes == 0 ? 0 : HotCache.PROFILES);
         this.openIncidents = new OpenIncidentIndex(openIncidentStore);
         this.closeDue = closeDue;
     }

@@ -50,7 +50,7 @@ class EgressStateTest {
     @Test
     void aBusyHostWritesNoMorePerFlowAfterTenThousandDestinationsThanAfterOneThousand() {
         EgressProcessorFixture egress =
-                new EgressProcessorFixture(EgressProcessorFixture.settings(512), HotHosts.CAPACITY);
+                new EgressProcessorFixture(EgressProcessorFixture.settings(512), HotCache.HOSTS);
         List<EgressUpdate> updates = new ArrayList<>();
         // A month of a usual site first, so the windows' daily history is full (it does not grow after 28 days).
         for (int d = 0; d < 30; d++) {
@@ -113,7 +113,7 @@ class EgressStateTest {
     @Test
     void stateHeldForAHostWithTwoThousandDestinationsInItsHistory() {
         EgressProcessorFixture egress =
-                new EgressProcessorFixture(EgressProcessorFixture.settings(512), HotHosts.CAPACITY);
+                new EgressProcessorFixture(EgressProcessorFixture.settings(512), HotCache.HOSTS);
         List<EgressUpdate> updates = new ArrayList<>();
         flow(egress, "93.184.216.1", 20_000, T0, updates);
         for (int i = 0; i < 2_000; i++) {
@@ -177,7 +177,7 @@ class EgressStateTest {
     @Test
     void readsThePreviousBuildsEgressStateWithItsDestinationsFreshListAndWatchedReads() {
         EgressSettings settings = EgressProcessorFixture.settings(512);
-        EgressProcessorFixture egress = new EgressProcessorFixture(settings, HotHosts.CAPACITY);
+        EgressProcessorFixture egress = new EgressProcessorFixture(settings, HotCache.HOSTS);
         Instant readStart = T0.plus(Duration.ofDays(3));
         byte[] previous = previousBuildState(settings, readStart);
         egress.<byte[]>store(StoreNames.EGRESS_HOSTS).put(HOST, previous);
@@ -358,7 +358,7 @@ class EgressStateTest {
     @Test
     void aHostReadFromTheStoresOnEveryFlowGivesTheSameUpdatesAsACachedOne() {
         EgressSettings settings = EgressProcessorFixture.settings(16);
-        EgressProcessorFixture cached = new EgressProcessorFixture(settings, HotHosts.CAPACITY);
+        EgressProcessorFixture cached = new EgressProcessorFixture(settings, HotCache.HOSTS);
         EgressProcessorFixture cold = new EgressProcessorFixture(settings, 0);
         SplittableRandom random = new SplittableRandom(11);
         List<EgressUpdate> fromCached = new ArrayList<>();
