@@ -2,8 +2,11 @@ package org.exfilguard.topology;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.BiFunction;
 import org.apache.kafka.streams.Topology;
 import org.exfilguard.ingest.EventTimes;
+import org.exfilguard.ingest.LogFormat;
 import org.exfilguard.metrics.DetectorMetrics;
 
 /**
@@ -45,32 +48,20 @@ public final class NormaliserTopology {
             Duration maxAhead) {
         topics.rawDbLogs().addSource(topology, RAW_DB_SOURCE);
         topics.rawEgressLogs().addSource(topology, RAW_EGRESS_SOURCE);
-        topology.addProcessor(
-                NORMALISE_DB,
-                new NormaliseSupplier(
-                        "raw-db",
-                        settings.dbFormat(),
+        BiFunction<String, Optional<LogFormat>, NormaliseSupplier> normaliser =
+                (source, format) -> new NormaliseSupplier(
+                        source,
+                        format,
                         settings.options(),
                         metrics,
                         DB_ACCESS_SINK,
                         EGRESS_SINK,
                         DEAD_LETTER_SINK,
                         wallClock,
-                        maxAhead),
-                RAW_DB_SOURCE);
+                        maxAhead);
+        topology.addProcessor(NORMALISE_DB, normaliser.apply("raw-db", settings.dbFormat()), RAW_DB_SOURCE);
         topology.addProcessor(
-                NORMALISE_EGRESS,
-                new NormaliseSupplier(
-                        "raw-egress",
-                        settings.egressFormat(),
-                        settings.options(),
-                        metrics,
-                        DB_ACCESS_SINK,
-                        EGRESS_SINK,
-                        DEAD_LETTER_SINK,
-                        wallClock,
-                        maxAhead),
-                RAW_EGRESS_SOURCE);
+                NORMALISE_EGRESS, normaliser.apply("raw-egress", settings.egressFormat()), RAW_EGRESS_SOURCE);
         topics.dbAccess().addSink(topology, DB_ACCESS_SINK, NORMALISE_DB, NORMALISE_EGRESS);
         topics.egress().addSink(topology, EGRESS_SINK, NORMALISE_DB, NORMALISE_EGRESS);
         topics.deadLetters().addSink(topology, DEAD_LETTER_SINK, NORMALISE_DB, NORMALISE_EGRESS);
