@@ -1,6 +1,5 @@
 package org.exfilguard.incident;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -32,11 +31,7 @@ public final class EcsAlert {
 
     /** One JSON line (no trailing newline). */
     public static String render(ExfiltrationAlert alert) {
-        try {
-            return MAPPER.writeValueAsString(toNode(alert));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a tree of plain nodes always serialises", e);
-        }
+        return JsonLine.of(toNode(alert));
     }
 
     public static ObjectNode toNode(ExfiltrationAlert alert) {
