@@ -250,7 +250,23 @@ class DetectorRestartIT {
         lost.removeAll(actual);
         Set<String> extra = new HashSet<>(actual);
         extra.removeAll(expected);
+        // A difference names its records, so a failure says which rule and incident moved.
+        reference.stream().filter(a -> lost.contains(a.getAlertId())).forEach(a -> describe("lost", a));
+        alerts.stream().filter(a -> extra.contains(a.getAlertId())).forEach(a -> describe("extra", a));
         return new Comparison(lost, extra, duplicates(alerts));
+    }
+
+    private static void describe(String what, ExfiltrationAlert a) {
+        System.out.printf(
+                "  %s: %s %s %s %s %s detected %s (%s rows)%n",
+                what,
+                a.getAlertId(),
+                a.getStatus(),
+                a.getKind(),
+                a.getAccount(),
+                a.getTable(),
+                a.getDetectedAt(),
+                a.getObservedRows());
     }
 
     private static Set<String> ids(Collection<ExfiltrationAlert> alerts) {
