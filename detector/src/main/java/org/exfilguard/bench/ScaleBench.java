@@ -57,13 +57,16 @@ public final class ScaleBench {
                     sink -> workload.backlog(
                             options.events(), BenchOptions.BACKLOG_START, BenchOptions.BACKLOG_SPAN, sink));
 
+            // Both runs wait for every side (no idle give-up): what they publish is then a function of the input alone,
+            // not of how long each ran after its input was committed, and the two can be compared record for record.
+            Map<String, Object> eventTimeOnly = Map.of(ExfilguardConfig.CORRELATION_IDLE_SECONDS, 0);
             ExfilguardConfig one = cluster.detectorConfig(
                     "bench-scale-one",
                     options.workDir().resolve("state-one"),
                     INPUT,
                     "scale-alerts-one",
                     "scale-dlq-one",
-                    Map.of());
+                    eventTimeOnly);
             RunResult single;
             try (BenchApp app = options.detector().apply(one)) {
                 single = Measurement.measure(
@@ -80,7 +83,7 @@ public final class ScaleBench {
                             INPUT,
                             "scale-alerts-two",
                             "scale-dlq-two",
-                            Map.of()));
+                            eventTimeOnly));
             BenchApp first = instance.apply("state-two-a");
             BenchApp second = instance.apply("state-two-b");
             RunResult pair;

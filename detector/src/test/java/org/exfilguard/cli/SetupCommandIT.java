@@ -64,7 +64,8 @@ class SetupCommandIT {
                             "exfil-alerts-ecs",
                             "exfil-dlq",
                             "exfil-read-signals",
-                            "exfil-egress-updates");
+                            "exfil-egress-updates",
+                            "exfil-table-reads");
             assertThat(admin.describeTopics(topics)
                             .allTopicNames()
                             .get(30, TimeUnit.SECONDS)
