@@ -104,6 +104,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
         private final AvroBytes<EgressEvidence> evidenceCodec = new AvroBytes<>(EgressEvidence.class);
         private final AvroBytes<ExfiltrationAlert> alertCodec = new AvroBytes<>(ExfiltrationAlert.class);
         private ProcessorContext<String, Object> context;
+        private AlertPublisher publisher;
         private KeyValueStore<String, byte[]> incidentEgress;
         /** The watermark last sent to the egress side (every later signal has a checkpoint after it). */
         private long watermarkSent = Long.MIN_VALUE;
@@ -121,6 +122,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
         @Override
         public void init(ProcessorContext<String, Object> context) {
             this.context = context;
+            this.publisher = new AlertPublisher(suppressor, metrics, wallClock, sinks, context);
             this.profiles = new ProfileStore(
                     context.getStateStore(StoreNames.READ_PROFILES),
                     context.getStateStore(StoreNames.OPEN_INCIDENTS),
@@ -503,23 +505,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
 
         /** Publishes a record (marked if an allow-list rule covers it) on the alert topics. */
         private ExfiltrationAlert publish(ExfiltrationAlert unchecked) {
-            ExfiltrationAlert alert = suppressor.apply(unchecked);
-            metrics.alert(
-                    alert.getSeverity().name(),
-                    alert.getKind().name(),
-                    alert.getStatus().name());
-            // Alert records carry the wall time they were published, not the event time (that is in the payload,
-            // detected_at): an alert topic ages its segments by record timestamp, and the alerts of a replay of
-            // weeks-old logs stamped with event time would be deleted before a SIEM read them.
-            long published = wallClock.millis();
-            context.forward(new Record<String, Object>(alert.getAccount(), alert, published), sinks.alerts());
-            for (RenderingSink rendering : sinks.renderings()) {
-                context.forward(
-                        new Record<String, Object>(
-                                alert.getAccount(), rendering.format().render(alert), published),
-                        rendering.child());
-            }
-            return alert;
+            return publisher.publish(unchecked);
         }
 
         @Override

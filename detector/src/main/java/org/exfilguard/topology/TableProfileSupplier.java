@@ -67,6 +67,7 @@ final class TableProfileSupplier implements ProcessorSupplier<String, byte[], St
         private final TableIncidents incidents = new TableIncidents(settings, detectorVersion);
         private final TableProfileCodec codec = new TableProfileCodec(settings);
         private ProcessorContext<String, Object> context;
+        private AlertPublisher publisher;
         private KeyValueStore<String, byte[]> profiles;
         private KeyValueStore<String, byte[]> pending;
         private KeyValueStore<String, Long> clock;
@@ -80,6 +81,7 @@ final class TableProfileSupplier implements ProcessorSupplier<String, byte[], St
         @Override
         public void init(ProcessorContext<String, Object> context) {
             this.context = context;
+            this.publisher = new AlertPublisher(suppressor, metrics, wallClock, sinks, context);
             profiles = context.getStateStore(StoreNames.TABLE_PROFILES);
             pending = context.getStateStore(StoreNames.TABLE_PENDING);
             clock = context.getStateStore(StoreNames.TABLE_CLOCK);
@@ -213,21 +215,9 @@ final class TableProfileSupplier implements ProcessorSupplier<String, byte[], St
             profiles.put(profile.table(), codec.encode(profile));
         }
 
-        /** Publishes a record (marked if an allow-list rule covers it) on the alert topics, as the read profile does. */
+        /** Publishes a record (marked if an allow-list rule covers it) on the alert topics. */
         private void publish(ExfiltrationAlert unchecked) {
-            ExfiltrationAlert alert = suppressor.apply(unchecked);
-            metrics.alert(
-                    alert.getSeverity().name(),
-                    alert.getKind().name(),
-                    alert.getStatus().name());
-            long published = wallClock.millis();
-            context.forward(new Record<String, Object>(alert.getAccount(), alert, published), sinks.alerts());
-            for (ReadProfileSupplier.RenderingSink rendering : sinks.renderings()) {
-                context.forward(
-                        new Record<String, Object>(
-                                alert.getAccount(), rendering.format().render(alert), published),
-                        rendering.child());
-            }
+            publisher.publish(unchecked);
         }
     }
 
