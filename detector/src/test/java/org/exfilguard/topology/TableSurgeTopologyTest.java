@@ -143,6 +143,65 @@ class TableSurgeTopologyTest {
                 .allSatisfy(a -> assertThat(a.getDetectedAt()).isAfter(opened.getDetectedAt()));
     }
 
+    /**
+     * Six accounts at once, three of which also read enough for incidents of their own: the table incident names all
+     * six; the CLOSED record of each own incident on the table links to it (OCSF and ECS alike); the other accounts'
+     * records, and every record but a CLOSED one, link to nothing, and no record is added for a link.
+     */
+    @Test
+    void theAccountsOwnIncidentsOnTheTableLinkToTheTableIncident() {
+        List<DbAccessEvent> reads = ordinaryDays(HISTORY_DAYS + 1);
+        List<String> ownIncidents = SIX.subList(0, 3);
+        for (String account : SIX) {
+            for (int m = 0; m < 60; m++) {
+                reads.add(read(account, SURGE.plusSeconds(60L * m + SIX.indexOf(account) * 7L), 200));
+            }
+            if (ownIncidents.contains(account)) {
+                reads.add(read(account, SURGE.plus(Duration.ofMinutes(40)), 60_000));
+            }
+        }
+        pipeInOrder(driver, reads);
+        driver.endOfInput();
+
+        List<ExfiltrationAlert> surges = surges(driver.alerts());
+        String tableIncident = surges.get(0).getIncidentId();
+        assertThat(surges).extracting(ExfiltrationAlert::getIncidentId).containsOnly(tableIncident);
+        assertThat(surges.get(0).getContributors())
+                .extracting(Contributor::getAccount)
+                .containsAll(SIX);
+        List<ExfiltrationAlert> own = driver.alerts().stream()
+                .filter(a -> SIX.contains(a.getAccount()))
+                .toList();
+        for (String account : ownIncidents) {
+            assertThat(own)
+                    .as("%s's own incident on the table", account)
+                    .filteredOn(a -> a.getAccount().equals(account)
+                            && a.getTable().equals("coop.members")
+                            && a.getStatus() == AlertStatus.CLOSED)
+                    .singleElement()
+                    .satisfies(c -> assertThat(c.getRelatedIncidentIds()).containsExactly(tableIncident));
+        }
+        // Only the CLOSED records of incidents on the table carry the link (not the all-tables scope's, not UPDATED).
+        assertThat(own)
+                .filteredOn(a -> !a.getRelatedIncidentIds().isEmpty())
+                .allSatisfy(a -> {
+                    assertThat(a.getStatus()).isEqualTo(AlertStatus.CLOSED);
+                    assertThat(a.getTable()).isEqualTo("coop.members");
+                })
+                .extracting(ExfiltrationAlert::getAccount)
+                .containsExactlyInAnyOrderElementsOf(ownIncidents);
+        // Named, with no incident of its own: nothing extra (no record at all).
+        assertThat(own).extracting(ExfiltrationAlert::getAccount).doesNotContainAnyElementsOf(SIX.subList(3, 6));
+        assertThat(surges).allSatisfy(s -> assertThat(s.getRelatedIncidentIds()).isEmpty());
+        assertThat(driver.alertsJson())
+                .filteredOn(j -> j.contains("\"related_events\""))
+                .hasSize(ownIncidents.size())
+                .allSatisfy(j -> assertThat(j).contains("{\"uid\":\"" + tableIncident + "\"}"));
+        assertThat(driver.alertsEcs())
+                .filteredOn(j -> j.contains("\"related_incident_ids\":[\"" + tableIncident + "\"]"))
+                .hasSize(ownIncidents.size());
+    }
+
     @Test
     void oneAccountReadingAsMuchAloneIsItsOwnIncidentNotATableOne() {
         List<DbAccessEvent> reads = ordinaryDays(HISTORY_DAYS + 1);
