@@ -483,7 +483,8 @@ public final class ExfilguardConfig extends AbstractConfig {
                     Type.STRING,
                     Topics.defaults().egressUpdates(),
                     Importance.LOW,
-                    "Internal: egress evidence for open incidents, keyed by account (as many partitions as db-access).")
+                    "Internal: egress evidence for open incidents, and table incidents' links to their accounts, keyed by "
+                            + "account (as many partitions as db-access).")
             .define(
                     TOPIC_TABLE_READS,
                     Type.STRING,

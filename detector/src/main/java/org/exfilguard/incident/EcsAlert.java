@@ -202,6 +202,10 @@ public final class EcsAlert {
                             .put("rows", c.getRows())
                             .put("share", c.getShare()));
         }
+        if (!alert.getRelatedIncidentIds().isEmpty()) {
+            // ECS has no field for related alerts (related.* holds users, addresses, hosts and hashes).
+            alert.getRelatedIncidentIds().forEach(d.putArray("related_incident_ids")::add);
+        }
         d.put("window", alert.getWindow());
         d.put("observed_rows", alert.getObservedRows());
         if (alert.getObservedBytes() != null) {

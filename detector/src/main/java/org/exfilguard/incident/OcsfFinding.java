@@ -196,6 +196,14 @@ public final class OcsfFinding {
             sources.add("network egress logs");
         }
         info.set("data_sources", sources);
+        if (!alert.getRelatedIncidentIds().isEmpty()) {
+            // The TABLE_SURGE findings that named the account, by their finding_info.uid (their
+            // metadata.correlation_uid):
+            // a finding is the incident, so no one record of it (metadata.uid) stands for it.
+            ArrayNode related = info.putArray("related_events");
+            alert.getRelatedIncidentIds().forEach(id -> related.addObject().put("uid", id));
+            info.put("related_events_count", alert.getRelatedIncidentIds().size());
+        }
         return info;
     }
 

@@ -33,6 +33,8 @@ import org.exfilguard.suppress.AlertSuppressor;
  * decode-db-access ─▶ table-key ─▶ exfil-table-reads (sums per table, account and minute, keyed by table; the read
  *                                    │                 tasks' watermarks to every partition)
  *                                    └─▶ table-profile ─▶ the alert topics (TABLE_SURGE, account '*')
+ *                                              └─▶ exfil-egress-updates (links to the named accounts' incidents, and
+ *                                                  each table's decided mark to every partition) ─▶ read-profile
  * </pre>
  */
 public final class DetectorTopology {
@@ -53,6 +55,7 @@ public final class DetectorTopology {
     public static final String TABLE_READS_SINK = "table-reads-sink";
     public static final String TABLE_READS_SOURCE = "table-reads-source";
     public static final String TABLE_PROFILE = "table-profile";
+    public static final String TABLE_LINKS_SINK = "table-links-sink";
     /** Default of {@code read.profile.cache.bytes}: encoded profiles each task keeps in memory. */
     public static final long DEFAULT_PROFILE_CACHE_BYTES = 16L * 1024 * 1024;
 
@@ -160,8 +163,12 @@ public final class DetectorTopology {
                             metrics,
                             new ReadProfileSupplier.Sinks(ALERTS_SINK, renderingSinks, READ_SIGNALS_SINK),
                             wallClock,
-                            wiring.correlation().readPartitions()),
+                            wiring.correlation().readPartitions(),
+                            TABLE_LINKS_SINK),
                     TABLE_READS_SOURCE);
+            // Links from table incidents to their accounts' own incidents go to the read side keyed by account, and
+            // each table's decided mark to every read task (which holds an incident's close until it has it).
+            topics.egressUpdates().addSink(topology, TABLE_LINKS_SINK, new TableLinkPartitioner(), TABLE_PROFILE);
             alerting = new String[] {READ_PROFILE, TABLE_PROFILE};
             // The current minute's sums, rewritten by each sensitive read: the record cache makes that one put per
             // commit.

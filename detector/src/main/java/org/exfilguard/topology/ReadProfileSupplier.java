@@ -11,6 +11,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.DriftSettings;
@@ -71,6 +72,10 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
     private final DriftSettings drift;
     private final WeakReadSettings weak;
     private final PeerGroups peerGroups;
+    /** Whether the table profile runs: then a close on a table waits for its links (see {@link TableLinks}). */
+    private final boolean tableLinks;
+    /** A table incident stays open at least this long after its last record (table.profile.quiet.minutes). */
+    private final long tableQuietMillis;
     /** Shared by the supplier's tasks, so each piece of advice on the sources is logged once per process. */
     private final SourceAdvice sourceAdvice = new SourceAdvice();
 
@@ -87,6 +92,8 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
         this.wallClock = wiring.wallClock();
         this.weak = wiring.weakReads();
         this.peerGroups = wiring.peerGroups();
+        this.tableLinks = wiring.table().enabled();
+        this.tableQuietMillis = wiring.table().quietPeriod().toMillis();
         this.suppressor = suppressor;
         this.sinks = sinks;
     }
@@ -195,6 +202,20 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
         /** An egress report on an incident: an escalation is published; a final report may complete its close. */
         @Override
         public void onEgress(EgressUpdate update) {
+            if (update.getTableDecided()) {
+                onTableDecided(update.getTable(), update.getAt().toEpochMilli());
+                return;
+            }
+            if (update.getTableIncidentId() != null) {
+                String key = TableLinks.linksKey(update.getAccount(), update.getTable());
+                byte[] stored = incidentEgress.get(key);
+                TableLinks links = stored == null ? TableLinks.none() : TableLinks.decode(stored);
+                incidentEgress.put(
+                        key,
+                        links.with(update.getTableIncidentId(), update.getAt().toEpochMilli())
+                                .encode());
+                return;
+            }
             byte[] stored = incidentEgress.get(update.getIncidentId());
             if (stored == null) {
                 // An incident this task no longer waits for (a report of an earlier build, or state reset).
@@ -225,7 +246,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                     update.getUnusual());
             if (state.complete()) {
                 EgressEvidence best = state.evidence() == null ? null : evidenceCodec.decode(state.evidence());
-                publish(incidents.closedWithEgress(
+                publishClosed(incidents.closedWithEgress(
                         alertCodec.decode(state.closing()),
                         best,
                         state.unusual(),
@@ -268,7 +289,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                 opened = true;
             }
             if (opened && record != null) {
-                publish(incidents.weakClosed(
+                publishClosed(incidents.weakClosed(
                         record, evidence, state.egressTotal(), state.destinations(), update.getAt()));
             } else {
                 metrics.suppression("weak_read_without_egress");
@@ -479,7 +500,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
         private void close(ExfiltrationAlert closed, Instant now) {
             byte[] stored = incidentEgress.get(closed.getIncidentId());
             if (stored == null) {
-                publish(closed);
+                publishClosed(closed);
                 return;
             }
             IncidentEgress state = IncidentEgress.decode(stored).closed(alertCodec.encode(closed));
@@ -492,6 +513,70 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                                 ip, ReadSignals.closing(closed, ip, lastActivity, checkpoint), Math.max(0, checkpoint)),
                         sinks.signals());
             }
+        }
+
+        /**
+         * Publishes an incident's CLOSED record once the table profile has decided its table through the close, with
+         * the TABLE_SURGE incidents that named the account meanwhile; held until then. The links are those of the
+         * table's records up to the close, all of which the read task has once it has the table's decided mark (they
+         * come before it on the same partition): the record is the same however late the mark arrives.
+         */
+        private void publishClosed(ExfiltrationAlert closed) {
+            String table = closed.getTable();
+            if (!tableLinks || ScopeProfile.ALL_SENSITIVE.equals(table) || ScopeProfile.UNDETERMINED.equals(table)) {
+                publish(closed);
+                return;
+            }
+            long closedAt = closed.getDetectedAt().toEpochMilli();
+            byte[] decided = incidentEgress.get(TableLinks.decidedKey(table));
+            if (decided != null && TableLinks.decodeDecided(decided) >= closedAt) {
+                publish(linked(closed));
+            } else {
+                incidentEgress.put(
+                        TableLinks.heldKey(table, closedAt, closed.getIncidentId()), alertCodec.encode(closed));
+            }
+        }
+
+        /** The table profile has decided {@code table} through {@code through}: the closes it held go out, in order. */
+        private void onTableDecided(String table, long through) {
+            byte[] before = incidentEgress.get(TableLinks.decidedKey(table));
+            if (before != null && TableLinks.decodeDecided(before) >= through) {
+                return;
+            }
+            incidentEgress.put(TableLinks.decidedKey(table), TableLinks.encodeDecided(through));
+            List<String> due = new ArrayList<>();
+            List<byte[]> held = new ArrayList<>();
+            try (KeyValueIterator<String, byte[]> it =
+                    incidentEgress.range(TableLinks.heldPrefix(table), TableLinks.heldUpTo(table, through))) {
+                it.forEachRemaining(kv -> {
+                    due.add(kv.key);
+                    held.add(kv.value);
+                });
+            }
+            for (int i = 0; i < due.size(); i++) {
+                publish(linked(alertCodec.decode(held.get(i))));
+                incidentEgress.delete(due.get(i));
+            }
+        }
+
+        /**
+         * The CLOSED record with the table incidents of its table that named its account and were open while it was
+         * ({@link TableLinks#openWithin}).
+         */
+        private ExfiltrationAlert linked(ExfiltrationAlert closed) {
+            byte[] stored = incidentEgress.get(TableLinks.linksKey(closed.getAccount(), closed.getTable()));
+            if (stored == null) {
+                return closed;
+            }
+            long to = closed.getDetectedAt().toEpochMilli();
+            long from =
+                    closed.getFirstSeen() == null ? to : closed.getFirstSeen().toEpochMilli();
+            List<String> ids = TableLinks.decode(stored).openWithin(from, to, tableQuietMillis);
+            return ids.isEmpty()
+                    ? closed
+                    : ExfiltrationAlert.newBuilder(closed)
+                            .setRelatedIncidentIds(ids)
+                            .build();
         }
 
         /** The first minute boundary after the read at {@code at} that this task's watermark has not passed. */

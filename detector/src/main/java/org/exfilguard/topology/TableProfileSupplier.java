@@ -1,6 +1,8 @@
 package org.exfilguard.topology;
 
+import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,7 +20,10 @@ import org.exfilguard.detect.TableSettings;
 import org.exfilguard.incident.TableIncidents;
 import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.profile.TableProfile;
+import org.exfilguard.schema.AlertStatus;
+import org.exfilguard.schema.Contributor;
 import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.schema.state.EgressUpdate;
 import org.exfilguard.suppress.AlertSuppressor;
 
 /**
@@ -38,6 +43,8 @@ final class TableProfileSupplier implements ProcessorSupplier<String, byte[], St
     private final ReadProfileSupplier.Sinks sinks;
     private final Clock wallClock;
     private final int readPartitions;
+    /** The sink of the links and decided marks to the read side (exfil-egress-updates). */
+    private final String linksSink;
 
     TableProfileSupplier(
             TableSettings settings,
@@ -46,7 +53,8 @@ final class TableProfileSupplier implements ProcessorSupplier<String, byte[], St
             DetectorMetrics metrics,
             ReadProfileSupplier.Sinks sinks,
             Clock wallClock,
-            int readPartitions) {
+            int readPartitions,
+            String linksSink) {
         this.settings = settings;
         this.detectorVersion = detectorVersion;
         this.suppressor = suppressor;
@@ -54,6 +62,7 @@ final class TableProfileSupplier implements ProcessorSupplier<String, byte[], St
         this.sinks = sinks;
         this.wallClock = wallClock;
         this.readPartitions = readPartitions;
+        this.linksSink = linksSink;
     }
 
     @Override
@@ -104,7 +113,7 @@ final class TableProfileSupplier implements ProcessorSupplier<String, byte[], St
                 if (value instanceof TableReads.Read read) {
                     onRead(record.key(), read);
                 } else if (value instanceof TableReads.Watermark mark) {
-                    onWatermark(mark);
+                    onWatermark(mark, record.timestamp());
                 }
             } catch (RuntimeException e) {
                 decoded.clear();
@@ -125,7 +134,7 @@ final class TableProfileSupplier implements ProcessorSupplier<String, byte[], St
             pending.put(key, codec.encodePending(rows));
         }
 
-        private void onWatermark(TableReads.Watermark mark) {
+        private void onWatermark(TableReads.Watermark mark, long timestamp) {
             if (mark.source() < 0 || mark.source() >= readPartitions) {
                 return;
             }
@@ -137,6 +146,7 @@ final class TableProfileSupplier implements ProcessorSupplier<String, byte[], St
             long bound = bound();
             if (bound != Long.MIN_VALUE && bound - 1 > decided) {
                 decideTo(bound == Long.MAX_VALUE ? Long.MAX_VALUE : bound - 1);
+                sendDecided(timestamp);
             }
         }
 
@@ -198,6 +208,35 @@ final class TableProfileSupplier implements ProcessorSupplier<String, byte[], St
             clock.put(DECIDED, decided);
         }
 
+        /**
+         * Tells every read task how far each table is decided: every link of a record whose window ended by then
+         * was sent before this, on the same partitions, so a read task that has this mark has them all.
+         */
+        private void sendDecided(long timestamp) {
+            long through = decided == Long.MAX_VALUE ? Long.MAX_VALUE : (decided + 1) * 60_000L;
+            for (String table : tables) {
+                context.forward(
+                        new Record<String, Object>("", link("", table, through, null, true), Math.max(0, timestamp)),
+                        linksSink);
+            }
+        }
+
+        /** A table record that names accounts: each of them is told, keyed by account, for its own incident. */
+        private void sendLinks(ExfiltrationAlert alert) {
+            if (alert.getStatus() == AlertStatus.CLOSED) {
+                return;
+            }
+            long at = alert.getWindowEnd().toEpochMilli();
+            for (Contributor c : alert.getContributors()) {
+                context.forward(
+                        new Record<String, Object>(
+                                c.getAccount(),
+                                link(c.getAccount(), alert.getTable(), at, alert.getIncidentId(), false),
+                                at),
+                        linksSink);
+            }
+        }
+
         private TableProfile load(String table) {
             TableProfile profile = decoded.get(table);
             if (profile == null) {
@@ -217,8 +256,23 @@ final class TableProfileSupplier implements ProcessorSupplier<String, byte[], St
 
         /** Publishes a record (marked if an allow-list rule covers it) on the alert topics. */
         private void publish(ExfiltrationAlert unchecked) {
-            publisher.publish(unchecked);
+            sendLinks(publisher.publish(unchecked));
         }
+    }
+
+    /** A message to the read side on exfil-egress-updates: a link (of {@code tableIncidentId}) or a decided mark. */
+    static EgressUpdate link(String account, String table, long at, String tableIncidentId, boolean decided) {
+        return EgressUpdate.newBuilder()
+                .setAccount(account)
+                .setIncidentId("")
+                .setTable(table)
+                .setAt(Instant.ofEpochMilli(at))
+                .setUnusual(false)
+                .setFinalReport(false)
+                .setEvidence(ByteBuffer.wrap(new byte[0]))
+                .setTableIncidentId(tableIncidentId)
+                .setTableDecided(decided)
+                .build();
     }
 
     /** Pending minutes sort by table, then minute (fixed-width hex of a non-negative epoch minute). */

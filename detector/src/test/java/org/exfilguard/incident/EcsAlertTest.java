@@ -100,7 +100,8 @@ class EcsAlertTest {
                         .suppressed("allow-list rule r1 (owner soc): nightly export")
                         .build(),
                 DriftAlertsTest.opened(),
-                DriftAlertsTest.closed());
+                DriftAlertsTest.closed(),
+                OcsfFindingTest.linkedClose());
     }
 
     @ParameterizedTest
@@ -195,6 +196,18 @@ class EcsAlertTest {
         assertThat(doc.has("network")).isFalse();
         assertThat(doc.at("/source/ip").asText()).isEqualTo("10.20.0.14");
         assertThat(doc.at("/event/category").toString()).isEqualTo("[\"database\"]");
+    }
+
+    @Test
+    void aLinkedCloseNamesTheTableIncidentsUnderItsOwnNamespace() throws Exception {
+        JsonNode doc = JSON.readTree(EcsAlert.render(OcsfFindingTest.linkedClose()));
+
+        assertThat(doc.path("exfilguard").path("related_incident_ids").toString())
+                .isEqualTo("[\"inc-table-1\",\"inc-table-2\"]");
+        assertThat(JSON.readTree(EcsAlert.render(TestAlerts.alert().build()))
+                        .path("exfilguard")
+                        .has("related_incident_ids"))
+                .isFalse();
     }
 
     @Test

@@ -56,6 +56,7 @@ class OcsfFindingTest {
                 TestAlerts.alert().coldStart(99.4).bytes(null).build()));
         cases.add(Arguments.of(
                 "all sensitive tables", TestAlerts.alert().table("*").build()));
+        cases.add(Arguments.of("closed, linked to a table incident", linkedClose()));
         cases.add(Arguments.of(
                 "suppressed by allow-list",
                 TestAlerts.alert().suppressed("allow-list: nightly-backup").build()));
@@ -63,6 +64,27 @@ class OcsfFindingTest {
                 "unknown technique, no client ip",
                 TestAlerts.alert().clientIps().techniques("T1213.006", "T9999").build()));
         return cases.stream();
+    }
+
+    /** An account's CLOSED record on a table that a TABLE_SURGE incident named it in. */
+    static ExfiltrationAlert linkedClose() {
+        return ExfiltrationAlert.newBuilder(
+                        TestAlerts.alert().status(AlertStatus.CLOSED).build())
+                .setRelatedIncidentIds(List.of("inc-table-1", "inc-table-2"))
+                .build();
+    }
+
+    @Test
+    void aLinkedCloseNamesTheTableFindingsAsRelatedEvents() throws Exception {
+        JsonNode info = JSON.readTree(OcsfFinding.render(linkedClose())).path("finding_info");
+
+        assertThat(info.path("related_events").findValuesAsText("uid")).containsExactly("inc-table-1", "inc-table-2");
+        assertThat(info.path("related_events_count").asInt()).isEqualTo(2);
+        assertThat(JSON.readTree(OcsfFinding.render(
+                                TestAlerts.alert().status(AlertStatus.CLOSED).build()))
+                        .path("finding_info")
+                        .has("related_events"))
+                .isFalse();
     }
 
     @Test

@@ -120,6 +120,9 @@ public final class ProcessorProfileMain {
                                     .metrics(metrics)
                                     .detectorVersion("profile")
                                     .profileCacheBytes(cacheBytes)
+                                    // No table task here to answer: closes are not held for table links.
+                                    .table(org.exfilguard.detect.TableSettings.defaults()
+                                            .withEnabled(false))
                                     .build(),
                             new AlertSuppressor(AllowListSource.none(), () -> {}),
                             new ReadProfileSupplier.Sinks(

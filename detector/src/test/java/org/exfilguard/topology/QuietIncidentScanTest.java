@@ -161,7 +161,13 @@ class QuietIncidentScanTest {
             }
             stores.forEach(context::addStateStore);
             processor = new ReadProfileSupplier(
-                            TestWiring.defaults().detection(settings).build(),
+                            // The read path alone: no table profile answers here, so its closes are not held for
+                            // table links (TableSurgeTopologyTest covers those).
+                            TestWiring.defaults()
+                                    .detection(settings)
+                                    .table(org.exfilguard.detect.TableSettings.defaults()
+                                            .withEnabled(false))
+                                    .build(),
                             new AlertSuppressor(AllowListSource.none(), () -> {}),
                             new ReadProfileSupplier.Sinks(
                                     "alerts",

@@ -143,6 +143,68 @@ class TableSurgeTopologyTest {
                 .allSatisfy(a -> assertThat(a.getDetectedAt()).isAfter(opened.getDetectedAt()));
     }
 
+    /**
+     * Six accounts at once: three also read 60,000 rows (incidents of their own), one reads on for the hour (its own
+     * sum then crosses its floor too), and two stop after a quarter of an hour, before theirs does. The table
+     * incident names all six; the CLOSED record of each own incident on the table links to it (OCSF and ECS alike);
+     * no other record links to anything, and the two accounts with no incident of their own get no record at all.
+     */
+    @Test
+    void theAccountsOwnIncidentsOnTheTableLinkToTheTableIncident() {
+        List<DbAccessEvent> reads = ordinaryDays(HISTORY_DAYS + 1);
+        List<String> dumps = SIX.subList(0, 3);
+        List<String> brief = SIX.subList(4, 6);
+        for (String account : SIX) {
+            int minutes = brief.contains(account) ? 15 : 60;
+            for (int m = 0; m < minutes; m++) {
+                reads.add(read(account, SURGE.plusSeconds(60L * m + SIX.indexOf(account) * 7L), 200));
+            }
+            if (dumps.contains(account)) {
+                reads.add(read(account, SURGE.plus(Duration.ofMinutes(40)), 60_000));
+            }
+        }
+        pipeInOrder(driver, reads);
+        driver.endOfInput();
+
+        List<ExfiltrationAlert> surges = surges(driver.alerts());
+        String tableIncident = surges.get(0).getIncidentId();
+        assertThat(surges).extracting(ExfiltrationAlert::getIncidentId).containsOnly(tableIncident);
+        assertThat(surges.get(0).getContributors())
+                .extracting(Contributor::getAccount)
+                .containsAll(SIX);
+        List<ExfiltrationAlert> own = driver.alerts().stream()
+                .filter(a -> SIX.contains(a.getAccount()))
+                .toList();
+        List<String> withOwn = own.stream()
+                .filter(a -> a.getTable().equals("coop.members") && a.getStatus() == AlertStatus.CLOSED)
+                .map(ExfiltrationAlert::getAccount)
+                .toList();
+        assertThat(withOwn).as("accounts with an own incident on the table").containsAll(dumps);
+        assertThat(withOwn).as("accounts with an own incident on the table").doesNotContainAnyElementsOf(brief);
+        assertThat(own)
+                .filteredOn(a -> a.getTable().equals("coop.members") && a.getStatus() == AlertStatus.CLOSED)
+                .hasSize(withOwn.size())
+                .allSatisfy(c -> assertThat(c.getRelatedIncidentIds()).containsExactly(tableIncident));
+        // Only those CLOSED records carry the link: not the all-tables scope's, not OPENED or UPDATED ones.
+        assertThat(own)
+                .filteredOn(a -> !a.getRelatedIncidentIds().isEmpty())
+                .hasSize(withOwn.size())
+                .allSatisfy(a -> {
+                    assertThat(a.getStatus()).isEqualTo(AlertStatus.CLOSED);
+                    assertThat(a.getTable()).isEqualTo("coop.members");
+                });
+        // Named, with no incident of its own: nothing extra (no record at all).
+        assertThat(own).extracting(ExfiltrationAlert::getAccount).doesNotContainAnyElementsOf(brief);
+        assertThat(surges).allSatisfy(s -> assertThat(s.getRelatedIncidentIds()).isEmpty());
+        assertThat(driver.alertsJson())
+                .filteredOn(j -> j.contains("\"related_events\""))
+                .hasSize(withOwn.size())
+                .allSatisfy(j -> assertThat(j).contains("{\"uid\":\"" + tableIncident + "\"}"));
+        assertThat(driver.alertsEcs())
+                .filteredOn(j -> j.contains("\"related_incident_ids\":[\"" + tableIncident + "\"]"))
+                .hasSize(withOwn.size());
+    }
+
     @Test
     void oneAccountReadingAsMuchAloneIsItsOwnIncidentNotATableOne() {
         List<DbAccessEvent> reads = ordinaryDays(HISTORY_DAYS + 1);
