@@ -25,6 +25,7 @@ public final class EgressSettingsFactory {
                         () -> InternalNetworks.of(config.getList(ExfilguardConfig.KNOWN_DESTINATIONS))),
                 Duration.ofMinutes(config.getInt(ExfilguardConfig.EGRESS_HORIZON_MINUTES)),
                 config.getLong(ExfilguardConfig.EGRESS_MIN_UNUSUAL_BYTES),
+                config.getLong(ExfilguardConfig.WEAK_READ_EGRESS_MIN_BYTES),
                 DetectionSettingsFactory.volume(
                         config,
                         DetectionSettingsFactory.windows(config, ExfilguardConfig.EGRESS_WINDOWS),

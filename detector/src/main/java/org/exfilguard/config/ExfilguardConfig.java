@@ -72,6 +72,7 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String WEAK_READ_ENABLED = "weak.read.enabled";
     public static final String WEAK_READ_FACTOR = "weak.read.factor";
     public static final String WEAK_READ_MIN_ROWS = "weak.read.min.rows";
+    public static final String WEAK_READ_EGRESS_MIN_BYTES = "weak.read.egress.min.bytes";
     public static final String PEER_GROUPS = "peer.groups";
     public static final String PEER_GROUPS_FILE = "peer.groups.file";
 
@@ -393,8 +394,8 @@ public final class ExfilguardConfig extends AbstractConfig {
                     Importance.MEDIUM,
                     "Whether weak reads are watched: a read clearly above the account's own norm for the hour but below"
                             + " the alert threshold is no alert on its own, but if the reading host then sends at least"
-                            + " egress.min.unusual.bytes to destinations new for it within egress.horizon.minutes, it is a"
-                            + " READ_THEN_EGRESS incident. Egress alone is still only counted.")
+                            + " weak.read.egress.min.bytes to destinations new for it within egress.horizon.minutes, it is"
+                            + " a READ_THEN_EGRESS incident. Egress alone is still only counted.")
             .define(
                     WEAK_READ_FACTOR,
                     Type.DOUBLE,
@@ -412,6 +413,16 @@ public final class ExfilguardConfig extends AbstractConfig {
                     Importance.MEDIUM,
                     "... and at least this many rows, times the table tier's bulk factor (critical tables: half): a"
                             + " noise guard, so an account that reads a handful of rows is not weak for reading a few more.")
+            .define(
+                    WEAK_READ_EGRESS_MIN_BYTES,
+                    Type.LONG,
+                    org.exfilguard.detect.WeakReadSettings.DEFAULT_EGRESS_MIN_BYTES,
+                    Range.atLeast(1L),
+                    Importance.MEDIUM,
+                    "Bytes to destinations new for the reading host, within egress.horizon.minutes of a weak read, that"
+                            + " make it an incident. Lower than egress.min.unusual.bytes because a weak read is small:"
+                            + " below the alert threshold (10,000 rows an hour by default) its rows make a file of a few"
+                            + " hundred KB to a few MB, so 10 MB of egress would be more than it could hold.")
             .define(
                     PEER_GROUPS,
                     Type.LIST,
@@ -585,7 +596,8 @@ public final class ExfilguardConfig extends AbstractConfig {
                     10_000_000L,
                     Range.atLeast(1L),
                     Importance.MEDIUM,
-                    "Bytes to destinations new for the host that escalate a bulk-read incident on their own.")
+                    "Bytes to destinations new for the host that escalate a bulk-read incident (weak reads: see"
+                            + " weak.read.egress.min.bytes).")
             .define(
                     EGRESS_WINDOWS,
                     Type.LIST,

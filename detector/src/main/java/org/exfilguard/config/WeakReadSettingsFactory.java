@@ -3,7 +3,7 @@ package org.exfilguard.config;
 import java.time.Duration;
 import org.exfilguard.detect.WeakReadSettings;
 
-/** The weak reads' settings, on the egress side's horizon and floor. */
+/** The weak reads' settings, on the egress side's horizon, with their own egress floor. */
 public final class WeakReadSettingsFactory {
 
     private WeakReadSettingsFactory() {}
@@ -14,6 +14,6 @@ public final class WeakReadSettingsFactory {
                 config.getDouble(ExfilguardConfig.WEAK_READ_FACTOR),
                 config.getLong(ExfilguardConfig.WEAK_READ_MIN_ROWS),
                 Duration.ofMinutes(config.getInt(ExfilguardConfig.EGRESS_HORIZON_MINUTES)),
-                config.getLong(ExfilguardConfig.EGRESS_MIN_UNUSUAL_BYTES));
+                config.getLong(ExfilguardConfig.WEAK_READ_EGRESS_MIN_BYTES));
     }
 }

@@ -20,7 +20,7 @@ import org.exfilguard.schema.EgressEvidence;
  * arrive. A watch is judged at minute boundaries, and only at a boundary that both sides have passed (the caller's
  * {@code bound}): by then every signal before it is known and every flow before it counted, and the flows after it are
  * kept apart by minute. Its first boundary at which the bytes sent to new destinations reach
- * {@code egress.min.unusual.bytes} escalates the incident; once the read side has closed the incident and the horizon
+ * {@code egress.min.unusual.bytes} ({@code weak.read.egress.min.bytes} for a weak read) escalates the incident; once the read side has closed the incident and the horizon
  * after its last read has passed, a final report carries the evidence (or says there was none). The same logs give
  * the same reports whatever the load, the thread count and the order in which the two sides ran.
  */
@@ -214,7 +214,7 @@ public final class EgressCorrelator {
                 if (bound >= due) {
                     EgressEvidence evidence = evidence(host, judged.readStart(), until, end);
                     boolean unusual = judged.escalated()
-                            || (evidence != null && evidence.getBytesOut() >= settings.minUnusualBytes());
+                            || (evidence != null && evidence.getBytesOut() >= settings.minUnusualBytes(w.weak()));
                     out.add(new Finding(w.account(), w.incidentId(), w.table(), due, evidence, unusual, true, null));
                     watches.remove(i--);
                     continue;
@@ -256,7 +256,7 @@ public final class EgressCorrelator {
                 continue;
             }
             EgressEvidence evidence = evidence(host, w.readStart(), Math.min(c - 1, lastRead + horizon), c);
-            if (evidence != null && evidence.getBytesOut() >= settings.minUnusualBytes()) {
+            if (evidence != null && evidence.getBytesOut() >= settings.minUnusualBytes(w.weak())) {
                 out.add(new Finding(w.account(), w.incidentId(), w.table(), c, evidence, true, false, s.alert()));
                 return true;
             }

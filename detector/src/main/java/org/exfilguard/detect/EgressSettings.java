@@ -10,7 +10,9 @@ import org.exfilguard.ingest.InternalNetworks;
  * @param internalNetworks     destinations inside these are not egress
  * @param knownDestinations    external destinations that are expected (backup targets, SaaS): never evidence
  * @param horizon              egress up to this long after the last bulk read of an incident is correlated with it
- * @param minUnusualBytes      bytes to destinations new for the host that make the egress unusual on their own
+ * @param minUnusualBytes      bytes to destinations new for the host that make the egress after a bulk read unusual
+ * @param weakMinUnusualBytes  the same after a weak read ({@link WeakReadSettings#egressFloorBytes()}): lower, as a
+ *                             weak read is too small to fill {@code minUnusualBytes}
  * @param volume               the per-host outbound-byte windows and their baseline: the reads' thresholds and
  *                             recurrence, and a cold-start floor of its own in bytes
  * @param maxDestinations      destinations remembered per host (the oldest first-seen is forgotten first)
@@ -20,6 +22,7 @@ public record EgressSettings(
         InternalNetworks knownDestinations,
         Duration horizon,
         long minUnusualBytes,
+        long weakMinUnusualBytes,
         VolumeRules volume,
         int maxDestinations) {
 
@@ -28,4 +31,9 @@ public record EgressSettings(
 
     /** A host without enough peers to compare with is held to 1 GB in a window until it has its own history. */
     public static final long DEFAULT_COLD_START_MIN_BYTES = 1_000_000_000L;
+
+    /** Bytes to new destinations that make a watch's egress unusual: a weak read's floor or a bulk read's. */
+    public long minUnusualBytes(boolean weak) {
+        return weak ? weakMinUnusualBytes : minUnusualBytes;
+    }
 }

@@ -18,13 +18,20 @@ import java.time.Duration;
  * @param minRows          ... and at least this many rows (times the tier's bulk factor)
  * @param horizon          the egress horizon ({@code egress.horizon.minutes}): one weak watch per account and table
  *                         in it
- * @param egressFloorBytes bytes to new destinations that make the egress unusual ({@code egress.min.unusual.bytes}):
- *                         the combined score's unit for the egress half
+ * @param egressFloorBytes bytes to new destinations that make the egress after a weak read unusual
+ *                         ({@code weak.read.egress.min.bytes}; the egress side holds the same value), and the combined
+ *                         score's unit for the egress half
  */
 public record WeakReadSettings(boolean enabled, double factor, long minRows, Duration horizon, long egressFloorBytes) {
 
     public static final double DEFAULT_FACTOR = 5.0;
     public static final long DEFAULT_MIN_ROWS = 1_000;
+    /**
+     * A weak read stays below the alert threshold (by default 10,000 rows an hour, 2,500 in 15 minutes): at the 100 to
+     * 300 bytes a member row takes in a CSV file, a few hundred KB to a few MB. The bulk reads' 10 MB would ask for more
+     * than it could hold; 1 MB still keeps out the everyday small uploads (a form, a pasted document, a chat image).
+     */
+    public static final long DEFAULT_EGRESS_MIN_BYTES = 1_000_000L;
 
     public WeakReadSettings {
         if (!(factor >= 1)) {
@@ -35,13 +42,15 @@ public record WeakReadSettings(boolean enabled, double factor, long minRows, Dur
         }
     }
 
-    /** On, 5x the norm and 1,000 rows, with the egress side's defaults (2 h horizon, 10 MB). */
+    /** On, 5x the norm and 1,000 rows, the egress side's 2 h horizon, 1 MB of egress. */
     public static WeakReadSettings defaults() {
-        return new WeakReadSettings(true, DEFAULT_FACTOR, DEFAULT_MIN_ROWS, Duration.ofHours(2), 10_000_000L);
+        return new WeakReadSettings(
+                true, DEFAULT_FACTOR, DEFAULT_MIN_ROWS, Duration.ofHours(2), DEFAULT_EGRESS_MIN_BYTES);
     }
 
     /** Off: no weak watches (the detector as before weak reads). */
     public static WeakReadSettings off() {
-        return new WeakReadSettings(false, DEFAULT_FACTOR, DEFAULT_MIN_ROWS, Duration.ofHours(2), 10_000_000L);
+        return new WeakReadSettings(
+                false, DEFAULT_FACTOR, DEFAULT_MIN_ROWS, Duration.ofHours(2), DEFAULT_EGRESS_MIN_BYTES);
     }
 }

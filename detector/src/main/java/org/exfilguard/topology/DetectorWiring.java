@@ -204,7 +204,7 @@ public record DetectorWiring(
                                     WeakReadSettings.DEFAULT_FACTOR,
                                     WeakReadSettings.DEFAULT_MIN_ROWS,
                                     egress.horizon(),
-                                    egress.minUnusualBytes()),
+                                    egress.weakMinUnusualBytes()),
                     peerGroups,
                     maxFutureSkew,
                     topics,

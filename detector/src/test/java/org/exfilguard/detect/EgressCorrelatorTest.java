@@ -42,6 +42,7 @@ class EgressCorrelatorTest {
 
     private static final EgressSettings SETTINGS = EgressSettingsFactory.from(new ExfilguardConfig(Map.of()));
     private static final long MIN_UNUSUAL = SETTINGS.minUnusualBytes();
+    private static final long WEAK_MIN_UNUSUAL = SETTINGS.weakMinUnusualBytes();
     private static final PeerBaselines NO_PEERS = new PeerBaselines() {
         @Override
         public long count(String scope, String window) {
@@ -269,7 +270,7 @@ class EgressCorrelatorTest {
             assertThat(w.signals()).hasSize(2);
             assertThat(w.lastActivity()).isEqualTo(later.toEpochMilli());
         });
-        flow(host, "203.0.113.9", READ.plus(Duration.ofMinutes(30)), MIN_UNUSUAL);
+        flow(host, "203.0.113.9", READ.plus(Duration.ofMinutes(30)), WEAK_MIN_UNUSUAL);
 
         List<EgressCorrelator.Finding> findings =
                 new ArrayList<>(correlator.judge(host.state, at("2026-03-02T11:00:00Z")));
@@ -285,7 +286,7 @@ class EgressCorrelatorTest {
         assertThat(correlator.judge(host.state, due)).singleElement().satisfies(f -> {
             assertThat(f.complete()).isTrue();
             assertThat(f.unusual()).isTrue();
-            assertThat(f.evidence().getBytesOut()).isEqualTo(MIN_UNUSUAL);
+            assertThat(f.evidence().getBytesOut()).isEqualTo(WEAK_MIN_UNUSUAL);
         });
         assertThat(host.state.watches()).isEmpty();
     }
@@ -295,13 +296,35 @@ class EgressCorrelatorTest {
         Host host = new Host();
         flow(host, "198.51.100.1", DAY0, 1_000);
         weak(host, "weak-1", CHECKPOINT, READ);
-        flow(host, "203.0.113.9", READ.plus(Duration.ofMinutes(30)), MIN_UNUSUAL - 1);
+        flow(host, "203.0.113.9", READ.plus(Duration.ofMinutes(30)), WEAK_MIN_UNUSUAL - 1);
         long due = READ.plus(SETTINGS.horizon()).toEpochMilli() / MINUTE * MINUTE + MINUTE;
 
         assertThat(correlator.judge(host.state, due)).singleElement().satisfies(f -> {
             assertThat(f.complete()).isTrue();
             assertThat(f.unusual()).isFalse();
         });
+    }
+
+    @Test
+    void aWeakWatchNeedsOnlyTheWeakFloorWhileABulkReadsWatchOnTheSameHostNeedsItsOwn() {
+        Host host = new Host();
+        flow(host, "198.51.100.1", DAY0, 1_000);
+        open(host, "inc-1", new byte[] {1});
+        weak(host, "weak-1", CHECKPOINT, READ);
+        // A few MB: a weak read's worth of rows as a file, far less than a bulk read's.
+        long bytes = 3 * WEAK_MIN_UNUSUAL;
+        assertThat(bytes).isLessThan(MIN_UNUSUAL);
+        flow(host, "203.0.113.9", Instant.parse("2026-03-02T10:20:10Z"), bytes);
+
+        assertThat(correlator.judge(host.state, at("2026-03-02T11:00:00Z")))
+                .singleElement()
+                .satisfies(f -> {
+                    assertThat(f.incidentId()).isEqualTo("weak-1");
+                    assertThat(f.unusual()).isTrue();
+                    assertThat(f.complete()).isFalse();
+                    assertThat(f.at()).isEqualTo(at("2026-03-02T10:21:00Z"));
+                    assertThat(f.evidence().getBytesOut()).isEqualTo(bytes);
+                });
     }
 
     @Test

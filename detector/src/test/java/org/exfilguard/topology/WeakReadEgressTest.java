@@ -104,6 +104,20 @@ class WeakReadEgressTest {
         }
     }
 
+    /** {@code flows} flows of {@code bytesEach} to a destination the host has never used, 40 minutes after the read. */
+    private void smallUpload(int flows, long bytesEach) {
+        Instant upload = START.plus(Duration.ofMinutes(40));
+        for (int i = 0; i < flows; i++) {
+            driver.pipeEgress(TestFlows.flow()
+                    .from(HOST)
+                    .to(DROP)
+                    .port(443)
+                    .bytesOut(bytesEach)
+                    .at(upload.plus(Duration.ofMinutes(2L * i)).plusSeconds(10))
+                    .build());
+        }
+    }
+
     /** Time moves on past the horizon on both sides, and the input ends. */
     private void finish() {
         Instant later = START.plus(Duration.ofHours(5));
@@ -154,11 +168,13 @@ class WeakReadEgressTest {
         assertThat(opened.getEgress().getDestinations())
                 .extracting(EgressDestination::getDstIp)
                 .containsExactly(DROP);
-        assertThat(opened.getEgress().getBytesOut()).isGreaterThanOrEqualTo(10_000_000L);
+        assertThat(opened.getEgress().getBytesOut())
+                .as("opened at the first flow: 9.4 MB is above weak.read.egress.min.bytes")
+                .isEqualTo(9_375_000L);
         assertThat(opened.getSeverity().ordinal()).isGreaterThanOrEqualTo(Severity.HIGH.ordinal());
-        // sqrt(rows / 1,000 x bytes at the escalation / 10 MB): both halves count.
+        // sqrt(rows / 1,000 x bytes at the escalation / 1 MB): both halves count.
         double expected = Math.sqrt(
-                opened.getObservedRows() / 1_000.0 * opened.getEgress().getBytesOut() / 10_000_000.0);
+                opened.getObservedRows() / 1_000.0 * opened.getEgress().getBytesOut() / 1_000_000.0);
         assertThat(opened.getScore()).isCloseTo(expected, org.assertj.core.data.Offset.offset(0.01));
         assertThat(opened.getReason())
                 .contains("rows of coop.members")
@@ -174,6 +190,45 @@ class WeakReadEgressTest {
         assertThat(closed.getTotals().getEgressBytesOut()).isEqualTo(75_000_000L);
         assertThat(closed.getTotals().getEgressDestinations()).containsExactly(DROP);
         assertThat(suppressed("weak_read_watched")).isEqualTo(1);
+    }
+
+    @Test
+    void smallReadThenAnUploadOfAFewMegabytesIsAnIncidentFromItsFirstMegabyte() {
+        learnWebTraffic();
+        learnReads("jdoe", 20);
+        read("jdoe", 20, 300);
+        // 3 MB in three flows: about what 6,000 member rows make as a file, far under the bulk reads' 10 MB.
+        smallUpload(3, 1_000_000);
+        finish();
+
+        List<ExfiltrationAlert> jdoe = alertsOf("jdoe");
+        assertThat(jdoe)
+                .extracting(ExfiltrationAlert::getStatus)
+                .containsExactly(AlertStatus.OPENED, AlertStatus.CLOSED);
+        ExfiltrationAlert opened = jdoe.get(0);
+        assertThat(opened.getKind()).isEqualTo(AlertKind.READ_THEN_EGRESS);
+        assertThat(opened.getDetectedAt())
+                .as("the minute boundary after the first megabyte left, not the end of the upload")
+                .isEqualTo(START.plus(Duration.ofMinutes(41)));
+        assertThat(opened.getEgress().getBytesOut()).isEqualTo(1_000_000L);
+        assertThat(opened.getEgress().getDestinations())
+                .extracting(EgressDestination::getDstIp)
+                .containsExactly(DROP);
+        assertThat(jdoe.get(1).getTotals().getEgressBytesOut()).isEqualTo(3_000_000L);
+    }
+
+    @Test
+    void smallReadThenAnEverydaySmallUploadIsNotAnAlert() {
+        learnWebTraffic();
+        learnReads("jdoe", 20);
+        read("jdoe", 20, 300);
+        // 600 KB to a new site (a form, a chat image): under weak.read.egress.min.bytes.
+        smallUpload(3, 200_000);
+        finish();
+
+        assertThat(alertsOf("jdoe")).isEmpty();
+        assertThat(suppressed("weak_read_watched")).isEqualTo(1);
+        assertThat(suppressed("weak_read_without_egress")).isEqualTo(1);
     }
 
     @Test
