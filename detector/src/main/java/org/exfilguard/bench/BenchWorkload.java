@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.Operation;
+import org.exfilguard.sim.BackgroundFlows;
 
 /**
  * A fast, deterministic source of canonical {@link DbAccessEvent}s for benchmarks: the same seed gives the same
@@ -26,7 +27,7 @@ public final class BenchWorkload {
 
     public static final List<String> SENSITIVE_TABLES = List.of("coop.members", "coop.member_cards");
     static final List<String> OTHER_TABLES = List.of("coop.orders", "coop.products", "shop.baskets");
-    static final String SOURCE_FORMAT = "bench";
+    public static final String SOURCE_FORMAT = "bench";
     private static final long BYTES_PER_ROW = 180;
     /** A prime stride scatters the first pass over all keys instead of walking them in order. */
     private static final long STRIDE = 7919;
@@ -37,7 +38,7 @@ public final class BenchWorkload {
 
     /**
      * How row counts are drawn; see the class comment. {@code REALISTIC}: reads as in {@code ROLES}, and beside
-     * them {@value #FLOWS_PER_READ} network flows per read on the egress topic ({@link EgressWorkload}).
+     * them {@value #FLOWS_PER_READ} network flows per read on the egress topic ({@link BackgroundFlows}).
      */
     public enum Mix {
         UNIFORM,
@@ -214,8 +215,7 @@ public final class BenchWorkload {
         return DbAccessEvent.newBuilder()
                 .setEventTime(at)
                 .setAccount(account(accountIndex))
-                .setClientIp("10." + ((accountIndex >> 16) & 0xff) + "." + ((accountIndex >> 8) & 0xff) + "."
-                        + (accountIndex & 0xff))
+                .setClientIp(BackgroundFlows.host(accountIndex))
                 .setDatabase(table.substring(0, table.indexOf('.')))
                 .setTables(List.of(table))
                 .setOperation(Operation.SELECT)

@@ -19,12 +19,13 @@ import org.exfilguard.config.ExfilguardConfig;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressEvent;
 import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.sim.BackgroundFlows;
 
 /**
  * {@code bench latency}: the detector learns a fortnight of history, then live input arrives at a steady rate with
  * extractions injected at known moments; for each, the wall time from sending the crossing event to its alert
  * being readable (read_committed) on the alerts topic. With {@code --mix realistic} the history and the live input
- * carry {@value BenchWorkload#FLOWS_PER_READ} network flows per read on their own topic ({@link EgressWorkload}),
+ * carry {@value BenchWorkload#FLOWS_PER_READ} network flows per read on their own topic ({@link BackgroundFlows}),
  * and the rate counts both.
  */
 public final class LatencyBench {
@@ -87,7 +88,7 @@ public final class LatencyBench {
             cluster.produce(INPUT, sink -> workload.backlog(reads, historyStart, historySpan, sink));
             Map<String, Object> detectorSettings = new LinkedHashMap<>();
             if (withFlows()) {
-                EgressWorkload egress = egressWorkload(workload);
+                BackgroundFlows egress = egressWorkload(workload);
                 long flows = options.events() - reads;
                 long start = historyStart.toEpochMilli();
                 long span = historySpan.toMillis();
@@ -97,7 +98,7 @@ public final class LatencyBench {
                     }
                 });
                 detectorSettings.put(ExfilguardConfig.TOPIC_EGRESS, EGRESS_INPUT);
-                detectorSettings.put(ExfilguardConfig.KNOWN_DESTINATIONS, EgressWorkload.KNOWN_DESTINATIONS);
+                detectorSettings.put(ExfilguardConfig.KNOWN_DESTINATIONS, BackgroundFlows.KNOWN_DESTINATIONS);
             }
             detectorSettings.putAll(settings);
             ExfilguardConfig config = cluster.detectorConfig(
@@ -126,9 +127,11 @@ public final class LatencyBench {
     }
 
     /** The same hosts for history and live input: the live flows meet the destinations the history taught. */
-    private EgressWorkload egressWorkload(BenchWorkload workload) {
-        return new EgressWorkload(
-                Math.max(EgressWorkload.BUSY_HOSTS + 1, Math.min(workload.accounts(), 20_000)), options.seed());
+    private BackgroundFlows egressWorkload(BenchWorkload workload) {
+        return new BackgroundFlows(
+                Math.max(BackgroundFlows.BUSY_HOSTS + 1, Math.min(workload.accounts(), 20_000)),
+                options.seed(),
+                BenchWorkload.SOURCE_FORMAT);
     }
 
     private int live(BenchCluster cluster, BenchWorkload workload, BenchApp detector) throws Exception {
@@ -150,7 +153,7 @@ public final class LatencyBench {
         int injected = 0;
         // Every (1 + flows per read)-th event is a read, the others flows; the rate counts both.
         int cycle = withFlows() ? 1 + BenchWorkload.FLOWS_PER_READ : 1;
-        EgressWorkload egress = egressWorkload(workload);
+        BackgroundFlows egress = egressWorkload(workload);
         long t0 = System.nanoTime();
         long maxBehindNanos = 0;
         try (KafkaProducer<String, DbAccessEvent> producer = cluster.producer(5);

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.exfilguard.config.ExfilguardConfig;
 import org.exfilguard.config.StreamsSettings;
+import org.exfilguard.sim.BackgroundFlows;
 
 /**
  * {@code bench throughput}: produces the backlog once, then replays it through (a) a DSL windowed sum and (b) the
@@ -88,13 +89,13 @@ public final class ThroughputBench {
 
     /**
      * {@code --mix realistic}: reads (the roles mix) and {@value BenchWorkload#FLOWS_PER_READ} times as many flows
-     * ({@link EgressWorkload}) on their own topics; the reference sums both.
+     * ({@link BackgroundFlows}) on their own topics; the reference sums both.
      */
     private int runRealistic() throws Exception {
         long reads = options.events() / (1 + BenchWorkload.FLOWS_PER_READ);
         long flows = options.events() - reads;
         BenchWorkload workload = options.workload();
-        int hosts = Math.max(EgressWorkload.BUSY_HOSTS + 1, Math.min(workload.accounts(), 20_000));
+        int hosts = Math.max(BackgroundFlows.BUSY_HOSTS + 1, Math.min(workload.accounts(), 20_000));
         out.println("bench throughput: " + options.describe());
         out.printf(
                 Locale.ROOT,
@@ -106,18 +107,18 @@ public final class ThroughputBench {
                 EGRESS_INPUT,
                 BenchWorkload.FLOWS_PER_READ,
                 hosts,
-                EgressWorkload.INTERNAL_PERCENT,
-                EgressWorkload.KNOWN_PERCENT,
-                EgressWorkload.KNOWN_DESTINATIONS,
-                EgressWorkload.BUSY_HOSTS,
-                EgressWorkload.BUSY_PERCENT);
+                BackgroundFlows.INTERNAL_PERCENT,
+                BackgroundFlows.KNOWN_PERCENT,
+                BackgroundFlows.KNOWN_DESTINATIONS,
+                BackgroundFlows.BUSY_HOSTS,
+                BackgroundFlows.BUSY_PERCENT);
         try (BenchCluster cluster = BenchCluster.start(options.workDir(), options.brokerHeap())) {
             out.println("broker JVM pid " + cluster.broker().pid() + " on " + cluster.bootstrapServers());
             cluster.createTopics(options.partitions(), INPUT, EGRESS_INPUT, "bench-alerts", "bench-dlq");
             BenchCluster.Produced producedReads = cluster.produce(
                     INPUT,
                     sink -> workload.backlog(reads, BenchOptions.BACKLOG_START, BenchOptions.BACKLOG_SPAN, sink));
-            EgressWorkload egress = new EgressWorkload(hosts, options.seed());
+            BackgroundFlows egress = new BackgroundFlows(hosts, options.seed(), BenchWorkload.SOURCE_FORMAT);
             long span = BenchOptions.BACKLOG_SPAN.toMillis();
             long start = BenchOptions.BACKLOG_START.toEpochMilli();
             BenchCluster.Produced producedFlows = cluster.produceEgress(EGRESS_INPUT, sink -> {
@@ -215,7 +216,7 @@ public final class ThroughputBench {
                         ExfilguardConfig.TOPIC_EGRESS,
                         EGRESS_INPUT,
                         ExfilguardConfig.KNOWN_DESTINATIONS,
-                        EgressWorkload.KNOWN_DESTINATIONS)
+                        BackgroundFlows.KNOWN_DESTINATIONS)
                 : Map.of();
     }
 

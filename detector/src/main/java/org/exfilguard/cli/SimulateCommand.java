@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.exfilguard.sim.BackgroundFlows;
 import org.exfilguard.sim.SimulationFiles;
 import org.exfilguard.sim.SimulationSpec;
 import org.exfilguard.sim.WorkloadSimulator;
@@ -63,6 +64,27 @@ public final class SimulateCommand implements Callable<Integer> {
             paramLabel = "N",
             description = "Statements per hour at peak for the busiest service account.")
     Integer servicePeak;
+
+    @Option(
+            names = "--flows-per-read",
+            defaultValue = "0",
+            paramLabel = "N",
+            description = "Add N unlabelled background flows after each database event, at its time: "
+                    + BackgroundFlows.INTERNAL_PERCENT + "%% internal, " + BackgroundFlows.KNOWN_PERCENT
+                    + "%% to known destinations (" + BackgroundFlows.KNOWN_DESTINATIONS + ", configure it as "
+                    + "egress.known.destinations), the rest to each host's usual sites with a long tail of new ones; "
+                    + BackgroundFlows.BUSY_HOSTS + " busy hosts carry " + BackgroundFlows.BUSY_PERCENT
+                    + "%% of them. Hosts are 10.0.x.y, apart from "
+                    + "the rostered accounts, so the labelled scenarios and the truth stay the same. "
+                    + "Default: ${DEFAULT-VALUE} (none).")
+    int flowsPerRead;
+
+    @Option(
+            names = "--background-hosts",
+            defaultValue = "2000",
+            paramLabel = "N",
+            description = "Hosts of the background flows (5..65536). Default: ${DEFAULT-VALUE}.")
+    int backgroundHosts;
 
     @Option(
             names = "--format",
@@ -119,7 +141,8 @@ public final class SimulateCommand implements Callable<Integer> {
             }
             long t0 = System.nanoTime();
             WorkloadSimulator sim = new WorkloadSimulator(simSpec);
-            SimulationFiles.Summary s = SimulationFiles.write(sim, outDir, fmt);
+            SimulationFiles.Summary s = SimulationFiles.write(
+                    sim, outDir, fmt, new SimulationFiles.Background(flowsPerRead, backgroundHosts));
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             out.printf(
                     Locale.ROOT,

@@ -210,7 +210,7 @@ public final class EgressCorrelator {
             if (judged.closeCheckpoint() != null) {
                 long until = judged.lastActivity() + settings.horizon().toMillis();
                 long end = Math.floorDiv(until, MINUTE) * MINUTE + MINUTE;
-                long due = Math.max(end, judged.closeCheckpoint());
+                long due = due(judged);
                 if (bound >= due) {
                     EgressEvidence evidence = evidence(host, judged.readStart(), until, end);
                     boolean unusual = judged.escalated()
@@ -224,6 +224,45 @@ public final class EgressCorrelator {
         }
         host.settle(bound);
         return out;
+    }
+
+    /**
+     * Whether {@link #judge} at {@code bound} can find, close or settle anything. When no fresh entry grew in a minute
+     * before the bound, no watch has a signal from a checkpoint it has not judged up to the bound and none is due to
+     * close, judging would only move the watches' and the host's boundaries to the bound; a later judgement from the
+     * earlier boundaries then finds the same, since signals that arrive later apply from checkpoints after the bound
+     * (the read side has passed it) and flows before it join the settled sums (the host is settled to the last bound
+     * before a flow is counted). The processor leaves such a host as it is instead of judging and writing it: with
+     * weak reads watched for the horizon after them, most watched hosts are quiet at most boundaries.
+     */
+    public boolean needsJudging(EgressHost host, long bound) {
+        for (FreshEntry f : host.fresh()) {
+            if (f.hasMinuteBefore(bound)) {
+                return true;
+            }
+        }
+        for (Watch w : host.watches()) {
+            if (bound <= w.evaluatedTo()) {
+                continue;
+            }
+            long from = Math.max(w.evaluatedTo(), w.start() - 1);
+            for (Watch.Signal s : w.signals()) {
+                if (s.checkpoint() > from && s.checkpoint() <= bound) {
+                    return true;
+                }
+            }
+            if (w.closeCheckpoint() != null && bound >= due(w)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The boundary at which a closed watch is reported: its close, or the end of the horizon after its last read. */
+    private long due(Watch w) {
+        long until = w.lastActivity() + settings.horizon().toMillis();
+        long end = Math.floorDiv(until, MINUTE) * MINUTE + MINUTE;
+        return Math.max(end, w.closeCheckpoint());
     }
 
     /** The first boundary in the watch's next stretch at which its evidence is unusual, reported; false if none. */

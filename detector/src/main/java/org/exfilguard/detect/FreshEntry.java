@@ -90,6 +90,11 @@ public final class FreshEntry {
     }
 
     /** Moves the minutes before {@code to} (a minute boundary) into the settled sum. */
+    /** Whether {@link #settle} to {@code to} would fold a minute: the entry grew before that boundary. */
+    boolean hasMinuteBefore(long to) {
+        return !pending.isEmpty() && pending.get(0)[0] < to;
+    }
+
     boolean settle(long to) {
         boolean changed = false;
         while (!pending.isEmpty() && pending.get(0)[0] < to) {

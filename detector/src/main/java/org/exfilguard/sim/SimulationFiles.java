@@ -44,6 +44,30 @@ public final class SimulationFiles {
     private SimulationFiles() {}
 
     public static Summary write(WorkloadSimulator sim, Path dir, Set<Format> formats) throws IOException {
+        return write(sim, dir, formats, Background.NONE);
+    }
+
+    /**
+     * Unlabelled background flows: {@code flowsPerRead} flows of {@link BackgroundFlows} over {@code hosts} hosts
+     * after each database event. They draw from their own random stream, so the labelled events are the same with or
+     * without them (the conn.log's connection ids and ports of later lines differ: its writer draws them in order).
+     */
+    public record Background(int flowsPerRead, int hosts) {
+        public static final Background NONE = new Background(0, BackgroundFlows.BUSY_HOSTS + 1);
+
+        public Background {
+            if (flowsPerRead < 0) {
+                throw new IllegalArgumentException("flows per read must not be negative, got " + flowsPerRead);
+            }
+            if (hosts <= BackgroundFlows.BUSY_HOSTS || hosts > BackgroundFlows.MAX_HOSTS) {
+                throw new IllegalArgumentException("background hosts must be " + (BackgroundFlows.BUSY_HOSTS + 1) + ".."
+                        + BackgroundFlows.MAX_HOSTS + ", got " + hosts);
+            }
+        }
+    }
+
+    public static Summary write(WorkloadSimulator sim, Path dir, Set<Format> formats, Background background)
+            throws IOException {
         Files.createDirectories(dir);
         long seed = sim.spec().seed();
         List<Path> files = new ArrayList<>();
@@ -65,7 +89,10 @@ public final class SimulationFiles {
                 dbJson = open(dir.resolve(DB_JSONL), files);
                 egJson = open(dir.resolve(EGRESS_JSONL), files);
             }
-            Iterator<SimEvent> it = sim.events();
+            Iterator<SimEvent> it = background.flowsPerRead() == 0
+                    ? sim.events()
+                    : new BackgroundFlows(background.hosts(), Seeds.mix(seed, 0xB6F1L), EventFactory.SOURCE_FORMAT)
+                            .after(sim.events(), background.flowsPerRead());
             while (it.hasNext()) {
                 SimEvent e = it.next();
                 if (first == null) {

@@ -71,7 +71,22 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
     }
 
     /** A host's decoded state: its windows and the rest, as the stores hold them. */
-    private record Host(EgressHost state, ScopeProfile volume, StoredDestinations destinations, StoredFresh fresh) {}
+    /**
+     * A host's decoded state. {@code volumeBytes} is the encoding of {@code volume} as last written (null when not
+     * known, e.g. decoded from the store): judging a watch does not touch the volume, and re-encoding it for every
+     * watched host at every minute boundary was most of the egress side's cost when many weak reads were watched.
+     */
+    private record Host(
+            EgressHost state,
+            ScopeProfile volume,
+            StoredDestinations destinations,
+            StoredFresh fresh,
+            byte[] volumeBytes) {
+
+        Host(EgressHost state, ScopeProfile volume, StoredDestinations destinations, StoredFresh fresh) {
+            this(state, volume, destinations, fresh, null);
+        }
+    }
 
     private final class EgressProfileProcessor implements Processor<Object, Object, String, EgressUpdate> {
 
@@ -215,7 +230,7 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
                             ? at.toEpochMilli()
                             : signal.getLastActivity().toEpochMilli(),
                     signal.getWeak());
-            save(host);
+            save(host, false);
             watched.put(signal.getClientIp(), 1L);
             dropped.forEach(f -> send(f, host.state().srcIp()));
         }
@@ -257,8 +272,11 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
             }
             for (String ip : ips) {
                 Host host = load(ip, null);
+                if (!correlator.needsJudging(host.state(), bound)) {
+                    continue;
+                }
                 List<EgressCorrelator.Finding> findings = correlator.judge(host.state(), bound);
-                save(host);
+                save(host, false);
                 findings.forEach(f -> send(f, host.state().srcIp()));
                 if (host.state().watches().isEmpty()) {
                     watched.delete(ip);
@@ -316,7 +334,7 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
             boolean organisationLearning = Math.floorDiv(at.toEpochMilli(), 86_400_000L) <= firstDay;
             boolean egressOnly =
                     correlator.onEgress(host.state(), host.volume(), event, firstInOrg && !organisationLearning, peers);
-            save(host);
+            save(host, true);
             if (egressOnly) {
                 // Egress alone is a weaker signal: counted, not alerted (no bulk read explains or implicates it).
                 metrics.suppression("egress_only");
@@ -407,9 +425,14 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
                     state, volumeCodec.decode(AvroBytes.bytes(legacy.getVolume()), when), stored, StoredFresh.none(ip));
         }
 
-        private void save(Host host) {
+        /** Writes the host; {@code volumeChanged} false: its volume is as last written, if its bytes are known. */
+        private void save(Host host, boolean volumeChanged) {
             String ip = host.state().srcIp();
-            byte[] volume = host.volume() == null ? new byte[0] : volumeCodec.encode(host.volume());
+            byte[] volume = host.volume() == null
+                    ? new byte[0]
+                    : !volumeChanged && host.volumeBytes() != null
+                            ? host.volumeBytes()
+                            : volumeCodec.encode(host.volume());
             hosts.put(
                     ip,
                     hostCodec.encodeHost(
@@ -419,7 +442,7 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
                             host.state().settledTo(),
                             host.state().watches()));
             host.fresh().save(fresh, hostCodec, host.state());
-            hot.put(ip, host);
+            hot.put(ip, new Host(host.state(), host.volume(), host.destinations(), host.fresh(), volume));
         }
 
         @Override

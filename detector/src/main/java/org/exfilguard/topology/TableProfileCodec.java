@@ -141,8 +141,10 @@ final class TableProfileCodec {
 
     private static void writeRows(StateBytes.Writer out, Map<String, Long> rows) {
         out.writeLong(rows.size());
-        // Sorted, so the same state always has the same bytes.
-        new TreeMap<>(rows).forEach((account, n) -> out.writeString(account).writeLong(n));
+        // Sorted, so the same state always has the same bytes (a map kept sorted is not copied).
+        Map<String, Long> sorted =
+                rows instanceof TreeMap<String, Long> t && t.comparator() == null ? t : new TreeMap<>(rows);
+        sorted.forEach((account, n) -> out.writeString(account).writeLong(n));
     }
 
     private static Map<String, Long> readRows(StateBytes.Reader in) {

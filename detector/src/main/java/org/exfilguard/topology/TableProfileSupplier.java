@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -82,6 +83,13 @@ final class TableProfileSupplier implements ProcessorSupplier<String, byte[], St
         private KeyValueStore<String, Long> clock;
         /** Decoded profiles of this task's tables (a handful: the sensitive tables). */
         private final Map<String, TableProfile> decoded = new HashMap<>();
+        /**
+         * Decoded pending minutes of this task, write-through like {@link HotCache}: in a busy minute each read of a
+         * table decoded, copied into sorted order and re-encoded the minute's whole account map, a third of the stream
+         * thread in {@code bench latency --mix realistic} once thousands of accounts read in a minute. Holds the
+         * undecided minutes only (an entry goes when its minute is decided), as the store does.
+         */
+        private final Map<String, TreeMap<String, Long>> pendingRows = new HashMap<>();
         /** The last minute decided (all before it too). */
         private long decided;
         /** The tables this task has state for: a handful, so each decision looks at each one's pending range only. */
@@ -97,6 +105,7 @@ final class TableProfileSupplier implements ProcessorSupplier<String, byte[], St
             Long stored = clock.get(DECIDED);
             decided = stored == null ? Long.MIN_VALUE : stored;
             decoded.clear();
+            pendingRows.clear();
             tables.clear();
             try (KeyValueIterator<String, byte[]> it = profiles.all()) {
                 it.forEachRemaining(kv -> tables.add(kv.key));
@@ -117,6 +126,7 @@ final class TableProfileSupplier implements ProcessorSupplier<String, byte[], St
                 }
             } catch (RuntimeException e) {
                 decoded.clear();
+                pendingRows.clear();
                 throw e;
             }
         }
@@ -128,10 +138,14 @@ final class TableProfileSupplier implements ProcessorSupplier<String, byte[], St
                     : Math.max(read.minute(), decided + 1);
             tables.add(table);
             String key = pendingKey(table, minute);
-            byte[] stored = pending.get(key);
-            Map<String, Long> rows = stored == null ? new HashMap<>() : codec.decodePending(stored);
+            TreeMap<String, Long> rows = pendingRows.get(key);
+            if (rows == null) {
+                byte[] stored = pending.get(key);
+                rows = stored == null ? new TreeMap<>() : new TreeMap<>(codec.decodePending(stored));
+            }
             rows.merge(read.account(), read.rows(), org.exfilguard.profile.WindowProfile::saturatedAdd);
             pending.put(key, codec.encodePending(rows));
+            pendingRows.put(key, rows);
         }
 
         private void onWatermark(TableReads.Watermark mark, long timestamp) {
@@ -195,6 +209,7 @@ final class TableProfileSupplier implements ProcessorSupplier<String, byte[], St
                             detector.observe(profile, minute, codec.decodePending(kv.value));
                     incidents.onMinute(profile, verdicts).ifPresent(this::publish);
                     pending.delete(kv.key);
+                    pendingRows.remove(kv.key);
                     changed = true;
                 }
                 // An incident of a table without reads since closes when its quiet period is over.

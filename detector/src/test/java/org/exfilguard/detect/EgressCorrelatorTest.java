@@ -425,6 +425,15 @@ class EgressCorrelatorTest {
      * whenever the bound both sides have passed moves, as the egress processor does; then both sides idle.
      */
     private List<String> run(List<ReadItem> reads, List<Flow> flows, List<Boolean> readFirst) {
+        return run(reads, flows, readFirst, false);
+    }
+
+    /** Boundaries at which {@link #run} with {@code leaveQuiet} left the host unjudged, in the last run. */
+    private int leftQuiet;
+
+    /** As above; {@code leaveQuiet}: a host that {@link EgressCorrelator#needsJudging} says is quiet is not judged. */
+    private List<String> run(List<ReadItem> reads, List<Flow> flows, List<Boolean> readFirst, boolean leaveQuiet) {
+        leftQuiet = 0;
         Host host = new Host();
         List<String> findings = new ArrayList<>();
         long readMark = Long.MIN_VALUE;
@@ -463,7 +472,11 @@ class EgressCorrelatorTest {
             }
             long bound = Math.min(readMark, flowMinute);
             if (bound > judgedTo && bound != Long.MIN_VALUE) {
-                correlator.judge(host.state, bound).forEach(x -> findings.add(describe(x)));
+                if (leaveQuiet && !correlator.needsJudging(host.state, bound)) {
+                    leftQuiet++;
+                } else {
+                    correlator.judge(host.state, bound).forEach(x -> findings.add(describe(x)));
+                }
                 judgedTo = bound;
             }
         }
@@ -496,6 +509,51 @@ class EgressCorrelatorTest {
                 .asString()
                 .contains("complete=true");
         Statistics.label("escalated").collect(readsFirst.stream().anyMatch(x -> x.contains("complete=false")));
+    }
+
+    @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
+    void leavingQuietHostsUnjudgedFindsTheSame(
+            @ForAll("flows") List<Flow> flows,
+            @ForAll("updateMinute") int updateMinute,
+            @ForAll("order") List<Boolean> order) {
+        List<ReadItem> reads = readSide(updateMinute);
+        List<String> everyBoundary = run(reads, flows, order, false);
+
+        assertThat(run(reads, flows, order, true)).isEqualTo(everyBoundary);
+        assertThat(leftQuiet).as("boundaries left unjudged").isPositive();
+    }
+
+    @Test
+    void aWatchedHostNeedsJudgingOnlyForNewMinutesSignalsOrADueClose() {
+        Host host = new Host();
+        flow(host, "198.51.100.1", DAY0, 1_000);
+        open(host, "inc-1", new byte[] {1});
+        assertThat(correlator.needsJudging(host.state, CHECKPOINT - MINUTE))
+                .as("before the first checkpoint")
+                .isFalse();
+        assertThat(correlator.needsJudging(host.state, CHECKPOINT))
+                .as("the first signal")
+                .isTrue();
+        correlator.judge(host.state, CHECKPOINT);
+        assertThat(correlator.needsJudging(host.state, CHECKPOINT + 10 * MINUTE))
+                .as("no flow, no signal")
+                .isFalse();
+
+        flow(host, "203.0.113.9", Instant.ofEpochMilli(CHECKPOINT + 5 * MINUTE + 1_000), MIN_UNUSUAL / 10);
+        assertThat(correlator.needsJudging(host.state, CHECKPOINT + 5 * MINUTE))
+                .as("a flow in the minute at the bound")
+                .isFalse();
+        assertThat(correlator.needsJudging(host.state, CHECKPOINT + 6 * MINUTE))
+                .as("a flow in a minute before the bound")
+                .isTrue();
+        correlator.judge(host.state, CHECKPOINT + 6 * MINUTE);
+
+        close(host, "inc-1", CHECKPOINT + 7 * MINUTE);
+        long due = Math.floorDiv(READ.toEpochMilli() + SETTINGS.horizon().toMillis(), MINUTE) * MINUTE + MINUTE;
+        assertThat(correlator.needsJudging(host.state, due - MINUTE))
+                .as("before the horizon")
+                .isFalse();
+        assertThat(correlator.needsJudging(host.state, due)).as("the close due").isTrue();
     }
 
     /**

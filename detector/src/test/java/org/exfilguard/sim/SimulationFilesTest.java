@@ -35,6 +35,43 @@ class SimulationFilesTest {
     }
 
     @Test
+    void backgroundFlowsAreAddedAfterEachReadAndLeaveTheLabelledEventsAsTheyWere(@TempDir Path dir) throws IOException {
+        var canonical = EnumSet.of(SimulationFiles.Format.CANONICAL);
+        var background = new SimulationFiles.Background(3, 50);
+        SimulationFiles.Summary plain = SimulationFiles.write(new WorkloadSimulator(SPEC), dir.resolve("a"), canonical);
+        SimulationFiles.Summary mixed =
+                SimulationFiles.write(new WorkloadSimulator(SPEC), dir.resolve("b"), canonical, background);
+        SimulationFiles.write(new WorkloadSimulator(SPEC), dir.resolve("c"), canonical, background);
+
+        assertThat(mixed.dbEvents()).isEqualTo(plain.dbEvents());
+        assertThat(mixed.egressEvents()).isEqualTo(plain.egressEvents() + 3 * plain.dbEvents());
+        assertThat(mixed.truth()).isEqualTo(plain.truth());
+        for (String file :
+                List.of(SimulationFiles.DB_JSONL, SimulationFiles.EGRESS_JSONL, SimulationFiles.TRUTH_JSONL)) {
+            assertThat(Files.readAllBytes(dir.resolve("c").resolve(file)))
+                    .as("same seed, same bytes: " + file)
+                    .isEqualTo(Files.readAllBytes(dir.resolve("b").resolve(file)));
+        }
+        assertThat(Files.readAllBytes(dir.resolve("b").resolve(SimulationFiles.DB_JSONL)))
+                .isEqualTo(Files.readAllBytes(dir.resolve("a").resolve(SimulationFiles.DB_JSONL)));
+        List<String> egress = Files.readAllLines(dir.resolve("b").resolve(SimulationFiles.EGRESS_JSONL));
+        List<String> labelled =
+                egress.stream().filter(l -> !l.contains("\"src_ip\":\"10.0.")).toList();
+        assertThat(labelled)
+                .as("the simulator's own flows, in their order")
+                .isEqualTo(Files.readAllLines(dir.resolve("a").resolve(SimulationFiles.EGRESS_JSONL)));
+        assertThat(egress.size() - labelled.size()).isEqualTo(3 * plain.dbEvents());
+    }
+
+    @Test
+    void backgroundOptionsOutOfRangeAreRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SimulationFiles.Background(-1, 50))
+                .hasMessageContaining("flows per read");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SimulationFiles.Background(1, 4))
+                .hasMessageContaining("background hosts");
+    }
+
+    @Test
     void slowLogStatementsCarryNoAddressOrCardLikeLiteral(@TempDir Path dir) throws IOException {
         SimulationFiles.write(new WorkloadSimulator(SPEC), dir, EnumSet.of(SimulationFiles.Format.SLOWLOG));
         List<String> lines = Files.readAllLines(dir.resolve(SimulationFiles.SLOW_LOG));

@@ -22,16 +22,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.exfilguard.bench.BenchOptions;
-import org.exfilguard.bench.EgressWorkload;
+import org.exfilguard.bench.BenchWorkload;
 import org.exfilguard.config.ExfilguardConfig;
 import org.exfilguard.detect.EgressSettings;
 import org.exfilguard.metrics.DetectorMetrics;
 import org.exfilguard.schema.state.EgressUpdate;
 import org.exfilguard.schema.state.ReadSignal;
+import org.exfilguard.sim.BackgroundFlows;
 
 /**
  * A developer's loop for the egress path, as {@link ProcessorProfileMain} is for reads: the realistic flow mix of
- * {@link EgressWorkload} with a bulk-read signal every {@value #FLOWS_PER_SIGNAL} flows, through the egress-profile
+ * {@link BackgroundFlows} with a bulk-read signal every {@value #FLOWS_PER_SIGNAL} flows, through the egress-profile
  * processor alone on RocksDB stores (changelogs off, no broker). Prints flows/s and a digest of every EgressUpdate in
  * the order forwarded, so a speed change can be shown to change nothing else. Not a test. Run with the test classpath:
  * {@code java -cp detector/target/test-classes:detector/target/classes:CP org.exfilguard.topology.EgressProcessorMain 1000000 2000}
@@ -46,7 +47,7 @@ public final class EgressProcessorMain {
         long seed = args.length > 2 ? Long.parseLong(args[2]) : 42;
         org.exfilguard.avro.AvroTrust.ensureTrusted();
         EgressSettings settings = org.exfilguard.config.EgressSettingsFactory.from(
-                new ExfilguardConfig(Map.of(ExfilguardConfig.KNOWN_DESTINATIONS, EgressWorkload.KNOWN_DESTINATIONS)));
+                new ExfilguardConfig(Map.of(ExfilguardConfig.KNOWN_DESTINATIONS, BackgroundFlows.KNOWN_DESTINATIONS)));
         DetectorMetrics metrics = new DetectorMetrics(new SimpleMeterRegistry());
 
         List<Record<Object, Object>> input = input(flows, hosts, seed);
@@ -139,7 +140,7 @@ public final class EgressProcessorMain {
      * read side's watermark every minute.
      */
     static List<Record<Object, Object>> input(long flows, int hosts, long seed) {
-        EgressWorkload workload = new EgressWorkload(hosts, seed);
+        BackgroundFlows workload = new BackgroundFlows(hosts, seed, BenchWorkload.SOURCE_FORMAT);
         SplittableRandom signals = new SplittableRandom(seed);
         long span = BenchOptions.BACKLOG_SPAN.toMillis();
         long startMillis = BenchOptions.BACKLOG_START.toEpochMilli();
@@ -179,7 +180,7 @@ public final class EgressProcessorMain {
                 for (int r = 0; r < 3; r++) {
                     Instant read = at.plus(Duration.ofMinutes(5L * r));
                     pending.add(ReadSignal.newBuilder()
-                            .setClientIp(EgressWorkload.host(h))
+                            .setClientIp(BackgroundFlows.host(h))
                             .setAccount("acct-" + h)
                             .setAt(read)
                             .setIncidentId(incident)
@@ -197,7 +198,7 @@ public final class EgressProcessorMain {
                 Instant last = at.plus(Duration.ofMinutes(10));
                 Instant closed = last.plus(Duration.ofHours(2));
                 pending.add(ReadSignal.newBuilder()
-                        .setClientIp(EgressWorkload.host(h))
+                        .setClientIp(BackgroundFlows.host(h))
                         .setAccount("acct-" + h)
                         .setAt(closed)
                         .setIncidentId(incident)

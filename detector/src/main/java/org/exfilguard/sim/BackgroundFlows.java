@@ -1,46 +1,56 @@
-package org.exfilguard.bench;
+package org.exfilguard.sim;
 
 import java.time.Instant;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import org.exfilguard.schema.EgressEvent;
 
 /**
- * A deterministic, realistic mix of network flows for benchmarks: the same seed gives the same flows. Of the flows,
+ * A deterministic, realistic mix of background network flows (benchmarks, and {@code simulate --flows-per-read}):
+ * the same seed gives the same flows. Of the flows,
  * {@value #INTERNAL_PERCENT}% stay inside the organisation, {@value #KNOWN_PERCENT}% go to known destinations
  * ({@link #KNOWN_DESTINATIONS}, a SaaS range) and the rest to the public internet: mostly to a host's few usual
  * sites, with a long tail of destinations the host never used before. A few busy hosts ({@value #BUSY_HOSTS}) carry
  * {@value #BUSY_PERCENT}% of the flows and a longer tail, so over a million flows each reaches thousands of distinct
  * external destinations, as the busiest hosts of a real estate's Zeek conn.log do in a fortnight.
  *
- * <p>Hosts are {@code 10.20.x.y}; host {@code h} is also the client of {@link BenchWorkload}'s account {@code h}.
+ * <p>Host {@code h} is {@link #host(int)}: the bench gives its account {@code h} that client address; the simulator's
+ * rostered accounts use other {@code 10.x} ranges, so background hosts never share a host with a labelled scenario.
  */
-public final class EgressWorkload {
+public final class BackgroundFlows {
 
     /** The known destinations of the mix (configure them as {@code egress.known.destinations}). */
     public static final String KNOWN_DESTINATIONS = "52.96.0.0/14";
 
-    static final int INTERNAL_PERCENT = 60;
-    static final int KNOWN_PERCENT = 25;
-    static final int BUSY_HOSTS = 4;
-    static final int BUSY_PERCENT = 30;
+    public static final int INTERNAL_PERCENT = 60;
+    public static final int KNOWN_PERCENT = 25;
+    public static final int BUSY_HOSTS = 4;
+    public static final int BUSY_PERCENT = 30;
+    /** Hosts are {@code 10.0.x.y}, below the simulator's rostered ranges ({@code 10.10} and up). */
+    public static final int MAX_HOSTS = 1 << 16;
     /** Public sites shared by all hosts; each host uses a handful of them. */
     private static final int POPULAR_SITES = 400;
 
     private static final int USUAL_SITES_PER_HOST = 12;
 
     private final int hosts;
+    private final String sourceFormat;
     private final SplittableRandom random;
 
-    public EgressWorkload(int hosts, long seed) {
-        if (hosts < BUSY_HOSTS + 1) {
-            throw new IllegalArgumentException("need more than " + BUSY_HOSTS + " hosts, got " + hosts);
+    /** {@code hosts} hosts, more than {@value #BUSY_HOSTS} and at most {@value #MAX_HOSTS}; flows name {@code sourceFormat}. */
+    public BackgroundFlows(int hosts, long seed, String sourceFormat) {
+        if (hosts < BUSY_HOSTS + 1 || hosts > MAX_HOSTS) {
+            throw new IllegalArgumentException(
+                    "background hosts must be " + (BUSY_HOSTS + 1) + ".." + MAX_HOSTS + ", got " + hosts);
         }
         this.hosts = hosts;
+        this.sourceFormat = sourceFormat;
         // Its own stream, so adding flows to a run does not change its reads.
         this.random = new SplittableRandom(seed ^ 0x5DEECE66DL);
     }
 
-    /** The source address of host {@code h}: the client address {@link BenchWorkload} gives account {@code h}. */
+    /** The source address of host {@code h}. */
     public static String host(int h) {
         return "10." + ((h >> 16) & 0xff) + "." + ((h >> 8) & 0xff) + "." + (h & 0xff);
     }
@@ -84,8 +94,44 @@ public final class EgressWorkload {
                 .setProtocol("tcp")
                 .setBytesOut(bytesOut)
                 .setBytesIn(bytesOut / 8)
-                .setSourceFormat(BenchWorkload.SOURCE_FORMAT)
+                .setSourceFormat(sourceFormat)
                 .build();
+    }
+
+    /**
+     * The events with {@code perRead} of these flows after each database event, at its time: background traffic
+     * whose volume follows the database's. {@code perRead} 0 gives the events unchanged.
+     */
+    public Iterator<SimEvent> after(Iterator<SimEvent> events, int perRead) {
+        if (perRead < 0) {
+            throw new IllegalArgumentException("flows per read must not be negative, got " + perRead);
+        }
+        return new Iterator<>() {
+            private int owed;
+            private Instant at;
+
+            @Override
+            public boolean hasNext() {
+                return owed > 0 || events.hasNext();
+            }
+
+            @Override
+            public SimEvent next() {
+                if (owed > 0) {
+                    owed--;
+                    return new SimEvent.Egress(BackgroundFlows.this.next(at));
+                }
+                if (!events.hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                SimEvent e = events.next();
+                if (e instanceof SimEvent.Db) {
+                    owed = perRead;
+                    at = e.time();
+                }
+                return e;
+            }
+        };
     }
 
     /** SplitMix64's finaliser. */
