@@ -1,6 +1,8 @@
 package org.exfilguard.detect;
 
 import com.tdunning.math.stats.MergingDigest;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -126,10 +128,15 @@ public final class SharedPeerDays {
                                 .flatMapToDouble(Arrays::stream)
                                 .sorted()
                                 .toArray();
-                        MergingDigest digest = digests.computeIfAbsent(e.getKey(), k -> new MergingDigest(COMPRESSION));
+                        MergingDigest digest = digests.get(e.getKey());
+                        if (digest == null) {
+                            digest = new MergingDigest(COMPRESSION);
+                        }
                         for (double value : values) {
                             digest.add(value, 1);
                         }
+                        // The digest kept is the one read back from its bytes: a restored task holds the same.
+                        digests.put(e.getKey(), MergingDigest.fromBytes(ByteBuffer.wrap(bytes(digest))));
                     });
         }
         mergedThrough = Math.max(mergedThrough, day - 1);
@@ -160,6 +167,134 @@ public final class SharedPeerDays {
             throw new UnsupportedOperationException("shared peers learn through contributions, not from a reader");
         }
     };
+
+    /** The layout version of {@link #encode()}. */
+    static final byte VERSION = 1;
+
+    private static byte[] bytes(MergingDigest digest) {
+        ByteBuffer buffer = ByteBuffer.allocate(digest.byteSize());
+        digest.asBytes(buffer);
+        return buffer.array();
+    }
+
+    /**
+     * The state to store (layout {@value #VERSION}): the read partitions, the day merged through, each partition's
+     * day, the merged digests and the contributions waiting to be merged.
+     */
+    public byte[] encode() {
+        Map<String, byte[]> encoded = new TreeMap<>();
+        digests.forEach((key, digest) -> encoded.put(key, bytes(digest)));
+        int size = 1 + 4 + 8 + 8 * partitions + 4 + 4;
+        for (Map.Entry<String, byte[]> e : encoded.entrySet()) {
+            size += 2 + utf(e.getKey()).length + 4 + e.getValue().length;
+        }
+        for (Map<String, List<double[]>> day : waiting.values()) {
+            size += 8 + 4;
+            for (Map.Entry<String, List<double[]>> e : day.entrySet()) {
+                size += 2 + utf(e.getKey()).length + 4;
+                for (double[] values : e.getValue()) {
+                    size += 4 + 8 * values.length;
+                }
+            }
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put(VERSION).putInt(partitions).putLong(mergedThrough);
+        for (long t : through) {
+            out.putLong(t);
+        }
+        out.putInt(encoded.size());
+        encoded.forEach((key, bytes) -> {
+            putUtf(out, key);
+            out.putInt(bytes.length).put(bytes);
+        });
+        out.putInt(waiting.size());
+        waiting.forEach((dayNumber, day) -> {
+            out.putLong(dayNumber).putInt(day.size());
+            day.forEach((key, lists) -> {
+                putUtf(out, key);
+                out.putInt(lists.size());
+                for (double[] values : lists) {
+                    out.putInt(values.length);
+                    for (double v : values) {
+                        out.putDouble(v);
+                    }
+                }
+            });
+        });
+        return out.array();
+    }
+
+    /**
+     * The state {@link #encode()} stored, for {@code partitions} read partitions. When the stored state was kept for
+     * another partition count, its merged days stay (they hold every partition's peaks of those days, whatever the
+     * split) and the contributions not yet merged are dropped: every partition starts after the last merged day.
+     */
+    public static SharedPeerDays decode(byte[] bytes, int partitions) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        byte version = in.get();
+        if (version != VERSION) {
+            throw new IllegalArgumentException(
+                    "shared peer state has layout version " + version + "; this detector reads " + VERSION);
+        }
+        int stored = in.getInt();
+        SharedPeerDays state = new SharedPeerDays(partitions);
+        state.mergedThrough = in.getLong();
+        long[] storedThrough = new long[stored];
+        for (int p = 0; p < stored; p++) {
+            storedThrough[p] = in.getLong();
+        }
+        int digestCount = in.getInt();
+        for (int i = 0; i < digestCount; i++) {
+            String key = getUtf(in);
+            byte[] digest = new byte[in.getInt()];
+            in.get(digest);
+            state.digests.put(key, MergingDigest.fromBytes(ByteBuffer.wrap(digest)));
+        }
+        boolean same = stored == partitions;
+        if (same) {
+            System.arraycopy(storedThrough, 0, state.through, 0, partitions);
+        } else {
+            Arrays.fill(state.through, state.mergedThrough);
+        }
+        int days = in.getInt();
+        for (int d = 0; d < days; d++) {
+            long dayNumber = in.getLong();
+            int keys = in.getInt();
+            Map<String, List<double[]>> day = new HashMap<>();
+            for (int k = 0; k < keys; k++) {
+                String key = getUtf(in);
+                int lists = in.getInt();
+                List<double[]> values = new ArrayList<>(lists);
+                for (int l = 0; l < lists; l++) {
+                    double[] v = new double[in.getInt()];
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] = in.getDouble();
+                    }
+                    values.add(v);
+                }
+                day.put(key, values);
+            }
+            if (same) {
+                state.waiting.put(dayNumber, day);
+            }
+        }
+        return state;
+    }
+
+    private static byte[] utf(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void putUtf(ByteBuffer out, String text) {
+        byte[] bytes = utf(text);
+        out.putShort((short) bytes.length).put(bytes);
+    }
+
+    private static String getUtf(ByteBuffer in) {
+        byte[] bytes = new byte[Short.toUnsignedInt(in.getShort())];
+        in.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
 
     /** The baseline key of a (scope, window), as in contributions. */
     public static String key(String scope, String window) {
@@ -208,6 +343,46 @@ public final class SharedPeerDays {
                 both[a.length] = b[0];
                 return both;
             });
+        }
+
+        /** The recorder's state to store (layout {@value SharedPeerDays#VERSION}): its day and the day's peaks. */
+        public byte[] encode() {
+            int size = 1 + 4 + 8 + 4;
+            for (Map.Entry<String, double[]> e : peaks.entrySet()) {
+                size += 2 + utf(e.getKey()).length + 4 + 8 * e.getValue().length;
+            }
+            ByteBuffer out = ByteBuffer.allocate(size);
+            out.put(VERSION).putInt(partition).putLong(day).putInt(peaks.size());
+            peaks.forEach((key, values) -> {
+                putUtf(out, key);
+                out.putInt(values.length);
+                for (double v : values) {
+                    out.putDouble(v);
+                }
+            });
+            return out.array();
+        }
+
+        /** The recorder {@link #encode()} stored. */
+        public static Recorder decode(byte[] bytes) {
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            byte version = in.get();
+            if (version != VERSION) {
+                throw new IllegalArgumentException(
+                        "peer recorder state has layout version " + version + "; this detector reads " + VERSION);
+            }
+            Recorder recorder = new Recorder(in.getInt());
+            recorder.day = in.getLong();
+            int keys = in.getInt();
+            for (int k = 0; k < keys; k++) {
+                String key = getUtf(in);
+                double[] values = new double[in.getInt()];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = in.getDouble();
+                }
+                recorder.peaks.put(key, values);
+            }
+            return recorder;
         }
 
         /**

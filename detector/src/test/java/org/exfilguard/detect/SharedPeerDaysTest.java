@@ -60,7 +60,9 @@ class SharedPeerDaysTest {
         }
         for (Read read : reads) {
             int p = Math.floorMod(read.account().hashCode(), partitions);
-            Recorder recorder = recorders.get(p);
+            // A restarted task reads its recorder back.
+            Recorder recorder = Recorder.decode(recorders.get(p).encode());
+            recorders.set(p, recorder);
             Contribution done = recorder.advance(read.day());
             if (done != null) {
                 sent.get(p).add(done);
@@ -97,6 +99,10 @@ class SharedPeerDaysTest {
             List<Deque<Contribution>> open =
                     queues.stream().filter(q -> !q.isEmpty()).toList();
             assertTrue(shared.accept(open.get(random.nextInt(open.size())).poll()));
+            if (random.nextInt(3) == 0) {
+                // A restarted task reads its stored state back.
+                shared = SharedPeerDays.decode(shared.encode(), partitions);
+            }
             while (next <= 100 + DAYS && shared.ready(next)) {
                 PeerBaselines peers = shared.forDay(next);
                 List<String> line = new ArrayList<>();
@@ -179,5 +185,33 @@ class SharedPeerDaysTest {
         assertTrue(shared.accept(only.advance(21)));
         assertEquals(1, shared.forDay(21).count("t", "15m"));
         assertTrue(Double.isNaN(shared.forDay(21).quantile("other", "15m", 0.5)));
+    }
+
+    @Test
+    void aStoredStateForAnotherPartitionCountKeepsItsMergedDaysAndStartsEveryPartitionAfterThem() {
+        SharedPeerDays four = new SharedPeerDays(4);
+        for (int p = 0; p < 4; p++) {
+            Recorder recorder = new Recorder(p);
+            four.accept(recorder.advance(50));
+            recorder.add("t", "1h", 100 * (p + 1));
+            four.accept(recorder.advance(52));
+        }
+        assertEquals(4, four.forDay(51).count("t", "1h"));
+        SharedPeerDays two = SharedPeerDays.decode(four.encode(), 2);
+        assertEquals(2, two.partitions());
+        assertEquals(50, two.completeThrough());
+        assertEquals(4, two.forDay(51).count("t", "1h"));
+        assertEquals(
+                Double.doubleToLongBits(four.forDay(51).quantile("t", "1h", 0.75)),
+                Double.doubleToLongBits(two.forDay(51).quantile("t", "1h", 0.75)));
+        assertFalse(two.ready(52), "the new partitions have not contributed day 51");
+        byte[] future = four.encode();
+        future[0] = 9;
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> SharedPeerDays.decode(future, 4));
+        assertEquals("shared peer state has layout version 9; this detector reads 1", e.getMessage());
+        byte[] recorder = new Recorder(0).encode();
+        recorder[0] = 2;
+        assertThrows(IllegalArgumentException.class, () -> Recorder.decode(recorder));
     }
 }
