@@ -43,6 +43,57 @@ public final class SharedPeerDays {
             }
             peaks = Map.copyOf(peaks);
         }
+
+        /**
+         * The record key on the contributions topic: {@code partition|day}, one record per partition and day (a
+         * compacted topic keeps each, and a repeated send replaces the same key).
+         */
+        public String recordKey() {
+            return partition + "|" + day;
+        }
+
+        /** The record value (layout {@value SharedPeerDays#VERSION}): partition, day, through, then each key's peaks. */
+        public byte[] encode() {
+            Map<String, double[]> sorted = new TreeMap<>(peaks);
+            int size = 1 + 4 + 8 + 8 + 4;
+            for (Map.Entry<String, double[]> e : sorted.entrySet()) {
+                size += 2 + utf(e.getKey()).length + 4 + 8 * e.getValue().length;
+            }
+            ByteBuffer out = ByteBuffer.allocate(size);
+            out.put(VERSION).putInt(partition).putLong(day).putLong(through).putInt(sorted.size());
+            sorted.forEach((key, values) -> {
+                putUtf(out, key);
+                out.putInt(values.length);
+                for (double v : values) {
+                    out.putDouble(v);
+                }
+            });
+            return out.array();
+        }
+
+        /** The contribution {@link #encode()} wrote; a record of another layout is refused with its version. */
+        public static Contribution decode(byte[] bytes) {
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            byte version = in.get();
+            if (version != VERSION) {
+                throw new IllegalArgumentException(
+                        "peer contribution has layout version " + version + "; this detector reads " + VERSION);
+            }
+            int partition = in.getInt();
+            long day = in.getLong();
+            long through = in.getLong();
+            int keys = in.getInt();
+            Map<String, double[]> peaks = new HashMap<>();
+            for (int k = 0; k < keys; k++) {
+                String key = getUtf(in);
+                double[] values = new double[in.getInt()];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = in.getDouble();
+                }
+                peaks.put(key, values);
+            }
+            return new Contribution(partition, day, peaks, through);
+        }
     }
 
     private final int partitions;

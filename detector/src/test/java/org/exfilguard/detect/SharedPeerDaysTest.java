@@ -65,7 +65,8 @@ class SharedPeerDaysTest {
             recorders.set(p, recorder);
             Contribution done = recorder.advance(read.day());
             if (done != null) {
-                sent.get(p).add(done);
+                // As the contributions topic carries it.
+                sent.get(p).add(Contribution.decode(done.encode()));
             }
             if (read.peak() > 0) {
                 for (String scope : SCOPES) {
@@ -210,6 +211,10 @@ class SharedPeerDaysTest {
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> SharedPeerDays.decode(future, 4));
         assertEquals("shared peer state has layout version 9; this detector reads 1", e.getMessage());
+        byte[] contribution = new Recorder(3).finish().encode();
+        assertEquals("3|0", Contribution.decode(contribution).recordKey());
+        contribution[0] = 0;
+        assertThrows(IllegalArgumentException.class, () -> Contribution.decode(contribution));
         byte[] recorder = new Recorder(0).encode();
         recorder[0] = 2;
         assertThrows(IllegalArgumentException.class, () -> Recorder.decode(recorder));
