@@ -121,6 +121,11 @@ public final class SharedPeerDays {
         return partitions;
     }
 
+    /** The last day merged into the baselines (Long.MIN_VALUE before the first): it moves when a day is judged. */
+    public long mergedThrough() {
+        return mergedThrough;
+    }
+
     /**
      * Takes one partition's contribution. A partition's days come in order; a day it skips had nothing to contribute.
      * A contribution for a day already merged, or repeated, is refused (false): it would make the baselines depend on
