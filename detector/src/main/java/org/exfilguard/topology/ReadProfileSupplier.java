@@ -243,13 +243,14 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                     && wallNow - lastReadWall >= correlation.idle().toMillis();
             long mark = ended ? Long.MAX_VALUE : scannedTo;
             boolean send = idle ? !idleSent : mark != Long.MIN_VALUE && (idleSent || mark > watermarkSent);
-            if (!send) {
-                return;
-            }
             if (idle && waiting.isEmpty()) {
-                // An idle read task declares the days before the wall clock's done, so it holds no other task back.
+                // An idle read task declares the days before the wall clock's done (at every tick while idle, so
+                // also across later midnights), so it holds no other task back.
                 advancePeerDay(Math.floorDiv(wallNow, DAY_MILLIS));
                 saveRecorder();
+            }
+            if (!send) {
+                return;
             }
             ReadSignal signal = ReadSignals.watermark(
                     mark, scannedTo, context.taskId().partition(), correlation.readPartitions(), idle);
