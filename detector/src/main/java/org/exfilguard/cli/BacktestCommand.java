@@ -295,7 +295,8 @@ public final class BacktestCommand implements Callable<Integer> {
                 topics.egress(),
                 topics.readSignals(),
                 topics.egressUpdates(),
-                topics.tableReads())) {
+                topics.tableReads(),
+                topics.peerDays())) {
             kafka.createTopic(t, PARTITIONS, keep);
         }
         List<String> single = new ArrayList<>(topics.outputs());

@@ -92,6 +92,7 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String TOPIC_READ_SIGNALS = "topic.read.signals";
     public static final String TOPIC_EGRESS_UPDATES = "topic.egress.updates";
     public static final String TOPIC_TABLE_READS = "topic.table.reads";
+    public static final String TOPIC_PEER_DAYS = "topic.peer.days";
 
     public static final String TABLE_PROFILE_ENABLED = "table.profile.enabled";
     public static final String TABLE_PROFILE_WINDOWS = "table.profile.windows";
@@ -492,6 +493,13 @@ public final class ExfilguardConfig extends AbstractConfig {
                     Importance.LOW,
                     "Internal: sensitive reads summed per minute and account, re-keyed by table for the table profile, and"
                             + " the read tasks' watermarks (any partition count; created like db-access).")
+            .define(
+                    TOPIC_PEER_DAYS,
+                    Type.STRING,
+                    Topics.defaults().peerDays(),
+                    Importance.LOW,
+                    "Internal: each read task's clean daily peaks per day, sent to every read task so the peer"
+                            + " baselines cover all partitions (as many partitions as db-access).")
             // The table as a whole: each sensitive table's reads across all accounts against its time-of-week norm.
             .define(
                     TABLE_PROFILE_ENABLED,
@@ -804,7 +812,8 @@ public final class ExfilguardConfig extends AbstractConfig {
                 getString(TOPIC_RAW_EGRESS),
                 getString(TOPIC_READ_SIGNALS),
                 getString(TOPIC_EGRESS_UPDATES),
-                getString(TOPIC_TABLE_READS));
+                getString(TOPIC_TABLE_READS),
+                getString(TOPIC_PEER_DAYS));
     }
 
     /** How the raw-topic normaliser reads each raw topic. */

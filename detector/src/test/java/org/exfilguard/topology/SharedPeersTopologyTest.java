@@ -1,0 +1,137 @@
+package org.exfilguard.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.function.Predicate;
+import org.exfilguard.config.ExfilguardConfig;
+import org.exfilguard.detect.SharedPeerDays.Contribution;
+import org.exfilguard.schema.ExfiltrationAlert;
+import org.exfilguard.testkit.DetectorDriver;
+import org.exfilguard.testkit.TestEvents;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The peer baselines cover every read partition (issue 15 item 7): a new account is judged against the same peers,
+ * with the same verdict, whether its peers' reads were on its own read task or on another.
+ */
+class SharedPeersTopologyTest {
+
+    static final Instant DAY0 = DetectorTopologyTest.DAY0;
+
+    /** Accounts of read partition 0 in the two-partition run: index 0..2; the others are on partition 1. */
+    private static boolean onPartition0(String account) {
+        return account.charAt(account.length() - 1) < '3';
+    }
+
+    /** Three days of six service accounts reading 40,000 rows an hour and six BI analysts reading 200 to 1,200 rows
+     * (so the peers of one task alone have another percentile than all of them). */
+    private static void learn(DetectorDriver driver, Predicate<String> accounts) {
+        for (int d = 0; d < 3; d++) {
+            Instant day = DAY0.plus(Duration.ofDays(d)).plus(Duration.ofHours(10));
+            for (int a = 0; a < 6; a++) {
+                for (int i = 0; i < 8; i++) {
+                    if (accounts.test("svc_batch" + a)) {
+                        driver.pipe(TestEvents.dbRead()
+                                .account("svc_batch" + a)
+                                .clientIp("10.10.1." + a)
+                                .rows(5_000)
+                                .at(day.plus(Duration.ofMinutes(7L * i + a)))
+                                .build());
+                    }
+                }
+                if (accounts.test("bi_analyst" + a)) {
+                    driver.pipe(TestEvents.dbRead()
+                            .account("bi_analyst" + a)
+                            .clientIp("10.20.1." + a)
+                            .rows(200L * (a + 1))
+                            .at(day.plus(Duration.ofMinutes(30 + a)))
+                            .build());
+                }
+            }
+        }
+    }
+
+    /** A new BI account's first day (day 3): 30,000 rows in 35 minutes. */
+    private static void firstDay(DetectorDriver driver) {
+        Instant start = DAY0.plus(Duration.ofDays(3)).plus(Duration.ofHours(14));
+        for (int i = 0; i < 6; i++) {
+            driver.pipe(TestEvents.dbRead()
+                    .account("bi_new")
+                    .clientIp("10.30.1.1")
+                    .rows(5_000)
+                    .at(start.plus(Duration.ofMinutes(7L * i)))
+                    .build());
+        }
+    }
+
+    private static List<String> verdicts(List<ExfiltrationAlert> alerts) {
+        return alerts.stream()
+                .filter(a -> a.getAccount().equals("bi_new"))
+                .map(a -> a.getIncidentId() + " " + a.getStatus() + " " + a.getBaselineMethod() + " baseline="
+                        + a.getBaselineRows() + " threshold=" + a.getThresholdRows() + " observed="
+                        + a.getObservedRows() + " at=" + a.getDetectedAt())
+                .toList();
+    }
+
+    private static DetectorDriver.Builder setup(String groups) {
+        return DetectorDriver.builder().withConfig(ExfilguardConfig.PEER_GROUPS, groups);
+    }
+
+    /** The new account's alerts when every account is on one read task. */
+    private static List<String> onePartition(String groups) {
+        try (DetectorDriver driver = setup(groups).build()) {
+            learn(driver, a -> true);
+            firstDay(driver);
+            return verdicts(driver.alerts());
+        }
+    }
+
+    /**
+     * The new account's alerts when half its peers are on another read task (partition 1), whose peer days the test
+     * takes from a task that read just those peers. Checks that the new account's reads wait for partition 1.
+     */
+    private static List<String> twoPartitions(String groups) {
+        List<byte[]> partition1;
+        try (DetectorDriver other = setup(groups).build()) {
+            learn(other, a -> !onPartition0(a));
+            other.endOfInput();
+            partition1 = other.peerDays();
+        }
+        assertThat(partition1)
+                .as("the other task's days, the last one ending its input")
+                .hasSizeGreaterThan(1);
+        try (DetectorDriver driver = setup(groups).withReadPartitions(2).build()) {
+            learn(driver, SharedPeersTopologyTest::onPartition0);
+            firstDay(driver);
+            assertThat(verdicts(driver.alerts()))
+                    .as("the new account's reads wait until partition 1 has left the days before theirs")
+                    .isEmpty();
+            for (byte[] bytes : partition1) {
+                Contribution c = Contribution.decode(bytes);
+                Contribution relabelled = new Contribution(1, c.day(), new HashMap<>(c.peaks()), c.through());
+                driver.pipePeerDay(relabelled.recordKey(), relabelled.encode());
+            }
+            return verdicts(driver.alerts());
+        }
+    }
+
+    @Test
+    void aNewAccountGetsTheSameVerdictWithItsPeersOnOneOrTwoReadTasks() {
+        List<String> one = onePartition(PeerGroupsTopologyTest.ROLES);
+        assertThat(one).as("30,000 rows is far above the BI peers").isNotEmpty();
+        assertThat(twoPartitions(PeerGroupsTopologyTest.ROLES)).isEqualTo(one);
+    }
+
+    @Test
+    void withoutGroupsThePopulationOfBothTasksJudgesAlike() {
+        List<String> one = onePartition("");
+        assertThat(one)
+                .as("against the mixed population (half service accounts) 30,000 rows is not unusual")
+                .isEmpty();
+        assertThat(twoPartitions("")).isEqualTo(one);
+    }
+}
