@@ -160,6 +160,22 @@ public final class SharedPeerDays {
         return min;
     }
 
+    /**
+     * The read side's clock as the other partitions have told it: the latest day some partition other than
+     * {@code self} has moved to (its contribution's {@code through} plus one), or Long.MIN_VALUE before any has; a
+     * partition whose input has ended says nothing about the clock. A quiet partition follows it (see
+     * {@link Recorder#advance}): the others will need its days before that one.
+     */
+    public long clockOfOthers(int self) {
+        long clock = Long.MIN_VALUE;
+        for (int p = 0; p < partitions; p++) {
+            if (p != self && through[p] != Long.MIN_VALUE && through[p] != Long.MAX_VALUE) {
+                clock = Math.max(clock, through[p] + 1);
+            }
+        }
+        return clock;
+    }
+
     /** Whether the baseline for judging the events of {@code day} is complete: every earlier day is. */
     public boolean ready(long day) {
         return completeThrough() >= day - 1;

@@ -95,6 +95,11 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
     static final String RECORDER_KEY = "~recorder";
     static final String WAIT_PREFIX = "~wait|";
     private static final long DAY_MILLIS = 86_400_000L;
+    /**
+     * A read task that has processed no read for this many watermark intervals of wall time (2 s by default) follows
+     * the other read tasks' day: it has read what its partition held, and its days before theirs are over.
+     */
+    static final int FOLLOW_QUIET_INTERVALS = 10;
 
     private static String waitKey(long sequence) {
         return WAIT_PREFIX + String.format(java.util.Locale.ROOT, "%019d", sequence);
@@ -143,6 +148,9 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
         private long watermarkSent = Long.MIN_VALUE;
 
         private long lastReadWall;
+        /** Wall time of the last read this task processed (or of its start): the peer days follow when it is old. */
+        private long lastInputWall;
+
         private boolean idleSent;
         private boolean ended;
         private ProfileStore profiles;
@@ -237,6 +245,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             idleSent = false;
             ended = false;
             lastReadWall = correlation.idle().isZero() ? 0 : context.currentSystemTimeMs();
+            lastInputWall = context.currentSystemTimeMs();
             context.schedule(correlation.watermarkInterval(), PunctuationType.WALL_CLOCK_TIME, this::sendWatermark);
         }
 
@@ -251,11 +260,12 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                     && wallNow - lastReadWall >= correlation.idle().toMillis();
             long mark = ended ? Long.MAX_VALUE : scannedTo;
             boolean send = idle ? !idleSent : mark != Long.MIN_VALUE && (idleSent || mark > watermarkSent);
-            if (idle && waiting.isEmpty()) {
-                // An idle read task declares the days before the wall clock's done (at every tick while idle, so
-                // also across later midnights), so it holds no other task back.
-                advancePeerDay(Math.floorDiv(wallNow, DAY_MILLIS));
-                saveRecorder();
+            if (!ended
+                    && waiting.isEmpty()
+                    && wallNow - lastInputWall
+                            >= FOLLOW_QUIET_INTERVALS
+                                    * correlation.watermarkInterval().toMillis()) {
+                follow();
             }
             if (!send) {
                 return;
@@ -266,6 +276,21 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             idleSent = idle;
             if (!idle) {
                 watermarkSent = mark;
+            }
+        }
+
+        /**
+         * A quiet read task declares its days before the read side's clock over (the latest day another read task has
+         * moved to), so a partition whose reads stop early, or that has none, holds no other task's reads at
+         * midnight. Its reads so far are judged, so its peaks of those days are all in what it sends: the days are
+         * the same as if its own next read had moved it on. A read of an earlier day that still comes (a late
+         * shipper) counts in the task's current day, as any late read does.
+         */
+        private void follow() {
+            long clock = shared.clockOfOthers(context.taskId().partition());
+            if (clock != Long.MIN_VALUE && clock > recorder.day()) {
+                advancePeerDay(clock);
+                saveRecorder();
             }
         }
 
@@ -486,6 +511,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
 
         @Override
         public void onRead(DbAccessEvent event) {
+            lastInputWall = context.currentSystemTimeMs();
             if (!correlation.idle().isZero()) {
                 lastReadWall = context.currentSystemTimeMs();
             }

@@ -180,6 +180,12 @@ public final class DetectorDriver implements AutoCloseable {
         return this;
     }
 
+    /** Wall time moves on by {@code duration} without input (the wall-clock punctuations run). */
+    public DetectorDriver advanceWallClock(java.time.Duration duration) {
+        driver.advanceWallClockTime(duration);
+        return this;
+    }
+
     /** Wall time moves on by one watermark interval: the read side tells the egress side how far it has come. */
     private void tick() {
         driver.advanceWallClockTime(

@@ -119,6 +119,74 @@ class SharedPeersTopologyTest {
         }
     }
 
+    /** Every peer day {@code from} has sent since the last call, relabelled as partition 1's, piped into {@code to}. */
+    private static int relay(DetectorDriver from, DetectorDriver to) {
+        List<byte[]> days = from.peerDays();
+        for (byte[] bytes : days) {
+            Contribution c = Contribution.decode(bytes);
+            Contribution relabelled = new Contribution(1, c.day(), new HashMap<>(c.peaks()), c.through());
+            to.pipePeerDay(relabelled.recordKey(), relabelled.encode());
+        }
+        return days.size();
+    }
+
+    /**
+     * Two read tasks that pass each other their peer days: one whose reads end on day 2 (its peers' last reads), one
+     * that reads on and sees the new account on day 3. Returns them after the days so far have been exchanged.
+     */
+    private static DetectorDriver[] quietAndBusy(String groups) {
+        DetectorDriver quiet = setup(groups).withReadPartitions(2).build();
+        DetectorDriver busy = setup(groups).withReadPartitions(2).build();
+        learn(quiet, SharedPeersTopologyTest::onPartition0);
+        learn(busy, a -> !onPartition0(a));
+        firstDay(busy);
+        // Each task's reads of a day wait for the other's previous day: the days go back and forth until both wait.
+        while (relay(busy, quiet) + relay(quiet, busy) > 0) {
+            // another round
+        }
+        assertThat(verdicts(busy.alerts()))
+                .as("the new account's reads wait: the quiet task has not left day 2")
+                .isEmpty();
+        return new DetectorDriver[] {quiet, busy};
+    }
+
+    @Test
+    void aQuietReadTaskFollowsTheOthersDaySoANewAccountElsewhereIsJudged() {
+        List<String> one = onePartition(PeerGroupsTopologyTest.ROLES);
+        assertThat(one).as("30,000 rows is far above the BI peers").isNotEmpty();
+        DetectorDriver[] tasks = quietAndBusy(PeerGroupsTopologyTest.ROLES);
+        try (DetectorDriver quiet = tasks[0];
+                DetectorDriver busy = tasks[1]) {
+            Duration interval = Duration.ofMillis(Correlation.DEFAULT_WATERMARK_INTERVAL_MS);
+            quiet.advanceWallClock(interval.multipliedBy(ReadProfileSupplier.FOLLOW_QUIET_INTERVALS - 2));
+            assertThat(relay(quiet, busy))
+                    .as("a task that read a moment ago does not follow yet")
+                    .isZero();
+            assertThat(verdicts(busy.alerts())).isEmpty();
+            quiet.advanceWallClock(interval.multipliedBy(2));
+            assertThat(relay(quiet, busy))
+                    .as("once quiet, the task declares its day 2 over (the other task is on day 3)")
+                    .isEqualTo(1);
+            assertThat(verdicts(busy.alerts()))
+                    .as("judged against the peers of both tasks, as with one task")
+                    .isEqualTo(one);
+            quiet.advanceWallClock(interval.multipliedBy(ReadProfileSupplier.FOLLOW_QUIET_INTERVALS));
+            assertThat(relay(quiet, busy)).as("no day is declared twice").isZero();
+        }
+    }
+
+    @Test
+    void aTaskWhoseReadsEndedEarlyLetsTheOthersJudgeAtEndOfInput() {
+        List<String> one = onePartition(PeerGroupsTopologyTest.ROLES);
+        DetectorDriver[] tasks = quietAndBusy(PeerGroupsTopologyTest.ROLES);
+        try (DetectorDriver quiet = tasks[0];
+                DetectorDriver busy = tasks[1]) {
+            quiet.endOfInput();
+            relay(quiet, busy);
+            assertThat(verdicts(busy.alerts())).isEqualTo(one);
+        }
+    }
+
     @Test
     void aNewAccountGetsTheSameVerdictWithItsPeersOnOneOrTwoReadTasks() {
         List<String> one = onePartition(PeerGroupsTopologyTest.ROLES);
