@@ -177,6 +177,36 @@ class SharedPeerDaysTest {
     }
 
     @Test
+    void aQuietPartitionFollowsTheLatestDayAnotherHasMovedTo() {
+        SharedPeerDays shared = new SharedPeerDays(3);
+        Recorder quiet = new Recorder(0);
+        Recorder b = new Recorder(1);
+        Recorder c = new Recorder(2);
+        assertEquals(Long.MIN_VALUE, shared.clockOfOthers(0), "no other partition has started");
+        assertTrue(shared.accept(quiet.advance(10)));
+        assertTrue(shared.accept(b.advance(10)));
+        assertTrue(shared.accept(c.advance(10)));
+        assertEquals(10, shared.clockOfOthers(0));
+        assertTrue(shared.accept(b.advance(12)));
+        assertTrue(shared.accept(c.advance(11)));
+        assertEquals(12, shared.clockOfOthers(0), "the latest day, not the earliest");
+        assertEquals(11, shared.clockOfOthers(1), "partition 2 is on day 11; its own day 12 does not count");
+        assertFalse(shared.ready(12), "partition 0 is still on day 10");
+        // The quiet partition follows: what it learnt on day 10 goes out, and days 10 and 11 are over for it.
+        quiet.add("t", "1h", 300);
+        Contribution followed = quiet.advance(shared.clockOfOthers(0));
+        assertEquals(10, followed.day());
+        assertEquals(11, followed.through());
+        assertTrue(shared.accept(followed));
+        assertTrue(shared.ready(11), "every partition has left day 10");
+        assertFalse(shared.ready(12), "partition 2 is on day 11");
+        assertTrue(shared.accept(c.finish()));
+        assertTrue(shared.ready(12));
+        assertEquals(12, shared.clockOfOthers(0), "a partition whose input ended says nothing about the clock");
+        assertEquals(1, shared.forDay(12).count("t", "1h"));
+    }
+
+    @Test
     void theDaysOwnPeaksCountFromTheNextDayOn() {
         SharedPeerDays shared = new SharedPeerDays(1);
         Recorder only = new Recorder(0);
