@@ -148,7 +148,12 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
         private long watermarkSent = Long.MIN_VALUE;
 
         private long lastReadWall;
-        /** Wall time of the last read this task processed (or of its start): the peer days follow when it is old. */
+        /**
+         * Wall time of the last read this task processed, or of the first record of any kind since it started (none
+         * yet: Long.MAX_VALUE); its peer day follows the other tasks' when it is old. Counted from a first record,
+         * not from the start: a task that has just started may not have fetched its reads yet, but once records reach
+         * it, its reads on the broker come with them.
+         */
         private long lastInputWall;
 
         private boolean idleSent;
@@ -245,7 +250,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             idleSent = false;
             ended = false;
             lastReadWall = correlation.idle().isZero() ? 0 : context.currentSystemTimeMs();
-            lastInputWall = context.currentSystemTimeMs();
+            lastInputWall = Long.MAX_VALUE;
             context.schedule(correlation.watermarkInterval(), PunctuationType.WALL_CLOCK_TIME, this::sendWatermark);
         }
 
@@ -262,6 +267,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             boolean send = idle ? !idleSent : mark != Long.MIN_VALUE && (idleSent || mark > watermarkSent);
             if (!ended
                     && waiting.isEmpty()
+                    && lastInputWall != Long.MAX_VALUE
                     && wallNow - lastInputWall
                             >= FOLLOW_QUIET_INTERVALS
                                     * correlation.watermarkInterval().toMillis()) {
@@ -397,6 +403,9 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
 
         @Override
         public void process(Record<String, ReadInput> record) {
+            if (lastInputWall == Long.MAX_VALUE) {
+                lastInputWall = context.currentSystemTimeMs();
+            }
             try {
                 record.value().dispatch(this);
                 saveRecorder();

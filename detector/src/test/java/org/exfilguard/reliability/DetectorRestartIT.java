@@ -98,7 +98,7 @@ class DetectorRestartIT {
 
         JavaProcess uninterrupted = detector("reference", Map.of());
         awaitCommitted(uninterrupted, "reference", events);
-        awaitPeerDaysSettled();
+        awaitPeerDaysSettled("reference");
         uninterrupted.stop(Duration.ofSeconds(30));
         reference = kafka.readAlerts("alerts-reference", Duration.ofSeconds(60));
         System.out.printf(
@@ -140,7 +140,7 @@ class DetectorRestartIT {
         }
         JavaProcess last = detector("crash", Map.of());
         awaitCommitted(last, "crash", events);
-        awaitPeerDaysSettled();
+        awaitPeerDaysSettled("crash");
         last.stop(Duration.ofSeconds(30));
 
         List<ExfiltrationAlert> alerts = kafka.readAlerts("alerts-crash", Duration.ofSeconds(60));
@@ -192,7 +192,7 @@ class DetectorRestartIT {
             }
             Thread.sleep(200);
         }
-        awaitPeerDaysSettled();
+        awaitPeerDaysSettled("outage");
         detector.stop(Duration.ofSeconds(30));
         List<ExfiltrationAlert> alerts = kafka.readAlerts("alerts-outage", Duration.ofSeconds(60));
         Comparison comparison = compare(alerts);
@@ -224,17 +224,18 @@ class DetectorRestartIT {
      * held reads are judged when that reaches their task. Done when exfil-peer-days has had no new record for longer
      * than that round trip (the quiet wait, a commit on each side).
      */
-    private void awaitPeerDaysSettled() throws Exception {
+    private void awaitPeerDaysSettled(String applicationId) throws Exception {
+        String topic = PEER_DAYS + "-" + applicationId;
         Duration still = Duration.ofSeconds(8);
         Instant deadline = Instant.now().plus(PROCESSING_TIMEOUT);
-        long last = kafka.endOffsets(PEER_DAYS);
+        long last = kafka.endOffsets(topic);
         Instant changed = Instant.now();
         while (Instant.now().isBefore(changed.plus(still))) {
             if (!Instant.now().isBefore(deadline)) {
-                throw new AssertionError("exfil-peer-days still growing after " + PROCESSING_TIMEOUT);
+                throw new AssertionError(topic + " still growing after " + PROCESSING_TIMEOUT);
             }
             Thread.sleep(500);
-            long now = kafka.endOffsets(PEER_DAYS);
+            long now = kafka.endOffsets(topic);
             if (now != last) {
                 last = now;
                 changed = Instant.now();
@@ -260,6 +261,9 @@ class DetectorRestartIT {
         settings.put("correlation.idle.seconds", "0");
         settings.putAll(overrides);
         settings.put("topic.alerts", "alerts-" + applicationId);
+        // Each run its own peer days: a run started after another would otherwise read the other's days from the
+        // beginning (and its quiet tasks follow their clock).
+        settings.put("topic.peer.days", PEER_DAYS + "-" + applicationId);
         JavaProcess process = DetectorProcess.run(
                 work.resolve("logs"),
                 broker.bootstrapServers(),
