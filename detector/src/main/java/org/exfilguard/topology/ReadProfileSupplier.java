@@ -155,6 +155,8 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
          * it, its reads on the broker come with them.
          */
         private long lastInputWall;
+        /** A read (or the first record) came since the last tick: the tick then sets {@link #lastInputWall}. */
+        private boolean inputSinceTick;
 
         private boolean idleSent;
         private boolean ended;
@@ -251,6 +253,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             ended = false;
             lastReadWall = correlation.idle().isZero() ? 0 : context.currentSystemTimeMs();
             lastInputWall = Long.MAX_VALUE;
+            inputSinceTick = false;
             context.schedule(correlation.watermarkInterval(), PunctuationType.WALL_CLOCK_TIME, this::sendWatermark);
         }
 
@@ -265,6 +268,10 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                     && wallNow - lastReadWall >= correlation.idle().toMillis();
             long mark = ended ? Long.MAX_VALUE : scannedTo;
             boolean send = idle ? !idleSent : mark != Long.MIN_VALUE && (idleSent || mark > watermarkSent);
+            if (inputSinceTick) {
+                lastInputWall = wallNow;
+                inputSinceTick = false;
+            }
             if (!ended
                     && waiting.isEmpty()
                     && lastInputWall != Long.MAX_VALUE
@@ -404,7 +411,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
         @Override
         public void process(Record<String, ReadInput> record) {
             if (lastInputWall == Long.MAX_VALUE) {
-                lastInputWall = context.currentSystemTimeMs();
+                inputSinceTick = true;
             }
             try {
                 record.value().dispatch(this);
@@ -520,7 +527,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
 
         @Override
         public void onRead(DbAccessEvent event) {
-            lastInputWall = context.currentSystemTimeMs();
+            inputSinceTick = true;
             if (!correlation.idle().isZero()) {
                 lastReadWall = context.currentSystemTimeMs();
             }
