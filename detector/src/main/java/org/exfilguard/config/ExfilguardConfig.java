@@ -113,6 +113,7 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String EGRESS_MAX_DESTINATIONS = "egress.max.destinations.per.host";
     public static final String CORRELATION_IDLE_SECONDS = "correlation.idle.seconds";
     public static final String CORRELATION_WATERMARK_INTERVAL_MS = "correlation.watermark.interval.ms";
+    public static final String CORRELATION_FOLLOW_MS = "correlation.follow.ms";
     public static final String RAW_NORMALISE = "raw.normalise.enabled";
     public static final String RAW_DB_FORMAT = "raw.db.format";
     public static final String RAW_EGRESS_FORMAT = "raw.egress.format";
@@ -633,6 +634,15 @@ public final class ExfilguardConfig extends AbstractConfig {
                     Importance.LOW,
                     "How often (wall time) each read task tells the egress side how far its reads have come.")
             .define(
+                    CORRELATION_FOLLOW_MS,
+                    Type.INT,
+                    org.exfilguard.topology.Correlation.DEFAULT_FOLLOW_MS,
+                    Range.between(0, 3_600_000),
+                    Importance.LOW,
+                    "A read task without reads for this many milliseconds of wall time declares its peer days before the "
+                            + "other read tasks' day over, so their reads after midnight do not wait for it. 0: never "
+                            + "(a task leaves a day with its own next read or at the end of input, as backtest sets).")
+            .define(
                     RAW_NORMALISE,
                     Type.BOOLEAN,
                     true,
@@ -792,7 +802,8 @@ public final class ExfilguardConfig extends AbstractConfig {
         return new org.exfilguard.topology.Correlation(
                 readPartitions,
                 Duration.ofSeconds(getInt(CORRELATION_IDLE_SECONDS)),
-                Duration.ofMillis(getInt(CORRELATION_WATERMARK_INTERVAL_MS)));
+                Duration.ofMillis(getInt(CORRELATION_WATERMARK_INTERVAL_MS)),
+                Duration.ofMillis(getInt(CORRELATION_FOLLOW_MS)));
     }
 
     public Topics topics() {

@@ -95,11 +95,6 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
     static final String RECORDER_KEY = "~recorder";
     static final String WAIT_PREFIX = "~wait|";
     private static final long DAY_MILLIS = 86_400_000L;
-    /**
-     * A read task that has processed no read for this many watermark intervals of wall time (2 s by default) follows
-     * the other read tasks' day: it has read what its partition held, and its days before theirs are over.
-     */
-    static final int FOLLOW_QUIET_INTERVALS = 10;
 
     private static String waitKey(long sequence) {
         return WAIT_PREFIX + String.format(java.util.Locale.ROOT, "%019d", sequence);
@@ -157,6 +152,8 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
         private long lastInputWall;
         /** A read (or the first record) came since the last tick: the tick then sets {@link #lastInputWall}. */
         private boolean inputSinceTick;
+        /** Wall time of the last watermark tick (Long.MIN_VALUE before the first). */
+        private long lastTickWall;
 
         private boolean idleSent;
         private boolean ended;
@@ -254,6 +251,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             lastReadWall = correlation.idle().isZero() ? 0 : context.currentSystemTimeMs();
             lastInputWall = Long.MAX_VALUE;
             inputSinceTick = false;
+            lastTickWall = Long.MIN_VALUE;
             context.schedule(correlation.watermarkInterval(), PunctuationType.WALL_CLOCK_TIME, this::sendWatermark);
         }
 
@@ -268,16 +266,21 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                     && wallNow - lastReadWall >= correlation.idle().toMillis();
             long mark = ended ? Long.MAX_VALUE : scannedTo;
             boolean send = idle ? !idleSent : mark != Long.MIN_VALUE && (idleSent || mark > watermarkSent);
-            if (inputSinceTick) {
+            // A tick that comes late says the task's thread was busy (with another task, or stopped): its reads may
+            // be fetched and not yet processed, so the quiet time counts from now.
+            boolean late = lastTickWall != Long.MIN_VALUE
+                    && wallNow - lastTickWall
+                            > 2 * correlation.watermarkInterval().toMillis();
+            lastTickWall = wallNow;
+            if (inputSinceTick || (late && lastInputWall != Long.MAX_VALUE)) {
                 lastInputWall = wallNow;
                 inputSinceTick = false;
             }
             if (!ended
                     && waiting.isEmpty()
                     && lastInputWall != Long.MAX_VALUE
-                    && wallNow - lastInputWall
-                            >= FOLLOW_QUIET_INTERVALS
-                                    * correlation.watermarkInterval().toMillis()) {
+                    && !correlation.follow().isZero()
+                    && wallNow - lastInputWall >= correlation.follow().toMillis()) {
                 follow();
             }
             if (!send) {

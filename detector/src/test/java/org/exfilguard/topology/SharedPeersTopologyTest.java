@@ -157,21 +157,44 @@ class SharedPeersTopologyTest {
         DetectorDriver[] tasks = quietAndBusy(PeerGroupsTopologyTest.ROLES);
         try (DetectorDriver quiet = tasks[0];
                 DetectorDriver busy = tasks[1]) {
-            Duration interval = Duration.ofMillis(Correlation.DEFAULT_WATERMARK_INTERVAL_MS);
-            quiet.advanceWallClock(interval.multipliedBy(ReadProfileSupplier.FOLLOW_QUIET_INTERVALS - 2));
+            int ticks = Correlation.DEFAULT_FOLLOW_MS / Correlation.DEFAULT_WATERMARK_INTERVAL_MS;
+            quietFor(quiet, ticks - 2);
             assertThat(relay(quiet, busy))
                     .as("a task that read a moment ago does not follow yet")
                     .isZero();
             assertThat(verdicts(busy.alerts())).isEmpty();
-            quiet.advanceWallClock(interval.multipliedBy(2));
+            quietFor(quiet, 2);
             assertThat(relay(quiet, busy))
                     .as("once quiet, the task declares its day 2 over (the other task is on day 3)")
                     .isEqualTo(1);
             assertThat(verdicts(busy.alerts()))
                     .as("judged against the peers of both tasks, as with one task")
                     .isEqualTo(one);
-            quiet.advanceWallClock(interval.multipliedBy(ReadProfileSupplier.FOLLOW_QUIET_INTERVALS));
+            quietFor(quiet, ticks);
             assertThat(relay(quiet, busy)).as("no day is declared twice").isZero();
+        }
+    }
+
+    /** Wall time moves on by {@code ticks} watermark intervals, one at a time, without input. */
+    private static void quietFor(DetectorDriver driver, int ticks) {
+        for (int i = 0; i < ticks; i++) {
+            driver.advanceWallClock(Duration.ofMillis(Correlation.DEFAULT_WATERMARK_INTERVAL_MS));
+        }
+    }
+
+    @Test
+    void aTaskWhoseThreadWasBusyDoesNotFollowOnOneLateTick() {
+        DetectorDriver[] tasks = quietAndBusy(PeerGroupsTopologyTest.ROLES);
+        try (DetectorDriver quiet = tasks[0];
+                DetectorDriver busy = tasks[1]) {
+            // One tick after 10 s: the thread was busy elsewhere, its reads may be fetched and waiting.
+            quiet.advanceWallClock(Duration.ofSeconds(10));
+            quietFor(quiet, 2);
+            assertThat(relay(quiet, busy)).isZero();
+            assertThat(verdicts(busy.alerts())).isEmpty();
+            quietFor(quiet, Correlation.DEFAULT_FOLLOW_MS / Correlation.DEFAULT_WATERMARK_INTERVAL_MS);
+            assertThat(relay(quiet, busy)).isEqualTo(1);
+            assertThat(verdicts(busy.alerts())).isNotEmpty();
         }
     }
 
