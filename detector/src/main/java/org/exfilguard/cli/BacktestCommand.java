@@ -239,8 +239,8 @@ public final class BacktestCommand implements Callable<Integer> {
             }
             if (report != null) {
                 long reportStart = System.nanoTime();
-                VolumeSeries series =
-                        VolumeSeries.collect(alerts, inputs, DetectionSettingsFactory.sensitiveTables(config));
+                VolumeSeries series = VolumeSeries.collect(
+                        alerts, inputs, DetectionSettingsFactory.from(config).personalReads());
                 Files.writeString(
                         report,
                         HtmlReport.render("exfilguard backtest", alerts, series, figures),
