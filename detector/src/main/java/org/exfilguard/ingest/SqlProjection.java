@@ -99,7 +99,7 @@ public final class SqlProjection {
             List<PlainSelect> branches = branches(select);
             // Every SELECT of the text must be one of the branches read here: a subquery anywhere (select list,
             // FROM, WHERE) could carry a table's columns out in a way this reading does not follow.
-            if (branches == null || selectWords(fp) != branches.size()) {
+            if (branches == null || selectWords(fp.toLowerCase(Locale.ROOT)) != branches.size()) {
                 return Columns.ANY;
             }
             Map<String, Set<String>> byTable = new HashMap<>();

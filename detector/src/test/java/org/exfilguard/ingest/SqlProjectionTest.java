@@ -48,4 +48,14 @@ class SqlProjectionTest {
                 .as("o.id is the orders table's")
                 .isEmpty();
     }
+
+    @Test
+    void aFingerprintAsAShipperMayWriteItInUpperCaseReadsTheSame() {
+        SqlProjection.Columns columns = projection.of(
+                "SELECT t.*, s.postcode, s.segment FROM coop.orders t JOIN coop.members s ON s.id = t.member_id"
+                        + " WHERE t.created_at >= ? LIMIT ?",
+                null);
+        assertThat(columns.of("coop.members")).contains("postcode", "segment").doesNotContain("email");
+        assertThat(columns.of("coop.orders")).isNull();
+    }
 }
