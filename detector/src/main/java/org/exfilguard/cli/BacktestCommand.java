@@ -35,6 +35,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.exfilguard.avro.JsonRecords;
 import org.exfilguard.config.DetectionSettingsFactory;
 import org.exfilguard.config.ExfilguardConfig;
+import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.embedded.EmbeddedKafka;
 import org.exfilguard.ingest.MergedLogs;
 import org.exfilguard.ingest.ParserOptions;
@@ -162,6 +163,10 @@ public final class BacktestCommand implements Callable<Integer> {
             err.println(unwritable.get());
             return ExitCodes.USAGE;
         }
+        // A bad detection key (sensitive.columns, windows, ...) is refused now, not after minutes of feeding (the
+        // addresses are placeholders: the broker and registry start below).
+        DetectionSettings detection =
+                DetectionSettingsFactory.from(config("localhost:9092", "http://localhost:8081", Path.of(".")));
         long began = System.nanoTime();
         Path stateDir = Files.createTempDirectory("exfilguard-backtest-state");
         // The broker expires an idle producer's state by the timestamp of its last record, and backtested records
@@ -239,8 +244,7 @@ public final class BacktestCommand implements Callable<Integer> {
             }
             if (report != null) {
                 long reportStart = System.nanoTime();
-                VolumeSeries series =
-                        VolumeSeries.collect(alerts, inputs, DetectionSettingsFactory.sensitiveTables(config));
+                VolumeSeries series = VolumeSeries.collect(alerts, inputs, detection.personalReads());
                 Files.writeString(
                         report,
                         HtmlReport.render("exfilguard backtest", alerts, series, figures),

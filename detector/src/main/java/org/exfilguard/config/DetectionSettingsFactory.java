@@ -9,6 +9,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.exfilguard.detect.ColdStart;
 import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.Recurrence;
+import org.exfilguard.detect.SensitiveColumns;
 import org.exfilguard.detect.SensitiveTables;
 import org.exfilguard.detect.Thresholds;
 import org.exfilguard.detect.TierFloors;
@@ -24,14 +25,24 @@ public final class DetectionSettingsFactory {
     private DetectionSettingsFactory() {}
 
     public static DetectionSettings from(ExfilguardConfig config) {
+        SensitiveTables tables = sensitiveTables(config);
         return new DetectionSettings(
-                sensitiveTables(config),
+                tables,
                 volume(config, windows(config, ExfilguardConfig.WINDOWS), coldStart(config)),
                 keyed(
                         ExfilguardConfig.TIER_FLOOR_FACTORS,
                         config,
                         () -> TierFloors.parse(config.getList(ExfilguardConfig.TIER_FLOOR_FACTORS))),
-                offHours(config));
+                offHours(config),
+                sensitiveColumns(config, tables));
+    }
+
+    /** The personal columns of the sensitive tables that have a list ({@code sensitive.columns}). */
+    public static SensitiveColumns sensitiveColumns(ExfilguardConfig config, SensitiveTables tables) {
+        return keyed(
+                ExfilguardConfig.SENSITIVE_COLUMNS,
+                config,
+                () -> SensitiveColumns.of(config.getList(ExfilguardConfig.SENSITIVE_COLUMNS), tables));
     }
 
     /** The sensitive tables with their tiers. */

@@ -36,6 +36,7 @@ public final class ExfilguardConfig extends AbstractConfig {
 
     public static final String SENSITIVE_TABLES = "sensitive.tables";
     public static final String SENSITIVE_TIERS = "sensitive.tiers";
+    public static final String SENSITIVE_COLUMNS = "sensitive.columns";
     public static final String TIER_FLOOR_FACTORS = "sensitive.tier.floor.factors";
     public static final String OFF_HOURS_WINDOW = "off.hours.window";
     public static final String OFF_HOURS_HABIT_DAYS = "off.hours.habit.days";
@@ -152,6 +153,19 @@ public final class ExfilguardConfig extends AbstractConfig {
                     String.join(",", SensitiveTables.DEFAULT_TIERS),
                     Importance.MEDIUM,
                     "Tiers of the sensitive tables listed without one, as table:tier; a table in neither list is standard.")
+            .define(
+                    SENSITIVE_COLUMNS,
+                    Type.LIST,
+                    "",
+                    Importance.MEDIUM,
+                    "Personal columns of sensitive tables, db.table.column (table as written in sensitive.tables),"
+                            + " e.g. coop.members.email,coop.members.phone. A table with entries is read only by a"
+                            + " statement whose result can hold one of them: *, alias.*, a listed column qualified by"
+                            + " the table or unqualified (inside functions too), or anything not read with confidence"
+                            + " from its fingerprint (subqueries, CTEs, literals or double-quoted names in the select"
+                            + " list, unparsable SQL). Other statements on it are counted in exfil.events"
+                            + " (outcome non_personal_columns) or exfil.reads.non.personal, not profiled. A table"
+                            + " without entries (the default) has every column sensitive.")
             .define(
                     TIER_FLOOR_FACTORS,
                     Type.LIST,

@@ -10,12 +10,23 @@ import org.exfilguard.profile.WindowSpec;
  * judged, the tier floors and the off-hours rule. Plain values: the topology and the domain take this, never the raw
  * configuration.
  *
- * @param volume     windows, baseline, thresholds, cold start and recurring jobs of the rows an account reads
- * @param tierFloors the factors each table's sensitivity tier applies to the floors
- * @param offHours   the off-hours rule (reads at hours the account never reads); null: off
+ * @param volume           windows, baseline, thresholds, cold start and recurring jobs of the rows an account reads
+ * @param tierFloors       the factors each table's sensitivity tier applies to the floors
+ * @param offHours         the off-hours rule (reads at hours the account never reads); null: off
+ * @param sensitiveColumns the personal columns of the tables that have a list; the others are sensitive whole
  */
 public record DetectionSettings(
-        SensitiveTables sensitiveTables, VolumeRules volume, TierFloors tierFloors, OffHours offHours) {
+        SensitiveTables sensitiveTables,
+        VolumeRules volume,
+        TierFloors tierFloors,
+        OffHours offHours,
+        SensitiveColumns sensitiveColumns) {
+
+    /** Settings in which every column of every sensitive table is sensitive. */
+    public DetectionSettings(
+            SensitiveTables sensitiveTables, VolumeRules volume, TierFloors tierFloors, OffHours offHours) {
+        this(sensitiveTables, volume, tierFloors, offHours, SensitiveColumns.NONE);
+    }
 
     /**
      * The off-hours rule: an account with {@code minHistoryDays} of history that reads in an hour band it has read in
@@ -53,6 +64,17 @@ public record DetectionSettings(
         java.util.Objects.requireNonNull(sensitiveTables, "sensitiveTables");
         java.util.Objects.requireNonNull(volume, "volume");
         java.util.Objects.requireNonNull(tierFloors, "tierFloors");
+        java.util.Objects.requireNonNull(sensitiveColumns, "sensitiveColumns");
+    }
+
+    /** The same settings with {@code columns} as the personal columns of the listed tables. */
+    public DetectionSettings withSensitiveColumns(SensitiveColumns columns) {
+        return new DetectionSettings(sensitiveTables, volume, tierFloors, offHours, columns);
+    }
+
+    /** A new filter of the sensitive tables a statement reads personal data of: one per task. */
+    public PersonalReads personalReads() {
+        return new PersonalReads(sensitiveTables, sensitiveColumns);
     }
 
     /** Window length, sub-buckets, and the fewest rows each alerts on. */

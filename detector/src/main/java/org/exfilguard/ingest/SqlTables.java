@@ -65,7 +65,7 @@ public final class SqlTables {
     private static final int PARSE_TIMEOUT_MS = 1_000;
 
     private static final int MAX_CACHED_FAILURES = 1_000;
-    private static final ExecutorService PARSER_THREADS = Executors.newCachedThreadPool(r -> {
+    static final ExecutorService PARSER_THREADS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "exfilguard-sql-parser");
         t.setDaemon(true);
         return t;

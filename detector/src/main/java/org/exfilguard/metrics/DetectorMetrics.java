@@ -23,6 +23,8 @@ public final class DetectorMetrics {
     public static final String KEYS_TRACKED = "exfil.keys.tracked";
     public static final String EVENT_TIME_LAG = "exfil.event.time.lag.seconds";
     public static final String PROFILE_CACHE_REQUESTS = "exfil.profile.cache.requests";
+    /** Reads of a sensitive table whose result holds none of its personal columns (sensitive.columns). */
+    public static final String NON_PERSONAL_READS = "exfil.reads.non.personal";
 
     private final MeterRegistry registry;
     private final Clock wallClock;
@@ -86,6 +88,14 @@ public final class DetectorMetrics {
 
     public void alert(String severity, String kind, String status) {
         counter(ALERTS, "severity", severity, "kind", kind, "status", status).increment();
+    }
+
+    /**
+     * One sensitive table a statement read without returning any of its personal columns ({@code sensitive.columns}),
+     * so not profiled: an analyst can see how many reads were classified as non-personal.
+     */
+    public void nonPersonalRead() {
+        counter(NON_PERSONAL_READS).increment();
     }
 
     public void suppression(String kind) {

@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.exfilguard.detect.PersonalReads;
+import org.exfilguard.detect.SensitiveColumns;
 import org.exfilguard.detect.SensitiveTables;
 import org.exfilguard.ingest.MergedLogs;
 import org.exfilguard.ingest.ParserOptions;
@@ -83,12 +85,17 @@ public final class VolumeSeries {
 
     private final Map<String, Series> byIncident = new LinkedHashMap<>();
     private final Map<String, List<Series>> byAccount = new HashMap<>();
-    private final SensitiveTables sensitive;
+    private final PersonalReads sensitive;
     private Instant dataFrom;
     private Instant dataTo;
 
     /** Series for every incident of {@code alerts}, empty until events are added. */
     public VolumeSeries(List<ExfiltrationAlert> alerts, SensitiveTables sensitive) {
+        this(alerts, new PersonalReads(sensitive, SensitiveColumns.NONE));
+    }
+
+    /** Series for every incident of {@code alerts}, counting the reads {@code sensitive} says are of personal data. */
+    public VolumeSeries(List<ExfiltrationAlert> alerts, PersonalReads sensitive) {
         this.sensitive = sensitive;
         Map<String, List<ExfiltrationAlert>> incidents = new LinkedHashMap<>();
         alerts.stream()
@@ -116,8 +123,7 @@ public final class VolumeSeries {
 
     /** Reads the database events of {@code inputs} once more and fills the series of {@code alerts}' incidents. */
     public static VolumeSeries collect(
-            List<ExfiltrationAlert> alerts, List<MergedLogs.Input> inputs, SensitiveTables sensitive)
-            throws IOException {
+            List<ExfiltrationAlert> alerts, List<MergedLogs.Input> inputs, PersonalReads sensitive) throws IOException {
         VolumeSeries series = new VolumeSeries(alerts, sensitive);
         // Merge order is not needed for bin sums; a window of 1 keeps memory to one event per file.
         try (MergedLogs logs = new MergedLogs(inputs, ParserOptions.defaults(), 1, r -> {})) {
@@ -140,7 +146,9 @@ public final class VolumeSeries {
         if (candidates == null) {
             return;
         }
-        List<String> scopes = sensitive.match(e.getTables(), e.getDatabase());
+        List<String> scopes = sensitive
+                .split(e.getTables(), e.getDatabase(), e.getStatementFingerprint())
+                .personal();
         if (scopes.isEmpty()) {
             return;
         }

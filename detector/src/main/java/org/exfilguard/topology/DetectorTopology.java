@@ -160,7 +160,7 @@ public final class DetectorTopology {
             // each table's profile lives on one task and the tables spread over the cluster).
             topology.addProcessor(
                     TABLE_KEY,
-                    new TableKeySupplier(wiring.detection().sensitiveTables(), wiring.correlation(), TABLE_READS_SINK),
+                    new TableKeySupplier(wiring.detection(), wiring.correlation(), TABLE_READS_SINK),
                     DECODE_DB_ACCESS);
             topics.tableReads().addSink(topology, TABLE_READS_SINK, new TableReadPartitioner(), TABLE_KEY);
             topics.tableReads().addSource(topology, TABLE_READS_SOURCE);

@@ -18,6 +18,7 @@ import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.detect.DriftSettings;
 import org.exfilguard.detect.PeerBaselines;
 import org.exfilguard.detect.PeerGroups;
+import org.exfilguard.detect.PersonalReads;
 import org.exfilguard.detect.ReadDetector;
 import org.exfilguard.detect.ReadSignals;
 import org.exfilguard.detect.SharedPeerDays;
@@ -132,6 +133,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             implements Processor<String, ReadInput, String, Object>, ReadInput.Handler {
 
         private final ReadDetector detector = new ReadDetector(settings);
+        private final PersonalReads personalReads = settings.personalReads();
         private final IncidentManager incidents = new IncidentManager(lifecycle, detectorVersion);
         private final AvroBytes<EgressEvidence> evidenceCodec = new AvroBytes<>(EgressEvidence.class);
         private final AvroBytes<ExfiltrationAlert> alertCodec = new AvroBytes<>(ExfiltrationAlert.class);
@@ -544,8 +546,17 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                 advice = sourceAdvice.observe(event);
             }
             advice.ifPresent(a -> log.warn("{}", a));
-            List<String> tables = settings.sensitiveTables().match(event.getTables(), event.getDatabase());
-            if (tables.isEmpty()) {
+            PersonalReads.Split split =
+                    personalReads.split(event.getTables(), event.getDatabase(), event.getStatementFingerprint());
+            List<String> tables = split.personal();
+            // Tables the statement provably returns no personal column of (sensitive.columns): counted, not profiled.
+            for (int i = 0; i < split.nonPersonal().size(); i++) {
+                metrics.nonPersonalRead();
+            }
+            if (tables.isEmpty() && !split.nonPersonal().isEmpty()) {
+                notePresence(event);
+                metrics.event(SOURCE, "non_personal_columns");
+            } else if (tables.isEmpty()) {
                 notePresence(event);
                 // A CALL on the member database may read the member table: counted apart, as blind spots.
                 boolean blind = Boolean.TRUE.equals(event.getTablesUndetermined())

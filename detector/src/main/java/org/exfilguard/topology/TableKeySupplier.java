@@ -10,7 +10,8 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.exfilguard.detect.SensitiveTables;
+import org.exfilguard.detect.DetectionSettings;
+import org.exfilguard.detect.PersonalReads;
 import org.exfilguard.profile.WindowProfile;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.state.EgressUpdate;
@@ -39,12 +40,12 @@ final class TableKeySupplier implements ProcessorSupplier<String, ReadInput, Str
 
     private static final char SEP = '\u0000';
 
-    private final SensitiveTables tables;
+    private final DetectionSettings detection;
     private final Correlation correlation;
     private final String sink;
 
-    TableKeySupplier(SensitiveTables tables, Correlation correlation, String sink) {
-        this.tables = tables;
+    TableKeySupplier(DetectionSettings detection, Correlation correlation, String sink) {
+        this.detection = detection;
         this.correlation = correlation;
         this.sink = sink;
     }
@@ -57,6 +58,9 @@ final class TableKeySupplier implements ProcessorSupplier<String, ReadInput, Str
     private final class TableKeyProcessor implements Processor<String, ReadInput, String, byte[]>, ReadInput.Handler {
 
         private ProcessorContext<String, byte[]> context;
+        /** The table profile counts what the account profiles count: no read of a table's non-personal columns. */
+        private final PersonalReads personalReads = detection.personalReads();
+
         private KeyValueStore<String, byte[]> store;
         /** Rows of the current minute by table, then account (sorted: the same sums go out in the same order). */
         private final Map<String, Map<String, Long>> buffer = new TreeMap<>();
@@ -160,7 +164,9 @@ final class TableKeySupplier implements ProcessorSupplier<String, ReadInput, Str
                     idleSent = false;
                 }
             }
-            List<String> matched = tables.match(event.getTables(), event.getDatabase());
+            List<String> matched = personalReads
+                    .split(event.getTables(), event.getDatabase(), event.getStatementFingerprint())
+                    .personal();
             for (String table : matched) {
                 reads++;
                 long rows = buffer.computeIfAbsent(table, t -> new TreeMap<>())

@@ -46,4 +46,31 @@ class BacktestCommandTest {
         assertThat(refused("--alerts-out", dir.resolve("a.jsonl").toString(), "--report", dir.toString()))
                 .isEqualTo("cannot write --report " + dir + ": it is a directory");
     }
+
+    @Test
+    void aBadSensitiveColumnsValueIsRefusedBeforeABrokerStarts() throws Exception {
+        Path db = Files.writeString(dir.resolve("db.jsonl"), "");
+        Exception[] thrown = new Exception[1];
+        CommandLine command = new CommandLine(new BacktestCommand(
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+        // Main's handler turns a ConfigException into one line and exit 64.
+        command.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            thrown[0] = e;
+            return ExitCodes.USAGE;
+        });
+        long began = System.nanoTime();
+        command.execute(
+                "--db-log",
+                db.toString(),
+                "--alerts-out",
+                dir.resolve("a.jsonl").toString(),
+                "--set",
+                "sensitive.columns=email");
+        assertThat(System.nanoTime() - began).as("before any broker starts").isLessThan(5_000_000_000L);
+        assertThat(thrown[0])
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+                .hasMessageContaining("sensitive.columns")
+                .hasMessageContaining("db.table.column");
+    }
 }

@@ -42,6 +42,9 @@ class SettingsFactoriesTest {
         assertThat(reads.offHours().zone().normalized())
                 .isEqualTo(domain.offHours().zone());
         assertThat(reads.sensitiveTables()).hasToString(domain.sensitiveTables().toString());
+        assertThat(reads.sensitiveColumns().isEmpty())
+                .as("no column list: every column is sensitive")
+                .isTrue();
         assertThat(reads.volume().thresholds()).isEqualTo(Thresholds.defaults());
         assertThat(reads.volume().coldStart()).isEqualTo(ColdStart.defaults());
         assertThat(reads.volume().recurrence()).isEqualTo(Recurrence.defaults());
@@ -70,6 +73,10 @@ class SettingsFactoriesTest {
         assertThat(reads.volume().recurrence()).isEqualTo(new Recurrence(Duration.ofMinutes(30), 2.5, 15));
         assertThat(reads.offHours().zone()).isEqualTo(ZoneId.of("Europe/London"));
         assertThat(reads.sensitiveTables().tier("coop.member_cards")).isEqualTo(SensitivityTier.CRITICAL);
+        DetectionSettings listed = DetectionSettingsFactory.from(
+                config(Map.of(ExfilguardConfig.SENSITIVE_COLUMNS, "coop.members.email, coop.members.phone")));
+        assertThat(listed.sensitiveColumns().of("coop.members")).containsExactlyInAnyOrder("email", "phone");
+        assertThat(listed.sensitiveColumns().of("coop.member_cards")).isNull();
     }
 
     @Test
@@ -144,6 +151,13 @@ class SettingsFactoriesTest {
         assertOneLineNaming(
                 ExfilguardConfig.DRIFT_MIN_HISTORY_DAYS,
                 () -> DriftSettingsFactory.from(config(Map.of(ExfilguardConfig.DRIFT_MIN_HISTORY_DAYS, "40"))));
+        assertOneLineNaming(
+                ExfilguardConfig.SENSITIVE_COLUMNS,
+                () -> DetectionSettingsFactory.from(config(Map.of(ExfilguardConfig.SENSITIVE_COLUMNS, "email"))));
+        assertOneLineNaming(
+                ExfilguardConfig.SENSITIVE_COLUMNS,
+                () -> DetectionSettingsFactory.from(
+                        config(Map.of(ExfilguardConfig.SENSITIVE_COLUMNS, "coop.orders.email"))));
         assertOneLineNaming(
                 ExfilguardConfig.EGRESS_COLD_START_MIN_BYTES,
                 () -> config(Map.of(ExfilguardConfig.EGRESS_COLD_START_MIN_BYTES, "-1")));
