@@ -122,6 +122,37 @@ final class BenchCluster implements AutoCloseable {
         return new Produced(count.get(), Duration.between(began, Instant.now()));
     }
 
+    /**
+     * Ends a finite input as {@code backtest} does: an end-of-input record on every partition of {@code topic}, stamped
+     * {@code at}, so every read task ends its days and the detector's output depends on the input alone, not on how
+     * long it ran after its input was committed.
+     */
+    void endOfInput(String topic, Instant at) throws ExecutionException, InterruptedException {
+        org.apache.kafka.common.header.internals.RecordHeaders headers =
+                new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add(org.exfilguard.topology.EndOfInput.HEADER, new byte[0]);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                producerProperties(0),
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            for (TopicPartition partition : endOffsets(topic).keySet()) {
+                producer.send(new ProducerRecord<>(
+                        topic, partition.partition(), at.toEpochMilli(), null, new byte[0], headers));
+            }
+            producer.flush();
+        }
+    }
+
+    /**
+     * Waits until {@code group} has drained the topics it reads besides {@code inputs} (its internal topics: signals
+     * and table reads), round after round until their end offsets stop moving, as {@code backtest} does.
+     */
+    void awaitInternalDrained(String group, List<String> inputs, Duration timeout) throws Exception {
+        java.util.SortedSet<String> internal = org.exfilguard.cli.Processing.assignedTopics(admin, group);
+        internal.removeAll(inputs);
+        org.exfilguard.cli.Processing.awaitDrained(admin, group, internal, timeout, () -> false);
+    }
+
     /** A producer of flows keyed by source ip, as the normaliser writes them. */
     KafkaProducer<String, EgressEvent> egressProducer(int lingerMs) {
         return new KafkaProducer<>(

@@ -56,9 +56,11 @@ public final class ScaleBench {
                     INPUT,
                     sink -> workload.backlog(
                             options.events(), BenchOptions.BACKLOG_START, BenchOptions.BACKLOG_SPAN, sink));
+            cluster.endOfInput(INPUT, BenchOptions.BACKLOG_START.plus(BenchOptions.BACKLOG_SPAN));
 
-            // Both runs wait for every side (no idle give-up): what they publish is then a function of the input alone,
-            // not of how long each ran after its input was committed, and the two can be compared record for record.
+            // Both runs wait for every side (no idle give-up), the input ends with an end-of-input record on every
+            // partition, and each run stops only when its internal topics are drained: what they publish is then a
+            // function of the input alone, not of how long each ran, and the two can be compared record for record.
             Map<String, Object> eventTimeOnly = Map.of(ExfilguardConfig.CORRELATION_IDLE_SECONDS, 0);
             ExfilguardConfig one = cluster.detectorConfig(
                     "bench-scale-one",
@@ -71,6 +73,7 @@ public final class ScaleBench {
             try (BenchApp app = options.detector().apply(one)) {
                 single = Measurement.measure(
                         cluster, "one instance", "bench-scale-one", INPUT, options.timeout(), List.of(app));
+                cluster.awaitInternalDrained("bench-scale-one", List.of(INPUT), options.timeout());
             }
             out.printf(Locale.ROOT, "one instance: %,.0f events/s%n", single.eventsPerSecond());
 
@@ -97,6 +100,7 @@ public final class ScaleBench {
                         INPUT,
                         options.timeout(),
                         List.of(first, second));
+                cluster.awaitInternalDrained(twoId, List.of(INPUT), options.timeout());
                 split = cluster.assignments(twoId, INPUT);
             }
             out.printf(
