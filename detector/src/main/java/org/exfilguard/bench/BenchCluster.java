@@ -148,9 +148,9 @@ final class BenchCluster implements AutoCloseable {
      * and table reads), round after round until their end offsets stop moving, as {@code backtest} does.
      */
     void awaitInternalDrained(String group, List<String> inputs, Duration timeout) throws Exception {
-        java.util.SortedSet<String> internal = org.exfilguard.cli.Processing.assignedTopics(admin, group);
+        java.util.SortedSet<String> internal = org.exfilguard.embedded.Processing.assignedTopics(admin, group);
         internal.removeAll(inputs);
-        org.exfilguard.cli.Processing.awaitDrained(admin, group, internal, timeout, () -> false);
+        org.exfilguard.embedded.Processing.awaitDrained(admin, group, internal, timeout, () -> false);
     }
 
     /** A producer of flows keyed by source ip, as the normaliser writes them. */

@@ -37,6 +37,7 @@ import org.exfilguard.config.DetectionSettingsFactory;
 import org.exfilguard.config.ExfilguardConfig;
 import org.exfilguard.detect.DetectionSettings;
 import org.exfilguard.embedded.EmbeddedKafka;
+import org.exfilguard.embedded.Processing;
 import org.exfilguard.ingest.MergedLogs;
 import org.exfilguard.ingest.ParserOptions;
 import org.exfilguard.report.HtmlReport;

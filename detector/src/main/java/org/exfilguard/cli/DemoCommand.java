@@ -24,6 +24,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.exfilguard.config.ExfilguardConfig;
 import org.exfilguard.embedded.EmbeddedKafka;
+import org.exfilguard.embedded.Processing;
 import org.exfilguard.incident.AlertText;
 import org.exfilguard.incident.ConsoleEscapes;
 import org.exfilguard.schema.AlertStatus;

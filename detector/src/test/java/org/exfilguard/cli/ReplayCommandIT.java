@@ -24,6 +24,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.exfilguard.avro.JsonRecords;
 import org.exfilguard.embedded.EmbeddedKafka;
+import org.exfilguard.embedded.Processing;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.serde.AvroSerde;
 import org.exfilguard.serde.EmbeddedSchemaRegistry;

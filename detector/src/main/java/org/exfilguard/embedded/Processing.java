@@ -1,4 +1,4 @@
-package org.exfilguard.cli;
+package org.exfilguard.embedded;
 
 import java.time.Duration;
 import java.time.Instant;
