@@ -128,9 +128,7 @@ final class BenchCluster implements AutoCloseable {
      * long it ran after its input was committed.
      */
     void endOfInput(String topic, Instant at) throws ExecutionException, InterruptedException {
-        org.apache.kafka.common.header.internals.RecordHeaders headers =
-                new org.apache.kafka.common.header.internals.RecordHeaders();
-        headers.add(org.exfilguard.topology.EndOfInput.HEADER, new byte[0]);
+        org.apache.kafka.common.header.Headers headers = org.exfilguard.topology.EndOfInput.headers();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                 producerProperties(0),
                 new org.apache.kafka.common.serialization.ByteArraySerializer(),

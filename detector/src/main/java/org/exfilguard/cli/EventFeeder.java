@@ -143,9 +143,7 @@ final class EventFeeder {
      */
     void endOfInput(int dbPartitions, int egressPartitions) {
         long ts = last == null ? 0 : last.toEpochMilli();
-        org.apache.kafka.common.header.internals.RecordHeaders headers =
-                new org.apache.kafka.common.header.internals.RecordHeaders();
-        headers.add(org.exfilguard.topology.EndOfInput.HEADER, new byte[0]);
+        org.apache.kafka.common.header.Headers headers = org.exfilguard.topology.EndOfInput.headers();
         for (int p = 0; p < dbPartitions; p++) {
             producer.send(new ProducerRecord<>(topics.dbAccess(), p, ts, null, new byte[0], headers), this::onSent);
         }

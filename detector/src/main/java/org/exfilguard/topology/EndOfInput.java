@@ -17,6 +17,14 @@ public final class EndOfInput implements ReadInput {
         handler.onEnd();
     }
 
+    /** The headers that mark a record as the end of its partition's input (its key and value are not read). */
+    public static org.apache.kafka.common.header.Headers headers() {
+        org.apache.kafka.common.header.internals.RecordHeaders headers =
+                new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add(HEADER, new byte[0]);
+        return headers;
+    }
+
     static boolean marks(org.apache.kafka.common.header.Headers headers) {
         return headers != null && headers.lastHeader(HEADER) != null;
     }
