@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -149,9 +148,10 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
             flowsIdle = false;
             flowsIdleSince = Long.MAX_VALUE;
             if (!idle.isZero()) {
-                context.schedule(
+                WallClockPunctuation.schedule(
+                        context,
                         Duration.ofMillis(Math.max(100, idle.toMillis() / 4)),
-                        PunctuationType.WALL_CLOCK_TIME,
+                        "egress idle check",
                         this::idleCheck);
             }
             metrics.trackKeys(this, hosts::approximateNumEntries);

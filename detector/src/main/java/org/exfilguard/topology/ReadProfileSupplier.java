@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -158,7 +157,8 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             idleSent = false;
             ended = false;
             lastReadWall = correlation.idle().isZero() ? 0 : context.currentSystemTimeMs();
-            context.schedule(correlation.watermarkInterval(), PunctuationType.WALL_CLOCK_TIME, this::sendWatermark);
+            WallClockPunctuation.schedule(
+                    context, correlation.watermarkInterval(), "read watermark", this::sendWatermark);
         }
 
         /**

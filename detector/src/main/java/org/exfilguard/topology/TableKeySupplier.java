@@ -3,7 +3,6 @@ package org.exfilguard.topology;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -117,7 +116,8 @@ final class TableKeySupplier implements ProcessorSupplier<String, ReadInput, Str
             markSent = Long.MIN_VALUE;
             idleSent = false;
             lastReadWall = context.currentSystemTimeMs();
-            context.schedule(correlation.watermarkInterval(), PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
+            WallClockPunctuation.schedule(
+                    context, correlation.watermarkInterval(), "table watermark", this::onWallClock);
         }
 
         /**

@@ -161,7 +161,14 @@ class DetectorRestartIT {
     @Test
     void brokerOutageLongerThanClientTimeoutsLosesNoAlert() throws Exception {
         Instant began = Instant.now();
-        JavaProcess detector = detector("outage", SHORT_TIMEOUTS);
+        Map<String, String> outageSettings = new HashMap<>(SHORT_TIMEOUTS);
+        // -Dexfilguard.outage.settings=k=v,k=v: other timeouts, to drive the detector down another recovery path.
+        for (String kv : System.getProperty("exfilguard.outage.settings", "").split(",")) {
+            if (kv.contains("=")) {
+                outageSettings.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
+        }
+        JavaProcess detector = detector("outage", outageSettings);
         awaitCommitted(detector, "outage", events / 3);
         // A controlled broker shutdown, as in maintenance. After a SIGKILL of this single broker, 4 of 7 runs left a
         // changelog partition with a transaction its coordinator no longer knew (Admin.describeProducers: open;
@@ -185,7 +192,7 @@ class DetectorRestartIT {
                 assertThat(exit).as("exit code of a detector that gave up").isEqualTo(RunCommand.EXIT_RESTART);
                 assertThat(detector.output()).contains("exiting with code " + RunCommand.EXIT_RESTART);
                 restarts++;
-                detector = detector("outage", SHORT_TIMEOUTS);
+                detector = detector("outage", outageSettings);
             }
             Thread.sleep(200);
         }
@@ -259,7 +266,9 @@ class DetectorRestartIT {
         // A difference names its records, so a failure says which rule and incident moved.
         reference.stream().filter(a -> lost.contains(a.getAlertId())).forEach(a -> describe("lost", a));
         alerts.stream().filter(a -> extra.contains(a.getAlertId())).forEach(a -> describe("extra", a));
-        return new Comparison(lost, extra, duplicates(alerts));
+        Set<String> duplicated = duplicates(alerts);
+        alerts.stream().filter(a -> duplicated.contains(a.getAlertId())).forEach(a -> describe("repeated", a));
+        return new Comparison(lost, extra, duplicated);
     }
 
     private static void describe(String what, ExfiltrationAlert a) {
