@@ -5,13 +5,20 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.exfilguard.config.BoundedRocksDbConfig;
 import org.exfilguard.config.ExfilguardConfig;
+import org.exfilguard.ingest.InternalNetworks;
+import org.exfilguard.schema.EgressEvent;
+import org.exfilguard.sim.BackgroundFlows;
 
 /**
  * {@code bench state}: runs the detector over a backlog touching many keys with RocksDB memory bounded by
@@ -21,6 +28,7 @@ import org.exfilguard.config.ExfilguardConfig;
 public final class StateBench {
 
     static final String INPUT = "state-db-access";
+    static final String EGRESS_INPUT = "state-egress";
     static final String GROUP = "bench-state";
 
     private final BenchOptions options;
@@ -134,6 +142,96 @@ public final class StateBench {
                     Report.mib(liveHeap),
                     Report.mib(run.peakRssBytes()),
                     (double) disk / tableKeys.cardinality());
+            return 0;
+        }
+    }
+
+    /**
+     * {@code bench state --hosts N}: {@code --events} flows of the realistic mix ({@link BackgroundFlows}) from
+     * {@code hosts} hosts over the backlog's fortnight, and nothing else. The hosts tracked are those with a flow the
+     * egress side keeps (external, not to a known destination); the state per host is the state directory after a
+     * clean close over them, and the heap is the live heap after GC under the -Xmx the bench runs with.
+     */
+    public int runHosts(int hosts) throws Exception {
+        out.println("bench state: " + String.format(Locale.ROOT, "%,d flows from %,d hosts", options.events(), hosts)
+                + ", " + BenchOptions.BACKLOG_SPAN.toDays() + " days of event time, seed " + options.seed() + ", "
+                + options.partitions() + " partitions");
+        try (BenchCluster cluster = BenchCluster.start(options.workDir(), options.brokerHeap())) {
+            cluster.createTopics(options.partitions(), INPUT, EGRESS_INPUT, "state-alerts", "state-dlq");
+            BackgroundFlows flows = new BackgroundFlows(hosts, options.seed(), BenchWorkload.SOURCE_FORMAT);
+            InternalNetworks internal = InternalNetworks.defaults();
+            InternalNetworks known = InternalNetworks.of(List.of(BackgroundFlows.KNOWN_DESTINATIONS));
+            Set<String> tracked = new HashSet<>();
+            Map<String, Set<String>> destinations = new HashMap<>();
+            long span = BenchOptions.BACKLOG_SPAN.toMillis();
+            long start = BenchOptions.BACKLOG_START.toEpochMilli();
+            long events = options.events();
+            BenchCluster.Produced produced = cluster.produceEgress(EGRESS_INPUT, sink -> {
+                for (long i = 0; i < events; i++) {
+                    EgressEvent flow = flows.next(Instant.ofEpochMilli(start + (long) ((double) i * span / events)));
+                    if (!internal.isInternal(flow.getDstIp()) && !known.isInternal(flow.getDstIp())) {
+                        tracked.add(flow.getSrcIp());
+                        destinations
+                                .computeIfAbsent(flow.getSrcIp(), h -> new HashSet<>())
+                                .add(flow.getDstIp());
+                    }
+                    sink.accept(flow);
+                }
+            });
+            int busiest =
+                    destinations.values().stream().mapToInt(Set::size).max().orElse(0);
+            int hostsTracked = tracked.size();
+            // The bench's own bookkeeping must not count in the detector's live heap measured below.
+            tracked.clear();
+            destinations.clear();
+            out.printf(
+                    Locale.ROOT,
+                    "produced %,d flows in %.1f s: %,d hosts with external flows (the busiest to %,d distinct destinations)%n",
+                    produced.events(),
+                    RunResult.seconds(produced.took()),
+                    hostsTracked,
+                    busiest);
+            Path stateDir = options.workDir().resolve("state-hosts");
+            ExfilguardConfig config = cluster.detectorConfig(
+                    GROUP,
+                    stateDir,
+                    INPUT,
+                    "state-alerts",
+                    "state-dlq",
+                    Map.of(
+                            ExfilguardConfig.TOPIC_EGRESS,
+                            EGRESS_INPUT,
+                            ExfilguardConfig.KNOWN_DESTINATIONS,
+                            BackgroundFlows.KNOWN_DESTINATIONS));
+            RunResult run;
+            long liveHeap;
+            try (BenchApp detector = options.detector().apply(config)) {
+                run = Measurement.measure(
+                        cluster,
+                        "detector over " + String.format(Locale.ROOT, "%,d", hostsTracked) + " hosts",
+                        GROUP,
+                        EGRESS_INPUT,
+                        options.timeout(),
+                        List.of(detector));
+                liveHeap = ProcessStats.liveHeapBytes();
+            }
+            long disk = directoryBytes(stateDir);
+            out.println();
+            Report.runTable(out, List.of(run));
+            out.printf(Locale.ROOT, "%-44s %,14d%n", "hosts tracked (external flows)", hostsTracked);
+            out.printf(
+                    Locale.ROOT,
+                    "%-44s %14s  %6.0f B per host%n",
+                    "RocksDB on disk after close",
+                    Report.mib(disk),
+                    (double) disk / Math.max(1, hostsTracked));
+            out.printf(
+                    Locale.ROOT,
+                    "%-44s %14s  (-Xmx %s)%n",
+                    "live heap after GC",
+                    Report.mib(liveHeap),
+                    Report.mib(ProcessStats.maxHeapBytes()));
+            out.printf(Locale.ROOT, "%-44s %14s%n", "process RSS, peak", Report.mib(run.peakRssBytes()));
             return 0;
         }
     }

@@ -200,9 +200,18 @@ public final class BenchCommand implements Runnable {
                 description = "Backlog events (default ${DEFAULT-VALUE}); use with --keys 1000000.")
         long events;
 
+        @Option(
+                names = "--hosts",
+                defaultValue = "0",
+                description =
+                        "Instead of reads, --events network flows from this many hosts (the realistic mix of"
+                                + " bench throughput --mix realistic): state per tracked host and the heap. 0 (default): reads.")
+        int hosts;
+
         @Override
         public Integer call() throws Exception {
-            return new StateBench(common.options(events), System.out).run();
+            StateBench bench = new StateBench(common.options(events), System.out);
+            return hosts > 0 ? bench.runHosts(hosts) : bench.run();
         }
     }
 

@@ -27,8 +27,8 @@ public final class BackgroundFlows {
     public static final int KNOWN_PERCENT = 25;
     public static final int BUSY_HOSTS = 4;
     public static final int BUSY_PERCENT = 30;
-    /** Hosts are {@code 10.0.x.y}, below the simulator's rostered ranges ({@code 10.10} and up). */
-    public static final int MAX_HOSTS = 1 << 16;
+    /** Hosts are {@code 10.0.x.y} to {@code 10.9.x.y}, below the simulator's rostered ranges ({@code 10.10} and up). */
+    public static final int MAX_HOSTS = 10 << 16;
     /** Public sites shared by all hosts; each host uses a handful of them. */
     private static final int POPULAR_SITES = 400;
 
