@@ -67,24 +67,12 @@ public final class StateBench {
                     cluster.detectorConfig(GROUP, stateDir, INPUT, "state-alerts", "state-dlq", Map.of());
             long cacheBytes = config.getLong(ExfilguardConfig.ROCKSDB_BLOCK_CACHE_BYTES);
             long writeBufferBytes = config.getLong(ExfilguardConfig.ROCKSDB_WRITE_BUFFER_BYTES);
-            RunResult run;
-            long liveHeap;
-            long rss;
-            long cacheUsage;
-            try (BenchApp detector = options.detector().apply(config)) {
-                run = Measurement.measure(
-                        cluster,
-                        "detector over " + String.format(Locale.ROOT, "%,d", profiles) + " profiles",
-                        GROUP,
-                        INPUT,
-                        options.timeout(),
-                        List.of(detector));
-                liveHeap = ProcessStats.liveHeapBytes();
-                rss = ProcessStats.rssBytes().orElse(-1);
-                cacheUsage = BoundedRocksDbConfig.shared(cacheBytes, writeBufferBytes)
-                        .cache()
-                        .getUsage();
-            }
+            Measured measured =
+                    measure(cluster, config, String.format(Locale.ROOT, "%,d", profiles) + " profiles", INPUT);
+            RunResult run = measured.run();
+            long liveHeap = measured.liveHeap();
+            long rss = measured.rss();
+            long cacheUsage = measured.cacheUsage();
             long disk = directoryBytes(stateDir);
             long sst = directoryBytes(stateDir, ".sst");
 
@@ -203,18 +191,10 @@ public final class StateBench {
                             EGRESS_INPUT,
                             ExfilguardConfig.KNOWN_DESTINATIONS,
                             BackgroundFlows.KNOWN_DESTINATIONS));
-            RunResult run;
-            long liveHeap;
-            try (BenchApp detector = options.detector().apply(config)) {
-                run = Measurement.measure(
-                        cluster,
-                        "detector over " + String.format(Locale.ROOT, "%,d", hostsTracked) + " hosts",
-                        GROUP,
-                        EGRESS_INPUT,
-                        options.timeout(),
-                        List.of(detector));
-                liveHeap = ProcessStats.liveHeapBytes();
-            }
+            Measured measured =
+                    measure(cluster, config, String.format(Locale.ROOT, "%,d", hostsTracked) + " hosts", EGRESS_INPUT);
+            RunResult run = measured.run();
+            long liveHeap = measured.liveHeap();
             long disk = directoryBytes(stateDir);
             out.println();
             Report.runTable(out, List.of(run));
@@ -233,6 +213,26 @@ public final class StateBench {
                     Report.mib(ProcessStats.maxHeapBytes()));
             out.printf(Locale.ROOT, "%-44s %14s%n", "process RSS, peak", Report.mib(run.peakRssBytes()));
             return 0;
+        }
+    }
+
+    /** A run of the detector over the backlog, and the memory it holds at the end, before it closes. */
+    private record Measured(RunResult run, long liveHeap, long rss, long cacheUsage) {}
+
+    private Measured measure(BenchCluster cluster, ExfilguardConfig config, String over, String input)
+            throws Exception {
+        long cacheBytes = config.getLong(ExfilguardConfig.ROCKSDB_BLOCK_CACHE_BYTES);
+        long writeBufferBytes = config.getLong(ExfilguardConfig.ROCKSDB_WRITE_BUFFER_BYTES);
+        try (BenchApp detector = options.detector().apply(config)) {
+            RunResult run = Measurement.measure(
+                    cluster, "detector over " + over, GROUP, input, options.timeout(), List.of(detector));
+            return new Measured(
+                    run,
+                    ProcessStats.liveHeapBytes(),
+                    ProcessStats.rssBytes().orElse(-1),
+                    BoundedRocksDbConfig.shared(cacheBytes, writeBufferBytes)
+                            .cache()
+                            .getUsage());
         }
     }
 
