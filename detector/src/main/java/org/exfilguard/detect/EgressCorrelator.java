@@ -101,12 +101,10 @@ public final class EgressCorrelator {
                     event.getBytesOut(),
                     host.settledTo()));
             if (host.fresh().size() > MAX_FRESH) {
-                host.fresh().sort(Comparator.comparingLong(FreshEntry::lastUsed));
-                host.fresh().remove(0);
-                host.freshOrderChanged();
+                host.evictLeastRecentlyUsed();
             }
         } else if (!newForHost) {
-            FreshEntry fresh = freshEntry(host, dst);
+            FreshEntry fresh = host.freshEntry(dst);
             if (fresh != null) {
                 fresh.add(millis, event.getBytesOut(), host.settledTo());
                 host.freshEntryChanged(fresh);
@@ -351,12 +349,4 @@ public final class EgressCorrelator {
     }
 
     /** The host's first fresh entry for {@code dst}, if any (a destination forgotten and used again has two). */
-    private static FreshEntry freshEntry(EgressHost host, String dst) {
-        for (FreshEntry f : host.fresh()) {
-            if (f.dstIp().equals(dst)) {
-                return f;
-            }
-        }
-        return null;
-    }
 }

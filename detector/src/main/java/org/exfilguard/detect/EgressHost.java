@@ -2,8 +2,12 @@ package org.exfilguard.detect;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -26,6 +30,27 @@ public final class EgressHost {
     private long freshLastFloor;
 
     private long settledTo;
+    /**
+     * The fresh entries with minutes kept apart: the only ones settling can change. A busy host keeps
+     * {@link EgressCorrelator#MAX_FRESH} entries and its boundary moves every minute, but few entries had flows since.
+     */
+    private final Set<FreshEntry> withPending = Collections.newSetFromMap(new IdentityHashMap<>());
+    /**
+     * The fresh entries by destination, made when first asked for and kept in step after; null until then. A value
+     * is the destination's entry, or {@link Several} when it has several (a destination the host's remembered set had
+     * dropped comes back as new while its first entry is still fresh), where the first in the list's order is the
+     * one a flow counts in. A busy host's flows looked their destination up among
+     * {@link EgressCorrelator#MAX_FRESH} entries one by one.
+     */
+    private Map<String, Object> byDestination;
+    /** How many destinations of {@link #byDestination} have several entries. */
+    private int several;
+
+    /** A destination's entries when it has more than one: how many, and the first in the list's order. */
+    private static final class Several {
+        private int count;
+        private FreshEntry first;
+    }
 
     public EgressHost(
             String srcIp, HostDestinations destinations, List<FreshEntry> fresh, List<Watch> watches, long settledTo) {
@@ -35,6 +60,11 @@ public final class EgressHost {
         this.watches = new ArrayList<>(watches);
         this.freshLastFloor = floor(this.fresh);
         this.settledTo = settledTo;
+        for (FreshEntry f : this.fresh) {
+            if (f.firstPending() != Long.MAX_VALUE) {
+                withPending.add(f);
+            }
+        }
     }
 
     public String srcIp() {
@@ -45,7 +75,7 @@ public final class EgressHost {
         return destinations;
     }
 
-    /** The fresh list; who changes it says so ({@link #freshAdded}, {@link #freshEntryChanged}, {@link #freshOrderChanged}). */
+    /** The fresh list; who changes it says so ({@link #freshAdded}, {@link #freshEntryChanged}, {@link #evictLeastRecentlyUsed}). */
     public List<FreshEntry> fresh() {
         return fresh;
     }
@@ -65,12 +95,83 @@ public final class EgressHost {
             return;
         }
         settledTo = to;
-        for (FreshEntry f : fresh) {
+        for (Iterator<FreshEntry> it = withPending.iterator(); it.hasNext(); ) {
+            FreshEntry f = it.next();
             if (f.settle(to)) {
                 changedEntries.add(f);
             }
+            if (f.firstPending() == Long.MAX_VALUE) {
+                it.remove();
+            }
         }
     }
+
+    /** The fresh entry of a destination, or null. */
+    FreshEntry freshEntry(String dst) {
+        if (byDestination == null && fresh.size() > INDEX_FROM) {
+            byDestination = new HashMap<>(fresh.size() * 2);
+            several = 0;
+            fresh.forEach(this::index);
+        }
+        if (byDestination != null) {
+            Object found = byDestination.get(dst);
+            return found instanceof Several s ? s.first : (FreshEntry) found;
+        }
+        for (FreshEntry f : fresh) {
+            if (f.dstIp().equals(dst)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /** Indexes an entry at the end of the list. */
+    private void index(FreshEntry entry) {
+        Object had = byDestination.get(entry.dstIp());
+        if (had == null) {
+            byDestination.put(entry.dstIp(), entry);
+        } else if (had instanceof Several s) {
+            s.count++;
+        } else {
+            Several s = new Several();
+            s.count = 2;
+            s.first = (FreshEntry) had;
+            byDestination.put(entry.dstIp(), s);
+            several++;
+        }
+    }
+
+    /** Takes a removed entry out of the index (the list no longer holds it). */
+    private void unindex(FreshEntry gone) {
+        Object had = byDestination.get(gone.dstIp());
+        if (had == gone) {
+            byDestination.remove(gone.dstIp());
+        } else if (had instanceof Several s && --s.count == 1) {
+            several--;
+            for (FreshEntry f : fresh) {
+                if (f.dstIp().equals(gone.dstIp())) {
+                    byDestination.put(gone.dstIp(), f);
+                }
+            }
+        }
+    }
+
+    /** After the list was reordered: the first entry of each destination that has several. */
+    private void refirst() {
+        for (Object v : byDestination.values()) {
+            if (v instanceof Several s) {
+                s.first = null;
+            }
+        }
+        for (FreshEntry f : fresh) {
+            if (byDestination.get(f.dstIp()) instanceof Several s && s.first == null) {
+                s.first = f;
+            }
+        }
+    }
+
+    /** Fresh lists this long or shorter are scanned rather than indexed. */
+    private static final int INDEX_FROM = 8;
 
     /** Appends a new entry. */
     void freshAdded(FreshEntry entry) {
@@ -78,15 +179,33 @@ public final class EgressHost {
         changedEntries.add(entry);
         freshOrderChanged = true;
         freshLastFloor = Math.min(freshLastFloor, entry.lastUsed());
+        if (entry.firstPending() != Long.MAX_VALUE) {
+            withPending.add(entry);
+        }
+        if (byDestination != null) {
+            index(entry);
+        }
     }
 
     /** An entry's counters changed (its last use only ever grows, which keeps the floor valid). */
     void freshEntryChanged(FreshEntry entry) {
         changedEntries.add(entry);
+        if (entry.firstPending() != Long.MAX_VALUE) {
+            withPending.add(entry);
+        }
     }
 
-    /** Entries were removed or reordered. */
-    void freshOrderChanged() {
+    /** Drops the least recently used entry; the list is left in order of last use, as it is then stored. */
+    void evictLeastRecentlyUsed() {
+        fresh.sort(Comparator.comparingLong(FreshEntry::lastUsed));
+        FreshEntry gone = fresh.remove(0);
+        withPending.remove(gone);
+        if (byDestination != null) {
+            unindex(gone);
+            if (several > 0) {
+                refirst();
+            }
+        }
         freshOrderChanged = true;
     }
 
@@ -95,8 +214,16 @@ public final class EgressHost {
         if (since <= freshLastFloor) {
             return;
         }
-        if (fresh.removeIf(f -> f.lastUsed() < since)) {
+        if (fresh.removeIf(f -> {
+            if (f.lastUsed() >= since) {
+                return false;
+            }
+            withPending.remove(f);
+            return true;
+        })) {
             freshOrderChanged = true;
+            // Made again when next asked for: expiry is rare, and may take several entries of one destination.
+            byDestination = null;
         }
         freshLastFloor = floor(fresh);
     }

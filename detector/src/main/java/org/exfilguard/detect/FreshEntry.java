@@ -95,6 +95,11 @@ public final class FreshEntry {
         return !pending.isEmpty() && pending.get(0)[0] < to;
     }
 
+    /** The first minute kept apart from the settled sum, or {@link Long#MAX_VALUE} when none is. */
+    long firstPending() {
+        return pending.isEmpty() ? Long.MAX_VALUE : pending.get(0)[0];
+    }
+
     boolean settle(long to) {
         boolean changed = false;
         while (!pending.isEmpty() && pending.get(0)[0] < to) {
