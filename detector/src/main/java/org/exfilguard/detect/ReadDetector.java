@@ -287,11 +287,7 @@ public final class ReadDetector {
         double tier = factors(scope).bulk();
         double floor = window.spec().minRows() * tier;
         RobustStats stats = window.historyDerived(RobustStats.class, RobustStats::of);
-        double personal = Math.max(
-                Math.max(
-                        thresholds.ratioOverTypical() * stats.median(),
-                        stats.median() + thresholds.madMultiplier() * stats.spread()),
-                Math.max(thresholds.overPeakFactor() * stats.max(), floor));
+        double personal = overHistory(stats, floor);
         if (stats.n() >= coldStart.minHistoryDays()) {
             return new Threshold(
                     personal, stats.median(), stats.spread(), stats.max(), Threshold.PERSONAL, stats.n(), 0);
@@ -307,6 +303,15 @@ public final class ReadDetector {
         }
         double value = Math.max(coldStart.floor() * tier, ownSoFar);
         return new Threshold(value, stats.median(), stats.spread(), stats.max(), Threshold.FLOOR, stats.n(), peerCount);
+    }
+
+    /** The {@link Thresholds} over a history of clean peaks: the largest of the three rules and {@code floor}. */
+    private double overHistory(RobustStats stats, double floor) {
+        return Math.max(
+                Math.max(
+                        thresholds.ratioOverTypical() * stats.median(),
+                        stats.median() + thresholds.madMultiplier() * stats.spread()),
+                Math.max(thresholds.overPeakFactor() * stats.max(), floor));
     }
 
     /**
@@ -330,12 +335,8 @@ public final class ReadDetector {
                         < coldStart.minHistoryDays()) {
             return daily;
         }
-        double floor = window.spec().minRows() * factors(scope).bulk() * nightNorm.floorFactor();
-        double value = Math.max(
-                Math.max(
-                        thresholds.ratioOverTypical() * stats.median(),
-                        stats.median() + thresholds.madMultiplier() * stats.spread()),
-                Math.max(thresholds.overPeakFactor() * stats.max(), floor));
+        double value =
+                overHistory(stats, window.spec().minRows() * factors(scope).bulk() * nightNorm.floorFactor());
         if (value >= daily.value()) {
             return daily;
         }

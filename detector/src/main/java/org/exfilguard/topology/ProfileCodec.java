@@ -32,10 +32,9 @@ import org.exfilguard.schema.state.WindowState;
  * <p>Layouts: 1 without, 2 with the incident tally at the end; 3 adds the account's active hours and the off-hours
  * window after it (state of layouts 1 and 2 starts them afresh, so the off-hours rule waits for a new history); 4 adds
  * each window's night-band peaks ({@link BandPeaks}) after its alerted days (state of earlier layouts starts them
- * afresh, so the night norm waits for new band history). The
- * alerts kept are AvroBytes' (single-object encoding with the writer's schema fingerprint); those of layout 1 (and of
- * the Avro {@code ProfileState}), written before that, are read with the first schema of {@code schemas/history},
- * which had no totals: their incidents go on without totals.
+ * afresh, so the night norm waits for new nights). The alerts kept are AvroBytes' (single-object encoding with the
+ * writer's schema fingerprint); those of layout 1 (and of the Avro {@code ProfileState}), written before that, are
+ * read with the first schema of {@code schemas/history}, which had no totals: their incidents go on without totals.
  */
 final class ProfileCodec {
 
