@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.exfilguard.detect.DetectionSettings;
+import org.exfilguard.detect.NightNorm;
 import org.exfilguard.detect.VolumeRules;
 import org.exfilguard.incident.AvroBytes;
 import org.exfilguard.profile.ActiveHours;
@@ -31,8 +32,8 @@ import org.exfilguard.schema.state.WindowState;
  *
  * <p>Layouts: 1 without, 2 with the incident tally at the end; 3 adds the account's active hours and the off-hours
  * window after it (state of layouts 1 and 2 starts them afresh, so the off-hours rule waits for a new history); 4 adds
- * each window's night-band peaks ({@link BandPeaks}) after its alerted days (state of earlier layouts starts them
- * afresh, so the night norm waits for new nights). The alerts kept are AvroBytes' (single-object encoding with the
+ * each window's night-band peaks ({@link BandPeaks}) after its alerted days, with the band they were learnt in (state
+ * of earlier layouts, or of another band, starts them afresh, so the night norm waits for new nights). The alerts kept are AvroBytes' (single-object encoding with the
  * writer's schema fingerprint); those of layout 1 (and of the Avro {@code ProfileState}), written before that, are
  * read with the first schema of {@code schemas/history}, which had no totals: their incidents go on without totals.
  */
@@ -52,6 +53,13 @@ final class ProfileCodec {
     private final VolumeRules volume;
     /** Null when the off-hours rule is off (or the volume has none, as egress). */
     private final WindowSpec offHoursWindow;
+    /**
+     * The night band the stored night peaks were learnt in, as minute of the day it starts times 1440 plus its length
+     * in minutes; {@link #NO_BAND} when the night norm is off. Peaks of another band start afresh.
+     */
+    private final long bandKey;
+
+    static final long NO_BAND = -1;
 
     private final AvroBytes<ProfileState> legacy = new AvroBytes<>(ProfileState.class);
     private final StateBytes.Writer writer = new StateBytes.Writer();
@@ -61,12 +69,14 @@ final class ProfileCodec {
         this.volume = settings.volume();
         this.offHoursWindow =
                 settings.offHours() == null ? null : settings.offHours().window();
+        this.bandKey = bandKey(settings.nightNorm());
     }
 
     /** A volume's profiles without an off-hours window: a host's outbound bytes. */
     ProfileCodec(VolumeRules volume) {
         this.volume = volume;
         this.offHoursWindow = null;
+        this.bandKey = NO_BAND;
     }
 
     byte[] encode(ScopeProfile profile) {
@@ -74,7 +84,7 @@ final class ProfileCodec {
         out.writeString(profile.account()).writeString(profile.scope()).writeLong(profile.firstDay());
         out.writeLong(profile.windows().size());
         for (WindowProfile w : profile.windows()) {
-            writeWindow(out, w);
+            writeWindow(out, w, bandKey);
         }
         writeMap(out, profile.recentIps());
         writeMap(out, profile.recentFingerprints());
@@ -133,12 +143,20 @@ final class ProfileCodec {
         WindowProfile offHours = profile.offHours();
         out.writeBoolean(offHours != null);
         if (offHours != null) {
-            writeWindow(out, offHours);
+            writeWindow(out, offHours, bandKey);
         }
         return out.toByteArray();
     }
 
-    private static void writeWindow(StateBytes.Writer out, WindowProfile w) {
+    /** A band's key (see {@link #bandKey}); the zone is not part of it. */
+    static long bandKey(NightNorm night) {
+        if (night == null) {
+            return NO_BAND;
+        }
+        return night.start().toSecondOfDay() / 60 * 1440L + night.length().toMinutes();
+    }
+
+    private static void writeWindow(StateBytes.Writer out, WindowProfile w, long bandKey) {
         int slots = w.spec().subBuckets();
         out.writeString(w.spec().name())
                 .writeLong(slots)
@@ -174,7 +192,7 @@ final class ProfileCodec {
         BandPeaks band = w.band();
         out.writeBoolean(band != null);
         if (band != null) {
-            out.writeLong(band.day()).writeLong(band.peak()).writeLong(band.historySize());
+            out.writeLong(bandKey).writeLong(band.day()).writeLong(band.peak()).writeLong(band.historySize());
             for (int i = 0; i < band.historySize(); i++) {
                 out.writeLong(Math.round(band.historyAt(i)));
             }
@@ -204,7 +222,7 @@ final class ProfileCodec {
             StoredWindow w = readWindow(in, withBands);
             WindowSpec spec = spec(w.name());
             if (spec != null && spec.subBuckets() == w.rows().length) {
-                byName.put(w.name(), w.restore(spec, volume.historyDays()));
+                byName.put(w.name(), w.restore(spec, volume.historyDays(), bandKey));
             }
         }
         Map<String, Long> ips = readMap(in);
@@ -266,7 +284,7 @@ final class ProfileCodec {
             WindowSpec spec = offHoursWindow;
             // A reshaped off-hours window starts afresh, as the others do.
             if (spec != null && spec.name().equals(w.name()) && spec.subBuckets() == w.rows().length) {
-                offHours = w.restore(spec, 1);
+                offHours = w.restore(spec, 1, bandKey);
             }
         }
         if (!in.atEnd()) {
@@ -293,12 +311,14 @@ final class ProfileCodec {
             boolean armed,
             long[] history,
             List<AlertedDay> alerted,
+            long bandKey,
             long bandDay,
             long bandPeak,
             long[] bandHistory) {
-        WindowProfile restore(WindowSpec spec, int historyDays) {
+        /** The window in {@code spec}; its night peaks only when they were learnt in the band of {@code band}. */
+        WindowProfile restore(WindowSpec spec, int historyDays, long band) {
             WindowProfile w = window(spec, historyDays, rows, bytes, head, day, dayPeak, armed, history, alerted);
-            if (bandHistory != null) {
+            if (bandHistory != null && bandKey == band) {
                 w.band(new BandPeaks(
                         bandDay,
                         bandPeak,
@@ -357,10 +377,12 @@ final class ProfileCodec {
         for (int i = 0; i < alertedCount; i++) {
             alerted.add(new AlertedDay(in.readLong(), in.readInt(), in.readLong()));
         }
+        long bandKey = NO_BAND;
         long bandDay = BandPeaks.NONE;
         long bandPeak = BandPeaks.NO_PEAK;
         long[] bandHistory = null;
         if (withBand && in.readBoolean()) {
+            bandKey = in.readLong();
             bandDay = in.readLong();
             bandPeak = in.readLong();
             if (bandPeak < BandPeaks.NO_PEAK) {
@@ -369,7 +391,7 @@ final class ProfileCodec {
             bandHistory = readHistory(in);
         }
         return new StoredWindow(
-                name, rows, sums, head, day, dayPeak, armed, history, alerted, bandDay, bandPeak, bandHistory);
+                name, rows, sums, head, day, dayPeak, armed, history, alerted, bandKey, bandDay, bandPeak, bandHistory);
     }
 
     private WindowSpec spec(String name) {

@@ -324,4 +324,27 @@ class ProfileCodecTest {
         assertThat(back.windows().get(0).band()).isNull();
         assertThat(codec.encode(back)).isEqualTo(codec.encode(profile));
     }
+
+    @Test
+    void nightPeaksOfAnotherBandStartAfresh() {
+        ScopeProfile profile =
+                ScopeProfile.fresh("svc", ScopeProfile.ALL_SENSITIVE, settings.windows(), settings.historyDays(), t0);
+        org.exfilguard.profile.BandPeaks band = new org.exfilguard.profile.BandPeaks(settings.historyDays());
+        for (long d = 0; d < 10; d++) {
+            band.observeClean(20_500 + d, 1_000);
+        }
+        profile.windows().get(0).band(band);
+        byte[] bytes = codec.encode(profile);
+
+        ProfileCodec sameBand = new ProfileCodec(settings.withNightNorm(
+                org.exfilguard.detect.NightNorm.parse(java.time.ZoneId.of("Europe/Paris"), "00:00-06:00")));
+        assertThat(sameBand.decode(bytes, t0).windows().get(0).band().historySize())
+                .as("the zone is not part of the band's key")
+                .isEqualTo(9);
+        ProfileCodec otherBand = new ProfileCodec(
+                settings.withNightNorm(org.exfilguard.detect.NightNorm.parse(java.time.ZoneOffset.UTC, "22:00-05:00")));
+        assertThat(otherBand.decode(bytes, t0).windows().get(0).band()).isNull();
+        ProfileCodec off = new ProfileCodec(settings.withNightNorm(null));
+        assertThat(off.decode(bytes, t0).windows().get(0).band()).isNull();
+    }
 }
