@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.common.config.ConfigException;
 import org.exfilguard.detect.ColdStart;
 import org.exfilguard.detect.DetectionSettings;
+import org.exfilguard.detect.NightNorm;
 import org.exfilguard.detect.Recurrence;
 import org.exfilguard.detect.SensitiveColumns;
 import org.exfilguard.detect.SensitiveTables;
@@ -34,7 +35,19 @@ public final class DetectionSettingsFactory {
                         config,
                         () -> TierFloors.parse(config.getList(ExfilguardConfig.TIER_FLOOR_FACTORS))),
                 offHours(config),
-                sensitiveColumns(config, tables));
+                sensitiveColumns(config, tables),
+                nightNorm(config));
+    }
+
+    /** The night norm; null when {@code night.norm.band} is empty. */
+    public static NightNorm nightNorm(ExfilguardConfig config) {
+        String band = config.getString(ExfilguardConfig.NIGHT_NORM_BAND).trim();
+        if (band.isEmpty()) {
+            return null;
+        }
+        ZoneId zone = zone(config);
+        return keyed(ExfilguardConfig.NIGHT_NORM_BAND, config, () -> NightNorm.parse(zone, band))
+                .withFloorFactor(config.getDouble(ExfilguardConfig.NIGHT_NORM_FLOOR_FACTOR));
     }
 
     /** The personal columns of the sensitive tables that have a list ({@code sensitive.columns}). */

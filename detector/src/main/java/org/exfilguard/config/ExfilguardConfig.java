@@ -41,6 +41,8 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String OFF_HOURS_WINDOW = "off.hours.window";
     public static final String OFF_HOURS_HABIT_DAYS = "off.hours.habit.days";
     public static final String TIME_ZONE = "time.zone";
+    public static final String NIGHT_NORM_BAND = "night.norm.band";
+    public static final String NIGHT_NORM_FLOOR_FACTOR = "night.norm.floor.factor";
     public static final String WINDOWS = "windows";
     public static final String HISTORY_DAYS = "baseline.history.days";
     public static final String MIN_HISTORY_DAYS = "baseline.min.history.days";
@@ -188,7 +190,20 @@ public final class ExfilguardConfig extends AbstractConfig {
                     Type.STRING,
                     "UTC",
                     Importance.MEDIUM,
-                    "The organisation's time zone (an IANA id such as Europe/London, or an offset): local hours and weekends for the off-hours rule and the table profile.")
+                    "The organisation's time zone (an IANA id such as Europe/London, or an offset): local hours and weekends for the off-hours rule, the night norm and the table profile.")
+            .define(
+                    NIGHT_NORM_BAND,
+                    Type.STRING,
+                    org.exfilguard.detect.NightNorm.DEFAULT_BAND,
+                    Importance.LOW,
+                    "The night norm's band of the day, HH:MM-HH:MM in time.zone (an end at or before the start runs past midnight): at a read in the band, each window shorter than the band is judged against the lower of its daily-peak threshold and the same thresholds over the account's clean peaks in the band (the tier's floor still applies), once the account has baseline.min.history.days band-days of such peaks and (with the off-hours rule on) read in the band's hours on as many of the last baseline.history.days days. Empty: off.")
+            .define(
+                    NIGHT_NORM_FLOOR_FACTOR,
+                    Type.DOUBLE,
+                    1.0,
+                    Range.between(0.01, 1.0),
+                    Importance.LOW,
+                    "The night norm's floor: each window's min-rows times the table tier's bulk factor, times this. 1 keeps the daytime floors (a night dump alerts no sooner than it reaches them); less lets a night read far above the account's night norm alert below them.")
             .define(
                     WINDOWS,
                     Type.LIST,

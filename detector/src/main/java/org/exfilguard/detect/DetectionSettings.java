@@ -14,18 +14,21 @@ import org.exfilguard.profile.WindowSpec;
  * @param tierFloors       the factors each table's sensitivity tier applies to the floors
  * @param offHours         the off-hours rule (reads at hours the account never reads); null: off
  * @param sensitiveColumns the personal columns of the tables that have a list; the others are sensitive whole
+ * @param nightNorm        the band of the day (the night) whose reads are also judged against the account's own peaks
+ *                         in that band; null: off
  */
 public record DetectionSettings(
         SensitiveTables sensitiveTables,
         VolumeRules volume,
         TierFloors tierFloors,
         OffHours offHours,
-        SensitiveColumns sensitiveColumns) {
+        SensitiveColumns sensitiveColumns,
+        NightNorm nightNorm) {
 
-    /** Settings in which every column of every sensitive table is sensitive. */
+    /** Settings in which every column of every sensitive table is sensitive, with the default night norm. */
     public DetectionSettings(
             SensitiveTables sensitiveTables, VolumeRules volume, TierFloors tierFloors, OffHours offHours) {
-        this(sensitiveTables, volume, tierFloors, offHours, SensitiveColumns.NONE);
+        this(sensitiveTables, volume, tierFloors, offHours, SensitiveColumns.NONE, NightNorm.defaults());
     }
 
     /**
@@ -69,7 +72,12 @@ public record DetectionSettings(
 
     /** The same settings with {@code columns} as the personal columns of the listed tables. */
     public DetectionSettings withSensitiveColumns(SensitiveColumns columns) {
-        return new DetectionSettings(sensitiveTables, volume, tierFloors, offHours, columns);
+        return new DetectionSettings(sensitiveTables, volume, tierFloors, offHours, columns, nightNorm);
+    }
+
+    /** The same settings with {@code norm} as the night norm (null: off). */
+    public DetectionSettings withNightNorm(NightNorm norm) {
+        return new DetectionSettings(sensitiveTables, volume, tierFloors, offHours, sensitiveColumns, norm);
     }
 
     /** A new filter of the sensitive tables a statement reads personal data of: one per task. */
@@ -83,7 +91,7 @@ public record DetectionSettings(
 
     /**
      * The defaults documented in README: 15m, 1h, 1d and 7d windows, 28 days of history, 7 days to learn, the default
-     * thresholds, cold start, recurrence and tier floors, and the off-hours rule in UTC.
+     * thresholds, cold start, recurrence and tier floors, the off-hours rule and the night norm in UTC.
      */
     public static DetectionSettings defaults(SensitiveTables tables) {
         return new DetectionSettings(

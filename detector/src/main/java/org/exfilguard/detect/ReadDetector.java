@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.exfilguard.profile.ActiveHours;
 import org.exfilguard.profile.AlertedDay;
+import org.exfilguard.profile.BandPeaks;
 import org.exfilguard.profile.ScopeProfile;
 import org.exfilguard.profile.WindowProfile;
 
@@ -47,14 +48,25 @@ public final class ReadDetector {
     private final TierFloors tierFloors;
     /** Null: the off-hours rule is off. */
     private final DetectionSettings.OffHours offHoursRule;
+    /** Null: the night norm is off. */
+    private final NightNorm nightNorm;
 
     /** A detector of the rows accounts read from the sensitive tables. */
     public ReadDetector(DetectionSettings settings) {
-        this(settings.volume(), settings.sensitiveTables(), settings.tierFloors(), settings.offHours());
+        this(
+                settings.volume(),
+                settings.sensitiveTables(),
+                settings.tierFloors(),
+                settings.offHours(),
+                settings.nightNorm());
     }
 
     private ReadDetector(
-            VolumeRules rules, SensitiveTables tables, TierFloors tierFloors, DetectionSettings.OffHours offHours) {
+            VolumeRules rules,
+            SensitiveTables tables,
+            TierFloors tierFloors,
+            DetectionSettings.OffHours offHours,
+            NightNorm nightNorm) {
         this.rules = rules;
         this.thresholds = rules.thresholds();
         this.coldStart = rules.coldStart();
@@ -62,11 +74,12 @@ public final class ReadDetector {
         this.tables = tables;
         this.tierFloors = tierFloors;
         this.offHoursRule = offHours;
+        this.nightNorm = nightNorm;
     }
 
-    /** A detector of a volume without tables or the off-hours rule: the bytes a host sends out. */
+    /** A detector of a volume without tables, the off-hours rule or the night norm: the bytes a host sends out. */
     public static ReadDetector ofVolume(VolumeRules rules) {
-        return new ReadDetector(rules, null, TierFloors.defaults(), null);
+        return new ReadDetector(rules, null, TierFloors.defaults(), null, null);
     }
 
     /** Adds one read to every window of the profile and returns each window's verdict, shortest window first. */
@@ -83,6 +96,9 @@ public final class ReadDetector {
             ScopeProfile profile, Instant at, long rows, long bytes, PeerBaselines peers, ActiveHours accountHours) {
         List<WindowVerdict> verdicts = new ArrayList<>(profile.windows().size() + 1);
         boolean recurringJob = false;
+        boolean all = ScopeProfile.ALL_SENSITIVE.equals(profile.scope());
+        NightNorm night = nightNorm;
+        long bandDay = night == null ? BandPeaks.NONE : night.bandDay(at);
         for (WindowProfile window : profile.windows()) {
             String name = window.spec().name();
             for (long closedPeak : window.rollDays(at, recurrence.lookbackDays())) {
@@ -91,13 +107,26 @@ public final class ReadDetector {
                 }
             }
             Threshold threshold = threshold(window, profile.scope(), peers);
+            BandPeaks band = null;
+            if (bandDay != BandPeaks.NONE && night.applies(window.spec().length())) {
+                band = window.band();
+                if (band == null) {
+                    band = new BandPeaks(rules.historyDays());
+                    window.band(band);
+                }
+                band.roll(bandDay);
+                threshold = atNight(
+                        window, band, threshold, profile.scope(), at, all ? profile.activeHours() : accountHours);
+            }
             WindowVerdict.State state = judge(window, at, rows, bytes, true, threshold.value(), false);
+            if (band != null && (state == WindowVerdict.State.BELOW || state == WindowVerdict.State.RECURRING)) {
+                band.observeClean(bandDay, window.sumRows());
+            }
             recurringJob |= state == WindowVerdict.State.RECURRING;
             verdicts.add(verdict(window, state, threshold, profile.scope(), peers));
         }
         DetectionSettings.OffHours rule = offHoursRule;
         if (rule != null) {
-            boolean all = ScopeProfile.ALL_SENSITIVE.equals(profile.scope());
             if (all && profile.activeHours() == null) {
                 profile.activeHours(ActiveHours.fresh(at, rule.zone()));
             }
@@ -186,7 +215,8 @@ public final class ReadDetector {
             WindowProfile window = v.window();
             if (!profile.windows().contains(window)
                     || window.spec().length().compareTo(java.time.Duration.ofDays(1)) >= 0
-                    || !Threshold.PERSONAL.equals(v.threshold().method())) {
+                    || !(Threshold.PERSONAL.equals(v.threshold().method())
+                            || Threshold.NIGHT.equals(v.threshold().method()))) {
                 continue;
             }
             RobustStats stats = window.historyDerived(RobustStats.class, RobustStats::of);
@@ -257,11 +287,7 @@ public final class ReadDetector {
         double tier = factors(scope).bulk();
         double floor = window.spec().minRows() * tier;
         RobustStats stats = window.historyDerived(RobustStats.class, RobustStats::of);
-        double personal = Math.max(
-                Math.max(
-                        thresholds.ratioOverTypical() * stats.median(),
-                        stats.median() + thresholds.madMultiplier() * stats.spread()),
-                Math.max(thresholds.overPeakFactor() * stats.max(), floor));
+        double personal = overHistory(stats, floor);
         if (stats.n() >= coldStart.minHistoryDays()) {
             return new Threshold(
                     personal, stats.median(), stats.spread(), stats.max(), Threshold.PERSONAL, stats.n(), 0);
@@ -277,6 +303,44 @@ public final class ReadDetector {
         }
         double value = Math.max(coldStart.floor() * tier, ownSoFar);
         return new Threshold(value, stats.median(), stats.spread(), stats.max(), Threshold.FLOOR, stats.n(), peerCount);
+    }
+
+    /** The {@link Thresholds} over a history of clean peaks: the largest of the three rules and {@code floor}. */
+    private double overHistory(RobustStats stats, double floor) {
+        return Math.max(
+                Math.max(
+                        thresholds.ratioOverTypical() * stats.median(),
+                        stats.median() + thresholds.madMultiplier() * stats.spread()),
+                Math.max(thresholds.overPeakFactor() * stats.max(), floor));
+    }
+
+    /**
+     * A window's threshold at a read in the night band: the account's own clean peaks in the band judged as its daily
+     * peaks are ({@link Thresholds}, the tier's floor), when that is lower than {@code daily}. Only an account judged
+     * by its own history whose band history has {@code minHistoryDays} band-days with reads, and which (when its
+     * active hours are known) read in the band's hours on as many of the last {@code historyDays} days, is judged so:
+     * an account that starts reading at night, or reads at night now and then, keeps its daily threshold.
+     */
+    private Threshold atNight(
+            WindowProfile window, BandPeaks band, Threshold daily, String scope, Instant at, ActiveHours hours) {
+        if (!Threshold.PERSONAL.equals(daily.method())) {
+            return daily;
+        }
+        RobustStats stats = band.historyDerived(RobustStats.class, RobustStats::of);
+        if (stats.n() < coldStart.minHistoryDays()) {
+            return daily;
+        }
+        if (hours != null
+                && hours.daysReadInHours(at, nightNorm.zone(), nightNorm.hours(), rules.historyDays())
+                        < coldStart.minHistoryDays()) {
+            return daily;
+        }
+        double value =
+                overHistory(stats, window.spec().minRows() * factors(scope).bulk() * nightNorm.floorFactor());
+        if (value >= daily.value()) {
+            return daily;
+        }
+        return new Threshold(value, stats.median(), stats.spread(), stats.max(), Threshold.NIGHT, stats.n(), 0);
     }
 
     /**

@@ -7,7 +7,7 @@ package org.exfilguard.detect;
  * @param typical      the typical value compared with (median daily peak, or the peer quantile)
  * @param spread       scaled MAD of the daily peaks (0 for peer baselines)
  * @param highest      largest clean daily peak in the history (0 when none)
- * @param method       {@link #PERSONAL}, {@link #PEER}, {@link #FLOOR} or {@link #OFF_HOURS}
+ * @param method       {@link #PERSONAL}, {@link #NIGHT}, {@link #PEER}, {@link #FLOOR} or {@link #OFF_HOURS}
  * @param historyDays  days of the account's own history
  * @param peerCount    peer account-days behind a peer baseline
  */
@@ -25,7 +25,16 @@ public record Threshold(
      */
     public static final String HOUR_NORM = "personal-hour-norm";
 
+    /**
+     * A read in the night band judged against the account's own clean peaks in that band (lower there than its daily
+     * peaks); typical, spread, highest and historyDays are the band's.
+     */
+    public static final String NIGHT = "personal-night-peak";
+
     public boolean coldStart() {
-        return !PERSONAL.equals(method) && !OFF_HOURS.equals(method) && !HOUR_NORM.equals(method);
+        return !PERSONAL.equals(method)
+                && !OFF_HOURS.equals(method)
+                && !HOUR_NORM.equals(method)
+                && !NIGHT.equals(method);
     }
 }

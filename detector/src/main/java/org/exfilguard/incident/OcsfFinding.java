@@ -154,7 +154,7 @@ public final class OcsfFinding {
             return 3;
         }
         return switch (alert.getBaselineMethod()) {
-            case Threshold.PERSONAL -> 3;
+            case Threshold.PERSONAL, Threshold.NIGHT -> 3;
             case Threshold.PEER, Threshold.OFF_HOURS -> 2;
             default -> 1;
         };

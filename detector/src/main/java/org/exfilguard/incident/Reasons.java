@@ -25,6 +25,11 @@ final class Reasons {
                 "; normal for this account is " + count(t.typical()) + " rows per "
                         + v.window().spec().name() + " at its daily peak, at most " + count(t.highest()) + " ("
                         + t.historyDays() + " days of history); alert threshold " + count(t.value());
+            case Threshold.NIGHT ->
+                "; at night it is judged against its nights: normal for this account is " + count(t.typical())
+                        + " rows per " + v.window().spec().name() + " at its nightly peak, at most "
+                        + count(t.highest()) + " (" + t.historyDays() + " nights of history); night threshold "
+                        + count(t.value());
             case Threshold.PEER ->
                 "; with " + t.historyDays() + " days of its own history it is compared with its peers: "
                         + "that is above the " + percentile(v.peerRank()) + " percentile of " + count(t.peerCount())

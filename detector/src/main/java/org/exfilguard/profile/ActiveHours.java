@@ -96,6 +96,27 @@ public final class ActiveHours {
         return Long.bitCount(seen & range);
     }
 
+    /**
+     * The days of the {@code historyDays} before {@code at}'s day on which the account read in any of the local
+     * {@code hours} of the day (by hour, 0-23), on working days and weekends alike.
+     */
+    public int daysReadInHours(Instant at, ZoneId zone, boolean[] hours, int historyDays) {
+        long d = localDay(at, zone);
+        long from = day - d + 1;
+        long to = Math.min(day - d + Math.min(historyDays, MAX_DAYS), MAX_DAYS);
+        if (to < Math.max(from, 0)) {
+            return 0;
+        }
+        long range = mask(to + 1) & ~mask(Math.max(from, 0));
+        long seen = 0;
+        for (int h = 0; h < 24; h++) {
+            if (hours[h]) {
+                seen |= masks[h] | masks[24 + h];
+            }
+        }
+        return Long.bitCount(seen & range);
+    }
+
     private static long mask(long bits) {
         return bits >= 64 ? -1L : (1L << bits) - 1;
     }

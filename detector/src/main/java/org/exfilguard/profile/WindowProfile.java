@@ -31,6 +31,8 @@ public final class WindowProfile {
     private final List<AlertedDay> alertedDays;
     /** Statistics of the history, computed when first asked for after the history changed. */
     private Object historyStats;
+    /** Clean peaks within the night band; null until the window is first judged in the band (or the norm is off). */
+    private BandPeaks band;
 
     /** A fresh window whose first event is at {@code first}. */
     public WindowProfile(WindowSpec spec, int historyCapacity, Instant first) {
@@ -269,6 +271,15 @@ public final class WindowProfile {
 
     public void armed(boolean armed) {
         this.armed = armed;
+    }
+
+    /** The window's clean peaks in the night band; null when it has none. */
+    public BandPeaks band() {
+        return band;
+    }
+
+    public void band(BandPeaks band) {
+        this.band = band;
     }
 
     public List<AlertedDay> alertedDays() {

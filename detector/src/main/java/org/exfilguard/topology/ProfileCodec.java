@@ -7,10 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.exfilguard.detect.DetectionSettings;
+import org.exfilguard.detect.NightNorm;
 import org.exfilguard.detect.VolumeRules;
 import org.exfilguard.incident.AvroBytes;
 import org.exfilguard.profile.ActiveHours;
 import org.exfilguard.profile.AlertedDay;
+import org.exfilguard.profile.BandPeaks;
 import org.exfilguard.profile.IncidentTally;
 import org.exfilguard.profile.OpenIncident;
 import org.exfilguard.profile.ScopeProfile;
@@ -29,15 +31,18 @@ import org.exfilguard.schema.state.WindowState;
  * sub-bucket count) starts afresh.
  *
  * <p>Layouts: 1 without, 2 with the incident tally at the end; 3 adds the account's active hours and the off-hours
- * window after it (state of layouts 1 and 2 starts them afresh, so the off-hours rule waits for a new history). The
- * alerts kept are AvroBytes' (single-object encoding with the writer's schema fingerprint); those of layout 1 (and of
- * the Avro {@code ProfileState}), written before that, are read with the first schema of {@code schemas/history},
- * which had no totals: their incidents go on without totals.
+ * window after it (state of layouts 1 and 2 starts them afresh, so the off-hours rule waits for a new history); 4 adds
+ * each window's night-band peaks ({@link BandPeaks}) after its alerted days, with the band they were learnt in (state
+ * of earlier layouts, or of another band, starts them afresh, so the night norm waits for new nights). The alerts kept are AvroBytes' (single-object encoding with the
+ * writer's schema fingerprint); those of layout 1 (and of the Avro {@code ProfileState}), written before that, are
+ * read with the first schema of {@code schemas/history}, which had no totals: their incidents go on without totals.
  */
 final class ProfileCodec {
 
     static final int TAG = 0;
-    static final int VERSION = 3;
+    static final int VERSION = 4;
+    /** The layout before the windows' night-band peaks. */
+    static final int VERSION_WITHOUT_BANDS = 3;
     /** The layout before the account's active hours and the off-hours window. */
     static final int VERSION_WITHOUT_HOURS = 2;
     /** The layout before the incident tally. */
@@ -48,6 +53,13 @@ final class ProfileCodec {
     private final VolumeRules volume;
     /** Null when the off-hours rule is off (or the volume has none, as egress). */
     private final WindowSpec offHoursWindow;
+    /**
+     * The night band the stored night peaks were learnt in, as minute of the day it starts times 1440 plus its length
+     * in minutes; {@link #NO_BAND} when the night norm is off. Peaks of another band start afresh.
+     */
+    private final long bandKey;
+
+    static final long NO_BAND = -1;
 
     private final AvroBytes<ProfileState> legacy = new AvroBytes<>(ProfileState.class);
     private final StateBytes.Writer writer = new StateBytes.Writer();
@@ -57,12 +69,14 @@ final class ProfileCodec {
         this.volume = settings.volume();
         this.offHoursWindow =
                 settings.offHours() == null ? null : settings.offHours().window();
+        this.bandKey = bandKey(settings.nightNorm());
     }
 
     /** A volume's profiles without an off-hours window: a host's outbound bytes. */
     ProfileCodec(VolumeRules volume) {
         this.volume = volume;
         this.offHoursWindow = null;
+        this.bandKey = NO_BAND;
     }
 
     byte[] encode(ScopeProfile profile) {
@@ -70,7 +84,7 @@ final class ProfileCodec {
         out.writeString(profile.account()).writeString(profile.scope()).writeLong(profile.firstDay());
         out.writeLong(profile.windows().size());
         for (WindowProfile w : profile.windows()) {
-            writeWindow(out, w);
+            writeWindow(out, w, bandKey);
         }
         writeMap(out, profile.recentIps());
         writeMap(out, profile.recentFingerprints());
@@ -129,12 +143,20 @@ final class ProfileCodec {
         WindowProfile offHours = profile.offHours();
         out.writeBoolean(offHours != null);
         if (offHours != null) {
-            writeWindow(out, offHours);
+            writeWindow(out, offHours, bandKey);
         }
         return out.toByteArray();
     }
 
-    private static void writeWindow(StateBytes.Writer out, WindowProfile w) {
+    /** A band's key (see {@link #bandKey}); the zone is not part of it. */
+    static long bandKey(NightNorm night) {
+        if (night == null) {
+            return NO_BAND;
+        }
+        return night.start().toSecondOfDay() / 60 * 1440L + night.length().toMinutes();
+    }
+
+    private static void writeWindow(StateBytes.Writer out, WindowProfile w, long bandKey) {
         int slots = w.spec().subBuckets();
         out.writeString(w.spec().name())
                 .writeLong(slots)
@@ -167,6 +189,14 @@ final class ProfileCodec {
             AlertedDay d = w.alertedDay(i);
             out.writeLong(d.epochDay()).writeLong(d.minuteOfDay()).writeLong(d.peak());
         }
+        BandPeaks band = w.band();
+        out.writeBoolean(band != null);
+        if (band != null) {
+            out.writeLong(bandKey).writeLong(band.day()).writeLong(band.peak()).writeLong(band.historySize());
+            for (int i = 0; i < band.historySize(); i++) {
+                out.writeLong(Math.round(band.historyAt(i)));
+            }
+        }
     }
 
     ScopeProfile decode(byte[] bytes, Instant now) {
@@ -175,7 +205,10 @@ final class ProfileCodec {
         }
         StateBytes.Reader in = new StateBytes.Reader(bytes, 1);
         int version = in.readByte();
-        if (version != VERSION && version != VERSION_WITHOUT_HOURS && version != VERSION_WITHOUT_TALLY) {
+        if (version != VERSION
+                && version != VERSION_WITHOUT_BANDS
+                && version != VERSION_WITHOUT_HOURS
+                && version != VERSION_WITHOUT_TALLY) {
             throw new IllegalStateException("profile state has layout version " + version + "; this detector reads "
                     + VERSION + " (state written by a newer version: roll back the upgrade, or reset the application)");
         }
@@ -183,18 +216,19 @@ final class ProfileCodec {
         String scope = in.readString();
         long firstDay = in.readLong();
         int stored = in.readLength();
+        boolean withBands = version >= VERSION;
         Map<String, WindowProfile> byName = new HashMap<>();
         for (int n = 0; n < stored; n++) {
-            StoredWindow w = readWindow(in);
+            StoredWindow w = readWindow(in, withBands);
             WindowSpec spec = spec(w.name());
             if (spec != null && spec.subBuckets() == w.rows().length) {
-                byName.put(w.name(), w.restore(spec, volume.historyDays()));
+                byName.put(w.name(), w.restore(spec, volume.historyDays(), bandKey));
             }
         }
         Map<String, Long> ips = readMap(in);
         Map<String, Long> fingerprints = readMap(in);
         boolean previous = version == VERSION_WITHOUT_TALLY;
-        boolean withHours = version >= VERSION;
+        boolean withHours = version >= VERSION_WITHOUT_BANDS;
         OpenIncident incident = null;
         if (in.readBoolean()) {
             incident = new OpenIncident(
@@ -246,11 +280,11 @@ final class ProfileCodec {
             hours = new ActiveHours(first, day, masks);
         }
         if (withHours && in.readBoolean()) {
-            StoredWindow w = readWindow(in);
+            StoredWindow w = readWindow(in, withBands);
             WindowSpec spec = offHoursWindow;
             // A reshaped off-hours window starts afresh, as the others do.
             if (spec != null && spec.name().equals(w.name()) && spec.subBuckets() == w.rows().length) {
-                offHours = w.restore(spec, 1);
+                offHours = w.restore(spec, 1, bandKey);
             }
         }
         if (!in.atEnd()) {
@@ -276,13 +310,45 @@ final class ProfileCodec {
             long dayPeak,
             boolean armed,
             long[] history,
-            List<AlertedDay> alerted) {
-        WindowProfile restore(WindowSpec spec, int historyDays) {
-            return window(spec, historyDays, rows, bytes, head, day, dayPeak, armed, history, alerted);
+            List<AlertedDay> alerted,
+            long bandKey,
+            long bandDay,
+            long bandPeak,
+            long[] bandHistory) {
+        /** The window in {@code spec}; its night peaks only when they were learnt in the band of {@code band}. */
+        WindowProfile restore(WindowSpec spec, int historyDays, long band) {
+            WindowProfile w = window(spec, historyDays, rows, bytes, head, day, dayPeak, armed, history, alerted);
+            if (bandHistory != null && bandKey == band) {
+                w.band(new BandPeaks(
+                        bandDay,
+                        bandPeak,
+                        newest(bandHistory, historyDays),
+                        Math.min(bandHistory.length, historyDays)));
+            }
+            return w;
         }
     }
 
-    private static StoredWindow readWindow(StateBytes.Reader in) {
+    /** A stored history in an array of {@code capacity}: of a longer one, the newest entries are kept. */
+    private static double[] newest(long[] stored, int capacity) {
+        double[] history = new double[capacity];
+        int keep = Math.min(stored.length, capacity);
+        for (int i = 0; i < keep; i++) {
+            history[i] = stored[stored.length - keep + i];
+        }
+        return history;
+    }
+
+    private static long[] readHistory(StateBytes.Reader in) {
+        int size = in.readLength();
+        long[] history = new long[size];
+        for (int i = 0; i < size; i++) {
+            history[i] = in.readLong();
+        }
+        return history;
+    }
+
+    private static StoredWindow readWindow(StateBytes.Reader in, boolean withBand) {
         String name = in.readString();
         int slots = in.readInt();
         if (slots < 1 || slots > MAX_SUB_BUCKETS) {
@@ -305,17 +371,27 @@ final class ProfileCodec {
             rows[slot] = in.readLong();
             sums[slot] = in.readLong();
         }
-        int historySize = in.readLength();
-        long[] history = new long[historySize];
-        for (int i = 0; i < historySize; i++) {
-            history[i] = in.readLong();
-        }
+        long[] history = readHistory(in);
         int alertedCount = in.readLength();
         List<AlertedDay> alerted = new ArrayList<>(alertedCount);
         for (int i = 0; i < alertedCount; i++) {
             alerted.add(new AlertedDay(in.readLong(), in.readInt(), in.readLong()));
         }
-        return new StoredWindow(name, rows, sums, head, day, dayPeak, armed, history, alerted);
+        long bandKey = NO_BAND;
+        long bandDay = BandPeaks.NONE;
+        long bandPeak = BandPeaks.NO_PEAK;
+        long[] bandHistory = null;
+        if (withBand && in.readBoolean()) {
+            bandKey = in.readLong();
+            bandDay = in.readLong();
+            bandPeak = in.readLong();
+            if (bandPeak < BandPeaks.NO_PEAK) {
+                throw new IllegalArgumentException("profile state: window " + name + " has a band peak " + bandPeak);
+            }
+            bandHistory = readHistory(in);
+        }
+        return new StoredWindow(
+                name, rows, sums, head, day, dayPeak, armed, history, alerted, bandKey, bandDay, bandPeak, bandHistory);
     }
 
     private WindowSpec spec(String name) {
@@ -349,12 +425,9 @@ final class ProfileCodec {
             boolean armed,
             long[] storedHistory,
             List<AlertedDay> alerted) {
-        double[] history = new double[historyDays];
-        int keep = Math.min(storedHistory.length, history.length);
-        for (int i = 0; i < keep; i++) {
-            history[i] = storedHistory[storedHistory.length - keep + i];
-        }
-        return new WindowProfile(spec, rows, bytes, head, day, dayPeak, armed, history, keep, alerted);
+        int keep = Math.min(storedHistory.length, historyDays);
+        return new WindowProfile(
+                spec, rows, bytes, head, day, dayPeak, armed, newest(storedHistory, historyDays), keep, alerted);
     }
 
     private static void writeMap(StateBytes.Writer out, Map<String, Long> map) {

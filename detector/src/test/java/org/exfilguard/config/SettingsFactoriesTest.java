@@ -45,6 +45,10 @@ class SettingsFactoriesTest {
         assertThat(reads.sensitiveColumns().isEmpty())
                 .as("no column list: every column is sensitive")
                 .isTrue();
+        assertThat(reads.nightNorm().start()).isEqualTo(domain.nightNorm().start());
+        assertThat(reads.nightNorm().length()).isEqualTo(domain.nightNorm().length());
+        assertThat(reads.nightNorm().zone().normalized())
+                .isEqualTo(domain.nightNorm().zone());
         assertThat(reads.volume().thresholds()).isEqualTo(Thresholds.defaults());
         assertThat(reads.volume().coldStart()).isEqualTo(ColdStart.defaults());
         assertThat(reads.volume().recurrence()).isEqualTo(Recurrence.defaults());
@@ -84,6 +88,22 @@ class SettingsFactoriesTest {
         assertThat(DetectionSettingsFactory.from(config(Map.of(ExfilguardConfig.OFF_HOURS_WINDOW, "")))
                         .offHours())
                 .isNull();
+    }
+
+    @Test
+    void theNightNormTakesItsBandAndTheZoneAndAnEmptyBandTurnsItOff() {
+        assertThat(DetectionSettingsFactory.from(config(Map.of(ExfilguardConfig.NIGHT_NORM_BAND, "")))
+                        .nightNorm())
+                .isNull();
+        org.exfilguard.detect.NightNorm night = DetectionSettingsFactory.from(config(Map.of(
+                        ExfilguardConfig.NIGHT_NORM_BAND, "22:00-04:00", ExfilguardConfig.TIME_ZONE, "Europe/London")))
+                .nightNorm();
+        assertThat(night.zone()).isEqualTo(java.time.ZoneId.of("Europe/London"));
+        assertThat(night.start()).isEqualTo(java.time.LocalTime.of(22, 0));
+        assertThat(night.length()).isEqualTo(java.time.Duration.ofHours(6));
+        assertOneLineNaming(
+                ExfilguardConfig.NIGHT_NORM_BAND,
+                () -> DetectionSettingsFactory.from(config(Map.of(ExfilguardConfig.NIGHT_NORM_BAND, "night"))));
     }
 
     @Test

@@ -169,4 +169,77 @@ class ReadDetectorTest {
                 .as("the cold-start floor too")
                 .isEqualTo(50_000);
     }
+    /**
+     * Days {@code 0..days-1}: 20,000 rows at 14:00 every day, and 3,000 rows at 02:00 on the nights in
+     * {@code [firstNight, lastNight)}; each read recorded in {@code hours}. Then a read of 30,000 rows at 02:30 on day
+     * {@code days}: the 15m window's verdict for it.
+     */
+    private WindowVerdict nightProbe(int days, int firstNight, int lastNight, boolean withHours) {
+        ScopeProfile p = profile();
+        ListPeers peers = new ListPeers();
+        java.time.ZoneId zone = java.time.ZoneOffset.UTC;
+        org.exfilguard.profile.ActiveHours hours = org.exfilguard.profile.ActiveHours.fresh(DAY0, zone);
+        for (int d = 0; d < days; d++) {
+            Instant day = DAY0.plus(Duration.ofDays(d));
+            if (d >= firstNight && d < lastNight) {
+                detector.observe(p, day.plus(Duration.ofHours(2)), 3_000, 300_000, peers, withHours ? hours : null);
+                hours.record(day.plus(Duration.ofHours(2)), zone);
+            }
+            detector.observe(p, day.plus(Duration.ofHours(14)), 20_000, 2_000_000, peers, withHours ? hours : null);
+            hours.record(day.plus(Duration.ofHours(14)), zone);
+        }
+        Instant probe = DAY0.plus(Duration.ofDays(days)).plus(Duration.ofMinutes(150));
+        return detector.observe(p, probe, 30_000, 3_000_000, peers, withHours ? hours : null)
+                .get(0);
+    }
+
+    @Test
+    void aNightReadIsJudgedAgainstTheNightsOnlyFromTheSeventhNightWithReads() {
+        WindowVerdict six = nightProbe(12, 6, 12, true);
+        assertThat(six.threshold().method()).isEqualTo(Threshold.PERSONAL);
+        assertThat(six.threshold().value())
+                .as("4x the daily 15m peak of 20,000")
+                .isEqualTo(80_000);
+        assertThat(six.state()).isEqualTo(WindowVerdict.State.BELOW);
+
+        WindowVerdict seven = nightProbe(12, 5, 12, true);
+        assertThat(seven.threshold().method()).isEqualTo(Threshold.NIGHT);
+        assertThat(seven.threshold().historyDays()).isEqualTo(7);
+        assertThat(seven.threshold().typical()).isEqualTo(3_000);
+        assertThat(seven.threshold().value())
+                .as("4x the night peak of 3,000, above the 10,000 floor")
+                .isEqualTo(12_000);
+        assertThat(seven.state()).isEqualTo(WindowVerdict.State.CROSSED);
+    }
+
+    @Test
+    void nightsLearntLongAgoAreNotANormUnlessTheAccountStillReadsAtNight() {
+        // Seven nights at the start, then three and a half weeks of days only: 4 of the last 28 days had night reads.
+        WindowVerdict stale = nightProbe(31, 0, 7, true);
+        assertThat(stale.threshold().method()).isEqualTo(Threshold.PERSONAL);
+        assertThat(stale.state()).isEqualTo(WindowVerdict.State.BELOW);
+        // Without the account's active hours (the off-hours rule off) only the seven nights count.
+        assertThat(nightProbe(31, 0, 7, false).threshold().method()).isEqualTo(Threshold.NIGHT);
+    }
+
+    @Test
+    void theNightThresholdIsNeverAboveTheDailyOneNorBelowTheFloor() {
+        ReadDetector off = new ReadDetector(settings.withNightNorm(null));
+        ScopeProfile p = profile();
+        ListPeers peers = new ListPeers();
+        // An account that reads the same small volume day and night: its night norm is its daily norm, and both sit
+        // at the floor.
+        for (int d = 0; d < 10; d++) {
+            Instant day = DAY0.plus(Duration.ofDays(d));
+            detector.observe(p, day.plus(Duration.ofHours(2)), 500, 50_000, peers, null);
+            detector.observe(p, day.plus(Duration.ofHours(14)), 500, 50_000, peers, null);
+        }
+        WindowVerdict v = detector.observe(
+                        p, DAY0.plus(Duration.ofDays(10)).plus(Duration.ofHours(2)), 9_000, 900_000, peers, null)
+                .get(0);
+        assertThat(v.threshold().method()).isEqualTo(Threshold.PERSONAL);
+        assertThat(v.threshold().value()).isEqualTo(10_000);
+        assertThat(v.state()).isEqualTo(WindowVerdict.State.BELOW);
+        assertThat(off.threshold(p.windows().get(0), p.scope(), peers).value()).isEqualTo(10_000);
+    }
 }

@@ -274,4 +274,77 @@ class ProfileCodecTest {
         assertThat(back.offHours().sumRows()).isEqualTo(250);
         assertThat(back.offHours().alertedDays()).hasSize(1);
     }
+    /**
+     * Bytes the previous build (layout 3, main 248a389) wrote for an all-tables profile with three days of history in
+     * every window, active hours and an off-hours window.
+     */
+    static final String LAYOUT_3 =
+            "000306737663022ac4c002080631356d1eb0b3961cc8c002cc01010202cc01d00f04c801ca0100043168"
+                    + "18f0a3d105c8c002cc01010202cc01d00f04c801ca010004316430d48d3cc8c002cc01010216cc01d00f04c801ca010004376438a2"
+                    + "820ac8c002de04010624c801d00f08ca01d00f08cc01d00f04c801920300000000000001c4c002c8c00202160e01186f66662d686f"
+                    + "75727320316818f09ad105c4c00200010202f403c03e0000";
+
+    @Test
+    void layoutThreeOfThePreviousBuildIsReadWithItsHoursAndStartsItsNightPeaksAfresh() {
+        byte[] bytes = java.util.HexFormat.of().parseHex(LAYOUT_3);
+        assertThat(bytes[1]).isEqualTo((byte) ProfileCodec.VERSION_WITHOUT_BANDS);
+        ScopeProfile back = codec.decode(bytes, t0);
+        assertThat(back.account()).isEqualTo("svc");
+        assertThat(back.windows().get(0).history()).containsExactly(100, 101);
+        assertThat(back.windows()).allMatch(w -> w.band() == null);
+        assertThat(back.activeHours()).isNotNull();
+        assertThat(back.offHours().sumRows()).isEqualTo(250);
+        byte[] again = codec.encode(back);
+        assertThat(again[1]).isEqualTo((byte) ProfileCodec.VERSION);
+        ScopeProfile twice = codec.decode(again, t0);
+        assertThat(twice.windows().get(0).history()).containsExactly(100, 101);
+        assertThat(twice.activeHours().masks())
+                .containsExactly(back.activeHours().masks());
+    }
+
+    @Test
+    void nightPeaksSurviveEncodeAndDecode() {
+        ScopeProfile profile =
+                ScopeProfile.fresh("svc", ScopeProfile.ALL_SENSITIVE, settings.windows(), settings.historyDays(), t0);
+        org.exfilguard.profile.BandPeaks band = new org.exfilguard.profile.BandPeaks(settings.historyDays());
+        for (long d = 0; d < 40; d++) {
+            band.observeClean(20_500 + d, 1_000 + 10 * d);
+            band.observeClean(20_500 + d, 900);
+        }
+        profile.windows().get(1).band(band);
+
+        ScopeProfile back = codec.decode(codec.encode(profile), t0);
+        org.exfilguard.profile.BandPeaks b = back.windows().get(1).band();
+        assertThat(b.history()).hasSize(settings.historyDays()).containsExactly(band.history());
+        assertThat(b.historyAt(b.historySize() - 1))
+                .as("the newest closed night")
+                .isEqualTo(1_380);
+        assertThat(b.day()).isEqualTo(20_539);
+        assertThat(b.peak()).as("the night still open").isEqualTo(1_390);
+        assertThat(back.windows().get(0).band()).isNull();
+        assertThat(codec.encode(back)).isEqualTo(codec.encode(profile));
+    }
+
+    @Test
+    void nightPeaksOfAnotherBandStartAfresh() {
+        ScopeProfile profile =
+                ScopeProfile.fresh("svc", ScopeProfile.ALL_SENSITIVE, settings.windows(), settings.historyDays(), t0);
+        org.exfilguard.profile.BandPeaks band = new org.exfilguard.profile.BandPeaks(settings.historyDays());
+        for (long d = 0; d < 10; d++) {
+            band.observeClean(20_500 + d, 1_000);
+        }
+        profile.windows().get(0).band(band);
+        byte[] bytes = codec.encode(profile);
+
+        ProfileCodec sameBand = new ProfileCodec(settings.withNightNorm(
+                org.exfilguard.detect.NightNorm.parse(java.time.ZoneId.of("Europe/Paris"), "00:00-06:00")));
+        assertThat(sameBand.decode(bytes, t0).windows().get(0).band().historySize())
+                .as("the zone is not part of the band's key")
+                .isEqualTo(9);
+        ProfileCodec otherBand = new ProfileCodec(
+                settings.withNightNorm(org.exfilguard.detect.NightNorm.parse(java.time.ZoneOffset.UTC, "22:00-05:00")));
+        assertThat(otherBand.decode(bytes, t0).windows().get(0).band()).isNull();
+        ProfileCodec off = new ProfileCodec(settings.withNightNorm(null));
+        assertThat(off.decode(bytes, t0).windows().get(0).band()).isNull();
+    }
 }
