@@ -200,10 +200,10 @@ public final class ExfilguardConfig extends AbstractConfig {
             .define(
                     NIGHT_NORM_FLOOR_FACTOR,
                     Type.DOUBLE,
-                    1.0,
+                    org.exfilguard.detect.NightNorm.DEFAULT_FLOOR_FACTOR,
                     Range.between(0.01, 1.0),
                     Importance.LOW,
-                    "The night norm's floor: each window's min-rows times the table tier's bulk factor, times this. 1 keeps the daytime floors (a night dump alerts no sooner than it reaches them); less lets a night read far above the account's night norm alert below them.")
+                    "The night norm's floor: each window's min-rows times the table tier's bulk factor, times this. 1 keeps the daytime floors (a night dump alerts no sooner than it reaches them); less lets a night read far above the account's night norm alert below them. The night threshold stays at least 4 times the account's median night peak.")
             .define(
                     WINDOWS,
                     Type.LIST,

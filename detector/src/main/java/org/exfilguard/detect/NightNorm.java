@@ -46,7 +46,17 @@ public record NightNorm(ZoneId zone, LocalTime start, Duration length, double fl
     /** 00:00 to 06:00. */
     public static final String DEFAULT_BAND = "00:00-06:00";
 
-    /** The default band in UTC, the window floors as they are. */
+    /**
+     * Half the daytime floors. With the floors as they are, a compromised service account's night dump (ten times
+     * its peak hour, spread over an hour) alerted only when its window reached the 10,000-row floor, 5.6 to 10.3
+     * minutes in, however far above its night norm it already was: extended seeds 7-9, 5m53s / 10m02s median / max;
+     * with half, 3m21s / 4m55s, and on unseen workloads (seed 31, and seed 31 with a 4,000-an-hour service peak)
+     * 4m19s / 4m54s and 2m02s / 2m31s, with the same alerting account-days on all five workloads (DETECTION.md).
+     * The night threshold is still at least four times the account's median night peak and 1.5 times its largest.
+     */
+    public static final double DEFAULT_FLOOR_FACTOR = 0.5;
+
+    /** The default band in UTC, with the default night floors. */
     public static NightNorm defaults() {
         return parse(ZoneOffset.UTC, DEFAULT_BAND);
     }
@@ -69,7 +79,7 @@ public record NightNorm(ZoneId zone, LocalTime start, Duration length, double fl
         if (seconds == 0) {
             throw new IllegalArgumentException("night band '" + band + "': start and end are the same time");
         }
-        return new NightNorm(zone, from, Duration.ofSeconds(seconds), 1.0);
+        return new NightNorm(zone, from, Duration.ofSeconds(seconds), DEFAULT_FLOOR_FACTOR);
     }
 
     /** The band-day of {@code at} (the local date the band it falls in started), or {@link BandPeaks#NONE} outside. */

@@ -223,23 +223,35 @@ class ReadDetectorTest {
     }
 
     @Test
-    void theNightThresholdIsNeverAboveTheDailyOneNorBelowTheFloor() {
+    void theNightThresholdIsNeverAboveTheDailyOneNorBelowTheNightFloor() {
         ReadDetector off = new ReadDetector(settings.withNightNorm(null));
+        ReadDetector fullFloors =
+                new ReadDetector(settings.withNightNorm(NightNorm.defaults().withFloorFactor(1.0)));
         ScopeProfile p = profile();
+        ScopeProfile q = profile();
         ListPeers peers = new ListPeers();
-        // An account that reads the same small volume day and night: its night norm is its daily norm, and both sit
-        // at the floor.
+        // An account that reads the same small volume day and night: its night norm is its daily norm. By day both
+        // sit at the floor (10,000); at night the floor is halved by default.
         for (int d = 0; d < 10; d++) {
             Instant day = DAY0.plus(Duration.ofDays(d));
-            detector.observe(p, day.plus(Duration.ofHours(2)), 500, 50_000, peers, null);
-            detector.observe(p, day.plus(Duration.ofHours(14)), 500, 50_000, peers, null);
+            for (ScopeProfile profile : List.of(p, q)) {
+                ReadDetector judge = profile == p ? fullFloors : detector;
+                judge.observe(profile, day.plus(Duration.ofHours(2)), 500, 50_000, peers, null);
+                judge.observe(profile, day.plus(Duration.ofHours(14)), 500, 50_000, peers, null);
+            }
         }
-        WindowVerdict v = detector.observe(
-                        p, DAY0.plus(Duration.ofDays(10)).plus(Duration.ofHours(2)), 9_000, 900_000, peers, null)
-                .get(0);
+        Instant night = DAY0.plus(Duration.ofDays(10)).plus(Duration.ofHours(2));
+        WindowVerdict v =
+                fullFloors.observe(p, night, 9_000, 900_000, peers, null).get(0);
         assertThat(v.threshold().method()).isEqualTo(Threshold.PERSONAL);
         assertThat(v.threshold().value()).isEqualTo(10_000);
         assertThat(v.state()).isEqualTo(WindowVerdict.State.BELOW);
         assertThat(off.threshold(p.windows().get(0), p.scope(), peers).value()).isEqualTo(10_000);
+        // 9,000 rows at night, 18 times the account's night peak: above the halved night floor, below the daily one.
+        WindowVerdict halved =
+                detector.observe(q, night, 9_000, 900_000, peers, null).get(0);
+        assertThat(halved.threshold().method()).isEqualTo(Threshold.NIGHT);
+        assertThat(halved.threshold().value()).isEqualTo(5_000);
+        assertThat(halved.state()).isEqualTo(WindowVerdict.State.CROSSED);
     }
 }

@@ -124,8 +124,21 @@ class NightNormTopologyTest {
         Instant start = DAY0.plus(Duration.ofDays(14)).plus(Duration.ofMinutes(130));
         assertThat(Duration.between(start, first.getDetectedAt())).isLessThanOrEqualTo(Duration.ofMinutes(5));
         assertThat(first.getThresholdRows())
-                .as("the window's floor still applies")
-                .isGreaterThanOrEqualTo(10_000.0);
+                .as("the window's night floor still applies: half the daytime one by default")
+                .isGreaterThanOrEqualTo(5_000.0);
+    }
+
+    @Test
+    void withTheDaytimeFloorsTheSameDumpAlertsOnlyOnceItReachesThem() {
+        try (DetectorDriver driver = DetectorDriver.builder()
+                .withConfig(ExfilguardConfig.NIGHT_NORM_FLOOR_FACTOR, "1.0")
+                .build()) {
+            List<ExfiltrationAlert> opened = nightDump(driver);
+            assertThat(opened).isNotEmpty();
+            assertThat(opened.get(0).getBaselineMethod()).isEqualTo(Threshold.NIGHT);
+            assertThat(opened.get(0).getThresholdRows()).isGreaterThanOrEqualTo(10_000.0);
+            assertThat(opened.get(0).getObservedRows()).isGreaterThanOrEqualTo(10_000L);
+        }
     }
 
     @Test
