@@ -95,12 +95,7 @@ public final class StateBench {
                     Report.mib(cacheUsage),
                     Report.mib(cacheBytes),
                     Report.mib(writeBufferBytes));
-            out.printf(
-                    Locale.ROOT,
-                    "%-44s %14s  (-Xmx %s)%n",
-                    "live heap after GC",
-                    Report.mib(liveHeap),
-                    Report.mib(ProcessStats.maxHeapBytes()));
+            printLiveHeap(liveHeap);
             out.printf(
                     Locale.ROOT,
                     "%-44s %14s  (peak %s)%n",
@@ -205,12 +200,7 @@ public final class StateBench {
                     "RocksDB on disk after close",
                     Report.mib(disk),
                     (double) disk / Math.max(1, hostsTracked));
-            out.printf(
-                    Locale.ROOT,
-                    "%-44s %14s  (-Xmx %s)%n",
-                    "live heap after GC",
-                    Report.mib(liveHeap),
-                    Report.mib(ProcessStats.maxHeapBytes()));
+            printLiveHeap(liveHeap);
             out.printf(Locale.ROOT, "%-44s %14s%n", "process RSS, peak", Report.mib(run.peakRssBytes()));
             return 0;
         }
@@ -234,6 +224,15 @@ public final class StateBench {
                             .cache()
                             .getUsage());
         }
+    }
+
+    private void printLiveHeap(long liveHeap) {
+        out.printf(
+                Locale.ROOT,
+                "%-44s %14s  (-Xmx %s)%n",
+                "live heap after GC",
+                Report.mib(liveHeap),
+                Report.mib(ProcessStats.maxHeapBytes()));
     }
 
     static long directoryBytes(Path dir) {

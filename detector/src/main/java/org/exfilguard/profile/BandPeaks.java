@@ -1,6 +1,5 @@
 package org.exfilguard.profile;
 
-import java.util.Arrays;
 import java.util.function.Function;
 
 /**
@@ -24,10 +23,7 @@ public final class BandPeaks {
     /** That band-day's clean peak so far, or {@link #NO_PEAK}. */
     private long peak;
 
-    private final double[] history;
-    private int historySize;
-    /** Statistics of the history, computed when first asked for after the history changed. */
-    private Object historyStats;
+    private final PeakHistory history;
 
     /** Nothing learnt yet. */
     public BandPeaks(int historyCapacity) {
@@ -42,8 +38,7 @@ public final class BandPeaks {
         }
         this.day = day;
         this.peak = peak;
-        this.history = history;
-        this.historySize = historySize;
+        this.history = new PeakHistory(history, historySize);
     }
 
     /**
@@ -53,7 +48,7 @@ public final class BandPeaks {
     public void roll(long bandDay) {
         if (day == NONE || bandDay > day) {
             if (day != NONE && peak != NO_PEAK) {
-                push(peak);
+                history.push(peak);
             }
             day = bandDay;
             peak = NO_PEAK;
@@ -68,16 +63,6 @@ public final class BandPeaks {
         }
     }
 
-    private void push(double value) {
-        historyStats = null;
-        if (historySize < history.length) {
-            history[historySize++] = value;
-        } else {
-            System.arraycopy(history, 1, history, 0, history.length - 1);
-            history[history.length - 1] = value;
-        }
-    }
-
     public long day() {
         return day;
     }
@@ -87,28 +72,25 @@ public final class BandPeaks {
     }
 
     public int historySize() {
-        return historySize;
+        return history.size();
     }
 
     public int historyCapacity() {
-        return history.length;
+        return history.capacity();
     }
 
     /** The {@code i}-th band-day peak, oldest first. */
     public double historyAt(int i) {
-        return history[i];
+        return history.at(i);
     }
 
     /** Band-day peaks, oldest first. */
     public double[] history() {
-        return Arrays.copyOf(history, historySize);
+        return history.values();
     }
 
     /** A value derived from the history alone (its robust statistics), kept until the history next changes. */
     public <T> T historyDerived(Class<T> type, Function<double[], T> derive) {
-        if (!type.isInstance(historyStats)) {
-            historyStats = derive.apply(history());
-        }
-        return type.cast(historyStats);
+        return history.derived(type, derive);
     }
 }

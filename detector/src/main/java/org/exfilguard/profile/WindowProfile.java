@@ -2,7 +2,6 @@ package org.exfilguard.profile;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -26,11 +25,8 @@ public final class WindowProfile {
     private long day;
     private long dayPeak;
     private boolean armed;
-    private final double[] history;
-    private int historySize;
+    private final PeakHistory history;
     private final List<AlertedDay> alertedDays;
-    /** Statistics of the history, computed when first asked for after the history changed. */
-    private Object historyStats;
     /** Clean peaks within the night band; null until the window is first judged in the band (or the norm is off). */
     private BandPeaks band;
 
@@ -72,8 +68,7 @@ public final class WindowProfile {
         this.day = day;
         this.dayPeak = dayPeak;
         this.armed = armed;
-        this.history = history;
-        this.historySize = historySize;
+        this.history = new PeakHistory(history, historySize);
         this.alertedDays = new ArrayList<>(alertedDays);
         resum();
     }
@@ -113,7 +108,7 @@ public final class WindowProfile {
             return new long[0];
         }
         long gap = today - day;
-        int toClose = (int) Math.min(gap, history.length);
+        int toClose = (int) Math.min(gap, history.capacity());
         long[] closed = new long[toClose];
         long previousClean = dayPeak;
         // The day of the last event closes with its own peak; skipped days carry what was still in the window
@@ -127,7 +122,7 @@ public final class WindowProfile {
                 peak = Math.min(sumAt(closingDay * MILLIS_PER_DAY), previousClean);
                 previousClean = peak;
             }
-            pushHistory(peak);
+            history.push(peak);
             closed[i] = peak;
         }
         long carried = Math.min(sumAt(today * MILLIS_PER_DAY), previousClean);
@@ -192,16 +187,6 @@ public final class WindowProfile {
 
     private int slot(long bucket) {
         return (int) Math.floorMod(bucket, (long) spec.subBuckets());
-    }
-
-    private void pushHistory(double peak) {
-        historyStats = null;
-        if (historySize < history.length) {
-            history[historySize++] = peak;
-        } else {
-            System.arraycopy(history, 1, history, 0, history.length - 1);
-            history[history.length - 1] = peak;
-        }
     }
 
     /** Records a sum that did not alert (or belongs to a recognised recurring job) as today's clean peak. */
@@ -296,20 +281,20 @@ public final class WindowProfile {
 
     /** Clean daily peaks, oldest first. */
     public double[] history() {
-        return Arrays.copyOf(history, historySize);
+        return history.values();
     }
 
     public int historyCapacity() {
-        return history.length;
+        return history.capacity();
     }
 
     public int historySize() {
-        return historySize;
+        return history.size();
     }
 
     /** The {@code i}-th clean daily peak, oldest first, without copying the history. */
     public double historyAt(int i) {
-        return history[i];
+        return history.at(i);
     }
 
     /** Sub-bucket sums by ring slot, without copying the ring. */
@@ -334,9 +319,6 @@ public final class WindowProfile {
      * the history changes once a day, while the threshold built from it is needed on every event.
      */
     public <T> T historyDerived(Class<T> type, java.util.function.Function<double[], T> derive) {
-        if (!type.isInstance(historyStats)) {
-            historyStats = derive.apply(history());
-        }
-        return type.cast(historyStats);
+        return history.derived(type, derive);
     }
 }
