@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.exfilguard.topology.Topics;
 
 /**
@@ -29,34 +29,12 @@ public final class InternalTopics {
 
     /**
      * How long a topic created a moment before (by this detector, by {@code setup}, or by whoever made the input
-     * topics) may stay unknown to the broker that answers a describe: a broker learns of a new topic from the
-     * controller's metadata log a little after the create returns, longer on a loaded machine (ScaleOutIT failed with
+     * topics) may stay unknown to the broker that answers a describe ({@link TopicsReady}; ScaleOutIT failed with
      * {@code UnknownTopicOrPartitionException} on the egress topic created just before).
      */
     static final Duration METADATA_WAIT = Duration.ofSeconds(30);
 
-    private static final long RETRY_MILLIS = 100;
-
     private InternalTopics() {}
-
-    /**
-     * The topics' descriptions, asked again while the broker does not know one of them yet, up to {@code wait}; any
-     * other failure, or a topic still unknown after {@code wait}, is thrown as the describe threw it.
-     */
-    static Map<String, TopicDescription> describe(Admin admin, List<String> names, Duration wait)
-            throws ExecutionException, InterruptedException {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
-            try {
-                return admin.describeTopics(names).allTopicNames().get();
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() >= deadline) {
-                    throw e;
-                }
-                Thread.sleep(RETRY_MILLIS);
-            }
-        }
-    }
 
     public static void ensure(Admin admin, Topics topics, boolean rawTopics) throws InterruptedException {
         try {
@@ -68,7 +46,7 @@ public final class InternalTopics {
             if (!existing.contains(topics.egress())) {
                 // Egress logs are optional: without them the detector still profiles reads, and the topic exists
                 // for the day flow logs are shipped. Same partitions as db-access, broker-default retention.
-                int partitions = describe(admin, List.of(topics.dbAccess()), METADATA_WAIT)
+                int partitions = TopicsReady.await(admin, List.of(topics.dbAccess()), METADATA_WAIT)
                         .get(topics.dbAccess())
                         .partitions()
                         .size();
@@ -81,7 +59,7 @@ public final class InternalTopics {
                         .get();
             }
             Map<String, TopicDescription> inputs =
-                    describe(admin, List.of(topics.dbAccess(), topics.egress()), METADATA_WAIT);
+                    TopicsReady.await(admin, List.of(topics.dbAccess(), topics.egress()), METADATA_WAIT);
             List<NewTopic> missing = new ArrayList<>();
             if (!existing.contains(topics.readSignals())) {
                 missing.add(new NewTopic(
@@ -123,13 +101,18 @@ public final class InternalTopics {
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get();
                 // Kafka Streams subscribes to them next: a source topic its first metadata lacks stops the client.
-                describe(admin, missing.stream().map(NewTopic::name).toList(), METADATA_WAIT);
+                TopicsReady.await(admin, missing.stream().map(NewTopic::name).toList(), METADATA_WAIT);
             }
         } catch (ExecutionException e) {
             throw new IllegalStateException(
                     "cannot create the detector's internal topics " + topics.internal() + " (do the input topics "
                             + topics.inputs() + " exist?): " + e.getCause().getMessage(),
                     e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(
+                    "cannot create the detector's internal topics " + topics.internal() + ": the broker did not"
+                            + " describe the topics within " + METADATA_WAIT,
+                    e);
         }
     }
 }

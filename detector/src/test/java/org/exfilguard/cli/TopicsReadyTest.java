@@ -18,7 +18,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.internals.KafkaFutureImpl;
 import org.junit.jupiter.api.Test;
 
-class InternalTopicsTest {
+class TopicsReadyTest {
 
     private static final TopicDescription EGRESS = new TopicDescription("egress", false, List.of());
 
@@ -46,7 +46,7 @@ class InternalTopicsTest {
     @Test
     void aTopicTheBrokerDoesNotKnowYetIsAskedForAgain() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        Map<String, TopicDescription> described = InternalTopics.describe(
+        Map<String, TopicDescription> described = TopicsReady.await(
                 admin(
                         calls,
                         3,
@@ -60,7 +60,7 @@ class InternalTopicsTest {
     @Test
     void aTopicStillUnknownAfterTheWaitOrAnyOtherFailureIsThrown() {
         AtomicInteger unknown = new AtomicInteger();
-        assertThatThrownBy(() -> InternalTopics.describe(
+        assertThatThrownBy(() -> TopicsReady.await(
                         admin(unknown, Integer.MAX_VALUE, new UnknownTopicOrPartitionException("unknown")),
                         List.of("egress"),
                         Duration.ofMillis(300)))
@@ -69,7 +69,7 @@ class InternalTopicsTest {
         assertThat(unknown.get()).isBetween(2, 10);
 
         AtomicInteger denied = new AtomicInteger();
-        assertThatThrownBy(() -> InternalTopics.describe(
+        assertThatThrownBy(() -> TopicsReady.await(
                         admin(denied, 1, new TopicAuthorizationException("not authorised")),
                         List.of("egress"),
                         Duration.ofSeconds(30)))
