@@ -26,7 +26,7 @@ final class WallClockPunctuation {
         context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, failFast(context, what, punctuator));
     }
 
-    static Punctuator failFast(ProcessorContext<?, ?> context, String what, Punctuator punctuator) {
+    private static Punctuator failFast(ProcessorContext<?, ?> context, String what, Punctuator punctuator) {
         return timestamp -> {
             try {
                 punctuator.punctuate(timestamp);
