@@ -648,7 +648,7 @@ public final class ExfilguardConfig extends AbstractConfig {
                     512,
                     Range.atLeast(8),
                     Importance.LOW,
-                    "Destinations remembered per host; beyond it the oldest is forgotten (and would count as new again).")
+                    "Destinations remembered per host; beyond it the one used longest ago (by day) is forgotten, and would count as new again.")
             .define(
                     CORRELATION_IDLE_SECONDS,
                     Type.INT,

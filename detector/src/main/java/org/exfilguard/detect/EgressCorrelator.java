@@ -87,7 +87,7 @@ public final class EgressCorrelator {
         // has never used either are evidence (a fresh workstation's first upload to a new drop is not learnt away).
         // {@code firstInOrg} is false while the organisation's own destinations are still being learnt.
         boolean learning = Math.floorDiv(millis, 86_400_000L) <= volume.firstDay();
-        boolean newForHost = !destinations.contains(dst);
+        boolean newForHost = !destinations.use(dst, millis);
         if (newForHost) {
             destinations.add(dst, millis, settings.maxDestinations());
         }

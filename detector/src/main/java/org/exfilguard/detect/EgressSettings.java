@@ -15,7 +15,7 @@ import org.exfilguard.ingest.InternalNetworks;
  *                             weak read is too small to fill {@code minUnusualBytes}
  * @param volume               the per-host outbound-byte windows and their baseline: the reads' thresholds and
  *                             recurrence, and a cold-start floor of its own in bytes
- * @param maxDestinations      destinations remembered per host (the oldest first-seen is forgotten first)
+ * @param maxDestinations      destinations remembered per host (the one used longest ago is forgotten first)
  */
 public record EgressSettings(
         InternalNetworks internalNetworks,

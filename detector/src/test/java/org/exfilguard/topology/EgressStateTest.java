@@ -315,7 +315,7 @@ class EgressStateTest {
     }
 
     @Test
-    void storedDestinationsForgetExactlyWhatTheMapOfThePreviousLayoutForgot() {
+    void storedDestinationsForgetExactlyWhatTheReferenceMapForgets() {
         SplittableRandom random = new SplittableRandom(7);
         MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
         KeyValueStore<String, Long> store = Stores.keyValueStoreBuilder(
@@ -330,16 +330,18 @@ class EgressStateTest {
             StoredDestinations stored = new StoredDestinations(store, src, 0);
             List<String> seen = new ArrayList<>();
             for (int i = 0; i < 3_000; i++) {
-                // Out of order and with ties on time; now and then the same destination again after it was forgotten.
-                String dst = random.nextInt(4) == 0 && !seen.isEmpty()
-                        ? seen.get(random.nextInt(seen.size()))
+                // Over weeks, out of order (by up to two hours) and with ties on time; often a destination used
+                // before, now and then one already forgotten.
+                String dst = random.nextInt(2) == 0 && !seen.isEmpty()
+                        ? seen.get(random.nextInt(Math.min(seen.size(), 1 + random.nextInt(200))))
                         : "198.51." + random.nextInt(40) + "." + random.nextInt(256);
-                long at = 1_000_000L + i * 10L - random.nextInt(200) / 10 * 10L;
-                assertThat(stored.contains(dst)).isEqualTo(reference.contains(dst));
-                if (!reference.contains(dst)) {
+                long at = 10_000_000L + i * 600_000L - random.nextInt(12) * 600_000L;
+                boolean known = reference.use(dst, at);
+                assertThat(stored.use(dst, at)).isEqualTo(known);
+                if (!known) {
                     reference.add(dst, at, max);
                     stored.add(dst, at, max);
-                    seen.add(dst);
+                    seen.add(0, dst);
                 }
                 assertThat(stored.size()).isEqualTo(reference.size());
                 if (random.nextInt(200) == 0) {
@@ -353,6 +355,58 @@ class EgressStateTest {
             }
             assertThat(held).isEqualTo(reference.asMap());
         }
+    }
+
+    @Test
+    void aBusyHostRemembersTheDestinationsItUsesEveryDayAndForgetsItsOneOffs() {
+        EgressProcessorFixture egress = new EgressProcessorFixture(EgressProcessorFixture.settings(16), HotCache.HOSTS);
+        List<String> daily = List.of("198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4");
+        List<EgressUpdate> updates = new ArrayList<>();
+        int oneOffs = 0;
+        for (int day = 0; day < 10; day++) {
+            Instant morning = T0.plus(Duration.ofDays(day));
+            daily.forEach(dst -> flow(egress, dst, 2_000_000, morning, updates));
+            for (int i = 0; i < 8; i++) {
+                flow(egress, external(oneOffs++), 1_000, morning.plusSeconds(600 + 60L * i), updates);
+            }
+        }
+        KeyValueStore<String, Long> known = egress.store(StoreNames.EGRESS_DESTINATIONS);
+        for (String dst : daily) {
+            assertThat(known.get(StoredDestinations.key(HOST, dst)))
+                    .as("%s, used every morning, is remembered with its last morning", dst)
+                    .isEqualTo(T0.plus(Duration.ofDays(9)).toEpochMilli());
+        }
+        assertThat(known.get(StoredDestinations.key(HOST, external(0))))
+                .as("a one-off of the first day is forgotten")
+                .isNull();
+        assertThat(known.approximateNumEntries()).isEqualTo(16);
+
+        // A bulk read from the host on day 10, then its usual flows and one upload to a new destination: only the
+        // upload is evidence (forgetting by first use made the four daily destinations new every other day).
+        Instant readStart = T0.plus(Duration.ofDays(10));
+        updates.clear();
+        egress.process(EgressProcessorFixture.watermark(readStart), readStart.toEpochMilli());
+        egress.process(
+                EgressProcessorFixture.signal(HOST, "inc-1", readStart, readStart, new byte[] {1}),
+                readStart.toEpochMilli());
+        daily.forEach(dst -> flow(egress, dst, 30_000_000, readStart.plusSeconds(120), updates));
+        flow(egress, "203.0.113.9", 20_000_000, readStart.plusSeconds(180), updates);
+        Instant closed = readStart.plus(Duration.ofHours(2));
+        egress.process(
+                EgressProcessorFixture.closing(HOST, "inc-1", readStart, readStart, closed), closed.toEpochMilli());
+        Instant after = readStart.plus(Duration.ofHours(3));
+        egress.process(EgressProcessorFixture.watermark(after), after.toEpochMilli());
+        updates.clear();
+        flow(egress, "198.51.100.1", 1_000, after, updates);
+        EgressUpdate report = updates.stream()
+                .filter(u -> u.getFinalReport() && u.getIncidentId().equals("inc-1"))
+                .findFirst()
+                .orElseThrow();
+        EgressEvidence evidence = new AvroBytes<>(EgressEvidence.class).decode(AvroBytes.bytes(report.getEvidence()));
+        assertThat(evidence.getDestinations())
+                .extracting(d -> d.getDstIp().toString())
+                .containsExactly("203.0.113.9");
+        assertThat(evidence.getBytesOut()).isEqualTo(20_000_000L);
     }
 
     @Test
