@@ -45,6 +45,11 @@ public final class EgressProcessorMain {
         long flows = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
         int hosts = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
         long seed = args.length > 2 ? Long.parseLong(args[2]) : 42;
+        // Optional: every update as a line (its evidence decoded), to see what a change of digest changed.
+        java.io.PrintWriter dump = args.length > 3
+                ? new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(java.nio.file.Path.of(args[3])))
+                : null;
+        var evidenceCodec = new org.exfilguard.incident.AvroBytes<>(org.exfilguard.schema.EgressEvidence.class);
         org.exfilguard.avro.AvroTrust.ensureTrusted();
         EgressSettings settings = org.exfilguard.config.EgressSettingsFactory.from(
                 new ExfilguardConfig(Map.of(ExfilguardConfig.KNOWN_DESTINATIONS, BackgroundFlows.KNOWN_DESTINATIONS)));
@@ -91,11 +96,21 @@ public final class EgressProcessorMain {
                                 + '|')
                         .getBytes(StandardCharsets.UTF_8));
                 digest.update(u.getEvidence().duplicate());
+                if (dump != null) {
+                    dump.println(u.getAccount() + "|" + u.getIncidentId() + "|" + u.getAt() + "|" + u.getUnusual() + "|"
+                            + u.getFinalReport() + "|"
+                            + (u.getEvidence().remaining() == 0
+                                    ? "no evidence"
+                                    : evidenceCodec.decode(org.exfilguard.incident.AvroBytes.bytes(u.getEvidence()))));
+                }
                 updates++;
             }
             context.resetForwards();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        if (dump != null) {
+            dump.close();
+        }
         // The machine is shared: the stream thread's CPU time says what one core does.
         double cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
         System.out.printf(
