@@ -1,11 +1,10 @@
 package org.exfilguard.detect;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +23,12 @@ public final class EgressHost {
     private final HostDestinations destinations;
     private final List<FreshEntry> fresh;
     private final List<Watch> watches;
-    private final Set<FreshEntry> changedEntries = Collections.newSetFromMap(new IdentityHashMap<>());
+    /**
+     * Entries are compared by identity (FreshEntry keeps Object's equality). A linked set iterates its entries, not its
+     * capacity: an identity map keeps its table after {@code clear()}, and every flow of a busy host walked it empty.
+     */
+    private final Set<FreshEntry> changedEntries = new LinkedHashSet<>();
+
     private boolean freshOrderChanged;
     /** No fresh entry was last used before this (a lower bound): expiry scans the list only when it may remove some. */
     private long freshLastFloor;
@@ -34,7 +38,7 @@ public final class EgressHost {
      * The fresh entries with minutes kept apart: the only ones settling can change. A busy host keeps
      * {@link EgressCorrelator#MAX_FRESH} entries and its boundary moves every minute, but few entries had flows since.
      */
-    private final Set<FreshEntry> withPending = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<FreshEntry> withPending = new LinkedHashSet<>();
     /**
      * The fresh entries by destination, made when first asked for and kept in step after; null until then. A value
      * is the destination's entry, or {@link Several} when it has several (a destination the host's remembered set had

@@ -20,10 +20,27 @@ public final class InternalNetworks {
 
     private final List<Block> blocks;
     private final List<String> cidrs;
+    /** The IPv4 blocks as (network, mask) pairs: a flow's addresses are tested without parsing them into bytes. */
+    private final long[] v4Networks;
+
+    private final long[] v4Masks;
 
     private InternalNetworks(List<Block> blocks, List<String> cidrs) {
         this.blocks = blocks;
         this.cidrs = cidrs;
+        List<Block> v4 = blocks.stream().filter(b -> b.network.length == 4).toList();
+        this.v4Networks = new long[v4.size()];
+        this.v4Masks = new long[v4.size()];
+        for (int i = 0; i < v4.size(); i++) {
+            Block b = v4.get(i);
+            long mask = b.prefix == 0 ? 0 : (0xFFFF_FFFFL << (32 - b.prefix)) & 0xFFFF_FFFFL;
+            v4Masks[i] = mask;
+            v4Networks[i] = toLong(b.network) & mask;
+        }
+    }
+
+    private static long toLong(byte[] v4) {
+        return ((v4[0] & 0xFFL) << 24) | ((v4[1] & 0xFFL) << 16) | ((v4[2] & 0xFFL) << 8) | (v4[3] & 0xFFL);
     }
 
     public static InternalNetworks defaults() {
@@ -60,6 +77,15 @@ public final class InternalNetworks {
 
     /** True when {@code ip} is an IP literal inside one of the blocks; false for anything else, names included. */
     public boolean isInternal(String ip) {
+        if (ip != null && ip.indexOf(':') < 0) {
+            long v4 = parseV4(ip);
+            for (int i = 0; i < v4Networks.length && v4 >= 0; i++) {
+                if ((v4 & v4Masks[i]) == v4Networks[i]) {
+                    return true;
+                }
+            }
+            return false;
+        }
         byte[] a = parse(ip);
         if (a == null) {
             return false;
@@ -116,26 +142,36 @@ public final class InternalNetworks {
                 return null;
             }
         }
-        byte[] out = new byte[4];
+        long v4 = parseV4(ip);
+        if (v4 < 0) {
+            return null;
+        }
+        return new byte[] {(byte) (v4 >>> 24), (byte) (v4 >>> 16), (byte) (v4 >>> 8), (byte) v4};
+    }
+
+    /** An IPv4 dotted quad as an unsigned 32-bit value, or -1. */
+    private static long parseV4(String ip) {
+        long out = 0;
         int part = 0;
         int value = -1;
         for (int i = 0; i <= ip.length(); i++) {
             char c = i < ip.length() ? ip.charAt(i) : '.';
             if (c == '.') {
                 if (value < 0 || part > 3) {
-                    return null;
+                    return -1;
                 }
-                out[part++] = (byte) value;
+                out = (out << 8) | value;
+                part++;
                 value = -1;
             } else if (c >= '0' && c <= '9') {
                 value = (value < 0 ? 0 : value * 10) + (c - '0');
                 if (value > 255) {
-                    return null;
+                    return -1;
                 }
             } else {
-                return null;
+                return -1;
             }
         }
-        return part == 4 ? out : null;
+        return part == 4 ? out : -1;
     }
 }
