@@ -110,4 +110,85 @@ class MergedLogsTest {
         assertThat(rejects).extracting(ParseResult.Reject::reason).first().isEqualTo("unknown log format");
         assertThat(rejects).hasSize(2);
     }
+
+    @Test
+    void inputsLongerThanWhatIsReadAheadMergeWholeWithTheirRejectsInLineOrder() throws IOException {
+        int lines = 30_000;
+        List<String> expected = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        for (String name : List.of("a", "b")) {
+            Path p = dir.resolve(name + ".jsonl");
+            try (Writer w = Files.newBufferedWriter(p, StandardCharsets.UTF_8)) {
+                for (int i = 0; i < lines; i++) {
+                    if (i % 1_000 == 999) {
+                        w.write("{\"event_time\":\"x\",\"account\":\"" + name + "\"}\n");
+                        continue;
+                    }
+                    // a on even seconds, b on every third: ties between the files come out a first.
+                    int second = name.equals("a") ? 2 * i : 3 * i;
+                    w.write(JsonRecords.toJson(TestEvents.dbRead()
+                                    .account(name)
+                                    .at(T0.plusSeconds(second))
+                                    .build()) + "\n");
+                    expected.add(String.format("%09d%s", second, name));
+                }
+            }
+            files.add(p);
+        }
+        java.util.Collections.sort(expected);
+        List<ParseResult.Reject> rejects = new ArrayList<>();
+        try (MergedLogs logs =
+                new MergedLogs(inputs(files.toArray(Path[]::new)), ParserOptions.defaults(), 8, rejects::add)) {
+            assertThat(drain(logs))
+                    .extracting(t -> String.format(
+                            "%09d%s",
+                            t.time().getEpochSecond() - T0.getEpochSecond(), ((DbAccessEvent) t.event()).getAccount()))
+                    .containsExactlyElementsOf(expected);
+            assertThat(logs.counts())
+                    .extracting(MergedLogs.InputCounts::rejects)
+                    .containsExactly(30L, 30L);
+        }
+        for (String source : List.of("a.jsonl", "b.jsonl")) {
+            assertThat(rejects.stream()
+                            .filter(r -> r.source().endsWith(source))
+                            .map(ParseResult.Reject::line)
+                            .toList())
+                    .as("the rejects of %s, in line order", source)
+                    .isSorted()
+                    .hasSize(30)
+                    .startsWith(1_000L);
+        }
+    }
+
+    @Test
+    void closingBeforeTheEndStopsTheThreadsThatReadAhead() throws IOException {
+        int[] seconds = new int[50_000];
+        for (int i = 0; i < seconds.length; i++) {
+            seconds[i] = i;
+        }
+        Path a = file("a", seconds);
+        try (MergedLogs logs = new MergedLogs(inputs(a), ParserOptions.defaults(), 8, r -> {})) {
+            for (int i = 0; i < 10; i++) {
+                assertThat(logs.next()).isNotNull();
+            }
+        }
+        // close() waits a second for them; a loaded machine may take longer to run an interrupted thread to its end.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (readerAlive() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        assertThat(readerAlive()).as("this test's reader thread is alive").isFalse();
+    }
+
+    /** This test's reader (other tests may read their own files meanwhile). */
+    private boolean readerAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().startsWith("exfilguard-parse-")
+                        && t.getName().contains(dir.toString())
+                        && t.isAlive());
+    }
 }
