@@ -30,6 +30,8 @@ public final class EgressHost {
     private final Set<FreshEntry> changedEntries = new LinkedHashSet<>();
 
     private boolean freshOrderChanged;
+    /** The entries removed from the list since {@link #freshWritten()}, so that a writer need not compare lists. */
+    private final List<FreshEntry> removedEntries = new ArrayList<>();
     /** No fresh entry was last used before this (a lower bound): expiry scans the list only when it may remove some. */
     private long freshLastFloor;
 
@@ -203,6 +205,7 @@ public final class EgressHost {
     void evictLeastRecentlyUsed() {
         fresh.sort(Comparator.comparingLong(FreshEntry::lastUsed));
         FreshEntry gone = fresh.remove(0);
+        removedEntries.add(gone);
         withPending.remove(gone);
         if (byDestination != null) {
             unindex(gone);
@@ -223,6 +226,7 @@ public final class EgressHost {
                 return false;
             }
             withPending.remove(f);
+            removedEntries.add(f);
             return true;
         })) {
             freshOrderChanged = true;
@@ -242,6 +246,11 @@ public final class EgressHost {
         return changedEntries;
     }
 
+    /** The entries removed from the list since {@link #freshWritten()} (some may never have been written). */
+    public List<FreshEntry> removedFreshEntries() {
+        return removedEntries;
+    }
+
     /** Everything fresh is to be written (state moved from an earlier version's layout). */
     public void markAllFreshChanged() {
         changedEntries.addAll(fresh);
@@ -251,6 +260,7 @@ public final class EgressHost {
     /** The caller has stored the fresh list as it is now. */
     public void freshWritten() {
         changedEntries.clear();
+        removedEntries.clear();
         freshOrderChanged = false;
     }
 

@@ -1,6 +1,5 @@
 package org.exfilguard.topology;
 
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -23,6 +22,8 @@ final class StoredFresh {
      * the list's bound and the order record's size does not grow with the host's history.
      */
     private final Map<FreshEntry, Long> numbers = new IdentityHashMap<>();
+    /** The numbers in {@link #numbers}' values. */
+    private final BitSet used = new BitSet();
 
     private StoredFresh(String srcIp) {
         this.srcIp = srcIp;
@@ -52,6 +53,7 @@ final class StoredFresh {
             }
             FreshEntry f = codec.decodeFreshEntry(bytes);
             stored.numbers.put(f, n);
+            stored.used.set(Math.toIntExact(n));
             into.add(f);
         }
         return stored;
@@ -61,19 +63,13 @@ final class StoredFresh {
     void save(KeyValueStore<String, byte[]> store, EgressHostCodec codec, EgressHost host) {
         List<FreshEntry> fresh = host.fresh();
         if (host.freshListChanged()) {
-            Map<FreshEntry, Boolean> present = new IdentityHashMap<>(fresh.size() * 2);
-            fresh.forEach(f -> present.put(f, Boolean.TRUE));
-            List<FreshEntry> gone = new ArrayList<>();
-            for (FreshEntry f : numbers.keySet()) {
-                if (!present.containsKey(f)) {
-                    gone.add(f);
+            for (FreshEntry gone : host.removedFreshEntries()) {
+                Long n = numbers.remove(gone);
+                if (n != null) {
+                    store.delete(key(n));
+                    used.clear(n.intValue());
                 }
             }
-            for (FreshEntry f : gone) {
-                store.delete(key(numbers.remove(f)));
-            }
-            BitSet used = new BitSet();
-            numbers.values().forEach(n -> used.set(n.intValue()));
             long[] order = new long[fresh.size()];
             for (int i = 0; i < order.length; i++) {
                 FreshEntry f = fresh.get(i);

@@ -79,6 +79,18 @@ class EgressStateTest {
         int hostRecord = egress.<byte[]>store(StoreNames.EGRESS_HOSTS).get(HOST).length;
         System.out.printf("host record (windows with 28 days of history, count, reads): %d bytes%n", hostRecord);
         assertThat(hostRecord).isLessThan(1_000);
+        // Thousands of fresh entries came and went: the host's keys are its order record and one per entry held.
+        int freshKeys = 0;
+        try (var all = egress.<byte[]>store(StoreNames.EGRESS_FRESH)
+                .prefixScan(HOST, new org.apache.kafka.common.serialization.StringSerializer())) {
+            while (all.hasNext()) {
+                freshKeys++;
+                all.next();
+            }
+        }
+        assertThat(freshKeys)
+                .as("at most 256 entries (the correlator's bound) and the order")
+                .isLessThanOrEqualTo(257);
     }
 
     /** The previous build's EgressHostState of a busy host: 512 destinations, 256 fresh, as in the test above. */
