@@ -2,19 +2,14 @@ package org.exfilguard.ingest;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.PriorityQueue;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.exfilguard.schema.DbAccessEvent;
@@ -29,10 +24,6 @@ import org.exfilguard.schema.EgressEvent;
  * emitted, out of order, and counted in {@link #late()}. An input that cannot be opened, or stops being readable
  * (a truncated gzip), gives what it could and a reject; the other inputs are read to their end. Ties are broken by input order, then by order within the file, so the
  * same files always give the same sequence. Events without a time (the parser gave them the epoch) are rejected.
- *
- * <p>Each input is read and parsed ahead on its own thread ({@link ReadAhead}), in order, so that the inputs parse
- * at once while the caller merges and sends; everything else (buffers, counts, rejects) happens on the caller's
- * thread in the order the parser gave, so the sequence is the same as reading the inputs one line at a time.
  */
 public final class MergedLogs implements Closeable {
 
@@ -83,7 +74,7 @@ public final class MergedLogs implements Closeable {
             for (int i = 0; i < inputs.size(); i++) {
                 Input in = inputs.get(i);
                 bytes += sizeOrZero(in.file());
-                feeds.add(new Feed(i, new ReadAhead(LogFileCursor.open(in.file(), in.format(), options))));
+                feeds.add(new Feed(i, LogFileCursor.open(in.file(), in.format(), options)));
             }
             for (Feed f : feeds) {
                 f.fill();
@@ -173,7 +164,7 @@ public final class MergedLogs implements Closeable {
         IOException failure = null;
         for (Feed f : feeds) {
             try {
-                f.reader.close();
+                f.cursor.close();
             } catch (IOException e) {
                 failure = failure == null ? e : failure;
             }
@@ -183,97 +174,8 @@ public final class MergedLogs implements Closeable {
         }
     }
 
-    /**
-     * One input's cursor, read on a daemon thread into a bounded queue of chunks of results, in the cursor's order.
-     * What the cursor throws reaches the caller of {@link #next()} after every result read before it.
-     */
-    private static final class ReadAhead {
-        private static final int CHUNK = 512;
-        /** Chunks queued ahead: at most this many times {@link #CHUNK} parsed entries held per input. */
-        private static final int CHUNKS_AHEAD = 16;
-
-        private record Chunk(List<ParseResult> results, Throwable failure, boolean last) {}
-
-        final LogFileCursor cursor;
-        private final BlockingQueue<Chunk> chunks = new ArrayBlockingQueue<>(CHUNKS_AHEAD);
-        private final Thread thread;
-        private Iterator<ParseResult> current = Collections.emptyIterator();
-        private boolean ended;
-
-        ReadAhead(LogFileCursor cursor) {
-            this.cursor = cursor;
-            this.thread = new Thread(this::readAll, "exfilguard-parse-" + cursor.source());
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        private void readAll() {
-            try {
-                List<ParseResult> batch = new ArrayList<>(CHUNK);
-                ParseResult r;
-                while ((r = cursor.next()) != null) {
-                    batch.add(r);
-                    if (batch.size() == CHUNK) {
-                        chunks.put(new Chunk(batch, null, false));
-                        batch = new ArrayList<>(CHUNK);
-                    }
-                }
-                chunks.put(new Chunk(batch, null, true));
-            } catch (InterruptedException e) {
-                // Closed: nobody takes any more.
-            } catch (IOException | RuntimeException | Error e) {
-                try {
-                    chunks.put(new Chunk(List.of(), e, true));
-                } catch (InterruptedException closed) {
-                    // Closed: nobody takes any more.
-                }
-            }
-        }
-
-        /** The cursor's next result, or null at its end. */
-        ParseResult next() throws IOException {
-            while (!current.hasNext()) {
-                if (ended) {
-                    return null;
-                }
-                Chunk chunk;
-                try {
-                    chunk = chunks.take();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted while reading " + cursor.source());
-                }
-                ended = chunk.last();
-                current = chunk.results().iterator();
-                if (chunk.failure() instanceof IOException e) {
-                    throw e;
-                } else if (chunk.failure() instanceof RuntimeException e) {
-                    throw e;
-                } else if (chunk.failure() instanceof Error e) {
-                    throw e;
-                }
-            }
-            return current.next();
-        }
-
-        /**
-         * Stops the thread (it may be blocked on a full queue) before closing the file under it; a thread blocked
-         * reading a pipe is given a second, then the file is closed under it, which ends the read.
-         */
-        void close() throws IOException {
-            thread.interrupt();
-            try {
-                thread.join(1_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            cursor.close();
-        }
-    }
-
     private final class Feed {
         final int index;
-        final ReadAhead reader;
         final LogFileCursor cursor;
         final PriorityQueue<Timed> buffer = new PriorityQueue<>(ORDER);
         long sequence;
@@ -282,15 +184,14 @@ public final class MergedLogs implements Closeable {
         long skipped;
         boolean exhausted;
 
-        Feed(int index, ReadAhead reader) {
+        Feed(int index, LogFileCursor cursor) {
             this.index = index;
-            this.reader = reader;
-            this.cursor = reader.cursor;
+            this.cursor = cursor;
         }
 
         void fill() throws IOException {
             while (!exhausted && buffer.size() < reorderWindow) {
-                ParseResult r = reader.next();
+                ParseResult r = cursor.next();
                 if (r == null) {
                     exhausted = true;
                 } else if (r instanceof ParseResult.Event e) {
