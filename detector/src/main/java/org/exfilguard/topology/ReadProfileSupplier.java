@@ -2,6 +2,7 @@ package org.exfilguard.topology;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +20,7 @@ import org.exfilguard.detect.PeerGroups;
 import org.exfilguard.detect.PersonalReads;
 import org.exfilguard.detect.ReadDetector;
 import org.exfilguard.detect.ReadSignals;
+import org.exfilguard.detect.SharedPeerDays;
 import org.exfilguard.detect.WeakRead;
 import org.exfilguard.detect.WeakReadSettings;
 import org.exfilguard.detect.WindowVerdict;
@@ -53,7 +55,15 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
     static final String SOURCE = "db-access";
 
     /** The child processors (sinks) the processor forwards to. */
-    record Sinks(String alerts, List<RenderingSink> renderings, String signals) {}
+    record Sinks(String alerts, List<RenderingSink> renderings, String signals, String peerDays) {
+        /**
+         * Sinks without the peer-days topic: a read processor then takes its own daily peer peaks back at once (one
+         * read partition only).
+         */
+        Sinks(String alerts, List<RenderingSink> renderings, String signals) {
+            this(alerts, renderings, signals, null);
+        }
+    }
 
     /** A sink that takes the alerts rendered in a format. */
     record RenderingSink(AlertFormat format, String child) {}
@@ -78,6 +88,21 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
     private final long tableQuietMillis;
     /** Shared by the supplier's tasks, so each piece of advice on the sources is logged once per process. */
     private final SourceAdvice sourceAdvice = new SourceAdvice();
+
+    /** Keys in the peer-baselines store: the shared baselines, this task's recorder, and waiting reads. */
+    static final String SHARED_KEY = "~shared";
+
+    static final String RECORDER_KEY = "~recorder";
+    static final String WAIT_PREFIX = "~wait|";
+    private static final long DAY_MILLIS = 86_400_000L;
+
+    private static String waitKey(long sequence) {
+        return WAIT_PREFIX + String.format(java.util.Locale.ROOT, "%019d", sequence);
+    }
+
+    private static long day(DbAccessEvent event) {
+        return Math.floorDiv(event.getEventTime().toEpochMilli(), DAY_MILLIS);
+    }
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReadProfileSupplier.class);
 
@@ -111,6 +136,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
         private final IncidentManager incidents = new IncidentManager(lifecycle, detectorVersion);
         private final AvroBytes<EgressEvidence> evidenceCodec = new AvroBytes<>(EgressEvidence.class);
         private final AvroBytes<ExfiltrationAlert> alertCodec = new AvroBytes<>(ExfiltrationAlert.class);
+        private final AvroBytes<DbAccessEvent> eventCodec = new AvroBytes<>(DbAccessEvent.class);
         private ProcessorContext<String, Object> context;
         private AlertPublisher publisher;
         private KeyValueStore<String, byte[]> incidentEgress;
@@ -118,10 +144,58 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
         private long watermarkSent = Long.MIN_VALUE;
 
         private long lastReadWall;
+        /**
+         * Wall time of the last read this task processed, or of the first record of any kind since it started (none
+         * yet: Long.MAX_VALUE); its peer day follows the other tasks' when it is old. Counted from a first record,
+         * not from the start: a task that has just started may not have fetched its reads yet, but once records reach
+         * it, its reads on the broker come with them.
+         */
+        private long lastInputWall;
+        /** A read (or the first record) came since the last tick: the tick then sets {@link #lastInputWall}. */
+        private boolean inputSinceTick;
+        /** Wall time of the last watermark tick (Long.MIN_VALUE before the first). */
+        private long lastTickWall;
+
         private boolean idleSent;
         private boolean ended;
         private ProfileStore profiles;
-        private StorePeerBaselines peers;
+        /** The peer baselines of every read partition, and this task's part of them (see {@link SharedPeerDays}). */
+        private KeyValueStore<String, byte[]> peerStore;
+
+        private SharedPeerDays shared;
+        private SharedPeerDays.Recorder recorder;
+        private boolean recorderChanged;
+        /** Reads waiting for the other read tasks to leave the days before theirs: store sequence numbers, in order. */
+        private final ArrayDeque<Long> waiting = new ArrayDeque<>();
+
+        private long nextWait;
+        /** The input has ended; the task ends its peer days once no read waits. */
+        private boolean endPending;
+        /** The baselines of the read being judged. */
+        private PeerBaselines judging;
+        /** Judges with the shared baselines of the read's day; teaches this task's recorder. */
+        private final PeerBaselines population = new PeerBaselines() {
+            @Override
+            public long count(String scope, String window) {
+                return judging.count(scope, window);
+            }
+
+            @Override
+            public double quantile(String scope, String window, double q) {
+                return judging.quantile(scope, window, q);
+            }
+
+            @Override
+            public double rank(String scope, String window, double value) {
+                return judging.rank(scope, window, value);
+            }
+
+            @Override
+            public void add(String scope, String window, double peak) {
+                recorder.add(scope, window, peak);
+                recorderChanged = true;
+            }
+        };
         /** Null when the drift detector is off. */
         private DriftScopes drifts;
         /** The event-clock minute up to which quiet incidents have been closed. */
@@ -137,7 +211,26 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                     new ProfileCodec(settings),
                     profileCacheBytes,
                     incidents::closeDue);
-            this.peers = new StorePeerBaselines(context.getStateStore(StoreNames.PEER_BASELINES));
+            this.peerStore = context.getStateStore(StoreNames.PEER_BASELINES);
+            byte[] sharedBytes = peerStore.get(SHARED_KEY);
+            shared = sharedBytes == null
+                    ? new SharedPeerDays(correlation.readPartitions())
+                    : SharedPeerDays.decode(sharedBytes, correlation.readPartitions());
+            byte[] recorderBytes = peerStore.get(RECORDER_KEY);
+            recorder = recorderBytes == null
+                    ? new SharedPeerDays.Recorder(context.taskId().partition())
+                    : SharedPeerDays.Recorder.decode(recorderBytes);
+            recorderChanged = false;
+            endPending = false;
+            waiting.clear();
+            nextWait = 0;
+            try (KeyValueIterator<String, byte[]> stored = peerStore.range(WAIT_PREFIX, WAIT_PREFIX + "~")) {
+                while (stored.hasNext()) {
+                    long sequence = Long.parseLong(stored.next().key.substring(WAIT_PREFIX.length()));
+                    waiting.add(sequence);
+                    nextWait = sequence + 1;
+                }
+            }
             this.drifts = drift.enabled()
                     ? new DriftScopes(
                             drift,
@@ -157,6 +250,9 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             idleSent = false;
             ended = false;
             lastReadWall = correlation.idle().isZero() ? 0 : context.currentSystemTimeMs();
+            lastInputWall = Long.MAX_VALUE;
+            inputSinceTick = false;
+            lastTickWall = Long.MIN_VALUE;
             WallClockPunctuation.schedule(
                     context, correlation.watermarkInterval(), "read watermark", this::sendWatermark);
         }
@@ -172,6 +268,23 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                     && wallNow - lastReadWall >= correlation.idle().toMillis();
             long mark = ended ? Long.MAX_VALUE : scannedTo;
             boolean send = idle ? !idleSent : mark != Long.MIN_VALUE && (idleSent || mark > watermarkSent);
+            // A tick that comes late says the task's thread was busy (with another task, or stopped): its reads may
+            // be fetched and not yet processed, so the quiet time counts from now.
+            boolean late = lastTickWall != Long.MIN_VALUE
+                    && wallNow - lastTickWall
+                            > 2 * correlation.watermarkInterval().toMillis();
+            lastTickWall = wallNow;
+            if (inputSinceTick || (late && lastInputWall != Long.MAX_VALUE)) {
+                lastInputWall = wallNow;
+                inputSinceTick = false;
+            }
+            if (!ended
+                    && waiting.isEmpty()
+                    && lastInputWall != Long.MAX_VALUE
+                    && !correlation.follow().isZero()
+                    && wallNow - lastInputWall >= correlation.follow().toMillis()) {
+                follow();
+            }
             if (!send) {
                 return;
             }
@@ -184,17 +297,130 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             }
         }
 
+        /**
+         * A quiet read task declares its days before the read side's clock over (the latest day another read task has
+         * moved to), so a partition whose reads stop early, or that has none, holds no other task's reads at
+         * midnight. Its reads so far are judged, so its peaks of those days are all in what it sends: the days are
+         * the same as if its own next read had moved it on. A read of an earlier day that still comes (a late
+         * shipper) counts in the task's current day, as any late read does.
+         */
+        private void follow() {
+            long clock = shared.clockOfOthers(context.taskId().partition());
+            if (clock != Long.MIN_VALUE && clock > recorder.day()) {
+                advancePeerDay(clock);
+                saveRecorder();
+            }
+        }
+
         @Override
         public void onEnd() {
+            endPending = true;
+            if (waiting.isEmpty()) {
+                endInput();
+            }
+        }
+
+        /** No read waits any more: the last peer day is sent, then the egress side hears that the reads have ended. */
+        private void endInput() {
+            endPending = false;
+            sendPeerDay(recorder.finish());
+            recorderChanged = true;
             ended = true;
             sendWatermark(lastReadWall);
         }
 
         @Override
+        public void onPeerDay(SharedPeerDays.Contribution contribution) {
+            if (shared.accept(contribution)) {
+                peerStore.put(SHARED_KEY, shared.encode());
+            }
+            pump();
+        }
+
+        /**
+         * A read is judged once every read task has left the days before its day, so its peer baselines hold every
+         * partition's peaks of those days and nothing else; until then it waits, behind any read already waiting.
+         */
+        private void admit(DbAccessEvent event) {
+            if (waiting.isEmpty()) {
+                advancePeerDay(day(event));
+                if (shared.ready(recorder.day())) {
+                    judge(event);
+                    return;
+                }
+            }
+            long sequence = nextWait++;
+            peerStore.put(waitKey(sequence), eventCodec.encode(event));
+            waiting.add(sequence);
+            pump();
+        }
+
+        /** Judges the waiting reads, in order, while their days' baselines are complete. */
+        private void pump() {
+            while (!waiting.isEmpty()) {
+                String key = waitKey(waiting.peek());
+                DbAccessEvent event = eventCodec.decode(peerStore.get(key));
+                advancePeerDay(day(event));
+                if (!shared.ready(recorder.day())) {
+                    return;
+                }
+                waiting.poll();
+                peerStore.delete(key);
+                judge(event);
+            }
+            if (endPending) {
+                endInput();
+            }
+        }
+
+        private void judge(DbAccessEvent event) {
+            long merged = shared.mergedThrough();
+            judging = shared.forDay(recorder.day());
+            if (shared.mergedThrough() != merged) {
+                peerStore.put(SHARED_KEY, shared.encode());
+            }
+            onReady(event);
+        }
+
+        /** Moves this task's peer day on; the day it leaves goes to every read task. */
+        private void advancePeerDay(long day) {
+            SharedPeerDays.Contribution done = recorder.advance(day);
+            if (done != null) {
+                recorderChanged = true;
+                sendPeerDay(done);
+            }
+        }
+
+        private void sendPeerDay(SharedPeerDays.Contribution contribution) {
+            if (sinks.peerDays() == null) {
+                if (shared.accept(contribution)) {
+                    peerStore.put(SHARED_KEY, shared.encode());
+                }
+                return;
+            }
+            context.forward(
+                    new Record<String, Object>(
+                            contribution.recordKey(),
+                            contribution.encode(),
+                            Math.max(0, Math.min(contribution.day(), Long.MAX_VALUE / DAY_MILLIS)) * DAY_MILLIS),
+                    sinks.peerDays());
+        }
+
+        private void saveRecorder() {
+            if (recorderChanged) {
+                peerStore.put(RECORDER_KEY, recorder.encode());
+                recorderChanged = false;
+            }
+        }
+
+        @Override
         public void process(Record<String, ReadInput> record) {
+            if (lastInputWall == Long.MAX_VALUE) {
+                inputSinceTick = true;
+            }
             try {
                 record.value().dispatch(this);
-                peers.flush();
+                saveRecorder();
             } catch (RuntimeException e) {
                 profiles.invalidate();
                 throw e;
@@ -306,9 +532,15 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
 
         @Override
         public void onRead(DbAccessEvent event) {
+            inputSinceTick = true;
             if (!correlation.idle().isZero()) {
                 lastReadWall = context.currentSystemTimeMs();
             }
+            admit(event);
+        }
+
+        /** A read whose peer baselines are complete. */
+        private void onReady(DbAccessEvent event) {
             Optional<String> advice;
             synchronized (sourceAdvice) {
                 advice = sourceAdvice.observe(event);
@@ -371,7 +603,9 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             long bytes = event.getBytesReturned() == null ? 0 : event.getBytesReturned();
             // A grouped account is judged against its group's peers once they have enough account-days.
             PeerBaselines accountPeers = peerGroups.forAccount(
-                    peers, event.getAccount(), settings.volume().coldStart().minPeers());
+                    population,
+                    event.getAccount(),
+                    settings.volume().coldStart().minPeers());
             List<String> scopes = new ArrayList<>(tables);
             scopes.add(ScopeProfile.ALL_SENSITIVE);
             // When the account reads is kept on its all-tables profile, judged last: the tables are judged by it first.

@@ -60,7 +60,7 @@ public final class DetectorDriver implements AutoCloseable {
     }
 
     public static Builder builder() {
-        return new Builder(Map.of(), AllowListSource.none(), false, java.time.Clock.systemUTC());
+        return new Builder(Map.of(), AllowListSource.none(), false, java.time.Clock.systemUTC(), 1);
     }
 
     /**
@@ -71,12 +71,14 @@ public final class DetectorDriver implements AutoCloseable {
      * @param config                configuration keys set (every other key has its default)
      * @param coalesceProfileWrites as {@code read.profile.write.cache.bytes} > 0 sets it
      * @param wallClock             stamps the alert records' Kafka timestamps
+     * @param readPartitions        the read tasks the driven task (partition 0) waits for (peer days)
      */
     public record Builder(
             Map<String, Object> config,
             AllowListSource allowList,
             boolean coalesceProfileWrites,
-            java.time.Clock wallClock) {
+            java.time.Clock wallClock,
+            int readPartitions) {
 
         public Builder {
             config = Map.copyOf(config);
@@ -86,19 +88,24 @@ public final class DetectorDriver implements AutoCloseable {
         public Builder withConfig(String key, Object value) {
             Map<String, Object> more = new java.util.HashMap<>(config);
             more.put(key, value);
-            return new Builder(more, allowList, coalesceProfileWrites, wallClock);
+            return new Builder(more, allowList, coalesceProfileWrites, wallClock, readPartitions);
         }
 
         public Builder withAllowList(AllowListSource allowList) {
-            return new Builder(config, allowList, coalesceProfileWrites, wallClock);
+            return new Builder(config, allowList, coalesceProfileWrites, wallClock, readPartitions);
         }
 
         public Builder withCoalescedProfileWrites() {
-            return new Builder(config, allowList, true, wallClock);
+            return new Builder(config, allowList, true, wallClock, readPartitions);
+        }
+
+        /** The driven task is partition 0 of {@code partitions} read tasks; the test sends the others' peer days. */
+        public Builder withReadPartitions(int partitions) {
+            return new Builder(config, allowList, coalesceProfileWrites, wallClock, partitions);
         }
 
         public Builder withWallClock(java.time.Clock wallClock) {
-            return new Builder(config, allowList, coalesceProfileWrites, wallClock);
+            return new Builder(config, allowList, coalesceProfileWrites, wallClock, readPartitions);
         }
 
         public DetectorDriver build() {
@@ -130,7 +137,7 @@ public final class DetectorDriver implements AutoCloseable {
                             .wallClock(setup.wallClock())
                             .allowList(setup.allowList())
                             .coalesceProfileWrites(setup.coalesceProfileWrites())
-                            .correlation(org.exfilguard.topology.Correlation.exact(1))
+                            .correlation(org.exfilguard.topology.Correlation.exact(setup.readPartitions()))
                             .build()),
                     props);
             alertsJson = driver.createOutputTopic(
@@ -173,6 +180,12 @@ public final class DetectorDriver implements AutoCloseable {
         return this;
     }
 
+    /** Wall time moves on by {@code duration} without input (the wall-clock punctuations run). */
+    public DetectorDriver advanceWallClock(java.time.Duration duration) {
+        driver.advanceWallClockTime(duration);
+        return this;
+    }
+
     /** Wall time moves on by one watermark interval: the read side tells the egress side how far it has come. */
     private void tick() {
         driver.advanceWallClockTime(
@@ -191,6 +204,22 @@ public final class DetectorDriver implements AutoCloseable {
         tick();
         rawEgress.pipeInput(new TestRecord<>(new byte[0], new byte[0], headers, java.time.Instant.EPOCH));
         tick();
+        return this;
+    }
+
+    /** The peer days the driven read task sent (exfil-peer-days), in {@code SharedPeerDays.Contribution} layout. */
+    public List<byte[]> peerDays() {
+        return driver.createOutputTopic(
+                        TOPICS.peerDays(),
+                        new org.apache.kafka.common.serialization.StringDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())
+                .readValuesToList();
+    }
+
+    /** Another read task's peer day, as it would arrive on exfil-peer-days. */
+    public DetectorDriver pipePeerDay(String key, byte[] value) {
+        driver.createInputTopic(TOPICS.peerDays(), new StringSerializer(), new ByteArraySerializer())
+                .pipeInput(key, value, java.time.Instant.EPOCH);
         return this;
     }
 
