@@ -16,14 +16,15 @@ import java.util.TreeMap;
  * <p>Each read task records the clean daily peaks it learns during one event day (what it would have added to its own
  * baseline) and, once its clock has left that day, hands them over as one {@link Contribution} of its partition for
  * that day; every task receives every partition's contributions. The baseline that judges the events of day {@code E}
- * holds exactly the peaks contributed for the days before {@code E}, by every partition: it is usable only when each
- * of the {@link #partitions()} read partitions has contributed (or declared empty) every day before {@code E}
+ * holds exactly the peaks contributed for the days up to {@code E - LAG}, by every partition: it is usable only when each
+ * of the {@link #partitions()} read partitions has contributed (or declared empty) every one of those days
  * ({@link #ready(long)}). The digests are built day by day, each day's peaks per (scope, window) sorted before they are
  * added, so every task, with any number of partitions and in any order of arrival, holds bit for bit the same digest:
  * the same account-days give the same cold-start thresholds with 1 or 4 partitions.
  *
- * <p>Compared with a task's own baseline (a peak counts from the next event on), a peak counts from the next day on:
- * the peer baselines learn from daily peaks at day end anyway.
+ * <p>Compared with a task's own baseline (a peak counts from the next event on), a peak counts from the day after the
+ * next on ({@link #LAG}): the peer baselines learn from weeks of daily peaks, and the lag keeps the read tasks from
+ * waiting for each other at midnight.
  */
 public final class SharedPeerDays {
 
@@ -176,13 +177,22 @@ public final class SharedPeerDays {
         return clock;
     }
 
-    /** Whether the baseline for judging the events of {@code day} is complete: every earlier day is. */
+    /**
+     * Days between a peak and the first day it judges: the events of day {@code E} are judged against the peaks of
+     * the days up to {@code E - LAG}. With one day, every read of a new day waited until every read task had left the
+     * day before: at each midnight the whole read side stood still for its slowest task (the demo's extraction was
+     * not alerted by the end of its input). With two, only a task more than a day behind the others holds them; a
+     * baseline of weeks of daily peaks loses nothing that matters by not yet knowing yesterday.
+     */
+    public static final int LAG = 2;
+
+    /** Whether the baseline for judging the events of {@code day} is complete: every day up to {@code day - LAG} is. */
     public boolean ready(long day) {
-        return completeThrough() >= day - 1;
+        return completeThrough() >= day - LAG;
     }
 
     /**
-     * The baselines that judge the events of {@code day}: every contributed peak of the days before it. Days only move
+     * The baselines that judge the events of {@code day}: every contributed peak of the days up to {@code day - LAG}. Days only move
      * forward: a later call for an earlier day sees the later day's baselines.
      *
      * @throws IllegalStateException when not {@link #ready(long)}
@@ -191,7 +201,7 @@ public final class SharedPeerDays {
         if (!ready(day)) {
             throw new IllegalStateException("shared peers for day " + day + " wait for partitions still before it");
         }
-        while (!waiting.isEmpty() && waiting.firstKey() < day) {
+        while (!waiting.isEmpty() && waiting.firstKey() <= day - LAG) {
             Map.Entry<Long, Map<String, List<double[]>>> next = waiting.pollFirstEntry();
             next.getValue().entrySet().stream()
                     .sorted(Map.Entry.comparingByKey())
@@ -211,7 +221,7 @@ public final class SharedPeerDays {
                         digests.put(e.getKey(), MergingDigest.fromBytes(ByteBuffer.wrap(bytes(digest))));
                     });
         }
-        mergedThrough = Math.max(mergedThrough, day - 1);
+        mergedThrough = Math.max(mergedThrough, day - LAG);
         return view;
     }
 

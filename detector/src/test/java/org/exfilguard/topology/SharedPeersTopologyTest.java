@@ -55,9 +55,12 @@ class SharedPeersTopologyTest {
         }
     }
 
-    /** A new BI account's first day (day 3): 30,000 rows in 35 minutes. */
+    /**
+     * A new BI account's first day (day 4): 30,000 rows in 35 minutes. Judged against the peaks of the days up to
+     * day 2 ({@link org.exfilguard.detect.SharedPeerDays#LAG}): every peak the three days taught.
+     */
     private static void firstDay(DetectorDriver driver) {
-        Instant start = DAY0.plus(Duration.ofDays(3)).plus(Duration.ofHours(14));
+        Instant start = DAY0.plus(Duration.ofDays(4)).plus(Duration.ofHours(14));
         for (int i = 0; i < 6; i++) {
             driver.pipe(TestEvents.dbRead()
                     .account("bi_new")
@@ -108,7 +111,7 @@ class SharedPeersTopologyTest {
             learn(driver, SharedPeersTopologyTest::onPartition0);
             firstDay(driver);
             assertThat(verdicts(driver.alerts()))
-                    .as("the new account's reads wait until partition 1 has left the days before theirs")
+                    .as("the new account's reads wait until partition 1 has left the days up to two before theirs")
                     .isEmpty();
             for (byte[] bytes : partition1) {
                 Contribution c = Contribution.decode(bytes);
@@ -132,7 +135,7 @@ class SharedPeersTopologyTest {
 
     /**
      * Two read tasks that pass each other their peer days: one whose reads end on day 2 (its peers' last reads), one
-     * that reads on and sees the new account on day 3. Returns them after the days so far have been exchanged.
+     * that reads on and sees the new account on day 4, which needs every task's days up to day 2. Returns them after the days so far have been exchanged.
      */
     private static DetectorDriver[] quietAndBusy(String groups) {
         DetectorDriver quiet = setup(groups).withReadPartitions(2).build();
@@ -165,7 +168,7 @@ class SharedPeersTopologyTest {
             assertThat(verdicts(busy.alerts())).isEmpty();
             quietFor(quiet, 2);
             assertThat(relay(quiet, busy))
-                    .as("once quiet, the task declares its day 2 over (the other task is on day 3)")
+                    .as("once quiet, the task declares its day 2 over (the other task is on day 4)")
                     .isEqualTo(1);
             assertThat(verdicts(busy.alerts()))
                     .as("judged against the peers of both tasks, as with one task")
