@@ -22,9 +22,8 @@ import java.util.TreeMap;
  * added, so every task, with any number of partitions and in any order of arrival, holds bit for bit the same digest:
  * the same account-days give the same cold-start thresholds with 1 or 4 partitions.
  *
- * <p>Compared with a task's own baseline (a peak counts from the next event on), a peak counts from the day after the
- * next on ({@link #LAG}): the peer baselines learn from weeks of daily peaks, and the lag keeps the read tasks from
- * waiting for each other at midnight.
+ * <p>Compared with a task's own baseline (a peak counts from the next event on), a peak counts from the next day on
+ * ({@link #LAG}): the peer baselines learn from daily peaks at day end anyway.
  */
 public final class SharedPeerDays {
 
@@ -179,12 +178,13 @@ public final class SharedPeerDays {
 
     /**
      * Days between a peak and the first day it judges: the events of day {@code E} are judged against the peaks of
-     * the days up to {@code E - LAG}. With one day, every read of a new day waited until every read task had left the
-     * day before: at each midnight the whole read side stood still for its slowest task (the demo's extraction was
-     * not alerted by the end of its input). With two, only a task more than a day behind the others holds them; a
-     * baseline of weeks of daily peaks loses nothing that matters by not yet knowing yesterday.
+     * the days up to {@code E - LAG}, so a read of day {@code E} that needs them waits until every read task has left
+     * day {@code E - 1}. Only the reads of accounts judged by their peers (cold start) wait (see the read processor),
+     * so one day is enough: with two, a fresh deployment's third day had no peer peaks at all (the standard backtest
+     * lost the cold-start incidents of 03-04 to the cold-start floor), and when every read waited (a build before)
+     * two days did not save the demo either.
      */
-    public static final int LAG = 2;
+    public static final int LAG = 1;
 
     /** Whether the baseline for judging the events of {@code day} is complete: every day up to {@code day - LAG} is. */
     public boolean ready(long day) {
@@ -384,32 +384,65 @@ public final class SharedPeerDays {
     }
 
     /**
-     * What one read task learns during its event days, handed over as contributions when its clock leaves a day:
-     * the {@link PeerBaselines#add} side of the shared baselines (reads go to {@link SharedPeerDays#forDay}).
+     * What one read task learns during its event days, handed over as contributions once no read of a day can still
+     * teach it: the {@link PeerBaselines#add} side of the shared baselines (reads go to {@link SharedPeerDays#forDay}).
+     * The task's clock day is the latest event day it has seen; a read is taught in the clock day it arrived in. A
+     * read held for the shared baselines is judged (and teaches) later, so the days from its clock day on stay open
+     * ({@code heldFrom}) until it is judged: a day's contribution always holds every peak of every read of that day.
      */
     public static final class Recorder {
+        /** The layout version of {@link #encode()} (1: the clock day and its peaks only, read back too). */
+        static final byte RECORDER_VERSION = 2;
+
         private final int partition;
         private long day = Long.MIN_VALUE;
-        private final Map<String, double[]> peaks = new TreeMap<>();
+        /** The last day contributed: every day up to it has been handed over (Long.MIN_VALUE before the first). */
+        private long sentThrough = Long.MIN_VALUE;
+        /** Peaks of the days not yet contributed, per day and baseline key. */
+        private final TreeMap<Long, Map<String, double[]>> open = new TreeMap<>();
 
         public Recorder(int partition) {
             this.partition = partition;
         }
 
         /**
-         * Moves the task's clock to {@code eventDay}; when that leaves the current day, returns its contribution
-         * (possibly empty; for the first day, an empty one for the day before it), else null. A task's clock never
+         * Moves the task's clock to {@code eventDay} and returns the contributions of the days it left (possibly
+         * one empty one; for the first day, an empty one for the day before it): none, or one. A task's clock never
          * goes back: an older event stays in the current day.
+         *
+         * @throws IllegalStateException when days are open for held reads: use {@link #advance(long, long)}
          */
         public Contribution advance(long eventDay) {
-            if (eventDay <= day) {
-                return null;
+            List<Contribution> done = advance(eventDay, Long.MAX_VALUE);
+            if (done.size() > 1) {
+                throw new IllegalStateException("peer recorder: " + done.size() + " days to hand over at once");
             }
-            // Before its first day a task has nothing to contribute, and says so.
-            Contribution done =
-                    new Contribution(partition, day == Long.MIN_VALUE ? eventDay - 1 : day, peaks, eventDay - 1);
-            peaks.clear();
-            day = eventDay;
+            return done.isEmpty() ? null : done.get(0);
+        }
+
+        /**
+         * Moves the task's clock to {@code eventDay} (never back) and hands over every day before both the clock day
+         * and {@code heldFrom} (the clock day of the earliest read still held, or Long.MAX_VALUE): one contribution
+         * per day with peaks, in order, the last one (or an empty one) saying the days up to the limit are over.
+         */
+        public List<Contribution> advance(long eventDay, long heldFrom) {
+            day = Math.max(day, eventDay);
+            long limit = Math.min(day, heldFrom);
+            if (day == Long.MIN_VALUE || limit == Long.MIN_VALUE || limit - 1 <= sentThrough) {
+                return List.of();
+            }
+            List<Contribution> done = new ArrayList<>();
+            while (!open.isEmpty() && open.firstKey() < limit) {
+                Map.Entry<Long, Map<String, double[]>> first = open.pollFirstEntry();
+                long through = open.isEmpty() || open.firstKey() >= limit ? limit - 1 : open.firstKey() - 1;
+                done.add(new Contribution(partition, first.getKey(), first.getValue(), through));
+            }
+            if (done.isEmpty()) {
+                // Before its first day a task has nothing to contribute, and says so.
+                long first = sentThrough == Long.MIN_VALUE ? limit - 1 : sentThrough + 1;
+                done.add(new Contribution(partition, first, Map.of(), limit - 1));
+            }
+            sentThrough = limit - 1;
             return done;
         }
 
@@ -420,21 +453,51 @@ public final class SharedPeerDays {
 
         /** Records one account-day's clean peak, learnt during the current day. */
         public void add(String scope, String window, double peak) {
-            peaks.merge(key(scope, window), new double[] {peak}, (a, b) -> {
-                double[] both = Arrays.copyOf(a, a.length + 1);
-                both[a.length] = b[0];
-                return both;
-            });
+            add(day, scope, window, peak);
         }
 
-        /** The recorder's state to store (layout {@value SharedPeerDays#VERSION}): its day and the day's peaks. */
+        /**
+         * Records one account-day's clean peak, learnt by a read of clock day {@code readDay} (not yet handed over).
+         */
+        public void add(long readDay, String scope, String window, double peak) {
+            if (readDay <= sentThrough || readDay == Long.MIN_VALUE) {
+                throw new IllegalStateException(
+                        "peer recorder: a peak of day " + readDay + ", handed over through " + sentThrough);
+            }
+            open.computeIfAbsent(readDay, d -> new TreeMap<>())
+                    .merge(key(scope, window), new double[] {peak}, (a, b) -> {
+                        double[] both = Arrays.copyOf(a, a.length + 1);
+                        both[a.length] = b[0];
+                        return both;
+                    });
+        }
+
+        /**
+         * The recorder's state to store (layout {@value #RECORDER_VERSION}): its day, the day handed over through,
+         * and the open days' peaks.
+         */
         public byte[] encode() {
-            int size = 1 + 4 + 8 + 4;
-            for (Map.Entry<String, double[]> e : peaks.entrySet()) {
-                size += 2 + utf(e.getKey()).length + 4 + 8 * e.getValue().length;
+            int size = 1 + 4 + 8 + 8 + 4;
+            for (Map<String, double[]> peaks : open.values()) {
+                size += 8 + 4;
+                for (Map.Entry<String, double[]> e : peaks.entrySet()) {
+                    size += 2 + utf(e.getKey()).length + 4 + 8 * e.getValue().length;
+                }
             }
             ByteBuffer out = ByteBuffer.allocate(size);
-            out.put(VERSION).putInt(partition).putLong(day).putInt(peaks.size());
+            out.put(RECORDER_VERSION)
+                    .putInt(partition)
+                    .putLong(day)
+                    .putLong(sentThrough)
+                    .putInt(open.size());
+            open.forEach((openDay, peaks) -> {
+                out.putLong(openDay).putInt(peaks.size());
+                putPeaks(out, peaks);
+            });
+            return out.array();
+        }
+
+        private static void putPeaks(ByteBuffer out, Map<String, double[]> peaks) {
             peaks.forEach((key, values) -> {
                 putUtf(out, key);
                 out.putInt(values.length);
@@ -442,40 +505,82 @@ public final class SharedPeerDays {
                     out.putDouble(v);
                 }
             });
-            return out.array();
         }
 
-        /** The recorder {@link #encode()} stored. */
-        public static Recorder decode(byte[] bytes) {
-            ByteBuffer in = ByteBuffer.wrap(bytes);
-            byte version = in.get();
-            if (version != VERSION) {
-                throw new IllegalArgumentException(
-                        "peer recorder state has layout version " + version + "; this detector reads " + VERSION);
-            }
-            Recorder recorder = new Recorder(in.getInt());
-            recorder.day = in.getLong();
+        private static Map<String, double[]> getPeaks(ByteBuffer in) {
             int keys = in.getInt();
+            Map<String, double[]> peaks = new TreeMap<>();
             for (int k = 0; k < keys; k++) {
                 String key = getUtf(in);
                 double[] values = new double[in.getInt()];
                 for (int i = 0; i < values.length; i++) {
                     values[i] = in.getDouble();
                 }
-                recorder.peaks.put(key, values);
+                peaks.put(key, values);
+            }
+            return peaks;
+        }
+
+        /**
+         * The recorder {@link #encode()} stored; layout 1 (one open day, the clock day, whose days before were handed
+         * over) is read too.
+         */
+        public static Recorder decode(byte[] bytes) {
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            byte version = in.get();
+            if (version != VERSION && version != RECORDER_VERSION) {
+                throw new IllegalArgumentException("peer recorder state has layout version " + version
+                        + "; this detector reads " + VERSION + " and " + RECORDER_VERSION);
+            }
+            Recorder recorder = new Recorder(in.getInt());
+            recorder.day = in.getLong();
+            if (version == VERSION) {
+                Map<String, double[]> peaks = getPeaks(in);
+                recorder.sentThrough = recorder.day == Long.MIN_VALUE ? Long.MIN_VALUE : recorder.day - 1;
+                if (!peaks.isEmpty()) {
+                    recorder.open.put(recorder.day, peaks);
+                }
+                return recorder;
+            }
+            recorder.sentThrough = in.getLong();
+            int days = in.getInt();
+            for (int d = 0; d < days; d++) {
+                long openDay = in.getLong();
+                recorder.open.put(openDay, getPeaks(in));
             }
             return recorder;
         }
 
         /**
-         * The current day's contribution at the end of input (through {@link Long#MAX_VALUE}: nothing more will
-         * come), or for a task that has not started, an empty contribution that says so.
+         * Every open day's contribution at the end of input, the last through {@link Long#MAX_VALUE} (nothing more
+         * will come); for a task that has not started, or learnt nothing since its last, an empty one that says so.
          */
-        public Contribution finish() {
-            Contribution done = new Contribution(partition, day == Long.MIN_VALUE ? 0 : day, peaks, Long.MAX_VALUE);
-            peaks.clear();
+        public List<Contribution> finishAll() {
+            if (sentThrough == Long.MAX_VALUE) {
+                return List.of();
+            }
+            List<Contribution> done = new ArrayList<>();
+            while (!open.isEmpty()) {
+                Map.Entry<Long, Map<String, double[]>> first = open.pollFirstEntry();
+                long through = open.isEmpty() ? Long.MAX_VALUE : open.firstKey() - 1;
+                done.add(new Contribution(partition, first.getKey(), first.getValue(), through));
+            }
+            if (done.isEmpty()) {
+                long first = sentThrough == Long.MIN_VALUE ? (day == Long.MIN_VALUE ? 0 : day) : sentThrough + 1;
+                done.add(new Contribution(partition, first, Map.of(), Long.MAX_VALUE));
+            }
+            sentThrough = Long.MAX_VALUE;
             day = Long.MAX_VALUE;
             return done;
+        }
+
+        /** {@link #finishAll()} when at most one day is open (no read held). */
+        public Contribution finish() {
+            List<Contribution> done = finishAll();
+            if (done.size() > 1) {
+                throw new IllegalStateException("peer recorder: " + done.size() + " days to hand over at once");
+            }
+            return done.isEmpty() ? null : done.get(0);
         }
     }
 }

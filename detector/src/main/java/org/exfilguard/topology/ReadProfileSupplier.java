@@ -4,9 +4,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -89,15 +93,59 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
     /** Shared by the supplier's tasks, so each piece of advice on the sources is logged once per process. */
     private final SourceAdvice sourceAdvice = new SourceAdvice();
 
-    /** Keys in the peer-baselines store: the shared baselines, this task's recorder, and waiting reads. */
+    /**
+     * Keys in the peer-baselines store: the shared baselines, this task's recorder, the held reads and the clock
+     * minutes the task moved to while reads were held.
+     */
     static final String SHARED_KEY = "~shared";
 
     static final String RECORDER_KEY = "~recorder";
-    static final String WAIT_PREFIX = "~wait|";
+    static final String HELD_PREFIX = "~held|";
+    static final String CLOCK_PREFIX = "~clock|";
+    /** Reads a build that held every read (never released) stored as bare events: held again at start. */
+    static final String LEGACY_WAIT_PREFIX = "~wait|";
+    /** The layout version of a held read's stored value: version, clock day, clock minute, then the event. */
+    static final byte HELD_VERSION = 1;
+
     private static final long DAY_MILLIS = 86_400_000L;
 
-    private static String waitKey(long sequence) {
-        return WAIT_PREFIX + String.format(java.util.Locale.ROOT, "%019d", sequence);
+    private static String heldKey(long sequence) {
+        return HELD_PREFIX + String.format(java.util.Locale.ROOT, "%019d", sequence);
+    }
+
+    private static String clockKey(long minute) {
+        return CLOCK_PREFIX + String.format(java.util.Locale.ROOT, "%019d", minute);
+    }
+
+    /**
+     * A read held until the shared peer baselines of its day are complete: its store sequence, the read, the task's
+     * clock day it arrived in (the day it is judged and teaches in) and the task's clock minute when it arrived (its
+     * records' checkpoints are those it would have had if judged at once).
+     */
+    record Held(long sequence, DbAccessEvent event, long day, long clock) {
+        byte[] encode(AvroBytes<DbAccessEvent> codec) {
+            byte[] event = codec.encode(this.event);
+            return java.nio.ByteBuffer.allocate(1 + 8 + 8 + event.length)
+                    .put(HELD_VERSION)
+                    .putLong(day)
+                    .putLong(clock)
+                    .put(event)
+                    .array();
+        }
+
+        static Held decode(long sequence, byte[] bytes, AvroBytes<DbAccessEvent> codec) {
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+            byte version = in.get();
+            if (version != HELD_VERSION) {
+                throw new IllegalArgumentException(
+                        "held read has layout version " + version + "; this detector reads " + HELD_VERSION);
+            }
+            long day = in.getLong();
+            long clock = in.getLong();
+            byte[] event = new byte[in.remaining()];
+            in.get(event);
+            return new Held(sequence, codec.decode(event), day, clock);
+        }
     }
 
     private static long day(DbAccessEvent event) {
@@ -165,14 +213,33 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
         private SharedPeerDays shared;
         private SharedPeerDays.Recorder recorder;
         private boolean recorderChanged;
-        /** Reads waiting for the other read tasks to leave the days before theirs: store sequence numbers, in order. */
-        private final ArrayDeque<Long> waiting = new ArrayDeque<>();
+        /**
+         * Reads held until the shared baselines of their day are complete, in arrival order: the reads of accounts
+         * judged by their peers (cold start), and every later read of an account that has one held.
+         */
+        private final ArrayDeque<Held> held = new ArrayDeque<>();
+        /** The held reads per account, in order: an account listed here is skipped by the incident scan. */
+        private final Map<String, ArrayDeque<Held>> heldByAccount = new HashMap<>();
+        /**
+         * The clock minutes this task moved to while reads were held (after the earliest held read's minute): a
+         * held account's scans are replayed over them once its reads are judged.
+         */
+        private final TreeSet<Long> heldClock = new TreeSet<>();
+        /** The size of {@link #held}, for the metrics thread. */
+        private volatile int heldCount;
 
-        private long nextWait;
-        /** The input has ended; the task ends its peer days once no read waits. */
+        private long nextHeld;
+        /** The input has ended; the task ends its peer days once no read is held. */
         private boolean endPending;
         /** The baselines of the read being judged. */
         private PeerBaselines judging;
+        /** The clock day of the read being judged: its peaks are taught in that day. */
+        private long judgingDay;
+        /**
+         * The task's clock minute as the record being made saw it: the clock when the read arrived, or the minute a
+         * scan ran at (records' checkpoints are taken from it).
+         */
+        private long judgingClock;
         /** Judges with the shared baselines of the read's day; teaches this task's recorder. */
         private final PeerBaselines population = new PeerBaselines() {
             @Override
@@ -192,8 +259,35 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
 
             @Override
             public void add(String scope, String window, double peak) {
-                recorder.add(scope, window, peak);
+                recorder.add(judgingDay, scope, window, peak);
                 recorderChanged = true;
+            }
+        };
+        /** What an account judged by its own history is judged with: its windows never ask the peers. */
+        private final PeerBaselines established = new PeerBaselines() {
+            private IllegalStateException consulted() {
+                return new IllegalStateException(
+                        "peer baselines consulted for a read judged as established (ReadDetector.judgesByPeers)");
+            }
+
+            @Override
+            public long count(String scope, String window) {
+                throw consulted();
+            }
+
+            @Override
+            public double quantile(String scope, String window, double q) {
+                throw consulted();
+            }
+
+            @Override
+            public double rank(String scope, String window, double value) {
+                throw consulted();
+            }
+
+            @Override
+            public void add(String scope, String window, double peak) {
+                throw new UnsupportedOperationException("shared peers learn through contributions");
             }
         };
         /** Null when the drift detector is off. */
@@ -222,13 +316,22 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                     : SharedPeerDays.Recorder.decode(recorderBytes);
             recorderChanged = false;
             endPending = false;
-            waiting.clear();
-            nextWait = 0;
-            try (KeyValueIterator<String, byte[]> stored = peerStore.range(WAIT_PREFIX, WAIT_PREFIX + "~")) {
+            held.clear();
+            heldCount = 0;
+            heldByAccount.clear();
+            heldClock.clear();
+            nextHeld = 0;
+            try (KeyValueIterator<String, byte[]> stored = peerStore.range(HELD_PREFIX, HELD_PREFIX + "~")) {
                 while (stored.hasNext()) {
-                    long sequence = Long.parseLong(stored.next().key.substring(WAIT_PREFIX.length()));
-                    waiting.add(sequence);
-                    nextWait = sequence + 1;
+                    KeyValue<String, byte[]> entry = stored.next();
+                    long sequence = Long.parseLong(entry.key.substring(HELD_PREFIX.length()));
+                    enqueue(Held.decode(sequence, entry.value, eventCodec));
+                    nextHeld = sequence + 1;
+                }
+            }
+            try (KeyValueIterator<String, byte[]> stored = peerStore.range(CLOCK_PREFIX, CLOCK_PREFIX + "~")) {
+                while (stored.hasNext()) {
+                    heldClock.add(Long.parseLong(stored.next().key.substring(CLOCK_PREFIX.length())));
                 }
             }
             this.drifts = drift.enabled()
@@ -239,12 +342,14 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                             context.getStateStore(StoreNames.DRIFT_STATE))
                     : null;
             metrics.trackKeys(this, profiles::approximateNumEntries);
+            metrics.trackHeld(this, () -> heldCount);
             metrics.trackProfileCache(this, profiles::cacheHits, profiles::cacheMisses);
             // The task's stored clock is the minute its last scan closed up to (the scan runs with the read that moves
             // the clock, in the same transaction).
             KeyValueStore<String, Long> clock = context.getStateStore(StoreNames.EVENT_CLOCK);
             Long stored = clock.get(EventClock.KEY);
             scannedTo = stored == null ? Long.MIN_VALUE : stored;
+            holdLegacyWaiting();
             incidentEgress = context.getStateStore(StoreNames.INCIDENT_EGRESS);
             watermarkSent = Long.MIN_VALUE;
             idleSent = false;
@@ -264,9 +369,15 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
          */
         private void sendWatermark(long wallNow) {
             boolean idle = !ended
+                    && held.isEmpty()
                     && !correlation.idle().isZero()
                     && wallNow - lastReadWall >= correlation.idle().toMillis();
-            long mark = ended ? Long.MAX_VALUE : scannedTo;
+            // Never past a held read's minute: its records, judged later, carry the checkpoints of that minute.
+            long mark = ended
+                    ? Long.MAX_VALUE
+                    : held.isEmpty()
+                            ? scannedTo
+                            : Math.min(scannedTo, held.peek().clock());
             boolean send = idle ? !idleSent : mark != Long.MIN_VALUE && (idleSent || mark > watermarkSent);
             // A tick that comes late says the task's thread was busy (with another task, or stopped): its reads may
             // be fetched and not yet processed, so the quiet time counts from now.
@@ -279,7 +390,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                 inputSinceTick = false;
             }
             if (!ended
-                    && waiting.isEmpty()
+                    && held.isEmpty()
                     && lastInputWall != Long.MAX_VALUE
                     && !correlation.follow().isZero()
                     && wallNow - lastInputWall >= correlation.follow().toMillis()) {
@@ -315,15 +426,15 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
         @Override
         public void onEnd() {
             endPending = true;
-            if (waiting.isEmpty()) {
+            if (held.isEmpty()) {
                 endInput();
             }
         }
 
-        /** No read waits any more: the last peer day is sent, then the egress side hears that the reads have ended. */
+        /** No read is held any more: the last peer days are sent, then the egress side hears that the reads ended. */
         private void endInput() {
             endPending = false;
-            sendPeerDay(recorder.finish());
+            recorder.finishAll().forEach(this::sendPeerDay);
             recorderChanged = true;
             ended = true;
             sendWatermark(lastReadWall);
@@ -334,60 +445,138 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             if (shared.accept(contribution)) {
                 peerStore.put(SHARED_KEY, shared.encode());
             }
-            pump();
+            release();
         }
 
         /**
-         * A read is judged once every read task has left the days before its day, so its peer baselines hold every
-         * partition's peaks of those days and nothing else; until then it waits, behind any read already waiting.
+         * A read arrives: judged at once unless it needs the shared baselines of its day before they are complete
+         * (an account in cold start) or its account has a read held; then held, in arrival order. The task's clock
+         * moves with it either way, and its scan closes the quiet incidents of every account without a held read.
          */
         private void admit(DbAccessEvent event) {
-            if (waiting.isEmpty()) {
-                advancePeerDay(day(event));
-                if (shared.ready(recorder.day())) {
-                    judge(event);
+            advancePeerDay(day(event));
+            long clockDay = recorder.day();
+            if (!heldByAccount.containsKey(event.getAccount())) {
+                boolean byPeers = judgedByPeers(event);
+                if (!byPeers || shared.ready(clockDay)) {
+                    judge(event, clockDay, scannedTo, byPeers);
+                    closeQuietIncidents(EventClock.tick(event.getEventTime().toEpochMilli()));
                     return;
                 }
             }
-            long sequence = nextWait++;
-            peerStore.put(waitKey(sequence), eventCodec.encode(event));
-            waiting.add(sequence);
-            pump();
+            Held read = new Held(nextHeld++, event, clockDay, scannedTo);
+            peerStore.put(heldKey(read.sequence()), read.encode(eventCodec));
+            enqueue(read);
+            closeQuietIncidents(EventClock.tick(event.getEventTime().toEpochMilli()));
         }
 
-        /** Judges the waiting reads, in order, while their days' baselines are complete. */
-        private void pump() {
-            while (!waiting.isEmpty()) {
-                String key = waitKey(waiting.peek());
-                DbAccessEvent event = eventCodec.decode(peerStore.get(key));
-                advancePeerDay(day(event));
-                if (!shared.ready(recorder.day())) {
-                    return;
+        private void enqueue(Held read) {
+            held.add(read);
+            heldCount = held.size();
+            heldByAccount
+                    .computeIfAbsent(read.event().getAccount(), a -> new ArrayDeque<>())
+                    .add(read);
+        }
+
+        /**
+         * Judges the held reads, in order, while the first is judged by its own history or its day's baselines are
+         * complete. After each, its account's incident scans that ran while it was held are replayed up to its next
+         * held read (or the task's clock): its incidents close at the minutes they would have closed at.
+         */
+        private void release() {
+            while (!held.isEmpty()) {
+                Held next = held.peek();
+                boolean byPeers = judgedByPeers(next.event());
+                if (byPeers && !shared.ready(next.day())) {
+                    break;
                 }
-                waiting.poll();
-                peerStore.delete(key);
-                judge(event);
+                held.poll();
+                heldCount = held.size();
+                String account = next.event().getAccount();
+                ArrayDeque<Held> ofAccount = heldByAccount.get(account);
+                ofAccount.poll();
+                if (ofAccount.isEmpty()) {
+                    heldByAccount.remove(account);
+                }
+                peerStore.delete(heldKey(next.sequence()));
+                judge(next.event(), next.day(), next.clock(), byPeers);
+                replayScans(
+                        account,
+                        next.clock(),
+                        ofAccount.isEmpty() ? scannedTo : ofAccount.peek().clock());
+                forgetHeldClock();
             }
-            if (endPending) {
+            advancePeerDay(recorder.day());
+            if (endPending && held.isEmpty()) {
                 endInput();
             }
         }
 
-        private void judge(DbAccessEvent event) {
-            long merged = shared.mergedThrough();
-            judging = shared.forDay(recorder.day());
-            if (shared.mergedThrough() != merged) {
-                peerStore.put(SHARED_KEY, shared.encode());
+        /**
+         * Whether judging the read asks the peer baselines: one of the scopes it is profiled in is in cold start
+         * for one of its windows (see {@link ReadDetector#judgesByPeers}). Exact: a read judged as established with
+         * baselines that throw when asked.
+         */
+        private boolean judgedByPeers(DbAccessEvent event) {
+            List<String> tables = profiledTables(event);
+            if (tables.isEmpty()) {
+                return false;
+            }
+            Instant at = event.getEventTime();
+            for (String scope : tables) {
+                if (detector.judgesByPeers(profiles.load(ProfileStore.key(event.getAccount(), scope), at), at)) {
+                    return true;
+                }
+            }
+            return detector.judgesByPeers(
+                    profiles.load(ProfileStore.key(event.getAccount(), ScopeProfile.ALL_SENSITIVE), at), at);
+        }
+
+        private void judge(DbAccessEvent event, long clockDay, long clock, boolean byPeers) {
+            judgingDay = clockDay;
+            judgingClock = clock;
+            if (byPeers) {
+                long merged = shared.mergedThrough();
+                judging = shared.forDay(clockDay);
+                if (shared.mergedThrough() != merged) {
+                    peerStore.put(SHARED_KEY, shared.encode());
+                }
+            } else {
+                judging = established;
             }
             onReady(event);
         }
 
-        /** Moves this task's peer day on; the day it leaves goes to every read task. */
+        /** Moves this task's peer day on; the days no held read can still teach go to every read task. */
         private void advancePeerDay(long day) {
-            SharedPeerDays.Contribution done = recorder.advance(day);
-            if (done != null) {
+            List<SharedPeerDays.Contribution> done = recorder.advance(
+                    day, held.isEmpty() ? Long.MAX_VALUE : held.peek().day());
+            if (!done.isEmpty()) {
                 recorderChanged = true;
-                sendPeerDay(done);
+                done.forEach(this::sendPeerDay);
+            }
+        }
+
+        /**
+         * Reads a build that held every read stored (bare events, in order) are held again, in the task's current
+         * clock day and minute.
+         */
+        private void holdLegacyWaiting() {
+            List<String> keys = new ArrayList<>();
+            List<byte[]> values = new ArrayList<>();
+            try (KeyValueIterator<String, byte[]> stored =
+                    peerStore.range(LEGACY_WAIT_PREFIX, LEGACY_WAIT_PREFIX + "~")) {
+                stored.forEachRemaining(kv -> {
+                    keys.add(kv.key);
+                    values.add(kv.value);
+                });
+            }
+            for (int i = 0; i < keys.size(); i++) {
+                DbAccessEvent event = eventCodec.decode(values.get(i));
+                Held read = new Held(nextHeld++, event, Math.max(recorder.day(), day(event)), scannedTo);
+                peerStore.put(heldKey(read.sequence()), read.encode(eventCodec));
+                peerStore.delete(keys.get(i));
+                enqueue(read);
             }
         }
 
@@ -539,7 +728,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             admit(event);
         }
 
-        /** A read whose peer baselines are complete. */
+        /** A read judged now: by its own history, or with its day's complete peer baselines. */
         private void onReady(DbAccessEvent event) {
             Optional<String> advice;
             synchronized (sourceAdvice) {
@@ -575,7 +764,22 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                     drifts.observe(event, tables).forEach(this::publish);
                 }
             }
-            closeQuietIncidents(EventClock.tick(event.getEventTime().toEpochMilli()));
+        }
+
+        /**
+         * The tables {@link #onReady} profiles the read in (with the all-tables scope): its sensitive tables with
+         * personal columns, or the undetermined table for a call on a sensitive database; none otherwise.
+         */
+        private List<String> profiledTables(DbAccessEvent event) {
+            PersonalReads.Split split =
+                    personalReads.split(event.getTables(), event.getDatabase(), event.getStatementFingerprint());
+            if (!split.personal().isEmpty()) {
+                return split.personal();
+            }
+            boolean blind = split.nonPersonal().isEmpty()
+                    && Boolean.TRUE.equals(event.getTablesUndetermined())
+                    && settings.sensitiveTables().coversDatabase(event.getDatabase());
+            return blind ? List.of(ScopeProfile.UNDETERMINED) : List.of();
         }
 
         /**
@@ -653,8 +857,17 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                 return;
             }
             scannedTo = clockMinute;
+            judgingClock = clockMinute;
+            if (!held.isEmpty()) {
+                heldClock.add(clockMinute);
+                peerStore.put(clockKey(clockMinute), new byte[0]);
+            }
             Instant now = Instant.ofEpochMilli(clockMinute);
             for (String key : profiles.incidentsDueBy(clockMinute)) {
+                if (!heldByAccount.isEmpty() && heldByAccount.containsKey(accountOf(key))) {
+                    // Its held reads, judged later, may keep the incident open: replayed then (replayScans).
+                    continue;
+                }
                 ScopeProfile profile = profiles.load(key, now);
                 if (profile == null) {
                     profiles.forgetIncident(key);
@@ -664,6 +877,55 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                 profiles.save(key, profile, true);
                 closed.ifPresent(c -> close(c, now));
             }
+        }
+
+        /**
+         * The scans the task ran while {@code account} had a held read, replayed for its incidents once that read
+         * is judged: over the clock minutes after {@code after} (the read's arrival minute) up to {@code upTo} (its
+         * next held read's, or the task's clock), each incident closes at the first minute the task moved to at or
+         * after it was due, as the scan would have closed it had the read been judged when it came.
+         */
+        private void replayScans(String account, long after, long upTo) {
+            if (upTo <= after) {
+                return;
+            }
+            String prefix = ProfileStore.key(account, "");
+            for (String key : profiles.incidentsDueBy(upTo)) {
+                if (!key.startsWith(prefix)) {
+                    continue;
+                }
+                ScopeProfile profile = profiles.load(key, Instant.ofEpochMilli(upTo));
+                if (profile == null) {
+                    profiles.forgetIncident(key);
+                    continue;
+                }
+                if (profile.incident() == null) {
+                    profiles.save(key, profile, true);
+                    continue;
+                }
+                long due = incidents.closeDue(profile.incident()).toEpochMilli();
+                Long minute = heldClock.ceiling(Math.max(due, after + 1));
+                if (minute == null || minute > upTo) {
+                    continue;
+                }
+                judgingClock = minute;
+                Instant now = Instant.ofEpochMilli(minute);
+                Optional<ExfiltrationAlert> closed = incidents.closeIfQuiet(profile, now);
+                profiles.save(key, profile, true);
+                closed.ifPresent(c -> close(c, now));
+            }
+        }
+
+        /** The clock minutes no held read needs any more: those up to the earliest held read's minute. */
+        private void forgetHeldClock() {
+            long keep = held.isEmpty() ? Long.MAX_VALUE : held.peek().clock();
+            while (!heldClock.isEmpty() && heldClock.first() <= keep) {
+                peerStore.delete(clockKey(heldClock.pollFirst()));
+            }
+        }
+
+        private static String accountOf(String key) {
+            return key.substring(0, key.indexOf('\u0000'));
         }
 
         /** A read-driven record: published, and the hosts it was read from are asked to watch its egress. */
@@ -826,7 +1088,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
 
         /** The first minute boundary after the read at {@code at} that this task's watermark has not passed. */
         private long checkpoint(Instant at) {
-            long floor = Math.max(EventClock.tick(at.toEpochMilli()), scannedTo);
+            long floor = Math.max(EventClock.tick(at.toEpochMilli()), judgingClock);
             if (watermarkSent != Long.MAX_VALUE) {
                 floor = Math.max(floor, watermarkSent);
             }
@@ -841,6 +1103,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
         @Override
         public void close() {
             metrics.untrackKeys(this);
+            metrics.untrackHeld(this);
             metrics.untrackProfileCache(this);
         }
     }

@@ -133,10 +133,8 @@ class SharedPeerDaysTest {
             assertEquals(one, judged(contributions(reads, 4), 4, order), "4 partitions, arrival order " + order);
             assertEquals(one, judged(contributions(reads, 3), 3, order), "3 partitions, arrival order " + order);
         }
-        // The baselines grow: the last day's population holds every account-day taught up to LAG days before it.
-        long lastCount = reads.stream()
-                .filter(r -> r.peak() > 0 && r.day() <= 100 + DAYS - SharedPeerDays.LAG)
-                .count();
+        // The baselines grow: the last day's population holds every account-day but each account's last.
+        long lastCount = reads.stream().filter(r -> r.peak() > 0).count();
         assertTrue(
                 one.get(100L + DAYS).get(0).contains(" n=" + lastCount + " "),
                 one.get(100L + DAYS).get(0));
@@ -146,7 +144,7 @@ class SharedPeerDaysTest {
     }
 
     @Test
-    void aDayIsReadyOnlyWhenEveryPartitionHasLeftTheDaysUpToTwoBeforeIt() {
+    void aDayIsReadyOnlyWhenEveryPartitionHasLeftTheDaysBeforeIt() {
         SharedPeerDays shared = new SharedPeerDays(2);
         Recorder a = new Recorder(0);
         Recorder b = new Recorder(1);
@@ -158,26 +156,21 @@ class SharedPeerDaysTest {
         assertEquals(0, shared.forDay(10).count("t", "1h"));
         b.add("t", "1h", 700);
         assertTrue(shared.accept(a.advance(11)));
-        // A task a day ahead of another is not held: the day before its own is not part of its baseline.
-        assertTrue(shared.ready(11), "partition 1 is on day 10, and day 11 needs the days up to 9");
-        assertEquals(0, shared.forDay(11).count("t", "1h"));
-        assertTrue(shared.accept(a.advance(12)));
-        assertFalse(shared.ready(12), "partition 1 is still on day 10");
-        assertThrows(IllegalStateException.class, () -> shared.forDay(12));
+        assertFalse(shared.ready(11), "partition 1 is still on day 10");
+        assertThrows(IllegalStateException.class, () -> shared.forDay(11));
         // Partition 1 is quiet until day 14: days 11..13 are declared empty with its day-10 contribution.
         Contribution b10 = b.advance(14);
         assertEquals(13, b10.through());
         assertTrue(shared.accept(b10));
-        assertTrue(shared.ready(12));
-        assertTrue(shared.ready(13));
-        assertFalse(shared.ready(14), "partition 0 has not left day 12");
-        assertEquals(2, shared.forDay(12).count("t", "1h"));
-        assertEquals(700, shared.forDay(12).quantile("t", "1h", 1.0), 1e-9);
+        assertTrue(shared.ready(11));
+        assertFalse(shared.ready(13), "partition 0 has not left day 11");
+        assertEquals(2, shared.forDay(11).count("t", "1h"));
+        assertEquals(700, shared.forDay(11).quantile("t", "1h", 1.0), 1e-9);
         // A repeated or late contribution would make the baselines depend on timing: refused.
         assertFalse(shared.accept(b10));
         assertTrue(shared.accept(a.finish()));
-        assertTrue(shared.ready(15));
-        assertFalse(shared.ready(16));
+        assertTrue(shared.ready(14));
+        assertFalse(shared.ready(15));
         assertTrue(shared.accept(b.finish()));
         assertTrue(shared.ready(Long.MAX_VALUE));
         assertThrows(IllegalArgumentException.class, () -> shared.accept(new Recorder(2).finish()));
@@ -205,26 +198,24 @@ class SharedPeerDaysTest {
         assertEquals(10, followed.day());
         assertEquals(11, followed.through());
         assertTrue(shared.accept(followed));
-        assertTrue(shared.ready(12), "every partition has left day 10");
-        assertFalse(shared.ready(13), "partition 2 is on day 11");
+        assertTrue(shared.ready(11), "every partition has left day 10");
+        assertFalse(shared.ready(12), "partition 2 is on day 11");
         assertTrue(shared.accept(c.finish()));
-        assertTrue(shared.ready(13));
+        assertTrue(shared.ready(12));
         assertEquals(12, shared.clockOfOthers(0), "a partition whose input ended says nothing about the clock");
-        assertEquals(1, shared.forDay(13).count("t", "1h"));
+        assertEquals(1, shared.forDay(12).count("t", "1h"));
     }
 
     @Test
-    void theDaysOwnPeaksCountFromTheDayAfterTheNextOn() {
+    void theDaysOwnPeaksCountFromTheNextDayOn() {
         SharedPeerDays shared = new SharedPeerDays(1);
         Recorder only = new Recorder(0);
         assertTrue(shared.accept(only.advance(20)));
         only.add("t", "15m", 1_000);
         assertEquals(0, shared.forDay(20).count("t", "15m"));
         assertTrue(shared.accept(only.advance(21)));
-        assertEquals(0, shared.forDay(21).count("t", "15m"));
-        assertTrue(shared.accept(only.advance(22)));
-        assertEquals(1, shared.forDay(22).count("t", "15m"));
-        assertTrue(Double.isNaN(shared.forDay(22).quantile("other", "15m", 0.5)));
+        assertEquals(1, shared.forDay(21).count("t", "15m"));
+        assertTrue(Double.isNaN(shared.forDay(21).quantile("other", "15m", 0.5)));
     }
 
     @Test
@@ -236,15 +227,15 @@ class SharedPeerDaysTest {
             recorder.add("t", "1h", 100 * (p + 1));
             four.accept(recorder.advance(52));
         }
-        assertEquals(4, four.forDay(52).count("t", "1h"));
+        assertEquals(4, four.forDay(51).count("t", "1h"));
         SharedPeerDays two = SharedPeerDays.decode(four.encode(), 2);
         assertEquals(2, two.partitions());
         assertEquals(50, two.completeThrough());
-        assertEquals(4, two.forDay(52).count("t", "1h"));
+        assertEquals(4, two.forDay(51).count("t", "1h"));
         assertEquals(
-                Double.doubleToLongBits(four.forDay(52).quantile("t", "1h", 0.75)),
-                Double.doubleToLongBits(two.forDay(52).quantile("t", "1h", 0.75)));
-        assertFalse(two.ready(53), "the new partitions have not contributed day 51");
+                Double.doubleToLongBits(four.forDay(51).quantile("t", "1h", 0.75)),
+                Double.doubleToLongBits(two.forDay(51).quantile("t", "1h", 0.75)));
+        assertFalse(two.ready(52), "the new partitions have not contributed day 51");
         byte[] future = four.encode();
         future[0] = 9;
         IllegalArgumentException e =
@@ -255,7 +246,7 @@ class SharedPeerDaysTest {
         contribution[0] = 0;
         assertThrows(IllegalArgumentException.class, () -> Contribution.decode(contribution));
         byte[] recorder = new Recorder(0).encode();
-        recorder[0] = 2;
+        recorder[0] = 9;
         assertThrows(IllegalArgumentException.class, () -> Recorder.decode(recorder));
     }
 }

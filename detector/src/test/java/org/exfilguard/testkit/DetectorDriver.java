@@ -53,6 +53,8 @@ public final class DetectorDriver implements AutoCloseable {
     private final DetectorMetrics metrics = new DetectorMetrics(new SimpleMeterRegistry());
     private final List<ExfiltrationAlert> seen = new ArrayList<>();
     private final SchemaRegistryClient client;
+    private final TopicRegistry topics;
+    private final int readPartitions;
 
     /** The detector with the default settings, no allow-list, profile writes past the record cache, the system clock. */
     public static DetectorDriver withDefaults() {
@@ -129,9 +131,11 @@ public final class DetectorDriver implements AutoCloseable {
             props.put(
                     StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG,
                     org.exfilguard.config.StreamsSettings.RECORD_CACHE_BYTES);
+            topics = new TopicRegistry(TOPICS, new DetectorSerdes(events, egressSerde, alertSerde));
+            readPartitions = setup.readPartitions();
             driver = new TopologyTestDriver(
                     DetectorTopology.build(DetectorWiringFactory.from(new ExfilguardConfig(setup.config()))
-                            .topics(new TopicRegistry(TOPICS, new DetectorSerdes(events, egressSerde, alertSerde)))
+                            .topics(topics)
                             .metrics(metrics)
                             .detectorVersion("test")
                             .wallClock(setup.wallClock())
@@ -214,6 +218,32 @@ public final class DetectorDriver implements AutoCloseable {
                         new org.apache.kafka.common.serialization.StringDeserializer(),
                         new org.apache.kafka.common.serialization.ByteArrayDeserializer())
                 .readValuesToList();
+    }
+
+    /** The read side's signals to the egress side (exfil-read-signals) since the last call. */
+    public List<org.exfilguard.schema.state.ReadSignal> readSignals() {
+        return driver.createOutputTopic(
+                        topics.readSignals().name(),
+                        new StringDeserializer(),
+                        topics.readSignals().valueSerde().deserializer())
+                .readValuesToList();
+    }
+
+    /**
+     * Another read task's watermark ({@code source}, one of the read partitions): it will send no signal with a
+     * checkpoint at or before {@code mark} (Long.MAX_VALUE: its reads have ended).
+     */
+    public DetectorDriver pipeReadWatermark(int source, long mark) {
+        driver.createInputTopic(
+                        topics.readSignals().name(),
+                        new StringSerializer(),
+                        topics.readSignals().valueSerde().serializer())
+                .pipeInput(
+                        "",
+                        org.exfilguard.detect.ReadSignals.watermark(mark, mark, source, readPartitions, false),
+                        java.time.Instant.EPOCH);
+        tick();
+        return this;
     }
 
     /** Another read task's peer day, as it would arrive on exfil-peer-days. */
