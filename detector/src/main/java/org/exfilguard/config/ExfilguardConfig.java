@@ -681,7 +681,8 @@ public final class ExfilguardConfig extends AbstractConfig {
                     Range.between(0, 3_600_000),
                     Importance.LOW,
                     "A read task without reads for this many milliseconds of wall time declares its peer days before the "
-                            + "other read tasks' day over, so their reads after midnight do not wait for it. 0: never "
+                            + "other read tasks' day over, so their reads of accounts in cold start (judged against "
+                            + "every partition's peers of the days before) do not wait for it after midnight. 0: never "
                             + "(a task leaves a day with its own next read or at the end of input, as backtest sets).")
             .define(
                     RAW_NORMALISE,

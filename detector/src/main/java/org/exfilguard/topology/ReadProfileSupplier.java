@@ -118,33 +118,41 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
     }
 
     /**
-     * A read held until the shared peer baselines of its day are complete: its store sequence, the read, the task's
-     * clock day it arrived in (the day it is judged and teaches in) and the task's clock minute when it arrived (its
-     * records' checkpoints are those it would have had if judged at once).
+     * A read held until the shared peer baselines of its day are complete: its store sequence, its account, the
+     * task's clock day it arrived in (the day it is judged and teaches in) and the task's clock minute when it arrived
+     * (its records' checkpoints are those it would have had if judged at once). The read itself stays in the store.
      */
-    record Held(long sequence, DbAccessEvent event, long day, long clock) {
-        byte[] encode(AvroBytes<DbAccessEvent> codec) {
-            byte[] event = codec.encode(this.event);
-            return java.nio.ByteBuffer.allocate(1 + 8 + 8 + event.length)
+    record Held(long sequence, String account, long day, long clock) {
+        /** The stored value (layout {@value #HELD_VERSION}): version, clock day, clock minute, then the event. */
+        static byte[] encode(DbAccessEvent event, long day, long clock, AvroBytes<DbAccessEvent> codec) {
+            byte[] bytes = codec.encode(event);
+            return java.nio.ByteBuffer.allocate(1 + 8 + 8 + bytes.length)
                     .put(HELD_VERSION)
                     .putLong(day)
                     .putLong(clock)
-                    .put(event)
+                    .put(bytes)
                     .array();
         }
 
         static Held decode(long sequence, byte[] bytes, AvroBytes<DbAccessEvent> codec) {
+            java.nio.ByteBuffer in = header(bytes);
+            return new Held(sequence, event(bytes, codec).getAccount(), in.getLong(), in.getLong());
+        }
+
+        /** The held read of a stored value. */
+        static DbAccessEvent event(byte[] bytes, AvroBytes<DbAccessEvent> codec) {
+            header(bytes);
+            return codec.decode(java.util.Arrays.copyOfRange(bytes, 1 + 8 + 8, bytes.length));
+        }
+
+        private static java.nio.ByteBuffer header(byte[] bytes) {
             java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
             byte version = in.get();
             if (version != HELD_VERSION) {
                 throw new IllegalArgumentException(
                         "held read has layout version " + version + "; this detector reads " + HELD_VERSION);
             }
-            long day = in.getLong();
-            long clock = in.getLong();
-            byte[] event = new byte[in.remaining()];
-            in.get(event);
-            return new Held(sequence, codec.decode(event), day, clock);
+            return in;
         }
     }
 
@@ -464,8 +472,8 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                     return;
                 }
             }
-            Held read = new Held(nextHeld++, event, clockDay, scannedTo);
-            peerStore.put(heldKey(read.sequence()), read.encode(eventCodec));
+            Held read = new Held(nextHeld++, event.getAccount(), clockDay, scannedTo);
+            peerStore.put(heldKey(read.sequence()), Held.encode(event, clockDay, scannedTo, eventCodec));
             enqueue(read);
             closeQuietIncidents(EventClock.tick(event.getEventTime().toEpochMilli()));
         }
@@ -474,7 +482,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             held.add(read);
             heldCount = held.size();
             heldByAccount
-                    .computeIfAbsent(read.event().getAccount(), a -> new ArrayDeque<>())
+                    .computeIfAbsent(read.account(), a -> new ArrayDeque<>())
                     .add(read);
         }
 
@@ -486,20 +494,22 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
         private void release() {
             while (!held.isEmpty()) {
                 Held next = held.peek();
-                boolean byPeers = judgedByPeers(next.event());
+                String key = heldKey(next.sequence());
+                DbAccessEvent event = Held.event(peerStore.get(key), eventCodec);
+                boolean byPeers = judgedByPeers(event);
                 if (byPeers && !shared.ready(next.day())) {
                     break;
                 }
                 held.poll();
                 heldCount = held.size();
-                String account = next.event().getAccount();
+                String account = next.account();
                 ArrayDeque<Held> ofAccount = heldByAccount.get(account);
                 ofAccount.poll();
                 if (ofAccount.isEmpty()) {
                     heldByAccount.remove(account);
                 }
-                peerStore.delete(heldKey(next.sequence()));
-                judge(next.event(), next.day(), next.clock(), byPeers);
+                peerStore.delete(key);
+                judge(event, next.day(), next.clock(), byPeers);
                 replayScans(
                         account,
                         next.clock(),
@@ -573,8 +583,8 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             }
             for (int i = 0; i < keys.size(); i++) {
                 DbAccessEvent event = eventCodec.decode(values.get(i));
-                Held read = new Held(nextHeld++, event, Math.max(recorder.day(), day(event)), scannedTo);
-                peerStore.put(heldKey(read.sequence()), read.encode(eventCodec));
+                Held read = new Held(nextHeld++, event.getAccount(), Math.max(recorder.day(), day(event)), scannedTo);
+                peerStore.put(heldKey(read.sequence()), Held.encode(event, read.day(), read.clock(), eventCodec));
                 peerStore.delete(keys.get(i));
                 enqueue(read);
             }

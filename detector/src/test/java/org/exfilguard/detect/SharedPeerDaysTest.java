@@ -249,4 +249,48 @@ class SharedPeerDaysTest {
         recorder[0] = 9;
         assertThrows(IllegalArgumentException.class, () -> Recorder.decode(recorder));
     }
+
+    @Test
+    void aDayWithAHeldReadIsHandedOverOnlyOnceTheReadHasTaughtIt() {
+        SharedPeerDays shared = new SharedPeerDays(1);
+        Recorder recorder = new Recorder(0);
+        recorder.advance(10, Long.MAX_VALUE).forEach(shared::accept);
+        recorder.add(10, "t", "1h", 100);
+        // A read of day 10 is held; the clock moves on to day 12 with reads judged at once, which teach day 12.
+        List<Contribution> held = recorder.advance(12, 10);
+        assertTrue(held.isEmpty(), "day 10 stays open while its read is held: " + held);
+        recorder.add(12, "t", "1h", 300);
+        recorder = Recorder.decode(recorder.encode());
+        assertFalse(shared.ready(11));
+        // The held read is judged: it teaches day 10, then days 10 and 11 go out, day 12 (the clock's) stays open.
+        recorder.add(10, "t", "1h", 200);
+        List<Contribution> released = recorder.advance(12, Long.MAX_VALUE);
+        assertEquals(1, released.size());
+        assertEquals(10, released.get(0).day());
+        assertEquals(11, released.get(0).through());
+        assertEquals(2, released.get(0).peaks().get(SharedPeerDays.key("t", "1h")).length);
+        released.forEach(c -> assertTrue(shared.accept(Contribution.decode(c.encode()))));
+        assertTrue(shared.ready(12));
+        assertEquals(2, shared.forDay(12).count("t", "1h"));
+        Recorder fresh = recorder;
+        assertThrows(IllegalStateException.class, () -> fresh.add(11, "t", "1h", 1), "day 11 was handed over");
+        List<Contribution> end = recorder.finishAll();
+        assertEquals(List.of(12L), end.stream().map(Contribution::day).toList());
+        assertEquals(Long.MAX_VALUE, end.get(0).through());
+    }
+
+    @Test
+    void aRecorderOfLayoutOneIsReadBackWithItsOpenDay() {
+        // Layout 1: version, partition, day, then the day's peaks per key.
+        java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(1 + 4 + 8 + 4 + 2 + 4 + 4 + 8);
+        v1.put((byte) 1).putInt(2).putLong(30).putInt(1);
+        v1.putShort((short) 4).put("t|1h".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        v1.putInt(1).putDouble(42);
+        Recorder recorder = Recorder.decode(v1.array());
+        assertEquals(30, recorder.day());
+        Contribution done = recorder.advance(31);
+        assertEquals("2|30", done.recordKey());
+        assertEquals(30, done.through());
+        assertEquals(42, done.peaks().get("t|1h")[0], 1e-9);
+    }
 }
