@@ -682,7 +682,9 @@ public final class ExfilguardConfig extends AbstractConfig {
                     Importance.LOW,
                     "A read task without reads for this many milliseconds of wall time declares its peer days before the "
                             + "other read tasks' day over, so their reads of accounts in cold start (judged against "
-                            + "every partition's peers of the days before) do not wait for it after midnight. 0: never "
+                            + "every partition's peers of the days before) do not wait for it after midnight; a task "
+                            + "that receives no record at all for five times this after a start is quiet since then. "
+                            + "0: never "
                             + "(a task leaves a day with its own next read or at the end of input, as backtest sets).")
             .define(
                     RAW_NORMALISE,

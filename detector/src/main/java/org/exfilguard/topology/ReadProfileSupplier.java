@@ -52,6 +52,12 @@ import org.exfilguard.suppress.AlertSuppressor;
  */
 final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, String, Object> {
 
+    /**
+     * A read task that has received no record at all this many {@code correlation.follow.ms} after it started counts
+     * as quiet since its start: a task with records to fetch gets its first within a few seconds.
+     */
+    static final int STARTED_QUIET_FACTOR = 5;
+
     /** A weak read is signalled again once its window's sum has grown by this factor since its last signal. */
     static final double WEAK_GROWTH = 1.25;
 
@@ -211,6 +217,8 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
         private boolean inputSinceTick;
         /** Wall time of the last watermark tick (Long.MIN_VALUE before the first). */
         private long lastTickWall;
+        /** Wall time the task started at: one that receives nothing at all after a start is quiet from then. */
+        private long startWall;
 
         private boolean idleSent;
         private boolean ended;
@@ -364,6 +372,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             ended = false;
             lastReadWall = correlation.idle().isZero() ? 0 : context.currentSystemTimeMs();
             lastInputWall = Long.MAX_VALUE;
+            startWall = context.currentSystemTimeMs();
             inputSinceTick = false;
             lastTickWall = Long.MIN_VALUE;
             WallClockPunctuation.schedule(
@@ -396,6 +405,12 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             if (inputSinceTick || (late && lastInputWall != Long.MAX_VALUE)) {
                 lastInputWall = wallNow;
                 inputSinceTick = false;
+            } else if (lastInputWall == Long.MAX_VALUE
+                    && wallNow - startWall
+                            >= STARTED_QUIET_FACTOR * correlation.follow().toMillis()) {
+                // Nothing at all since a start: its partitions are at their ends (a restart after its reads had
+                // ended, before it followed), and no other task's peer day will come while they wait for its.
+                lastInputWall = startWall;
             }
             if (!ended
                     && held.isEmpty()
@@ -559,12 +574,15 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
 
         /** Moves this task's peer day on; the days no held read can still teach go to every read task. */
         private void advancePeerDay(long day) {
+            long before = recorder.day();
             List<SharedPeerDays.Contribution> done = recorder.advance(
                     day, held.isEmpty() ? Long.MAX_VALUE : held.peek().day());
-            if (!done.isEmpty()) {
+            // The clock day is stored even when no day goes out (a held read keeps it open): a restarted task that
+            // read it back older would hand over nothing once its held reads are judged (DetectorRestartIT).
+            if (!done.isEmpty() || recorder.day() != before) {
                 recorderChanged = true;
-                done.forEach(this::sendPeerDay);
             }
+            done.forEach(this::sendPeerDay);
         }
 
         /**

@@ -226,14 +226,15 @@ class DetectorRestartIT {
     }
 
     /**
-     * Once its input is committed, a run may still hold reads at its last midnight: a read task whose reads ended on
-     * an earlier day declares its days over after about 2 s without reads (it follows the other tasks' day), and the
-     * held reads are judged when that reaches their task. Done when exfil-peer-days has had no new record for longer
-     * than that round trip (the quiet wait, a commit on each side).
+     * Once its input is committed, a run may still hold reads: every account starts in cold start, so its reads wait
+     * until every read task has left the day before theirs, day after day through exfil-peer-days; a read task whose
+     * reads ended on an earlier day declares its days over after about 2 s without reads (it follows the other tasks'
+     * day), or, restarted after its reads had ended and receiving nothing, 10 s after its start. Done when
+     * exfil-peer-days has had no new record for longer than that (the quiet wait, a commit on each side).
      */
     private void awaitPeerDaysSettled(String applicationId) throws Exception {
         String topic = PEER_DAYS + "-" + applicationId;
-        Duration still = Duration.ofSeconds(8);
+        Duration still = Duration.ofSeconds(15);
         Instant deadline = Instant.now().plus(PROCESSING_TIMEOUT);
         long last = kafka.endOffsets(topic);
         Instant changed = Instant.now();
