@@ -217,7 +217,10 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
         private boolean inputSinceTick;
         /** Wall time of the last watermark tick (Long.MIN_VALUE before the first). */
         private long lastTickWall;
-        /** Wall time the task started at: one that receives nothing at all after a start is quiet from then. */
+        /**
+         * Wall time of the task's first watermark tick after a start (Long.MIN_VALUE before it): one that receives
+         * nothing at all after a start is quiet from then.
+         */
         private long startWall;
 
         private boolean idleSent;
@@ -372,7 +375,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             ended = false;
             lastReadWall = correlation.idle().isZero() ? 0 : context.currentSystemTimeMs();
             lastInputWall = Long.MAX_VALUE;
-            startWall = context.currentSystemTimeMs();
+            startWall = Long.MIN_VALUE;
             inputSinceTick = false;
             lastTickWall = Long.MIN_VALUE;
             WallClockPunctuation.schedule(
@@ -398,6 +401,9 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             boolean send = idle ? !idleSent : mark != Long.MIN_VALUE && (idleSent || mark > watermarkSent);
             // A tick that comes late says the task's thread was busy (with another task, or stopped): its reads may
             // be fetched and not yet processed, so the quiet time counts from now.
+            if (startWall == Long.MIN_VALUE) {
+                startWall = wallNow;
+            }
             boolean late = lastTickWall != Long.MIN_VALUE
                     && wallNow - lastTickWall
                             > 2 * correlation.watermarkInterval().toMillis();
