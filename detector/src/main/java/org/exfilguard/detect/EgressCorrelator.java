@@ -347,6 +347,4 @@ public final class EgressCorrelator {
                 .setDestinations(top)
                 .build();
     }
-
-    /** The host's first fresh entry for {@code dst}, if any (a destination forgotten and used again has two). */
 }

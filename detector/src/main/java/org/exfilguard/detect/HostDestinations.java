@@ -8,8 +8,6 @@ package org.exfilguard.detect;
  */
 public interface HostDestinations {
 
-    long DAY_MILLIS = 86_400_000L;
-
     /** Whether the host has used {@code dstIp} (and has not forgotten it since). */
     boolean contains(String dstIp);
 
@@ -31,6 +29,6 @@ public interface HostDestinations {
 
     /** Whether a use at {@code millis} is on a later UTC day than the last use {@code lastUsed}. */
     static boolean laterDay(long lastUsed, long millis) {
-        return Math.floorDiv(millis, DAY_MILLIS) > Math.floorDiv(lastUsed, DAY_MILLIS);
+        return Math.floorDiv(millis, 86_400_000L) > Math.floorDiv(lastUsed, 86_400_000L);
     }
 }
