@@ -256,6 +256,36 @@ public final class EgressCorrelator {
         return false;
     }
 
+    /**
+     * The lowest bound at which {@link #needsJudging} is true for the host as it stands, or {@link Long#MAX_VALUE}
+     * when no bound is: {@code needsJudging(host, b) == b >= nextJudging(host)} for every {@code b}. The processor
+     * keeps its watched hosts ordered by it, so a boundary visits only the hosts it is due for.
+     */
+    public long nextJudging(EgressHost host) {
+        long next = Long.MAX_VALUE;
+        for (FreshEntry f : host.fresh()) {
+            long first = f.firstPending();
+            if (first != Long.MAX_VALUE) {
+                next = Math.min(next, first + 1);
+            }
+        }
+        for (Watch w : host.watches()) {
+            if (w.evaluatedTo() == Long.MAX_VALUE) {
+                continue;
+            }
+            long from = Math.max(w.evaluatedTo(), w.start() - 1);
+            for (Watch.Signal s : w.signals()) {
+                if (s.checkpoint() > from) {
+                    next = Math.min(next, s.checkpoint());
+                }
+            }
+            if (w.closeCheckpoint() != null) {
+                next = Math.min(next, Math.max(due(w), w.evaluatedTo() + 1));
+            }
+        }
+        return next;
+    }
+
     /** The boundary at which a closed watch is reported: its close, or the end of the horizon after its last read. */
     private long due(Watch w) {
         long until = w.lastActivity() + settings.horizon().toMillis();

@@ -94,6 +94,8 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
         private final EgressHostCodec hostCodec = new EgressHostCodec();
         private final AvroBytes<EgressEvidence> evidenceCodec = new AvroBytes<>(EgressEvidence.class);
         private final HotCache<Host> hot = new HotCache<>(hotHosts);
+        /** The watched hosts (the store {@code watched} holds them) by the first bound each needs judging at. */
+        private final JudgingQueue due = new JudgingQueue();
         // Held: most flows are counted and dropped, and looking a counter up cost more than the rest of that.
         private final Counter internal = metrics.eventCounter(SOURCE, "internal");
         private final Counter knownDestination = metrics.eventCounter(SOURCE, "known_destination");
@@ -130,6 +132,7 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
             this.watched = context.getStateStore(StoreNames.EGRESS_WATCHED);
             this.peers = new StorePeerBaselines(context.getStateStore(StoreNames.EGRESS_PEER_BASELINES));
             hot.clear();
+            reloadDue();
             readMarks.clear();
             idleReads.clear();
             Long first = clock.get(FIRST_DAY);
@@ -179,7 +182,22 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
                 // A host may have been changed in memory and not written: the cache must not outlive what the stores
                 // hold.
                 hot.clear();
+                try {
+                    reloadDue();
+                } catch (RuntimeException alsoFailed) {
+                    e.addSuppressed(alsoFailed);
+                }
                 throw e;
+            }
+        }
+
+        /** Every watched host due at the next boundary, which checks each exactly: nothing is decoded here. */
+        private void reloadDue() {
+            due.clear();
+            try (KeyValueIterator<String, Long> all = watched.all()) {
+                while (all.hasNext()) {
+                    due.put(all.next().key, Long.MIN_VALUE);
+                }
             }
         }
 
@@ -232,6 +250,7 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
                     signal.getWeak());
             save(host, false);
             watched.put(signal.getClientIp(), 1L);
+            due.put(signal.getClientIp(), correlator.nextJudging(host.state()));
             dropped.forEach(f -> send(f, host.state().srcIp()));
         }
 
@@ -264,15 +283,11 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
             if (bound <= judgedTo || bound == Long.MIN_VALUE) {
                 return;
             }
-            List<String> ips = new ArrayList<>();
-            try (KeyValueIterator<String, Long> all = watched.all()) {
-                while (all.hasNext()) {
-                    ips.add(all.next().key);
-                }
-            }
-            for (String ip : ips) {
+            // The hosts a scan of every watched host would judge, in the scan's order: the others' next bound is later.
+            for (String ip : due.dueBy(bound)) {
                 Host host = load(ip, null);
                 if (!correlator.needsJudging(host.state(), bound)) {
+                    due.put(ip, correlator.nextJudging(host.state()));
                     continue;
                 }
                 List<EgressCorrelator.Finding> findings = correlator.judge(host.state(), bound);
@@ -280,6 +295,7 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
                 findings.forEach(f -> send(f, host.state().srcIp()));
                 if (host.state().watches().isEmpty()) {
                     watched.delete(ip);
+                    due.remove(ip);
                 }
             }
             judgedTo = bound;
@@ -419,6 +435,7 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
             state.markAllFreshChanged();
             if (!state.watches().isEmpty()) {
                 watched.put(ip, 1L);
+                due.put(ip, Long.MIN_VALUE);
             }
             Instant when = at == null ? Instant.ofEpochMilli(Math.max(0, flowsAt)) : at;
             return new Host(
@@ -443,6 +460,9 @@ final class EgressProfileSupplier implements ProcessorSupplier<Object, Object, S
                             host.state().watches()));
             host.fresh().save(fresh, hostCodec, host.state());
             hot.put(ip, new Host(host.state(), host.volume(), host.destinations(), host.fresh(), volume));
+            if (due.contains(ip)) {
+                due.put(ip, correlator.nextJudging(host.state()));
+            }
         }
 
         @Override

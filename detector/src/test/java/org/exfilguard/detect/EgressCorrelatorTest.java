@@ -472,6 +472,7 @@ class EgressCorrelatorTest {
             }
             long bound = Math.min(readMark, flowMinute);
             if (bound > judgedTo && bound != Long.MIN_VALUE) {
+                assertNextJudgingAgrees(host.state, bound);
                 if (leaveQuiet && !correlator.needsJudging(host.state, bound)) {
                     leftQuiet++;
                 } else {
@@ -482,6 +483,30 @@ class EgressCorrelatorTest {
         }
         correlator.judge(host.state, Long.MAX_VALUE / 2).forEach(x -> findings.add(describe(x)));
         return findings;
+    }
+
+    /**
+     * {@link EgressCorrelator#nextJudging} is the lowest bound {@link EgressCorrelator#needsJudging} is true at: the
+     * processor visits a watched host only from there on.
+     */
+    private void assertNextJudgingAgrees(EgressHost state, long bound) {
+        long next = correlator.nextJudging(state);
+        assertThat(correlator.needsJudging(state, bound)).as("at the bound").isEqualTo(bound >= next);
+        if (next != Long.MAX_VALUE) {
+            assertThat(correlator.needsJudging(state, next))
+                    .as("at its next bound")
+                    .isTrue();
+            assertThat(correlator.needsJudging(state, next - 1))
+                    .as("just before it")
+                    .isFalse();
+            assertThat(correlator.needsJudging(state, next + 7 * MINUTE))
+                    .as("after it")
+                    .isTrue();
+        } else {
+            assertThat(correlator.needsJudging(state, Long.MAX_VALUE / 2))
+                    .as("never")
+                    .isFalse();
+        }
     }
 
     private static String describe(EgressCorrelator.Finding f) {
