@@ -47,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DetectorRestartIT {
 
     private static final String INPUT = "db-access";
+    private static final String PEER_DAYS = "exfil-peer-days";
     private static final int PARTITIONS = 4;
     /** A guard against a hung run, not a speed check: the outage run took 47-114 s here, once over 180 s under load. */
     private static final Duration PROCESSING_TIMEOUT = Duration.ofMinutes(6);
@@ -97,6 +98,7 @@ class DetectorRestartIT {
 
         JavaProcess uninterrupted = detector("reference", Map.of());
         awaitCommitted(uninterrupted, "reference", events);
+        awaitPeerDaysSettled("reference");
         uninterrupted.stop(Duration.ofSeconds(30));
         reference = kafka.readAlerts("alerts-reference", Duration.ofSeconds(60));
         System.out.printf(
@@ -138,6 +140,7 @@ class DetectorRestartIT {
         }
         JavaProcess last = detector("crash", Map.of());
         awaitCommitted(last, "crash", events);
+        awaitPeerDaysSettled("crash");
         last.stop(Duration.ofSeconds(30));
 
         List<ExfiltrationAlert> alerts = kafka.readAlerts("alerts-crash", Duration.ofSeconds(60));
@@ -196,6 +199,7 @@ class DetectorRestartIT {
             }
             Thread.sleep(200);
         }
+        awaitPeerDaysSettled("outage");
         detector.stop(Duration.ofSeconds(30));
         List<ExfiltrationAlert> alerts = kafka.readAlerts("alerts-outage", Duration.ofSeconds(60));
         Comparison comparison = compare(alerts);
@@ -221,6 +225,32 @@ class DetectorRestartIT {
         }
     }
 
+    /**
+     * Once its input is committed, a run may still hold reads: every account starts in cold start, so its reads wait
+     * until every read task has left the day before theirs, day after day through exfil-peer-days; a read task whose
+     * reads ended on an earlier day declares its days over after about 2 s without reads (it follows the other tasks'
+     * day), or, restarted after its reads had ended and receiving nothing, 10 s after its start. Done when
+     * exfil-peer-days has had no new record for longer than that (the quiet wait, a commit on each side).
+     */
+    private void awaitPeerDaysSettled(String applicationId) throws Exception {
+        String topic = PEER_DAYS + "-" + applicationId;
+        Duration still = Duration.ofSeconds(15);
+        Instant deadline = Instant.now().plus(PROCESSING_TIMEOUT);
+        long last = kafka.endOffsets(topic);
+        Instant changed = Instant.now();
+        while (Instant.now().isBefore(changed.plus(still))) {
+            if (!Instant.now().isBefore(deadline)) {
+                throw new AssertionError(topic + " still growing after " + PROCESSING_TIMEOUT);
+            }
+            Thread.sleep(500);
+            long now = kafka.endOffsets(topic);
+            if (now != last) {
+                last = now;
+                changed = Instant.now();
+            }
+        }
+    }
+
     private static String tail(String text) {
         return text.length() <= 6000 ? text : text.substring(text.length() - 6000);
     }
@@ -239,6 +269,9 @@ class DetectorRestartIT {
         settings.put("correlation.idle.seconds", "0");
         settings.putAll(overrides);
         settings.put("topic.alerts", "alerts-" + applicationId);
+        // Each run its own peer days: a run started after another would otherwise read the other's days from the
+        // beginning (and its quiet tasks follow their clock).
+        settings.put("topic.peer.days", PEER_DAYS + "-" + applicationId);
         JavaProcess process = DetectorProcess.run(
                 work.resolve("logs"),
                 broker.bootstrapServers(),
