@@ -116,11 +116,22 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
     private static final long DAY_MILLIS = 86_400_000L;
 
     private static String heldKey(long sequence) {
-        return HELD_PREFIX + String.format(java.util.Locale.ROOT, "%019d", sequence);
+        return HELD_PREFIX + nineteenDigits(sequence);
     }
 
     private static String clockKey(long minute) {
-        return CLOCK_PREFIX + String.format(java.util.Locale.ROOT, "%019d", minute);
+        return CLOCK_PREFIX + nineteenDigits(minute);
+    }
+
+    /**
+     * {@code String.format("%019d", v)}, which sorts the keys in number order, without the formatter: it was 7% of
+     * the stream threads in a backtest, where most reads of the first week are held.
+     */
+    static String nineteenDigits(long v) {
+        String digits = Long.toString(v);
+        return v < 0 || digits.length() >= 19
+                ? String.format(java.util.Locale.ROOT, "%019d", v)
+                : "0".repeat(19 - digits.length()) + digits;
     }
 
     /**
