@@ -151,6 +151,11 @@ public final class SharedPeerDays {
         return true;
     }
 
+    /** The last day partition {@code p} has contributed (Long.MIN_VALUE before its first). */
+    public long through(int p) {
+        return through[p];
+    }
+
     /** The last day every partition has contributed: every day up to it is complete. */
     public long completeThrough() {
         long min = Long.MAX_VALUE;
@@ -444,6 +449,18 @@ public final class SharedPeerDays {
             }
             sentThrough = limit - 1;
             return done;
+        }
+
+        /**
+         * The task's progress sent again: an empty contribution for the day handed over through (null before the
+         * first and after the last). A task that has it already refuses it as a repeat; one that lost the days before
+         * it (an at-least-once crash) takes it as the partition's days up to it being over.
+         */
+        public Contribution announcement() {
+            if (sentThrough == Long.MIN_VALUE || sentThrough == Long.MAX_VALUE) {
+                return null;
+            }
+            return new Contribution(partition, sentThrough, Map.of(), sentThrough);
         }
 
         /** The task's current event day (Long.MIN_VALUE before its first event). */

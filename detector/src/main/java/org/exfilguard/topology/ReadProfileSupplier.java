@@ -53,10 +53,15 @@ import org.exfilguard.suppress.AlertSuppressor;
 final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, String, Object> {
 
     /**
-     * A read task that has received no record at all this many {@code correlation.follow.ms} after it started counts
-     * as quiet since its start: a task with records to fetch gets its first within a few seconds.
+     * The bound on a read task's quiet time: a task that has processed no read for this many {@code
+     * correlation.follow.ms} of wall time (counted from its last read, or from its first punctuation after a start),
+     * over at least as many punctuations as one {@code correlation.follow.ms} holds, is quiet however late they came.
+     * Late punctuations only postpone the follow up to here: on a loaded machine (a commit or another task's batch
+     * between two of them) every one can come late, and a task whose reads have ended must still declare its days
+     * over, or the other tasks' held reads wait for good. The punctuations count too: one that comes after a long
+     * stall of the thread says nothing of the reads that may wait for it.
      */
-    static final int STARTED_QUIET_FACTOR = 5;
+    static final int QUIET_BOUND_FACTOR = 5;
 
     /** A weak read is signalled again once its window's sum has grown by this factor since its last signal. */
     static final double WEAK_GROWTH = 1.25;
@@ -229,10 +234,18 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
         /** Wall time of the last watermark tick (Long.MIN_VALUE before the first). */
         private long lastTickWall;
         /**
-         * Wall time of the task's first watermark tick after a start (Long.MIN_VALUE before it): one that receives
-         * nothing at all after a start is quiet from then.
+         * Wall time of the task's first watermark tick after a start (Long.MIN_VALUE before it): the quiet bound
+         * counts from it while no read has come since the start.
          */
         private long startWall;
+        /** A read came since the last tick: the tick then sets {@link #lastReadTick}. */
+        private boolean readSinceTick;
+        /** Wall time of the first tick after the task's last read (Long.MIN_VALUE: none since its start). */
+        private long lastReadTick;
+        /** Ticks since the last one after a read (or since the start). */
+        private long ticksSinceRead;
+        /** Whether the task has announced its peer day since its start (at its first tick). */
+        private boolean announced;
 
         private boolean idleSent;
         private boolean ended;
@@ -388,6 +401,10 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             lastInputWall = Long.MAX_VALUE;
             startWall = Long.MIN_VALUE;
             inputSinceTick = false;
+            readSinceTick = false;
+            lastReadTick = Long.MIN_VALUE;
+            ticksSinceRead = 0;
+            announced = false;
             lastTickWall = Long.MIN_VALUE;
             WallClockPunctuation.schedule(
                     context, correlation.watermarkInterval(), "read watermark", this::sendWatermark);
@@ -422,19 +439,32 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             if (inputSinceTick || (late && lastInputWall != Long.MAX_VALUE)) {
                 lastInputWall = wallNow;
                 inputSinceTick = false;
-            } else if (lastInputWall == Long.MAX_VALUE
-                    && wallNow - startWall
-                            >= STARTED_QUIET_FACTOR * correlation.follow().toMillis()) {
-                // Nothing at all since a start: its partitions are at their ends (a restart after its reads had
-                // ended, before it followed), and no other task's peer day will come while they wait for its.
-                lastInputWall = startWall;
             }
-            if (!ended
-                    && held.isEmpty()
-                    && lastInputWall != Long.MAX_VALUE
-                    && !correlation.follow().isZero()
-                    && wallNow - lastInputWall >= correlation.follow().toMillis()) {
-                follow();
+            if (readSinceTick) {
+                lastReadTick = wallNow;
+                readSinceTick = false;
+                ticksSinceRead = 0;
+            } else {
+                ticksSinceRead++;
+            }
+            if (!ended && !correlation.follow().isZero()) {
+                if (!announced) {
+                    announce();
+                }
+                // Quiet: no read for follow.ms of punctuations that came on time (counted from a first record), or,
+                // however late they came, for the bound since its last read or its start. Also with reads held:
+                // their days stay open, and its later days go out once they are judged.
+                long follow = correlation.follow().toMillis();
+                long sinceRead = wallNow - (lastReadTick == Long.MIN_VALUE ? startWall : lastReadTick);
+                boolean bounded = sinceRead >= QUIET_BOUND_FACTOR * follow
+                        && ticksSinceRead
+                                >= follow
+                                        / Math.max(
+                                                1,
+                                                correlation.watermarkInterval().toMillis());
+                if ((lastInputWall != Long.MAX_VALUE && wallNow - lastInputWall >= follow) || bounded) {
+                    follow();
+                }
             }
             if (!send) {
                 return;
@@ -445,6 +475,22 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
             idleSent = idle;
             if (!idle) {
                 watermarkSent = mark;
+            }
+        }
+
+        /**
+         * At its first tick after a start, a read task sends its peer day again (the day it has handed over through,
+         * with no peaks): under exactly-once the days it sent are committed with its state and this one is refused as
+         * a repeat; under at-least-once, a crash after its state was flushed and before the days it sent reached the
+         * broker loses them while the task believes them sent, and with its reads ended (and its clock ahead of the
+         * others', so it never follows) the other tasks' held reads would wait for them for good. The peaks of a day
+         * lost that way stay lost (as any record an at-least-once crash loses).
+         */
+        private void announce() {
+            announced = true;
+            SharedPeerDays.Contribution again = recorder.announcement();
+            if (again != null) {
+                sendPeerDay(again);
             }
         }
 
@@ -767,6 +813,7 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
         @Override
         public void onRead(DbAccessEvent event) {
             inputSinceTick = true;
+            readSinceTick = true;
             if (!correlation.idle().isZero()) {
                 lastReadWall = context.currentSystemTimeMs();
             }
