@@ -682,9 +682,10 @@ public final class ExfilguardConfig extends AbstractConfig {
                     Importance.LOW,
                     "A read task without reads for this many milliseconds of wall time declares its peer days before the "
                             + "other read tasks' day over, so their reads of accounts in cold start (judged against "
-                            + "every partition's peers of the days before) do not wait for it after midnight; a task "
-                            + "that receives no record at all for five times this after a start is quiet since then. "
-                            + "0: never "
+                            + "every partition's peers of the days before) do not wait for it after midnight (also "
+                            + "while it holds reads itself). Late punctuations (a busy thread) postpone it, but a task "
+                            + "without reads for five times this (since its last read or its start) follows however "
+                            + "late they come. 0: never "
                             + "(a task leaves a day with its own next read or at the end of input, as backtest sets).")
             .define(
                     RAW_NORMALISE,
