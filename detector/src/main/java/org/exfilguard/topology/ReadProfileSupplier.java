@@ -455,13 +455,10 @@ final class ReadProfileSupplier implements ProcessorSupplier<String, ReadInput, 
                 // however late they came, for the bound since its last read or its start. Also with reads held:
                 // their days stay open, and its later days go out once they are judged.
                 long follow = correlation.follow().toMillis();
+                long ticksInFollow =
+                        follow / Math.max(1, correlation.watermarkInterval().toMillis());
                 long sinceRead = wallNow - (lastReadTick == Long.MIN_VALUE ? startWall : lastReadTick);
-                boolean bounded = sinceRead >= QUIET_BOUND_FACTOR * follow
-                        && ticksSinceRead
-                                >= follow
-                                        / Math.max(
-                                                1,
-                                                correlation.watermarkInterval().toMillis());
+                boolean bounded = sinceRead >= QUIET_BOUND_FACTOR * follow && ticksSinceRead >= ticksInFollow;
                 if ((lastInputWall != Long.MAX_VALUE && wallNow - lastInputWall >= follow) || bounded) {
                     follow();
                 }
