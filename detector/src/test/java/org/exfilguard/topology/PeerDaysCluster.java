@@ -3,9 +3,7 @@ package org.exfilguard.topology;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import org.apache.kafka.common.serialization.Serdes;
@@ -117,50 +115,6 @@ final class PeerDaysCluster {
         }
     }
 
-    /**
-     * As {@link #runToEnd(Random, double, double)}, with wall time: each record takes {@code 0..stepMillis} ms of wall
-     * time, and every task's wall-clock punctuation runs each 200 ms; once nothing is left to read, wall time runs on
-     * in 200 ms steps until {@code settleMillis} pass without a new peer day.
-     */
-    void runWithWallClock(Random random, double commitChance, double crashChance, int stepMillis, long settleMillis) {
-        long nextTick = wallNow + 200;
-        long lastChange = wallNow;
-        int days = peerDays.get(0).size();
-        while (wallNow - lastChange < settleMillis) {
-            List<Task> ready = new ArrayList<>();
-            for (Task t : tasks) {
-                if (t.hasInput()) {
-                    ready.add(t);
-                }
-            }
-            if (ready.isEmpty()) {
-                wallNow = Math.max(wallNow, nextTick);
-            } else {
-                Task t = ready.get(random.nextInt(ready.size()));
-                t.step(random);
-                if (random.nextDouble() < commitChance) {
-                    t.commit();
-                } else if (random.nextDouble() < crashChance) {
-                    t.crash();
-                }
-                wallNow += random.nextInt(stepMillis + 1);
-            }
-            if (wallNow >= nextTick) {
-                for (Task t : tasks) {
-                    t.punctuate(wallNow);
-                    if (ready.isEmpty()) {
-                        t.commit();
-                    }
-                }
-                nextTick = wallNow + 200;
-            }
-            if (peerDays.get(0).size() != days || !ready.isEmpty()) {
-                days = peerDays.get(0).size();
-                lastChange = wallNow;
-            }
-        }
-    }
-
     /** Every task's wall-clock punctuation at {@code wall} (ms), as the stream thread runs them; then commits. */
     void punctuateAll(long wall) {
         wallNow = wall;
@@ -169,13 +123,6 @@ final class PeerDaysCluster {
         }
         for (Task t : tasks) {
             t.commit();
-        }
-    }
-
-    /** Restarts every task from its last commit, as a SIGKILL of the whole detector does. */
-    void crashAll() {
-        for (Task t : tasks) {
-            t.crash();
         }
     }
 
@@ -191,11 +138,6 @@ final class PeerDaysCluster {
     /** Task {@code p} takes its next record (a peer day before a read). */
     void step(int p) {
         tasks[p].step(null);
-    }
-
-    /** Restarts task {@code p} from its last commit. */
-    void crash(int p) {
-        tasks[p].crash();
     }
 
     /** Commits task {@code p}. */
@@ -458,12 +400,5 @@ final class PeerDaysCluster {
     /** Alert ids, for comparing runs. */
     static List<String> ids(List<ExfiltrationAlert> alerts) {
         return alerts.stream().map(ExfiltrationAlert::getAlertId).sorted().toList();
-    }
-
-    /** Alerts per status and account, for failure messages. */
-    static Map<String, Integer> summary(List<ExfiltrationAlert> alerts) {
-        Map<String, Integer> out = new HashMap<>();
-        alerts.forEach(a -> out.merge(a.getAccount() + " " + a.getStatus(), 1, Integer::sum));
-        return out;
     }
 }
