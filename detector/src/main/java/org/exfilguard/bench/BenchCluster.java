@@ -306,6 +306,7 @@ final class BenchCluster implements AutoCloseable {
         values.put(ExfilguardConfig.TOPIC_READ_SIGNALS, applicationId + "-read-signals");
         values.put(ExfilguardConfig.TOPIC_EGRESS_UPDATES, applicationId + "-egress-updates");
         values.put(ExfilguardConfig.TOPIC_TABLE_READS, applicationId + "-table-reads");
+        values.put(ExfilguardConfig.TOPIC_PEER_DAYS, applicationId + "-peer-days");
         values.put(ExfilguardConfig.TOPIC_ALERTS_JSON, applicationId + "-alerts-json");
         values.putAll(extra);
         return new ExfilguardConfig(values);

@@ -283,6 +283,9 @@ public final class BacktestCommand implements Callable<Integer> {
         // The correlation waits for both sides however long one takes (the input ends with an end-of-input record):
         // what a busy machine delays, it does not change.
         flags.put(ExfilguardConfig.CORRELATION_IDLE_SECONDS, "0");
+        // Every partition ends with an end-of-input record, which ends its peer days: no read task follows another's
+        // day by wall time, which a loaded machine could make it do before its own reads are in.
+        flags.put(ExfilguardConfig.CORRELATION_FOLLOW_MS, "0");
         flags.putAll(configOptions.settings);
         flags.put(ExfilguardConfig.BOOTSTRAP_SERVERS, bootstrap);
         flags.put(ExfilguardConfig.SCHEMA_REGISTRY_URL, registryUrl);
@@ -300,7 +303,8 @@ public final class BacktestCommand implements Callable<Integer> {
                 topics.egress(),
                 topics.readSignals(),
                 topics.egressUpdates(),
-                topics.tableReads())) {
+                topics.tableReads(),
+                topics.peerDays())) {
             kafka.createTopic(t, PARTITIONS, keep);
         }
         List<String> single = new ArrayList<>(topics.outputs());

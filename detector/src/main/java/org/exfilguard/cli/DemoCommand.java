@@ -115,6 +115,7 @@ public final class DemoCommand implements Callable<Integer> {
                 long produced = produce(simulator, kafka.bootstrapServers(), config, client);
                 Instant fed = Instant.now();
                 awaitProcessed(kafka, config, Duration.ofSeconds(timeoutSeconds));
+                awaitJudged(detector, Duration.ofSeconds(timeoutSeconds));
                 Duration processing = Duration.between(fed, Instant.now());
                 Thread.sleep(1500); // the last transaction's alerts reach the printer
                 stop.set(true);
@@ -175,6 +176,23 @@ public final class DemoCommand implements Callable<Integer> {
                 config.getString(ExfilguardConfig.APPLICATION_ID),
                 List.of(config.topics().dbAccess()),
                 timeout);
+    }
+
+    /**
+     * Waits until the detector holds no read: a new account's reads wait for every read task's peer days before
+     * theirs, which come through the peer-days topic after the input is processed.
+     */
+    private static void awaitJudged(DetectorRunner detector, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        int still = 0;
+        while (still < 2) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("the detector still held "
+                        + detector.metrics().readsHeld() + " reads for the peer baselines after " + timeout);
+            }
+            still = detector.metrics().readsHeld() == 0 ? still + 1 : 0;
+            Thread.sleep(250);
+        }
     }
 
     private void printAlerts(

@@ -83,6 +83,14 @@ public final class InternalTopics {
                                 (short) -1)
                         .configs(CONFIGS));
             }
+            if (!existing.contains(topics.peerDays())) {
+                // Every read task sends to every partition; each read task reads its own.
+                missing.add(new NewTopic(
+                                topics.peerDays(),
+                                inputs.get(topics.dbAccess()).partitions().size(),
+                                (short) -1)
+                        .configs(CONFIGS));
+            }
             if (rawTopics) {
                 // Shippers may start later than the detector; the raw topics match the canonical topic they feed.
                 if (!existing.contains(topics.rawDbLogs())) {

@@ -186,6 +186,11 @@ public final class SetupCommand implements Callable<Integer> {
                 partitions,
                 keep,
                 "internal: sensitive reads summed per minute and account, keyed by table, for the table profile"));
+        specs.add(new TopicSpec(
+                t.peerDays(),
+                partitions,
+                keep,
+                "internal: each read task's daily peer peaks, to every read task (partitions = db-access)"));
         return specs;
     }
 
@@ -204,11 +209,11 @@ public final class SetupCommand implements Callable<Integer> {
     static List<String> acls(ExfilguardConfig config, String principal) {
         Topics t = config.topics();
         String app = config.getString(ExfilguardConfig.APPLICATION_ID);
-        List<String> read =
-                new ArrayList<>(List.of(t.dbAccess(), t.egress(), t.readSignals(), t.egressUpdates(), t.tableReads()));
+        List<String> read = new ArrayList<>(
+                List.of(t.dbAccess(), t.egress(), t.readSignals(), t.egressUpdates(), t.tableReads(), t.peerDays()));
         List<String> write = new ArrayList<>(List.of(t.alerts()));
         write.addAll(t.alertRenderings().values());
-        write.addAll(List.of(t.deadLetters(), t.readSignals(), t.egressUpdates(), t.tableReads()));
+        write.addAll(List.of(t.deadLetters(), t.readSignals(), t.egressUpdates(), t.tableReads(), t.peerDays()));
         if (config.getBoolean(ExfilguardConfig.RAW_NORMALISE)) {
             read.addAll(List.of(t.rawDbLogs(), t.rawEgressLogs()));
             // The normaliser writes what it parsed to the canonical topics.

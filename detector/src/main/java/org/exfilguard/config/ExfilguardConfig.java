@@ -96,6 +96,7 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String TOPIC_READ_SIGNALS = "topic.read.signals";
     public static final String TOPIC_EGRESS_UPDATES = "topic.egress.updates";
     public static final String TOPIC_TABLE_READS = "topic.table.reads";
+    public static final String TOPIC_PEER_DAYS = "topic.peer.days";
 
     public static final String TABLE_PROFILE_ENABLED = "table.profile.enabled";
     public static final String TABLE_PROFILE_WINDOWS = "table.profile.windows";
@@ -116,6 +117,7 @@ public final class ExfilguardConfig extends AbstractConfig {
     public static final String EGRESS_MAX_DESTINATIONS = "egress.max.destinations.per.host";
     public static final String CORRELATION_IDLE_SECONDS = "correlation.idle.seconds";
     public static final String CORRELATION_WATERMARK_INTERVAL_MS = "correlation.watermark.interval.ms";
+    public static final String CORRELATION_FOLLOW_MS = "correlation.follow.ms";
     public static final String RAW_NORMALISE = "raw.normalise.enabled";
     public static final String RAW_DB_FORMAT = "raw.db.format";
     public static final String RAW_EGRESS_FORMAT = "raw.egress.format";
@@ -532,6 +534,13 @@ public final class ExfilguardConfig extends AbstractConfig {
                     Importance.LOW,
                     "Internal: sensitive reads summed per minute and account, re-keyed by table for the table profile, and"
                             + " the read tasks' watermarks (any partition count; created like db-access).")
+            .define(
+                    TOPIC_PEER_DAYS,
+                    Type.STRING,
+                    Topics.defaults().peerDays(),
+                    Importance.LOW,
+                    "Internal: each read task's clean daily peaks per day, sent to every read task so the peer"
+                            + " baselines cover all partitions (as many partitions as db-access).")
             // The table as a whole: each sensitive table's reads across all accounts against its time-of-week norm.
             .define(
                     TABLE_PROFILE_ENABLED,
@@ -665,6 +674,19 @@ public final class ExfilguardConfig extends AbstractConfig {
                     Range.between(10, 60_000),
                     Importance.LOW,
                     "How often (wall time) each read task tells the egress side how far its reads have come.")
+            .define(
+                    CORRELATION_FOLLOW_MS,
+                    Type.INT,
+                    org.exfilguard.topology.Correlation.DEFAULT_FOLLOW_MS,
+                    Range.between(0, 3_600_000),
+                    Importance.LOW,
+                    "A read task without reads for this many milliseconds of wall time declares its peer days before the "
+                            + "other read tasks' day over, so their reads of accounts in cold start (judged against "
+                            + "every partition's peers of the days before) do not wait for it after midnight (also "
+                            + "while it holds reads itself). Late punctuations (a busy thread) postpone it, but a task "
+                            + "without reads for five times this (since its last read or its start) follows however "
+                            + "late they come. 0: never "
+                            + "(a task leaves a day with its own next read or at the end of input, as backtest sets).")
             .define(
                     RAW_NORMALISE,
                     Type.BOOLEAN,
@@ -825,7 +847,8 @@ public final class ExfilguardConfig extends AbstractConfig {
         return new org.exfilguard.topology.Correlation(
                 readPartitions,
                 Duration.ofSeconds(getInt(CORRELATION_IDLE_SECONDS)),
-                Duration.ofMillis(getInt(CORRELATION_WATERMARK_INTERVAL_MS)));
+                Duration.ofMillis(getInt(CORRELATION_WATERMARK_INTERVAL_MS)),
+                Duration.ofMillis(getInt(CORRELATION_FOLLOW_MS)));
     }
 
     public Topics topics() {
@@ -845,7 +868,8 @@ public final class ExfilguardConfig extends AbstractConfig {
                 getString(TOPIC_RAW_EGRESS),
                 getString(TOPIC_READ_SIGNALS),
                 getString(TOPIC_EGRESS_UPDATES),
-                getString(TOPIC_TABLE_READS));
+                getString(TOPIC_TABLE_READS),
+                getString(TOPIC_PEER_DAYS));
     }
 
     /** How the raw-topic normaliser reads each raw topic. */

@@ -140,6 +140,25 @@ public final class ReadDetector {
         return verdicts;
     }
 
+    /**
+     * Whether {@link #observe} of a read at {@code at} would consult the peer baselines for {@code profile} (null: a
+     * scope the account has never read, judged by a fresh profile): it does when one of its windows still has fewer
+     * than {@code minHistoryDays} clean daily peaks once moved to the read's day (cold start: the peers' threshold,
+     * and the peer percentile of its alerts). A window with enough history of its own never asks the peers; the
+     * off-hours window and the night norm never do.
+     */
+    public boolean judgesByPeers(ScopeProfile profile, Instant at) {
+        if (profile == null) {
+            return coldStart.minHistoryDays() > 0;
+        }
+        for (WindowProfile window : profile.windows()) {
+            if (window.historySizeAt(at) < coldStart.minHistoryDays()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Moves a window's state for one read and says where its sum stands against {@code limit}. */
     private WindowVerdict.State judge(
             WindowProfile window,

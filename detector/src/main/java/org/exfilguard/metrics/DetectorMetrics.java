@@ -25,11 +25,14 @@ public final class DetectorMetrics {
     public static final String PROFILE_CACHE_REQUESTS = "exfil.profile.cache.requests";
     /** Reads of a sensitive table whose result holds none of its personal columns (sensitive.columns). */
     public static final String NON_PERSONAL_READS = "exfil.reads.non.personal";
+    /** Reads held until the shared peer baselines of their day are complete (accounts in cold start). */
+    public static final String READS_HELD = "exfil.reads.held";
 
     private final MeterRegistry registry;
     private final Clock wallClock;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<Object, LongSupplier> keyCounts = new ConcurrentHashMap<>();
+    private final Map<Object, LongSupplier> heldCounts = new ConcurrentHashMap<>();
     private final AtomicLong newestEventMillis = new AtomicLong(Long.MIN_VALUE);
     private final Map<Object, CacheCounts> profileCaches = new ConcurrentHashMap<>();
     /** Hits and misses of caches whose task has closed: the counters never go down on a rebalance. */
@@ -49,6 +52,9 @@ public final class DetectorMetrics {
         this.wallClock = wallClock;
         Gauge.builder(KEYS_TRACKED, this, DetectorMetrics::keysTracked)
                 .description("(account, scope) read profiles held in state by this instance")
+                .register(registry);
+        Gauge.builder(READS_HELD, this, DetectorMetrics::readsHeld)
+                .description("Reads held by this instance until every read task's peer days before theirs are in")
                 .register(registry);
         // Suppressions exist from the start at zero, so dashboards and rate() see them before the first one.
         suppression("allow_list", 0);
@@ -117,6 +123,20 @@ public final class DetectorMetrics {
 
     public void untrackKeys(Object owner) {
         keyCounts.remove(owner);
+    }
+
+    /** Registers a read task's count of held reads; removed when the task closes. */
+    public void trackHeld(Object owner, LongSupplier count) {
+        heldCounts.put(owner, count);
+    }
+
+    public void untrackHeld(Object owner) {
+        heldCounts.remove(owner);
+    }
+
+    /** Reads the read tasks of this instance hold (see {@link #READS_HELD}). */
+    public long readsHeld() {
+        return heldCounts.values().stream().mapToLong(LongSupplier::getAsLong).sum();
     }
 
     /** Registers a task's profile cache; its counts stay in the totals after the task closes. */

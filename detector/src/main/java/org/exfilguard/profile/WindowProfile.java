@@ -99,6 +99,19 @@ public final class WindowProfile {
     }
 
     /**
+     * The number of clean daily peaks the history will hold once {@link #rollDays} has moved the window to the day of
+     * {@code at}, without moving it.
+     */
+    public int historySizeAt(Instant at) {
+        long today = Math.floorDiv(at.toEpochMilli(), MILLIS_PER_DAY);
+        if (today <= day) {
+            return history.size();
+        }
+        long closing = Math.min(today - day, history.capacity());
+        return (int) Math.min(history.size() + closing, history.capacity());
+    }
+
+    /**
      * Moves the window to the day of {@code at}, closing the days in between into the history. Returns the clean
      * peaks of the days it closed (newest last), so the caller can feed the peer baseline.
      */

@@ -30,6 +30,7 @@ import org.exfilguard.suppress.AlertSuppressor;
  * egress ────▶ decode-egress ────┬─▶ egress-profile ◀──────────────────────┘
  *                                │        └─▶ exfil-egress-updates (evidence for open incidents, keyed by account)
  *                                └─▶ exfil-dlq
+ * read-profile ─▶ exfil-peer-days ─▶ read-profile (each read task's daily peer peaks, to every read task)
  * decode-db-access ─▶ table-key ─▶ exfil-table-reads (sums per table, account and minute, keyed by table; the read
  *                                    │                 tasks' watermarks to every partition)
  *                                    └─▶ table-profile ─▶ the alert topics (TABLE_SURGE, account '*')
@@ -56,6 +57,8 @@ public final class DetectorTopology {
     public static final String TABLE_READS_SOURCE = "table-reads-source";
     public static final String TABLE_PROFILE = "table-profile";
     public static final String TABLE_LINKS_SINK = "table-links-sink";
+    public static final String PEER_DAYS_SINK = "peer-days-sink";
+    public static final String PEER_DAYS_SOURCE = "peer-days-source";
     /** Default of {@code read.profile.cache.bytes}: encoded profiles each task keeps in memory. */
     public static final long DEFAULT_PROFILE_CACHE_BYTES = 16L * 1024 * 1024;
 
@@ -93,6 +96,12 @@ public final class DetectorTopology {
                 updates.keySerde().deserializer(),
                 ReadInput.egressUpdates(updates.valueSerde().deserializer()),
                 updates.name());
+        // Each read task's daily peer peaks, to every read task (see SharedPeerDays).
+        topology.addSource(
+                PEER_DAYS_SOURCE,
+                topics.peerDays().keySerde().deserializer(),
+                ReadInput.peerDays(),
+                topics.peerDays().name());
 
         topology.addProcessor(
                 DECODE_DB_ACCESS,
@@ -134,9 +143,10 @@ public final class DetectorTopology {
                 new ReadProfileSupplier(
                         wiring,
                         new AlertSuppressor(wiring.allowList(), () -> metrics.suppression("allow_list")),
-                        new ReadProfileSupplier.Sinks(ALERTS_SINK, renderingSinks, READ_SIGNALS_SINK)),
+                        new ReadProfileSupplier.Sinks(ALERTS_SINK, renderingSinks, READ_SIGNALS_SINK, PEER_DAYS_SINK)),
                 DECODE_DB_ACCESS,
-                EGRESS_UPDATES_SOURCE);
+                EGRESS_UPDATES_SOURCE,
+                PEER_DAYS_SOURCE);
         topology.addProcessor(
                 EGRESS_PROFILE,
                 new EgressProfileSupplier(
@@ -210,6 +220,7 @@ public final class DetectorTopology {
         // for the watermark of every read task).
         topics.readSignals().addSink(topology, READ_SIGNALS_SINK, new WatermarkPartitioner(), READ_PROFILE);
         topics.egressUpdates().addSink(topology, EGRESS_UPDATES_SINK, EGRESS_PROFILE);
+        topics.peerDays().addSink(topology, PEER_DAYS_SINK, new PeerDayPartitioner(), READ_PROFILE);
 
         // Persistent, changelogged stores. Hosts bypass Kafka Streams' record cache, and so do profiles unless
         // read.profile.write.cache.bytes is set: when reads spread over many accounts each profile is written about

@@ -1,6 +1,7 @@
 package org.exfilguard.topology;
 
 import org.apache.kafka.common.serialization.Deserializer;
+import org.exfilguard.detect.SharedPeerDays;
 import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.state.EgressUpdate;
 
@@ -9,13 +10,16 @@ import org.exfilguard.schema.state.EgressUpdate;
  * of the account's incidents, or the end of a finite input. Sealed, and dispatched to a {@link Handler} rather than tested with {@code instanceof},
  * so a third input is a compile error until the processor handles it.
  */
-sealed interface ReadInput permits ReadInput.Read, ReadInput.Egress, EndOfInput {
+sealed interface ReadInput permits ReadInput.Read, ReadInput.Egress, ReadInput.PeerDay, EndOfInput {
 
     /** The processor's handling of each input. */
     interface Handler {
         void onRead(DbAccessEvent event);
 
         void onEgress(EgressUpdate update);
+
+        /** A read task's daily peer peaks, from {@code exfil-peer-days}. */
+        void onPeerDay(SharedPeerDays.Contribution contribution);
 
         /** The input ended (a backtest's last record): tell the egress side there are no more reads. */
         void onEnd();
@@ -36,6 +40,19 @@ sealed interface ReadInput permits ReadInput.Read, ReadInput.Egress, EndOfInput 
         @Override
         public void dispatch(Handler handler) {
             handler.onRead(event);
+        }
+    }
+
+    /** Reads the peer-days topic as inputs of the processor. */
+    static Deserializer<ReadInput> peerDays() {
+        return (topic, data) -> data == null ? null : new PeerDay(SharedPeerDays.Contribution.decode(data));
+    }
+
+    /** One read task's daily peer peaks, from {@code exfil-peer-days}. */
+    record PeerDay(SharedPeerDays.Contribution contribution) implements ReadInput {
+        @Override
+        public void dispatch(Handler handler) {
+            handler.onPeerDay(contribution);
         }
     }
 

@@ -247,6 +247,11 @@ final class TableKeySupplier implements ProcessorSupplier<String, ReadInput, Str
         }
 
         @Override
+        public void onPeerDay(org.exfilguard.detect.SharedPeerDays.Contribution contribution) {
+            // Not routed here: peer peaks go to the read profile only.
+        }
+
+        @Override
         public void onEnd() {
             flush();
             complete = Long.MAX_VALUE;

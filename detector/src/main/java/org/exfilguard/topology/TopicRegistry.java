@@ -32,6 +32,7 @@ public final class TopicRegistry {
     private final Topic<String, ReadSignal> readSignals;
     private final Topic<String, EgressUpdate> egressUpdates;
     private final Topic<String, byte[]> tableReads;
+    private final Topic<String, byte[]> peerDays;
 
     public TopicRegistry(Topics names, DetectorSerdes serdes) {
         this.names = names;
@@ -48,6 +49,7 @@ public final class TopicRegistry {
         this.readSignals = new Topic<>(names.readSignals(), Serdes.String(), internal(ReadSignal.class));
         this.egressUpdates = new Topic<>(names.egressUpdates(), Serdes.String(), internal(EgressUpdate.class));
         this.tableReads = new Topic<>(names.tableReads(), Serdes.String(), Serdes.ByteArray());
+        this.peerDays = new Topic<>(names.peerDays(), Serdes.String(), Serdes.ByteArray());
     }
 
     private static <T extends org.apache.avro.specific.SpecificRecord> Serde<T> internal(Class<T> type) {
@@ -105,5 +107,10 @@ public final class TopicRegistry {
     /** Internal: sensitive reads summed per minute and account, keyed by table, in TableReads' layout. */
     public Topic<String, byte[]> tableReads() {
         return tableReads;
+    }
+
+    /** Each read task's daily peer peaks, to every read task (layout {@code SharedPeerDays.Contribution}). */
+    public Topic<String, byte[]> peerDays() {
+        return peerDays;
     }
 }

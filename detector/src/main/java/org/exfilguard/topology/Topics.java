@@ -24,7 +24,8 @@ public record Topics(
         String rawEgressLogs,
         String readSignals,
         String egressUpdates,
-        String tableReads) {
+        String tableReads,
+        String peerDays) {
 
     public Topics {
         alertRenderings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(alertRenderings));
@@ -45,7 +46,8 @@ public record Topics(
                 "raw-egress-logs",
                 "exfil-read-signals",
                 "exfil-egress-updates",
-                "exfil-table-reads");
+                "exfil-table-reads",
+                "exfil-peer-days");
     }
 
     /** The topic a format is published to; the format must be published. */
@@ -60,10 +62,12 @@ public record Topics(
     /**
      * Topics between the detector's own processors. {@code readSignals} is keyed by client ip and must have as many
      * partitions as {@code egress}; {@code egressUpdates} is keyed by account and must match {@code dbAccess};
-     * {@code tableReads} is keyed by sensitive table (any partition count; created like {@code dbAccess}).
+     * {@code tableReads} is keyed by sensitive table (any partition count; created like {@code dbAccess});
+     * {@code peerDays} carries each read task's daily peer peaks to every read task (as many partitions as
+     * {@code dbAccess}).
      */
     public List<String> internal() {
-        return List.of(readSignals, egressUpdates, tableReads);
+        return List.of(readSignals, egressUpdates, tableReads, peerDays);
     }
 
     /** Topics the detector writes to and that must exist before it starts. */
@@ -82,7 +86,7 @@ public record Topics(
     public List<String> all() {
         List<String> all = new ArrayList<>(List.of(dbAccess, egress, alerts));
         all.addAll(alertRenderings.values());
-        all.addAll(List.of(deadLetters, rawDbLogs, rawEgressLogs, readSignals, egressUpdates, tableReads));
+        all.addAll(List.of(deadLetters, rawDbLogs, rawEgressLogs, readSignals, egressUpdates, tableReads, peerDays));
         return all;
     }
 }

@@ -65,7 +65,8 @@ class SetupCommandIT {
                             "exfil-dlq",
                             "exfil-read-signals",
                             "exfil-egress-updates",
-                            "exfil-table-reads");
+                            "exfil-table-reads",
+                            "exfil-peer-days");
             assertThat(admin.describeTopics(topics)
                             .allTopicNames()
                             .get(30, TimeUnit.SECONDS)
@@ -130,6 +131,8 @@ class SetupCommandIT {
                         "kafka-topics.sh --bootstrap-server broker1:9093 --create --if-not-exists --topic db-access --partitions 12 --replication-factor 3\n")
                 .contains(
                         "--topic exfil-read-signals --partitions 12 --replication-factor 3 --config retention.bytes=1073741824 --config retention.ms=-1")
+                .contains(
+                        "--topic exfil-peer-days --partitions 12 --replication-factor 3 --config retention.bytes=1073741824 --config retention.ms=-1")
                 .contains(
                         "curl -sf -X POST -H 'Content-Type: application/vnd.schemaregistry.v1+json' https://registry:8081/subjects/exfil-alerts-value/versions --data '{\"schema\":")
                 .contains(

@@ -254,4 +254,63 @@ class ReadDetectorTest {
         assertThat(halved.threshold().value()).isEqualTo(5_000);
         assertThat(halved.state()).isEqualTo(WindowVerdict.State.CROSSED);
     }
+
+    @Test
+    void judgesByPeersSaysExactlyWhetherObserveAsksThePeers() {
+        assertThat(detector.judgesByPeers(null, DAY0)).as("a scope never read").isTrue();
+        ScopeProfile profile = profile();
+        java.util.Random random = new java.util.Random(3);
+        Instant at = DAY0.plus(Duration.ofHours(9));
+        int asked = 0;
+        int notAsked = 0;
+        for (int read = 0; read < 400; read++) {
+            // Mostly reads within a day, now and then a gap of up to four days (the roll closes several at once).
+            at = at.plus(
+                    random.nextInt(8) == 0
+                            ? Duration.ofDays(1 + random.nextInt(4))
+                            : Duration.ofMinutes(random.nextInt(90)));
+            boolean predicted = detector.judgesByPeers(profile, at);
+            ListPeers peers = new ListPeers();
+            for (int i = 0; i < 30; i++) {
+                peers.add("coop.members", "15m", 100 + i);
+                peers.add("coop.members", "1h", 300 + i);
+            }
+            boolean[] consulted = {false};
+            PeerBaselines watched = new PeerBaselines() {
+                @Override
+                public long count(String scope, String window) {
+                    consulted[0] = true;
+                    return peers.count(scope, window);
+                }
+
+                @Override
+                public double quantile(String scope, String window, double q) {
+                    consulted[0] = true;
+                    return peers.quantile(scope, window, q);
+                }
+
+                @Override
+                public double rank(String scope, String window, double value) {
+                    consulted[0] = true;
+                    return peers.rank(scope, window, value);
+                }
+
+                @Override
+                public void add(String scope, String window, double peak) {
+                    // Teaching is not asking.
+                }
+            };
+            // Now and then a read far above any threshold: alerting windows ask for the peer percentile.
+            long rows = random.nextInt(20) == 0 ? 500_000 : 10 + random.nextInt(200);
+            detector.observe(profile, at, rows, rows * 100, watched);
+            assertThat(consulted[0]).as("read %d at %s", read, at).isEqualTo(predicted);
+            if (predicted) {
+                asked++;
+            } else {
+                notAsked++;
+            }
+        }
+        assertThat(asked).as("reads in cold start").isPositive();
+        assertThat(notAsked).as("reads with enough history of their own").isPositive();
+    }
 }

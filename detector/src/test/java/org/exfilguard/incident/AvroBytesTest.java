@@ -32,7 +32,8 @@ class AvroBytesTest {
 
     @Test
     void readsEveryStoredRecordAsTheBuildBeforeSingleObjectEncodingWroteIt() throws IOException {
-        for (int i = 0; i < StoredSamples.types().size(); i++) {
+        // The types stored before that encoding; a waiting read (DbAccessEvent) was first stored with it.
+        for (int i = 0; i < StoredSamples.LEGACY_TYPES; i++) {
             Class<? extends SpecificRecord> type = StoredSamples.types().get(i);
             byte[] legacy = legacyFixture(type);
 

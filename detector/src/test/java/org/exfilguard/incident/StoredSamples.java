@@ -7,6 +7,7 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.exfilguard.schema.AlertKind;
 import org.exfilguard.schema.AlertStatus;
+import org.exfilguard.schema.DbAccessEvent;
 import org.exfilguard.schema.EgressDestination;
 import org.exfilguard.schema.EgressEvidence;
 import org.exfilguard.schema.ExfiltrationAlert;
@@ -30,11 +31,15 @@ final class StoredSamples {
 
     static final Instant T0 = Instant.parse("2026-03-01T02:15:00Z");
 
+    /** The first types of {@link #types()}, stored already by builds before single-object encoding. */
+    static final int LEGACY_TYPES = 6;
+
     private StoredSamples() {}
 
     /** Every sample, in the order of {@link #types()}. */
     static List<SpecificRecord> all() {
-        return List.of(alert(), evidence(), readSignal(), egressUpdate(), egressHostState(), profileState());
+        return List.of(
+                alert(), evidence(), readSignal(), egressUpdate(), egressHostState(), profileState(), waitingRead());
     }
 
     static List<Class<? extends SpecificRecord>> types() {
@@ -44,7 +49,24 @@ final class StoredSamples {
                 ReadSignal.class,
                 EgressUpdate.class,
                 EgressHostState.class,
-                ProfileState.class);
+                ProfileState.class,
+                DbAccessEvent.class);
+    }
+
+    /** A read waiting in the peer-baselines store for the other read tasks to leave the days before its own. */
+    static DbAccessEvent waitingRead() {
+        return DbAccessEvent.newBuilder()
+                .setEventTime(T0)
+                .setAccount("svc_report")
+                .setClientIp("10.1.2.3")
+                .setDatabase("coop")
+                .setTables(List.of("coop.members"))
+                .setOperation(org.exfilguard.schema.Operation.SELECT)
+                .setRowsReturned(2_400_000L)
+                .setBytesReturned(512_000_000L)
+                .setStatementFingerprint("select * from members where region = ?")
+                .setSourceFormat("mysql-slow")
+                .build();
     }
 
     static EgressEvidence evidence() {

@@ -53,6 +53,8 @@ public final class DetectorDriver implements AutoCloseable {
     private final DetectorMetrics metrics = new DetectorMetrics(new SimpleMeterRegistry());
     private final List<ExfiltrationAlert> seen = new ArrayList<>();
     private final SchemaRegistryClient client;
+    private final TopicRegistry topics;
+    private final int readPartitions;
 
     /** The detector with the default settings, no allow-list, profile writes past the record cache, the system clock. */
     public static DetectorDriver withDefaults() {
@@ -60,7 +62,7 @@ public final class DetectorDriver implements AutoCloseable {
     }
 
     public static Builder builder() {
-        return new Builder(Map.of(), AllowListSource.none(), false, java.time.Clock.systemUTC());
+        return new Builder(Map.of(), AllowListSource.none(), false, java.time.Clock.systemUTC(), 1);
     }
 
     /**
@@ -71,12 +73,14 @@ public final class DetectorDriver implements AutoCloseable {
      * @param config                configuration keys set (every other key has its default)
      * @param coalesceProfileWrites as {@code read.profile.write.cache.bytes} > 0 sets it
      * @param wallClock             stamps the alert records' Kafka timestamps
+     * @param readPartitions        the read tasks the driven task (partition 0) waits for (peer days)
      */
     public record Builder(
             Map<String, Object> config,
             AllowListSource allowList,
             boolean coalesceProfileWrites,
-            java.time.Clock wallClock) {
+            java.time.Clock wallClock,
+            int readPartitions) {
 
         public Builder {
             config = Map.copyOf(config);
@@ -86,19 +90,24 @@ public final class DetectorDriver implements AutoCloseable {
         public Builder withConfig(String key, Object value) {
             Map<String, Object> more = new java.util.HashMap<>(config);
             more.put(key, value);
-            return new Builder(more, allowList, coalesceProfileWrites, wallClock);
+            return new Builder(more, allowList, coalesceProfileWrites, wallClock, readPartitions);
         }
 
         public Builder withAllowList(AllowListSource allowList) {
-            return new Builder(config, allowList, coalesceProfileWrites, wallClock);
+            return new Builder(config, allowList, coalesceProfileWrites, wallClock, readPartitions);
         }
 
         public Builder withCoalescedProfileWrites() {
-            return new Builder(config, allowList, true, wallClock);
+            return new Builder(config, allowList, true, wallClock, readPartitions);
+        }
+
+        /** The driven task is partition 0 of {@code partitions} read tasks; the test sends the others' peer days. */
+        public Builder withReadPartitions(int partitions) {
+            return new Builder(config, allowList, coalesceProfileWrites, wallClock, partitions);
         }
 
         public Builder withWallClock(java.time.Clock wallClock) {
-            return new Builder(config, allowList, coalesceProfileWrites, wallClock);
+            return new Builder(config, allowList, coalesceProfileWrites, wallClock, readPartitions);
         }
 
         public DetectorDriver build() {
@@ -122,15 +131,17 @@ public final class DetectorDriver implements AutoCloseable {
             props.put(
                     StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG,
                     org.exfilguard.config.StreamsSettings.RECORD_CACHE_BYTES);
+            topics = new TopicRegistry(TOPICS, new DetectorSerdes(events, egressSerde, alertSerde));
+            readPartitions = setup.readPartitions();
             driver = new TopologyTestDriver(
                     DetectorTopology.build(DetectorWiringFactory.from(new ExfilguardConfig(setup.config()))
-                            .topics(new TopicRegistry(TOPICS, new DetectorSerdes(events, egressSerde, alertSerde)))
+                            .topics(topics)
                             .metrics(metrics)
                             .detectorVersion("test")
                             .wallClock(setup.wallClock())
                             .allowList(setup.allowList())
                             .coalesceProfileWrites(setup.coalesceProfileWrites())
-                            .correlation(org.exfilguard.topology.Correlation.exact(1))
+                            .correlation(org.exfilguard.topology.Correlation.exact(setup.readPartitions()))
                             .build()),
                     props);
             alertsJson = driver.createOutputTopic(
@@ -173,6 +184,12 @@ public final class DetectorDriver implements AutoCloseable {
         return this;
     }
 
+    /** Wall time moves on by {@code duration} without input (the wall-clock punctuations run). */
+    public DetectorDriver advanceWallClock(java.time.Duration duration) {
+        driver.advanceWallClockTime(duration);
+        return this;
+    }
+
     /** Wall time moves on by one watermark interval: the read side tells the egress side how far it has come. */
     private void tick() {
         driver.advanceWallClockTime(
@@ -191,6 +208,48 @@ public final class DetectorDriver implements AutoCloseable {
         tick();
         rawEgress.pipeInput(new TestRecord<>(new byte[0], new byte[0], headers, java.time.Instant.EPOCH));
         tick();
+        return this;
+    }
+
+    /** The peer days the driven read task sent (exfil-peer-days), in {@code SharedPeerDays.Contribution} layout. */
+    public List<byte[]> peerDays() {
+        return driver.createOutputTopic(
+                        TOPICS.peerDays(),
+                        new org.apache.kafka.common.serialization.StringDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())
+                .readValuesToList();
+    }
+
+    /** The read side's signals to the egress side (exfil-read-signals) since the last call. */
+    public List<org.exfilguard.schema.state.ReadSignal> readSignals() {
+        return driver.createOutputTopic(
+                        topics.readSignals().name(),
+                        new StringDeserializer(),
+                        topics.readSignals().valueSerde().deserializer())
+                .readValuesToList();
+    }
+
+    /**
+     * Another read task's watermark ({@code source}, one of the read partitions): it will send no signal with a
+     * checkpoint at or before {@code mark} (Long.MAX_VALUE: its reads have ended).
+     */
+    public DetectorDriver pipeReadWatermark(int source, long mark) {
+        driver.createInputTopic(
+                        topics.readSignals().name(),
+                        new StringSerializer(),
+                        topics.readSignals().valueSerde().serializer())
+                .pipeInput(
+                        "",
+                        org.exfilguard.detect.ReadSignals.watermark(mark, mark, source, readPartitions, false),
+                        java.time.Instant.EPOCH);
+        tick();
+        return this;
+    }
+
+    /** Another read task's peer day, as it would arrive on exfil-peer-days. */
+    public DetectorDriver pipePeerDay(String key, byte[] value) {
+        driver.createInputTopic(TOPICS.peerDays(), new StringSerializer(), new ByteArraySerializer())
+                .pipeInput(key, value, java.time.Instant.EPOCH);
         return this;
     }
 
