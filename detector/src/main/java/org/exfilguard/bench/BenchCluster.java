@@ -85,6 +85,70 @@ final class BenchCluster implements AutoCloseable {
             topics.add(new NewTopic(name, partitions, (short) 1).configs(KEEP_FOREVER));
         }
         admin.createTopics(topics).all().get();
+        awaitLeaders(List.of(names), Duration.ofSeconds(30));
+    }
+
+    /**
+     * Waits until every partition of {@code topics} has a leader the broker knows of. A create returns once the
+     * controller has committed it; an idempotent producer whose first batch to a partition meets "not leader" and
+     * whose next batches then meet "out of order sequence" retried for two minutes in ScaleOutIT until the delivery
+     * timeout dropped them.
+     */
+    private void awaitLeaders(List<String> topics, Duration timeout) throws ExecutionException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                boolean led = admin.describeTopics(topics).allTopicNames().get().values().stream()
+                        .flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                if (led) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("bench topics " + topics + " have no leader after " + timeout);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /**
+     * Counts the records a producer failed to write and keeps the first cause: a bench whose input lost records
+     * would report figures for input it never had, so it stops instead ({@link #check}).
+     */
+    static final class Sends {
+        private final String topic;
+        private final AtomicLong failed = new AtomicLong();
+        private final java.util.concurrent.atomic.AtomicReference<Exception> first =
+                new java.util.concurrent.atomic.AtomicReference<>();
+
+        Sends(String topic) {
+            this.topic = topic;
+        }
+
+        org.apache.kafka.clients.producer.Callback callback() {
+            return (metadata, e) -> {
+                if (e != null) {
+                    failed.incrementAndGet();
+                    first.compareAndSet(null, e);
+                }
+            };
+        }
+
+        /** Throws when any record was not written (call after the producer's flush). */
+        void check(long sent) {
+            long lost = failed.get();
+            if (lost > 0) {
+                throw new IllegalStateException(
+                        "bench input: " + lost + " of " + sent + " records to " + topic + " were not written: "
+                                + first.get(),
+                        first.get());
+            }
+        }
     }
 
     /** A producer of Avro events keyed by account and stamped with event time, as the normaliser writes them. */
@@ -112,13 +176,15 @@ final class BenchCluster implements AutoCloseable {
     Produced produce(String topic, Consumer<Consumer<DbAccessEvent>> source) {
         AtomicLong count = new AtomicLong();
         Instant began = Instant.now();
+        Sends sends = new Sends(topic);
         try (KafkaProducer<String, DbAccessEvent> producer = producer(20)) {
             source.accept(event -> {
-                producer.send(record(topic, event));
+                producer.send(record(topic, event), sends.callback());
                 count.incrementAndGet();
             });
             producer.flush();
         }
+        sends.check(count.get());
         return new Produced(count.get(), Duration.between(began, Instant.now()));
     }
 
@@ -133,11 +199,16 @@ final class BenchCluster implements AutoCloseable {
                 producerProperties(0),
                 new org.apache.kafka.common.serialization.ByteArraySerializer(),
                 new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-            for (TopicPartition partition : endOffsets(topic).keySet()) {
-                producer.send(new ProducerRecord<>(
-                        topic, partition.partition(), at.toEpochMilli(), null, new byte[0], headers));
+            Sends sends = new Sends(topic);
+            Map<TopicPartition, Long> partitions = endOffsets(topic);
+            for (TopicPartition partition : partitions.keySet()) {
+                producer.send(
+                        new ProducerRecord<>(
+                                topic, partition.partition(), at.toEpochMilli(), null, new byte[0], headers),
+                        sends.callback());
             }
             producer.flush();
+            sends.check(partitions.size());
         }
     }
 
@@ -167,13 +238,15 @@ final class BenchCluster implements AutoCloseable {
     Produced produceEgress(String topic, Consumer<Consumer<EgressEvent>> source) {
         AtomicLong count = new AtomicLong();
         Instant began = Instant.now();
+        Sends sends = new Sends(topic);
         try (KafkaProducer<String, EgressEvent> producer = egressProducer(20)) {
             source.accept(flow -> {
-                producer.send(record(topic, flow));
+                producer.send(record(topic, flow), sends.callback());
                 count.incrementAndGet();
             });
             producer.flush();
         }
+        sends.check(count.get());
         return new Produced(count.get(), Duration.between(began, Instant.now()));
     }
 

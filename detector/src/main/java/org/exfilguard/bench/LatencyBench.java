@@ -156,6 +156,10 @@ public final class LatencyBench {
         BackgroundFlows egress = egressWorkload(workload);
         long t0 = System.nanoTime();
         long maxBehindNanos = 0;
+        BenchCluster.Sends readSends = new BenchCluster.Sends(INPUT);
+        BenchCluster.Sends flowSends = new BenchCluster.Sends(EGRESS_INPUT);
+        long reads = 0;
+        long flows = 0;
         try (KafkaProducer<String, DbAccessEvent> producer = cluster.producer(5);
                 KafkaProducer<String, EgressEvent> flowProducer = cluster.egressProducer(5)) {
             for (long i = 0; i < total; i++) {
@@ -168,23 +172,30 @@ public final class LatencyBench {
                 }
                 Instant at = Instant.now();
                 if (i % cycle == 0) {
-                    producer.send(BenchCluster.record(INPUT, workload.next(at)));
+                    producer.send(BenchCluster.record(INPUT, workload.next(at)), readSends.callback());
+                    reads++;
                 } else {
-                    flowProducer.send(BenchCluster.record(EGRESS_INPUT, egress.next(at)));
+                    flowProducer.send(BenchCluster.record(EGRESS_INPUT, egress.next(at)), flowSends.callback());
+                    flows++;
                 }
                 if (i >= warmUp && (i - warmUp) % perInterval == 0 && injected < extractions) {
                     int account = (int) ((injected * stride + 1) % accounts);
                     // A distinct event time per extraction: the alert's detected_at names the event that crossed.
                     DbAccessEvent grab = BenchWorkload.extraction(account, extractionRows, at.plusMillis(1));
                     sentAt.put(matchKey(grab.getAccount(), grab.getEventTime()), System.nanoTime());
-                    producer.send(BenchCluster.record(INPUT, grab));
+                    producer.send(BenchCluster.record(INPUT, grab), readSends.callback());
+                    reads++;
                     injected++;
                 }
                 if ((i & 0xfff) == 0) {
                     detector.check();
                 }
             }
+            producer.flush();
+            flowProducer.flush();
         }
+        readSends.check(reads);
+        flowSends.check(flows);
         double liveSeconds = (System.nanoTime() - t0) / 1e9;
         // Latency is only meaningful if the detector keeps up with the rate: report how far behind it was.
         long lagAtEnd = 0;
