@@ -55,19 +55,9 @@ public final class SharedPeerDays {
         /** The record value (layout {@value SharedPeerDays#VERSION}): partition, day, through, then each key's peaks. */
         public byte[] encode() {
             Map<String, double[]> sorted = new TreeMap<>(peaks);
-            int size = 1 + 4 + 8 + 8 + 4;
-            for (Map.Entry<String, double[]> e : sorted.entrySet()) {
-                size += 2 + utf(e.getKey()).length + 4 + 8 * e.getValue().length;
-            }
-            ByteBuffer out = ByteBuffer.allocate(size);
-            out.put(VERSION).putInt(partition).putLong(day).putLong(through).putInt(sorted.size());
-            sorted.forEach((key, values) -> {
-                putUtf(out, key);
-                out.putInt(values.length);
-                for (double v : values) {
-                    out.putDouble(v);
-                }
-            });
+            ByteBuffer out = ByteBuffer.allocate(1 + 4 + 8 + 8 + peaksSize(sorted));
+            out.put(VERSION).putInt(partition).putLong(day).putLong(through);
+            putPeaks(out, sorted);
             return out.array();
         }
 
@@ -82,17 +72,7 @@ public final class SharedPeerDays {
             int partition = in.getInt();
             long day = in.getLong();
             long through = in.getLong();
-            int keys = in.getInt();
-            Map<String, double[]> peaks = new HashMap<>();
-            for (int k = 0; k < keys; k++) {
-                String key = getUtf(in);
-                double[] values = new double[in.getInt()];
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = in.getDouble();
-                }
-                peaks.put(key, values);
-            }
-            return new Contribution(partition, day, peaks, through);
+            return new Contribution(partition, day, getPeaks(in), through);
         }
     }
 
@@ -368,6 +348,41 @@ public final class SharedPeerDays {
         return state;
     }
 
+    /** The bytes {@link #putPeaks} writes for {@code peaks}. */
+    private static int peaksSize(Map<String, double[]> peaks) {
+        int size = 4;
+        for (Map.Entry<String, double[]> e : peaks.entrySet()) {
+            size += 2 + utf(e.getKey()).length + 4 + 8 * e.getValue().length;
+        }
+        return size;
+    }
+
+    /** Each key's peaks, as contributions and the recorder store them: the count, then key, length and values. */
+    private static void putPeaks(ByteBuffer out, Map<String, double[]> peaks) {
+        out.putInt(peaks.size());
+        peaks.forEach((key, values) -> {
+            putUtf(out, key);
+            out.putInt(values.length);
+            for (double v : values) {
+                out.putDouble(v);
+            }
+        });
+    }
+
+    private static Map<String, double[]> getPeaks(ByteBuffer in) {
+        int keys = in.getInt();
+        Map<String, double[]> peaks = new TreeMap<>();
+        for (int k = 0; k < keys; k++) {
+            String key = getUtf(in);
+            double[] values = new double[in.getInt()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = in.getDouble();
+            }
+            peaks.put(key, values);
+        }
+        return peaks;
+    }
+
     private static byte[] utf(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
@@ -496,10 +511,7 @@ public final class SharedPeerDays {
         public byte[] encode() {
             int size = 1 + 4 + 8 + 8 + 4;
             for (Map<String, double[]> peaks : open.values()) {
-                size += 8 + 4;
-                for (Map.Entry<String, double[]> e : peaks.entrySet()) {
-                    size += 2 + utf(e.getKey()).length + 4 + 8 * e.getValue().length;
-                }
+                size += 8 + peaksSize(peaks);
             }
             ByteBuffer out = ByteBuffer.allocate(size);
             out.put(RECORDER_VERSION)
@@ -508,34 +520,10 @@ public final class SharedPeerDays {
                     .putLong(sentThrough)
                     .putInt(open.size());
             open.forEach((openDay, peaks) -> {
-                out.putLong(openDay).putInt(peaks.size());
+                out.putLong(openDay);
                 putPeaks(out, peaks);
             });
             return out.array();
-        }
-
-        private static void putPeaks(ByteBuffer out, Map<String, double[]> peaks) {
-            peaks.forEach((key, values) -> {
-                putUtf(out, key);
-                out.putInt(values.length);
-                for (double v : values) {
-                    out.putDouble(v);
-                }
-            });
-        }
-
-        private static Map<String, double[]> getPeaks(ByteBuffer in) {
-            int keys = in.getInt();
-            Map<String, double[]> peaks = new TreeMap<>();
-            for (int k = 0; k < keys; k++) {
-                String key = getUtf(in);
-                double[] values = new double[in.getInt()];
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = in.getDouble();
-                }
-                peaks.put(key, values);
-            }
-            return peaks;
         }
 
         /**
