@@ -44,13 +44,6 @@ final class JudgingQueue {
         queue.add(new Due(bound, ip));
     }
 
-    /** Moves {@code ip}'s bound, if it is watched. */
-    void update(String ip, long bound) {
-        if (dueOf.containsKey(ip)) {
-            put(ip, bound);
-        }
-    }
-
     void remove(String ip) {
         Long before = dueOf.remove(ip);
         if (before != null) {

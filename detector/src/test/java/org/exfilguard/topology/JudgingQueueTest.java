@@ -26,9 +26,9 @@ class JudgingQueueTest {
         assertThat(queue.dueBy(200)).containsExactly("10.0.0.10", "10.0.0.100");
         assertThat(queue.dueBy(300)).containsExactly("10.0.0.10", "10.0.0.100", "10.0.0.9");
 
-        queue.update("10.0.0.10", 1_000);
-        queue.update("10.0.0.77", 0);
+        queue.put("10.0.0.10", 1_000);
         queue.remove("10.0.0.100");
+        queue.remove("10.0.0.77");
         assertThat(queue.dueBy(300)).as("moved, removed, never watched").containsExactly("10.0.0.9");
         assertThat(queue.contains("10.0.0.77")).isFalse();
         assertThat(queue.size()).isEqualTo(3);
@@ -51,7 +51,10 @@ class JudgingQueueTest {
                     reference.put(ip, bound);
                 }
                 case 2 -> {
-                    queue.update(ip, bound);
+                    // As the processor moves a host's bound when it writes the host: only while it is watched.
+                    if (queue.contains(ip)) {
+                        queue.put(ip, bound);
+                    }
                     reference.computeIfPresent(ip, (k, v) -> bound);
                 }
                 default -> {
