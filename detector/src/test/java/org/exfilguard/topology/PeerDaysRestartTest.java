@@ -79,15 +79,10 @@ class PeerDaysRestartTest {
         assertThat(cluster.heldTotal())
                 .as("reads of the days after March 10 wait for partition 3")
                 .isPositive();
-        long wall = 2_000_000L;
-        long bound = ReadProfileSupplier.QUIET_BOUND_FACTOR * FOLLOW.toMillis();
         // The first punctuation after the reads starts the quiet time; then one every 500 ms (late: over 2 x 200 ms).
-        for (long t = 0; t <= bound + 1_000; t += 500) {
-            cluster.punctuateAll(wall + t);
-            cluster.runToEnd(new Random(t), 1, 0);
-        }
+        long span = punctuatePastTheQuietBound(cluster, 500);
         assertThat(cluster.heldTotal())
-                .as("reads still held " + (bound + 1_000) + " ms of late punctuations after partition 3's last read")
+                .as("reads still held " + span + " ms of late punctuations after partition 3's last read")
                 .isZero();
     }
 
@@ -114,14 +109,23 @@ class PeerDaysRestartTest {
         assertThat(cluster.heldTotal())
                 .as("before any punctuation: the others' reads wait for task 2's lost day")
                 .isPositive();
+        long span = punctuatePastTheQuietBound(cluster, 200);
+        assertThat(cluster.heldTotal())
+                .as("reads still held " + span + " ms of punctuations after task 2's restart")
+                .isZero();
+    }
+
+    /**
+     * Punctuates every task every {@code everyMillis} of wall time, running what each punctuation releases, until a
+     * second past the quiet bound; returns that span.
+     */
+    private static long punctuatePastTheQuietBound(PeerDaysCluster cluster, long everyMillis) {
         long wall = 2_000_000L;
-        long bound = ReadProfileSupplier.QUIET_BOUND_FACTOR * FOLLOW.toMillis();
-        for (long t = 0; t <= bound + 1_000; t += 200) {
+        long span = ReadProfileSupplier.QUIET_BOUND_FACTOR * FOLLOW.toMillis() + 1_000;
+        for (long t = 0; t <= span; t += everyMillis) {
             cluster.punctuateAll(wall + t);
             cluster.runToEnd(new Random(t), 1, 0);
         }
-        assertThat(cluster.heldTotal())
-                .as("reads still held " + (bound + 1_000) + " ms of punctuations after task 2's restart")
-                .isZero();
+        return span;
     }
 }
